@@ -1,0 +1,58 @@
+// A channel as the rest of Sluice sees it: plain data, resolved from config (names camelCased).
+
+export type StreamSupport = 'required' | 'unsupported' | 'supported';
+
+/** What an upstream model can do. Unset fields fall back to the next source (learned, then defaults). */
+export interface CapabilityHints {
+  stream?: StreamSupport;
+  streamOptions?: boolean;
+}
+
+export interface Capabilities {
+  stream: StreamSupport;
+  streamOptions: boolean;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface TimeoutPolicy {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+  totalMs: number;
+}
+
+export interface BreakerPolicy {
+  failures: number;
+  cooldownMs: number;
+}
+
+export interface Channel {
+  name: string;
+  type: string;
+  /** Provider root as its own SDK takes it; the provider appends the API path. Unset: the provider's default. */
+  baseUrl: string | undefined;
+  apiKeys: string[];
+  /** Upstream model names or globs this channel serves. */
+  models: string[];
+  /** Client name → upstream name. */
+  modelMap: Record<string, string>;
+  priority: number;
+  weight: number;
+  /** RFC 7396 merge patch applied to the final upstream body. */
+  overrides: Record<string, unknown> | undefined;
+  headers: Record<string, string>;
+  apiVersion: string | undefined;
+  maxConcurrency: number | undefined;
+  preferStream: boolean;
+  debug: boolean;
+  /** Upstream model name or glob → hints. */
+  capabilities: Record<string, CapabilityHints>;
+  retry: RetryPolicy;
+  timeouts: TimeoutPolicy;
+  breaker: BreakerPolicy;
+}

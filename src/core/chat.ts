@@ -1,0 +1,106 @@
+// Canonical chat types: the OpenAI Chat Completions shapes, owned by Sluice and loose.
+// Unknown fields pass through untouched, so every type keeps an index signature.
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface ToolCallFunction extends JsonObject {
+  name: string;
+  arguments: string;
+}
+
+export interface ToolCall extends JsonObject {
+  id: string;
+  type: string;
+  function: ToolCallFunction;
+}
+
+export interface ChatMessage extends JsonObject {
+  role: string;
+  content?: unknown;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+}
+
+export interface StreamOptions extends JsonObject {
+  include_usage?: boolean;
+}
+
+export interface ChatRequest extends JsonObject {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  stream_options?: StreamOptions | null;
+  n?: number;
+}
+
+export interface Usage extends JsonObject {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface AssistantMessage extends JsonObject {
+  role: string;
+  content: string | null;
+  reasoning_content?: string;
+  refusal?: string | null;
+  tool_calls?: ToolCall[];
+}
+
+export interface CompletionChoice extends JsonObject {
+  index: number;
+  message: AssistantMessage;
+  finish_reason: string | null;
+  logprobs?: unknown;
+}
+
+export interface ChatCompletion extends JsonObject {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: CompletionChoice[];
+  usage?: Usage | null;
+}
+
+export interface ToolCallDelta extends JsonObject {
+  index: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string } & JsonObject;
+}
+
+export interface ChunkDelta extends JsonObject {
+  role?: string;
+  content?: string | null;
+  /** DeepSeek, DashScope, xAI. */
+  reasoning_content?: string | null;
+  /** vLLM ≥ Oct 2025 (vllm-project/vllm#27752) and Ollama's OpenAI endpoint. */
+  reasoning?: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCallDelta[] | null;
+}
+
+export interface ChunkChoice extends JsonObject {
+  index: number;
+  /** Absent on Azure content-filter annotation chunks (wire-formats.md 2.1). */
+  delta?: ChunkDelta;
+  finish_reason?: string | null;
+  logprobs?: unknown;
+}
+
+export interface ChatCompletionChunk extends JsonObject {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: ChunkChoice[];
+  usage?: Usage | null;
+}
+
+export type UsageSource = 'upstream' | 'estimated';
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,181 @@
+// One error base and one catalog (STYLE.md 6). server/ renders a GatewayError in exactly one place.
+// docs/errors.md is checked against this catalog by a test.
+
+export type OpenAiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'server_error'
+  | 'timeout_error';
+
+export interface CatalogEntry {
+  status: number;
+  type: OpenAiErrorType;
+  retryable: boolean;
+  hint: string;
+}
+
+export const errorCatalog = {
+  invalid_json: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Send a JSON object as the request body.',
+  },
+  invalid_request: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Fix the field named in `param`; see the OpenAI Chat Completions reference for its type.',
+  },
+  body_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Send a smaller body, or raise `limits.body_bytes` in the Sluice config.',
+  },
+  missing_api_key: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    hint: 'Send `Authorization: Bearer <key>` with a key from the Sluice config.',
+  },
+  invalid_api_key: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    hint: 'Check the key; ask the Sluice operator for a valid one.',
+  },
+  model_not_allowed: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    hint: "Use a model listed in this key's `models`, or ask the operator to allow it.",
+  },
+  model_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'GET /v1/models lists the models this gateway serves.',
+  },
+  route_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Sluice serves POST /v1/chat/completions, GET /v1/models and GET /healthz.',
+  },
+  upstream_rejected: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: "The upstream refused the request; its own words are in the message. Change the request, or the channel's `overrides` or `capabilities`.",
+  },
+  upstream_auth_failed: {
+    status: 502,
+    type: 'server_error',
+    retryable: false,
+    hint: "The upstream refused the channel's credentials: check the channel's `api_key` in the Sluice config.",
+  },
+  upstream_rate_limited: {
+    status: 429,
+    type: 'rate_limit_error',
+    retryable: true,
+    hint: 'The upstream is rate limiting; retry later, or add another channel for this model.',
+  },
+  upstream_error: {
+    status: 502,
+    type: 'server_error',
+    retryable: true,
+    hint: 'The upstream failed; retry, or add another channel for this model so Sluice can fail over.',
+  },
+  upstream_unreachable: {
+    status: 502,
+    type: 'server_error',
+    retryable: true,
+    hint: "Sluice could not connect to the upstream: check the channel's `base_url` and the network.",
+  },
+  upstream_timeout: {
+    status: 504,
+    type: 'timeout_error',
+    retryable: true,
+    hint: 'The upstream took too long; raise `timeouts` in the config if the model is slow.',
+  },
+  upstream_bad_response: {
+    status: 502,
+    type: 'server_error',
+    retryable: true,
+    hint: "The upstream's answer could not be read; set `debug: true` on the channel to capture it.",
+  },
+  upstream_stream_error: {
+    status: 502,
+    type: 'server_error',
+    retryable: false,
+    hint: 'The upstream reported an error in the middle of its stream; its own words are in the message.',
+  },
+  no_channel_available: {
+    status: 503,
+    type: 'server_error',
+    retryable: true,
+    hint: 'Every channel for this model is unusable right now; check the channels in the config.',
+  },
+  client_closed: {
+    status: 499,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'The client closed the connection before the answer was complete.',
+  },
+  internal_error: {
+    status: 500,
+    type: 'server_error',
+    retryable: false,
+    hint: 'A bug in Sluice: please report it with the request id.',
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface UpstreamContext {
+  channel: string;
+  status?: number;
+}
+
+export interface GatewayErrorOptions {
+  param?: string | null;
+  /** Overrides the catalog status, e.g. to pass an upstream 4xx through unchanged. */
+  status?: number;
+  upstream?: UpstreamContext;
+  /** Seconds, from the upstream's Retry-After, when it gave one. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: OpenAiErrorType;
+  readonly retryable: boolean;
+  readonly hint: string;
+  readonly param: string | null;
+  readonly upstream: UpstreamContext | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const entry: CatalogEntry = errorCatalog[code];
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? entry.status;
+    this.type = entry.type;
+    this.retryable = entry.retryable;
+    this.hint = entry.hint;
+    this.param = options.param ?? null;
+    this.upstream = options.upstream;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}
