@@ -1,0 +1,24 @@
+// The decoder's output: one upstream event, already split from its framing. A provider parses
+// `value` (or decides what an unparsable `data` means); it never sees `data:` lines or `[DONE]`.
+
+export type StreamEvent =
+  | { kind: 'json'; event: string | undefined; data: string; value: unknown }
+  | { kind: 'text'; event: string | undefined; data: string };
+
+export interface DecodeOptions {
+  /**
+   * Called for each SSE comment line (e.g. `: keep-alive`) with the text after the colon, one
+   * leading space removed (`' keep-alive'` → `'keep-alive'`). Comments never become events.
+   */
+  onComment?: (text: string) => void;
+}
+
+/** One stage of the decoder: text (or bytes) in, the events it completed out. */
+export interface EventDecoder<Input> {
+  /** Feeds the next piece of the body; returns the events it completed, in order. */
+  push(input: Input): StreamEvent[];
+  /** Ends the body: returns the events still pending (a last event without its blank line). */
+  end(): StreamEvent[];
+  /** True once `[DONE]` was seen: later input is ignored. */
+  isFinished(): boolean;
+}
