@@ -1,0 +1,10 @@
+export { CompletionCollector, collectChunks } from './collect-stream.ts';
+export { estimateUsage } from './estimate-usage.ts';
+export { applyMergePatch } from './merge-patch.ts';
+export { planUpstreamMode, type Adaptation, type ModeInput, type ModePlan } from './plan-upstream-mode.ts';
+export { readDeltaText, readReasoning } from './read-delta-text.ts';
+export { recognizeRejection, rejectionHints, type CapabilityRejection } from './recognize-rejection.ts';
+export { replayAsStream, type ReplayOptions } from './replay-as-stream.ts';
+export { defaultCapabilities, resolveCapabilities } from './resolve-capabilities.ts';
+export { ClientStreamShaper, type ClientStreamShaperOptions } from './shape-client-stream.ts';
+export { defaultPieceSize, splitIntoPieces } from './split-into-pieces.ts';

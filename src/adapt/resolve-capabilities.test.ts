@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCapabilities, resolveCapabilities } from './resolve-capabilities.ts';
+
+describe('resolveCapabilities', () => {
+  it('gives the defaults when no source knows the model', () => {
+    expect(resolveCapabilities('gpt-4o', [{}, { 'o3-*': { stream: 'unsupported' } }])).toEqual(defaultCapabilities);
+  });
+
+  it('lets the operator config win over what was learned', () => {
+    const config = { 'grok-2-1212': { streamOptions: true } };
+    const learned = { 'grok-2-1212': { streamOptions: false, stream: 'required' as const } };
+    expect(resolveCapabilities('grok-2-1212', [config, learned])).toEqual({ stream: 'required', streamOptions: true });
+  });
+
+  it('takes each field from the first source that defines it', () => {
+    const config = { 'qwq-plus': { stream: 'required' as const } };
+    const learned = { 'qwq-plus': { streamOptions: false } };
+    expect(resolveCapabilities('qwq-plus', [config, learned])).toEqual({ stream: 'required', streamOptions: false });
+  });
+
+  it('prefers an exact key over a glob, and a longer glob over a shorter one', () => {
+    const source = {
+      '*': { stream: 'supported' as const },
+      'qwq-*': { stream: 'required' as const },
+      'qwq-plus-*': { stream: 'unsupported' as const },
+      'qwq-plus-latest': { stream: 'supported' as const },
+    };
+    expect(resolveCapabilities('qwq-32b', [source]).stream).toBe('required');
+    expect(resolveCapabilities('qwq-plus-0305', [source]).stream).toBe('unsupported');
+    expect(resolveCapabilities('qwq-plus-latest', [source]).stream).toBe('supported');
+  });
+
+  it('lets a field the most specific key leaves unset fall through to a wider glob of the same source', () => {
+    const source = { '*': { streamOptions: false }, 'qwq-*': { stream: 'required' as const } };
+    expect(resolveCapabilities('qwq-plus', [source])).toEqual({ stream: 'required', streamOptions: false });
+  });
+
+  it('uses the defaults passed in', () => {
+    expect(resolveCapabilities('m', [], { stream: 'unsupported', streamOptions: false })).toEqual({ stream: 'unsupported', streamOptions: false });
+  });
+});

@@ -1,0 +1,39 @@
+// What an upstream model can do, from the operator's config, what Sluice learned from the upstream's
+// errors, and defaults, in that order (DESIGN.md "Capabilities are known three ways").
+import type { Capabilities, CapabilityHints } from '../core/channel.ts';
+import { isGlob, matchesGlob } from '../lib/match-glob.ts';
+
+export const defaultCapabilities: Capabilities = { stream: 'supported', streamOptions: true };
+
+/** Keys of `source` matching `model`, most specific first: the exact key, then globs longest first. */
+function matchingHints(source: Record<string, CapabilityHints>, model: string): CapabilityHints[] {
+  const globs = Object.keys(source)
+    .filter((key) => isGlob(key) && matchesGlob(key, model))
+    .sort((left, right) => right.length - left.length);
+  const keys = Object.hasOwn(source, model) ? [model, ...globs] : globs;
+  return keys.map((key) => source[key]).filter((hints) => hints !== undefined);
+}
+
+/**
+ * sources in priority order (operator config first, then learned); first defined value per field
+ * wins; then defaults. Keys are upstream model names or globs; exact beats glob, longer glob beats
+ * shorter (lookupByGlob's order). Within a source a field the most specific key leaves unset falls
+ * through to the next matching key, so `"*": {streamOptions: false}` and `"qwq-*": {stream: required}`
+ * both apply to `qwq-plus`.
+ */
+export function resolveCapabilities(
+  model: string,
+  sources: Array<Record<string, CapabilityHints>>,
+  defaults: Capabilities = defaultCapabilities,
+): Capabilities {
+  let stream: Capabilities['stream'] | undefined;
+  let streamOptions: boolean | undefined;
+  for (const source of sources) {
+    for (const hints of matchingHints(source, model)) {
+      stream ??= hints.stream;
+      streamOptions ??= hints.streamOptions;
+      if (stream !== undefined && streamOptions !== undefined) return { stream, streamOptions };
+    }
+  }
+  return { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions };
+}
