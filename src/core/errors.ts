@@ -148,6 +148,8 @@ export interface GatewayErrorOptions {
   upstream?: UpstreamContext;
   /** Seconds, from the upstream's Retry-After, when it gave one. */
   retryAfterSeconds?: number;
+  /** A hint more precise than the catalog's, when the cause is known. */
+  hint?: string;
   cause?: unknown;
 }
 
@@ -169,7 +171,7 @@ export class GatewayError extends Error {
     this.status = options.status ?? entry.status;
     this.type = entry.type;
     this.retryable = entry.retryable;
-    this.hint = entry.hint;
+    this.hint = options.hint ?? entry.hint;
     this.param = options.param ?? null;
     this.upstream = options.upstream;
     this.retryAfterSeconds = options.retryAfterSeconds;

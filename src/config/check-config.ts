@@ -1,0 +1,53 @@
+// Rules across fields that a per-field schema cannot state: unique names and keys, one way to give
+// an API key, and channel types the running Sluice knows.
+
+import { describeAt } from './format-path.ts';
+import type { RawConfig } from './schema.ts';
+
+export interface CheckOptions {
+  channelTypes?: readonly string[] | undefined;
+}
+
+export function checkConfig(config: RawConfig, options: CheckOptions): string[] {
+  const problems: string[] = [];
+  problems.push(...findDuplicates(config.channels.map((channel) => channel.name), 'channels', 'name', 'channel name'));
+  const keys = config.keys ?? [];
+  problems.push(...findDuplicates(keys.map((key) => key.name), 'keys', 'name', 'key name'));
+  problems.push(...findDuplicates(keys.map((key) => key.key), 'keys', 'key', 'key value', { hideValue: true }));
+  config.channels.forEach((channel, index) => {
+    if (channel.api_key != null && channel.api_keys != null) {
+      problems.push(describeAt(['channels', index], 'set api_key or api_keys, not both'));
+    }
+    const known = options.channelTypes;
+    if (known !== undefined && !known.includes(channel.type)) {
+      problems.push(
+        describeAt(
+          ['channels', index, 'type'],
+          `unknown channel type "${channel.type}"; known types: ${known.join(', ')}`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
+function findDuplicates(
+  values: readonly string[],
+  list: string,
+  field: string,
+  what: string,
+  options: { hideValue?: boolean } = {},
+): string[] {
+  const firstIndex = new Map<string, number>();
+  const problems: string[] = [];
+  values.forEach((value, index) => {
+    const first = firstIndex.get(value);
+    if (first === undefined) {
+      firstIndex.set(value, index);
+      return;
+    }
+    const shown = options.hideValue === true ? '' : ` "${value}"`;
+    problems.push(describeAt([list, index, field], `duplicate ${what}${shown}, already used by ${list}[${first}]`));
+  });
+  return problems;
+}

@@ -1,0 +1,36 @@
+// Every config default lives here (STYLE.md 5): policies as data, no magic numbers elsewhere.
+
+import type { BreakerPolicy, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+
+/** Full-jitter exponential backoff bounds; `attempts` counts the first try. */
+export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 5000 });
+
+export const defaultTimeoutPolicy: Readonly<TimeoutPolicy> = Object.freeze({
+  connectMs: 5000,
+  firstByteMs: 60_000,
+  idleMs: 60_000,
+  totalMs: 600_000,
+});
+
+/** Consecutive failures that open the circuit, and how long it stays open before a probe. */
+export const defaultBreakerPolicy: Readonly<BreakerPolicy> = Object.freeze({ failures: 5, cooldownMs: 30_000 });
+
+export const defaultListen: Readonly<{ host: string; port: number }> = Object.freeze({ host: '127.0.0.1', port: 8080 });
+
+export const defaultStore = 'sqlite:./data/sluice.db';
+
+export const defaultBodyBytes = 10 * 1024 * 1024;
+
+export const defaultKeepaliveMs = 15_000;
+
+export const defaultLogLevel = 'info';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const defaultKeyModels: readonly string[] = Object.freeze(['*']);
+
+export const defaultChannelPriority = 0;
+
+export const defaultChannelWeight = 1;
+
+export const defaultConfigFileName = 'sluice.yaml';

@@ -1,0 +1,22 @@
+// config/: the YAML config schema and loader. Imports only core/ and lib/.
+
+export type { ClientKey, SluiceConfig } from './sluice-config.ts';
+export { ConfigError } from './config-error.ts';
+export { parseConfig, loadConfigFile } from './parse-config.ts';
+export type { ParseConfigOptions } from './parse-config.ts';
+export type { Environment } from './interpolate-env.ts';
+export { embeddedDefaultConfig } from './embedded-default.ts';
+export { parseCliArgs, cliUsage } from './parse-cli-args.ts';
+export type { CliOptions } from './parse-cli-args.ts';
+export { resolveStartupConfig } from './resolve-startup-config.ts';
+export type { StartupOptions } from './resolve-startup-config.ts';
+export {
+  defaultBodyBytes,
+  defaultBreakerPolicy,
+  defaultKeepaliveMs,
+  defaultListen,
+  defaultLogLevel,
+  defaultRetryPolicy,
+  defaultStore,
+  defaultTimeoutPolicy,
+} from './defaults.ts';

@@ -1,0 +1,65 @@
+// YAML text → validated, resolved SluiceConfig. Stages: YAML parse (with `${…}` shielded) →
+// `${ENV}` interpolation → schema → cross-field checks → defaults. Each stage reports all its problems.
+
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { YAMLError } from 'yaml';
+import { createFileConfigError } from './config-error.ts';
+import { checkConfig } from './check-config.ts';
+import { describeIssues } from './describe-issues.ts';
+import { interpolateEnv } from './interpolate-env.ts';
+import type { Environment } from './interpolate-env.ts';
+import { resolveConfig } from './resolve-config.ts';
+import { configSchema } from './schema.ts';
+import { shieldReferences, unshieldReferences, unshieldText } from './shield-references.ts';
+import type { SluiceConfig } from './sluice-config.ts';
+
+export interface ParseConfigOptions {
+  env: Environment;
+  /** When given, a channel `type` outside this list is an error that lists them. */
+  channelTypes?: readonly string[];
+}
+
+/** Throws ConfigError naming `file`, the field path and what is wrong. */
+export function parseConfig(text: string, options: ParseConfigOptions & { file: string }): SluiceConfig {
+  const { file } = options;
+  // The core schema (YAML 1.2) keeps `api_version: 2024-10-21` a string and `yes` a string.
+  const document = parseDocument(shieldReferences(text), { schema: 'core', merge: true, logLevel: 'error' });
+  if (document.errors.length > 0) throw createFileConfigError(file, document.errors.map(describeYamlError));
+
+  const interpolated = interpolateEnv(unshieldReferences(document.toJS() ?? {}), options.env);
+  if (interpolated.problems.length > 0) throw createFileConfigError(file, interpolated.problems);
+
+  const parsed = configSchema.safeParse(interpolated.value, { reportInput: true });
+  if (!parsed.success) throw createFileConfigError(file, describeIssues(parsed.error.issues, configSchema));
+
+  const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes });
+  if (problems.length > 0) throw createFileConfigError(file, problems);
+  return resolveConfig(parsed.data, file);
+}
+
+/** Reads and parses a config file; a missing or unreadable file is a ConfigError naming it. */
+export function loadConfigFile(path: string, options: ParseConfigOptions): SluiceConfig {
+  return parseConfig(readConfigText(path), { ...options, file: path });
+}
+
+export function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = isMissingFile(error) ? 'file not found' : `cannot read the file (${String(error)})`;
+    throw createFileConfigError(path, [reason]);
+  }
+}
+
+function isMissingFile(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/** `line 3, column 5: <first line of the YAML error>`; the library's own message repeats the position. */
+function describeYamlError(error: YAMLError): string {
+  const [firstLine = error.message] = unshieldText(error.message).split('\n');
+  const message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  const position = error.linePos?.[0];
+  return position === undefined ? message : `line ${position.line}, column ${position.col}: ${message}`;
+}

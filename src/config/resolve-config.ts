@@ -1,0 +1,111 @@
+// Validated file shape (snake_case, gaps) → the SluiceConfig the rest of Sluice uses (camelCase,
+// every default filled in). Per-channel policies override the top-level ones field by field.
+
+import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import {
+  defaultBodyBytes,
+  defaultBreakerPolicy,
+  defaultChannelPriority,
+  defaultChannelWeight,
+  defaultKeepaliveMs,
+  defaultKeyModels,
+  defaultListen,
+  defaultLogLevel,
+  defaultRetryPolicy,
+  defaultStore,
+  defaultTimeoutPolicy,
+} from './defaults.ts';
+import type { RawBreaker, RawChannel, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
+import type { ClientKey, SluiceConfig } from './sluice-config.ts';
+
+interface Policies {
+  retry: RetryPolicy;
+  timeouts: TimeoutPolicy;
+  breaker: BreakerPolicy;
+}
+
+export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceConfig {
+  const policies: Policies = {
+    retry: resolveRetry(raw.retry, defaultRetryPolicy),
+    timeouts: resolveTimeouts(raw.timeouts, defaultTimeoutPolicy),
+    breaker: resolveBreaker(raw.breaker, defaultBreakerPolicy),
+  };
+  return {
+    file,
+    listen: { host: raw.listen?.host ?? defaultListen.host, port: raw.listen?.port ?? defaultListen.port },
+    store: raw.store ?? defaultStore,
+    adminKey: raw.admin_key ?? undefined,
+    keys: (raw.keys ?? []).map(resolveClientKey),
+    channels: raw.channels.map((channel) => resolveChannel(channel, policies)),
+    fallbacks: { ...raw.fallbacks },
+    ...policies,
+    limits: { bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes },
+    sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },
+    logLevel: raw.log_level ?? defaultLogLevel,
+  };
+}
+
+function resolveClientKey(raw: RawClientKey): ClientKey {
+  return {
+    name: raw.name,
+    key: raw.key,
+    models: raw.models ?? [...defaultKeyModels],
+    rpm: raw.rpm ?? undefined,
+    tpm: raw.tpm ?? undefined,
+  };
+}
+
+function resolveChannel(raw: RawChannel, policies: Policies): Channel {
+  return {
+    name: raw.name,
+    type: raw.type,
+    baseUrl: raw.base_url ?? undefined,
+    apiKeys: raw.api_keys ?? (raw.api_key == null ? [] : [raw.api_key]),
+    models: raw.models,
+    modelMap: { ...raw.model_map },
+    priority: raw.priority ?? defaultChannelPriority,
+    weight: raw.weight ?? defaultChannelWeight,
+    overrides: raw.overrides ?? undefined,
+    headers: { ...raw.headers },
+    apiVersion: raw.api_version ?? undefined,
+    maxConcurrency: raw.max_concurrency ?? undefined,
+    preferStream: raw.prefer_stream ?? false,
+    debug: raw.debug ?? false,
+    capabilities: resolveCapabilities(raw.capabilities),
+    retry: resolveRetry(raw.retry, policies.retry),
+    timeouts: resolveTimeouts(raw.timeouts, policies.timeouts),
+    breaker: resolveBreaker(raw.breaker, policies.breaker),
+  };
+}
+
+function resolveCapabilities(raw: RawChannel['capabilities']): Record<string, CapabilityHints> {
+  const capabilities: Record<string, CapabilityHints> = {};
+  for (const [model, hints] of Object.entries(raw ?? {})) {
+    const resolved: CapabilityHints = {};
+    if (hints.stream != null) resolved.stream = hints.stream;
+    if (hints.stream_options != null) resolved.streamOptions = hints.stream_options;
+    capabilities[model] = resolved;
+  }
+  return capabilities;
+}
+
+function resolveRetry(raw: RawRetry | null | undefined, base: RetryPolicy): RetryPolicy {
+  return {
+    attempts: raw?.attempts ?? base.attempts,
+    baseMs: raw?.base_ms ?? base.baseMs,
+    maxMs: raw?.max_ms ?? base.maxMs,
+  };
+}
+
+function resolveTimeouts(raw: RawTimeouts | null | undefined, base: TimeoutPolicy): TimeoutPolicy {
+  return {
+    connectMs: raw?.connect_ms ?? base.connectMs,
+    firstByteMs: raw?.first_byte_ms ?? base.firstByteMs,
+    idleMs: raw?.idle_ms ?? base.idleMs,
+    totalMs: raw?.total_ms ?? base.totalMs,
+  };
+}
+
+function resolveBreaker(raw: RawBreaker | null | undefined, base: BreakerPolicy): BreakerPolicy {
+  return { failures: raw?.failures ?? base.failures, cooldownMs: raw?.cooldown_ms ?? base.cooldownMs };
+}

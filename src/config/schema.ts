@@ -1,0 +1,118 @@
+// The config file's shape as written (snake_case). Strict objects reject unknown keys, so a typo
+// like `prioirty` stops start-up instead of being ignored. Optional fields accept YAML null (`key:`).
+
+import * as z from 'zod';
+import { logLevels } from './defaults.ts';
+import {
+  flag,
+  headerMap,
+  httpUrl,
+  integer,
+  jsonObject,
+  modelList,
+  nonNegativeInteger,
+  portNumber,
+  positiveInteger,
+  positiveNumber,
+  scalarText,
+  storeUrl,
+  text,
+  textList,
+  textMap,
+} from './schema-fields.ts';
+
+const mappingError = { error: 'expected a mapping' };
+
+export const retrySchema = z.strictObject(
+  { attempts: positiveInteger.nullish(), base_ms: nonNegativeInteger.nullish(), max_ms: nonNegativeInteger.nullish() },
+  mappingError,
+);
+
+export const timeoutsSchema = z.strictObject(
+  {
+    connect_ms: positiveInteger.nullish(),
+    first_byte_ms: positiveInteger.nullish(),
+    idle_ms: positiveInteger.nullish(),
+    total_ms: positiveInteger.nullish(),
+  },
+  mappingError,
+);
+
+export const breakerSchema = z.strictObject(
+  { failures: positiveInteger.nullish(), cooldown_ms: nonNegativeInteger.nullish() },
+  mappingError,
+);
+
+const streamSupport = z.enum(['required', 'unsupported', 'supported'], {
+  error: 'expected one of required, unsupported, supported',
+});
+
+const capabilityHintsSchema = z.strictObject(
+  { stream: streamSupport.nullish(), stream_options: flag.nullish() },
+  mappingError,
+);
+
+export const channelSchema = z.strictObject(
+  {
+    name: text,
+    type: text,
+    base_url: httpUrl.nullish(),
+    api_key: text.nullish(),
+    api_keys: textList.nullish(),
+    models: modelList,
+    model_map: textMap.nullish(),
+    priority: integer.nullish(),
+    weight: positiveNumber.nullish(),
+    overrides: jsonObject.nullish(),
+    headers: headerMap.nullish(),
+    api_version: scalarText.nullish(),
+    max_concurrency: positiveInteger.nullish(),
+    prefer_stream: flag.nullish(),
+    debug: flag.nullish(),
+    capabilities: z
+      .record(z.string(), capabilityHintsSchema, { error: 'expected a mapping of model names or globs' })
+      .nullish(),
+    retry: retrySchema.nullish(),
+    timeouts: timeoutsSchema.nullish(),
+    breaker: breakerSchema.nullish(),
+  },
+  mappingError,
+);
+
+export const clientKeySchema = z.strictObject(
+  {
+    name: text,
+    key: text,
+    models: modelList.nullish(),
+    rpm: positiveInteger.nullish(),
+    tpm: positiveInteger.nullish(),
+  },
+  mappingError,
+);
+
+export const configSchema = z.strictObject(
+  {
+    listen: z.strictObject({ host: text.nullish(), port: portNumber.nullish() }, mappingError).nullish(),
+    store: storeUrl.nullish(),
+    admin_key: text.nullish(),
+    keys: z.array(clientKeySchema, { error: 'expected a list of keys' }).nullish(),
+    channels: z
+      .array(channelSchema, { error: 'expected a list of channels' })
+      .min(1, { error: 'expected at least one channel' }),
+    fallbacks: z.record(z.string(), modelList, { error: 'expected a mapping of model → list of models' }).nullish(),
+    retry: retrySchema.nullish(),
+    timeouts: timeoutsSchema.nullish(),
+    breaker: breakerSchema.nullish(),
+    limits: z.strictObject({ body_bytes: positiveInteger.nullish() }, mappingError).nullish(),
+    sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
+    log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
+  },
+  { error: 'expected a mapping at the top level' },
+);
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawChannel = z.output<typeof channelSchema>;
+export type RawClientKey = z.output<typeof clientKeySchema>;
+export type RawRetry = z.output<typeof retrySchema>;
+export type RawTimeouts = z.output<typeof timeoutsSchema>;
+export type RawBreaker = z.output<typeof breakerSchema>;

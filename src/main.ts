@@ -1,0 +1,43 @@
+// Composition root: read the CLI and config, start Sluice, stop cleanly on SIGTERM/SIGINT.
+import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
+import { providerTypes } from './providers/registry.ts';
+import { isLoopbackHost } from './server/check-listen.ts';
+import { createLogger, startSluice } from './server/start-sluice.ts';
+
+async function main(): Promise<void> {
+  const cli = parseCliArgs(process.argv.slice(2));
+  if (cli.command === 'help') {
+    process.stdout.write(`${cliUsage}\n`);
+    return;
+  }
+  if (cli.command !== undefined) throw new ConfigError([`unknown command '${cli.command}'`, cliUsage]);
+  const config = resolveStartupConfig(cli, { cwd: process.cwd(), env: process.env, channelTypes: providerTypes });
+  const logger = createLogger(config);
+  if (config.keys.length === 0 && isLoopbackHost(config.listen.host)) {
+    logger.warn('No client keys configured: serving on loopback only. Add `keys:` to the config to serve other hosts.');
+  }
+  const sluice = await startSluice(config, { logger });
+  logger.info(
+    { config: config.file ?? 'embedded default', channels: config.channels.map((channel) => channel.name) },
+    `Sluice listening on ${sluice.url}`,
+  );
+  const stop = (signal: string): void => {
+    logger.info(`${signal}: shutting down`);
+    sluice.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  // A bad config or listen address stops start-up with a precise message, not a stack trace.
+  const lines = error instanceof ConfigError ? error.problems : [error instanceof Error ? error.message : String(error)];
+  process.stderr.write(lines.map((line) => `sluice: ${line}\n`).join(''));
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import type { Provider } from '../types.ts';
+import { parseErrorBody } from '../shared/parse-error-body.ts';
+import { buildChatRequest } from './build-request.ts';
+import { parseChatResponse } from './parse-response.ts';
+import { parseChatStream } from './parse-stream.ts';
+
+const defaultBaseUrl = 'https://api.openai.com/v1';
+
+/** Any OpenAI-compatible upstream: OpenAI, xAI, DeepSeek, DashScope compatible mode, vLLM, TGI, … */
+export const openaiProvider: Provider = {
+  type: 'openai',
+  defaultBaseUrl,
+  defaultCapabilities: { stream: 'supported', streamOptions: true },
+  buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
+  parseChatResponse,
+  parseChatStream,
+  parseError: parseErrorBody,
+};

@@ -1,0 +1,37 @@
+// The contract every provider dialect fulfils. A provider is a folder with fixed file roles
+// (build-request, parse-response, parse-stream, parse-error) and one line in registry.ts.
+import type { StreamEvent } from '../codec/sse/index.ts';
+import type { Capabilities, Channel } from '../core/channel.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
+import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+
+export interface UpstreamTarget {
+  channel: Channel;
+  upstreamModel: string;
+  apiKey: string | undefined;
+  /** Call the upstream in stream mode. */
+  stream: boolean;
+  /** Ask the upstream for a usage chunk (`stream_options.include_usage`); only with `stream`. */
+  streamOptions: boolean;
+}
+
+export interface ParseContext {
+  /** Channel name, for error messages. */
+  channel: string;
+}
+
+export interface Provider {
+  readonly type: string;
+  readonly defaultBaseUrl: string | undefined;
+  /** What this dialect's upstreams can do unless config or learning says otherwise. */
+  readonly defaultCapabilities: Capabilities;
+  buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;
+  /** A non-stream JSON answer → canonical completion. Throws GatewayError when it is not one. */
+  parseChatResponse(body: unknown, context: ParseContext): ChatCompletion;
+  /** Decoded stream events → canonical chunks. Throws GatewayError on an in-band error event. */
+  parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk>;
+  /** An error answer's body, whatever its shape, → the upstream's own words. */
+  parseError(status: number, bodyText: string): UpstreamErrorDetails;
+  /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
+  answerLocally?: (request: UpstreamRequest, signal: AbortSignal) => UpstreamResponse;
+}

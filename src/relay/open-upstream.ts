@@ -1,0 +1,39 @@
+// One upstream call: build the dialect's request, apply the channel's overrides, send it, and turn
+// an error status into a GatewayError with the upstream's own words.
+import { applyMergePatch } from '../adapt/merge-patch.ts';
+import type { ChatRequest, JsonObject } from '../core/chat.ts';
+import { isJsonObject } from '../core/chat.ts';
+import type { TimeoutPolicy } from '../core/channel.ts';
+import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import { readBodyText } from '../lib/read-body-text.ts';
+import type { Provider, UpstreamTarget } from '../providers/types.ts';
+import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
+
+export type SendUpstream = (
+  request: UpstreamRequest,
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy },
+) => Promise<UpstreamResponse>;
+
+/** The dialect's request with the operator's body merge patch and header overrides applied last. */
+export function prepareUpstreamRequest(provider: Provider, request: ChatRequest, target: UpstreamTarget): UpstreamRequest {
+  const built = provider.buildChatRequest(request, target);
+  const overrides = target.channel.overrides;
+  const patched: unknown = overrides === undefined ? built.body : applyMergePatch(built.body, overrides);
+  const body: JsonObject = isJsonObject(patched) ? patched : built.body;
+  return { url: built.url, headers: { ...built.headers, ...target.channel.headers }, body };
+}
+
+export async function openUpstream(
+  provider: Provider,
+  upstreamRequest: UpstreamRequest,
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; send: SendUpstream; nowMs: () => number },
+): Promise<UpstreamResponse> {
+  const response =
+    provider.answerLocally === undefined
+      ? await options.send(upstreamRequest, options)
+      : provider.answerLocally(upstreamRequest, options.signal);
+  if (response.status < 400) return response;
+  const text = await readBodyText(response.body);
+  const details = provider.parseError(response.status, text);
+  throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, options.nowMs()));
+}

@@ -1,0 +1,51 @@
+// What one request did, filled in as it goes; the log line (and later the log row) is made from it.
+import type { UsageSource } from '../core/chat.ts';
+
+export interface AttemptRecord {
+  channel: string;
+  upstreamModel: string;
+  upstreamStream: boolean;
+  status: number | undefined;
+  errorCode: string | undefined;
+  durationMs: number;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  clientModel: string;
+  clientStream: boolean;
+  channel: string | undefined;
+  upstreamModel: string | undefined;
+  upstreamStream: boolean | undefined;
+  adaptations: string[];
+  attempts: AttemptRecord[];
+  status: number;
+  errorCode: string | undefined;
+  errorMessage: string | undefined;
+  firstTokenMs: number | undefined;
+  durationMs: number;
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  usageSource: UsageSource | undefined;
+}
+
+export function createRequestRecord(requestId: string, clientModel: string, clientStream: boolean): RequestRecord {
+  return {
+    requestId,
+    clientModel,
+    clientStream,
+    channel: undefined,
+    upstreamModel: undefined,
+    upstreamStream: undefined,
+    adaptations: [],
+    attempts: [],
+    status: 200,
+    errorCode: undefined,
+    errorMessage: undefined,
+    firstTokenMs: undefined,
+    durationMs: 0,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    usageSource: undefined,
+  };
+}

@@ -1,0 +1,34 @@
+// Upstream chunks → the chunks a streaming client gets: its model name in every chunk, usage only
+// when asked (counted locally when the upstream gave none), and never a silently truncated stream.
+import { ClientStreamShaper } from '../adapt/shape-client-stream.ts';
+import type { ChatCompletionChunk, Usage } from '../core/chat.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { RequestRecord } from './request-record.ts';
+
+export interface ClientStreamOptions {
+  clientModel: string;
+  clientWantsUsage: boolean;
+  channel: string;
+  record: RequestRecord;
+  estimate: (text: string) => Usage;
+}
+
+export async function* streamToClient(
+  upstream: AsyncIterable<ChatCompletionChunk>,
+  options: ClientStreamOptions,
+): AsyncGenerator<ChatCompletionChunk> {
+  const shaper = new ClientStreamShaper({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage });
+  for await (const chunk of upstream) yield* shaper.shape(chunk);
+  if (!shaper.sawFinishReason) {
+    throw new GatewayError('upstream_bad_response', `${options.channel} ended its stream before a finish_reason`, {
+      upstream: { channel: options.channel, status: 200 },
+    });
+  }
+  let estimated: Usage | undefined;
+  const estimate = (): Usage => (estimated ??= options.estimate(shaper.text));
+  yield* shaper.finish(estimate);
+  const usage = shaper.usage ?? estimate();
+  options.record.promptTokens = usage.prompt_tokens;
+  options.record.completionTokens = usage.completion_tokens;
+  options.record.usageSource = shaper.usageSource ?? 'estimated';
+}

@@ -1,0 +1,101 @@
+// The HTTP edge: the only importer of the web framework. Routes, auth, request ids, body limits,
+// and every error rendered by render-error.ts.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import type { Channel } from '../core/channel.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { Provider } from '../providers/types.ts';
+import type { RelayDependencies } from '../relay/relay-chat.ts';
+import type { RequestRecord } from '../relay/request-record.ts';
+import { createAuthenticator, type Caller, type ClientKeySpec } from './authenticate.ts';
+import { createChatHandler } from './chat-route.ts';
+import { listModels } from './list-models.ts';
+import { renderError } from './render-error.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | undefined;
+  }
+}
+
+export interface AppOptions {
+  logger: Logger;
+  keys: readonly ClientKeySpec[];
+  channels: readonly Channel[];
+  findProvider: (type: string) => Provider | undefined;
+  relay: RelayDependencies;
+  bodyLimitBytes: number;
+  keepaliveMs: number;
+}
+
+/** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
+function fromFrameworkError(error: FastifyError, bodyLimitBytes: number): GatewayError {
+  if (error.statusCode === 413) {
+    return new GatewayError('body_too_large', `The request body is larger than the limit of ${bodyLimitBytes} bytes.`);
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new GatewayError('invalid_request', error.message);
+  }
+  return new GatewayError('internal_error', 'Sluice failed to handle this request.', { cause: error });
+}
+
+function logRequest(logger: Logger, record: RequestRecord, caller: Caller | undefined): void {
+  const { attempts, ...fields } = record;
+  const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
+  logger[level]({ ...fields, key: caller?.keyName, attempts }, `${record.clientModel} ${record.status} ${Math.round(record.durationMs)}ms`);
+}
+
+export type SluiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+
+export function buildApp(options: AppOptions): SluiceApp {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Sluice writes one line per request itself, with what was adapted and why.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+  });
+  const authenticate = createAuthenticator(options.keys);
+
+  // Every body is read as text and parsed by Sluice, so malformed JSON gets Sluice's error shape.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.decorateRequest('caller', undefined);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/v1/')) request.caller = authenticate(request.headers.authorization);
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, options.bodyLimitBytes);
+    if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
+    else request.log.warn({ status: gatewayError.status, code: gatewayError.code, url: request.url }, gatewayError.message);
+    const rendered = renderError(gatewayError, request.id);
+    return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const rendered = renderError(new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`), request.id);
+    request.log.warn({ status: rendered.status, url: request.url }, 'unknown route');
+    return reply.code(rendered.status).send(rendered.body);
+  });
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.channels, options.findProvider) }));
+  app.post(
+    '/v1/chat/completions',
+    createChatHandler({
+      relay: options.relay,
+      keepaliveMs: options.keepaliveMs,
+      logRequest: (record, caller) => {
+        logRequest(options.logger, record, caller);
+      },
+    }),
+  );
+  return app;
+}

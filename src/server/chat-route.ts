@@ -1,0 +1,70 @@
+// POST /v1/chat/completions: parse and validate at the edge, relay, then write JSON or SSE.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChatRequest } from '../core/chat.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { RelayDependencies } from '../relay/relay-chat.ts';
+import { relayChat } from '../relay/relay-chat.ts';
+import { createRequestRecord, type RequestRecord } from '../relay/request-record.ts';
+import { authorizeModel, type Caller } from './authenticate.ts';
+import { renderError, toGatewayError } from './render-error.ts';
+import { parseJsonText, validateChatRequest } from './validate-chat-request.ts';
+import { writeSse } from './write-sse.ts';
+
+export interface ChatRouteOptions {
+  relay: RelayDependencies;
+  keepaliveMs: number;
+  logRequest: (record: RequestRecord, caller: Caller | undefined) => void;
+}
+
+function recordFailure(record: RequestRecord, error: GatewayError): void {
+  record.status = error.status;
+  record.errorCode = error.code;
+  record.errorMessage = error.message;
+}
+
+function readChatRequest(body: unknown): ChatRequest {
+  return validateChatRequest(parseJsonText(typeof body === 'string' ? body : ''));
+}
+
+/** Aborts the upstream call the moment the client goes away. */
+function abortOnClientClose(request: FastifyRequest, reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+
+  });
+  request.raw.on('aborted', () => {
+    controller.abort(new GatewayError('client_closed', 'The client aborted the request.'));
+  });
+  return controller;
+}
+
+export function createChatHandler(options: ChatRouteOptions) {
+  return async function handleChat(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const started = performance.now();
+    const caller = request.caller;
+    const record = createRequestRecord(request.id, '', false);
+    const controller = abortOnClientClose(request, reply);
+    try {
+      const chatRequest = readChatRequest(request.body);
+      Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
+      if (caller !== undefined) authorizeModel(caller, chatRequest.model);
+      const outcome = await relayChat(chatRequest, { signal: controller.signal, record }, options.relay);
+      if (outcome.kind === 'completion') {
+        await reply.code(200).send(outcome.completion);
+        return;
+      }
+      reply.hijack();
+      const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal });
+      if (failure !== undefined) recordFailure(record, failure);
+    } catch (error) {
+      const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
+      recordFailure(record, failure);
+      const rendered = renderError(failure, request.id);
+      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+    } finally {
+      record.durationMs = performance.now() - started;
+      options.logRequest(record, caller);
+    }
+  };
+}

@@ -1,0 +1,58 @@
+// Builds a running Sluice from a resolved config: relay dependencies, the HTTP app, the listener.
+import { pino, type Logger } from 'pino';
+import type { SluiceConfig } from '../config/index.ts';
+import { findProvider } from '../providers/registry.ts';
+import type { RelayDependencies } from '../relay/relay-chat.ts';
+import { KeyRotator } from '../routing/rotate-keys.ts';
+import { sendUpstream } from '../upstream/send.ts';
+import { buildApp, type SluiceApp } from './build-app.ts';
+import { checkListenAddress } from './check-listen.ts';
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  logger?: Logger;
+}
+
+export interface RunningSluice {
+  url: string;
+  app: SluiceApp;
+  close(): Promise<void>;
+}
+
+export function createRelayDependencies(config: SluiceConfig): RelayDependencies {
+  return {
+    channels: config.channels,
+    findProvider,
+    send: sendUpstream,
+    keys: new KeyRotator(),
+    random: Math.random,
+    nowMs: () => performance.now(),
+  };
+}
+
+export function createLogger(config: SluiceConfig): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null });
+}
+
+export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<RunningSluice> {
+  const host = options.host ?? config.listen.host;
+  const port = options.port ?? config.listen.port;
+  const refusal = checkListenAddress(host, config.keys.length);
+  if (refusal !== undefined) throw new Error(refusal);
+  const logger = options.logger ?? createLogger(config);
+  const app = buildApp({
+    logger,
+    keys: config.keys,
+    channels: config.channels,
+    findProvider,
+    relay: createRelayDependencies(config),
+    bodyLimitBytes: config.limits.bodyBytes,
+    keepaliveMs: config.sse.keepaliveMs,
+  });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${boundPort}`, app, close: () => app.close() };
+}
