@@ -12,7 +12,7 @@ function plan(stream: StreamSupport, clientStream: boolean, options: PlanOptions
   return planUpstreamMode({
     clientStream,
     clientWantsUsage: options.clientWantsUsage ?? false,
-    capabilities: { stream, streamOptions: options.streamOptions ?? true },
+    capabilities: { stream, streamOptions: options.streamOptions ?? true, dropFields: [] },
     preferStream: options.preferStream ?? false,
   });
 }

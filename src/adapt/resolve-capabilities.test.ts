@@ -9,13 +9,13 @@ describe('resolveCapabilities', () => {
   it('lets the operator config win over what was learned', () => {
     const config = { 'grok-2-1212': { streamOptions: true } };
     const learned = { 'grok-2-1212': { streamOptions: false, stream: 'required' as const } };
-    expect(resolveCapabilities('grok-2-1212', [config, learned])).toEqual({ stream: 'required', streamOptions: true });
+    expect(resolveCapabilities('grok-2-1212', [config, learned])).toEqual({ stream: 'required', streamOptions: true, dropFields: [] });
   });
 
   it('takes each field from the first source that defines it', () => {
     const config = { 'qwq-plus': { stream: 'required' as const } };
     const learned = { 'qwq-plus': { streamOptions: false } };
-    expect(resolveCapabilities('qwq-plus', [config, learned])).toEqual({ stream: 'required', streamOptions: false });
+    expect(resolveCapabilities('qwq-plus', [config, learned])).toEqual({ stream: 'required', streamOptions: false, dropFields: [] });
   });
 
   it('prefers an exact key over a glob, and a longer glob over a shorter one', () => {
@@ -32,10 +32,16 @@ describe('resolveCapabilities', () => {
 
   it('lets a field the most specific key leaves unset fall through to a wider glob of the same source', () => {
     const source = { '*': { streamOptions: false }, 'qwq-*': { stream: 'required' as const } };
-    expect(resolveCapabilities('qwq-plus', [source])).toEqual({ stream: 'required', streamOptions: false });
+    expect(resolveCapabilities('qwq-plus', [source])).toEqual({ stream: 'required', streamOptions: false, dropFields: [] });
   });
 
   it('uses the defaults passed in', () => {
-    expect(resolveCapabilities('m', [], { stream: 'unsupported', streamOptions: false })).toEqual({ stream: 'unsupported', streamOptions: false });
+    expect(resolveCapabilities('m', [], { stream: 'unsupported', streamOptions: false, dropFields: [] })).toEqual({ stream: 'unsupported', streamOptions: false, dropFields: [] });
+  });
+
+  it('adds up the fields to leave out across sources and keys', () => {
+    const config = { '*': { dropFields: ['store'] } };
+    const learned = { 'm-1': { dropFields: ['metadata', 'store'] } };
+    expect(resolveCapabilities('m-1', [config, learned]).dropFields).toEqual(['store', 'metadata']);
   });
 });

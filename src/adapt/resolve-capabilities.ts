@@ -3,7 +3,7 @@
 import type { Capabilities, CapabilityHints } from '../core/channel.ts';
 import { isGlob, matchesGlob } from '../lib/match-glob.ts';
 
-export const defaultCapabilities: Capabilities = { stream: 'supported', streamOptions: true };
+export const defaultCapabilities: Capabilities = { stream: 'supported', streamOptions: true, dropFields: [] };
 
 /** Keys of `source` matching `model`, most specific first: the exact key, then globs longest first. */
 function matchingHints(source: Record<string, CapabilityHints>, model: string): CapabilityHints[] {
@@ -28,12 +28,14 @@ export function resolveCapabilities(
 ): Capabilities {
   let stream: Capabilities['stream'] | undefined;
   let streamOptions: boolean | undefined;
+  const dropFields = new Set(defaults.dropFields);
   for (const source of sources) {
     for (const hints of matchingHints(source, model)) {
       stream ??= hints.stream;
       streamOptions ??= hints.streamOptions;
-      if (stream !== undefined && streamOptions !== undefined) return { stream, streamOptions };
+      // Fields to leave out add up across sources: each one was rejected by the upstream.
+      for (const field of hints.dropFields ?? []) dropFields.add(field);
     }
   }
-  return { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions };
+  return { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions, dropFields: [...dropFields] };
 }

@@ -2,12 +2,18 @@
 
 import type { BreakerPolicy, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
 
-/** Full-jitter exponential backoff bounds; `attempts` counts the first try. */
-export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 5000 });
+/**
+ * Full-jitter exponential backoff bounds; `attempts` counts the first try on a channel. An upstream's
+ * Retry-After is honoured up to `maxRetryAfterMs` (openai-node ignores values over 60 s likewise);
+ * a longer one sends the request to another channel instead of waiting.
+ */
+export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({ attempts: 4, baseMs: 200, maxMs: 5000, maxRetryAfterMs: 60_000 });
 
 export const defaultTimeoutPolicy: Readonly<TimeoutPolicy> = Object.freeze({
   connectMs: 5000,
   firstByteMs: 60_000,
+  /** From the response headers to the first parsed chunk (some upstreams send headers at once). */
+  firstChunkMs: 60_000,
   idleMs: 60_000,
   totalMs: 600_000,
 });

@@ -59,8 +59,8 @@ describe('parseConfig', () => {
         '  - { name: b, type: echo, models: [m] }',
       ].join('\n'),
     );
-    expect(config.retry).toEqual({ attempts: 6, baseMs: 200, maxMs: 9000 });
-    expect(config.channels[0]?.retry).toEqual({ attempts: 2, baseMs: 200, maxMs: 9000 });
+    expect(config.retry).toEqual({ attempts: 6, baseMs: 200, maxMs: 9000, maxRetryAfterMs: 60_000 });
+    expect(config.channels[0]?.retry).toEqual({ attempts: 2, baseMs: 200, maxMs: 9000, maxRetryAfterMs: 60_000 });
     expect(config.channels[0]?.timeouts).toEqual({ ...defaultTimeoutPolicy, connectMs: 50, idleMs: 1000 });
     expect(config.channels[0]?.breaker).toEqual({ failures: 2, cooldownMs: 0 });
     expect(config.channels[1]?.retry).toEqual(config.retry);

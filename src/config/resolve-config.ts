@@ -94,6 +94,7 @@ function resolveRetry(raw: RawRetry | null | undefined, base: RetryPolicy): Retr
     attempts: raw?.attempts ?? base.attempts,
     baseMs: raw?.base_ms ?? base.baseMs,
     maxMs: raw?.max_ms ?? base.maxMs,
+    maxRetryAfterMs: raw?.max_retry_after_ms ?? base.maxRetryAfterMs,
   };
 }
 
@@ -101,6 +102,7 @@ function resolveTimeouts(raw: RawTimeouts | null | undefined, base: TimeoutPolic
   return {
     connectMs: raw?.connect_ms ?? base.connectMs,
     firstByteMs: raw?.first_byte_ms ?? base.firstByteMs,
+    firstChunkMs: raw?.first_chunk_ms ?? base.firstChunkMs,
     idleMs: raw?.idle_ms ?? base.idleMs,
     totalMs: raw?.total_ms ?? base.totalMs,
   };

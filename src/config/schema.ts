@@ -24,7 +24,12 @@ import {
 const mappingError = { error: 'expected a mapping' };
 
 export const retrySchema = z.strictObject(
-  { attempts: positiveInteger.nullish(), base_ms: nonNegativeInteger.nullish(), max_ms: nonNegativeInteger.nullish() },
+  {
+    attempts: positiveInteger.nullish(),
+    base_ms: nonNegativeInteger.nullish(),
+    max_ms: nonNegativeInteger.nullish(),
+    max_retry_after_ms: nonNegativeInteger.nullish(),
+  },
   mappingError,
 );
 
@@ -32,6 +37,7 @@ export const timeoutsSchema = z.strictObject(
   {
     connect_ms: positiveInteger.nullish(),
     first_byte_ms: positiveInteger.nullish(),
+    first_chunk_ms: positiveInteger.nullish(),
     idle_ms: positiveInteger.nullish(),
     total_ms: positiveInteger.nullish(),
   },

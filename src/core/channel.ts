@@ -6,22 +6,29 @@ export type StreamSupport = 'required' | 'unsupported' | 'supported';
 export interface CapabilityHints {
   stream?: StreamSupport;
   streamOptions?: boolean;
+  /** Optional request fields this upstream model rejects; Sluice leaves them out (learned). */
+  dropFields?: readonly string[];
 }
 
 export interface Capabilities {
   stream: StreamSupport;
   streamOptions: boolean;
+  dropFields: readonly string[];
 }
 
 export interface RetryPolicy {
+  /** Tries per channel, the first included. */
   attempts: number;
   baseMs: number;
   maxMs: number;
+  /** The longest upstream Retry-After Sluice waits for; a longer one fails over instead. */
+  maxRetryAfterMs: number;
 }
 
 export interface TimeoutPolicy {
   connectMs: number;
   firstByteMs: number;
+  firstChunkMs: number;
   idleMs: number;
   totalMs: number;
 }

@@ -96,6 +96,12 @@ export const errorCatalog = {
     retryable: true,
     hint: "Sluice could not connect to the upstream: check the channel's `base_url` and the network.",
   },
+  upstream_reset: {
+    status: 502,
+    type: 'server_error',
+    retryable: true,
+    hint: 'The upstream dropped the connection or sent a broken body; Sluice retries this unless the stream had already started.',
+  },
   upstream_timeout: {
     status: 504,
     type: 'timeout_error',
