@@ -156,6 +156,8 @@ export interface GatewayErrorOptions {
   retryAfterSeconds?: number;
   /** A hint more precise than the catalog's, when the cause is known. */
   hint?: string;
+  /** Overrides the catalog's retryable flag when the cause is known (a 501 is not transient). */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -176,7 +178,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.status = options.status ?? entry.status;
     this.type = entry.type;
-    this.retryable = entry.retryable;
+    this.retryable = options.retryable ?? entry.retryable;
     this.hint = options.hint ?? entry.hint;
     this.param = options.param ?? null;
     this.upstream = options.upstream;

@@ -20,4 +20,6 @@ export interface UpstreamErrorDetails {
   type: string | undefined;
   code: string | undefined;
   param: string | undefined;
+  /** Seconds to wait before retrying, when the body says so (Gemini's `RetryInfo.retryDelay`). */
+  retryAfterSeconds?: number;
 }

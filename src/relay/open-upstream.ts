@@ -26,7 +26,7 @@ export function prepareUpstreamRequest(provider: Provider, request: ChatRequest,
 export async function openUpstream(
   provider: Provider,
   upstreamRequest: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; send: SendUpstream; nowMs: () => number },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; send: SendUpstream },
 ): Promise<UpstreamResponse> {
   const response =
     provider.answerLocally === undefined
@@ -35,5 +35,6 @@ export async function openUpstream(
   if (response.status < 400) return response;
   const text = await readBodyText(response.body);
   const details = provider.parseError(response.status, text);
-  throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, options.nowMs()));
+  // Retry-After may be an HTTP date: compare it with the wall clock.
+  throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds);
 }

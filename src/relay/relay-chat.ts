@@ -1,144 +1,196 @@
-// The relay for one chat request: route, plan the upstream mode, call, adapt, and hold the commit
-// point — a streaming client gets nothing until the first upstream chunk has been parsed.
-import { CompletionCollector } from '../adapt/collect-stream.ts';
-import { estimateUsage } from '../adapt/estimate-usage.ts';
+// The attempt loop (one loop, one commit point): walk the plan; on each channel try, and on failure
+// decide — adapt and retry at once, back off and retry, fail over, or give up — from the error
+// alone. Every try is recorded for the log row and the x-sluice-* headers.
 import { planUpstreamMode } from '../adapt/plan-upstream-mode.ts';
-import { replayAsStream } from '../adapt/replay-as-stream.ts';
+import { recognizeRejection } from '../adapt/recognize-rejection.ts';
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
-import { decodeStream } from '../codec/sse/index.ts';
+import type { RetryPolicy } from '../core/channel.ts';
 import type { Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
-import { GatewayError } from '../core/errors.ts';
-import { readBodyText } from '../lib/read-body-text.ts';
-import { streamOf } from '../lib/stream-of.ts';
+import type { ChatRequest } from '../core/chat.ts';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { linkAbort, sleep } from '../lib/abort.ts';
 import type { Provider } from '../providers/types.ts';
-import { orderByPriorityAndWeight } from '../routing/choose-channel.ts';
-import type { KeyRotator } from '../routing/rotate-keys.ts';
-import { findRoutes, type Route } from './find-routes.ts';
-import { openUpstream, prepareUpstreamRequest, type SendUpstream } from './open-upstream.ts';
-import type { RequestRecord } from './request-record.ts';
-import { streamToClient } from './stream-to-client.ts';
+import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import type { KeyRing } from '../routing/key-ring.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { classifyFailure, countsAgainstChannel } from './classify-failure.ts';
+import { keyRecheckMs, learnableStatuses, learnedRecheckMs, maxAdaptationsPerChannel } from './failure-policy.ts';
+import { describeLearning, learnFromRejection } from './learn-from-rejection.ts';
+import type { LearnedCapabilities } from './learned-capabilities.ts';
+import { prepareUpstreamRequest, type SendUpstream } from './open-upstream.ts';
+import { planAttempts, type Candidate } from './plan-attempts.ts';
+import type { AttemptRecord, RequestRecord } from './request-record.ts';
+import { runAttempt, type RelayOutcome } from './run-attempt.ts';
+
+export type { RelayOutcome } from './run-attempt.ts';
 
 export interface RelayDependencies {
   channels: readonly Channel[];
+  fallbacks: Readonly<Record<string, readonly string[]>>;
+  /** Total time for one request, all tries and the whole stream included. */
+  totalMs: number;
   findProvider: (type: string) => Provider | undefined;
   send: SendUpstream;
-  keys: KeyRotator;
+  keys: KeyRing;
+  breakers: CircuitBreakers;
+  learned: LearnedCapabilities;
   random: () => number;
   nowMs: () => number;
 }
-
-export type RelayOutcome =
-  | { kind: 'completion'; completion: ChatCompletion }
-  /** Already past the commit point: the first chunk was parsed; iterating may still throw after it. */
-  | { kind: 'stream'; chunks: AsyncIterable<ChatCompletionChunk> };
 
 export interface RelayContext {
   signal: AbortSignal;
   record: RequestRecord;
 }
 
-function providerFor(dependencies: RelayDependencies, route: Route): Provider {
-  const provider = dependencies.findProvider(route.channel.type);
-  if (provider === undefined) throw new GatewayError('internal_error', `channel ${route.channel.name} has unknown type ${route.channel.type}`);
+interface Failure {
+  channel: string;
+  error: GatewayError;
+}
+
+function providerFor(dependencies: RelayDependencies, channel: Channel): Provider {
+  const provider = dependencies.findProvider(channel.type);
+  if (provider === undefined) throw new GatewayError('internal_error', `channel ${channel.name} has unknown type ${channel.type}`);
   return provider;
 }
 
-function wantsUsage(request: ChatRequest): boolean {
-  return request.stream_options?.include_usage === true;
+function omitFields(request: ChatRequest, fields: readonly string[]): ChatRequest {
+  if (fields.length === 0) return request;
+  const copy: ChatRequest = { ...request };
+  for (const field of fields) Reflect.deleteProperty(copy, field);
+  return copy;
 }
 
-/** Pulls the first chunk before anything is sent, then hands back a stream that starts with it. */
-async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, channel: string): Promise<AsyncIterable<ChatCompletionChunk>> {
-  const first = await chunks.next();
-  if (first.done === true) {
-    throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
+/** One error that names each channel's failure (TensorZero's pattern; STYLE.md 7). */
+function aggregateError(failures: Failure[], model: string): GatewayError {
+  const last = failures.at(-1);
+  if (last === undefined) {
+    return new GatewayError('no_channel_available', `No channel for '${model}' is usable right now: every circuit is open or every key was refused.`);
   }
-  return (async function* resume() {
-    yield first.value;
-    yield* chunks;
-  })();
+  if (failures.length === 1) return last.error;
+  const summary = failures.map((failure) => `${failure.channel}: ${failure.error.message}`).join('; ');
+  return new GatewayError(last.error.code, `All ${failures.length} tries failed. ${summary}`, {
+    ...(last.error.upstream === undefined ? {} : { upstream: last.error.upstream }),
+    ...(last.error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: last.error.retryAfterSeconds }),
+  });
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  return isGatewayError(error) ? error : new GatewayError('internal_error', 'Sluice failed while relaying.', { cause: error });
+}
+
+/** A request-wide deadline on top of the client's signal. */
+function startDeadline(signal: AbortSignal, totalMs: number) {
+  const request = linkAbort(signal);
+  const timer = setTimeout(() => {
+    request.abort(new GatewayError('upstream_timeout', `The request took longer than the total limit of ${totalMs} ms`));
+  }, totalMs);
+  timer.unref();
+  return {
+    signal: request.signal,
+    end: () => {
+      clearTimeout(timer);
+      request.dispose();
+    },
+  };
 }
 
 export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
-  const { record } = context;
-  const clientModel = request.model;
-  const routes = findRoutes(dependencies.channels, clientModel);
-  const route = orderByPriorityAndWeight(
-    routes.map((candidate) => ({ ...candidate, priority: candidate.channel.priority, weight: candidate.channel.weight })),
-    dependencies.random,
-  )[0];
-  if (route === undefined) {
-    throw new GatewayError('model_not_found', `The model '${clientModel}' does not exist or is not served by this gateway.`, { param: 'model' });
+  const candidates = planAttempts(dependencies.channels, dependencies.fallbacks, request.model, dependencies.random);
+  if (candidates.length === 0) {
+    throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
   }
-  const provider = providerFor(dependencies, route);
-  const { channel, upstreamModel } = route;
-  const capabilities = resolveCapabilities(upstreamModel, [channel.capabilities], provider.defaultCapabilities);
-  const plan = planUpstreamMode({
-    clientStream: request.stream === true,
-    clientWantsUsage: wantsUsage(request),
-    capabilities,
-    preferStream: channel.preferStream,
-  });
-  Object.assign(record, { channel: channel.name, upstreamModel, upstreamStream: plan.upstreamStream });
-  if (plan.adaptation !== undefined) record.adaptations.push(plan.adaptation);
-  if (request.stream === true && wantsUsage(request) && !plan.sendStreamOptions) record.adaptations.push('usage-counted-locally');
-
-  const target = { channel, upstreamModel, apiKey: dependencies.keys.nextKey(channel.name, channel.apiKeys), stream: plan.upstreamStream, streamOptions: plan.sendStreamOptions };
-  const upstreamRequest = prepareUpstreamRequest(provider, request, target);
-  const started = dependencies.nowMs();
-  const attempt = { channel: channel.name, upstreamModel, upstreamStream: plan.upstreamStream, status: undefined as number | undefined, errorCode: undefined as string | undefined, durationMs: 0 };
-  record.attempts.push(attempt);
-  const parseContext = { channel: channel.name };
-  const estimate = (text: string) => estimateUsage(request, text);
+  const deadline = startDeadline(context.signal, dependencies.totalMs);
+  const endsAt = dependencies.nowMs() + dependencies.totalMs;
+  const failures: Failure[] = [];
+  let handedOver = false;
   try {
-    const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal: context.signal, timeouts: channel.timeouts, send: dependencies.send, nowMs: dependencies.nowMs });
-    attempt.status = response.status;
-    let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
-    if (plan.upstreamStream) {
-      upstreamChunks = provider.parseChatStream(decodeStream(response.body), parseContext);
-      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks), request, record) };
-    } else {
-      const completion = provider.parseChatResponse(parseJsonBody(await readBodyText(response.body), channel.name), parseContext);
-      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
-      upstreamChunks = streamOf(replayAsStream(completion, { includeUsage: true }));
+    for (const [index, candidate] of candidates.entries()) {
+      const outcome = await tryCandidate(candidate, index < candidates.length - 1);
+      if (outcome !== undefined) {
+        handedOver = outcome.kind === 'stream';
+        return outcome;
+      }
     }
-    const clientChunks = streamToClient(upstreamChunks, { clientModel, clientWantsUsage: plan.clientWantsUsage, channel: channel.name, record, estimate });
-    const chunks = await commitOnFirstChunk(clientChunks, channel.name);
-    record.firstTokenMs = dependencies.nowMs() - started;
-    return { kind: 'stream', chunks };
-  } catch (error) {
-    attempt.errorCode = error instanceof GatewayError ? error.code : 'internal_error';
-    if (error instanceof GatewayError && error.upstream?.status !== undefined) attempt.status = error.upstream.status;
-    throw error;
+    throw aggregateError(failures, request.model);
   } finally {
-    attempt.durationMs = dependencies.nowMs() - started;
+    if (!handedOver) deadline.end();
   }
-}
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletion> {
-  const collector = new CompletionCollector();
-  for await (const chunk of chunks) collector.add(chunk);
-  return collector.result();
-}
-
-function parseJsonBody(text: string, channel: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('upstream_bad_response', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, {
-      upstream: { channel, status: 200 },
-    });
+  async function tryCandidate(candidate: Candidate, hasAlternative: boolean): Promise<RelayOutcome | undefined> {
+    const { channel, upstreamModel } = candidate;
+    const provider = providerFor(dependencies, channel);
+    const circuit = CircuitBreakers.keyOf(channel.name, upstreamModel);
+    let tries = 0;
+    let adaptations = 0;
+    for (;;) {
+      if (!dependencies.breakers.tryPass(circuit, channel.breaker)) return undefined;
+      const key = dependencies.keys.choose(channel.name, channel.apiKeys);
+      if (key.kind === 'exhausted') {
+        dependencies.breakers.release(circuit);
+        failures.push({ channel: channel.name, error: new GatewayError('upstream_auth_failed', `${channel.name} has no usable key: ${key.problems.map((problem) => problem.reason).join('; ')}`, { upstream: { channel: channel.name } }) });
+        return undefined;
+      }
+      const capabilities = resolveCapabilities(upstreamModel, [channel.capabilities, dependencies.learned.hintsFor(channel.name)], provider.defaultCapabilities);
+      const plan = planUpstreamMode({ clientStream: request.stream === true, clientWantsUsage: request.stream_options?.include_usage === true, capabilities, preferStream: channel.preferStream });
+      const clientRequest = candidate.clientModel === request.model ? request : { ...request, model: candidate.clientModel };
+      const target = { channel, upstreamModel, apiKey: key.key, stream: plan.upstreamStream, streamOptions: plan.sendStreamOptions };
+      const upstreamRequest = prepareUpstreamRequest(provider, omitFields(clientRequest, capabilities.dropFields), target);
+      const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: plan.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
+      context.record.attempts.push(attempt);
+      tries += 1;
+      const started = dependencies.nowMs();
+      try {
+        const outcome = await runAttempt({
+          request: clientRequest, channel, provider, plan, upstreamRequest, signal: deadline.signal, record: context.record,
+          send: dependencies.send, onSettled: deadline.end,
+        });
+        attempt.status = 200;
+        dependencies.breakers.recordSuccess(circuit);
+        Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: plan.upstreamStream, answeredModel: candidate.clientModel });
+        if (plan.adaptation !== undefined) context.record.adaptations.push(plan.adaptation);
+        if (request.stream === true && plan.clientWantsUsage && !plan.sendStreamOptions) context.record.adaptations.push('usage-counted-locally');
+        if (outcome.kind === 'stream') context.record.firstTokenMs = dependencies.nowMs() - started;
+        return outcome;
+      } catch (caught) {
+        const error = asGatewayError(caught);
+        Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
+        if (deadline.signal.aborted) {
+          dependencies.breakers.release(circuit);
+          throw error;
+        }
+        const status = error.upstream?.status;
+        const rejection = status !== undefined && learnableStatuses.has(status) ? recognizeRejection(error.message) : undefined;
+        const learning = rejection === undefined ? undefined : learnFromRejection(rejection, { body: upstreamRequest.body, upstreamStream: plan.upstreamStream });
+        const canAdapt = learning !== undefined && adaptations < maxAdaptationsPerChannel;
+        const decision = classifyFailure(error, { canAdapt, triesOnChannel: tries, retry: channel.retry, hasAlternative });
+        if (decision === 'adapt-and-retry' && learning !== undefined) {
+          // No backoff and no breaker count: the upstream said what it wants; the next call gives it.
+          dependencies.breakers.release(circuit);
+          dependencies.learned.learn(channel.name, upstreamModel, learning, error.message, learnedRecheckMs);
+          context.record.adaptations.push(describeLearning(learning));
+          adaptations += 1;
+          tries -= 1;
+          continue;
+        }
+        if (countsAgainstChannel(error)) dependencies.breakers.recordFailure(circuit, channel.breaker);
+        else dependencies.breakers.release(circuit);
+        if (error.code === 'upstream_auth_failed' && key.key !== undefined) dependencies.keys.setAside(channel.name, key.key, error.message, keyRecheckMs);
+        if (decision === 'give-up') throw error;
+        if (decision === 'retry-same' && (await waitBeforeRetry(tries, channel.retry, error))) continue;
+        failures.push({ channel: channel.name, error });
+        return undefined;
+      } finally {
+        attempt.durationMs = dependencies.nowMs() - started;
+      }
+    }
   }
-}
 
-/** The client sees the model name it asked for, and always usage (counted locally if need be). */
-function finishCompletion(completion: ChatCompletion, request: ChatRequest, record: RequestRecord): ChatCompletion {
-  const upstreamUsage = completion.usage ?? undefined;
-  const text = completion.choices.map((choice) => `${choice.message.reasoning_content ?? ''}${choice.message.content ?? ''}`).join('');
-  const usage = upstreamUsage ?? estimateUsage(request, text);
-  record.promptTokens = usage.prompt_tokens;
-  record.completionTokens = usage.completion_tokens;
-  record.usageSource = upstreamUsage === undefined ? 'estimated' : 'upstream';
-  return { ...completion, model: request.model, usage };
+  /** Sleeps the backoff; false when waiting is not worth it (too long, or past the deadline). */
+  async function waitBeforeRetry(tries: number, retry: RetryPolicy, error: GatewayError): Promise<boolean> {
+    const delay = backoffDelayMs(tries, retry, { random: dependencies.random, retryAfterSeconds: error.retryAfterSeconds, remainingMs: endsAt - dependencies.nowMs() });
+    if (delay === undefined) return false;
+    await sleep(delay, deadline.signal);
+    return true;
+  }
 }

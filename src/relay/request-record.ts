@@ -17,6 +17,8 @@ export interface RequestRecord {
   channel: string | undefined;
   upstreamModel: string | undefined;
   upstreamStream: boolean | undefined;
+  /** The client model that answered: the one asked for, or a fallback. */
+  answeredModel: string | undefined;
   adaptations: string[];
   attempts: AttemptRecord[];
   status: number;
@@ -37,6 +39,7 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     channel: undefined,
     upstreamModel: undefined,
     upstreamStream: undefined,
+    answeredModel: undefined,
     adaptations: [],
     attempts: [],
     status: 200,

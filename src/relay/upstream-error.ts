@@ -1,18 +1,16 @@
 // An upstream's error answer → a GatewayError that carries the upstream's own words, its status,
 // the channel and a hint (seed problem 6).
-import { recognizeRejection, rejectionHints } from '../adapt/recognize-rejection.ts';
+import { describeRejectionFix, recognizeRejection } from '../adapt/recognize-rejection.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamErrorDetails } from '../core/upstream.ts';
-
-/** Client-side mistakes the upstream saw pass through with their status; the rest are ours to own. */
-const passThroughStatuses = new Set([400, 404, 409, 413, 422]);
+import { credentialStatuses, learnableStatuses, retryableStatuses } from './failure-policy.ts';
 
 export function codeForUpstreamStatus(status: number): ErrorCode {
-  if (passThroughStatuses.has(status)) return 'upstream_rejected';
-  if (status === 401 || status === 403) return 'upstream_auth_failed';
+  if (credentialStatuses.has(status)) return 'upstream_auth_failed';
   if (status === 429) return 'upstream_rate_limited';
-  return 'upstream_error';
+  if (retryableStatuses.has(status) || status >= 500) return 'upstream_error';
+  return 'upstream_rejected';
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); `retry-after-ms` first. */
@@ -38,12 +36,14 @@ export function errorFromUpstream(
   retryAfterSeconds: number | undefined,
 ): GatewayError {
   const code = codeForUpstreamStatus(status);
-  const rejection = status === 400 ? recognizeRejection(details.message) : undefined;
+  const rejection = learnableStatuses.has(status) ? recognizeRejection(details.message) : undefined;
   return new GatewayError(code, `${channel} answered HTTP ${status}: ${details.message}`, {
     ...(code === 'upstream_rejected' ? { status } : {}),
+    // A 5xx outside the transient list (501 Not Implemented, 505) will not get better on a retry.
+    retryable: code === 'upstream_rejected' ? false : code !== 'upstream_error' || retryableStatuses.has(status),
     param: details.param ?? null,
     upstream: { channel, status },
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-    ...(rejection === undefined ? {} : { hint: rejectionHints[rejection] }),
+    ...(rejection === undefined ? {} : { hint: describeRejectionFix(rejection) }),
   });
 }

@@ -22,6 +22,14 @@ function recordFailure(record: RequestRecord, error: GatewayError): void {
   record.errorMessage = error.message;
 }
 
+/** Which channel and model answered, and after how many tries (x-sluice-* response headers). */
+export function describeRouting(record: RequestRecord): Record<string, string> {
+  const headers: Record<string, string> = { 'x-sluice-attempts': String(record.attempts.length) };
+  if (record.channel !== undefined) headers['x-sluice-channel'] = record.channel;
+  if (record.answeredModel !== undefined) headers['x-sluice-model'] = record.answeredModel;
+  return headers;
+}
+
 function readChatRequest(body: unknown): ChatRequest {
   return validateChatRequest(parseJsonText(typeof body === 'string' ? body : ''));
 }
@@ -51,17 +59,17 @@ export function createChatHandler(options: ChatRouteOptions) {
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       const outcome = await relayChat(chatRequest, { signal: controller.signal, record }, options.relay);
       if (outcome.kind === 'completion') {
-        await reply.code(200).send(outcome.completion);
+        await reply.code(200).headers(describeRouting(record)).send(outcome.completion);
         return;
       }
       reply.hijack();
-      const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal });
+      const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal, headers: describeRouting(record) });
       if (failure !== undefined) recordFailure(record, failure);
     } catch (error) {
       const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
       recordFailure(record, failure);
       const rendered = renderError(failure, request.id);
-      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
       options.logRequest(record, caller);

@@ -3,7 +3,9 @@ import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { findProvider } from '../providers/registry.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
-import { KeyRotator } from '../routing/rotate-keys.ts';
+import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import { KeyRing } from '../routing/key-ring.ts';
+import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
@@ -20,14 +22,27 @@ export interface RunningSluice {
   close(): Promise<void>;
 }
 
-export function createRelayDependencies(config: SluiceConfig): RelayDependencies {
+export function createRelayDependencies(config: SluiceConfig, logger: Logger): RelayDependencies {
+  const nowMs = (): number => performance.now();
   return {
     channels: config.channels,
+    fallbacks: config.fallbacks,
+    totalMs: config.timeouts.totalMs,
     findProvider,
     send: sendUpstream,
-    keys: new KeyRotator(),
+    keys: new KeyRing(() => Date.now()),
+    breakers: new CircuitBreakers(nowMs, (transition) => {
+      const [channel, model] = transition.key.split('\u0000');
+      logger.warn({ channel, model, from: transition.from, to: transition.to, failures: transition.failures }, `circuit ${channel}/${model} ${transition.to}`);
+    }),
+    learned: new LearnedCapabilities(
+      () => Date.now(),
+      (learned) => {
+        logger.info({ channel: learned.channel, model: learned.model, hints: learned.hints, evidence: learned.evidence }, `learned a capability of ${learned.channel}/${learned.model}`);
+      },
+    ),
     random: Math.random,
-    nowMs: () => performance.now(),
+    nowMs,
   };
 }
 
@@ -46,7 +61,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     keys: config.keys,
     channels: config.channels,
     findProvider,
-    relay: createRelayDependencies(config),
+    relay: createRelayDependencies(config, logger),
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
   });

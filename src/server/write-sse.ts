@@ -13,6 +13,8 @@ export interface SseOptions {
   keepaliveMs: number;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** Extra response headers (which channel answered). */
+  headers: Record<string, string>;
 }
 
 export const sseHeaders = {
@@ -28,7 +30,7 @@ export async function writeSse(
   chunks: AsyncIterable<ChatCompletionChunk>,
   options: SseOptions,
 ): Promise<GatewayError | undefined> {
-  response.writeHead(200, { ...sseHeaders, 'x-request-id': options.requestId });
+  response.writeHead(200, { ...options.headers, ...sseHeaders, 'x-request-id': options.requestId });
   response.socket?.setNoDelay(true);
   const write = async (frame: string): Promise<void> => {
     if (response.destroyed || options.signal.aborted) return;

@@ -28,6 +28,9 @@ const timeoutCodes: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'waiting for more of the body (idle)',
 };
 
+/** Failures to connect at all: the channel is down, better tried elsewhere first. */
+const connectFailureCodes: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
@@ -47,9 +50,13 @@ export function describeSendFailure(error: unknown, options: SendOptions): Gatew
     return new GatewayError('upstream_timeout', `${options.channel} timed out ${phase}`, { upstream, cause: error });
   }
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
-    return new GatewayError('upstream_bad_response', `${options.channel} sent a body that does not match its Content-Length`, { upstream, cause: error });
+    return new GatewayError('upstream_reset', `${options.channel} sent a body that does not match its Content-Length`, { upstream, cause: error });
   }
-  return new GatewayError('upstream_unreachable', `${options.channel} could not be reached: ${code ?? detail}`, { upstream, cause: error });
+  if (code !== undefined && connectFailureCodes.has(code)) {
+    return new GatewayError('upstream_unreachable', `${options.channel} could not be reached: ${code}`, { upstream, cause: error });
+  }
+  // Resets, premature closes, sockets that died mid-body: the connection broke after it was made.
+  return new GatewayError('upstream_reset', `${options.channel} broke the connection: ${code ?? detail}`, { upstream, cause: error });
 }
 
 async function* guardBody(body: AsyncIterable<Uint8Array>, options: SendOptions): AsyncGenerator<Uint8Array> {

@@ -10,7 +10,7 @@ const defaultBaseUrl = 'https://api.openai.com/v1';
 export const openaiProvider: Provider = {
   type: 'openai',
   defaultBaseUrl,
-  defaultCapabilities: { stream: 'supported', streamOptions: true },
+  defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
   parseChatStream,

@@ -1,0 +1,78 @@
+// Abort plumbing: child controllers that follow a parent, abortable sleeps, and a watchdog timer.
+
+export interface LinkedAbort {
+  signal: AbortSignal;
+  abort(reason: unknown): void;
+  /** Stops following the parent (call when the work is over, so listeners do not pile up). */
+  dispose(): void;
+}
+
+/** A controller that aborts when `parent` does, with the parent's reason, and can abort on its own. */
+export function linkAbort(parent: AbortSignal): LinkedAbort {
+  const controller = new AbortController();
+  const follow = (): void => {
+    controller.abort(parent.reason);
+  };
+  if (parent.aborted) follow();
+  else parent.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    abort: (reason) => {
+      controller.abort(reason);
+    },
+    dispose: () => {
+      parent.removeEventListener('abort', follow);
+    },
+  };
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface Watchdog {
+  /** Restarts the countdown, with a new length when given. */
+  kick(ms?: number): void;
+  stop(): void;
+}
+
+/** Calls `onExpire` when `kick` has not been called for `ms`. One timer, refreshed: cheap per chunk. */
+export function startWatchdog(ms: number, onExpire: (ms: number) => void): Watchdog {
+  let length = ms;
+  let timer = setTimeout(() => {
+    onExpire(length);
+  }, length);
+  timer.unref();
+  return {
+    kick(next = length) {
+      if (next === length) {
+        timer.refresh();
+        return;
+      }
+      clearTimeout(timer);
+      length = next;
+      timer = setTimeout(() => {
+        onExpire(length);
+      }, length);
+      timer.unref();
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../core/errors.ts';
+import { classifyFailure, countsAgainstChannel, type FailureContext } from './classify-failure.ts';
+import { errorFromUpstream } from './upstream-error.ts';
+
+const retry = { attempts: 3, baseMs: 100, maxMs: 1000, maxRetryAfterMs: 5000 };
+const context = (overrides: Partial<FailureContext> = {}): FailureContext => ({ canAdapt: false, triesOnChannel: 1, retry, hasAlternative: true, ...overrides });
+const upstream = (status: number, retryAfter?: number) =>
+  errorFromUpstream('ch', status, { message: 'x', type: undefined, code: undefined, param: undefined }, retryAfter);
+
+describe('classifyFailure', () => {
+  it('adapts and retries when the upstream said what it wants', () => {
+    expect(classifyFailure(upstream(400), context({ canAdapt: true }))).toBe('adapt-and-retry');
+  });
+
+  it('gives up on a request the upstream refused', () => {
+    for (const status of [400, 404, 413, 422]) expect(classifyFailure(upstream(status), context())).toBe('give-up');
+  });
+
+  it('retries transient statuses on the same channel while tries are left, then fails over', () => {
+    for (const status of [408, 409, 425, 500, 502, 503, 504, 520, 524, 529]) {
+      expect(classifyFailure(upstream(status), context())).toBe('retry-same');
+      expect(classifyFailure(upstream(status), context({ triesOnChannel: 3 }))).toBe('fail-over');
+    }
+  });
+
+  it('does not retry a 501', () => {
+    expect(classifyFailure(upstream(501), context())).toBe('give-up');
+  });
+
+  it('retries resets and broken bodies on the same channel', () => {
+    expect(classifyFailure(new GatewayError('upstream_reset', 'reset'), context())).toBe('retry-same');
+    expect(classifyFailure(new GatewayError('upstream_bad_response', 'truncated JSON'), context())).toBe('retry-same');
+  });
+
+  it('fails over at once from a channel that is down or stuck, and retries it when it is the only one', () => {
+    for (const code of ['upstream_unreachable', 'upstream_timeout'] as const) {
+      expect(classifyFailure(new GatewayError(code, 'x'), context())).toBe('fail-over');
+      expect(classifyFailure(new GatewayError(code, 'x'), context({ hasAlternative: false }))).toBe('retry-same');
+    }
+  });
+
+  it('fails over from refused credentials', () => {
+    expect(classifyFailure(upstream(401), context())).toBe('fail-over');
+    expect(classifyFailure(upstream(403), context({ hasAlternative: false }))).toBe('fail-over');
+  });
+
+  it('waits for a short Retry-After but fails over from a long one', () => {
+    expect(classifyFailure(upstream(429, 2), context())).toBe('retry-same');
+    expect(classifyFailure(upstream(429, 60), context())).toBe('fail-over');
+  });
+
+  it('never retries for a client that left', () => {
+    expect(classifyFailure(new GatewayError('client_closed', 'gone'), context())).toBe('give-up');
+  });
+});
+
+describe('countsAgainstChannel', () => {
+  it("counts the upstream's faults, not the request's", () => {
+    expect(countsAgainstChannel(upstream(503))).toBe(true);
+    expect(countsAgainstChannel(upstream(401))).toBe(true);
+    expect(countsAgainstChannel(upstream(400))).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { LearnedCapabilities } from './learned-capabilities.ts';
+import { learnFromRejection } from './learn-from-rejection.ts';
+
+describe('learnFromRejection', () => {
+  it('learns only what would change the next call', () => {
+    expect(learnFromRejection({ kind: 'stream-required' }, { body: {}, upstreamStream: false })).toEqual({ stream: 'required' });
+    expect(learnFromRejection({ kind: 'stream-required' }, { body: {}, upstreamStream: true })).toBeUndefined();
+    expect(learnFromRejection({ kind: 'stream-unsupported' }, { body: {}, upstreamStream: true })).toEqual({ stream: 'unsupported' });
+    expect(learnFromRejection({ kind: 'stream-unsupported' }, { body: {}, upstreamStream: false })).toBeUndefined();
+    expect(learnFromRejection({ kind: 'stream-options-unsupported' }, { body: { stream_options: {} }, upstreamStream: true })).toEqual({ streamOptions: false });
+    expect(learnFromRejection({ kind: 'stream-options-unsupported' }, { body: {}, upstreamStream: true })).toBeUndefined();
+    expect(learnFromRejection({ kind: 'field-unsupported', field: 'store' }, { body: { store: true }, upstreamStream: false })).toEqual({ dropFields: ['store'] });
+  });
+});
+
+describe('LearnedCapabilities', () => {
+  it('remembers hints per channel and model with the evidence, and tells the store', () => {
+    let now = 100;
+    const stored: unknown[] = [];
+    const learned = new LearnedCapabilities(() => now, (entry) => stored.push(entry));
+    learned.learn('xai', 'grok-2-1212', { streamOptions: false }, 'Argument not supported: stream_options', 1000);
+    learned.learn('xai', 'grok-2-1212', { dropFields: ['store'] }, "Unknown parameter: 'store'", 1000);
+    expect(learned.hintsFor('xai')).toEqual({ 'grok-2-1212': { streamOptions: false, dropFields: ['store'] } });
+    expect(learned.hintsFor('other')).toEqual({});
+    expect(stored).toHaveLength(2);
+    now = 1100;
+    expect(learned.hintsFor('xai')).toEqual({});
+  });
+
+  it('restores what a store kept, and forgets on request', () => {
+    const learned = new LearnedCapabilities(() => 0);
+    learned.load([{ channel: 'c', model: 'm', hints: { stream: 'required' }, evidence: 'x', learnedAt: 0, recheckAt: 10 }]);
+    expect(learned.hintsFor('c')).toEqual({ m: { stream: 'required' } });
+    expect(learned.forget('c', 'm')).toBe(true);
+    expect(learned.list()).toEqual([]);
+  });
+});

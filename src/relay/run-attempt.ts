@@ -1,0 +1,143 @@
+// One attempt on one channel: send, read the answer in the upstream's mode, adapt it to the
+// client's, and hold the commit point — for a streaming client, return only once the first chunk
+// is parsed. Timeouts for the first chunk and between chunks are watched here, on parsed events,
+// so comments and keep-alives do not count as progress.
+import { CompletionCollector } from '../adapt/collect-stream.ts';
+import { estimateUsage } from '../adapt/estimate-usage.ts';
+import type { ModePlan } from '../adapt/plan-upstream-mode.ts';
+import { replayAsStream } from '../adapt/replay-as-stream.ts';
+import { decodeStream } from '../codec/sse/index.ts';
+import type { Channel } from '../core/channel.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { UpstreamRequest } from '../core/upstream.ts';
+import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
+import { readBodyText } from '../lib/read-body-text.ts';
+import { streamOf } from '../lib/stream-of.ts';
+import type { Provider } from '../providers/types.ts';
+import { openUpstream, type SendUpstream } from './open-upstream.ts';
+import type { RequestRecord } from './request-record.ts';
+import { streamToClient } from './stream-to-client.ts';
+
+export type RelayOutcome =
+  | { kind: 'completion'; completion: ChatCompletion }
+  /** Already past the commit point: the first chunk was parsed; iterating may still throw after it. */
+  | { kind: 'stream'; chunks: AsyncIterable<ChatCompletionChunk> };
+
+export interface AttemptInput {
+  request: ChatRequest;
+  channel: Channel;
+  provider: Provider;
+  plan: ModePlan;
+  upstreamRequest: UpstreamRequest;
+  /** The request's signal: client gone or total deadline passed. */
+  signal: AbortSignal;
+  record: RequestRecord;
+  send: SendUpstream;
+  /** Runs once the outcome is over (stream ended, or completion ready, or failure). */
+  onSettled: () => void;
+}
+
+function parseJsonBody(text: string, channel: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Truncated JSON: the body broke off (a Content-Length lie, a dropped connection); retryable.
+    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, {
+      upstream: { channel, status: 200 },
+    });
+  }
+}
+
+async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletion> {
+  const collector = new CompletionCollector();
+  for await (const chunk of chunks) collector.add(chunk);
+  return collector.result();
+}
+
+/** The client sees the model name it asked for, and always usage (counted locally if need be). */
+function finishCompletion(completion: ChatCompletion, request: ChatRequest, record: RequestRecord): ChatCompletion {
+  const upstreamUsage = completion.usage ?? undefined;
+  const usage = upstreamUsage ?? estimateUsage(request, completionText(completion));
+  record.promptTokens = usage.prompt_tokens;
+  record.completionTokens = usage.completion_tokens;
+  record.usageSource = upstreamUsage === undefined ? 'estimated' : 'upstream';
+  return { ...completion, model: request.model, usage };
+}
+
+function completionText(completion: ChatCompletion): string {
+  return completion.choices
+    .map(({ message }) => `${message.reasoning_content ?? ''}${message.content ?? ''}${(message.tool_calls ?? []).map((call) => call.function.arguments).join('')}`)
+    .join('');
+}
+
+/** Chunks as parsed, with the first-chunk and idle timeouts enforced by aborting the attempt. */
+async function* watchChunks(chunks: AsyncIterable<ChatCompletionChunk>, input: AttemptInput, attempt: LinkedAbort): AsyncGenerator<ChatCompletionChunk> {
+  const { channel } = input;
+  const watchdog = startWatchdog(channel.timeouts.firstChunkMs, (ms) => {
+    attempt.abort(new GatewayError('upstream_timeout', `${channel.name} sent no chunk for ${ms} ms`, { upstream: { channel: channel.name, status: 200 } }));
+  });
+  try {
+    for await (const chunk of chunks) {
+      watchdog.kick(channel.timeouts.idleMs);
+      yield chunk;
+    }
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/** Pulls the first chunk before anything is sent, then hands back a stream that starts with it. */
+async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, channel: string, onSettled: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
+  const first = await chunks.next();
+  if (first.done === true) {
+    throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
+  }
+  return (async function* resume() {
+    try {
+      yield first.value;
+      yield* chunks;
+    } finally {
+      onSettled();
+    }
+  })();
+}
+
+export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
+  const { request, channel, provider, plan, record } = input;
+  const attempt = linkAbort(input.signal);
+  let handedOver = false;
+  const settle = (): void => {
+    attempt.dispose();
+    input.onSettled();
+  };
+  try {
+    const response = await openUpstream(provider, input.upstreamRequest, { channel: channel.name, signal: attempt.signal, timeouts: channel.timeouts, send: input.send });
+    const parseContext = { channel: channel.name };
+    let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
+    if (plan.upstreamStream) {
+      upstreamChunks = watchChunks(provider.parseChatStream(decodeStream(response.body), parseContext), input, attempt);
+      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks), request, record) };
+    } else {
+      const completion = provider.parseChatResponse(parseJsonBody(await readBodyText(response.body), channel.name), parseContext);
+      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
+      upstreamChunks = streamOf(replayAsStream(completion, { includeUsage: true }));
+    }
+    const clientChunks = streamToClient(upstreamChunks, {
+      clientModel: request.model,
+      clientWantsUsage: plan.clientWantsUsage,
+      channel: channel.name,
+      record,
+      estimate: (text) => estimateUsage(request, text),
+    });
+    const chunks = await commitOnFirstChunk(clientChunks, channel.name, settle);
+    handedOver = true;
+    return { kind: 'stream', chunks };
+  } catch (error) {
+    // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
+    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
+    throw error;
+  } finally {
+    if (!handedOver) settle();
+  }
+}

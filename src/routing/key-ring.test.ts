@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { KeyRing } from './key-ring.ts';
+
+function ring() {
+  let now = 0;
+  return { keys: new KeyRing(() => now), advance: (ms: number) => (now += ms) };
+}
+
+describe('KeyRing', () => {
+  it('uses each key of a channel in turn, separately per channel', () => {
+    const { keys } = ring();
+    const all = ['k1', 'k2', 'k3'];
+    expect([1, 2, 3, 4].map(() => keys.choose('a', all))).toEqual(['k1', 'k2', 'k3', 'k1'].map((key) => ({ kind: 'key', key })));
+    expect(keys.choose('b', ['b1'])).toEqual({ kind: 'key', key: 'b1' });
+  });
+
+  it('gives no key to a channel without keys', () => {
+    expect(ring().keys.choose('local', [])).toEqual({ kind: 'key', key: undefined });
+  });
+
+  it('skips a refused key until its recheck time', () => {
+    const { keys, advance } = ring();
+    keys.setAside('a', 'k1', 'HTTP 401: invalid key', 1000);
+    expect([1, 2].map(() => keys.choose('a', ['k1', 'k2']))).toEqual([{ kind: 'key', key: 'k2' }, { kind: 'key', key: 'k2' }]);
+    advance(1000);
+    expect(keys.choose('a', ['k1', 'k2'])).toEqual({ kind: 'key', key: 'k1' });
+  });
+
+  it('says the channel is exhausted when every key was refused, with the reasons', () => {
+    const { keys } = ring();
+    keys.setAside('a', 'secret-1234', 'HTTP 403: forbidden', 1000);
+    expect(keys.choose('a', ['secret-1234'])).toEqual({ kind: 'exhausted', problems: [{ reason: 'HTTP 403: forbidden', since: 0, recheckAt: 1000 }] });
+    expect(keys.problems()).toEqual([{ channel: 'a', key: '…1234', reason: 'HTTP 403: forbidden', since: 0, recheckAt: 1000 }]);
+  });
+});
