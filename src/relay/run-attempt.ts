@@ -71,20 +71,43 @@ function completionText(completion: ChatCompletion): string {
     .join('');
 }
 
-/** Chunks as parsed, with the first-chunk and idle timeouts enforced by aborting the attempt. */
-async function* watchChunks(chunks: AsyncIterable<ChatCompletionChunk>, input: AttemptInput, attempt: LinkedAbort): AsyncGenerator<ChatCompletionChunk> {
-  const { channel } = input;
-  const watchdog = startWatchdog(channel.timeouts.firstChunkMs, (ms) => {
-    attempt.abort(new GatewayError('upstream_timeout', `${channel.name} sent no chunk for ${ms} ms`, { upstream: { channel: channel.name, status: 200 } }));
-  });
-  try {
-    for await (const chunk of chunks) {
-      watchdog.kick(channel.timeouts.idleMs);
-      yield chunk;
-    }
-  } finally {
-    watchdog.stop();
+/** Chunks as parsed, each one resetting the idle timeout (comments never get this far). */
+async function* watchChunks(chunks: AsyncIterable<ChatCompletionChunk>, timer: AttemptTimer): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) {
+    timer.chunkArrived();
+    yield chunk;
   }
+}
+
+interface AttemptTimer {
+  headersArrived(): void;
+  chunkArrived(): void;
+  stop(): void;
+}
+
+/**
+ * One timer per attempt, re-armed at each phase: first byte (from the send), first chunk (from the
+ * headers), idle (between parsed chunks). On expiry it aborts the attempt with a typed timeout.
+ */
+function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
+  const { firstByteMs, firstChunkMs, idleMs } = channel.timeouts;
+  let phase = 'waiting for the first byte';
+  const watchdog = startWatchdog(firstByteMs, (ms) => {
+    attempt.abort(new GatewayError('upstream_timeout', `${channel.name} timed out ${phase} (${ms} ms)`, { upstream: { channel: channel.name } }));
+  });
+  return {
+    headersArrived() {
+      phase = 'waiting for the first chunk';
+      watchdog.kick(firstChunkMs);
+    },
+    chunkArrived() {
+      phase = 'between chunks (idle)';
+      watchdog.kick(idleMs);
+    },
+    stop: () => {
+      watchdog.stop();
+    },
+  };
 }
 
 /** Pulls the first chunk before anything is sent, then hands back a stream that starts with it. */
@@ -106,8 +129,10 @@ async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, c
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const attempt = linkAbort(input.signal);
+  const timer = watchAttempt(channel, attempt);
   let handedOver = false;
   const settle = (): void => {
+    timer.stop();
     attempt.dispose();
     input.onSettled();
   };
@@ -116,9 +141,12 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     const parseContext = { channel: channel.name };
     let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
     if (plan.upstreamStream) {
-      upstreamChunks = watchChunks(provider.parseChatStream(decodeStream(response.body), parseContext), input, attempt);
+      timer.headersArrived();
+      upstreamChunks = watchChunks(provider.parseChatStream(decodeStream(response.body), parseContext), timer);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks), request, record) };
     } else {
+      // A JSON body: undici's idle timeout covers its bytes.
+      timer.stop();
       const completion = provider.parseChatResponse(parseJsonBody(await readBodyText(response.body), channel.name), parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       upstreamChunks = streamOf(replayAsStream(completion, { includeUsage: true }));
