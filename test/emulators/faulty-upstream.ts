@@ -22,9 +22,13 @@ export type Fault =
   | 'stall-mid-stream'
   | { status: number; retryAfter?: string };
 
-/** Faults that strike before Sluice could have committed a stream to its client. */
-export function isBeforeCommit(fault: Fault): boolean {
-  return fault !== 'drop-mid-stream' && fault !== 'stall-mid-stream';
+/**
+ * Faults that strike before Sluice could have committed a stream to its client. A short
+ * Content-Length on a stream delivers its first chunk whole before the socket closes.
+ */
+export function isBeforeCommit(fault: Fault, stream: boolean): boolean {
+  if (!stream) return true;
+  return fault !== 'drop-mid-stream' && fault !== 'stall-mid-stream' && fault !== 'content-length-short';
 }
 
 export function lastUserText(request: ReceivedRequest): string {

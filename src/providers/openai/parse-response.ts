@@ -2,6 +2,7 @@ import type { AssistantMessage, ChatCompletion, CompletionChoice } from '../../c
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { ParseContext } from '../types.ts';
+import { completeToolCall, normalizeFinishReason } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 
 function parseChoice(value: unknown, position: number): CompletionChoice {
@@ -11,12 +12,14 @@ function parseChoice(value: unknown, position: number): CompletionChoice {
     ...message,
     role: typeof message.role === 'string' ? message.role : 'assistant',
     content: typeof message.content === 'string' ? message.content : null,
+    ...(Array.isArray(message.tool_calls) ? { tool_calls: message.tool_calls.map(completeToolCall) } : {}),
   });
+  const finishReason = normalizeFinishReason(choice.finish_reason);
   return {
     ...choice,
     index: typeof choice.index === 'number' ? choice.index : position,
     message: normalized,
-    finish_reason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+    finish_reason: typeof finishReason === 'string' ? finishReason : null,
   };
 }
 

@@ -6,25 +6,28 @@ import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import type { ParseContext } from '../types.ts';
+import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 import { parseChatResponse } from './parse-response.ts';
 
-function normalizeChoice(value: unknown, position: number): ChunkChoice {
+function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
   const choice = isJsonObject(value) ? value : {};
-  const normalized: ChunkChoice = { ...choice, index: typeof choice.index === 'number' ? choice.index : position };
+  const index = typeof choice.index === 'number' ? choice.index : position;
+  const normalized: ChunkChoice = { ...choice, index };
+  if (choice.finish_reason !== undefined) normalized.finish_reason = normalizeFinishReason(choice.finish_reason) as string | null;
   // Azure's annotation chunks carry no `delta` at all (wire-formats.md 2.1): leave it absent.
-  if (isJsonObject(choice.delta)) normalized.delta = copyReasoningField(choice.delta);
+  if (isJsonObject(choice.delta)) normalized.delta = numbering.renumber(index, copyReasoningField(choice.delta));
   return normalized;
 }
 
-function normalizeChunk(value: JsonObject): ChatCompletionChunk {
+function normalizeChunk(value: JsonObject, numbering: ToolCallNumbering): ChatCompletionChunk {
   return {
     ...value,
     id: typeof value.id === 'string' ? value.id : '',
     object: 'chat.completion.chunk',
     created: typeof value.created === 'number' ? value.created : 0,
     model: typeof value.model === 'string' ? value.model : '',
-    choices: Array.isArray(value.choices) ? value.choices.map(normalizeChoice) : [],
+    choices: Array.isArray(value.choices) ? value.choices.map((choice, position) => normalizeChoice(choice, position, numbering)) : [],
   };
 }
 
@@ -58,6 +61,7 @@ export async function* parseChatStream(
   events: AsyncIterable<StreamEvent>,
   context: ParseContext,
 ): AsyncGenerator<ChatCompletionChunk> {
+  const numbering = new ToolCallNumbering();
   for await (const event of events) {
     if (event.kind === 'text') {
       if (event.data.trim() === '') continue;
@@ -70,6 +74,6 @@ export async function* parseChatStream(
     // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
     // or as an `event: error` (Assistants-style named events); wire-formats.md 1.4.
     if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
-    yield isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value);
+    yield isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering);
   }
 }
