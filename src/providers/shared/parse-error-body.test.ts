@@ -71,4 +71,9 @@ describe('parseErrorBody', () => {
   it('falls back to the raw JSON when no known field carries the message', () => {
     expect(parseErrorBody(400, '{"oops":true}').message).toBe('{"oops":true}');
   });
+
+  it("reads Mistral's 422 with pydantic's list nested in message", () => {
+    const body = '{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","stream_options","include_usage"],"msg":"Extra inputs are not permitted","input":true,"url":"https://errors.pydantic.dev/2.10/v/extra_forbidden"}]},"type":"invalid_request_error","param":null,"code":null}';
+    expect(parseErrorBody(422, body)).toMatchObject({ message: 'body.stream_options.include_usage: Extra inputs are not permitted', type: 'invalid_request_error' });
+  });
 });

@@ -35,7 +35,10 @@ function detailsFromObject(body: Record<string, unknown>): UpstreamErrorDetails 
     const message = asText(error.message) ?? describeDetail(error.details) ?? JSON.stringify(error);
     return { message, type: asText(error.type) ?? asText(error.status), code: asText(error.code), param: asText(error.param) };
   }
-  const message = asText(body.message) ?? describeDetail(body.detail) ?? asText(body.error_message);
+  // Mistral nests pydantic's list in an object: `{"object":"error","message":{"detail":[…]}}`
+  // (dnakov/anon-kode#53, nomtek/mistralai_client_dart#44).
+  const nested = isJsonObject(body.message) ? describeDetail(body.message.detail) : undefined;
+  const message = asText(body.message) ?? nested ?? describeDetail(body.detail) ?? asText(body.error_message);
   if (message === undefined) return undefined;
   return { message, type: asText(body.type) ?? asText(body.error_type), code: asText(body.code), param: asText(body.param) };
 }
