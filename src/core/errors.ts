@@ -117,7 +117,7 @@ export const errorCatalog = {
   upstream_stream_error: {
     status: 502,
     type: 'server_error',
-    retryable: false,
+    retryable: true,
     hint: 'The upstream reported an error in the middle of its stream; its own words are in the message.',
   },
   no_channel_available: {
