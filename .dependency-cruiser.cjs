@@ -22,6 +22,7 @@ module.exports = {
     only('routing', ['core', 'lib'], 'routing/ → core, lib'),
     only('upstream', ['core', 'lib'], 'upstream/ → core, lib'),
     only('store', ['core', 'lib'], 'store/ → core, lib'),
+    only('metrics', ['core', 'lib'], 'metrics/ → core, lib'),
     only('relay', ['core', 'lib', 'config', 'codec', 'providers', 'adapt', 'routing', 'upstream', 'store'], 'relay/ never imports server/'),
     {
       name: 'framework-only-in-server',

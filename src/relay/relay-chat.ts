@@ -190,6 +190,7 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
   async function waitBeforeRetry(tries: number, retry: RetryPolicy, error: GatewayError): Promise<boolean> {
     const delay = backoffDelayMs(tries, retry, { random: dependencies.random, retryAfterSeconds: error.retryAfterSeconds, remainingMs: endsAt - dependencies.nowMs() });
     if (delay === undefined) return false;
+    context.record.waitMs += delay;
     await sleep(delay, deadline.signal);
     return true;
   }

@@ -25,6 +25,10 @@ export interface RequestRecord {
   errorCode: string | undefined;
   errorMessage: string | undefined;
   firstTokenMs: number | undefined;
+  /** Time spent sleeping between retries (backoff, Retry-After). */
+  waitMs: number;
+  /** Sluice's own time until the response started: total minus upstream time and waits. */
+  overheadMs: number | undefined;
   durationMs: number;
   promptTokens: number | undefined;
   completionTokens: number | undefined;
@@ -46,9 +50,16 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     errorCode: undefined,
     errorMessage: undefined,
     firstTokenMs: undefined,
+    waitMs: 0,
+    overheadMs: undefined,
     durationMs: 0,
     promptTokens: undefined,
     completionTokens: undefined,
     usageSource: undefined,
   };
+}
+
+/** Time spent waiting on upstreams and backoff so far: the part of a request that is not Sluice's. */
+export function upstreamTimeMs(record: RequestRecord): number {
+  return record.attempts.reduce((sum, attempt) => sum + attempt.durationMs, record.waitMs);
 }

@@ -43,6 +43,11 @@ export class KeyRing {
     return { kind: 'exhausted', problems };
   }
 
+  /** Whether the channel has a usable key right now, without taking a turn. */
+  peek(channel: string, keys: readonly string[]): 'usable' | 'exhausted' {
+    return keys.length === 0 || keys.some((key) => this.#usable(channel, key)) ? 'usable' : 'exhausted';
+  }
+
   setAside(channel: string, key: string, reason: string, recheckAfterMs: number): void {
     const now = this.#now();
     this.#problems.set(KeyRing.#idOf(channel, key), { reason, since: now, recheckAt: now + recheckAfterMs });

@@ -6,11 +6,13 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type R
 import type { Logger } from 'pino';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import { createAuthenticator, type Caller, type ClientKeySpec } from './authenticate.ts';
 import { createChatHandler } from './chat-route.ts';
+import { checkReadiness } from './check-readiness.ts';
 import { listModels } from './list-models.ts';
 import { renderError } from './render-error.ts';
 
@@ -28,6 +30,7 @@ export interface AppOptions {
   relay: RelayDependencies;
   bodyLimitBytes: number;
   keepaliveMs: number;
+  metrics: Metrics;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -86,14 +89,26 @@ export function buildApp(options: AppOptions): SluiceApp {
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = checkReadiness(options.channels, options.relay);
+    return reply.code(readiness.ready ? 200 : 503).send(readiness);
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
   app.get('/v1/models', () => ({ object: 'list', data: listModels(options.channels, options.findProvider) }));
   app.post(
     '/v1/chat/completions',
     createChatHandler({
       relay: options.relay,
       keepaliveMs: options.keepaliveMs,
-      logRequest: (record, caller) => {
+      finishRequest: (record, caller) => {
         logRequest(options.logger, record, caller);
+        options.metrics.observeRequest({ ...record, model: record.clientModel });
+      },
+      onStreamStart: () => {
+        options.metrics.streamStarted();
+      },
+      onStreamEnd: () => {
+        options.metrics.streamEnded();
       },
     }),
   );

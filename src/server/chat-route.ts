@@ -4,7 +4,7 @@ import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
 import { relayChat } from '../relay/relay-chat.ts';
-import { createRequestRecord, type RequestRecord } from '../relay/request-record.ts';
+import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
 import { authorizeModel, type Caller } from './authenticate.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 import { parseJsonText, validateChatRequest } from './validate-chat-request.ts';
@@ -13,7 +13,10 @@ import { writeSse } from './write-sse.ts';
 export interface ChatRouteOptions {
   relay: RelayDependencies;
   keepaliveMs: number;
-  logRequest: (record: RequestRecord, caller: Caller | undefined) => void;
+  /** Called once per request, when it is over: the log line and the metrics. */
+  finishRequest: (record: RequestRecord, caller: Caller | undefined) => void;
+  onStreamStart: () => void;
+  onStreamEnd: () => void;
 }
 
 function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -23,8 +26,10 @@ function recordFailure(record: RequestRecord, error: GatewayError): void {
 }
 
 /** Which channel and model answered, and after how many tries (x-sluice-* response headers). */
-export function describeRouting(record: RequestRecord): Record<string, string> {
-  const headers: Record<string, string> = { 'x-sluice-attempts': String(record.attempts.length) };
+export function describeRouting(record: RequestRecord, started: number): Record<string, string> {
+  // Sluice's own share of the time so far (TensorZero exposes the same idea as a metric).
+  record.overheadMs = performance.now() - started - upstreamTimeMs(record);
+  const headers: Record<string, string> = { 'x-sluice-attempts': String(record.attempts.length), 'x-sluice-overhead-ms': record.overheadMs.toFixed(3) };
   if (record.channel !== undefined) headers['x-sluice-channel'] = record.channel;
   if (record.answeredModel !== undefined) headers['x-sluice-model'] = record.answeredModel;
   return headers;
@@ -59,20 +64,25 @@ export function createChatHandler(options: ChatRouteOptions) {
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       const outcome = await relayChat(chatRequest, { signal: controller.signal, record }, options.relay);
       if (outcome.kind === 'completion') {
-        await reply.code(200).headers(describeRouting(record)).send(outcome.completion);
+        await reply.code(200).headers(describeRouting(record, started)).send(outcome.completion);
         return;
       }
       reply.hijack();
-      const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal, headers: describeRouting(record) });
-      if (failure !== undefined) recordFailure(record, failure);
+      options.onStreamStart();
+      try {
+        const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal, headers: describeRouting(record, started) });
+        if (failure !== undefined) recordFailure(record, failure);
+      } finally {
+        options.onStreamEnd();
+      }
     } catch (error) {
       const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
       recordFailure(record, failure);
       const rendered = renderError(failure, request.id);
-      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record) }).send(rendered.body);
+      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
-      options.logRequest(record, caller);
+      options.finishRequest(record, caller);
     }
   };
 }

@@ -1,6 +1,7 @@
 // Builds a running Sluice from a resolved config: relay dependencies, the HTTP app, the listener.
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
+import { Metrics } from '../metrics/create-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
@@ -22,7 +23,7 @@ export interface RunningSluice {
   close(): Promise<void>;
 }
 
-export function createRelayDependencies(config: SluiceConfig, logger: Logger): RelayDependencies {
+export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): RelayDependencies {
   const nowMs = (): number => performance.now();
   return {
     channels: config.channels,
@@ -34,6 +35,7 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger): R
     breakers: new CircuitBreakers(nowMs, (transition) => {
       const [channel, model] = transition.key.split('\u0000');
       logger.warn({ channel, model, from: transition.from, to: transition.to, failures: transition.failures }, `circuit ${channel}/${model} ${transition.to}`);
+      metrics.observeBreaker(channel ?? '', model ?? '', transition.to);
     }),
     learned: new LearnedCapabilities(
       () => Date.now(),
@@ -56,12 +58,14 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const refusal = checkListenAddress(host, config.keys.length);
   if (refusal !== undefined) throw new Error(refusal);
   const logger = options.logger ?? createLogger(config);
+  const metrics = new Metrics({ processMetrics: true });
   const app = buildApp({
     logger,
     keys: config.keys,
     channels: config.channels,
     findProvider,
-    relay: createRelayDependencies(config, logger),
+    relay: createRelayDependencies(config, logger, metrics),
+    metrics,
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
   });

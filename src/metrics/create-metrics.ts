@@ -1,0 +1,82 @@
+// Prometheus metrics (prom-client), one registry per Sluice instance. Recording is a few label
+// lookups per request, off any await; rendering happens only when /metrics is scraped.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+export interface RequestObservation {
+  model: string;
+  channel: string | undefined;
+  status: number;
+  clientStream: boolean;
+  attempts: ReadonlyArray<{ channel: string; status: number | undefined; errorCode: string | undefined }>;
+  adaptations: readonly string[];
+  durationMs: number;
+  firstTokenMs: number | undefined;
+  overheadMs: number | undefined;
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  usageSource: string | undefined;
+}
+
+/** `learned:stream=required` → `learned:stream`: the kind, without the value, keeps labels few. */
+export function adaptationKind(adaptation: string): string {
+  const equals = adaptation.indexOf('=');
+  return equals === -1 ? adaptation : adaptation.slice(0, equals);
+}
+
+export type BreakerStateName = 'closed' | 'half-open' | 'open';
+const breakerStateValues: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #requests = new Counter({ name: 'sluice_requests_total', help: 'Client requests by model, channel, status and stream mode', labelNames: ['model', 'channel', 'status', 'stream'], registers: [this.registry] });
+  readonly #attempts = new Counter({ name: 'sluice_upstream_attempts_total', help: 'Upstream attempts by channel and outcome (ok or an error code)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  readonly #duration = new Histogram({ name: 'sluice_request_duration_seconds', help: 'Total request duration', labelNames: ['model', 'stream'], buckets: latencyBuckets, registers: [this.registry] });
+  readonly #firstToken = new Histogram({ name: 'sluice_time_to_first_token_seconds', help: 'Time from request to the first chunk committed to a streaming client', labelNames: ['model'], buckets: latencyBuckets, registers: [this.registry] });
+  readonly #overhead = new Histogram({ name: 'sluice_overhead_seconds', help: "Sluice's own time: total minus time spent waiting on upstreams and backoff", buckets: overheadBuckets, registers: [this.registry] });
+  readonly #tokens = new Counter({ name: 'sluice_tokens_total', help: 'Tokens by type and usage source (upstream or estimated)', labelNames: ['type', 'source'], registers: [this.registry] });
+  readonly #adaptations = new Counter({ name: 'sluice_adaptations_total', help: 'Adaptations applied, by kind', labelNames: ['kind'], registers: [this.registry] });
+  readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
+  readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
+  readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
+
+  constructor(options: { processMetrics: boolean }) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+  }
+
+  observeRequest(request: RequestObservation): void {
+    const stream = String(request.clientStream);
+    this.#requests.inc({ model: request.model, channel: request.channel ?? 'none', status: String(request.status), stream });
+    for (const attempt of request.attempts) this.#attempts.inc({ channel: attempt.channel, outcome: attempt.errorCode ?? 'ok' });
+    this.#duration.observe({ model: request.model, stream }, request.durationMs / 1000);
+    if (request.firstTokenMs !== undefined) this.#firstToken.observe({ model: request.model }, request.firstTokenMs / 1000);
+    if (request.overheadMs !== undefined) this.#overhead.observe(Math.max(0, request.overheadMs) / 1000);
+    const source = request.usageSource ?? 'none';
+    if (request.promptTokens !== undefined) this.#tokens.inc({ type: 'prompt', source }, request.promptTokens);
+    if (request.completionTokens !== undefined) this.#tokens.inc({ type: 'completion', source }, request.completionTokens);
+    for (const adaptation of request.adaptations) this.#adaptations.inc({ kind: adaptationKind(adaptation) });
+  }
+
+  observeBreaker(channel: string, model: string, state: BreakerStateName): void {
+    this.#breakerState.set({ channel, model }, breakerStateValues[state]);
+    if (state === 'open') this.#breakerOpened.inc({ channel, model });
+  }
+
+  streamStarted(): void {
+    this.#activeStreams.inc();
+  }
+
+  streamEnded(): void {
+    this.#activeStreams.dec();
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
