@@ -23,15 +23,21 @@ export function prepareUpstreamRequest(provider: Provider, request: ChatRequest,
   return { url: built.url, headers: { ...built.headers, ...target.channel.headers }, body };
 }
 
-export async function openUpstream(
-  provider: Provider,
-  upstreamRequest: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; send: SendUpstream },
-): Promise<UpstreamResponse> {
-  const response =
+export interface OpenOptions {
+  channel: string;
+  signal: AbortSignal;
+  timeouts: TimeoutPolicy;
+  send: SendUpstream;
+  /** Sees the response before it is read (debug capture tees its body here). */
+  observe?: (response: UpstreamResponse) => UpstreamResponse;
+}
+
+export async function openUpstream(provider: Provider, upstreamRequest: UpstreamRequest, options: OpenOptions): Promise<UpstreamResponse> {
+  const sent =
     provider.answerLocally === undefined
       ? await options.send(upstreamRequest, options)
       : provider.answerLocally(upstreamRequest, options.signal);
+  const response = options.observe === undefined ? sent : options.observe(sent);
   if (response.status < 400) return response;
   const text = await readBodyText(response.body);
   const details = provider.parseError(response.status, text);

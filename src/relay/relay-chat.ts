@@ -20,7 +20,7 @@ import type { LearnedCapabilities } from './learned-capabilities.ts';
 import { prepareUpstreamRequest, type SendUpstream } from './open-upstream.ts';
 import { planAttempts, type Candidate } from './plan-attempts.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
-import { runAttempt, type RelayOutcome } from './run-attempt.ts';
+import { runAttempt, type AttemptCapture, type RelayOutcome } from './run-attempt.ts';
 
 export type { RelayOutcome } from './run-attempt.ts';
 
@@ -36,11 +36,16 @@ export interface RelayDependencies {
   learned: LearnedCapabilities;
   random: () => number;
   nowMs: () => number;
+  /** Every configured secret, masked wherever a capture might hold it. */
+  secrets: readonly string[];
+  captureCapBytes: number;
 }
 
 export interface RelayContext {
   signal: AbortSignal;
   record: RequestRecord;
+  /** Capture every exchange of this request (SLUICE_DEBUG=1 or the key's switch). */
+  captureAll: boolean;
 }
 
 interface Failure {
@@ -143,7 +148,7 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
       try {
         const outcome = await runAttempt({
           request: clientRequest, channel, provider, plan, upstreamRequest, signal: deadline.signal, record: context.record,
-          send: dependencies.send, onSettled: deadline.end,
+          send: dependencies.send, onSettled: deadline.end, capture: captureFor(channel),
         });
         attempt.status = 200;
         dependencies.breakers.recordSuccess(circuit);
@@ -184,6 +189,13 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
         attempt.durationMs = dependencies.nowMs() - started;
       }
     }
+  }
+
+  /** A channel's `debug: true` or the request's switch turns capture on; the record keeps it. */
+  function captureFor(channel: Channel): AttemptCapture | undefined {
+    if (!context.captureAll && !channel.debug) return undefined;
+    context.record.capture ??= { clientRequest: '', clientResponse: '', attempts: [] };
+    return { exchanges: context.record.capture.attempts, secrets: dependencies.secrets, capBytes: dependencies.captureCapBytes };
   }
 
   /** Sleeps the backoff; false when waiting is not worth it (too long, or past the deadline). */

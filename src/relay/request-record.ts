@@ -1,5 +1,6 @@
 // What one request did, filled in as it goes; the log line (and later the log row) is made from it.
 import type { UsageSource } from '../core/chat.ts';
+import type { Capture } from './capture.ts';
 
 export interface AttemptRecord {
   channel: string;
@@ -29,6 +30,8 @@ export interface RequestRecord {
   waitMs: number;
   /** Sluice's own time until the response started: total minus upstream time and waits. */
   overheadMs: number | undefined;
+  /** Full exchanges, when debug capture was on for this request. */
+  capture: Capture | undefined;
   durationMs: number;
   promptTokens: number | undefined;
   completionTokens: number | undefined;
@@ -52,6 +55,7 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     firstTokenMs: undefined,
     waitMs: 0,
     overheadMs: undefined,
+    capture: undefined,
     durationMs: 0,
     promptTokens: undefined,
     completionTokens: undefined,

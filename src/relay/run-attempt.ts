@@ -10,11 +10,12 @@ import { decodeStream } from '../codec/sse/index.ts';
 import type { Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { UpstreamRequest } from '../core/upstream.ts';
+import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
 import { readBodyText } from '../lib/read-body-text.ts';
 import { streamOf } from '../lib/stream-of.ts';
 import type { Provider } from '../providers/types.ts';
+import { capText, CappedText, maskHeaders, maskSecrets, teeBody, type CapturedExchange } from './capture.ts';
 import { openUpstream, type SendUpstream } from './open-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
 import { streamToClient } from './stream-to-client.ts';
@@ -36,6 +37,41 @@ export interface AttemptInput {
   send: SendUpstream;
   /** Runs once the outcome is over (stream ended, or completion ready, or failure). */
   onSettled: () => void;
+  /** Where to record this exchange, when debug capture is on for it. */
+  capture: AttemptCapture | undefined;
+}
+
+export interface AttemptCapture {
+  exchanges: CapturedExchange[];
+  secrets: readonly string[];
+  capBytes: number;
+}
+
+/** Records the exchange as it happens; the response text is filled in when the attempt settles. */
+function startCapture(input: AttemptInput, capture: AttemptCapture): { observe: (response: UpstreamResponse) => UpstreamResponse; finish: () => void } {
+  const { upstreamRequest } = input;
+  const exchange: CapturedExchange = {
+    url: maskSecrets(upstreamRequest.url, capture.secrets),
+    requestHeaders: maskHeaders(upstreamRequest.headers, capture.secrets),
+    requestBody: maskSecrets(capText(JSON.stringify(upstreamRequest.body), capture.capBytes), capture.secrets),
+    status: undefined,
+    responseHeaders: {},
+    responseBody: '',
+    truncated: false,
+  };
+  capture.exchanges.push(exchange);
+  const sink = new CappedText(capture.capBytes);
+  return {
+    observe: (response) => {
+      exchange.status = response.status;
+      exchange.responseHeaders = maskHeaders(response.headers, capture.secrets);
+      return { ...response, body: teeBody(response.body, sink) };
+    },
+    finish: () => {
+      exchange.responseBody = maskSecrets(sink.text, capture.secrets);
+      exchange.truncated = sink.truncated;
+    },
+  };
 }
 
 function parseJsonBody(text: string, channel: string): unknown {
@@ -130,14 +166,22 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const attempt = linkAbort(input.signal);
   const timer = watchAttempt(channel, attempt);
+  const capture = input.capture === undefined ? undefined : startCapture(input, input.capture);
   let handedOver = false;
   const settle = (): void => {
     timer.stop();
     attempt.dispose();
+    capture?.finish();
     input.onSettled();
   };
   try {
-    const response = await openUpstream(provider, input.upstreamRequest, { channel: channel.name, signal: attempt.signal, timeouts: channel.timeouts, send: input.send });
+    const response = await openUpstream(provider, input.upstreamRequest, {
+      channel: channel.name,
+      signal: attempt.signal,
+      timeouts: channel.timeouts,
+      send: input.send,
+      ...(capture === undefined ? {} : { observe: capture.observe }),
+    });
     const parseContext = { channel: channel.name };
     let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
     if (plan.upstreamStream) {

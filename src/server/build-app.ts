@@ -31,6 +31,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   keepaliveMs: number;
   metrics: Metrics;
+  /** SLUICE_DEBUG=1: capture every exchange. */
+  debug: boolean;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -45,7 +47,8 @@ function fromFrameworkError(error: FastifyError, bodyLimitBytes: number): Gatewa
 }
 
 function logRequest(logger: Logger, record: RequestRecord, caller: Caller | undefined): void {
-  const { attempts, ...fields } = record;
+  // The capture (full bodies) goes to the store, never to the log line.
+  const { attempts, capture: _capture, ...fields } = record;
   const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
   logger[level]({ ...fields, key: caller?.keyName, attempts }, `${record.clientModel} ${record.status} ${Math.round(record.durationMs)}ms`);
 }
@@ -110,6 +113,7 @@ export function buildApp(options: AppOptions): SluiceApp {
       onStreamEnd: () => {
         options.metrics.streamEnded();
       },
+      captureAll: () => options.debug,
     }),
   );
   return app;

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
+import { capText, CappedText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
 import { relayChat } from '../relay/relay-chat.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
@@ -17,6 +18,8 @@ export interface ChatRouteOptions {
   finishRequest: (record: RequestRecord, caller: Caller | undefined) => void;
   onStreamStart: () => void;
   onStreamEnd: () => void;
+  /** Debug capture for every request of this caller (SLUICE_DEBUG=1, or the key's switch). */
+  captureAll: (caller: Caller | undefined) => boolean;
 }
 
 function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -33,6 +36,12 @@ export function describeRouting(record: RequestRecord, started: number): Record<
   if (record.channel !== undefined) headers['x-sluice-channel'] = record.channel;
   if (record.answeredModel !== undefined) headers['x-sluice-model'] = record.answeredModel;
   return headers;
+}
+
+/** The client's side of a captured exchange, capped and with every secret masked. */
+function finishCapture(capture: Capture, body: unknown, relay: RelayDependencies): void {
+  capture.clientRequest = maskSecrets(capText(typeof body === 'string' ? body : '', relay.captureCapBytes), relay.secrets);
+  capture.clientResponse = maskSecrets(capText(capture.clientResponse, relay.captureCapBytes), relay.secrets);
 }
 
 function readChatRequest(body: unknown): ChatRequest {
@@ -62,18 +71,27 @@ export function createChatHandler(options: ChatRouteOptions) {
       const chatRequest = readChatRequest(request.body);
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
-      const outcome = await relayChat(chatRequest, { signal: controller.signal, record }, options.relay);
+      const outcome = await relayChat(chatRequest, { signal: controller.signal, record, captureAll: options.captureAll(caller) }, options.relay);
       if (outcome.kind === 'completion') {
+        if (record.capture !== undefined) record.capture.clientResponse = JSON.stringify(outcome.completion);
         await reply.code(200).headers(describeRouting(record, started)).send(outcome.completion);
         return;
       }
       reply.hijack();
       options.onStreamStart();
+      const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
       try {
-        const failure = await writeSse(reply.raw, outcome.chunks, { requestId: request.id, keepaliveMs: options.keepaliveMs, signal: controller.signal, headers: describeRouting(record, started) });
+        const failure = await writeSse(reply.raw, outcome.chunks, {
+          requestId: request.id,
+          keepaliveMs: options.keepaliveMs,
+          signal: controller.signal,
+          headers: describeRouting(record, started),
+          ...(transcript === undefined ? {} : { transcript }),
+        });
         if (failure !== undefined) recordFailure(record, failure);
       } finally {
         options.onStreamEnd();
+        if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
       }
     } catch (error) {
       const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
@@ -82,6 +100,7 @@ export function createChatHandler(options: ChatRouteOptions) {
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
+      if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
       options.finishRequest(record, caller);
     }
   };

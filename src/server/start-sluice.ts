@@ -15,12 +15,24 @@ export interface StartOptions {
   port?: number;
   host?: string;
   logger?: Logger;
+  /** Capture every exchange; defaults to SLUICE_DEBUG=1. */
+  debug?: boolean;
 }
 
 export interface RunningSluice {
   url: string;
   app: SluiceApp;
   close(): Promise<void>;
+}
+
+/** Each part of a debug capture (a body, a transcript) keeps at most this many bytes. */
+const defaultCaptureCapBytes = 256 * 1024;
+
+/** Every secret the config holds, so a capture can mask it wherever it shows up. */
+function collectSecrets(config: SluiceConfig): string[] {
+  const secrets = [...config.channels.flatMap((channel) => channel.apiKeys), ...config.keys.map((key) => key.key)];
+  if (config.adminKey !== undefined) secrets.push(config.adminKey);
+  return secrets;
 }
 
 export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): RelayDependencies {
@@ -45,6 +57,8 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
     ),
     random: Math.random,
     nowMs,
+    secrets: collectSecrets(config),
+    captureCapBytes: defaultCaptureCapBytes,
   };
 }
 
@@ -66,6 +80,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     findProvider,
     relay: createRelayDependencies(config, logger, metrics),
     metrics,
+    debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
   });

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { DONE_FRAME, encodeDataEvent, KEEPALIVE_FRAME } from '../codec/sse/index.ts';
 import type { ChatCompletionChunk } from '../core/chat.ts';
 import type { GatewayError } from '../core/errors.ts';
+import type { CappedText } from '../relay/capture.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
 export interface SseOptions {
@@ -15,6 +16,8 @@ export interface SseOptions {
   signal: AbortSignal;
   /** Extra response headers (which channel answered). */
   headers: Record<string, string>;
+  /** Debug capture: a copy of every frame written. */
+  transcript?: CappedText;
 }
 
 export const sseHeaders = {
@@ -34,6 +37,7 @@ export async function writeSse(
   response.socket?.setNoDelay(true);
   const write = async (frame: string): Promise<void> => {
     if (response.destroyed || options.signal.aborted) return;
+    options.transcript?.appendText(frame);
     if (!response.write(frame)) await once(response, 'drain', { signal: options.signal }).catch(() => undefined);
   };
   const keepalive = setTimeout(function beat() {
