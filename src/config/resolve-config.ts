@@ -2,6 +2,7 @@
 // every default filled in). Per-channel policies override the top-level ones field by field.
 
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import { isGlob } from '../lib/match-glob.ts';
 import {
   defaultBodyBytes,
   defaultBreakerPolicy,
@@ -71,6 +72,7 @@ function resolveChannel(raw: RawChannel, policies: Policies): Channel {
     maxConcurrency: raw.max_concurrency ?? undefined,
     preferStream: raw.prefer_stream ?? false,
     debug: raw.debug ?? false,
+    healthCheck: raw.health_check == null ? undefined : { intervalMs: raw.health_check.interval_ms, models: raw.health_check.models ?? raw.models.filter((model) => !isGlob(model)) },
     capabilities: resolveCapabilities(raw.capabilities),
     retry: resolveRetry(raw.retry, policies.retry),
     timeouts: resolveTimeouts(raw.timeouts, policies.timeouts),

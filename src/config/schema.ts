@@ -75,6 +75,7 @@ export const channelSchema = z.strictObject(
     max_concurrency: positiveInteger.nullish(),
     prefer_stream: flag.nullish(),
     debug: flag.nullish(),
+    health_check: z.strictObject({ interval_ms: positiveInteger, models: modelList.nullish() }, mappingError).nullish(),
     capabilities: z
       .record(z.string(), capabilityHintsSchema, { error: 'expected a mapping of model names or globs' })
       .nullish(),

@@ -57,6 +57,8 @@ export interface Channel {
   maxConcurrency: number | undefined;
   preferStream: boolean;
   debug: boolean;
+  /** Active health checks: a tiny request per model on an interval, in the mode the model supports. */
+  healthCheck: { intervalMs: number; models: string[] } | undefined;
   /** Upstream model name or glob → hints. */
   capabilities: Record<string, CapabilityHints>;
   retry: RetryPolicy;

@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
+import { scheduleHealthChecks } from '../relay/check-health.ts';
 import type { RelayDependencies } from '../relay/relay-chat.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { KeyRing } from '../routing/key-ring.ts';
@@ -73,16 +74,24 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   if (refusal !== undefined) throw new Error(refusal);
   const logger = options.logger ?? createLogger(config);
   const metrics = new Metrics({ processMetrics: true });
+  const relay = createRelayDependencies(config, logger, metrics);
   const app = buildApp({
     logger,
     keys: config.keys,
     channels: config.channels,
     findProvider,
-    relay: createRelayDependencies(config, logger, metrics),
+    relay,
     metrics,
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+  });
+  const healthChecks = scheduleHealthChecks(relay, (verdict) => {
+    if (verdict.ok) logger.debug(verdict, `health check ${verdict.channel}/${verdict.model} ok`);
+    else logger.warn(verdict, `health check ${verdict.channel}/${verdict.model} failed`);
+  });
+  app.addHook('onClose', () => {
+    healthChecks.stop();
   });
   await app.listen({ host, port });
   const address = app.server.address();
