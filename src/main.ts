@@ -1,6 +1,6 @@
 // Composition root: read the CLI and config, start Sluice, stop cleanly on SIGTERM/SIGINT.
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
-import { providerTypes } from './providers/registry.ts';
+import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
 import { isLoopbackHost } from './server/check-listen.ts';
 import { createLogger, startSluice } from './server/start-sluice.ts';
 
@@ -11,7 +11,12 @@ async function main(): Promise<void> {
     return;
   }
   if (cli.command !== undefined) throw new ConfigError([`unknown command '${cli.command}'`, cliUsage]);
-  const config = resolveStartupConfig(cli, { cwd: process.cwd(), env: process.env, channelTypes: providerTypes });
+  const config = resolveStartupConfig(cli, {
+    cwd: process.cwd(),
+    env: process.env,
+    channelTypes: providerTypes,
+    typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
+  });
   const logger = createLogger(config);
   if (config.keys.length === 0 && isLoopbackHost(config.listen.host)) {
     logger.warn('No client keys configured: serving on loopback only. Add `keys:` to the config to serve other hosts.');

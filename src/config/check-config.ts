@@ -1,11 +1,13 @@
 // Rules across fields that a per-field schema cannot state: unique names and keys, one way to give
-// an API key, and channel types the running Sluice knows.
+// an API key, channel types the running Sluice knows, and base_url where a type has no default.
 
 import { describeAt } from './format-path.ts';
 import type { RawConfig } from './schema.ts';
 
 export interface CheckOptions {
   channelTypes?: readonly string[] | undefined;
+  /** Channel types with no default address (azure): their channels must set base_url. */
+  typesNeedingBaseUrl?: readonly string[] | undefined;
 }
 
 export function checkConfig(config: RawConfig, options: CheckOptions): string[] {
@@ -17,6 +19,9 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
   config.channels.forEach((channel, index) => {
     if (channel.api_key != null && channel.api_keys != null) {
       problems.push(describeAt(['channels', index], 'set api_key or api_keys, not both'));
+    }
+    if (channel.base_url == null && options.typesNeedingBaseUrl?.includes(channel.type) === true) {
+      problems.push(describeAt(['channels', index, 'base_url'], `required for channel type "${channel.type}", which has no default address`));
     }
     const known = options.channelTypes;
     if (known !== undefined && !known.includes(channel.type)) {

@@ -112,6 +112,25 @@ describe('parseConfig rejects a bad config', () => {
     ]);
   });
 
+  it('requires base_url for a channel type without a default address (azure)', () => {
+    const text = 'channels: [{ name: az, type: azure, models: [o3-mini], api_version: 2024-10-21 }, { name: b, type: openai, models: [m] }]';
+    const problems = (() => {
+      try {
+        parseConfig(text, { file: 'sluice.yaml', env: {}, typesNeedingBaseUrl: ['azure'] });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual(['sluice.yaml: channels[0].base_url: required for channel type "azure", which has no default address']);
+  });
+
+  it('rejects a default_max_tokens that is not a positive integer', () => {
+    expect(problemsOf('channels: [{ name: a, type: anthropic, models: [m], default_max_tokens: many }]')).toEqual([
+      'sluice.yaml: channels[0].default_max_tokens: expected a positive integer, got a string',
+    ]);
+  });
+
   it('rejects a base_url that is not http or https', () => {
     expect(problemsOf('channels: [{ name: a, type: openai, models: [m], base_url: "ftp://x" }]')).toEqual([
       'sluice.yaml: channels[0].base_url: expected an http:// or https:// URL, got "ftp://x"',

@@ -123,6 +123,12 @@ describe('parseConfig', () => {
     expect(config.channels[0]?.weight).toBe(1);
   });
 
+  it("reads a channel's default_max_tokens, and leaves it out when unset", () => {
+    const config = parse('channels: [{ name: a, type: anthropic, models: [m], default_max_tokens: "${MAX}" }, { name: b, type: anthropic, models: [m] }]', { MAX: '8192' });
+    expect(config.channels[0]?.defaultMaxTokens).toBe(8192);
+    expect(config.channels[1]).not.toHaveProperty('defaultMaxTokens');
+  });
+
   it('accepts every channel type in channelTypes', () => {
     const config = parseConfig('channels: [{ name: a, type: echo, models: [m] }]', {
       file: 'sluice.yaml',

@@ -18,6 +18,8 @@ export interface ParseConfigOptions {
   env: Environment;
   /** When given, a channel `type` outside this list is an error that lists them. */
   channelTypes?: readonly string[];
+  /** Channel types whose channels must set base_url (the provider has no default). */
+  typesNeedingBaseUrl?: readonly string[];
 }
 
 /** Throws ConfigError naming `file`, the field path and what is wrong. */
@@ -33,7 +35,7 @@ export function parseConfig(text: string, options: ParseConfigOptions & { file: 
   const parsed = configSchema.safeParse(interpolated.value, { reportInput: true });
   if (!parsed.success) throw createFileConfigError(file, describeIssues(parsed.error.issues, configSchema));
 
-  const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes });
+  const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl });
   if (problems.length > 0) throw createFileConfigError(file, problems);
   return resolveConfig(parsed.data, file);
 }

@@ -69,6 +69,7 @@ function resolveChannel(raw: RawChannel, policies: Policies): Channel {
     overrides: raw.overrides ?? undefined,
     headers: { ...raw.headers },
     apiVersion: raw.api_version ?? undefined,
+    ...(raw.default_max_tokens == null ? {} : { defaultMaxTokens: raw.default_max_tokens }),
     maxConcurrency: raw.max_concurrency ?? undefined,
     preferStream: raw.prefer_stream ?? false,
     debug: raw.debug ?? false,

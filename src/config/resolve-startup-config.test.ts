@@ -68,4 +68,11 @@ describe('resolveStartupConfig', () => {
       'sluice.yaml: channels[0].type: unknown channel type "openai"; known types: echo',
     );
   });
+
+  it('requires base_url for the channel types given as having no default', () => {
+    writeFileSync(join(directory, 'sluice.yaml'), 'channels: [{ name: az, type: azure, models: [o3-mini] }]');
+    expect(() => resolveStartupConfig(parseCliArgs([]), { cwd: directory, env: {}, typesNeedingBaseUrl: ['azure'] })).toThrow(
+      'sluice.yaml: channels[0].base_url: required for channel type "azure", which has no default address',
+    );
+  });
 });

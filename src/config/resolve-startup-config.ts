@@ -25,6 +25,7 @@ export function resolveStartupConfig(cli: CliOptions, options: StartupOptions): 
 function loadStartupConfig(configFlag: string | undefined, options: StartupOptions): SluiceConfig {
   const parseOptions: ParseConfigOptions = { env: options.env };
   if (options.channelTypes !== undefined) parseOptions.channelTypes = options.channelTypes;
+  if (options.typesNeedingBaseUrl !== undefined) parseOptions.typesNeedingBaseUrl = options.typesNeedingBaseUrl;
   // Errors name the file as the operator wrote it; the read goes through the resolved path.
   if (configFlag !== undefined) {
     const text = readConfigText(resolve(options.cwd, configFlag));

@@ -72,6 +72,7 @@ export const channelSchema = z.strictObject(
     overrides: jsonObject.nullish(),
     headers: headerMap.nullish(),
     api_version: scalarText.nullish(),
+    default_max_tokens: positiveInteger.nullish(),
     max_concurrency: positiveInteger.nullish(),
     prefer_stream: flag.nullish(),
     debug: flag.nullish(),

@@ -54,6 +54,8 @@ export interface Channel {
   overrides: Record<string, unknown> | undefined;
   headers: Record<string, string>;
   apiVersion: string | undefined;
+  /** `max_tokens` for dialects that require one (anthropic) when the client sent none. */
+  defaultMaxTokens?: number;
   maxConcurrency: number | undefined;
   preferStream: boolean;
   debug: boolean;

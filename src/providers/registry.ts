@@ -1,11 +1,22 @@
 // The only list of providers: adding a dialect is a folder and one line here.
+import { anthropicProvider } from './anthropic/index.ts';
+import { azureProvider } from './azure/index.ts';
 import { echoProvider } from './echo/index.ts';
+import { geminiProvider } from './gemini/index.ts';
+import { ollamaProvider } from './ollama/index.ts';
 import { openaiProvider } from './openai/index.ts';
 import type { Provider } from './types.ts';
 
-const providers: ReadonlyMap<string, Provider> = new Map([openaiProvider, echoProvider].map((provider) => [provider.type, provider]));
+const providers: ReadonlyMap<string, Provider> = new Map(
+  [openaiProvider, azureProvider, anthropicProvider, geminiProvider, ollamaProvider, echoProvider].map((provider) => [provider.type, provider]),
+);
 
 export const providerTypes: readonly string[] = [...providers.keys()];
+
+/** Types whose channels must set base_url: the provider has no default address (azure). */
+export const providerTypesWithoutDefaultBaseUrl: readonly string[] = [...providers.values()]
+  .filter((provider) => provider.defaultBaseUrl === undefined)
+  .map((provider) => provider.type);
 
 export function findProvider(type: string): Provider | undefined {
   return providers.get(type);

@@ -1,0 +1,21 @@
+import type { Provider } from '../types.ts';
+import { buildChatRequest } from './build-request.ts';
+import { parseAnthropicError } from './parse-error.ts';
+import { parseChatResponse } from './parse-response.ts';
+import { parseChatStream } from './parse-stream.ts';
+
+const defaultBaseUrl = 'https://api.anthropic.com';
+
+/**
+ * Anthropic's Messages API. Usage always comes in the stream (message_start, message_delta), so
+ * `streamOptions: true` here means "usage available": no `stream_options` is ever sent.
+ */
+export const anthropicProvider: Provider = {
+  type: 'anthropic',
+  defaultBaseUrl,
+  defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
+  buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
+  parseChatResponse,
+  parseChatStream,
+  parseError: parseAnthropicError,
+};

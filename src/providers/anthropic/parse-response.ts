@@ -1,0 +1,81 @@
+// Anthropic Messages API answer → canonical `chat.completion` (platform.claude.com/docs/en/api/messages).
+import type { AssistantMessage, ChatCompletion, JsonObject, ToolCall, Usage } from '../../core/chat.ts';
+import { isJsonObject } from '../../core/chat.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { buildUsage, countOf } from '../shared/build-chunk.ts';
+import type { ParseContext } from '../types.ts';
+
+/**
+ * `stop_reason` → `finish_reason` (vercel/ai packages/anthropic/src/map-anthropic-stop-reason.ts):
+ * end_turn, stop_sequence and pause_turn stop; max_tokens is length; tool_use is tool_calls;
+ * refusal is content_filter. Anything newer passes through as Anthropic wrote it.
+ */
+export function mapStopReason(reason: unknown): string {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return typeof reason === 'string' && reason !== '' ? reason : 'stop';
+  }
+}
+
+/**
+ * Anthropic counts cache reads and writes apart from `input_tokens`; OpenAI's `prompt_tokens`
+ * includes them, with the reads as `cached_tokens`.
+ */
+export function convertUsage(usage: JsonObject): Usage {
+  const cacheRead = countOf(usage.cache_read_input_tokens);
+  const prompt = countOf(usage.input_tokens) + countOf(usage.cache_creation_input_tokens) + cacheRead;
+  return buildUsage({ prompt, completion: countOf(usage.output_tokens), cached: cacheRead });
+}
+
+/** The JSON text of a tool_use block's `input`, as OpenAI's `arguments`. */
+export function argumentsOf(input: unknown): string {
+  return isJsonObject(input) ? JSON.stringify(input) : '{}';
+}
+
+function readMessage(blocks: unknown[]): AssistantMessage {
+  let text = '';
+  let thinking = '';
+  const toolCalls: ToolCall[] = [];
+  for (const block of blocks) {
+    if (!isJsonObject(block)) continue;
+    if (block.type === 'text' && typeof block.text === 'string') text += block.text;
+    if (block.type === 'thinking' && typeof block.thinking === 'string') thinking += block.thinking;
+    if (block.type === 'tool_use') {
+      toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: argumentsOf(block.input) } });
+    }
+  }
+  const message: AssistantMessage = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text };
+  if (thinking !== '') message.reasoning_content = thinking;
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  return message;
+}
+
+export function parseChatResponse(body: unknown, context: ParseContext): ChatCompletion {
+  if (!isJsonObject(body) || !Array.isArray(body.content)) {
+    const seen = JSON.stringify(body)?.slice(0, 200) ?? String(body);
+    throw new GatewayError('upstream_bad_response', `${context.channel} answered 200 without an Anthropic message: ${seen}`, {
+      upstream: { channel: context.channel, status: 200 },
+    });
+  }
+  const completion: ChatCompletion = {
+    id: typeof body.id === 'string' ? body.id : '',
+    object: 'chat.completion',
+    // Anthropic's message carries no time, and providers have no clock.
+    created: 0,
+    model: typeof body.model === 'string' ? body.model : '',
+    choices: [{ index: 0, message: readMessage(body.content), finish_reason: mapStopReason(body.stop_reason), logprobs: null }],
+  };
+  if (isJsonObject(body.usage)) completion.usage = convertUsage(body.usage);
+  return completion;
+}

@@ -1,0 +1,56 @@
+// Azure OpenAI: the OpenAI body on Azure's URLs, with the `api-key` header (wire-formats.md 2.1).
+// base_url is the resource root, https://RESOURCE.openai.azure.com, as the Azure SDKs take it.
+import type { ChatRequest } from '../../core/chat.ts';
+import { GatewayError } from '../../core/errors.ts';
+import type { UpstreamRequest } from '../../core/upstream.ts';
+import { buildChatBody, joinUrl } from '../openai/build-request.ts';
+import type { UpstreamTarget } from '../types.ts';
+
+/**
+ * `stream_options` is accepted from api-version 2024-09-01-preview (stable 2024-10-21); older
+ * versions answer 400 "Unrecognized request argument supplied: stream_options" (one-api#1423,
+ * griptape-ai/griptape#1640, Azure/azure-sdk-for-java#40998). Dated versions compare as text.
+ */
+const firstApiVersionWithStreamOptions = '2024-09-01';
+
+export function acceptsStreamOptions(apiVersion: string | undefined): boolean {
+  return apiVersion === undefined || apiVersion >= firstApiVersionWithStreamOptions;
+}
+
+/** The resource root, also when an operator pasted it with the `/openai` or `/openai/v1` path. */
+function resourceRoot(target: UpstreamTarget): string {
+  const baseUrl = target.channel.baseUrl;
+  if (baseUrl === undefined) {
+    throw new GatewayError('upstream_unreachable', `channel ${target.channel.name} (type azure) has no base_url`, {
+      hint: 'Set `base_url: https://RESOURCE.openai.azure.com` on the channel: Azure OpenAI has no default address.',
+    });
+  }
+  return baseUrl.replace(/\/+$/, '').replace(/\/openai(\/v1)?$/, '');
+}
+
+/**
+ * With `api_version` the deployment URL, the deployment being the upstream model name (the client
+ * name through `model_map`); without it the v1 URL, where the body's `model` names the deployment
+ * (vercel/ai packages/azure/src/azure-openai-provider.ts).
+ */
+export function buildChatUrl(root: string, deployment: string, apiVersion: string | undefined): string {
+  if (apiVersion === undefined) return joinUrl(root, '/openai/v1/chat/completions');
+  const path = `/openai/deployments/${encodeURIComponent(deployment)}/chat/completions`;
+  return `${joinUrl(root, path)}?api-version=${encodeURIComponent(apiVersion)}`;
+}
+
+export function buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest {
+  const apiVersion = target.channel.apiVersion;
+  const streamOptions = target.streamOptions && acceptsStreamOptions(apiVersion);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: target.stream ? 'text/event-stream' : 'application/json',
+    'accept-encoding': 'identity',
+  };
+  if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
+  return {
+    url: buildChatUrl(resourceRoot(target), target.upstreamModel, apiVersion),
+    headers,
+    body: buildChatBody(request, { ...target, streamOptions }),
+  };
+}

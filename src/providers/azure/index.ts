@@ -1,0 +1,21 @@
+import { parseChatResponse } from '../openai/parse-response.ts';
+import { parseChatStream } from '../openai/parse-stream.ts';
+import type { Provider } from '../types.ts';
+import { buildChatRequest } from './build-request.ts';
+import { parseAzureError } from './parse-error.ts';
+
+/**
+ * Azure OpenAI. Answers are OpenAI's, with Azure's extras that the OpenAI parsers and the client
+ * shaping already pass or drop: the prompt-filter preamble chunk (empty `id`, `model`, `choices`),
+ * annotation chunks without `delta` after the finish, and `finish_reason: content_filter` when
+ * the filter stops a stream (wire-formats.md 2.1). No default base_url: every resource has its own.
+ */
+export const azureProvider: Provider = {
+  type: 'azure',
+  defaultBaseUrl: undefined,
+  defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
+  buildChatRequest,
+  parseChatResponse,
+  parseChatStream,
+  parseError: parseAzureError,
+};

@@ -1,0 +1,21 @@
+import type { Provider } from '../types.ts';
+import { buildChatRequest } from './build-request.ts';
+import { parseGeminiError } from './parse-error.ts';
+import { parseChatResponse } from './parse-response.ts';
+import { parseChatStream } from './parse-stream.ts';
+
+const defaultBaseUrl = 'https://generativelanguage.googleapis.com';
+
+/**
+ * Google's Generative Language API (Gemini). Usage always comes with the stream (`usageMetadata`),
+ * so `streamOptions: true` means "usage available": no `stream_options` is ever sent.
+ */
+export const geminiProvider: Provider = {
+  type: 'gemini',
+  defaultBaseUrl,
+  defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
+  buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
+  parseChatResponse,
+  parseChatStream,
+  parseError: parseGeminiError,
+};

@@ -1,0 +1,77 @@
+// Gemini `streamGenerateContent?alt=sse` events → canonical chunks. Each event is a whole
+// GenerateContentResponse holding the next parts; frames end in `\r\n\r\n` and no `[DONE]` comes
+// (the decoder handles both). `usageMetadata` is cumulative and on every event: one usage chunk
+// goes out at the end (wire-formats.md 2.9).
+import type { StreamEvent } from '../../codec/sse/index.ts';
+import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, JsonObject, ToolCallDelta } from '../../core/chat.ts';
+import { isJsonObject } from '../../core/chat.ts';
+import { GatewayError } from '../../core/errors.ts';
+import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
+import type { ParseContext } from '../types.ts';
+import { blockedPromptError, streamErrorOf } from './parse-error.ts';
+import { convertUsage, identityOf, mapFinishReason, readParts } from './parse-response.ts';
+
+interface CandidateState {
+  roleSent: boolean;
+  toolCalls: number;
+}
+
+class ResponseStream {
+  #identity: ChunkIdentity = { id: '', created: 0, model: '' };
+  #usage: JsonObject | undefined;
+  readonly #candidates = new Map<number, CandidateState>();
+
+  accept(value: JsonObject, context: ParseContext): ChatCompletionChunk[] {
+    if (value.error !== undefined && value.error !== null) throw streamErrorOf(value, context);
+    const blocked = blockedPromptError(value, context);
+    if (blocked !== undefined) throw blocked;
+    const identity = identityOf(value);
+    this.#identity = { ...identity, id: identity.id || this.#identity.id, model: identity.model || this.#identity.model };
+    if (isJsonObject(value.usageMetadata)) this.#usage = value.usageMetadata;
+    const candidates = Array.isArray(value.candidates) ? value.candidates : [];
+    const choices = candidates.map((candidate, position) => this.#choice(isJsonObject(candidate) ? candidate : {}, position));
+    const sent = choices.filter((choice) => choice !== undefined);
+    return sent.length === 0 ? [] : [buildChunk(this.#identity, sent)];
+  }
+
+  finish(): ChatCompletionChunk[] {
+    return this.#usage === undefined ? [] : [usageChunk(this.#identity, convertUsage(this.#usage))];
+  }
+
+  #choice(candidate: JsonObject, position: number): ChunkChoice | undefined {
+    const index = typeof candidate.index === 'number' ? candidate.index : position;
+    const state = this.#candidates.get(index) ?? { roleSent: false, toolCalls: 0 };
+    this.#candidates.set(index, state);
+    const content = isJsonObject(candidate.content) ? candidate.content : {};
+    const read = readParts(content.parts, state.toolCalls);
+    const delta: ChunkDelta = {};
+    if (read.reasoning !== '') delta.reasoning_content = read.reasoning;
+    if (read.content !== '') delta.content = read.content;
+    if (read.toolCalls.length > 0) {
+      delta.tool_calls = read.toolCalls.map((call, offset): ToolCallDelta => ({ ...call, index: state.toolCalls + offset }));
+      state.toolCalls += read.toolCalls.length;
+    }
+    const hasFinish = typeof candidate.finishReason === 'string';
+    if (Object.keys(delta).length === 0 && !hasFinish) return undefined;
+    const withRole: ChunkDelta = state.roleSent ? delta : { role: 'assistant', ...delta };
+    state.roleSent = true;
+    const finishReason = hasFinish ? mapFinishReason(candidate.finishReason, state.toolCalls > 0) : null;
+    return { index, delta: withRole, finish_reason: finishReason };
+  }
+}
+
+export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+  const stream = new ResponseStream();
+  for await (const event of events) {
+    if (event.kind === 'text') {
+      if (event.data.trim() === '') continue;
+      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
+        upstream: { channel: context.channel, status: 200 },
+      });
+    }
+    // Without alt=sse Gemini streams one JSON array of responses (wire-formats.md 2.9).
+    const values: unknown[] = Array.isArray(event.value) ? event.value : [event.value];
+    for (const value of values) if (isJsonObject(value)) yield* stream.accept(value, context);
+  }
+  yield* stream.finish();
+}

@@ -1,0 +1,22 @@
+import { parseErrorBody } from '../shared/parse-error-body.ts';
+import type { Provider } from '../types.ts';
+import { buildChatRequest } from './build-request.ts';
+import { parseChatResponse } from './parse-response.ts';
+import { parseChatStream } from './parse-stream.ts';
+
+const defaultBaseUrl = 'http://localhost:11434';
+
+/**
+ * Ollama's native API (`/api/chat`, NDJSON when streaming). Errors are `{"error": "…"}`, which the
+ * shared error reader takes. The counts come with every answer, so `streamOptions: true` means
+ * "usage available": no `stream_options` is ever sent.
+ */
+export const ollamaProvider: Provider = {
+  type: 'ollama',
+  defaultBaseUrl,
+  defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
+  buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
+  parseChatResponse,
+  parseChatStream,
+  parseError: parseErrorBody,
+};
