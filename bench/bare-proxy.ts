@@ -1,0 +1,95 @@
+// The floor for any Node gateway: node:http in, undici out, bytes piped both ways, nothing parsed.
+// Usage: node bench/bare-proxy.ts --upstream http://127.0.0.1:PORT [--port N] [--host 127.0.0.1]
+// Every request is forwarded to <upstream><path> with its method, headers and body; the answer's status,
+// headers and body come back as they arrive (each SSE chunk is written on as soon as it is read).
+import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+
+function forwardable(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) kept[name] = value;
+  }
+  return kept;
+}
+
+export interface RunningBareProxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startBareProxy(options: { upstream: string; port?: number; host?: string }): Promise<RunningBareProxy> {
+  const upstream = options.upstream.replace(/\/+$/, '');
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
+  const server: Server = createServer((incoming, outgoing) => {
+    const controller = new AbortController();
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) controller.abort();
+    });
+    request(`${upstream}${incoming.url ?? '/'}`, {
+      method: (incoming.method ?? 'GET') as 'POST',
+      headers: forwardable(incoming.headers) as Record<string, string>,
+      body: incoming.method === 'GET' || incoming.method === 'HEAD' ? null : incoming,
+      dispatcher: agent,
+      signal: controller.signal,
+    }).then(
+      (answer) => {
+        outgoing.writeHead(answer.statusCode, forwardable(answer.headers));
+        answer.body.on('error', () => outgoing.destroy());
+        answer.body.pipe(outgoing);
+      },
+      (error: unknown) => {
+        if (outgoing.headersSent) {
+          outgoing.destroy();
+          return;
+        }
+        const text = JSON.stringify({ error: { message: `bare proxy: ${String(error)}`, type: 'bad_gateway', param: null, code: null } });
+        outgoing.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        outgoing.end(text);
+      },
+    );
+  });
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: async () => {
+          server.closeAllConnections();
+          await new Promise<void>((done) => server.close(() => {
+            done();
+          }));
+          await agent.close();
+        },
+      });
+    });
+  });
+}
+
+function argument(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const upstream = argument('--upstream') ?? process.env.BARE_UPSTREAM;
+  if (upstream === undefined) {
+    process.stderr.write('bare-proxy: --upstream http://127.0.0.1:PORT is required\n');
+    process.exit(2);
+  }
+  const proxy = await startBareProxy({ upstream, port: Number(argument('--port') ?? 0), host: argument('--host') ?? '127.0.0.1' });
+  process.stdout.write(`bare-proxy listening on ${proxy.url} → ${upstream}\n`);
+  const stop = (): void => {
+    void proxy.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

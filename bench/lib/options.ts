@@ -1,0 +1,58 @@
+// Command-line options of `npm run bench`.
+import { targetNames, type TargetName } from './targets.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  reps: number;
+  durationMs: number;
+  warmupMs: number;
+  slowStreams: number | undefined;
+  targets: TargetName[];
+  scenarios: string[] | undefined;
+  sluiceDir: string | undefined;
+  docs: boolean;
+  help: boolean;
+}
+
+export const usage = `npm run bench [-- options]
+
+  --quick              short run: 1 repetition of 2 s, 1,000 slow streams (docs/benchmarks.md untouched unless --docs)
+  --reps N             repetitions per scenario and target (default 3)
+  --duration S         seconds per measured run (default 5)
+  --slow-streams N     concurrent slow streams (default 10,000, capped by the open-files limit; 0 skips)
+  --targets a,b        subset of ${targetNames.join(',')}
+  --scenarios a,b      subset of scenario ids (ns-c1, ns-c16, ns-c64, stream-c16, stream-c64, stream-paced-c16,
+                       collect-c16, replay-c16, strip-c16)
+  --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository)
+  --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)`;
+
+function list(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+export function parseBenchOptions(args: readonly string[]): BenchOptions {
+  const value = (name: string): string | undefined => {
+    const index = args.indexOf(name);
+    return index === -1 ? undefined : args[index + 1];
+  };
+  const quick = args.includes('--quick');
+  const targets = list(value('--targets'));
+  for (const target of targets) {
+    if (!(targetNames as readonly string[]).includes(target)) throw new Error(`unknown target '${target}' (known: ${targetNames.join(', ')})`);
+  }
+  const slow = value('--slow-streams');
+  const scenarios = list(value('--scenarios'));
+  const sluiceDir = value('--sluice-dir');
+  return {
+    quick,
+    reps: Number(value('--reps') ?? (quick ? 1 : 3)),
+    durationMs: Number(value('--duration') ?? (quick ? 2 : 5)) * 1000,
+    warmupMs: quick ? 1_000 : 2_000,
+    slowStreams: slow === undefined ? (quick ? 1_000 : undefined) : Number(slow),
+    targets: targets.length > 0 ? (targets as TargetName[]) : [...targetNames],
+    scenarios: scenarios.length > 0 ? scenarios : undefined,
+    sluiceDir,
+    docs: args.includes('--docs') || (!quick && !args.includes('--no-docs')),
+    help: args.includes('--help') || args.includes('-h'),
+  };
+}

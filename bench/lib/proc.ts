@@ -1,0 +1,114 @@
+// What the kernel says about a process and the machine: CPU time (utime+stime, all threads), resident
+// memory, per-core busy time, and the machine facts printed with every run.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+let ticksPerSecond: number | undefined;
+
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User + system CPU seconds of a process (every thread), from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return (user + system) / clockTicksPerSecond();
+}
+
+function statusField(pid: number, name: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match?.[1] === undefined ? Number.NaN : Number(match[1]) * 1024;
+}
+
+/** Resident set size in bytes. */
+export function rssBytes(pid: number): number {
+  return statusField(pid, 'VmRSS');
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    readFileSync(`/proc/${pid}/stat`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CoreTimes {
+  busy: number;
+  total: number;
+}
+
+/** Busy and total jiffies per core, from /proc/stat. */
+export function coreTimes(): CoreTimes[] {
+  const lines = readFileSync('/proc/stat', 'utf8').split('\n').filter((line) => /^cpu\d+ /.test(line));
+  return lines.map((line) => {
+    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    const total = values.reduce((sum, value) => sum + value, 0);
+    return { busy: total - idle, total };
+  });
+}
+
+/** Share of time each core was busy between two readings (0..1). */
+export function coreBusy(before: CoreTimes[], after: CoreTimes[]): number[] {
+  return after.map((end, index) => {
+    const start = before[index] ?? { busy: 0, total: 0 };
+    const total = end.total - start.total;
+    return total > 0 ? (end.busy - start.busy) / total : 0;
+  });
+}
+
+export interface MachineFacts {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  os: string;
+  wrk: string;
+  openFilesLimit: number;
+}
+
+function commandOutput(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    const output = (error as { stdout?: string; stderr?: string }).stdout ?? '';
+    return output.trim();
+  }
+}
+
+export function openFilesLimit(): number {
+  const limits = readFileSync('/proc/self/limits', 'utf8');
+  const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
+  const hard = match?.[2];
+  return hard === undefined || hard === 'unlimited' ? 1_048_576 : Number(hard);
+}
+
+export function machineFacts(): MachineFacts {
+  const osRelease = readFileSync('/etc/os-release', 'utf8');
+  return {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    kernel: commandOutput('uname', ['-r']),
+    node: process.version,
+    os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? 'unknown',
+    wrk: commandOutput('wrk', ['--version']).split('\n')[0]?.split(' Copyright')[0] ?? 'unknown',
+    openFilesLimit: openFilesLimit(),
+  };
+}

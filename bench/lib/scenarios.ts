@@ -1,0 +1,96 @@
+// The scenarios of issue 7, as data: which tool, how many connections, which targets, what the client
+// sends and what the mock answers.
+import { benchModels, type TargetName } from './targets.ts';
+
+export interface Scenario {
+  id: string;
+  title: string;
+  tool: 'wrk' | 'client';
+  connections: number;
+  targets: readonly TargetName[];
+  model: string;
+  clientStream: boolean;
+  clientWantsUsage?: boolean;
+  chunks: number;
+  delayMs: number;
+  /** Paced upstream: chunk delays are measured and a chunk later than half a pause counts as held back. */
+  paced?: boolean;
+  durationFactor?: number;
+}
+
+export interface SlowStreamsScenario {
+  id: 'slow-streams';
+  title: string;
+  streams: number;
+  chunks: number;
+  delayMs: number;
+  maxConnecting: number;
+  targets: readonly TargetName[];
+}
+
+const everyone: readonly TargetName[] = ['direct', 'bare', 'sluice', 'portkey'];
+const withLogOff: readonly TargetName[] = ['direct', 'bare', 'sluice', 'sluice-nolog', 'portkey'];
+const sluiceOnly: readonly TargetName[] = ['sluice'];
+
+export const pacedDelayMs = 50;
+
+export const scenarios: readonly Scenario[] = [
+  { id: 'ns-c1', title: 'non-stream, concurrency 1', tool: 'wrk', connections: 1, targets: everyone, model: benchModels.plain, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'ns-c16', title: 'non-stream, concurrency 16', tool: 'wrk', connections: 16, targets: everyone, model: benchModels.plain, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'ns-c64', title: 'non-stream, concurrency 64', tool: 'wrk', connections: 64, targets: withLogOff, model: benchModels.plain, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'stream-c16', title: 'stream of 20 chunks, concurrency 16', tool: 'client', connections: 16, targets: everyone, model: benchModels.plain, clientStream: true, chunks: 20, delayMs: 0 },
+  { id: 'stream-c64', title: 'stream of 20 chunks, concurrency 64', tool: 'client', connections: 64, targets: withLogOff, model: benchModels.plain, clientStream: true, chunks: 20, delayMs: 0 },
+  {
+    id: 'stream-paced-c16',
+    title: `paced stream (20 chunks, ${pacedDelayMs} ms apart), concurrency 16`,
+    tool: 'client',
+    connections: 16,
+    targets: everyone,
+    model: benchModels.plain,
+    clientStream: true,
+    chunks: 20,
+    delayMs: pacedDelayMs,
+    paced: true,
+    durationFactor: 1.6,
+  },
+  { id: 'collect-c16', title: 'Sluice collect path (model `stream: required`, client non-stream), concurrency 16', tool: 'wrk', connections: 16, targets: sluiceOnly, model: benchModels.streamOnly, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'replay-c16', title: 'Sluice replay path (model `stream: unsupported`, client streams), concurrency 16', tool: 'client', connections: 16, targets: sluiceOnly, model: benchModels.noStream, clientStream: true, chunks: 20, delayMs: 0 },
+  {
+    id: 'strip-c16',
+    title: 'Sluice `stream_options` stripping (model `stream_options: false`, client asks for usage), concurrency 16',
+    tool: 'client',
+    connections: 16,
+    targets: sluiceOnly,
+    model: benchModels.strict,
+    clientStream: true,
+    clientWantsUsage: true,
+    chunks: 20,
+    delayMs: 0,
+  },
+];
+
+export function slowStreamsScenario(streams: number, quick: boolean): SlowStreamsScenario {
+  return {
+    id: 'slow-streams',
+    title: `${streams.toLocaleString('en-US')} concurrent slow streams`,
+    streams,
+    chunks: quick ? 5 : 10,
+    delayMs: quick ? 500 : 1_000,
+    maxConnecting: 200,
+    targets: everyone,
+  };
+}
+
+export function requestBody(scenario: Pick<Scenario, 'model' | 'clientStream' | 'clientWantsUsage'>): string {
+  const body: Record<string, unknown> = {
+    model: scenario.model,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Write twenty short words about rivers.' },
+    ],
+    max_tokens: 64,
+  };
+  if (scenario.clientStream) body.stream = true;
+  if (scenario.clientWantsUsage === true) body.stream_options = { include_usage: true };
+  return JSON.stringify(body);
+}

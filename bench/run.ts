@@ -1,0 +1,279 @@
+// `npm run bench`: the benchmark suite of issue 7. Starts every target with its own mock upstream,
+// checks that each relays correctly, runs the scenarios (interleaved repetitions), then the slow
+// streams, prints the table, writes bench/results/<date>.json and regenerates docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { computeBudgets } from './lib/budgets.ts';
+import { measureClient, measureWrk, waitForQuiet, type Measurement } from './lib/measure.ts';
+import { parseBenchOptions, usage, type BenchOptions } from './lib/options.ts';
+import { ensurePortkey, type PortkeyInstall } from './lib/portkey.ts';
+import { checkMachine, verifyTarget } from './lib/preflight.ts';
+import { machineFacts } from './lib/proc.ts';
+import { consoleReport, extractNotes, markdownReport } from './lib/report.ts';
+import type { RunResults, ScenarioResult, SlowStreamsResult } from './lib/results.ts';
+import { requestBody, scenarios, slowStreamsScenario, type Scenario } from './lib/scenarios.ts';
+import { detectSluiceFeatures, mockStats, setMock, sluiceConfig, startTarget, stopTarget, type BenchPaths, type SluiceFeatures, type Target, type TargetName } from './lib/targets.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const started = performance.now();
+
+function log(line: string): void {
+  const seconds = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench ${seconds}s] ${line}\n`);
+}
+
+function git(dir: string, args: string[]): string {
+  try {
+    return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The number of streams a proxy can hold: two sockets each (client and upstream) under the open-files limit. */
+function slowStreamCount(options: BenchOptions, openFiles: number): { streams: number; note?: string } {
+  const wanted = options.slowStreams ?? 10_000;
+  const cap = Math.floor((openFiles - 300) / 2 / 100) * 100;
+  if (wanted <= cap) return { streams: wanted };
+  return {
+    streams: cap,
+    note: `${wanted.toLocaleString('en-US')} were asked for; this machine's hard open-files limit is ${openFiles} and cannot be raised here, and a proxy holds two sockets per stream (client and upstream), so ${cap.toLocaleString('en-US')} streams were run.`,
+  };
+}
+
+function portable(command: string, paths: BenchPaths): string {
+  return command.replaceAll(paths.runDir, '<run dir>').replaceAll(`${repoRoot}/`, '').replaceAll(paths.node, 'node').replaceAll(paths.sluiceDir, '<sluice dir>');
+}
+
+async function measureOnce(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number): Promise<Measurement> {
+  const body = requestBody(scenario);
+  if (scenario.tool === 'wrk') {
+    return measureWrk(target, { connections: scenario.connections, durationMs, body, runDir: paths.runDir, luaScript: join(repoRoot, 'bench', 'wrk', 'post.lua') });
+  }
+  return measureClient(target, {
+    node: paths.node,
+    repoRoot,
+    body,
+    stream: scenario.clientStream,
+    connections: scenario.connections,
+    durationMs,
+    expectChunks: scenario.chunks,
+    ...(scenario.clientWantsUsage === true ? { expectUsage: true } : {}),
+    ...(scenario.paced === true ? { pacedDelayMs: scenario.delayMs } : {}),
+    hardTimeoutMs: durationMs + 30_000,
+  });
+}
+
+const noisyLoad = 0.1;
+
+/** A measurement with no one else's work on the server core: retried (twice at most) when there was. */
+async function measureQuietly(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number, notes: string[]): Promise<Measurement> {
+  let measurement: Measurement | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const quiet = await waitForQuiet(30_000);
+    if (quiet.busy > noisyLoad) log(`machine still ${Math.round(quiet.busy * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; measuring anyway`);
+    measurement = await measureOnce(target, scenario, options, paths, durationMs);
+    if (measurement.otherLoad <= noisyLoad) return measurement;
+    log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < 2 ? 'measuring again' : 'keeping it'}`);
+  }
+  notes.push(`${scenario.id} on ${target.name}: other processes on the machine took ${Math.round((measurement?.otherLoad ?? 0) * 100)}% of the server core during the kept repetition.`);
+  return measurement!;
+}
+
+async function runScenario(scenario: Scenario, active: Map<TargetName, Target>, options: BenchOptions, paths: BenchPaths, notes: string[]): Promise<ScenarioResult> {
+  const targets = scenario.targets.map((name) => active.get(name)).filter((target): target is Target => target !== undefined);
+  const durationMs = Math.round(options.durationMs * (scenario.durationFactor ?? 1));
+  const rows = targets.map((target) => ({ target: target.name, reps: [] as Measurement[], mockRejected: 0 }));
+  for (const target of targets) {
+    await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: 0 });
+    log(`${scenario.id}: warming up ${target.name}`);
+    await measureOnce(target, scenario, options, paths, options.warmupMs).catch((error: unknown) => {
+      notes.push(`${scenario.id} warm-up on ${target.name} failed: ${String(error)}`);
+    });
+  }
+  for (let rep = 0; rep < options.reps; rep++) {
+    for (let index = 0; index < targets.length; index++) {
+      const target = targets[(index + rep) % targets.length]!;
+      const row = rows.find((entry) => entry.target === target.name)!;
+      try {
+        const measurement = await measureQuietly(target, scenario, options, paths, durationMs, notes);
+        row.reps.push(measurement);
+        const unit = scenario.clientStream ? 'streams/s' : 'req/s';
+        const cpu = measurement.cpuUsPerRequest === undefined ? '' : `, ${Math.round(measurement.cpuUsPerRequest)} µs CPU each`;
+        log(`${scenario.id} rep ${rep + 1}/${options.reps} ${target.name}: ${Math.round(measurement.rate)} ${unit}, p99 ${measurement.latencyP99Ms.toFixed(2)} ms${cpu}${measurement.errors > 0 ? `, ${measurement.errors} FAILED` : ''}`);
+      } catch (error) {
+        notes.push(`${scenario.id} rep ${rep + 1} on ${target.name} failed: ${String(error).slice(0, 300)}`);
+        log(`${scenario.id} rep ${rep + 1} ${target.name}: failed (${String(error).slice(0, 200)})`);
+      }
+    }
+  }
+  for (const target of targets) rows.find((entry) => entry.target === target.name)!.mockRejected = (await mockStats(target)).rejected;
+  return { scenario, rows };
+}
+
+async function runSlowStreams(streams: number, options: BenchOptions, paths: BenchPaths, active: Map<TargetName, Target>): Promise<SlowStreamsResult> {
+  const scenario = slowStreamsScenario(streams, options.quick);
+  const result: SlowStreamsResult = { scenario, rows: [] };
+  for (const name of scenario.targets) {
+    const old = active.get(name);
+    if (old === undefined) continue;
+    log(`slow-streams: restarting ${name} fresh`);
+    await stopTarget(old);
+    active.delete(name);
+    let target: Target | undefined;
+    try {
+      target = await startTarget(name, paths);
+      await setMock(target, { chunks: 5, delayMs: 0, holdUntil: 0 });
+      await measureClient(target, { node: paths.node, repoRoot, body: requestBody({ model: 'bench-model', clientStream: true }), stream: true, connections: 16, durationMs: 1_000, expectChunks: 5, hardTimeoutMs: 20_000 });
+      await sleep(1_000);
+      await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: streams, holdTimeoutMs: 40_000, holdAfterFullMs: 2_000 });
+      log(`slow-streams: ${streams} streams through ${name} …`);
+      const measurement = await measureClient(target, {
+        node: paths.node,
+        repoRoot,
+        body: requestBody({ model: 'bench-model', clientStream: true }),
+        stream: true,
+        connections: streams,
+        requests: streams,
+        perConnection: 1,
+        maxConnecting: scenario.maxConnecting,
+        expectChunks: scenario.chunks,
+        hardTimeoutMs: 150_000,
+        sampleRss: true,
+      });
+      const stats = await mockStats(target);
+      result.rows.push({ target: name, measurement, mockMaxHeld: stats.maxHeld });
+      const rss = measurement.rssPeakBytes === undefined ? '' : `, peak RSS ${Math.round(measurement.rssPeakBytes / 1024 ** 2)} MiB`;
+      log(`slow-streams ${name}: ${measurement.ok}/${streams} complete, ${measurement.lostChunks ?? 0} chunks lost, ${stats.maxHeld} held at once${rss}`);
+    } catch (error) {
+      result.rows.push({ target: name, measurement: undefined, mockMaxHeld: 0, error: String(error).slice(0, 300) });
+      log(`slow-streams ${name}: failed (${String(error).slice(0, 200)})`);
+    } finally {
+      if (target !== undefined) await stopTarget(target);
+    }
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  checkMachine(log);
+  const machine = machineFacts();
+  const notes: string[] = [];
+  const sluiceDir = resolve(options.sluiceDir ?? repoRoot);
+  let portkey: PortkeyInstall | undefined;
+  let portkeySkipped: string | undefined;
+  if (options.targets.includes('portkey')) {
+    try {
+      portkey = ensurePortkey(join(repoRoot, 'bench', '.targets', 'portkey'), log);
+    } catch (error) {
+      portkeySkipped = `install failed: ${String(error).slice(0, 200)}`;
+      notes.push(`Portkey was not measured: ${portkeySkipped}`);
+    }
+  } else portkeySkipped = 'not selected';
+  const paths: BenchPaths = { repoRoot, sluiceDir, runDir: mkdtempSync(join(tmpdir(), 'sluice-bench-')), node: process.execPath, portkey };
+  log(`run folder ${paths.runDir}; Node ${process.version}; Sluice from ${sluiceDir}`);
+
+  const active = new Map<TargetName, Target>();
+  const commands: Record<string, string> = { 'everything (full run; add -- --quick for a short one)': 'npm run bench' };
+  try {
+    for (const name of options.targets) {
+      if (name === 'portkey' && portkey === undefined) continue;
+      log(`starting ${name}`);
+      try {
+        const target = await startTarget(name, paths);
+        const problems = await verifyTarget(target, { node: paths.node, repoRoot });
+        if (problems.length > 0) {
+          await stopTarget(target);
+          throw new Error(`does not relay correctly: ${problems.join('; ')}`);
+        }
+        active.set(name, target);
+        commands[`mock upstream for ${name}`] = portable(target.mock.command, paths);
+        if (target.server !== undefined) commands[`${name} (server under test)`] = `${name === 'sluice-nolog' ? 'LOG_LEVEL=silent ' : ''}${name === 'portkey' ? `cd ${portkey?.gatewayDir.replace(`${repoRoot}/`, '') ?? ''} && ` : ''}${portable(target.server.command, paths)}`;
+        log(`${name} ready at ${target.url} (verified: non-stream, stream, paced stream)`);
+      } catch (error) {
+        if (name === 'sluice' || name === 'direct') throw error;
+        notes.push(`${name} was not measured: ${String(error).slice(0, 300)}`);
+        if (name === 'portkey') portkeySkipped = String(error).slice(0, 200);
+        log(`${name} skipped: ${String(error).slice(0, 300)}`);
+      }
+    }
+    const sluiceTarget = active.get('sluice')!;
+    commands['non-stream load (wrk, one per target and concurrency)'] =
+      `BENCH_BODY_FILE=<run dir>/body.json BENCH_HEADERS='authorization: Bearer …' taskset -c 0 wrk -t1 -c64 -d${options.durationMs / 1000}s --timeout 10s -s bench/wrk/post.lua ${sluiceTarget.url}/v1/chat/completions`;
+    commands['stream load (Node client)'] = `taskset -c 0 node bench/load-client.ts '{"host":"127.0.0.1","port":${sluiceTarget.port},"path":"/v1/chat/completions","stream":true,"connections":64,"durationMs":${options.durationMs},"expectChunks":20,"body":"…","headers":{…},"hardTimeoutMs":…}'`;
+    commands['request body (stream scenarios add "stream": true)'] = `# ${requestBody({ model: 'bench-model', clientStream: false })}`;
+
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      if (options.scenarios !== undefined && !options.scenarios.includes(scenario.id)) continue;
+      log(`scenario ${scenario.id}: ${scenario.title}`);
+      results.push(await runScenario(scenario, active, options, paths, notes));
+    }
+    let features: SluiceFeatures | undefined;
+    try {
+      features = await detectSluiceFeatures(sluiceTarget);
+    } catch (error) {
+      notes.push(`could not detect Sluice's features: ${String(error)}`);
+    }
+    const slowPlan = slowStreamCount(options, machine.openFilesLimit);
+    const slowStreams = slowPlan.streams > 0 && (options.scenarios === undefined || options.scenarios.includes('slow-streams')) ? await runSlowStreams(slowPlan.streams, options, paths, active) : undefined;
+
+    const date = new Date();
+    const run: RunResults = {
+      date: date.toISOString().replace(/\.\d+Z$/, 'Z'),
+      quick: options.quick,
+      durationSeconds: (performance.now() - started) / 1000,
+      machine,
+      settings: { reps: options.reps, durationMs: options.durationMs, warmupMs: options.warmupMs, slowStreams: slowPlan.streams, ...(slowPlan.note === undefined ? {} : { slowStreamsNote: slowPlan.note }) },
+      sluice: {
+        dir: sluiceDir === repoRoot ? '.' : sluiceDir,
+        commit: git(sluiceDir, ['rev-parse', '--short', 'HEAD']) || 'unknown',
+        dirtyFiles: git(sluiceDir, ['status', '--porcelain', '--', 'src']).split('\n').filter((line) => line.length > 0).length,
+        features,
+        config: sluiceConfig(sluiceTarget.port, sluiceTarget.mockUrl, '<run dir>/sluice.db'),
+      },
+      portkey: portkey !== undefined && portkeySkipped === undefined ? { version: portkey.version, honoNodeServer: portkey.honoNodeServer } : { skipped: portkeySkipped ?? 'not installed' },
+      targets: [...options.targets],
+      commands,
+      scenarios: results,
+      slowStreams,
+      budgets: [],
+      notes,
+    };
+    run.budgets = computeBudgets(run);
+    process.stdout.write(`${consoleReport(run)}\n`);
+    const resultsDir = join(repoRoot, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const stamp = run.date.replaceAll(':', '-');
+    const json = `${JSON.stringify(run, null, 2)}\n`;
+    writeFileSync(join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`), json);
+    if (!options.quick) writeFileSync(join(resultsDir, 'latest.json'), json);
+    log(`results written to bench/results/${stamp}${options.quick ? '-quick' : ''}.json`);
+    if (options.docs) {
+      const docFile = join(repoRoot, 'docs', 'benchmarks.md');
+      const previous = existsSync(docFile) ? extractNotes(readFileSync(docFile, 'utf8')) : undefined;
+      writeFileSync(docFile, markdownReport(run, previous));
+      log('docs/benchmarks.md regenerated');
+    }
+    rmSync(paths.runDir, { recursive: true, force: true });
+  } finally {
+    for (const target of active.values()) await stopTarget(target);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
