@@ -1,0 +1,16 @@
+export { computePercentiles } from './compute-percentiles.ts';
+export { generateKey, hashKey, readKeyPrefix } from './hash-key.ts';
+export { InvalidCursorError } from './log-cursor.ts';
+export {
+  createLogWriter,
+  defaultLogWriterPolicy,
+  type LogWriter,
+  type LogWriterCounts,
+  type LogWriterOptions,
+  type LogWriterPolicy,
+} from './log-writer.ts';
+export { openStore, type StoreOptions } from './open-store.ts';
+export { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
+export type * from './ports.ts';
+export { defaultPageSize, maxPageSize } from './request-log-store.ts';
+export { isStoreConflictError, StoreConflictError } from './store-errors.ts';

@@ -1,0 +1,107 @@
+// Versioned migrations, run at open by Kysely's Migrator (which records them in `sluice_migration`
+// and, on PostgreSQL, takes a lock so two gateways starting together do not both migrate).
+// One schema-builder code for both databases; the only difference is how an auto-increment id is
+// spelled. Never edit a migration that has shipped: add the next one.
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import type { StoreKind } from './ports.ts';
+
+type SchemaDatabase = Kysely<unknown>;
+
+async function createInitialTables(db: SchemaDatabase, kind: StoreKind): Promise<void> {
+  await db.schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (column) => column.primaryKey())
+    .addColumn('name', 'text', (column) => column.notNull().unique())
+    .addColumn('key_hash', 'text', (column) => column.notNull().unique())
+    .addColumn('prefix', 'text', (column) => column.notNull())
+    .addColumn('models', 'text', (column) => column.notNull())
+    .addColumn('rpm', 'integer')
+    .addColumn('tpm', 'integer')
+    .addColumn('quota_tokens', 'bigint')
+    .addColumn('remaining_tokens', 'bigint')
+    .addColumn('expires_at', 'bigint')
+    .addColumn('enabled', 'integer', (column) => column.notNull())
+    .addColumn('created_at', 'bigint', (column) => column.notNull())
+    .addColumn('updated_at', 'bigint', (column) => column.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('request_logs')
+    .$call((table) =>
+      kind === 'postgres'
+        ? table.addColumn('id', 'bigint', (column) => column.primaryKey().generatedByDefaultAsIdentity())
+        : table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement()),
+    )
+    .addColumn('time', 'bigint', (column) => column.notNull())
+    .addColumn('request_id', 'text', (column) => column.notNull())
+    .addColumn('key_name', 'text')
+    .addColumn('client_model', 'text', (column) => column.notNull())
+    .addColumn('channel', 'text')
+    .addColumn('upstream_model', 'text')
+    .addColumn('client_stream', 'integer', (column) => column.notNull())
+    .addColumn('upstream_stream', 'integer')
+    .addColumn('adaptations', 'text', (column) => column.notNull())
+    .addColumn('attempts', 'text', (column) => column.notNull())
+    .addColumn('status', 'integer', (column) => column.notNull())
+    .addColumn('error_code', 'text')
+    .addColumn('error_message', 'text')
+    .addColumn('first_token_ms', 'integer')
+    .addColumn('duration_ms', 'integer', (column) => column.notNull())
+    .addColumn('prompt_tokens', 'integer')
+    .addColumn('completion_tokens', 'integer')
+    .addColumn('usage_source', 'text')
+    .addColumn('client_ip', 'text')
+    .addColumn('user_agent', 'text')
+    .execute();
+  await db.schema.createIndex('request_logs_time').on('request_logs').columns(['time', 'id']).execute();
+  await db.schema.createIndex('request_logs_request_id').on('request_logs').column('request_id').execute();
+
+  await db.schema
+    .createTable('learned_capabilities')
+    .addColumn('channel', 'text', (column) => column.notNull())
+    .addColumn('model', 'text', (column) => column.notNull())
+    .addColumn('capability', 'text', (column) => column.notNull())
+    .addColumn('value', 'text', (column) => column.notNull())
+    .addColumn('evidence', 'text', (column) => column.notNull())
+    .addColumn('learned_at', 'bigint', (column) => column.notNull())
+    .addColumn('recheck_at', 'bigint')
+    .addPrimaryKeyConstraint('learned_capabilities_pk', ['channel', 'model', 'capability'])
+    .execute();
+  await db.schema.createIndex('learned_capabilities_recheck_at').on('learned_capabilities').column('recheck_at').execute();
+
+  await db.schema
+    .createTable('stored_channels')
+    .addColumn('name', 'text', (column) => column.primaryKey())
+    .addColumn('config', 'text', (column) => column.notNull())
+    .addColumn('enabled', 'integer', (column) => column.notNull())
+    .addColumn('created_at', 'bigint', (column) => column.notNull())
+    .addColumn('updated_at', 'bigint', (column) => column.notNull())
+    .execute();
+}
+
+/** By name; applied in name order. */
+function listMigrations(kind: StoreKind): Record<string, Migration> {
+  return {
+    '0001-initial': { up: (db) => createInitialTables(db, kind) },
+  };
+}
+
+/** Applies every migration the database has not had yet; throws if one fails. */
+export async function migrateToLatest(db: Kysely<unknown>, kind: StoreKind): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(listMigrations(kind)) },
+    migrationTableName: 'sluice_migration',
+    migrationLockTableName: 'sluice_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
+    throw new Error(`The ${kind} store could not be migrated (at ${failed}): ${describeError(error)}`, { cause: error });
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

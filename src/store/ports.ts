@@ -1,0 +1,256 @@
+// What the rest of Sluice may ask of storage. relay/ and server/ depend on these interfaces only;
+// open-store.ts builds them on SQLite or PostgreSQL. Times are epoch milliseconds throughout.
+import type { UsageSource } from '../core/chat.ts';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+// ── Client API keys ────────────────────────────────────────────────────────────────────────────
+
+export interface KeyRecord {
+  id: string;
+  name: string;
+  /** The first characters of the key: enough to tell keys apart, useless to call with. */
+  prefix: string;
+  /** Client model names or globs this key may call. */
+  models: string[];
+  /** Requests per minute; undefined: unlimited. */
+  rpm: number | undefined;
+  /** Tokens per minute; undefined: unlimited. */
+  tpm: number | undefined;
+  /** Tokens granted; undefined: no quota. */
+  quotaTokens: number | undefined;
+  /** What is left of the quota; never below 0; undefined when there is no quota. */
+  remainingTokens: number | undefined;
+  expiresAt: number | undefined;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewKey {
+  name: string;
+  /** The key to store (a key from the config file); a fresh random key when absent. */
+  key?: string | undefined;
+  models?: string[] | undefined;
+  rpm?: number | undefined;
+  tpm?: number | undefined;
+  quotaTokens?: number | undefined;
+  expiresAt?: number | undefined;
+  enabled?: boolean | undefined;
+}
+
+/** Fields to change; `null` clears a limit. A new `quotaTokens` also refills `remainingTokens`. */
+export interface KeyChanges {
+  name?: string | undefined;
+  models?: string[] | undefined;
+  rpm?: number | null | undefined;
+  tpm?: number | null | undefined;
+  quotaTokens?: number | null | undefined;
+  remainingTokens?: number | null | undefined;
+  expiresAt?: number | null | undefined;
+  enabled?: boolean | undefined;
+}
+
+export interface CreatedKey {
+  record: KeyRecord;
+  /** The full key: returned here once and never again (only its hash is stored). */
+  key: string;
+}
+
+export interface KeyStore {
+  /** Throws StoreConflictError when the name or the key is already stored. */
+  create(input: NewKey): Promise<CreatedKey>;
+  get(id: string): Promise<KeyRecord | undefined>;
+  /** By `hashKey(presented key)`; the caller checks `enabled` and `expiresAt`. */
+  findByHash(keyHash: string): Promise<KeyRecord | undefined>;
+  /** Oldest first. */
+  list(): Promise<KeyRecord[]>;
+  /** undefined: no such key. Throws StoreConflictError on a name already taken. */
+  update(id: string, changes: KeyChanges): Promise<KeyRecord | undefined>;
+  /** Disables the key and keeps its record; false: no such key. */
+  revoke(id: string): Promise<boolean>;
+  /** false: no such key. */
+  delete(id: string): Promise<boolean>;
+  /** Takes spent tokens off the remaining quota (not below 0); the balance after, or undefined when the key has no quota. */
+  spendTokens(id: string, tokens: number): Promise<number | undefined>;
+}
+
+// ── Request log ────────────────────────────────────────────────────────────────────────────────
+
+/** One upstream attempt; the same fields as relay's AttemptRecord. */
+export interface LoggedAttempt {
+  channel: string;
+  upstreamModel: string;
+  upstreamStream: boolean;
+  status: number | undefined;
+  errorCode: string | undefined;
+  durationMs: number;
+}
+
+/** One request: relay's RequestRecord plus who asked and when. */
+export interface RequestLogRow {
+  /** When the request arrived. */
+  time: number;
+  requestId: string;
+  keyName: string | undefined;
+  clientModel: string;
+  clientStream: boolean;
+  channel: string | undefined;
+  upstreamModel: string | undefined;
+  upstreamStream: boolean | undefined;
+  adaptations: string[];
+  attempts: LoggedAttempt[];
+  status: number;
+  errorCode: string | undefined;
+  errorMessage: string | undefined;
+  firstTokenMs: number | undefined;
+  durationMs: number;
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  usageSource: UsageSource | undefined;
+  clientIp: string | undefined;
+  userAgent: string | undefined;
+}
+
+export interface RequestLogFilter {
+  /** Inclusive. */
+  since?: number | undefined;
+  /** Exclusive. */
+  until?: number | undefined;
+  keyName?: string | undefined;
+  /** Matches the client's model or the upstream model. */
+  model?: string | undefined;
+  channel?: string | undefined;
+  status?: number | undefined;
+  /** Status ≥ 400, or an error code (a stream that failed after the client got 200). */
+  errorsOnly?: boolean | undefined;
+}
+
+export interface PageRequest {
+  /** 1…500; 50 when absent. */
+  limit?: number | undefined;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | undefined;
+}
+
+export interface RequestLogPage {
+  /** Newest first. */
+  rows: RequestLogRow[];
+  /** Absent on the last page. */
+  nextCursor: string | undefined;
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface ChannelModelStats {
+  /** undefined: requests that reached no channel. */
+  channel: string | undefined;
+  /** The upstream model, or the client's model when no channel answered. */
+  model: string;
+  requests: number;
+  errors: number;
+  /** errors / requests. */
+  errorRate: number;
+  durationMs: Percentiles;
+  /** undefined when no request in the group produced a first token. */
+  firstTokenMs: Percentiles | undefined;
+}
+
+export interface StatsWindow {
+  /** Inclusive. */
+  since: number;
+  /** Exclusive; now when absent. */
+  until?: number | undefined;
+}
+
+export interface RequestLogStore {
+  /** Writes the rows in one batch; the hot path goes through log-writer.ts, never here. */
+  append(rows: readonly RequestLogRow[]): Promise<void>;
+  /** The latest row with this request id. */
+  get(requestId: string): Promise<RequestLogRow | undefined>;
+  list(filter?: RequestLogFilter, page?: PageRequest): Promise<RequestLogPage>;
+  /** Sorted by channel, then model. */
+  summarize(window: StatsWindow): Promise<ChannelModelStats[]>;
+}
+
+// ── Learned capabilities ───────────────────────────────────────────────────────────────────────
+
+export interface LearnedCapability {
+  channel: string;
+  /** Upstream model name. */
+  model: string;
+  /** e.g. `stream`, `stream_options`. */
+  capability: string;
+  /** e.g. `"required"`, `false`. */
+  value: JsonValue;
+  /** Why Sluice believes it: the upstream's words, or the probe that showed it. */
+  evidence: string;
+  learnedAt: number;
+  /** When to ask the upstream again; undefined: never. */
+  recheckAt: number | undefined;
+}
+
+export interface CapabilityStore {
+  /** Inserts, or replaces the row with the same channel, model and capability. */
+  upsert(capability: LearnedCapability): Promise<void>;
+  /** Sorted by channel, model, capability. */
+  list(channel?: string): Promise<LearnedCapability[]>;
+  /** Forgets one capability, or every capability of the channel and model; the number forgotten. */
+  delete(channel: string, model: string, capability?: string): Promise<number>;
+  /** Those with `recheckAt` ≤ now, soonest first. */
+  listDue(now: number): Promise<LearnedCapability[]>;
+}
+
+// ── Channels created through the admin API ─────────────────────────────────────────────────────
+
+export interface StoredChannel {
+  name: string;
+  /** The channel as the config file would spell it (validated by the caller, stored as is). */
+  config: { [key: string]: JsonValue };
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewChannel {
+  name: string;
+  config: { [key: string]: JsonValue };
+  enabled?: boolean | undefined;
+}
+
+export interface ChannelChanges {
+  config?: { [key: string]: JsonValue } | undefined;
+  enabled?: boolean | undefined;
+}
+
+export interface ChannelStore {
+  /** Throws StoreConflictError when the name is taken. */
+  create(channel: NewChannel): Promise<StoredChannel>;
+  get(name: string): Promise<StoredChannel | undefined>;
+  /** Sorted by name. */
+  list(): Promise<StoredChannel[]>;
+  /** undefined: no such channel. */
+  update(name: string, changes: ChannelChanges): Promise<StoredChannel | undefined>;
+  /** false: no such channel. */
+  delete(name: string): Promise<boolean>;
+}
+
+// ── All of it ──────────────────────────────────────────────────────────────────────────────────
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface Store {
+  kind: StoreKind;
+  keys: KeyStore;
+  requestLogs: RequestLogStore;
+  capabilities: CapabilityStore;
+  channels: ChannelStore;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Closes the database; pending log rows are the log writer's to flush first. */
+  close(): Promise<void>;
+}

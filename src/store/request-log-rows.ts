@@ -1,0 +1,87 @@
+// A request log row in the port shape ↔ the request_logs table; attempts and adaptations are JSON.
+import type { UsageSource } from '../core/chat.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { JsonValue, LoggedAttempt, RequestLogRow } from './ports.ts';
+import { orNull, orUndefined, parseJsonText, parseStringList, readFlag, readOptionalFlag, toFlag } from './row-values.ts';
+import type { RequestLogsTable } from './schema.ts';
+
+export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> {
+  return {
+    time: row.time,
+    request_id: row.requestId,
+    key_name: orNull(row.keyName),
+    client_model: row.clientModel,
+    channel: orNull(row.channel),
+    upstream_model: orNull(row.upstreamModel),
+    client_stream: toFlag(row.clientStream),
+    upstream_stream: row.upstreamStream === undefined ? null : toFlag(row.upstreamStream),
+    adaptations: JSON.stringify(row.adaptations),
+    attempts: JSON.stringify(row.attempts),
+    status: row.status,
+    error_code: orNull(row.errorCode),
+    error_message: orNull(row.errorMessage),
+    first_token_ms: orNull(row.firstTokenMs),
+    duration_ms: row.durationMs,
+    prompt_tokens: orNull(row.promptTokens),
+    completion_tokens: orNull(row.completionTokens),
+    usage_source: orNull(row.usageSource),
+    client_ip: orNull(row.clientIp),
+    user_agent: orNull(row.userAgent),
+  };
+}
+
+function readNumber(value: JsonValue | undefined): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+function readString(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** JSON drops undefined fields; put every field of an attempt back, absent ones as undefined. */
+function parseAttempts(text: string): LoggedAttempt[] {
+  const value = parseJsonText(text);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return [];
+    return [
+      {
+        channel: readString(item.channel) ?? '',
+        upstreamModel: readString(item.upstreamModel) ?? '',
+        upstreamStream: item.upstreamStream === true,
+        status: readNumber(item.status),
+        errorCode: readString(item.errorCode),
+        durationMs: readNumber(item.durationMs) ?? 0,
+      },
+    ];
+  });
+}
+
+function readUsageSource(value: string | null): UsageSource | undefined {
+  return value === 'upstream' || value === 'estimated' ? value : undefined;
+}
+
+export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRow {
+  return {
+    time: row.time,
+    requestId: row.request_id,
+    keyName: orUndefined(row.key_name),
+    clientModel: row.client_model,
+    clientStream: readFlag(row.client_stream),
+    channel: orUndefined(row.channel),
+    upstreamModel: orUndefined(row.upstream_model),
+    upstreamStream: readOptionalFlag(row.upstream_stream),
+    adaptations: parseStringList(row.adaptations),
+    attempts: parseAttempts(row.attempts),
+    status: row.status,
+    errorCode: orUndefined(row.error_code),
+    errorMessage: orUndefined(row.error_message),
+    firstTokenMs: orUndefined(row.first_token_ms),
+    durationMs: row.duration_ms,
+    promptTokens: orUndefined(row.prompt_tokens),
+    completionTokens: orUndefined(row.completion_tokens),
+    usageSource: readUsageSource(row.usage_source),
+    clientIp: orUndefined(row.client_ip),
+    userAgent: orUndefined(row.user_agent),
+  };
+}

@@ -1,0 +1,76 @@
+// The tables as Kysely sees them. One shape for SQLite and PostgreSQL: times are epoch milliseconds
+// (bigint), booleans are 0/1 integers, lists and objects are JSON text; the store's functions
+// convert to and from the port types, so nothing outside store/ sees these rows.
+import type { Generated } from 'kysely';
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** sha256 of the key, hex. The key itself is never stored. */
+  key_hash: string;
+  /** The first characters of the key, shown so an operator can tell keys apart. */
+  prefix: string;
+  /** JSON array of client model names or globs. */
+  models: string;
+  rpm: number | null;
+  tpm: number | null;
+  quota_tokens: number | null;
+  remaining_tokens: number | null;
+  expires_at: number | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RequestLogsTable {
+  id: Generated<number>;
+  time: number;
+  request_id: string;
+  key_name: string | null;
+  client_model: string;
+  channel: string | null;
+  upstream_model: string | null;
+  client_stream: number;
+  upstream_stream: number | null;
+  /** JSON array of adaptation names. */
+  adaptations: string;
+  /** JSON array of attempts. */
+  attempts: string;
+  status: number;
+  error_code: string | null;
+  error_message: string | null;
+  first_token_ms: number | null;
+  duration_ms: number;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  usage_source: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LearnedCapabilitiesTable {
+  channel: string;
+  model: string;
+  capability: string;
+  /** JSON text. */
+  value: string;
+  evidence: string;
+  learned_at: number;
+  recheck_at: number | null;
+}
+
+export interface StoredChannelsTable {
+  name: string;
+  /** JSON object: the channel as the config file would spell it. */
+  config: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  api_keys: ApiKeysTable;
+  request_logs: RequestLogsTable;
+  learned_capabilities: LearnedCapabilitiesTable;
+  stored_channels: StoredChannelsTable;
+}

@@ -1,0 +1,107 @@
+// The KeyStore half of the store suite.
+import { describe, expect, it } from 'vitest';
+import { hashKey } from '../hash-key.ts';
+import type { StoreConflictError } from '../store-errors.ts';
+import type { SuiteContext } from './suite-context.ts';
+
+export function describeKeyStoreCases(context: SuiteContext): void {
+  describe('keys', () => {
+    it('returns the full key once and stores only its hash and a short prefix', async () => {
+      const { keys } = context.store();
+      const created = await keys.create({ name: 'app', models: ['gpt-*'], rpm: 60, tpm: 1000, quotaTokens: 500, expiresAt: 1_800_000_000_000 });
+      expect(created.key).toMatch(/^sk-sluice-[\w-]{43}$/);
+      expect(created.record.id).toMatch(/^[\da-f-]{36}$/);
+      expect(created.record).toEqual({
+        id: created.record.id,
+        name: 'app',
+        prefix: created.key.slice(0, 12),
+        models: ['gpt-*'],
+        rpm: 60,
+        tpm: 1000,
+        quotaTokens: 500,
+        remainingTokens: 500,
+        expiresAt: 1_800_000_000_000,
+        enabled: true,
+        createdAt: context.now(),
+        updatedAt: context.now(),
+      });
+      expect(await keys.findByHash(hashKey(created.key))).toEqual(created.record);
+      expect(await keys.get(created.record.id)).toEqual(created.record);
+      expect(JSON.stringify(await keys.list())).not.toContain(created.key.slice(12));
+    });
+
+    it('stores a key given by the config file, showing at most a quarter of it', async () => {
+      const { keys } = context.store();
+      const created = await keys.create({ name: 'config-app', key: 'sk-config-0123' });
+      expect(created.key).toBe('sk-config-0123');
+      expect(created.record.prefix).toBe('sk-');
+      expect(created.record.models).toEqual(['*']);
+      expect((await keys.findByHash(hashKey('sk-config-0123')))?.name).toBe('config-app');
+      expect(await keys.findByHash(hashKey('sk-config-0124'))).toBeUndefined();
+    });
+
+    it('refuses a second key with the same name or the same key', async () => {
+      const { keys } = context.store();
+      await keys.create({ name: 'app', key: 'sk-first-key-000' });
+      await expect(keys.create({ name: 'app' })).rejects.toMatchObject({ name: 'StoreConflictError', field: 'name' } satisfies Partial<StoreConflictError>);
+      await expect(keys.create({ name: 'other', key: 'sk-first-key-000' })).rejects.toMatchObject({ field: 'key' });
+      expect(await keys.list()).toHaveLength(1);
+    });
+
+    it('updates limits, models, expiry and enabled, and null clears a limit', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', rpm: 60, tpm: 1000 });
+      context.advance(5);
+      const updated = await keys.update(record.id, { models: ['a', 'b*'], rpm: null, tpm: 10, expiresAt: 123, enabled: false, name: 'app2' });
+      expect(updated).toEqual({ ...record, name: 'app2', models: ['a', 'b*'], rpm: undefined, tpm: 10, expiresAt: 123, enabled: false, updatedAt: record.createdAt + 5 });
+      expect(await keys.get(record.id)).toEqual(updated);
+      expect(await keys.update('no-such-id', { rpm: 1 })).toBeUndefined();
+    });
+
+    it('refuses to rename a key onto a name already taken', async () => {
+      const { keys } = context.store();
+      await keys.create({ name: 'one' });
+      const { record } = await keys.create({ name: 'two' });
+      await expect(keys.update(record.id, { name: 'one' })).rejects.toMatchObject({ field: 'name' });
+    });
+
+    it('revokes a key but keeps it, and deletes a key for good', async () => {
+      const { keys } = context.store();
+      const created = await keys.create({ name: 'app' });
+      expect(await keys.revoke(created.record.id)).toBe(true);
+      expect((await keys.findByHash(hashKey(created.key)))?.enabled).toBe(false);
+      expect(await keys.delete(created.record.id)).toBe(true);
+      expect(await keys.findByHash(hashKey(created.key))).toBeUndefined();
+      expect(await keys.delete(created.record.id)).toBe(false);
+      expect(await keys.revoke(created.record.id)).toBe(false);
+    });
+
+    it('spends tokens off the quota down to zero, and a new quota refills it', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', quotaTokens: 100 });
+      expect(await keys.spendTokens(record.id, 30)).toBe(70);
+      expect(await keys.spendTokens(record.id, 0)).toBe(70);
+      expect(await keys.spendTokens(record.id, 500)).toBe(0);
+      expect((await keys.get(record.id))?.remainingTokens).toBe(0);
+      expect((await keys.update(record.id, { quotaTokens: 1000 }))?.remainingTokens).toBe(1000);
+      expect((await keys.update(record.id, { remainingTokens: 5 }))?.remainingTokens).toBe(5);
+      await expect(keys.spendTokens(record.id, -1)).rejects.toThrow(RangeError);
+    });
+
+    it('spends nothing on a key without a quota or an unknown key', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app' });
+      expect(await keys.spendTokens(record.id, 10)).toBeUndefined();
+      expect(await keys.spendTokens('no-such-id', 10)).toBeUndefined();
+      expect((await keys.get(record.id))?.remainingTokens).toBeUndefined();
+    });
+
+    it('lists keys oldest first', async () => {
+      const { keys } = context.store();
+      await keys.create({ name: 'b' });
+      context.advance(1);
+      await keys.create({ name: 'a' });
+      expect((await keys.list()).map((key) => key.name)).toEqual(['b', 'a']);
+    });
+  });
+}

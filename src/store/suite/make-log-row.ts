@@ -1,0 +1,31 @@
+// A request log row as relay/ would write it, with every field set unless overridden.
+import type { RequestLogRow } from '../ports.ts';
+
+export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRow {
+  return {
+    time: 1_700_000_000_000,
+    requestId: 'req_1',
+    keyName: 'app',
+    clientModel: 'qwq',
+    clientStream: false,
+    channel: 'dashscope',
+    upstreamModel: 'qwq-plus',
+    upstreamStream: true,
+    adaptations: ['collect-stream'],
+    attempts: [
+      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: false, status: 400, errorCode: 'upstream_rejected', durationMs: 40 },
+      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: true, status: 200, errorCode: undefined, durationMs: 900 },
+    ],
+    status: 200,
+    errorCode: undefined,
+    errorMessage: undefined,
+    firstTokenMs: 300,
+    durationMs: 950,
+    promptTokens: 12,
+    completionTokens: 34,
+    usageSource: 'upstream',
+    clientIp: '127.0.0.1',
+    userAgent: 'OpenAI/JS 7.57.0',
+    ...overrides,
+  };
+}

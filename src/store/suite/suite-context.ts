@@ -1,0 +1,10 @@
+import type { Store } from '../ports.ts';
+
+/** What the store suite's cases get: the running test's store and a clock they control. */
+export interface SuiteContext {
+  store(): Store;
+  now(): number;
+  advance(milliseconds: number): void;
+  /** Closes the store and opens its database again, as a restart would. */
+  reopen(): Promise<Store>;
+}
