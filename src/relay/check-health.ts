@@ -9,7 +9,7 @@ import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { prepareUpstreamRequest } from './open-upstream.ts';
-import type { RelayDependencies } from './relay-chat.ts';
+import type { RelayDependencies } from './relay-dependencies.ts';
 import { createRequestRecord } from './request-record.ts';
 import { runAttempt } from './run-attempt.ts';
 

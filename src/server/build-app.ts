@@ -8,7 +8,7 @@ import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Provider } from '../providers/types.ts';
-import type { RelayDependencies } from '../relay/relay-chat.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import { createAuthenticator, type Caller, type ClientKeySpec } from './authenticate.ts';
 import { createChatHandler } from './chat-route.ts';

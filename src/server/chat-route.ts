@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import { capText, CappedText, maskSecrets, type Capture } from '../relay/capture.ts';
-import type { RelayDependencies } from '../relay/relay-chat.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { relayChat } from '../relay/relay-chat.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
 import { authorizeModel, type Caller } from './authenticate.ts';

@@ -1,7 +1,7 @@
 // GET /readyz: ready when at least one channel can take traffic — a circuit not open for every one
 // of its models, and a usable key (or none needed).
 import type { Channel } from '../core/channel.ts';
-import type { RelayDependencies } from '../relay/relay-chat.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 
 export interface Readiness {
   ready: boolean;

@@ -4,7 +4,7 @@ import type { SluiceConfig } from '../config/index.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
-import type { RelayDependencies } from '../relay/relay-chat.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';

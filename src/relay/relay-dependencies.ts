@@ -1,0 +1,33 @@
+// What the relay needs from the rest of Sluice, injected (ports and policies), and what one request
+// brings with it.
+import type { Channel } from '../core/channel.ts';
+import type { Provider } from '../providers/types.ts';
+import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import type { KeyRing } from '../routing/key-ring.ts';
+import type { LearnedCapabilities } from './learned-capabilities.ts';
+import type { SendUpstream } from './open-upstream.ts';
+import type { RequestRecord } from './request-record.ts';
+
+export interface RelayDependencies {
+  channels: readonly Channel[];
+  fallbacks: Readonly<Record<string, readonly string[]>>;
+  /** Total time for one request, all tries and the whole stream included. */
+  totalMs: number;
+  findProvider: (type: string) => Provider | undefined;
+  send: SendUpstream;
+  keys: KeyRing;
+  breakers: CircuitBreakers;
+  learned: LearnedCapabilities;
+  random: () => number;
+  nowMs: () => number;
+  /** Every configured secret, masked wherever a capture might hold it. */
+  secrets: readonly string[];
+  captureCapBytes: number;
+}
+
+export interface RelayContext {
+  signal: AbortSignal;
+  record: RequestRecord;
+  /** Capture every exchange of this request (SLUICE_DEBUG=1 or the key's switch). */
+  captureAll: boolean;
+}
