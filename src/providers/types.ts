@@ -3,6 +3,7 @@
 import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
+import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 
 export interface UpstreamTarget {
@@ -32,6 +33,20 @@ export interface Provider {
   parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk>;
   /** An error answer's body, whatever its shape, → the upstream's own words. */
   parseError(status: number, bodyText: string): UpstreamErrorDetails;
+  /** `POST /v1/embeddings`, for dialects that have it. */
+  readonly embeddings?: EmbeddingsDialect;
   /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
   answerLocally?: (request: UpstreamRequest, signal: AbortSignal) => UpstreamResponse;
+}
+
+export interface EmbeddingsTarget {
+  channel: Channel;
+  upstreamModel: string;
+  apiKey: string | undefined;
+}
+
+export interface EmbeddingsDialect {
+  buildRequest(request: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
+  /** The answer → OpenAI's shape. Throws GatewayError when it is not one. */
+  parseResponse(body: unknown, context: ParseContext): EmbeddingsResponse;
 }

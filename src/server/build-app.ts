@@ -12,6 +12,8 @@ import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import { createAuthenticator, type Caller, type ClientKeySpec } from './authenticate.ts';
 import { createChatHandler } from './chat-route.ts';
+import { createEmbeddingsHandler } from './embeddings-route.ts';
+import type { RouteOptions } from './relayed-route.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { listModels } from './list-models.ts';
 import { renderError } from './render-error.ts';
@@ -98,23 +100,22 @@ export function buildApp(options: AppOptions): SluiceApp {
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
   app.get('/v1/models', () => ({ object: 'list', data: listModels(options.channels, options.findProvider) }));
-  app.post(
-    '/v1/chat/completions',
-    createChatHandler({
-      relay: options.relay,
-      keepaliveMs: options.keepaliveMs,
-      finishRequest: (record, caller) => {
-        logRequest(options.logger, record, caller);
-        options.metrics.observeRequest({ ...record, model: record.clientModel });
-      },
-      onStreamStart: () => {
-        options.metrics.streamStarted();
-      },
-      onStreamEnd: () => {
-        options.metrics.streamEnded();
-      },
-      captureAll: () => options.debug,
-    }),
-  );
+  const routeOptions: RouteOptions = {
+    relay: options.relay,
+    keepaliveMs: options.keepaliveMs,
+    finishRequest: (record, caller) => {
+      logRequest(options.logger, record, caller);
+      options.metrics.observeRequest({ ...record, model: record.clientModel });
+    },
+    onStreamStart: () => {
+      options.metrics.streamStarted();
+    },
+    onStreamEnd: () => {
+      options.metrics.streamEnded();
+    },
+    captureAll: () => options.debug,
+  };
+  app.post('/v1/chat/completions', createChatHandler(routeOptions));
+  app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));
   return app;
 }

@@ -1,5 +1,6 @@
 // Azure OpenAI: the OpenAI body on Azure's URLs, with the `api-key` header (wire-formats.md 2.1).
 // base_url is the resource root, https://RESOURCE.openai.azure.com, as the Azure SDKs take it.
+import type { Channel } from '../../core/channel.ts';
 import type { ChatRequest } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { UpstreamRequest } from '../../core/upstream.ts';
@@ -18,10 +19,10 @@ export function acceptsStreamOptions(apiVersion: string | undefined): boolean {
 }
 
 /** The resource root, also when an operator pasted it with the `/openai` or `/openai/v1` path. */
-function resourceRoot(target: UpstreamTarget): string {
-  const baseUrl = target.channel.baseUrl;
+export function resourceRoot(channel: Channel): string {
+  const baseUrl = channel.baseUrl;
   if (baseUrl === undefined) {
-    throw new GatewayError('upstream_unreachable', `channel ${target.channel.name} (type azure) has no base_url`, {
+    throw new GatewayError('upstream_unreachable', `channel ${channel.name} (type azure) has no base_url`, {
       hint: 'Set `base_url: https://RESOURCE.openai.azure.com` on the channel: Azure OpenAI has no default address.',
     });
   }
@@ -33,9 +34,9 @@ function resourceRoot(target: UpstreamTarget): string {
  * name through `model_map`); without it the v1 URL, where the body's `model` names the deployment
  * (vercel/ai packages/azure/src/azure-openai-provider.ts).
  */
-export function buildChatUrl(root: string, deployment: string, apiVersion: string | undefined): string {
-  if (apiVersion === undefined) return joinUrl(root, '/openai/v1/chat/completions');
-  const path = `/openai/deployments/${encodeURIComponent(deployment)}/chat/completions`;
+export function buildAzureUrl(root: string, deployment: string, apiVersion: string | undefined, operation = '/chat/completions'): string {
+  if (apiVersion === undefined) return joinUrl(root, `/openai/v1${operation}`);
+  const path = `/openai/deployments/${encodeURIComponent(deployment)}${operation}`;
   return `${joinUrl(root, path)}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
@@ -49,7 +50,7 @@ export function buildChatRequest(request: ChatRequest, target: UpstreamTarget): 
   };
   if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
   return {
-    url: buildChatUrl(resourceRoot(target), target.upstreamModel, apiVersion),
+    url: buildAzureUrl(resourceRoot(target.channel), target.upstreamModel, apiVersion),
     headers,
     body: buildChatBody(request, { ...target, streamOptions }),
   };

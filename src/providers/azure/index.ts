@@ -2,6 +2,7 @@ import { parseChatResponse } from '../openai/parse-response.ts';
 import { parseChatStream } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
+import { azureEmbeddings } from './embeddings.ts';
 import { parseAzureError } from './parse-error.ts';
 
 /**
@@ -18,4 +19,5 @@ export const azureProvider: Provider = {
   parseChatResponse,
   parseChatStream,
   parseError: parseAzureError,
+  embeddings: azureEmbeddings,
 };

@@ -1,6 +1,7 @@
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
+import { ollamaEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { parseChatStream } from './parse-stream.ts';
 
@@ -19,4 +20,5 @@ export const ollamaProvider: Provider = {
   parseChatResponse,
   parseChatStream,
   parseError: parseErrorBody,
+  embeddings: ollamaEmbeddings(defaultBaseUrl),
 };

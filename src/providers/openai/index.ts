@@ -1,6 +1,7 @@
 import type { Provider } from '../types.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { buildChatRequest } from './build-request.ts';
+import { openaiEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { parseChatStream } from './parse-stream.ts';
 
@@ -15,4 +16,5 @@ export const openaiProvider: Provider = {
   parseChatResponse,
   parseChatStream,
   parseError: parseErrorBody,
+  embeddings: openaiEmbeddings(defaultBaseUrl),
 };

@@ -1,0 +1,91 @@
+// The lifecycle every relayed request shares: a record from the start, the upstream aborted when
+// the client leaves, errors rendered in the one place, x-sluice-* headers, and exactly one
+// finishRequest (log line, metrics, log row) at the end, whatever happened.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../core/errors.ts';
+import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
+import type { Caller } from './authenticate.ts';
+import { renderError, toGatewayError } from './render-error.ts';
+
+export interface RouteOptions {
+  relay: RelayDependencies;
+  keepaliveMs: number;
+  /** Called once per request, when it is over: the log line and the metrics. */
+  finishRequest: (record: RequestRecord, caller: Caller | undefined) => void;
+  onStreamStart: () => void;
+  onStreamEnd: () => void;
+  /** Debug capture for every request of this caller (SLUICE_DEBUG=1, or the key's switch). */
+  captureAll: (caller: Caller | undefined) => boolean;
+}
+
+export interface Exchange {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  record: RequestRecord;
+  caller: Caller | undefined;
+  signal: AbortSignal;
+  started: number;
+}
+
+export function recordFailure(record: RequestRecord, error: GatewayError): void {
+  record.status = error.status;
+  record.errorCode = error.code;
+  record.errorMessage = error.message;
+}
+
+/** Which channel and model answered, and after how many tries (x-sluice-* response headers). */
+export function describeRouting(record: RequestRecord, started: number): Record<string, string> {
+  // Sluice's own share of the time so far (TensorZero exposes the same idea as a metric).
+  record.overheadMs = performance.now() - started - upstreamTimeMs(record);
+  const headers: Record<string, string> = { 'x-sluice-attempts': String(record.attempts.length), 'x-sluice-overhead-ms': record.overheadMs.toFixed(3) };
+  if (record.channel !== undefined) headers['x-sluice-channel'] = record.channel;
+  if (record.answeredModel !== undefined) headers['x-sluice-model'] = record.answeredModel;
+  return headers;
+}
+
+/** The client's side of a captured exchange, capped and with every secret masked. */
+function finishCapture(capture: Capture, body: unknown, relay: RelayDependencies): void {
+  capture.clientRequest = maskSecrets(capText(typeof body === 'string' ? body : '', relay.captureCapBytes), relay.secrets);
+  capture.clientResponse = maskSecrets(capText(capture.clientResponse, relay.captureCapBytes), relay.secrets);
+}
+
+/** Aborts the upstream call the moment the client goes away. */
+function abortOnClientClose(request: FastifyRequest, reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+  });
+  request.raw.on('aborted', () => {
+    controller.abort(new GatewayError('client_closed', 'The client aborted the request.'));
+  });
+  return controller;
+}
+
+/** Sends a JSON answer with the routing headers (and keeps it for a capture). */
+export async function sendJson(exchange: Exchange, body: object): Promise<void> {
+  if (exchange.record.capture !== undefined) exchange.record.capture.clientResponse = JSON.stringify(body);
+  await exchange.reply.code(200).headers(describeRouting(exchange.record, exchange.started)).send(body);
+}
+
+export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>) {
+  return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const started = performance.now();
+    const caller = request.caller;
+    const record = createRequestRecord(request.id, '', false);
+    const controller = abortOnClientClose(request, reply);
+    try {
+      await handle({ request, reply, record, caller, signal: controller.signal, started });
+    } catch (error) {
+      const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
+      recordFailure(record, failure);
+      const rendered = renderError(failure, request.id);
+      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
+    } finally {
+      record.durationMs = performance.now() - started;
+      if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
+      options.finishRequest(record, caller);
+    }
+  };
+}
