@@ -19,6 +19,7 @@ function toKeyRecord(row: Selectable<ApiKeysTable>): KeyRecord {
     remainingTokens: orUndefined(row.remaining_tokens),
     expiresAt: orUndefined(row.expires_at),
     enabled: readFlag(row.enabled),
+    debug: readFlag(row.debug),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -38,6 +39,7 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
   if (changes.remainingTokens !== undefined) set.remaining_tokens = changes.remainingTokens;
   if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt;
   if (changes.enabled !== undefined) set.enabled = toFlag(changes.enabled);
+  if (changes.debug !== undefined) set.debug = toFlag(changes.debug);
   return set;
 }
 
@@ -68,6 +70,7 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
         remaining_tokens: orNull(input.quotaTokens),
         expires_at: orNull(input.expiresAt),
         enabled: toFlag(input.enabled ?? true),
+        debug: toFlag(input.debug ?? false),
         created_at: time,
         updated_at: time,
       };

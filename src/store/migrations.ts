@@ -80,10 +80,19 @@ async function createInitialTables(db: SchemaDatabase, kind: StoreKind): Promise
     .execute();
 }
 
+/** What the relay learned to record after 0001: the answering model, overhead, debug capture, a key's debug switch. */
+async function addCaptureColumns(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('request_logs').addColumn('answered_model', 'text').execute();
+  await db.schema.alterTable('request_logs').addColumn('overhead_ms', 'double precision').execute();
+  await db.schema.alterTable('request_logs').addColumn('capture', 'text').execute();
+  await db.schema.alterTable('api_keys').addColumn('debug', 'integer', (column) => column.notNull().defaultTo(0)).execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
     '0001-initial': { up: (db) => createInitialTables(db, kind) },
+    '0002-capture': { up: addCaptureColumns },
   };
 }
 

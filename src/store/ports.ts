@@ -23,6 +23,8 @@ export interface KeyRecord {
   remainingTokens: number | undefined;
   expiresAt: number | undefined;
   enabled: boolean;
+  /** Capture every exchange of this key's requests (debug). */
+  debug: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -37,6 +39,7 @@ export interface NewKey {
   quotaTokens?: number | undefined;
   expiresAt?: number | undefined;
   enabled?: boolean | undefined;
+  debug?: boolean | undefined;
 }
 
 /** Fields to change; `null` clears a limit. A new `quotaTokens` also refills `remainingTokens`. */
@@ -49,6 +52,7 @@ export interface KeyChanges {
   remainingTokens?: number | null | undefined;
   expiresAt?: number | null | undefined;
   enabled?: boolean | undefined;
+  debug?: boolean | undefined;
 }
 
 export interface CreatedKey {
@@ -110,6 +114,12 @@ export interface RequestLogRow {
   usageSource: UsageSource | undefined;
   clientIp: string | undefined;
   userAgent: string | undefined;
+  /** The client model that answered: the one asked for, or a fallback. */
+  answeredModel: string | undefined;
+  /** Sluice's own time until the response started. */
+  overheadMs: number | undefined;
+  /** The debug capture as JSON text, when capture was on. */
+  capture: string | undefined;
 }
 
 export interface RequestLogFilter {

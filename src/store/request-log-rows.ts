@@ -27,6 +27,9 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     usage_source: orNull(row.usageSource),
     client_ip: orNull(row.clientIp),
     user_agent: orNull(row.userAgent),
+    answered_model: orNull(row.answeredModel),
+    overhead_ms: orNull(row.overheadMs),
+    capture: orNull(row.capture),
   };
 }
 
@@ -83,5 +86,8 @@ export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRo
     usageSource: readUsageSource(row.usage_source),
     clientIp: orUndefined(row.client_ip),
     userAgent: orUndefined(row.user_agent),
+    answeredModel: orUndefined(row.answered_model),
+    overheadMs: orUndefined(row.overhead_ms),
+    capture: orUndefined(row.capture),
   };
 }

@@ -18,6 +18,8 @@ export interface ApiKeysTable {
   remaining_tokens: number | null;
   expires_at: number | null;
   enabled: number;
+  /** 1: capture every exchange of this key's requests (migration 0002). */
+  debug: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -46,6 +48,10 @@ export interface RequestLogsTable {
   usage_source: string | null;
   client_ip: string | null;
   user_agent: string | null;
+  /** Migration 0002: the client model that answered (a fallback), Sluice's own time, the debug capture (JSON). */
+  answered_model: string | null;
+  overhead_ms: number | null;
+  capture: string | null;
 }
 
 export interface LearnedCapabilitiesTable {

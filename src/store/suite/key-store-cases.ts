@@ -22,6 +22,7 @@ export function describeKeyStoreCases(context: SuiteContext): void {
         remainingTokens: 500,
         expiresAt: 1_800_000_000_000,
         enabled: true,
+        debug: false,
         createdAt: context.now(),
         updatedAt: context.now(),
       });

@@ -26,6 +26,9 @@ export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRo
     usageSource: 'upstream',
     clientIp: '127.0.0.1',
     userAgent: 'OpenAI/JS 7.57.0',
+    answeredModel: 'qwq',
+    overheadMs: 0.25,
+    capture: '{"clientRequest":"{}","clientResponse":"{}","attempts":[]}',
     ...overrides,
   };
 }
