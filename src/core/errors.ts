@@ -7,6 +7,7 @@ export type OpenAiErrorType =
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  | 'insufficient_quota'
   | 'server_error'
   | 'timeout_error';
 
@@ -53,6 +54,18 @@ export const errorCatalog = {
     type: 'permission_error',
     retryable: false,
     hint: "Use a model listed in this key's `models`, or ask the operator to allow it.",
+  },
+  rate_limited: {
+    status: 429,
+    type: 'rate_limit_error',
+    retryable: true,
+    hint: "This key's `rpm` or `tpm` limit was reached; wait for the Retry-After seconds, or ask the operator to raise it.",
+  },
+  insufficient_quota: {
+    status: 429,
+    type: 'insufficient_quota',
+    retryable: false,
+    hint: "This key's token quota is spent; ask the operator to grant more.",
   },
   model_not_found: {
     status: 404,

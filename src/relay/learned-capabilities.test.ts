@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LearnedCapabilities } from './learned-capabilities.ts';
+import { fromStoredCapabilities, LearnedCapabilities, toStoredCapabilities } from './learned-capabilities.ts';
 import { learnFromRejection } from './learn-from-rejection.ts';
 
 describe('learnFromRejection', () => {
@@ -18,7 +18,8 @@ describe('LearnedCapabilities', () => {
   it('remembers hints per channel and model with the evidence, and tells the store', () => {
     let now = 100;
     const stored: unknown[] = [];
-    const learned = new LearnedCapabilities(() => now, (entry) => stored.push(entry));
+    const learned = new LearnedCapabilities(() => now);
+    learned.onLearn((entry) => stored.push(entry));
     learned.learn('xai', 'grok-2-1212', { streamOptions: false }, 'Argument not supported: stream_options', 1000);
     learned.learn('xai', 'grok-2-1212', { dropFields: ['store'] }, "Unknown parameter: 'store'", 1000);
     expect(learned.hintsFor('xai')).toEqual({ 'grok-2-1212': { streamOptions: false, dropFields: ['store'] } });
@@ -34,5 +35,19 @@ describe('LearnedCapabilities', () => {
     expect(learned.hintsFor('c')).toEqual({ m: { stream: 'required' } });
     expect(learned.forget('c', 'm')).toBe(true);
     expect(learned.list()).toEqual([]);
+  });
+});
+
+describe('stored capabilities', () => {
+  it('round-trips through one row per capability', () => {
+    const entry = { channel: 'c', model: 'm', hints: { stream: 'required' as const, streamOptions: false, dropFields: ['store'] }, evidence: 'words', learnedAt: 1, recheckAt: 100 };
+    const rows = toStoredCapabilities(entry);
+    expect(rows.map((row) => [row.capability, row.value])).toEqual([['stream', 'required'], ['stream_options', false], ['drop_fields', ['store']]]);
+    expect(fromStoredCapabilities(rows, Number.MAX_SAFE_INTEGER)).toEqual([entry]);
+  });
+
+  it('skips rows it does not understand', () => {
+    const row = { channel: 'c', model: 'm', capability: 'probe', value: true, evidence: 'x', learnedAt: 1, recheckAt: undefined };
+    expect(fromStoredCapabilities([row], 5)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // a time after which they are re-checked (forgotten, and learned again if still true). Kept in
 // memory; a persistence hook lets the store keep them across restarts.
 import type { CapabilityHints } from '../core/channel.ts';
+import type { LearnedCapability as StoredCapability } from '../store/ports.ts';
 
 export interface LearnedCapability {
   channel: string;
@@ -16,11 +17,15 @@ export interface LearnedCapability {
 export class LearnedCapabilities {
   readonly #byChannel = new Map<string, Map<string, LearnedCapability>>();
   readonly #now: () => number;
-  readonly #onLearn: (learned: LearnedCapability) => void;
+  readonly #listeners: Array<(learned: LearnedCapability) => void> = [];
 
-  constructor(now: () => number, onLearn: (learned: LearnedCapability) => void = () => undefined) {
+  constructor(now: () => number) {
     this.#now = now;
-    this.#onLearn = onLearn;
+  }
+
+  /** Called with each new learning (the log line, the store). */
+  onLearn(listener: (learned: LearnedCapability) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Restores what a store kept. */
@@ -61,7 +66,7 @@ export class LearnedCapabilities {
     };
     const entry = { channel, model, hints: merged, evidence, learnedAt: now, recheckAt: now + recheckAfterMs };
     models.set(model, entry);
-    this.#onLearn(entry);
+    for (const listener of this.#listeners) listener(entry);
     return entry;
   }
 
@@ -72,4 +77,29 @@ export class LearnedCapabilities {
   list(): LearnedCapability[] {
     return [...this.#byChannel.values()].flatMap((models) => [...models.values()]);
   }
+}
+
+export function toStoredCapabilities(entry: LearnedCapability): StoredCapability[] {
+  const base = { channel: entry.channel, model: entry.model, evidence: entry.evidence, learnedAt: entry.learnedAt, recheckAt: entry.recheckAt };
+  const rows: StoredCapability[] = [];
+  if (entry.hints.stream !== undefined) rows.push({ ...base, capability: 'stream', value: entry.hints.stream });
+  if (entry.hints.streamOptions !== undefined) rows.push({ ...base, capability: 'stream_options', value: entry.hints.streamOptions });
+  if (entry.hints.dropFields !== undefined) rows.push({ ...base, capability: 'drop_fields', value: [...entry.hints.dropFields] });
+  return rows;
+}
+
+/** Stored rows back into one entry per channel and model; rows of unknown capabilities are skipped. */
+export function fromStoredCapabilities(rows: readonly StoredCapability[], never: number): LearnedCapability[] {
+  const entries = new Map<string, LearnedCapability>();
+  for (const row of rows) {
+    const id = `${row.channel}\u0000${row.model}`;
+    const entry = entries.get(id) ?? { channel: row.channel, model: row.model, hints: {}, evidence: row.evidence, learnedAt: row.learnedAt, recheckAt: row.recheckAt ?? never };
+    if (row.capability === 'stream' && (row.value === 'required' || row.value === 'unsupported' || row.value === 'supported')) entry.hints = { ...entry.hints, stream: row.value };
+    else if (row.capability === 'stream_options' && typeof row.value === 'boolean') entry.hints = { ...entry.hints, streamOptions: row.value };
+    else if (row.capability === 'drop_fields' && Array.isArray(row.value)) entry.hints = { ...entry.hints, dropFields: row.value.filter((field): field is string => typeof field === 'string') };
+    else continue;
+    entry.recheckAt = Math.min(entry.recheckAt, row.recheckAt ?? never);
+    entries.set(id, entry);
+  }
+  return [...entries.values()];
 }

@@ -1,36 +1,68 @@
-// Client keys from config: `Authorization: Bearer <key>`. With no keys configured every caller is
-// allowed (Sluice then listens on loopback only; see check-listen.ts).
-import { createHash } from 'node:crypto';
+// Client keys, from the store (config keys are synced into it at start): `Authorization: Bearer
+// <key>` looked up by its sha256, so neither a timing nor a map probe compares the key itself.
+// Records are cached briefly so the hot path does not wait on the database. With no key stored at
+// all every caller is allowed (Sluice then listens on loopback only; see check-listen.ts).
 import { GatewayError } from '../core/errors.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
-
-export interface ClientKeySpec {
-  name: string;
-  key: string;
-  models: string[];
-}
+import { hashKey, type KeyRecord, type KeyStore } from '../store/index.ts';
 
 export interface Caller {
+  keyId: string | undefined;
   keyName: string | undefined;
   models: readonly string[];
+  rpm: number | undefined;
+  tpm: number | undefined;
+  /** undefined: no quota. */
+  remainingTokens: number | undefined;
+  debug: boolean;
 }
 
-const anyone: Caller = { keyName: undefined, models: ['*'] };
+const anyone: Caller = { keyId: undefined, keyName: undefined, models: ['*'], rpm: undefined, tpm: undefined, remainingTokens: undefined, debug: false };
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** How long a looked-up key is trusted before the store is asked again. */
+const keyCacheMs = 2000;
+
+export interface KeyAccess {
+  authenticate(authorization: string | undefined): Promise<Caller>;
+  /** Forget cached records (after an admin change), and re-count the stored keys. */
+  refresh(): Promise<void>;
+  /** Forget cached records only (a balance changed). */
+  invalidate(): void;
+  hasKeys(): boolean;
 }
 
-export function createAuthenticator(keys: readonly ClientKeySpec[]): (authorization: string | undefined) => Caller {
-  // Looked up by digest, so neither a timing nor a map probe compares the key itself.
-  const known = new Map(keys.map((key) => [digest(key.key), key]));
-  return (authorization) => {
-    if (known.size === 0) return anyone;
-    const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
-    if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
-    const found = known.get(digest(match[1].trim()));
-    if (found === undefined) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
-    return { keyName: found.name, models: found.models };
+function callerOf(record: KeyRecord): Caller {
+  return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug };
+}
+
+export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now): Promise<KeyAccess> {
+  const cache = new Map<string, { record: KeyRecord | undefined; at: number }>();
+  let stored = (await keys.list()).length;
+  return {
+    hasKeys: () => stored > 0,
+    invalidate: () => {
+      cache.clear();
+    },
+    async refresh() {
+      cache.clear();
+      stored = (await keys.list()).length;
+    },
+    async authenticate(authorization) {
+      if (stored === 0) return anyone;
+      const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
+      if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
+      const hash = hashKey(match[1].trim());
+      let entry = cache.get(hash);
+      if (entry === undefined || now() - entry.at > keyCacheMs) {
+        entry = { record: await keys.findByHash(hash), at: now() };
+        cache.set(hash, entry);
+      }
+      const { record } = entry;
+      if (record === undefined) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
+      if (!record.enabled) throw new GatewayError('invalid_api_key', `The API key '${record.name}' has been revoked.`);
+      if (record.expiresAt !== undefined && record.expiresAt <= now()) throw new GatewayError('invalid_api_key', `The API key '${record.name}' expired.`);
+      return callerOf(record);
+    },
   };
 }
 

@@ -10,7 +10,9 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
-import { createAuthenticator, type Caller, type ClientKeySpec } from './authenticate.ts';
+import type { Caller } from './authenticate.ts';
+import { admitCaller, recordRequest } from './account-request.ts';
+import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import type { RouteOptions } from './relayed-route.ts';
@@ -26,7 +28,7 @@ declare module 'fastify' {
 
 export interface AppOptions {
   logger: Logger;
-  keys: readonly ClientKeySpec[];
+  services: Services;
   channels: readonly Channel[];
   findProvider: (type: string) => Provider | undefined;
   relay: RelayDependencies;
@@ -65,7 +67,6 @@ export function buildApp(options: AppOptions): SluiceApp {
     bodyLimit: options.bodyLimitBytes,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
   });
-  const authenticate = createAuthenticator(options.keys);
 
   // Every body is read as text and parsed by Sluice, so malformed JSON gets Sluice's error shape.
   app.removeAllContentTypeParsers();
@@ -76,7 +77,9 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/v1/')) request.caller = authenticate(request.headers.authorization);
+    if (!request.url.startsWith('/v1/')) return;
+    request.caller = await options.services.keyAccess.authenticate(request.headers.authorization);
+    if (request.method === 'POST') admitCaller(request.caller, options.services.rateLimits);
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -103,9 +106,10 @@ export function buildApp(options: AppOptions): SluiceApp {
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
-    finishRequest: (record, caller) => {
+    finishRequest: (record, caller, request) => {
       logRequest(options.logger, record, caller);
       options.metrics.observeRequest({ ...record, model: record.clientModel });
+      recordRequest(record, caller, request, options.services);
     },
     onStreamStart: () => {
       options.metrics.streamStarted();
@@ -113,7 +117,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     onStreamEnd: () => {
       options.metrics.streamEnded();
     },
-    captureAll: () => options.debug,
+    captureAll: (caller) => options.debug || caller?.debug === true,
   };
   app.post('/v1/chat/completions', createChatHandler(routeOptions));
   app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));

@@ -12,8 +12,8 @@ import { renderError, toGatewayError } from './render-error.ts';
 export interface RouteOptions {
   relay: RelayDependencies;
   keepaliveMs: number;
-  /** Called once per request, when it is over: the log line and the metrics. */
-  finishRequest: (record: RequestRecord, caller: Caller | undefined) => void;
+  /** Called once per request, when it is over: the log line, the metrics, the log row. */
+  finishRequest: (record: RequestRecord, caller: Caller | undefined, request: FastifyRequest) => void;
   onStreamStart: () => void;
   onStreamEnd: () => void;
   /** Debug capture for every request of this caller (SLUICE_DEBUG=1, or the key's switch). */
@@ -85,7 +85,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     } finally {
       record.durationMs = performance.now() - started;
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
-      options.finishRequest(record, caller);
+      options.finishRequest(record, caller, request);
     }
   };
 }

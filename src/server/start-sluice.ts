@@ -11,6 +11,7 @@ import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
+import { openServices, type Services } from './open-services.ts';
 
 export interface StartOptions {
   port?: number;
@@ -18,11 +19,15 @@ export interface StartOptions {
   logger?: Logger;
   /** Capture every exchange; defaults to SLUICE_DEBUG=1. */
   debug?: boolean;
+  /** A store URL instead of the config's (tests use `sqlite::memory:`). */
+  store?: string;
 }
 
 export interface RunningSluice {
   url: string;
   app: SluiceApp;
+  services: Services;
+  /** Stops accepting, lets open streams finish (up to the shutdown deadline), flushes the log, closes the store. */
   close(): Promise<void>;
 }
 
@@ -34,6 +39,14 @@ function collectSecrets(config: SluiceConfig): string[] {
   const secrets = [...config.channels.flatMap((channel) => channel.apiKeys), ...config.keys.map((key) => key.key)];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   return secrets;
+}
+
+function createLearned(logger: Logger): LearnedCapabilities {
+  const learned = new LearnedCapabilities(() => Date.now());
+  learned.onLearn((entry) => {
+    logger.info({ channel: entry.channel, model: entry.model, hints: entry.hints, evidence: entry.evidence }, `learned a capability of ${entry.channel}/${entry.model}`);
+  });
+  return learned;
 }
 
 export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): RelayDependencies {
@@ -50,12 +63,7 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
       logger.warn({ channel, model, from: transition.from, to: transition.to, failures: transition.failures }, `circuit ${channel}/${model} ${transition.to}`);
       metrics.observeBreaker(channel ?? '', model ?? '', transition.to);
     }),
-    learned: new LearnedCapabilities(
-      () => Date.now(),
-      (learned) => {
-        logger.info({ channel: learned.channel, model: learned.model, hints: learned.hints, evidence: learned.evidence }, `learned a capability of ${learned.channel}/${learned.model}`);
-      },
-    ),
+    learned: createLearned(logger),
     random: Math.random,
     nowMs,
     secrets: collectSecrets(config),
@@ -70,17 +78,21 @@ export function createLogger(config: SluiceConfig): Logger {
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<RunningSluice> {
   const host = options.host ?? config.listen.host;
   const port = options.port ?? config.listen.port;
-  const refusal = checkListenAddress(host, config.keys.length);
-  if (refusal !== undefined) throw new Error(refusal);
   const logger = options.logger ?? createLogger(config);
   const metrics = new Metrics({ processMetrics: true });
   const relay = createRelayDependencies(config, logger, metrics);
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
+  const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
+  if (refusal !== undefined) {
+    await services.close();
+    throw new Error(refusal);
+  }
   const app = buildApp({
     logger,
-    keys: config.keys,
     channels: config.channels,
     findProvider,
     relay,
+    services,
     metrics,
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
@@ -90,12 +102,13 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     if (verdict.ok) logger.debug(verdict, `health check ${verdict.channel}/${verdict.model} ok`);
     else logger.warn(verdict, `health check ${verdict.channel}/${verdict.model} failed`);
   });
-  app.addHook('onClose', () => {
+  app.addHook('onClose', async () => {
     healthChecks.stop();
+    await services.close();
   });
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${boundPort}`, app, close: () => app.close() };
+  return { url: `http://${urlHost}:${boundPort}`, app, services, close: () => app.close() };
 }

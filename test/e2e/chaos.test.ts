@@ -90,7 +90,7 @@ channels:
   - { name: healthy-a, type: openai, base_url: ${healthyA.url}, api_key: k, models: [m], priority: 1, weight: 2 }
   - { name: healthy-b, type: openai, base_url: ${healthyB.url}, api_key: k, models: [m], priority: 1, weight: 1 }
 `;
-  sluice = await startSluice(parseConfig(yaml, { file: 'chaos.yaml', env: {} }), { port: 0 });
+  sluice = await startSluice(parseConfig(yaml, { file: 'chaos.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
 });
 
 afterAll(async () => {

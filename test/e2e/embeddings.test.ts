@@ -23,7 +23,7 @@ channels:
   - { name: ollama, type: ollama, base_url: "${ollama.url.replace(/\/v1$/, '')}", models: [all-minilm] }
   - { name: echo, type: echo, models: [echo] }
 `;
-  sluice = await startSluice(parseConfig(yaml, { file: 'embeddings.yaml', env: {} }), { port: 0 });
+  sluice = await startSluice(parseConfig(yaml, { file: 'embeddings.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
   client = new OpenAI({ baseURL: `${sluice.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 

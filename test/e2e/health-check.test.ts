@@ -25,7 +25,7 @@ describe('active health checks', () => {
         `channels:\n  - { name: qwq, type: openai, base_url: ${dashscope.url}, api_key: k, models: [qwq-plus], capabilities: { "qwq-*": { stream: required } }, health_check: { interval_ms: 50 } }`,
         { file: 'test.yaml', env: {} },
       ),
-      { port: 0 },
+      { port: 0, store: 'sqlite::memory:' },
     );
     cleanups.push(() => sluice.close());
     await waitFor(() => dashscope.received.length >= 2);
@@ -42,7 +42,7 @@ describe('active health checks', () => {
         `retry: { attempts: 1 }\nbreaker: { failures: 1, cooldown_ms: 600000 }\nchannels:\n  - { name: up, type: openai, base_url: ${upstream.url}, api_key: k, models: [m], health_check: { interval_ms: 50 } }`,
         { file: 'test.yaml', env: {} },
       ),
-      { port: 0 },
+      { port: 0, store: 'sqlite::memory:' },
     );
     cleanups.push(() => sluice.close());
     const ask = () => fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });

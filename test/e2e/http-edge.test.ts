@@ -59,7 +59,7 @@ beforeAll(async () => {
     ].join('\n'),
     { file: 'test.yaml', env: {} },
   );
-  sluice = await startSluice(config, { port: 0 });
+  sluice = await startSluice(config, { port: 0, store: 'sqlite::memory:' });
 });
 
 afterAll(async () => {

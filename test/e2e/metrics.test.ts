@@ -23,7 +23,7 @@ channels:
   - { name: flaky, type: openai, base_url: ${flaky.url}, api_key: k, models: [flaky-model] }
   - { name: mistral, type: openai, base_url: ${mistral.url}, api_key: k, models: [mistral-small] }
 `;
-  sluice = await startSluice(parseConfig(yaml, { file: 'metrics.yaml', env: {} }), { port: 0 });
+  sluice = await startSluice(parseConfig(yaml, { file: 'metrics.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
 });
 
 afterAll(async () => {

@@ -21,7 +21,7 @@ async function upstream(schedule: (index: number) => Fault): Promise<Emulator> {
 }
 
 async function sluiceWith(yaml: string): Promise<{ sluice: RunningSluice; client: OpenAI }> {
-  const sluice = await startSluice(parseConfig(yaml, { file: 'test.yaml', env: {} }), { port: 0 });
+  const sluice = await startSluice(parseConfig(yaml, { file: 'test.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
   cleanups.push(() => sluice.close());
   return { sluice, client: new OpenAI({ baseURL: `${sluice.url}/v1`, apiKey: 'x', maxRetries: 0 }) };
 }

@@ -1,0 +1,63 @@
+// The stateful parts behind the HTTP edge: the store, client keys synced from config, what was
+// learned before (restored), the batched request-log writer, per-key limits — opened at start and
+// closed in order at shutdown (log flushed before the store closes).
+import type { Logger } from 'pino';
+import type { SluiceConfig } from '../config/index.ts';
+import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
+import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import { RateLimits } from '../routing/rate-limits.ts';
+import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import { createKeyAccess, type KeyAccess } from './authenticate.ts';
+
+export interface Services {
+  store: Store;
+  keyAccess: KeyAccess;
+  logWriter: LogWriter<RequestLogRow>;
+  rateLimits: RateLimits;
+  close(): Promise<void>;
+}
+
+/** Config keys are the operator's: stored (by hash) so one lookup path serves config and API keys. */
+async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
+  for (const key of config.keys) {
+    const existing = await store.keys.findByHash(hashKey(key.key));
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null };
+    if (existing !== undefined) {
+      await store.keys.update(existing.id, { ...changes, name: key.name });
+      continue;
+    }
+    // A key whose value changed in the file replaces the stored one of the same name.
+    const sameName = (await store.keys.list()).find((record) => record.name === key.name);
+    if (sameName !== undefined) await store.keys.delete(sameName.id);
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm });
+  }
+}
+
+export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger): Promise<Services> {
+  const store = await openStore(config.store, {
+    onBackgroundError: (error) => {
+      logger.error({ err: error }, 'store error');
+    },
+  });
+  await syncConfigKeys(store, config);
+  relay.learned.load(fromStoredCapabilities(await store.capabilities.list(), Number.MAX_SAFE_INTEGER));
+  relay.learned.onLearn((entry) => {
+    for (const row of toStoredCapabilities(entry)) {
+      store.capabilities.upsert(row).catch((error: unknown) => { logger.error({ err: error }, 'could not store a learned capability'); });
+    }
+  });
+  const logWriter = createLogWriter<RequestLogRow>((rows) => store.requestLogs.append(rows), {
+    onError: (error: unknown) => { logger.error({ err: error }, 'could not write request log rows'); },
+  });
+  const keyAccess = await createKeyAccess(store.keys);
+  return {
+    store,
+    keyAccess,
+    logWriter,
+    rateLimits: new RateLimits(() => Date.now()),
+    async close() {
+      await logWriter.close();
+      await store.close();
+    },
+  };
+}
