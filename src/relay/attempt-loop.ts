@@ -117,18 +117,31 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         failures.push({ channel: channel.name, error: new GatewayError('upstream_auth_failed', `${channel.name} has no usable key: ${reasons}`, { upstream: { channel: channel.name } }) });
         return undefined;
       }
+      if (!(await takeSlot(channel, hasAlternative))) {
+        dependencies.breakers.release(circuit);
+        failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
+        return undefined;
+      }
       const prepared = input.prepare(candidate, provider, key.key);
       const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
       context.record.attempts.push(attempt);
       tries += 1;
       const started = dependencies.nowMs();
+      // Runs once per try when its outcome is over: frees the slot; a stream handed to the client
+      // also ends the request's deadline then (a failed try must not end it).
+      let handedOver = false;
+      const onSettled = (): void => {
+        dependencies.slots.leave(channel.name);
+        if (handedOver) deadline.end();
+      };
       try {
-        const value = await prepared.run(deadline.signal, deadline.end);
+        const value = await prepared.run(deadline.signal, onSettled);
         attempt.status = 200;
         dependencies.breakers.recordSuccess(circuit);
         Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
         prepared.succeeded(value, started);
-        return { value, keepsRunning: prepared.keepsRunning(value) };
+        handedOver = prepared.keepsRunning(value);
+        return { value, keepsRunning: handedOver };
       } catch (caught) {
         const error = asGatewayError(caught);
         Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
@@ -161,6 +174,17 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         attempt.durationMs = dependencies.nowMs() - started;
       }
     }
+  }
+
+  /**
+   * A slot under the channel's max_concurrency: at once, or — when no other channel can take the
+   * request — after waiting in line (bounded by the deadline). False: busy, go elsewhere.
+   */
+  async function takeSlot(channel: Channel, hasAlternative: boolean): Promise<boolean> {
+    if (dependencies.slots.tryEnter(channel.name, channel.maxConcurrency)) return true;
+    if (hasAlternative) return false;
+    await dependencies.slots.enter(channel.name, channel.maxConcurrency, deadline.signal);
+    return true;
   }
 
   /** Sleeps the backoff; false when waiting is not worth it (too long, or past the deadline). */

@@ -3,6 +3,7 @@
 import type { Channel } from '../core/channel.ts';
 import type { Provider } from '../providers/types.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import type { KeyRing } from '../routing/key-ring.ts';
 import type { LearnedCapabilities } from './learned-capabilities.ts';
 import type { SendUpstream } from './open-upstream.ts';
@@ -18,6 +19,8 @@ export interface RelayDependencies {
   keys: KeyRing;
   breakers: CircuitBreakers;
   learned: LearnedCapabilities;
+  /** In-flight requests per channel, for `max_concurrency`. */
+  slots: ConcurrencyGate;
   random: () => number;
   nowMs: () => number;
   /** Every configured secret, masked wherever a capture might hold it. */

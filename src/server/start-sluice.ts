@@ -6,6 +6,7 @@ import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { sendUpstream } from '../upstream/send.ts';
@@ -21,7 +22,12 @@ export interface StartOptions {
   debug?: boolean;
   /** A store URL instead of the config's (tests use `sqlite::memory:`). */
   store?: string;
+  /** How long open streams may run on after a shutdown starts before they are cut. */
+  shutdownMs?: number;
 }
+
+/** Open streams get this long to finish once a shutdown starts. */
+const defaultShutdownMs = 30_000;
 
 export interface RunningSluice {
   url: string;
@@ -64,6 +70,7 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
       metrics.observeBreaker(channel ?? '', model ?? '', transition.to);
     }),
     learned: createLearned(logger),
+    slots: new ConcurrencyGate(),
     random: Math.random,
     nowMs,
     secrets: collectSecrets(config),
@@ -110,5 +117,19 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${boundPort}`, app, services, close: () => app.close() };
+  const shutdownMs = options.shutdownMs ?? defaultShutdownMs;
+  // Stop accepting at once; let requests in flight finish up to the deadline, then cut them; the
+  // onClose hook then flushes the request log and closes the store.
+  const close = async (): Promise<void> => {
+    const cut = setTimeout(() => {
+      app.server.closeAllConnections();
+    }, shutdownMs);
+    cut.unref();
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(cut);
+    }
+  };
+  return { url: `http://${urlHost}:${boundPort}`, app, services, close };
 }
