@@ -4,6 +4,7 @@ import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
 import type { Channel } from '../core/channel.ts';
 import type { Provider } from '../providers/types.ts';
 import { listClientModels } from '../relay/find-routes.ts';
+import type { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 
 export interface ModelEntry {
   id: string;
@@ -20,10 +21,11 @@ export interface ModelEntry {
   };
 }
 
-export function listModels(channels: readonly Channel[], findProvider: (type: string) => Provider | undefined): ModelEntry[] {
+/** Capabilities from config, then what Sluice learned, then the dialect's defaults. */
+export function listModels(channels: readonly Channel[], findProvider: (type: string) => Provider | undefined, learned: LearnedCapabilities): ModelEntry[] {
   return listClientModels(channels).map(({ model, route }) => {
     const defaults = findProvider(route.channel.type)?.defaultCapabilities;
-    const capabilities = resolveCapabilities(route.upstreamModel, [route.channel.capabilities], defaults);
+    const capabilities = resolveCapabilities(route.upstreamModel, [route.channel.capabilities, learned.hintsFor(route.channel.name)], defaults);
     return {
       id: model,
       object: 'model',

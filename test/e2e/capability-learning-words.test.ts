@@ -62,4 +62,11 @@ describe('learning from the words of a refusal', () => {
     expect(mistral.received).toHaveLength(1);
     expect(Object.hasOwn(mistral.received[0]?.body ?? {}, 'stream_options')).toBe(false);
   });
+
+  it('shows what it learned in /v1/models', async () => {
+    const models = [];
+    for await (const model of gateway.client.models.list()) models.push(model as unknown as { id: string; capabilities: Record<string, unknown> });
+    expect(models.find((model) => model.id === 'o3')?.capabilities).toEqual({ stream: 'adapted', non_stream: 'native', stream_options: true });
+    expect(models.find((model) => model.id === 'mistral-large-latest')?.capabilities).toMatchObject({ stream_options: false });
+  });
 });
