@@ -102,7 +102,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
-  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.channels, options.findProvider) }));
+  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.relay.channels, options.findProvider, options.relay.learned) }));
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
