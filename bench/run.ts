@@ -2,7 +2,7 @@
 // checks that each relays correctly, runs the scenarios (interleaved repetitions), then the slow
 // streams, prints the table, writes bench/results/<date>.json and regenerates docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,6 +47,14 @@ function slowStreamCount(options: BenchOptions, openFiles: number): { streams: n
 
 function portable(command: string, paths: BenchPaths): string {
   return command.replaceAll(paths.runDir, '<run dir>').replaceAll(`${repoRoot}/`, '').replaceAll(paths.node, 'node').replaceAll(paths.sluiceDir, '<sluice dir>');
+}
+
+/** This repository's last commit, unpacked beside the run (node_modules linked), untouched by edits in progress. */
+function snapshotHead(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'sluice-head-'));
+  execFileSync('sh', ['-c', `git -C "$0" archive HEAD | tar -x -C "$1"`, repoRoot, folder]);
+  symlinkSync(join(repoRoot, 'node_modules'), join(folder, 'node_modules'));
+  return folder;
 }
 
 async function measureOnce(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number): Promise<Measurement> {
@@ -168,7 +176,14 @@ async function main(): Promise<void> {
   checkMachine(log);
   const machine = machineFacts();
   const notes: string[] = [];
-  const sluiceDir = resolve(options.sluiceDir ?? repoRoot);
+  let sluiceDir = resolve(options.sluiceDir ?? repoRoot);
+  let sluiceCommit = git(sluiceDir, ['rev-parse', '--short', 'HEAD']) || 'unknown';
+  let dirtyFiles = git(sluiceDir, ['status', '--porcelain', '--', 'src']).split('\n').filter((line) => line.length > 0).length;
+  if (options.sluiceHead) {
+    sluiceDir = snapshotHead();
+    sluiceCommit = git(repoRoot, ['rev-parse', '--short', 'HEAD']);
+    dirtyFiles = 0;
+  }
   let portkey: PortkeyInstall | undefined;
   let portkeySkipped: string | undefined;
   if (options.targets.includes('portkey')) {
@@ -235,9 +250,9 @@ async function main(): Promise<void> {
       machine,
       settings: { reps: options.reps, durationMs: options.durationMs, warmupMs: options.warmupMs, slowStreams: slowPlan.streams, ...(slowPlan.note === undefined ? {} : { slowStreamsNote: slowPlan.note }) },
       sluice: {
-        dir: sluiceDir === repoRoot ? '.' : sluiceDir,
-        commit: git(sluiceDir, ['rev-parse', '--short', 'HEAD']) || 'unknown',
-        dirtyFiles: git(sluiceDir, ['status', '--porcelain', '--', 'src']).split('\n').filter((line) => line.length > 0).length,
+        dir: options.sluiceHead ? 'snapshot of HEAD (git archive)' : sluiceDir === repoRoot ? '.' : sluiceDir,
+        commit: sluiceCommit,
+        dirtyFiles,
         features,
         config: sluiceConfig(sluiceTarget.port, sluiceTarget.mockUrl, '<run dir>/sluice.db'),
       },
@@ -265,6 +280,7 @@ async function main(): Promise<void> {
       log('docs/benchmarks.md regenerated');
     }
     rmSync(paths.runDir, { recursive: true, force: true });
+    if (options.sluiceHead) rmSync(sluiceDir, { recursive: true, force: true });
   } finally {
     for (const target of active.values()) await stopTarget(target);
   }

@@ -10,6 +10,7 @@ export interface BenchOptions {
   targets: TargetName[];
   scenarios: string[] | undefined;
   sluiceDir: string | undefined;
+  sluiceHead: boolean;
   docs: boolean;
   help: boolean;
 }
@@ -23,7 +24,8 @@ export const usage = `npm run bench [-- options]
   --targets a,b        subset of ${targetNames.join(',')}
   --scenarios a,b      subset of scenario ids (ns-c1, ns-c16, ns-c64, stream-c16, stream-c64, stream-paced-c16,
                        collect-c16, replay-c16, strip-c16)
-  --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository)
+  --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository's working tree)
+  --head               benchmark this repository's last commit (a snapshot by git archive), not the working tree
   --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)`;
 
 function list(text: string | undefined): string[] {
@@ -52,6 +54,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     targets: targets.length > 0 ? (targets as TargetName[]) : [...targetNames],
     scenarios: scenarios.length > 0 ? scenarios : undefined,
     sluiceDir,
+    sluiceHead: args.includes('--head'),
     docs: args.includes('--docs') || (!quick && !args.includes('--no-docs')),
     help: args.includes('--help') || args.includes('-h'),
   };

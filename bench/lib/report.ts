@@ -141,7 +141,7 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     '',
     `- CPU: ${machine.cpuModel}, ${machine.cores} cores; memory ${machine.memoryGiB} GiB; ${machine.os}, kernel ${machine.kernel}`,
     `- Node ${machine.node}; ${machine.wrk}; open files limit ${machine.openFilesLimit}`,
-    `- Sluice: \`${results.sluice.commit}\`${results.sluice.dirtyFiles > 0 ? ` plus ${results.sluice.dirtyFiles} uncommitted file(s) under src/` : ''}`,
+    `- Sluice: commit \`${results.sluice.commit}\`${results.sluice.dirtyFiles > 0 ? ` plus ${results.sluice.dirtyFiles} uncommitted file(s) under src/` : ''} (${results.sluice.dir})`,
     `- Portkey: ${'skipped' in results.portkey ? `skipped (${results.portkey.skipped})` : `@portkey-ai/gateway ${results.portkey.version} with @hono/node-server ${results.portkey.honoNodeServer}`}`,
     '',
     '## How it was measured',
