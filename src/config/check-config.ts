@@ -2,7 +2,7 @@
 // an API key, channel types the running Sluice knows, and base_url where a type has no default.
 
 import { describeAt } from './format-path.ts';
-import type { RawConfig } from './schema.ts';
+import type { RawChannel, RawConfig } from './schema.ts';
 
 export interface CheckOptions {
   channelTypes?: readonly string[] | undefined;
@@ -17,22 +17,24 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
   problems.push(...findDuplicates(keys.map((key) => key.name), 'keys', 'name', 'key name'));
   problems.push(...findDuplicates(keys.map((key) => key.key), 'keys', 'key', 'key value', { hideValue: true }));
   config.channels.forEach((channel, index) => {
-    if (channel.api_key != null && channel.api_keys != null) {
-      problems.push(describeAt(['channels', index], 'set api_key or api_keys, not both'));
-    }
-    if (channel.base_url == null && options.typesNeedingBaseUrl?.includes(channel.type) === true) {
-      problems.push(describeAt(['channels', index, 'base_url'], `required for channel type "${channel.type}", which has no default address`));
-    }
-    const known = options.channelTypes;
-    if (known !== undefined && !known.includes(channel.type)) {
-      problems.push(
-        describeAt(
-          ['channels', index, 'type'],
-          `unknown channel type "${channel.type}"; known types: ${known.join(', ')}`,
-        ),
-      );
-    }
+    problems.push(...checkChannel(channel, ['channels', index], options));
   });
+  return problems;
+}
+
+/** The cross-field rules of one channel entry; `at` is its path (empty for a lone entry). */
+export function checkChannel(channel: RawChannel, at: ReadonlyArray<string | number>, options: CheckOptions): string[] {
+  const problems: string[] = [];
+  if (channel.api_key != null && channel.api_keys != null) {
+    problems.push(describeAt([...at], 'set api_key or api_keys, not both'));
+  }
+  if (channel.base_url == null && options.typesNeedingBaseUrl?.includes(channel.type) === true) {
+    problems.push(describeAt([...at, 'base_url'], `required for channel type "${channel.type}", which has no default address`));
+  }
+  const known = options.channelTypes;
+  if (known !== undefined && !known.includes(channel.type)) {
+    problems.push(describeAt([...at, 'type'], `unknown channel type "${channel.type}"; known types: ${known.join(', ')}`));
+  }
   return problems;
 }
 

@@ -20,3 +20,6 @@ export {
   defaultStore,
   defaultTimeoutPolicy,
 } from './defaults.ts';
+export { parseChannelEntry } from './parse-channel-entry.ts';
+export type { ChannelEntryOptions } from './parse-channel-entry.ts';
+export type { Policies } from './resolve-config.ts';

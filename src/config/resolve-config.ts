@@ -19,7 +19,8 @@ import {
 import type { RawBreaker, RawChannel, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
 import type { ClientKey, SluiceConfig } from './sluice-config.ts';
 
-interface Policies {
+/** The top-level retry, timeout and breaker policies a channel's own settings override field by field. */
+export interface Policies {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
@@ -56,7 +57,7 @@ function resolveClientKey(raw: RawClientKey): ClientKey {
   };
 }
 
-function resolveChannel(raw: RawChannel, policies: Policies): Channel {
+export function resolveChannel(raw: RawChannel, policies: Policies): Channel {
   return {
     name: raw.name,
     type: raw.type,

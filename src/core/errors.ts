@@ -145,6 +145,30 @@ export const errorCatalog = {
     retryable: false,
     hint: 'The client closed the connection before the answer was complete.',
   },
+  admin_api_disabled: {
+    status: 404,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Set `admin_key` in the Sluice config (for example `admin_key: ${SLUICE_ADMIN_KEY}`) and restart Sluice.',
+  },
+  admin_key_required: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    hint: 'Send `Authorization: Bearer <admin_key>` with the `admin_key` of the Sluice config.',
+  },
+  not_found: {
+    status: 404,
+    type: 'not_found_error',
+    retryable: false,
+    hint: 'Check the name or id; the list route of the same resource shows what exists.',
+  },
+  conflict: {
+    status: 409,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'The change clashes with what is already there; the message says what, and what to do instead.',
+  },
   internal_error: {
     status: 500,
     type: 'server_error',

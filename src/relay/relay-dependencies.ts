@@ -10,6 +10,7 @@ import type { SendUpstream } from './open-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
 
 export interface RelayDependencies {
+  /** Read per request: replaced as a whole when the admin API changes a channel (server/live-channels.ts). */
   channels: readonly Channel[];
   fallbacks: Readonly<Record<string, readonly string[]>>;
   /** Total time for one request, all tries and the whole stream included. */
@@ -23,7 +24,7 @@ export interface RelayDependencies {
   slots: ConcurrencyGate;
   random: () => number;
   nowMs: () => number;
-  /** Every configured secret, masked wherever a capture might hold it. */
+  /** Every configured secret (API channels' keys too), masked wherever a capture might hold it. */
   secrets: readonly string[];
   captureCapBytes: number;
 }

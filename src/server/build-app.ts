@@ -10,6 +10,8 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
+import type { AdminOptions } from './admin/admin-context.ts';
+import { adminApi, adminApiPrefix } from './admin/register-admin-api.ts';
 import type { Caller } from './authenticate.ts';
 import { admitCaller, recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
@@ -37,6 +39,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** SLUICE_DEBUG=1: capture every exchange. */
   debug: boolean;
+  /** The admin API's settings; how a replay is logged is added here. */
+  admin: Omit<AdminOptions, 'finishReplay' | 'services' | 'relay'>;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -98,7 +102,7 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const readiness = checkReadiness(options.channels, options.relay);
+    const readiness = checkReadiness(options.relay.channels, options.relay);
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
@@ -121,5 +125,6 @@ export function buildApp(options: AppOptions): SluiceApp {
   };
   app.post('/v1/chat/completions', createChatHandler(routeOptions));
   app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));
+  void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   return app;
 }

@@ -12,6 +12,7 @@ import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
+import { loadLiveChannels } from './live-channels.ts';
 import { openServices, type Services } from './open-services.ts';
 
 export interface StartOptions {
@@ -94,6 +95,11 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await services.close();
     throw new Error(refusal);
   }
+  // Channels created through the admin API take traffic from the start, like the file's.
+  const channels = await loadLiveChannels(config, relay, services.store.channels, logger).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
   const app = buildApp({
     logger,
     channels: config.channels,
@@ -104,6 +110,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    admin: { adminKey: config.adminKey, channels, configKeyNames: new Set(config.keys.map((key) => key.name)) },
   });
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {
     if (verdict.ok) logger.debug(verdict, `health check ${verdict.channel}/${verdict.model} ok`);

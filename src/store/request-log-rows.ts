@@ -5,9 +5,14 @@ import type { JsonValue, LoggedAttempt, RequestLogRow } from './ports.ts';
 import { orNull, orUndefined, parseJsonText, parseStringList, readFlag, readOptionalFlag, toFlag } from './row-values.ts';
 import type { RequestLogsTable } from './schema.ts';
 
+/** Integer columns get whole milliseconds: PostgreSQL refuses `12.5` for an integer, and a cursor is made of `time`. */
+function wholeMs(value: number): number {
+  return Math.round(value);
+}
+
 export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> {
   return {
-    time: row.time,
+    time: wholeMs(row.time),
     request_id: row.requestId,
     key_name: orNull(row.keyName),
     client_model: row.clientModel,
@@ -20,8 +25,8 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     status: row.status,
     error_code: orNull(row.errorCode),
     error_message: orNull(row.errorMessage),
-    first_token_ms: orNull(row.firstTokenMs),
-    duration_ms: row.durationMs,
+    first_token_ms: row.firstTokenMs === undefined ? null : wholeMs(row.firstTokenMs),
+    duration_ms: wholeMs(row.durationMs),
     prompt_tokens: orNull(row.promptTokens),
     completion_tokens: orNull(row.completionTokens),
     usage_source: orNull(row.usageSource),

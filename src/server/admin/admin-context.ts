@@ -1,0 +1,26 @@
+// What every admin route may use: the stateful services, the relay's live state, the channel list,
+// and how a replayed request is logged. Handed to each resource's routes at registration.
+import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
+import type { RequestRecord } from '../../relay/request-record.ts';
+import type { LiveChannels } from '../live-channels.ts';
+import type { Services } from '../open-services.ts';
+
+export interface AdminContext {
+  services: Services;
+  relay: RelayDependencies;
+  channels: LiveChannels;
+  /** Names of the client keys the config file holds: each start re-applies them from the file. */
+  configKeyNames: ReadonlySet<string>;
+  /** Logs a replayed request like any other request: the log line, the metrics, the log row. */
+  finishReplay: (record: RequestRecord, request: FastifyRequest) => void;
+}
+
+export interface AdminOptions extends AdminContext {
+  /** undefined: the admin API is off and every route under it says so. */
+  adminKey: string | undefined;
+}
+
+export type AdminApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;

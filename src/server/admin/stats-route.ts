@@ -1,0 +1,77 @@
+// GET /stats?window=1h: per channel and model over a recent window — requests, error rate, latency
+// and time-to-first-token percentiles — from the request log.
+import * as z from 'zod';
+import type { Percentiles } from '../../store/index.ts';
+import type { AdminApp, AdminContext } from './admin-context.ts';
+import { jsonResponse, operation, type OpenApiPaths } from './openapi-parts.ts';
+import { readQuery, showTime } from './read-input.ts';
+
+const unitMs: ReadonlyMap<string, number> = new Map([['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]]);
+
+const windowText = z
+  .string()
+  .regex(/^\d{1,6}[smhd]$/, { error: 'expected a number and a unit: s, m, h or d (5m, 1h, 24h, 7d)' })
+  .transform((text) => ({ text, ms: Number(text.slice(0, -1)) * (unitMs.get(text.slice(-1)) ?? 0) }));
+
+const statsQuery = z.strictObject({ window: windowText.optional() });
+
+const defaultWindow = { text: '1h', ms: 3_600_000 };
+
+function roundPercentiles(percentiles: Percentiles | undefined) {
+  if (percentiles === undefined) return null;
+  return { p50: Math.round(percentiles.p50), p95: Math.round(percentiles.p95), p99: Math.round(percentiles.p99) };
+}
+
+export function registerStatsRoute(app: AdminApp, context: AdminContext): void {
+  app.get('/stats', async (request) => {
+    const query = readQuery(statsQuery, request);
+    const window = query.window ?? defaultWindow;
+    const until = Date.now();
+    const since = until - window.ms;
+    await context.services.logWriter.flush();
+    const groups = await context.services.store.requestLogs.summarize({ since, until });
+    return {
+      window: window.text,
+      since: showTime(since),
+      until: showTime(until),
+      data: groups.map((group) => ({
+        channel: group.channel ?? null,
+        model: group.model,
+        requests: group.requests,
+        errors: group.errors,
+        error_rate: group.errorRate,
+        duration_ms: roundPercentiles(group.durationMs),
+        first_token_ms: roundPercentiles(group.firstTokenMs),
+      })),
+    };
+  });
+}
+
+const percentilesSchema = { anyOf: [{ type: 'null' }, { type: 'object', properties: { p50: { type: 'number' }, p95: { type: 'number' }, p99: { type: 'number' } } }] };
+
+export const statsPaths: OpenApiPaths = {
+  '/stats': {
+    get: operation({
+      summary: 'Per channel and model over the window (default 1h): requests, errors, error rate, duration and time-to-first-token percentiles in ms.',
+      query: statsQuery,
+      responses: {
+        '200': jsonResponse('One group per channel and model; `channel` is null for requests that reached none.', {
+          type: 'object',
+          properties: {
+            window: { type: 'string' },
+            since: { type: 'string', format: 'date-time' },
+            until: { type: 'string', format: 'date-time' },
+            data: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { channel: { type: ['string', 'null'] }, model: { type: 'string' }, requests: { type: 'integer' }, errors: { type: 'integer' }, error_rate: { type: 'number' }, duration_ms: percentilesSchema, first_token_ms: percentilesSchema },
+              },
+            },
+          },
+        }),
+      },
+      errors: { '400': 'The window is not valid.' },
+    }),
+  },
+};
