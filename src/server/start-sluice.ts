@@ -79,8 +79,12 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
   };
 }
 
+/**
+ * JSON lines to stdout, buffered (4 KiB) so a log line per request is not a write syscall per
+ * request; main.ts flushes it at shutdown.
+ */
 export function createLogger(config: SluiceConfig): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null });
+  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
 }
 
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<RunningSluice> {
