@@ -40,6 +40,8 @@ export interface MockStats {
   maxHeld: number;
   released: boolean;
   aborted: number;
+  /** TCP connections accepted: far fewer than requests when the caller keeps connections alive. */
+  connections: number;
 }
 
 export interface RunningMock {
@@ -74,7 +76,7 @@ export function defaultMockSettings(env: NodeJS.ProcessEnv = process.env): MockS
 }
 
 function freshStats(): MockStats {
-  return { requests: 0, streams: 0, completions: 0, rejected: 0, inFlight: 0, maxInFlight: 0, held: 0, maxHeld: 0, released: false, aborted: 0 };
+  return { requests: 0, streams: 0, completions: 0, rejected: 0, inFlight: 0, maxInFlight: 0, held: 0, maxHeld: 0, released: false, aborted: 0, connections: 0 };
 }
 
 /** Wall-clock milliseconds with µs precision, comparable across processes on one machine. */
@@ -289,6 +291,9 @@ export function startMockUpstream(options: { port?: number; host?: string; setti
       if (!response.headersSent) sendJson(response, 500, { error: { message: String(error), type: 'server_error', param: null, code: null } });
       else response.destroy();
     });
+  });
+  server.on('connection', () => {
+    stats.connections++;
   });
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 61_000;

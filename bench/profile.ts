@@ -1,6 +1,6 @@
 // Profiles Sluice under load: `node --cpu-prof src/main.ts …` on core 1, the mock and the load on core 0,
 // then lists the hottest functions by self time (file:line) and the self time per file and package.
-// Usage: node bench/profile.ts [--load ns|stream|both] [--duration S] [--top N]
+// Usage: node bench/profile.ts [--load ns|stream|both] [--duration S] [--top N] [--sluice-dir PATH]
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const top = Number(argument('--top', '30'));
   const runDir = mkdtempSync(join(tmpdir(), 'sluice-profile-'));
   const profileDir = join(runDir, 'profiles');
-  const paths = { repoRoot, sluiceDir: repoRoot, runDir, node: process.execPath, portkey: undefined };
+  const paths = { repoRoot, sluiceDir: resolve(argument('--sluice-dir', repoRoot)), runDir, node: process.execPath, portkey: undefined };
   const target = await startTarget('sluice', paths, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
   try {
     if (load === 'ns' || load === 'both') {

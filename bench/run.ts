@@ -46,7 +46,27 @@ function slowStreamCount(options: BenchOptions, openFiles: number): { streams: n
 }
 
 function portable(command: string, paths: BenchPaths): string {
-  return command.replaceAll(paths.runDir, '<run dir>').replaceAll(`${repoRoot}/`, '').replaceAll(paths.node, 'node').replaceAll(paths.sluiceDir, '<sluice dir>');
+  return command.replaceAll(paths.node, 'node').replaceAll(paths.runDir, '<run dir>').replaceAll(`${repoRoot}/`, '').replaceAll(paths.sluiceDir, '<sluice dir>');
+}
+
+function writeOutputs(run: RunResults, options: BenchOptions): void {
+  run.budgets = computeBudgets(run);
+  process.stdout.write(`${consoleReport(run)}\n`);
+  if (options.fromJson === undefined) {
+    const resultsDir = join(repoRoot, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const stamp = run.date.replaceAll(':', '-');
+    const json = `${JSON.stringify(run, null, 2)}\n`;
+    writeFileSync(join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`), json);
+    if (!options.quick) writeFileSync(join(resultsDir, 'latest.json'), json);
+    log(`results written to bench/results/${stamp}${options.quick ? '-quick' : ''}.json`);
+  }
+  if (options.docs) {
+    const docFile = join(repoRoot, 'docs', 'benchmarks.md');
+    const previous = existsSync(docFile) ? extractNotes(readFileSync(docFile, 'utf8')) : undefined;
+    writeFileSync(docFile, markdownReport(run, previous));
+    log('docs/benchmarks.md regenerated');
+  }
 }
 
 /** This repository's last commit, unpacked beside the run (node_modules linked), untouched by edits in progress. */
@@ -135,6 +155,7 @@ async function runSlowStreams(streams: number, options: BenchOptions, paths: Ben
     let target: Target | undefined;
     try {
       target = await startTarget(name, paths);
+      active.set(name, target);
       await setMock(target, { chunks: 5, delayMs: 0, holdUntil: 0 });
       await measureClient(target, { node: paths.node, repoRoot, body: requestBody({ model: 'bench-model', clientStream: true }), stream: true, connections: 16, durationMs: 1_000, expectChunks: 5, hardTimeoutMs: 20_000 });
       await sleep(1_000);
@@ -162,6 +183,7 @@ async function runSlowStreams(streams: number, options: BenchOptions, paths: Ben
       log(`slow-streams ${name}: failed (${String(error).slice(0, 200)})`);
     } finally {
       if (target !== undefined) await stopTarget(target);
+      active.delete(name);
     }
   }
   return result;
@@ -171,6 +193,11 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   if (options.help) {
     process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (options.fromJson !== undefined) {
+    // Re-render the table and docs/benchmarks.md from a saved run (no measuring).
+    writeOutputs(JSON.parse(readFileSync(resolve(options.fromJson), 'utf8')) as RunResults, options);
     return;
   }
   checkMachine(log);
@@ -198,7 +225,14 @@ async function main(): Promise<void> {
   log(`run folder ${paths.runDir}; Node ${process.version}; Sluice from ${sluiceDir}`);
 
   const active = new Map<TargetName, Target>();
-  const commands: Record<string, string> = { 'everything (full run; add -- --quick for a short one)': 'npm run bench' };
+  const interrupt = (signal: string): void => {
+    log(`${signal}: stopping every target`);
+    void Promise.all([...active.values()].map((target) => stopTarget(target))).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const invocation = process.argv.slice(2).join(' ');
+  const commands: Record<string, string> = { 'this run (npm run bench -- --quick for a short one)': `npm run bench${invocation === '' ? '' : ` -- ${invocation}`}` };
   try {
     for (const name of options.targets) {
       if (name === 'portkey' && portkey === undefined) continue;
@@ -264,21 +298,7 @@ async function main(): Promise<void> {
       budgets: [],
       notes,
     };
-    run.budgets = computeBudgets(run);
-    process.stdout.write(`${consoleReport(run)}\n`);
-    const resultsDir = join(repoRoot, 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const stamp = run.date.replaceAll(':', '-');
-    const json = `${JSON.stringify(run, null, 2)}\n`;
-    writeFileSync(join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`), json);
-    if (!options.quick) writeFileSync(join(resultsDir, 'latest.json'), json);
-    log(`results written to bench/results/${stamp}${options.quick ? '-quick' : ''}.json`);
-    if (options.docs) {
-      const docFile = join(repoRoot, 'docs', 'benchmarks.md');
-      const previous = existsSync(docFile) ? extractNotes(readFileSync(docFile, 'utf8')) : undefined;
-      writeFileSync(docFile, markdownReport(run, previous));
-      log('docs/benchmarks.md regenerated');
-    }
+    writeOutputs(run, options);
     rmSync(paths.runDir, { recursive: true, force: true });
     if (options.sluiceHead) rmSync(sluiceDir, { recursive: true, force: true });
   } finally {

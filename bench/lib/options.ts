@@ -12,6 +12,7 @@ export interface BenchOptions {
   sluiceDir: string | undefined;
   sluiceHead: boolean;
   docs: boolean;
+  fromJson: string | undefined;
   help: boolean;
 }
 
@@ -26,7 +27,8 @@ export const usage = `npm run bench [-- options]
                        collect-c16, replay-c16, strip-c16)
   --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository's working tree)
   --head               benchmark this repository's last commit (a snapshot by git archive), not the working tree
-  --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)`;
+  --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)
+  --from-json FILE     measure nothing: print the table and regenerate docs/benchmarks.md from a saved run`;
 
 function list(text: string | undefined): string[] {
   return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -56,6 +58,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     sluiceDir,
     sluiceHead: args.includes('--head'),
     docs: args.includes('--docs') || (!quick && !args.includes('--no-docs')),
+    fromJson: value('--from-json'),
     help: args.includes('--help') || args.includes('-h'),
   };
 }
