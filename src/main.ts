@@ -1,4 +1,5 @@
 // Composition root: read the CLI and config, start Sluice, stop cleanly on SIGTERM/SIGINT.
+import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
 import { isLoopbackHost } from './server/check-listen.ts';
@@ -9,6 +10,11 @@ async function main(): Promise<void> {
   if (cli.command === 'help') {
     process.stdout.write(`${cliUsage}\n`);
     return;
+  }
+  if (cli.command === 'replay') {
+    const io = { cwd: process.cwd(), env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+    // Exit at once: pooled upstream connections would otherwise keep the process alive a while.
+    process.exit(await runReplayCommand(cli, io));
   }
   if (cli.command !== undefined) throw new ConfigError([`unknown command '${cli.command}'`, cliUsage]);
   const config = resolveStartupConfig(cli, {

@@ -14,7 +14,7 @@ function errorOf(argv: string[]): ConfigError {
 
 describe('parseCliArgs', () => {
   it('returns nothing set for no arguments', () => {
-    expect(parseCliArgs([])).toEqual({ config: undefined, port: undefined, host: undefined, command: undefined, args: [] });
+    expect(parseCliArgs([])).toEqual({ config: undefined, port: undefined, host: undefined, channel: undefined, command: undefined, args: [] });
   });
 
   it('reads --config FILE, --port N and --host H', () => {
@@ -33,6 +33,10 @@ describe('parseCliArgs', () => {
 
   it('puts the first positional word in command and the rest in args', () => {
     expect(parseCliArgs(['keys', '--port', '1', 'list', 'x'])).toMatchObject({ command: 'keys', args: ['list', 'x'], port: 1 });
+  });
+
+  it('reads --channel for the replay command', () => {
+    expect(parseCliArgs(['replay', 'req_1', '--channel', 'xai', '-c', 'a.yaml'])).toMatchObject({ command: 'replay', args: ['req_1'], channel: 'xai', config: 'a.yaml' });
   });
 
   it('passes everything after -- through as positional words', () => {

@@ -1,4 +1,5 @@
-// Command-line flags: `sluice [--config FILE] [--port N] [--host H] [command [args...]]`.
+// Command-line flags: `sluice [--config FILE] [--port N] [--host H] [command [args...]]`;
+// `--channel NAME` is for the `replay` command.
 // Flags may come anywhere; `--` ends them. `--help` / `-h` is the `help` command.
 
 import { ConfigError } from './config-error.ts';
@@ -7,24 +8,30 @@ export interface CliOptions {
   config: string | undefined;
   port: number | undefined;
   host: string | undefined;
+  /** `replay --channel NAME`: pin the replay to one channel. */
+  channel: string | undefined;
   command: string | undefined;
   args: string[];
 }
 
-export const cliUsage = 'usage: sluice [--config FILE | -c FILE] [--port N] [--host H] [command [args...]]';
+export const cliUsage = [
+  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H]',
+  '       sluice replay <request-id> [--channel NAME] [--config FILE]',
+].join('\n');
 
-type ValueFlag = 'config' | 'port' | 'host';
+type ValueFlag = 'config' | 'port' | 'host' | 'channel';
 
 const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--config': 'config',
   '-c': 'config',
   '--port': 'port',
   '--host': 'host',
+  '--channel': 'channel',
 };
 
 /** `argv` without the node binary and script, i.e. `process.argv.slice(2)`. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { config: undefined, port: undefined, host: undefined, command: undefined, args: [] };
+  const options: CliOptions = { config: undefined, port: undefined, host: undefined, channel: undefined, command: undefined, args: [] };
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] ?? '';

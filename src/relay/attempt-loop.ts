@@ -13,6 +13,7 @@ import { backoffDelayMs } from './backoff.ts';
 import { classifyFailure, countsAgainstChannel } from './classify-failure.ts';
 import { keyRecheckMs, learnableStatuses, learnedRecheckMs, maxAdaptationsPerChannel } from './failure-policy.ts';
 import { describeLearning, learnFromRejection } from './learn-from-rejection.ts';
+import { maskErrorSecrets } from './mask-error-secrets.ts';
 import type { Candidate } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 import type { AttemptRecord } from './request-record.ts';
@@ -143,7 +144,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         handedOver = prepared.keepsRunning(value);
         return { value, keepsRunning: handedOver };
       } catch (caught) {
-        const error = asGatewayError(caught);
+        const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
         Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
         if (deadline.signal.aborted) {
           dependencies.breakers.release(circuit);

@@ -8,6 +8,7 @@ import type { Channel } from '../core/channel.ts';
 import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import { maskSecrets } from './capture.ts';
 import { prepareUpstreamRequest } from './open-upstream.ts';
 import type { RelayDependencies } from './relay-dependencies.ts';
 import { createRequestRecord } from './request-record.ts';
@@ -41,7 +42,7 @@ export async function checkHealth(channel: Channel, model: string, dependencies:
   } catch (error) {
     // A refusal of the ping itself (400) says nothing about the channel's health.
     if (isGatewayError(error) && error.retryable) dependencies.breakers.recordFailure(circuit, channel.breaker);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = maskSecrets(error instanceof Error ? error.message : String(error), dependencies.secrets);
     return { channel: channel.name, model, ok: false, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: message };
   }
 }

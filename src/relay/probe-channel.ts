@@ -10,6 +10,7 @@ import { isGlob, lookupByGlob } from '../lib/match-glob.ts';
 import { readBodyText } from '../lib/read-body-text.ts';
 import type { Provider } from '../providers/types.ts';
 import { providerFor } from './attempt-loop.ts';
+import { maskSecrets } from './capture.ts';
 import { learnableStatuses, learnedRecheckMs } from './failure-policy.ts';
 import { openUpstream, prepareUpstreamRequest } from './open-upstream.ts';
 import type { RelayDependencies } from './relay-dependencies.ts';
@@ -69,7 +70,7 @@ async function callOnce(channel: Channel, provider: Provider, model: string, mod
     return chunks === 0 ? { ok: false, status: response.status, error: 'the stream ended without a single chunk', usage } : { ok: true, status: response.status, usage };
   } catch (error) {
     const status = isGatewayError(error) ? error.upstream?.status : undefined;
-    return { ok: false, status, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, status, error: maskSecrets(error instanceof Error ? error.message : String(error), dependencies.secrets) };
   }
 }
 

@@ -21,7 +21,13 @@ export function admitCaller(caller: Caller, rateLimits: RateLimits): void {
   }
 }
 
-export function toLogRow(record: RequestRecord, caller: Caller | undefined, request: FastifyRequest, startedAt: number): RequestLogRow {
+/** Where a request came from: an HTTP request, or the `replay` command (no address). */
+export interface RequestOrigin {
+  ip: string | undefined;
+  headers: { 'user-agent'?: string | undefined };
+}
+
+export function toLogRow(record: RequestRecord, caller: Caller | undefined, request: RequestOrigin, startedAt: number): RequestLogRow {
   return {
     time: startedAt,
     requestId: record.requestId,

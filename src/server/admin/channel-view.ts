@@ -2,7 +2,7 @@
 // masked, and its health as the relay sees it now — circuits per model, refused keys, learned
 // capabilities.
 import type { CapabilityHints, Channel } from '../../core/channel.ts';
-import { maskHeaders } from '../../relay/capture.ts';
+import { maskHeaders, maskSecrets } from '../../relay/capture.ts';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { StoredChannel } from '../../store/index.ts';
 import type { ApiChannel } from '../live-channels.ts';
@@ -29,7 +29,7 @@ function describeHealth(name: string, relay: HealthSources) {
   const refusedKeys = relay.keys
     .problems()
     .filter((problem) => problem.channel === name)
-    .map((problem) => ({ key: problem.key, reason: problem.reason, since: showTime(problem.since), recheck_at: showTime(problem.recheckAt) }));
+    .map((problem) => ({ key: problem.key, reason: maskSecrets(problem.reason, relay.secrets), since: showTime(problem.since), recheck_at: showTime(problem.recheckAt) }));
   const learned = relay.learned
     .list()
     .filter((entry) => entry.channel === name)

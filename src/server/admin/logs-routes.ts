@@ -68,6 +68,8 @@ export async function findLogRow(context: AdminContext, requestId: string): Prom
 export function registerLogRoutes(app: AdminApp, context: AdminContext): void {
   app.get('/logs', async (request) => {
     const query = readQuery(logQuery, request);
+    // Rows are written in batches (up to a second later): what just happened belongs in the answer.
+    await context.services.logWriter.flush();
     const filter = { since: query.since, until: query.until, keyName: query.key, model: query.model, channel: query.channel, status: query.status, errorsOnly: query.errors_only };
     try {
       const page = await context.services.store.requestLogs.list(filter, { limit: query.limit, cursor: query.cursor });
