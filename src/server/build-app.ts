@@ -21,6 +21,7 @@ import type { RouteOptions } from './relayed-route.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { listModels } from './list-models.ts';
 import { renderError } from './render-error.ts';
+import { serveConsole } from './serve-console.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -126,5 +127,6 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.post('/v1/chat/completions', createChatHandler(routeOptions));
   app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
+  serveConsole(app);
   return app;
 }

@@ -1,0 +1,67 @@
+// Serves the admin console (web/, built by Vite to web/dist) at /ui: the built files with their
+// content types, and index.html for any other /ui path, so the console's own routes survive a
+// reload. A few static files need no plugin (@fastify/static would be the only new dependency).
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+
+const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const notBuiltPage = `<!doctype html><meta charset="utf-8"><title>Sluice console</title>
+<p>The admin console is not built. Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.</p>`;
+
+async function readIfPresent(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function sendIndex(reply: FastifyReply, directory: string): Promise<FastifyReply> {
+  const index = await readIfPresent(resolve(directory, 'index.html'));
+  if (index === undefined) return reply.code(503).type(contentTypes['.html'] ?? 'text/html').header('cache-control', 'no-store').send(notBuiltPage);
+  // index.html names the current hashed assets, so it is never cached.
+  return reply.type(contentTypes['.html'] ?? 'text/html').header('cache-control', 'no-cache').send(index);
+}
+
+export function serveConsole(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, directory: string = builtConsole): void {
+  const root = resolve(directory);
+  app.get('/', async (_request, reply) => reply.redirect('/ui/'));
+  app.get('/ui', async (_request, reply) => reply.redirect('/ui/'));
+  app.get<{ Params: { '*': string } }>('/ui/*', async (request, reply) => {
+    const wanted = request.params['*'];
+    const path = resolve(root, wanted);
+    const inside = path.startsWith(`${root}${sep}`);
+    const extension = extname(wanted);
+    if (inside && extension !== '') {
+      const file = await readIfPresent(path);
+      if (file === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+      // Vite puts a content hash in every asset name, so an asset never changes under its URL.
+      const cache = wanted.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      return reply
+        .type(contentTypes[extension] ?? 'application/octet-stream')
+        .header('cache-control', cache)
+        .header('x-content-type-options', 'nosniff')
+        .send(file);
+    }
+    // A console route (/ui/logs/req_1): the app reads the path itself.
+    return sendIndex(reply, root);
+  });
+}

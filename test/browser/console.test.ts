@@ -1,0 +1,199 @@
+// The admin console in a real browser (issue 8): sign in, create a channel pointing at an emulator,
+// probe it, create a key, call with it, find the request in the log with its SSE transcript, and
+// stream in the playground. Sluice runs in-process on port 0 with an in-memory store; the console is
+// the built one, served at /ui as in production. Each page leaves a screenshot in ./screenshots/.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.ts';
+import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
+import { buildConsoleIfStale } from '../../web/scripts/build-if-stale.ts';
+import type { Emulator } from '../emulators/emulator-server.ts';
+import { startXaiEmulator, xaiModel, xaiText } from '../emulators/xai-rejects-stream-options.ts';
+import { browserAvailable, launchChromium, openPage, screenshot, warnNoBrowser, type WatchedPage } from './launch-browser.ts';
+
+const adminKey = 'admin-key-for-browser-tests';
+const configYaml = `
+listen: { host: 127.0.0.1, port: 0 }
+admin_key: ${adminKey}
+log_level: warn
+channels:
+  - { name: echo, type: echo, models: [echo] }
+retry: { attempts: 2, base_ms: 10, max_ms: 50 }
+`;
+
+/** Waits for the page to catch up: expect.poll retries until the text is there. */
+const polling = { timeout: 10_000, interval: 100 };
+
+if (!browserAvailable()) warnNoBrowser();
+
+describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout: 30_000 }, () => {
+  let emulator: Emulator;
+  let sluice: RunningSluice;
+  let browser: Browser;
+  let context: BrowserContext;
+  let watched: WatchedPage;
+  let page: Page;
+  let clientKey = '';
+  let requestId = '';
+
+  beforeAll(async () => {
+    [emulator, browser] = await Promise.all([startXaiEmulator(), launchChromium(), buildConsoleIfStale({ quiet: true })]).then(([started, launched]) => [started, launched] as const);
+    sluice = await startSluice(parseConfig(configYaml, { file: 'browser.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', colorScheme: 'light' });
+    watched = await openPage(context);
+    page = watched.page;
+    page.setDefaultTimeout(10_000);
+  }, 60_000);
+
+  // A failed step leaves a picture of what the browser showed.
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await screenshot(page, `failed-${task.name.replaceAll(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await sluice?.close();
+    await emulator?.close();
+  });
+
+  const goTo = async (label: string): Promise<void> => {
+    await page.getByRole('navigation').getByRole('link', { name: label }).click();
+  };
+
+  it('signs in with the admin key and shows the dashboard', async () => {
+    await page.goto(`${sluice.url}/ui/`);
+    await page.getByLabel('Admin key', { exact: true }).fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByTestId('channel-health').getByText('echo').first().waitFor();
+    await screenshot(page, '01-dashboard-empty');
+  });
+
+  it('creates a channel pointing at the xAI emulator', async () => {
+    await goTo('Channels');
+    await expect.poll(() => page.locator('tr[data-channel="echo"]').textContent(), polling).toContain('config · read-only');
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('xai');
+    await dialog.getByLabel('Base URL', { exact: true }).fill(emulator.url);
+    await dialog.getByLabel('API key', { exact: true }).fill('sk-xai-secret-for-browser-test');
+    await dialog.getByLabel('Models', { exact: true }).fill(xaiModel);
+    await dialog.getByLabel('Debug capture', { exact: true }).check();
+    await screenshot(page, '02-channel-form');
+    await dialog.getByRole('button', { name: 'Create channel' }).click();
+    await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain(xaiModel);
+    await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('API');
+  });
+
+  it('probes the channel and shows the matrix with the upstream’s own words', async () => {
+    await page.locator('tr[data-channel="xai"]').getByRole('button', { name: 'Probe' }).click();
+    const matrix = page.getByTestId('probe-matrix');
+    await matrix.waitFor({ timeout: 15_000 });
+    await expect.poll(() => matrix.textContent(), polling).toContain(xaiModel);
+    await expect.poll(() => matrix.textContent(), polling).toContain('Argument not supported: stream_options');
+    await expect.poll(() => matrix.textContent(), polling).toContain('stream_options: false');
+    await screenshot(page, '03-channel-probe');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('stream_options: false');
+    await screenshot(page, '04-channels');
+  });
+
+  it('creates a key and shows it once', async () => {
+    await goTo('Keys');
+    await page.getByRole('button', { name: 'New key' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('app');
+    await dialog.getByLabel('Requests per minute', { exact: true }).fill('600');
+    await dialog.getByLabel('Token quota', { exact: true }).fill('100000');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    clientKey = (await page.getByTestId('new-key').textContent()) ?? '';
+    expect(clientKey.length).toBeGreaterThan(20);
+    await screenshot(page, '05-key-created');
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await expect.poll(() => page.locator('tr[data-key="app"]').textContent(), polling).toContain('active');
+    await screenshot(page, '06-keys');
+  });
+
+  it('finds a request made with the key in the log, with its SSE transcript', async () => {
+    const response = await fetch(`${sluice.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clientKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: xaiModel, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Say hello' }] }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    requestId = response.headers.get('x-request-id') ?? '';
+    await goTo('Logs');
+    const row = page.locator(`tr[data-request-id="${requestId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await expect.poll(() => row.textContent(), polling).toContain('app');
+    await expect.poll(() => row.textContent(), polling).toContain('stream → stream');
+    await screenshot(page, '07-logs');
+    await row.click();
+    await page.getByRole('heading', { name: requestId }).waitFor();
+    await expect.poll(() => page.getByTestId('adaptations').textContent(), polling).toContain('usage-counted-locally');
+    const transcript = page.getByTestId('sse-transcript').first();
+    await transcript.waitFor();
+    await expect.poll(() => transcript.getByTestId('sse-assembled').textContent(), polling).toBe(xaiText);
+    expect(await page.getByText('sk-xai-secret-for-browser-test').count()).toBe(0);
+    await screenshot(page, '08-log-detail');
+  });
+
+  it('streams in the playground beside a non-stream call', async () => {
+    await goTo('Playground');
+    await page.getByText('Keys are configured').waitFor();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByLabel('Model', { exact: true }).selectOption(xaiModel);
+    await page.getByLabel('Prompt', { exact: true }).fill('Say hello');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('result-stream').getByTestId('answer').textContent(), polling).toBe(xaiText);
+    await expect.poll(() => page.getByTestId('result-json').getByTestId('answer').textContent(), polling).toBe(xaiText);
+    await expect.poll(() => page.getByTestId('result-stream').textContent(), polling).toContain('usage-counted-locally');
+    await expect.poll(() => page.getByTestId('result-stream').getByTestId('attempts-count').textContent(), polling).toBe('1');
+    await screenshot(page, '09-playground');
+  });
+
+  it('shows the filled dashboard', async () => {
+    await goTo('Dashboard');
+    await expect.poll(() => page.getByTestId('adaptation-counts').textContent(), polling).toContain('usage-counted-locally');
+    await screenshot(page, '10-dashboard');
+  });
+
+  it('reads in Chinese and dark theme on a phone', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    await phone.addInitScript(
+      ([key]) => {
+        sessionStorage.setItem('sluice.adminKey', key ?? '');
+        localStorage.setItem('sluice.theme', 'dark');
+        localStorage.setItem('sluice.language', 'zh');
+      },
+      [adminKey],
+    );
+    const mobile = await openPage(phone);
+    mobile.page.setDefaultTimeout(10_000);
+    await mobile.page.goto(`${sluice.url}/ui/`);
+    await mobile.page.getByRole('heading', { name: '仪表盘' }).waitFor();
+    await mobile.page.getByTestId('adaptation-counts').waitFor();
+    await screenshot(mobile.page, '11-phone-dashboard-zh-dark');
+    await mobile.page.goto(`${sluice.url}/ui/logs/${requestId}`);
+    await mobile.page.getByTestId('sse-transcript').first().waitFor();
+    await screenshot(mobile.page, '12-phone-log-detail-zh-dark');
+    await mobile.page.goto(`${sluice.url}/ui/channels`);
+    await mobile.page.locator('tr[data-channel="xai"]').waitFor();
+    await screenshot(mobile.page, '13-phone-channels-zh-dark');
+    expect(mobile.problems).toEqual([]);
+    await phone.close();
+  });
+
+  it('signs out and forgets the admin key', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin key', { exact: true }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('sluice.adminKey'))).toBeNull();
+    await screenshot(page, '00-sign-in');
+  });
+
+  it('logged no console error in the browser', () => {
+    expect(watched.problems).toEqual([]);
+  });
+});

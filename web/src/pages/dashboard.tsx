@@ -1,0 +1,210 @@
+// The dashboard: traffic, errors, latency and time to first token over the chosen window, Sluice's
+// own overhead, tokens, what was adapted, and each channel's health. Refreshes itself.
+import { useState, type ReactNode } from 'react';
+import { getStats, listChannels } from '../api/admin.ts';
+import type { ChannelView, CircuitView, Percentiles, StatsGroup } from '../api/types.ts';
+import { Badge, type Tone } from '../components/badge.tsx';
+import { ErrorBox } from '../components/error-box.tsx';
+import { LineChart } from '../components/line-chart.tsx';
+import { useT } from '../i18n/i18n.tsx';
+import { bucketRows, readWindowRows, rowCap, seriesPoints, totalsOf, windows, type DashboardData, type WindowId } from '../lib/dashboard-data.ts';
+import { formatCount, formatMs, formatPercent, formatRate } from '../lib/format.ts';
+import { adaptationTone } from '../lib/log-labels.ts';
+import { useResource } from '../lib/use-resource.ts';
+
+const refreshMs = 10_000;
+
+async function loadDashboard(windowId: WindowId, signal: AbortSignal): Promise<{ data: DashboardData; groups: StatsGroup[]; channels: ChannelView[] }> {
+  const [stats, channels] = await Promise.all([getStats(windowId, signal), listChannels(signal)]);
+  const until = new Date(stats.until).getTime();
+  const since = new Date(stats.since).getTime();
+  const { rows, capped } = await readWindowRows(since, until, signal);
+  const series = stats.series;
+  const points = series !== undefined && series.length > 0 ? seriesPoints(series, (until - since) / series.length) : bucketRows(rows, since, until);
+  return { data: { points, totals: totalsOf(rows), capped }, groups: stats.data, channels };
+}
+
+function Stat({ label, value, sub }: { label: string; value: string; sub?: string }): ReactNode {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {sub !== undefined && <div className="stat-sub">{sub}</div>}
+    </div>
+  );
+}
+
+function pick(points: DashboardData['points'], read: (point: DashboardData['points'][number]) => Percentiles | null, key: keyof Percentiles): (number | null)[] {
+  return points.map((point) => read(point)?.[key] ?? null);
+}
+
+function errorTone(rate: number): Tone {
+  if (rate >= 0.2) return 'danger';
+  if (rate > 0) return 'warn';
+  return 'ok';
+}
+
+interface HealthRow {
+  channel: ChannelView;
+  model: string | undefined;
+  group: StatsGroup | undefined;
+  circuit: CircuitView | undefined;
+}
+
+function ChannelHealth({ channels, groups }: { channels: readonly ChannelView[]; groups: readonly StatsGroup[] }): ReactNode {
+  const t = useT();
+  const rows = channels.flatMap((channel): HealthRow[] => {
+    const circuits = channel.health?.circuits ?? [];
+    const traffic = groups.filter((group) => group.channel === channel.name);
+    const models = [...new Set([...traffic.map((group) => group.model), ...circuits.map((circuit) => circuit.model)])];
+    if (models.length === 0) return [{ channel, model: undefined, group: undefined, circuit: undefined }];
+    return models.map((model) => ({ channel, model, group: traffic.find((group) => group.model === model), circuit: circuits.find((circuit) => circuit.model === model) }));
+  });
+  return (
+    <div className="table-wrap">
+      <table data-testid="channel-health">
+        <thead>
+          <tr>
+            <th>{t('logs.channel')}</th>
+            <th>{t('common.model')}</th>
+            <th>{t('dashboard.breaker')}</th>
+            <th className="num">{t('dashboard.requests')}</th>
+            <th className="num">{t('dashboard.errorRate')}</th>
+            <th className="num">p50 / p95</th>
+            <th className="num">TTFT p50</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ channel, model, group, circuit }) => {
+            const state = channel.enabled ? (circuit?.state ?? 'closed') : undefined;
+            return (
+              <tr key={`${channel.name}/${model ?? ''}`}>
+                <td>{channel.name}</td>
+                <td>{model ?? <span className="muted">–</span>}</td>
+                <td>
+                  {state === undefined ? (
+                    <Badge tone="warn">{t('channels.disabled')}</Badge>
+                  ) : (
+                    <Badge tone={state === 'open' ? 'danger' : state === 'half-open' ? 'warn' : 'ok'}>{t(state === 'open' ? 'breaker.open' : state === 'half-open' ? 'breaker.halfOpen' : 'breaker.closed')}</Badge>
+                  )}
+                </td>
+                <td className="num">{formatCount(group?.requests ?? 0)}</td>
+                <td className="num">{group === undefined ? '–' : <Badge tone={errorTone(group.error_rate)}>{formatPercent(group.error_rate)}</Badge>}</td>
+                <td className="num nowrap">
+                  {formatMs(group?.duration_ms?.p50)} / {formatMs(group?.duration_ms?.p95)}
+                </td>
+                <td className="num">{formatMs(group?.first_token_ms?.p50)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {rows.length === 0 && <div className="empty">{t('channels.none')}</div>}
+    </div>
+  );
+}
+
+export function DashboardPage(): ReactNode {
+  const t = useT();
+  const [windowId, setWindowId] = useState<WindowId>('1h');
+  const [auto, setAuto] = useState(true);
+  const dashboard = useResource((signal) => loadDashboard(windowId, signal), [windowId], auto ? refreshMs : undefined);
+  const loaded = dashboard.data;
+  const points = loaded?.data.points ?? [];
+  const totals = loaded?.data.totals;
+  const times = points.map((point) => point.time);
+  const windowMs = windows.find((entry) => entry.id === windowId)?.ms ?? 3_600_000;
+  const empty = t('dashboard.noTraffic');
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>{t('nav.dashboard')}</h1>
+        <div className="actions">
+          <div className="segmented" role="group" aria-label={t('dashboard.window')}>
+            {windows.map((entry) => (
+              <button key={entry.id} type="button" className={entry.id === windowId ? 'active' : ''} aria-pressed={entry.id === windowId} onClick={() => { setWindowId(entry.id); }}>
+                {entry.id}
+              </button>
+            ))}
+          </div>
+          <label className="field inline" title={t('dashboard.autoRefreshHelp')}>
+            <input type="checkbox" checked={auto} onChange={(event) => { setAuto(event.target.checked); }} />
+            <span>
+              <span className={dashboard.loading ? 'refresh-dot loading' : 'refresh-dot'} /> {t('dashboard.autoRefresh')}
+            </span>
+          </label>
+          <button type="button" className="button" onClick={dashboard.reload}>
+            {t('common.refresh')}
+          </button>
+        </div>
+      </div>
+      <ErrorBox error={dashboard.error} />
+      {loaded?.data.capped === true && <div className="notice warn">{t('dashboard.capped', { count: rowCap })}</div>}
+      <div className="grid stats">
+        <Stat label={t('dashboard.requests')} value={formatCount(totals?.requests)} sub={`${formatRate((totals?.requests ?? 0) / (windowMs / 1000))} ${t('dashboard.perSecond')}`} />
+        <Stat label={t('dashboard.errorRate')} value={totals === undefined || totals.requests === 0 ? '–' : formatPercent(totals.errors / totals.requests)} sub={t('dashboard.errorsCount', { count: totals?.errors ?? 0 })} />
+        <Stat label={t('dashboard.latency')} value={formatMs(totals?.duration?.p50)} sub={`p95 ${formatMs(totals?.duration?.p95)} · p99 ${formatMs(totals?.duration?.p99)}`} />
+        <Stat label="TTFT p50" value={formatMs(totals?.firstToken?.p50)} sub={`p95 ${formatMs(totals?.firstToken?.p95)}`} />
+        <Stat label={t('dashboard.overhead')} value={formatMs(totals?.overhead?.p50)} sub={`p95 ${formatMs(totals?.overhead?.p95)} · p99 ${formatMs(totals?.overhead?.p99)}`} />
+        <Stat
+          label={t('dashboard.tokens')}
+          value={formatCount((totals?.promptTokens ?? 0) + (totals?.completionTokens ?? 0))}
+          sub={`${t('dashboard.prompt')} ${formatCount(totals?.promptTokens)} · ${t('dashboard.completion')} ${formatCount(totals?.completionTokens)}${totals !== undefined && totals.estimatedTokens > 0 ? ` · ${t('dashboard.estimated')} ${formatCount(totals.estimatedTokens)}` : ''}`}
+        />
+      </div>
+      <div className="grid charts">
+        <LineChart title={t('dashboard.rps')} times={times} emptyText={empty} format={formatRate} series={[{ name: t('dashboard.perSecond'), color: 'var(--series-1)', values: points.map((point) => (point.requestsPerSecond === 0 ? 0 : point.requestsPerSecond)) }]} />
+        <LineChart title={t('dashboard.errorRate')} times={times} emptyText={empty} format={(value) => formatPercent(value)} series={[{ name: t('dashboard.errorRate'), color: 'var(--series-3)', values: points.map((point) => point.errorRate) }]} />
+        <LineChart
+          title={t('dashboard.latency')}
+          times={times}
+          emptyText={empty}
+          format={formatMs}
+          series={[
+            { name: 'p50', color: 'var(--series-1)', values: pick(points, (point) => point.duration, 'p50') },
+            { name: 'p95', color: 'var(--series-2)', values: pick(points, (point) => point.duration, 'p95') },
+            { name: 'p99', color: 'var(--series-3)', values: pick(points, (point) => point.duration, 'p99') },
+          ]}
+        />
+        <LineChart
+          title={t('dashboard.ttft')}
+          times={times}
+          emptyText={empty}
+          format={formatMs}
+          series={[
+            { name: 'p50', color: 'var(--series-1)', values: pick(points, (point) => point.firstToken, 'p50') },
+            { name: 'p95', color: 'var(--series-2)', values: pick(points, (point) => point.firstToken, 'p95') },
+            { name: 'p99', color: 'var(--series-3)', values: pick(points, (point) => point.firstToken, 'p99') },
+          ]}
+        />
+      </div>
+      <div className="two-columns wide-left">
+        <section className="card">
+          <h2 className="card-header">{t('dashboard.channelHealth')}</h2>
+          <ChannelHealth channels={loaded?.channels ?? []} groups={loaded?.groups ?? []} />
+        </section>
+        <section className="card">
+          <h2 className="card-header">{t('dashboard.adaptations')}</h2>
+          {totals === undefined || totals.adaptations.length === 0 ? (
+            <div className="muted">{t('dashboard.noAdaptations')}</div>
+          ) : (
+            <div data-testid="adaptation-counts">
+              {totals.adaptations.map(([kind, count]) => (
+                <div key={kind} className="usage">
+                  <div className="usage-label">
+                    <Badge tone={adaptationTone(kind)}>{kind}</Badge>
+                    <span>{formatCount(count)}</span>
+                  </div>
+                  <div className="usage-track">
+                    <div className="usage-fill" style={{ width: `${((count / Math.max(1, totals.requests)) * 100).toFixed(1)}%`, background: 'var(--accent)' }} />
+                  </div>
+                </div>
+              ))}
+            </div>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
