@@ -2,8 +2,9 @@
 // probe it, create a key, call with it, find the request in the log with its SSE transcript, and
 // stream in the playground. Sluice runs in-process on port 0 with an in-memory store; the console is
 // the built one, served at /ui as in production. Each page leaves a screenshot in ./screenshots/.
+import { Client } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
 import { buildConsoleIfStale } from '../../web/scripts/build-if-stale.ts';
@@ -26,7 +27,32 @@ const polling = { timeout: 10_000, interval: 100 };
 
 if (!browserAvailable()) warnNoBrowser();
 
-describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout: 30_000 }, () => {
+/** A fresh database on the run's PostgreSQL (test/store/postgres-global-setup.ts). */
+async function createPostgresStore(): Promise<string> {
+  const provided = inject('postgres');
+  if ('error' in provided) throw new Error(`PostgreSQL for the browser tests is not available:\n${provided.error}`);
+  const name = `sluice_console_${process.pid}`;
+  const client = new Client({ connectionString: provided.url });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)}`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(provided.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// The issue asks that the pages work on both stores; the SQLite run's screenshots are the ones at
+// the top of screenshots/, the PostgreSQL run's go under screenshots/postgres/.
+const stores = [
+  { name: 'SQLite', prefix: '', open: () => Promise.resolve('sqlite::memory:') },
+  { name: 'PostgreSQL', prefix: 'postgres/', open: createPostgresStore },
+];
+
+describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium on $name', { timeout: 30_000 }, ({ prefix, open }) => {
   let emulator: Emulator;
   let sluice: RunningSluice;
   let browser: Browser;
@@ -38,7 +64,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
 
   beforeAll(async () => {
     [emulator, browser] = await Promise.all([startXaiEmulator(), launchChromium(), buildConsoleIfStale({ quiet: true })]).then(([started, launched]) => [started, launched] as const);
-    sluice = await startSluice(parseConfig(configYaml, { file: 'browser.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
+    sluice = await startSluice(parseConfig(configYaml, { file: 'browser.yaml', env: {} }), { port: 0, store: await open() });
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', colorScheme: 'light' });
     watched = await openPage(context);
     page = watched.page;
@@ -47,7 +73,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
 
   // A failed step leaves a picture of what the browser showed.
   afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') await screenshot(page, `failed-${task.name.replaceAll(/\W+/g, '-')}`);
+    if (task.result?.state === 'fail') await screenshot(page, `${prefix}failed-${task.name.replaceAll(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {
@@ -67,7 +93,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByTestId('channel-health').getByText('echo').first().waitFor();
-    await screenshot(page, '01-dashboard-empty');
+    await screenshot(page, prefix + '01-dashboard-empty');
   });
 
   it('creates a channel pointing at the xAI emulator', async () => {
@@ -80,7 +106,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await dialog.getByLabel('API key', { exact: true }).fill('sk-xai-secret-for-browser-test');
     await dialog.getByLabel('Models', { exact: true }).fill(xaiModel);
     await dialog.getByLabel('Debug capture', { exact: true }).check();
-    await screenshot(page, '02-channel-form');
+    await screenshot(page, prefix + '02-channel-form');
     await dialog.getByRole('button', { name: 'Create channel' }).click();
     await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain(xaiModel);
     await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('API');
@@ -93,10 +119,10 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await expect.poll(() => matrix.textContent(), polling).toContain(xaiModel);
     await expect.poll(() => matrix.textContent(), polling).toContain('Argument not supported: stream_options');
     await expect.poll(() => matrix.textContent(), polling).toContain('stream_options: false');
-    await screenshot(page, '03-channel-probe');
+    await screenshot(page, prefix + '03-channel-probe');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('stream_options: false');
-    await screenshot(page, '04-channels');
+    await screenshot(page, prefix + '04-channels');
   });
 
   it('creates a key and shows it once', async () => {
@@ -109,10 +135,10 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await dialog.getByRole('button', { name: 'Create key' }).click();
     clientKey = (await page.getByTestId('new-key').textContent()) ?? '';
     expect(clientKey.length).toBeGreaterThan(20);
-    await screenshot(page, '05-key-created');
+    await screenshot(page, prefix + '05-key-created');
     await page.getByRole('button', { name: 'I have saved it' }).click();
     await expect.poll(() => page.locator('tr[data-key="app"]').textContent(), polling).toContain('active');
-    await screenshot(page, '06-keys');
+    await screenshot(page, prefix + '06-keys');
   });
 
   it('finds a request made with the key in the log, with its SSE transcript', async () => {
@@ -129,7 +155,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await row.waitFor({ timeout: 10_000 });
     await expect.poll(() => row.textContent(), polling).toContain('app');
     await expect.poll(() => row.textContent(), polling).toContain('stream → stream');
-    await screenshot(page, '07-logs');
+    await screenshot(page, prefix + '07-logs');
     await row.click();
     await page.getByRole('heading', { name: requestId }).waitFor();
     await expect.poll(() => page.getByTestId('adaptations').textContent(), polling).toContain('usage-counted-locally');
@@ -137,7 +163,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await transcript.waitFor();
     await expect.poll(() => transcript.getByTestId('sse-assembled').textContent(), polling).toBe(xaiText);
     expect(await page.getByText('sk-xai-secret-for-browser-test').count()).toBe(0);
-    await screenshot(page, '08-log-detail');
+    await screenshot(page, prefix + '08-log-detail');
   });
 
   it('streams in the playground beside a non-stream call', async () => {
@@ -151,13 +177,13 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await expect.poll(() => page.getByTestId('result-json').getByTestId('answer').textContent(), polling).toBe(xaiText);
     await expect.poll(() => page.getByTestId('result-stream').textContent(), polling).toContain('usage-counted-locally');
     await expect.poll(() => page.getByTestId('result-stream').getByTestId('attempts-count').textContent(), polling).toBe('1');
-    await screenshot(page, '09-playground');
+    await screenshot(page, prefix + '09-playground');
   });
 
   it('shows the filled dashboard', async () => {
     await goTo('Dashboard');
     await expect.poll(() => page.getByTestId('adaptation-counts').textContent(), polling).toContain('usage-counted-locally');
-    await screenshot(page, '10-dashboard');
+    await screenshot(page, prefix + '10-dashboard');
   });
 
   it('reads in Chinese and dark theme on a phone', async () => {
@@ -175,13 +201,13 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await mobile.page.goto(`${sluice.url}/ui/`);
     await mobile.page.getByRole('heading', { name: '仪表盘' }).waitFor();
     await mobile.page.getByTestId('adaptation-counts').waitFor();
-    await screenshot(mobile.page, '11-phone-dashboard-zh-dark');
+    await screenshot(mobile.page, prefix + '11-phone-dashboard-zh-dark');
     await mobile.page.goto(`${sluice.url}/ui/logs/${requestId}`);
     await mobile.page.getByTestId('sse-transcript').first().waitFor();
-    await screenshot(mobile.page, '12-phone-log-detail-zh-dark');
+    await screenshot(mobile.page, prefix + '12-phone-log-detail-zh-dark');
     await mobile.page.goto(`${sluice.url}/ui/channels`);
     await mobile.page.locator('tr[data-channel="xai"]').waitFor();
-    await screenshot(mobile.page, '13-phone-channels-zh-dark');
+    await screenshot(mobile.page, prefix + '13-phone-channels-zh-dark');
     expect(mobile.problems).toEqual([]);
     await phone.close();
   });
@@ -190,7 +216,7 @@ describe.skipIf(!browserAvailable())('the admin console in Chromium', { timeout:
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin key', { exact: true }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('sluice.adminKey'))).toBeNull();
-    await screenshot(page, '00-sign-in');
+    await screenshot(page, prefix + '00-sign-in');
   });
 
   it('logged no console error in the browser', () => {

@@ -3,6 +3,7 @@
 // networking, whose connections the closed network refuses.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -52,6 +53,7 @@ export async function openPage(context: BrowserContext): Promise<WatchedPage> {
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await mkdir(screenshotDirectory, { recursive: true });
-  await page.screenshot({ path: `${screenshotDirectory}${name}.png`, fullPage: true });
+  const path = `${screenshotDirectory}${name}.png`;
+  await mkdir(dirname(path), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
 }
