@@ -47,7 +47,7 @@ describe('GET /channels', () => {
     expect(answer.status).toBe(200);
     expect(JSON.stringify(answer.body)).not.toContain(xaiKey);
     expect(answer.body.data).toEqual([
-      expect.objectContaining({ name: 'xai', source: 'config', type: 'openai', api_keys: ['sk-…0001'], models: [xaiModel], health: { circuits: [], refused_keys: [], learned: [] } }),
+      expect.objectContaining({ name: 'xai', source: 'config', type: 'openai', api_keys: ['sk-…0001'], models: [xaiModel], health: { circuits: [{ model: xaiModel, state: 'closed', failures: 0 }], refused_keys: [], learned: [] } }),
     ]);
   });
 });

@@ -3,6 +3,7 @@
 // capabilities.
 import type { CapabilityHints, Channel } from '../../core/channel.ts';
 import { maskHeaders, maskSecrets } from '../../relay/capture.ts';
+import { listProbeModels } from '../../relay/probe-channel.ts';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { StoredChannel } from '../../store/index.ts';
 import type { ApiChannel } from '../live-channels.ts';
@@ -19,13 +20,19 @@ export function describeHints(hints: CapabilityHints): Record<string, unknown> {
   };
 }
 
-function describeHealth(name: string, relay: HealthSources) {
-  const circuits = relay.breakers
-    .snapshot()
-    .flatMap((circuit) => {
-      const [channel, model = ''] = circuit.key.split('\u0000');
-      return channel === name ? [{ model, state: circuit.state, failures: circuit.failures }] : [];
-    });
+/** Every concrete model's circuit (closed until it first failed), and any other model that failed. */
+function describeCircuits(channel: Channel, relay: HealthSources) {
+  const circuits = new Map(listProbeModels(channel).map((model) => [model, { model, state: 'closed', failures: 0 }]));
+  for (const circuit of relay.breakers.snapshot()) {
+    const [name, model = ''] = circuit.key.split('\u0000');
+    if (name === channel.name) circuits.set(model, { model, state: circuit.state, failures: circuit.failures });
+  }
+  return [...circuits.values()];
+}
+
+function describeHealth(channel: Channel, relay: HealthSources) {
+  const name = channel.name;
+  const circuits = describeCircuits(channel, relay);
   const refusedKeys = relay.keys
     .problems()
     .filter((problem) => problem.channel === name)
@@ -69,7 +76,7 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
 }
 
 export function describeConfigChannel(channel: Channel, relay: HealthSources) {
-  return { name: channel.name, source: 'config', enabled: true, ...describeSettings(channel, relay.secrets), health: describeHealth(channel.name, relay) };
+  return { name: channel.name, source: 'config', enabled: true, ...describeSettings(channel, relay.secrets), health: describeHealth(channel, relay) };
 }
 
 function describeStoredTimes(stored: StoredChannel) {
@@ -87,7 +94,7 @@ export function describeApiChannel(entry: ApiChannel, relay: HealthSources) {
     source: 'api',
     enabled: stored.enabled,
     ...describeSettings(channel, relay.secrets),
-    health: describeHealth(stored.name, relay),
+    health: describeHealth(channel, relay),
     ...describeStoredTimes(stored),
   };
 }
