@@ -125,6 +125,11 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await screenshot(page, prefix + '04-channels');
   });
 
+  it('forgets the learned capability, so the next call learns it from the upstream again', async () => {
+    await page.locator('tr[data-channel="xai"]').getByRole('button', { name: `Forget ${xaiModel}` }).click();
+    await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).not.toContain('stream_options: false');
+  });
+
   it('creates a key and shows it once', async () => {
     await goTo('Keys');
     await page.getByRole('button', { name: 'New key' }).click();
@@ -141,7 +146,7 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await screenshot(page, prefix + '06-keys');
   });
 
-  it('finds a request made with the key in the log, with its SSE transcript', async () => {
+  it('finds a request made with the key in the log, with its SSE transcript, and replays it', async () => {
     const response = await fetch(`${sluice.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${clientKey}`, 'content-type': 'application/json' },
@@ -158,12 +163,19 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await screenshot(page, prefix + '07-logs');
     await row.click();
     await page.getByRole('heading', { name: requestId }).waitFor();
+    // The upstream refused stream_options; Sluice learned, retried at once, and says why.
+    await expect.poll(() => page.getByTestId('adaptations').textContent(), polling).toContain('learned:stream_options=false');
+    await expect.poll(() => page.getByTestId('adaptations').textContent(), polling).toContain('Argument not supported: stream_options');
     await expect.poll(() => page.getByTestId('adaptations').textContent(), polling).toContain('usage-counted-locally');
+    expect(await page.getByTestId('attempts').locator('li').count()).toBe(2);
     const transcript = page.getByTestId('sse-transcript').first();
     await transcript.waitFor();
     await expect.poll(() => transcript.getByTestId('sse-assembled').textContent(), polling).toBe(xaiText);
     expect(await page.getByText('sk-xai-secret-for-browser-test').count()).toBe(0);
     await screenshot(page, prefix + '08-log-detail');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await expect.poll(() => page.getByTestId('replay-result').textContent(), polling).toContain('same outcome');
+    await expect.poll(() => page.getByTestId('replay-result').textContent(), polling).toContain(xaiText);
   });
 
   it('streams in the playground beside a non-stream call', async () => {
