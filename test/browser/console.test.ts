@@ -112,6 +112,15 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('API');
   });
 
+  it('edits the API channel and leaves the config channel read-only', async () => {
+    expect(await page.locator('tr[data-channel="echo"]').getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await page.locator('tr[data-channel="xai"]').getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Weight', { exact: true }).fill('3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('tr[data-channel="xai"]').textContent(), polling).toContain('0 / 3');
+  });
+
   it('probes the channel and shows the matrix with the upstream’s own words', async () => {
     await page.locator('tr[data-channel="xai"]').getByRole('button', { name: 'Probe' }).click();
     const matrix = page.getByTestId('probe-matrix');
@@ -222,6 +231,17 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await screenshot(mobile.page, prefix + '13-phone-channels-zh-dark');
     expect(mobile.problems).toEqual([]);
     await phone.close();
+  });
+
+  it('revokes the key, and Sluice refuses it at once', async () => {
+    await goTo('Keys');
+    page.once('dialog', (dialog) => {
+      void dialog.accept();
+    });
+    await page.locator('tr[data-key="app"]').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.locator('tr[data-key="app"]').textContent(), polling).toContain('revoked');
+    const refused = await fetch(`${sluice.url}/v1/models`, { headers: { authorization: `Bearer ${clientKey}` } });
+    expect(refused.status).toBe(401);
   });
 
   it('signs out and forgets the admin key', async () => {
