@@ -54,12 +54,14 @@ export interface Watchdog {
 /** Calls `onExpire` when `kick` has not been called for `ms`. One timer, refreshed: cheap per chunk. */
 export function startWatchdog(ms: number, onExpire: (ms: number) => void): Watchdog {
   let length = ms;
+  let stopped = false;
   let timer = setTimeout(() => {
     onExpire(length);
   }, length);
   timer.unref();
   return {
     kick(next = length) {
+      if (stopped) return;
       if (next === length) {
         timer.refresh();
         return;
@@ -71,7 +73,9 @@ export function startWatchdog(ms: number, onExpire: (ms: number) => void): Watch
       }, length);
       timer.unref();
     },
+    /** For good: a later kick does not re-arm it. */
     stop() {
+      stopped = true;
       clearTimeout(timer);
     },
   };

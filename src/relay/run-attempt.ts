@@ -85,9 +85,12 @@ function parseJsonBody(text: string, channel: string): unknown {
   }
 }
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletion> {
+async function collect(chunks: AsyncIterable<ChatCompletionChunk>, onChunk: () => void): Promise<ChatCompletion> {
   const collector = new CompletionCollector();
-  for await (const chunk of chunks) collector.add(chunk);
+  for await (const chunk of chunks) {
+    onChunk();
+    collector.add(chunk);
+  }
   return collector.result();
 }
 
@@ -105,14 +108,6 @@ function completionText(completion: ChatCompletion): string {
   return completion.choices
     .map(({ message }) => `${message.reasoning_content ?? ''}${message.content ?? ''}${(message.tool_calls ?? []).map((call) => call.function.arguments).join('')}`)
     .join('');
-}
-
-/** Chunks as parsed, each one resetting the idle timeout (comments never get this far). */
-async function* watchChunks(chunks: AsyncIterable<ChatCompletionChunk>, timer: AttemptTimer): AsyncGenerator<ChatCompletionChunk> {
-  for await (const chunk of chunks) {
-    timer.chunkArrived();
-    yield chunk;
-  }
 }
 
 interface AttemptTimer {
@@ -146,20 +141,26 @@ function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
   };
 }
 
-/** Pulls the first chunk before anything is sent, then hands back a stream that starts with it. */
-async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, channel: string, onSettled: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
+/**
+ * Pulls the first chunk before anything is sent (the commit point), then hands back the same
+ * stream with that chunk in front — a plain iterator, not another async stage per chunk.
+ */
+async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, channel: string): Promise<AsyncIterable<ChatCompletionChunk>> {
   const first = await chunks.next();
   if (first.done === true) {
     throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
   }
-  return (async function* resume() {
-    try {
-      yield first.value;
-      yield* chunks;
-    } finally {
-      onSettled();
-    }
-  })();
+  let pending: IteratorResult<ChatCompletionChunk> | undefined = first;
+  const iterator: AsyncIterator<ChatCompletionChunk> = {
+    next: () => {
+      if (pending === undefined) return chunks.next();
+      const result = pending;
+      pending = undefined;
+      return Promise.resolve(result);
+    },
+    return: (value?: unknown) => chunks.return(value),
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
 }
 
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
@@ -168,7 +169,10 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const timer = watchAttempt(channel, attempt);
   const capture = input.capture === undefined ? undefined : startCapture(input, input.capture);
   let handedOver = false;
+  let settled = false;
   const settle = (): void => {
+    if (settled) return;
+    settled = true;
     timer.stop();
     attempt.dispose();
     capture?.finish();
@@ -186,8 +190,8 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
     if (plan.upstreamStream) {
       timer.headersArrived();
-      upstreamChunks = watchChunks(provider.parseChatStream(decodeStream(response.body), parseContext), timer);
-      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks), request, record) };
+      upstreamChunks = provider.parseChatStream(decodeStream(response.body), parseContext);
+      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks, () => { timer.chunkArrived(); }), request, record) };
     } else {
       // A JSON body: undici's idle timeout covers its bytes.
       timer.stop();
@@ -201,8 +205,12 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       channel: channel.name,
       record,
       estimate: (text) => estimateUsage(request, text),
+      onChunk: () => {
+        timer.chunkArrived();
+      },
+      onSettled: settle,
     });
-    const chunks = await commitOnFirstChunk(clientChunks, channel.name, settle);
+    const chunks = await commitOnFirstChunk(clientChunks, channel.name);
     handedOver = true;
     return { kind: 'stream', chunks };
   } catch (error) {

@@ -2,7 +2,7 @@
 // and every error rendered by render-error.ts.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyRequest, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -17,7 +17,8 @@ import { admitCaller, recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
-import type { RouteOptions } from './relayed-route.ts';
+import { recordFailure, type RouteOptions } from './relayed-route.ts';
+import { createRequestRecord } from '../relay/request-record.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { listModels } from './list-models.ts';
 import { renderError } from './render-error.ts';
@@ -91,9 +92,16 @@ export function buildApp(options: AppOptions): SluiceApp {
     const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, options.bodyLimitBytes);
     if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     else request.log.warn({ status: gatewayError.status, code: gatewayError.code, url: request.url }, gatewayError.message);
+    // Refused before a route ran (key, limits, body size): still one log row, as every request.
+    if (request.method === 'POST' && request.url.startsWith('/v1/')) logRefusal(request, gatewayError);
     const rendered = renderError(gatewayError, request.id);
     return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
   });
+  const logRefusal = (request: FastifyRequest, error: GatewayError): void => {
+    const record = createRequestRecord(request.id, '', false);
+    recordFailure(record, error);
+    routeOptions.finishRequest(record, request.caller, request);
+  };
 
   app.setNotFoundHandler(async (request, reply) => {
     const rendered = renderError(new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`), request.id);

@@ -64,8 +64,8 @@ describe('learning from the words of a refusal', () => {
   });
 
   it('shows what it learned in /v1/models', async () => {
-    const models = [];
-    for await (const model of gateway.client.models.list()) models.push(model as unknown as { id: string; capabilities: Record<string, unknown> });
+    const page = await gateway.client.models.list();
+    const models = page.data as unknown as Array<{ id: string; capabilities: Record<string, unknown> }>;
     expect(models.find((model) => model.id === 'o3')?.capabilities).toEqual({ stream: 'adapted', non_stream: 'native', stream_options: true });
     expect(models.find((model) => model.id === 'mistral-large-latest')?.capabilities).toMatchObject({ stream_options: false });
   });

@@ -100,6 +100,13 @@ describe('bad input', () => {
     await expectError(await post(JSON.stringify({ model: 'plain', messages }), { authorization: 'Bearer nope' }), 401, 'invalid_api_key');
   });
 
+  it('leaves a log row for a request refused before any route ran', async () => {
+    const response = await post(JSON.stringify({ model: 'plain', messages }), { authorization: 'Bearer wrong-key' });
+    const requestId = response.headers.get('x-request-id') ?? '';
+    await sluice.services.logWriter.flush();
+    expect(await sluice.services.store.requestLogs.get(requestId)).toMatchObject({ requestId, status: 401, errorCode: 'invalid_api_key' });
+  });
+
   it('answers a model the key may not use with 403', async () => {
     await expectError(await post(JSON.stringify({ model: 'fails-500', messages }), { authorization: 'Bearer sk-narrow' }), 403, 'model_not_allowed');
   });
