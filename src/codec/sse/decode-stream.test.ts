@@ -66,7 +66,7 @@ describe('incremental decoding', () => {
     expect(rest).toMatchObject([{ value: { n: 2 } }]);
   });
 
-  it('stops reading the body at [DONE] and releases it', async () => {
+  it('stops decoding at [DONE] and drains the rest of the body without decoding it', async () => {
     const read: string[] = [];
     let released = false;
     async function* body(): AsyncGenerator<Uint8Array> {
@@ -81,7 +81,27 @@ describe('incremental decoding', () => {
       }
     }
     expect((await collect(body())).map((event) => event.data)).toEqual(['1']);
-    expect(read).toEqual(['data: 1\n\n', 'data: [DONE]\n\n']);
+    for (let turn = 0; turn < 10 && !released; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(read).toEqual(['data: 1\n\n', 'data: [DONE]\n\n', 'data: 2\n\n']);
+    expect(released).toBe(true);
+  });
+
+  it('releases the body when the consumer stops early', async () => {
+    let released = false;
+    async function* body(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) {
+          await Promise.resolve();
+          yield encoder.encode('data: 1\n\n');
+        }
+      } finally {
+        released = true;
+      }
+    }
+    for await (const event of decodeStream(body())) {
+      expect(event.data).toBe('1');
+      break;
+    }
     expect(released).toBe(true);
   });
 

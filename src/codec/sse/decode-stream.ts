@@ -35,11 +35,34 @@ export async function* decodeStream(
   options: DecodeOptions = {},
 ): AsyncGenerator<StreamEvent> {
   const decoder = createStreamDecoder(options);
-  for await (const bytes of body) {
-    yield* decoder.push(bytes);
-    if (decoder.isFinished()) return;
+  const iterator = body[Symbol.asyncIterator]();
+  let settled = false;
+  try {
+    for (let read = await iterator.next(); read.done !== true; read = await iterator.next()) {
+      yield* decoder.push(read.value);
+      if (decoder.isFinished()) {
+        // The few bytes after `[DONE]` are read in the background rather than the body torn down:
+        // destroying a live body builds an AbortError with a stack trace, once per stream.
+        settled = true;
+        drainQuietly(iterator);
+        return;
+      }
+    }
+    settled = true;
+    yield* decoder.end();
+  } finally {
+    // Stopped early (an error, or the consumer left): release the body.
+    if (!settled) await iterator.return?.();
   }
-  yield* decoder.end();
+}
+
+function drainQuietly(iterator: AsyncIterator<Uint8Array>): void {
+  const next = (): void => {
+    iterator.next().then((read) => {
+      if (read.done !== true) next();
+    }, () => undefined);
+  };
+  next();
 }
 
 /** The same decoding over a body already in memory: for tests and pure callers. */
