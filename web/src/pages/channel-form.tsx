@@ -153,7 +153,7 @@ export function ChannelForm({ channel, onSaved, onCancel }: { channel?: ChannelV
       <div className="form-grid">
         <label className="field">
           <span>{t('channels.name')}</span>
-          <input name="name" value={state.name} onChange={(event) => { set('name', event.target.value); }} required disabled={editing} pattern="[A-Za-z0-9._\-]+" />
+          <input name="name" autoFocus={!editing} value={state.name} onChange={(event) => { set('name', event.target.value); }} required disabled={editing} pattern="[A-Za-z0-9._\-]+" />
         </label>
         <label className="field">
           <span>{t('channels.type')}</span>

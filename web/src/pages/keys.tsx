@@ -90,7 +90,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (key: CreatedKey) => void
       <div className="form-grid">
         <label className="field span-2">
           <span>{t('keys.name')}</span>
-          <input name="name" value={name} onChange={(event) => { setName(event.target.value); }} required />
+          <input name="name" autoFocus value={name} onChange={(event) => { setName(event.target.value); }} required />
         </label>
         <div className="field span-2">
           <label className="field">

@@ -1,7 +1,7 @@
 // The request log: every request with what Sluice did to it, newest first, filtered and paged by
 // cursor. The filters live in the address, so a filtered view can be shared or reloaded.
 import { useState, type ReactNode } from 'react';
-import { listLogs, type LogQuery } from '../api/admin.ts';
+import { listChannels, listKeys, listLogs, type LogQuery } from '../api/admin.ts';
 import { Badge } from '../components/badge.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { useT } from '../i18n/i18n.tsx';
@@ -44,18 +44,42 @@ function toQuery(filters: Filters, cursor: string | undefined): LogQuery {
   };
 }
 
+interface Suggestions {
+  key: string[];
+  model: string[];
+  channel: string[];
+}
+
+/** Names to offer in the filters: the keys, the channels and their models. */
+async function loadSuggestions(signal: AbortSignal): Promise<Suggestions> {
+  const [keys, channels] = await Promise.all([listKeys(signal), listChannels(signal)]);
+  const models = new Set(channels.flatMap((channel) => [...(channel.models ?? []), ...Object.keys(channel.model_map ?? {})]).filter((model) => !model.includes('*')));
+  return { key: keys.map((key) => key.name), model: [...models].sort(), channel: channels.map((channel) => channel.name) };
+}
+
 function FilterBar({ filters, onApply }: { filters: Filters; onApply: (filters: Filters) => void }): ReactNode {
   const t = useT();
   const [draft, setDraft] = useState(filters);
+  const suggestions = useResource((signal) => loadSuggestions(signal), []);
   const set = (name: FilterName, value: string): void => {
     setDraft((previous) => ({ ...previous, [name]: value }));
   };
-  const text = (name: 'key' | 'model' | 'channel' | 'status', label: string): ReactNode => (
-    <label className="field">
-      <span>{label}</span>
-      <input name={name} value={draft[name]} onChange={(event) => { set(name, event.target.value); }} />
-    </label>
-  );
+  const text = (name: 'key' | 'model' | 'channel' | 'status', label: string): ReactNode => {
+    const options = name === 'status' ? undefined : suggestions.data?.[name];
+    return (
+      <label className="field">
+        <span>{label}</span>
+        <input name={name} list={options === undefined ? undefined : `log-filter-${name}`} inputMode={name === 'status' ? 'numeric' : undefined} value={draft[name]} onChange={(event) => { set(name, event.target.value); }} />
+        {options !== undefined && (
+          <datalist id={`log-filter-${name}`}>
+            {options.map((option) => (
+              <option key={option} value={option} />
+            ))}
+          </datalist>
+        )}
+      </label>
+    );
+  };
   return (
     <form
       className="filters"
