@@ -226,9 +226,12 @@ describe.skipIf(!browserAvailable()).each(stores)('the admin console in Chromium
     await mobile.page.goto(`${sluice.url}/ui/logs/${requestId}`);
     await mobile.page.getByTestId('sse-transcript').first().waitFor();
     await screenshot(mobile.page, prefix + '12-phone-log-detail-zh-dark');
+    await mobile.page.goto(`${sluice.url}/ui/logs`);
+    await mobile.page.locator(`tr[data-request-id="${requestId}"]`).waitFor();
+    await screenshot(mobile.page, prefix + '13-phone-logs-zh-dark');
     await mobile.page.goto(`${sluice.url}/ui/channels`);
     await mobile.page.locator('tr[data-channel="xai"]').waitFor();
-    await screenshot(mobile.page, prefix + '13-phone-channels-zh-dark');
+    await screenshot(mobile.page, prefix + '14-phone-channels-zh-dark');
     expect(mobile.problems).toEqual([]);
     await phone.close();
   });

@@ -95,7 +95,7 @@ export function ChannelsPage(): ReactNode {
       </div>
       <ErrorBox error={channels.error ?? actionError} />
       <div className="table-wrap">
-        <table>
+        <table className="responsive">
           <thead>
             <tr>
               <th>{t('channels.name')}</th>
@@ -113,7 +113,7 @@ export function ChannelsPage(): ReactNode {
               const readOnly = channel.source === 'config';
               return (
                 <tr key={channel.name} data-channel={channel.name}>
-                  <td>
+                  <td data-label={t('channels.name')}>
                     <strong>{channel.name}</strong>
                     <div className="badges">
                       {readOnly ? (
@@ -131,24 +131,24 @@ export function ChannelsPage(): ReactNode {
                     </div>
                     {(channel.problems ?? []).length > 0 && <div className="error-message">{(channel.problems ?? []).join('; ')}</div>}
                   </td>
-                  <td>
+                  <td data-label={t('channels.type')}>
                     {channel.type ?? '–'}
                     {channel.base_url !== undefined && channel.base_url !== null && <div className="muted mono">{channel.base_url}</div>}
                   </td>
-                  <td>
+                  <td data-label={t('channels.models')}>
                     <div className="badges">
                       {(channel.models ?? []).map((model) => (
                         <Badge key={model}>{model}</Badge>
                       ))}
                     </div>
                   </td>
-                  <td className="num nowrap">
+                  <td data-label={t('channels.priorityWeight')} className="num nowrap">
                     {channel.priority ?? 0} / {channel.weight ?? 1}
                   </td>
-                  <td>
+                  <td data-label={t('channels.health')}>
                     <Circuits circuits={health.circuits} enabled={channel.enabled} />
                   </td>
-                  <td>
+                  <td data-label={t('channels.learned')}>
                     <Learned learned={health.learned} onForget={(model) => { act(() => forgetCapability(channel.name, model)); }} />
                   </td>
                   <td className="nowrap">

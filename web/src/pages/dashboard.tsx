@@ -62,7 +62,7 @@ function ChannelHealth({ channels, groups }: { channels: readonly ChannelView[];
   });
   return (
     <div className="table-wrap">
-      <table data-testid="channel-health">
+      <table className="responsive dense" data-testid="channel-health">
         <thead>
           <tr>
             <th>{t('logs.channel')}</th>
@@ -79,21 +79,21 @@ function ChannelHealth({ channels, groups }: { channels: readonly ChannelView[];
             const state = channel.enabled ? (circuit?.state ?? 'closed') : undefined;
             return (
               <tr key={`${channel.name}/${model ?? ''}`}>
-                <td>{channel.name}</td>
-                <td>{model ?? <span className="muted">–</span>}</td>
-                <td>
+                <td data-label={t('logs.channel')}>{channel.name}</td>
+                <td data-label={t('common.model')}>{model ?? <span className="muted">–</span>}</td>
+                <td data-label={t('dashboard.breaker')}>
                   {state === undefined ? (
                     <Badge tone="warn">{t('channels.disabled')}</Badge>
                   ) : (
                     <Badge tone={state === 'open' ? 'danger' : state === 'half-open' ? 'warn' : 'ok'}>{t(state === 'open' ? 'breaker.open' : state === 'half-open' ? 'breaker.halfOpen' : 'breaker.closed')}</Badge>
                   )}
                 </td>
-                <td className="num">{formatCount(group?.requests ?? 0)}</td>
-                <td className="num">{group === undefined ? '–' : <Badge tone={errorTone(group.error_rate)}>{formatPercent(group.error_rate)}</Badge>}</td>
-                <td className="num nowrap">
+                <td data-label={t('dashboard.requests')} className="num">{formatCount(group?.requests ?? 0)}</td>
+                <td data-label={t('dashboard.errorRate')} className="num">{group === undefined ? '–' : <Badge tone={errorTone(group.error_rate)}>{formatPercent(group.error_rate)}</Badge>}</td>
+                <td data-label={'p50 / p95'} className="num nowrap">
                   {formatMs(group?.duration_ms?.p50)} / {formatMs(group?.duration_ms?.p95)}
                 </td>
-                <td className="num">{formatMs(group?.first_token_ms?.p50)}</td>
+                <td data-label={'TTFT p50'} className="num">{formatMs(group?.first_token_ms?.p50)}</td>
               </tr>
             );
           })}

@@ -174,7 +174,7 @@ export function KeysPage(): ReactNode {
       </div>
       <ErrorBox error={keys.error ?? actionError} />
       <div className="table-wrap">
-        <table>
+        <table className="responsive">
           <thead>
             <tr>
               <th>{t('keys.name')}</th>
@@ -189,28 +189,28 @@ export function KeysPage(): ReactNode {
           <tbody>
             {list.map((keyView) => (
               <tr key={keyView.id} data-key={keyView.name}>
-                <td>
+                <td data-label={t('keys.name')}>
                   <strong>{keyView.name}</strong>
                   <div className="badges">
                     {keyView.source === 'config' && <Badge>{t('channels.fromConfig')}</Badge>}
                     {keyView.debug && <Badge tone="info">debug</Badge>}
                   </div>
                 </td>
-                <td>
+                <td data-label={t('keys.prefix')}>
                   <code>{keyView.prefix}…</code>
                 </td>
-                <td>
+                <td data-label={t('keys.models')}>
                   <div className="badges">
                     {keyView.models.map((model) => (
                       <Badge key={model}>{model}</Badge>
                     ))}
                   </div>
                 </td>
-                <td>
+                <td data-label={t('keys.limits')}>
                   <Limits keyView={keyView} />
                 </td>
-                <td className="nowrap">{keyView.expires_at === null ? <span className="muted">{t('keys.never')}</span> : formatTime(keyView.expires_at)}</td>
-                <td>
+                <td data-label={t('keys.expiresAt')} className="nowrap">{keyView.expires_at === null ? <span className="muted">{t('keys.never')}</span> : formatTime(keyView.expires_at)}</td>
+                <td data-label={t('keys.status')}>
                   <KeyStatus keyView={keyView} now={keys.loadedAt} />
                 </td>
                 <td className="nowrap">

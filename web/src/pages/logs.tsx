@@ -160,7 +160,7 @@ export function LogsPage(): ReactNode {
       />
       <ErrorBox error={logs.error} />
       <div className="table-wrap">
-        <table data-testid="log-table">
+        <table className="responsive dense" data-testid="log-table">
           <thead>
             <tr>
               <th>{t('logs.time')}</th>
@@ -185,31 +185,31 @@ export function LogsPage(): ReactNode {
                   navigate(`/logs/${encodeURIComponent(row.request_id)}`);
                 }}
               >
-                <td className="nowrap">
+                <td data-label={t('logs.time')} className="nowrap">
                   <a href={href(`/logs/${encodeURIComponent(row.request_id)}`)} onClick={(event) => { event.preventDefault(); }}>
                     {formatTime(row.time)}
                   </a>
                 </td>
-                <td>{row.key ?? <span className="muted">–</span>}</td>
-                <td>
+                <td data-label={t('logs.key')}>{row.key ?? <span className="muted">–</span>}</td>
+                <td data-label={t('common.model')}>
                   {row.client_model}
                   {row.upstream_model !== undefined && row.upstream_model !== null && row.upstream_model !== row.client_model && <div className="muted">→ {row.upstream_model}</div>}
                 </td>
-                <td>{row.channel ?? <span className="muted">–</span>}</td>
-                <td className="nowrap">{modeLabel(row)}</td>
-                <td>
+                <td data-label={t('logs.channel')}>{row.channel ?? <span className="muted">–</span>}</td>
+                <td data-label={t('logs.mode')} className="nowrap">{modeLabel(row)}</td>
+                <td data-label={t('logs.status')}>
                   <Badge tone={statusTone(row.status, row.error_code)} title={row.error_message ?? undefined}>
                     {row.status}
                     {row.error_code !== undefined && row.error_code !== null ? ` ${row.error_code}` : ''}
                   </Badge>
                 </td>
-                <td className="num nowrap">{formatMs(row.first_token_ms)}</td>
-                <td className="num nowrap">{formatMs(row.duration_ms)}</td>
-                <td className="num nowrap" title={row.usage_source === 'estimated' ? t('logs.estimated') : undefined}>
+                <td data-label={'TTFT'} className="num nowrap">{formatMs(row.first_token_ms)}</td>
+                <td data-label={t('logs.duration')} className="num nowrap">{formatMs(row.duration_ms)}</td>
+                <td data-label={t('logs.tokens')} className="num nowrap" title={row.usage_source === 'estimated' ? t('logs.estimated') : undefined}>
                   {tokensLabel(row)}
                   {row.usage_source === 'estimated' ? '*' : ''}
                 </td>
-                <td>
+                <td data-label={t('logs.adaptations')}>
                   <div className="badges">
                     {row.adaptations.map((adaptation) => (
                       <Badge key={adaptation} tone={adaptationTone(adaptation)}>
