@@ -42,6 +42,8 @@ export function describeRouting(record: RequestRecord, started: number): Record<
   const headers: Record<string, string> = { 'x-sluice-attempts': String(record.attempts.length), 'x-sluice-overhead-ms': record.overheadMs.toFixed(3) };
   if (record.channel !== undefined) headers['x-sluice-channel'] = record.channel;
   if (record.answeredModel !== undefined) headers['x-sluice-model'] = record.answeredModel;
+  if (record.upstreamStream !== undefined) headers['x-sluice-upstream-stream'] = String(record.upstreamStream);
+  if (record.adaptations.length > 0) headers['x-sluice-adaptations'] = record.adaptations.join(', ');
   return headers;
 }
 

@@ -49,7 +49,10 @@ describe('metrics', () => {
     await (await chat({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'stream me' }] })).text();
     const retried = await chat({ model: 'flaky-model', messages: [{ role: 'user', content: 'q' }] });
     expect(((await retried.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe(answerFor('q'));
-    await (await chat({ model: 'mistral-small', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'q' }] })).text();
+    const learning = await chat({ model: 'mistral-small', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'q' }] });
+    expect(learning.headers.get('x-sluice-adaptations')).toBe('learned:stream_options=false, usage-counted-locally');
+    expect(learning.headers.get('x-sluice-upstream-stream')).toBe('true');
+    await learning.text();
     await chat({ model: 'nope', messages: [{ role: 'user', content: 'q' }] });
 
     const response = await fetch(`${sluice.url}/metrics`);

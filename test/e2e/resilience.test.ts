@@ -61,6 +61,7 @@ channels:
     expect(response.status).toBe(200);
     expect(response.headers.get('x-sluice-attempts')).toBe('4');
     expect(response.headers.get('x-sluice-channel')).toBe('flaky');
+    expect(response.headers.get('x-sluice-upstream-stream')).toBe('false');
     expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe(answerFor('one'));
     expect(await streamText(client, 'm', 'two')).toBe(answerFor('two'));
     expect(flaky.received).toHaveLength(7);
