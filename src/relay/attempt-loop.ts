@@ -123,7 +123,15 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
         return undefined;
       }
-      const prepared = input.prepare(candidate, provider, key.key);
+      let prepared: PreparedTry<T>;
+      try {
+        prepared = input.prepare(candidate, provider, key.key);
+      } catch (error) {
+        // The request cannot be put in this dialect (e.g. an image URL for Ollama): nothing was sent.
+        dependencies.slots.leave(channel.name);
+        dependencies.breakers.release(circuit);
+        throw error;
+      }
       const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
       context.record.attempts.push(attempt);
       tries += 1;

@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config/index.ts';
 import { startSluice } from '../../src/server/start-sluice.ts';
 import { chatCompletionsOnly, startEmulator, type Emulator } from '../emulators/emulator-server.ts';
 import { answerFor, serveFault, startFaultyUpstream, type Fault } from '../emulators/faulty-upstream.ts';
+import { startOllamaEmulator } from '../emulators/ollama-chat.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -59,6 +60,20 @@ describe('max_concurrency', () => {
       ['a', 'b', 'c', 'd', 'e'].map(answerFor),
     );
     expect(only.peak()).toBe(2);
+  });
+
+  it('frees the slot of a request the dialect could not express', async () => {
+    const ollama = await startOllamaEmulator();
+    cleanups.push(() => ollama.close());
+    const sluice = await startSluice(
+      parseConfig(`channels:\n  - { name: local, type: ollama, base_url: "${ollama.url.replace(/\/v1$/, '')}", models: [llama-text], max_concurrency: 1 }`, { file: 'test.yaml', env: {} }),
+      { port: 0, store: 'sqlite::memory:' },
+    );
+    cleanups.push(() => sluice.close());
+    const send = (content: unknown) =>
+      fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'llama-text', messages: [{ role: 'user', content }] }), signal: AbortSignal.timeout(5000) });
+    expect((await send([{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }])).status).toBe(400);
+    expect((await send('Why is the sky blue?')).status).toBe(200);
   });
 });
 
