@@ -118,7 +118,12 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         failures.push({ channel: channel.name, error: new GatewayError('upstream_auth_failed', `${channel.name} has no usable key: ${reasons}`, { upstream: { channel: channel.name } }) });
         return undefined;
       }
-      if (!(await takeSlot(channel, hasAlternative))) {
+      const slot = await takeSlot(channel, hasAlternative).catch((error: unknown) => {
+        // The deadline passed while waiting in line: give back a half-open probe this try held.
+        dependencies.breakers.release(circuit);
+        throw error;
+      });
+      if (!slot) {
         dependencies.breakers.release(circuit);
         failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
         return undefined;
