@@ -170,6 +170,16 @@ export interface ChannelModelStats {
   firstTokenMs: Percentiles | undefined;
 }
 
+/** One span of a window's time series. */
+export interface TimelineBucket {
+  start: number;
+  requests: number;
+  errors: number;
+  durationMs: Percentiles | undefined;
+  firstTokenMs: Percentiles | undefined;
+  overheadMs: Percentiles | undefined;
+}
+
 export interface StatsWindow {
   /** Inclusive. */
   since: number;
@@ -185,6 +195,8 @@ export interface RequestLogStore {
   list(filter?: RequestLogFilter, page?: PageRequest): Promise<RequestLogPage>;
   /** Sorted by channel, then model. */
   summarize(window: StatsWindow): Promise<ChannelModelStats[]>;
+  /** The window in `buckets` equal spans, oldest first. */
+  timeline(window: StatsWindow, buckets: number): Promise<TimelineBucket[]>;
 }
 
 // ── Learned capabilities ───────────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, type LogPosition } from './log-cursor.ts';
 import type { PageRequest, RequestLogFilter, RequestLogPage, RequestLogStore } from './ports.ts';
 import { fromLogTableRow, toLogTableRow } from './request-log-rows.ts';
 import type { Database } from './schema.ts';
-import { summarizeRequestLogs } from './summarize-request-logs.ts';
+import { bucketRequestLogs, summarizeRequestLogs } from './summarize-request-logs.ts';
 
 export const defaultPageSize = 50;
 export const maxPageSize = 500;
@@ -89,6 +89,17 @@ export function createRequestLogStore(db: Kysely<Database>, now: () => number = 
         .where('time', '<', until)
         .execute();
       return summarizeRequestLogs(rows);
+    },
+
+    async timeline(window, buckets) {
+      const until = window.until ?? now();
+      const rows = await db
+        .selectFrom('request_logs')
+        .select(['time', 'status', 'error_code', 'duration_ms', 'first_token_ms', 'overhead_ms'])
+        .where('time', '>=', window.since)
+        .where('time', '<', until)
+        .execute();
+      return bucketRequestLogs(rows, window.since, until, buckets);
     },
   };
 }

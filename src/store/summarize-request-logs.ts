@@ -1,7 +1,7 @@
 // Per channel and model over a window: requests, error rate, latency and time-to-first-token
 // percentiles. Grouped in TypeScript so both databases share one code (SQLite has no percentiles).
 import { computePercentiles } from './compute-percentiles.ts';
-import type { ChannelModelStats } from './ports.ts';
+import type { ChannelModelStats, TimelineBucket } from './ports.ts';
 
 /** The columns a stats window reads from each request row. */
 export interface StatsSample {
@@ -59,4 +59,40 @@ export function summarizeRequestLogs(samples: readonly StatsSample[]): ChannelMo
 
 function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The columns a time series reads from each request row. */
+export interface TimelineSample {
+  time: number;
+  status: number;
+  error_code: string | null;
+  duration_ms: number;
+  first_token_ms: number | null;
+  overhead_ms: number | null;
+}
+
+/**
+ * The window cut into `buckets` equal spans, oldest first, each with its requests, errors and
+ * percentiles (a span without requests has zero counts and no percentiles).
+ */
+export function bucketRequestLogs(samples: readonly TimelineSample[], since: number, until: number, buckets: number): TimelineBucket[] {
+  const width = Math.max(1, (until - since) / buckets);
+  const spans = Array.from({ length: buckets }, () => ({ requests: 0, errors: 0, durations: [] as number[], firstTokens: [] as number[], overheads: [] as number[] }));
+  for (const sample of samples) {
+    const span = spans[Math.min(buckets - 1, Math.max(0, Math.floor((sample.time - since) / width)))];
+    if (span === undefined) continue;
+    span.requests += 1;
+    if (isFailedRequest(sample)) span.errors += 1;
+    span.durations.push(sample.duration_ms);
+    if (sample.first_token_ms !== null) span.firstTokens.push(sample.first_token_ms);
+    if (sample.overhead_ms !== null) span.overheads.push(sample.overhead_ms);
+  }
+  return spans.map((span, index) => ({
+    start: since + index * width,
+    requests: span.requests,
+    errors: span.errors,
+    durationMs: computePercentiles(span.durations),
+    firstTokenMs: computePercentiles(span.firstTokens),
+    overheadMs: computePercentiles(span.overheads),
+  }));
 }

@@ -152,6 +152,10 @@ describe('GET /stats', () => {
     const byChannel = Object.fromEntries(rowsOf(stats).map((group) => [String(group.channel ?? 'none'), group]));
     expect(byChannel.xai).toMatchObject({ model: xaiModel, requests: 3, errors: 0, error_rate: 0, duration_ms: { p50: expect.any(Number) }, first_token_ms: { p50: expect.any(Number) } });
     expect(byChannel.none).toMatchObject({ model: 'picky', requests: 1, errors: 1, error_rate: 1 });
+    const series = stats.body.series as Array<{ requests: number; errors: number }>;
+    expect(series).toHaveLength(60);
+    expect(series.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(4);
+    expect(series.reduce((sum, bucket) => sum + bucket.errors, 0)).toBe(1);
     expect((await admin('GET', '/stats')).body.window).toBe('1h');
     expect((await admin('GET', '/stats?window=soon')).body.error).toMatchObject({ code: 'invalid_request', param: 'window' });
   });

@@ -17,6 +17,9 @@ const statsQuery = z.strictObject({ window: windowText.optional() });
 
 const defaultWindow = { text: '1h', ms: 3_600_000 };
 
+/** Points in the time series of any window: enough for a chart, few enough to read at a glance. */
+const seriesBuckets = 60;
+
 function roundPercentiles(percentiles: Percentiles | undefined) {
   if (percentiles === undefined) return null;
   return { p50: Math.round(percentiles.p50), p95: Math.round(percentiles.p95), p99: Math.round(percentiles.p99) };
@@ -30,6 +33,7 @@ export function registerStatsRoute(app: AdminApp, context: AdminContext): void {
     const since = until - window.ms;
     await context.services.logWriter.flush();
     const groups = await context.services.store.requestLogs.summarize({ since, until });
+    const timeline = await context.services.store.requestLogs.timeline({ since, until }, seriesBuckets);
     return {
       window: window.text,
       since: showTime(since),
@@ -42,6 +46,14 @@ export function registerStatsRoute(app: AdminApp, context: AdminContext): void {
         error_rate: group.errorRate,
         duration_ms: roundPercentiles(group.durationMs),
         first_token_ms: roundPercentiles(group.firstTokenMs),
+      })),
+      series: timeline.map((bucket) => ({
+        time: showTime(bucket.start),
+        requests: bucket.requests,
+        errors: bucket.errors,
+        duration_ms: roundPercentiles(bucket.durationMs),
+        first_token_ms: roundPercentiles(bucket.firstTokenMs),
+        overhead_ms: bucket.overheadMs === undefined ? null : { p50: bucket.overheadMs.p50, p95: bucket.overheadMs.p95, p99: bucket.overheadMs.p99 },
       })),
     };
   });
@@ -61,6 +73,14 @@ export const statsPaths: OpenApiPaths = {
             window: { type: 'string' },
             since: { type: 'string', format: 'date-time' },
             until: { type: 'string', format: 'date-time' },
+            series: {
+              type: 'array',
+              description: `The window in ${String(60)} equal spans, oldest first; \`time\` is a span's start.`,
+              items: {
+                type: 'object',
+                properties: { time: { type: 'string', format: 'date-time' }, requests: { type: 'integer' }, errors: { type: 'integer' }, duration_ms: percentilesSchema, first_token_ms: percentilesSchema, overhead_ms: percentilesSchema },
+              },
+            },
             data: {
               type: 'array',
               items: {

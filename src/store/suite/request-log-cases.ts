@@ -132,5 +132,24 @@ export function describeRequestLogCases(context: SuiteContext): void {
       ]);
       expect(await requestLogs.summarize({ since: since + minute })).toEqual([]);
     });
+
+    it('gives a time series of a window: requests and errors per span, oldest first', async () => {
+      const { requestLogs } = context.store();
+      const since = context.now();
+      await requestLogs.append([
+        makeLogRow({ requestId: 'a', time: since, durationMs: 10 }),
+        makeLogRow({ requestId: 'b', time: since + 1, status: 502, errorCode: 'upstream_error', durationMs: 30 }),
+        makeLogRow({ requestId: 'c', time: since + 35 }),
+      ]);
+      const series = await requestLogs.timeline({ since, until: since + 40 }, 4);
+      expect(series.map((bucket) => [bucket.start - since, bucket.requests, bucket.errors])).toEqual([
+        [0, 2, 1],
+        [10, 0, 0],
+        [20, 0, 0],
+        [30, 1, 0],
+      ]);
+      expect(series[0]?.durationMs).toEqual({ p50: 10, p95: 30, p99: 30 });
+      expect(series[0]?.overheadMs).toEqual({ p50: 0.25, p95: 0.25, p99: 0.25 });
+    });
   });
 }
