@@ -4,6 +4,7 @@ import { applyMergePatch } from '../adapt/merge-patch.ts';
 import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { TimeoutPolicy } from '../core/channel.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { readBodyText } from '../lib/read-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
@@ -43,4 +44,16 @@ export async function openUpstream(provider: Provider, upstreamRequest: Upstream
   const details = provider.parseError(response.status, text);
   // Retry-After may be an HTTP date: compare it with the wall clock.
   throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds);
+}
+
+/** A 200's JSON body; one that is not JSON broke off on the way (a Content-Length lie, a dropped connection): retryable. */
+export async function readJsonBody(response: UpstreamResponse, channel: string): Promise<unknown> {
+  const text = await readBodyText(response.body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, {
+      upstream: { channel, status: 200 },
+    });
+  }
 }

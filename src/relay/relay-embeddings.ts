@@ -2,19 +2,10 @@
 // breakers and keys; channels whose dialect has no embeddings are left out of the plan.
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import { GatewayError } from '../core/errors.ts';
-import { readBodyText } from '../lib/read-body-text.ts';
 import { providerFor, runAttemptLoop } from './attempt-loop.ts';
-import { openUpstream } from './open-upstream.ts';
+import { openUpstream, readJsonBody } from './open-upstream.ts';
 import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
-
-function parseJson(text: string, channel: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, { upstream: { channel, status: 200 } });
-  }
-}
 
 export async function relayEmbeddings(request: EmbeddingsRequest, context: RelayContext, dependencies: RelayDependencies): Promise<EmbeddingsResponse> {
   const candidates = planAttempts(dependencies.channels, dependencies.fallbacks, request.model, dependencies.random).filter(
@@ -41,7 +32,7 @@ export async function relayEmbeddings(request: EmbeddingsRequest, context: Relay
         async run(signal, onSettled) {
           try {
             const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal, timeouts: channel.timeouts, send: dependencies.send });
-            const parsed = dialect.parseResponse(parseJson(await readBodyText(response.body), channel.name), { channel: channel.name });
+            const parsed = dialect.parseResponse(await readJsonBody(response, channel.name), { channel: channel.name });
             return { ...parsed, model: candidate.clientModel };
           } finally {
             onSettled();

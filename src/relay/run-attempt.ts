@@ -12,11 +12,10 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/c
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
-import { readBodyText } from '../lib/read-body-text.ts';
 import { streamOf } from '../lib/stream-of.ts';
 import type { Provider } from '../providers/types.ts';
 import { capText, CappedText, maskHeaders, maskSecrets, teeBody, type CapturedExchange } from './capture.ts';
-import { openUpstream, type SendUpstream } from './open-upstream.ts';
+import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
 import { streamToClient } from './stream-to-client.ts';
 
@@ -72,17 +71,6 @@ function startCapture(input: AttemptInput, capture: AttemptCapture): { observe: 
       exchange.truncated = sink.truncated;
     },
   };
-}
-
-function parseJsonBody(text: string, channel: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Truncated JSON: the body broke off (a Content-Length lie, a dropped connection); retryable.
-    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, {
-      upstream: { channel, status: 200 },
-    });
-  }
 }
 
 async function collect(chunks: AsyncIterable<ChatCompletionChunk>, onChunk: () => void): Promise<ChatCompletion> {
@@ -195,7 +183,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     } else {
       // A JSON body: undici's idle timeout covers its bytes.
       timer.stop();
-      const completion = provider.parseChatResponse(parseJsonBody(await readBodyText(response.body), channel.name), parseContext);
+      const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       upstreamChunks = streamOf(replayAsStream(completion, { includeUsage: true }));
     }
