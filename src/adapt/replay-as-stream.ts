@@ -1,5 +1,5 @@
 // Replays one chat.completion as a well-formed chunk stream: how Sluice serves a streaming client from
-// an upstream model that refuses `stream: true` (Azure o3-mini, o1 at launch; DESIGN.md problem 4).
+// an upstream model that refuses `stream: true` (o3-mini on some deployments, o1 at launch; DESIGN.md problem 4).
 import type {
   ChatCompletion,
   ChatCompletionChunk,

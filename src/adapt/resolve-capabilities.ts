@@ -18,8 +18,8 @@ function matchingHints(source: Record<string, CapabilityHints>, model: string): 
  * sources in priority order (operator config first, then learned); first defined value per field
  * wins; then defaults. Keys are upstream model names or globs; exact beats glob, longer glob beats
  * shorter (lookupByGlob's order). Within a source a field the most specific key leaves unset falls
- * through to the next matching key, so `"*": {streamOptions: false}` and `"qwq-*": {stream: required}`
- * both apply to `qwq-plus`.
+ * through to the next matching key, so `"*": {streamOptions: false}` and `"reasoner-*": {stream: required}`
+ * both apply to `reasoner-plus`.
  */
 export function resolveCapabilities(
   model: string,

@@ -132,7 +132,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       try {
         prepared = input.prepare(candidate, provider, key.key);
       } catch (error) {
-        // The request cannot be put in this dialect (e.g. an image URL for Ollama): nothing was sent.
+        // The request cannot be put in this dialect (e.g. an image URL a dialect takes only inline): nothing was sent.
         dependencies.slots.leave(channel.name);
         dependencies.breakers.release(circuit);
         throw error;

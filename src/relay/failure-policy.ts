@@ -7,7 +7,7 @@ export const retryableStatuses: ReadonlySet<number> = new Set([408, 409, 425, 42
 /** Statuses that mean the channel's credentials were refused: the key is set aside. */
 export const credentialStatuses: ReadonlySet<number> = new Set([401, 403]);
 
-/** Statuses whose message may say what the upstream wants (Azure says "not yet allowed" with a 403). */
+/** Statuses whose message may say what the upstream wants ("Streaming requests are not yet allowed" came with a 403; langgenius/dify#9591). */
 export const learnableStatuses: ReadonlySet<number> = new Set([400, 403, 404, 422]);
 
 /** A refused key is tried again after this long. */
