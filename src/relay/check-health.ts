@@ -50,11 +50,15 @@ export async function checkHealth(channel: Channel, model: string, dependencies:
 /** Runs every channel's checks on its interval until `stop` is called. */
 export function scheduleHealthChecks(dependencies: RelayDependencies, onVerdict: (verdict: HealthVerdict) => void): { stop: () => void } {
   const controller = new AbortController();
-  const timers = dependencies.channels.flatMap((channel) => {
-    const check = channel.healthCheck;
+  const timers = dependencies.channels.snapshot().channels.flatMap((started) => {
+    const check = started.healthCheck;
     if (check === undefined) return [];
     const timer = setInterval(() => {
-      for (const model of check.models) {
+      // The channel as it is now: one changed or deleted through the admin API since start is
+      // checked as it stands, or not at all.
+      const channel = dependencies.channels.snapshot().channels.find((candidate) => candidate.name === started.name);
+      if (channel === undefined) return;
+      for (const model of channel.healthCheck?.models ?? []) {
         checkHealth(channel, model, dependencies, controller.signal).then(onVerdict, () => undefined);
       }
     }, check.intervalMs);

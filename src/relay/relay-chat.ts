@@ -28,7 +28,7 @@ export function captureFor(channel: Channel, context: RelayContext, dependencies
 }
 
 export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
-  const candidates = planAttempts(dependencies.channels, dependencies.fallbacks, request.model, dependencies.random);
+  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random);
   if (candidates.length === 0) {
     throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
   }

@@ -1,7 +1,7 @@
 // What the relay needs from the rest of Sluice, injected (ports and policies), and what one request
 // brings with it.
-import type { Channel } from '../core/channel.ts';
 import type { Provider } from '../providers/types.ts';
+import type { ChannelSource } from '../routing/channel-registry.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import type { KeyRing } from '../routing/key-ring.ts';
@@ -10,8 +10,8 @@ import type { SendUpstream } from './open-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
 
 export interface RelayDependencies {
-  /** Read per request: replaced as a whole when the admin API changes a channel (server/live-channels.ts). */
-  channels: readonly Channel[];
+  /** The live channels: each request reads one snapshot (server/live-channels.ts replaces the set). */
+  channels: ChannelSource;
   fallbacks: Readonly<Record<string, readonly string[]>>;
   /** Total time for one request, all tries and the whole stream included. */
   totalMs: number;

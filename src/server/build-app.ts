@@ -111,11 +111,11 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const readiness = checkReadiness(options.relay.channels, options.relay);
+    const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay);
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
-  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.relay.channels, options.findProvider, options.relay.learned) }));
+  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.relay.channels.snapshot().channels, options.findProvider, options.relay.learned) }));
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,

@@ -1,12 +1,14 @@
 // The channels traffic goes to: the config file's, then those created through the admin API (kept
-// in the store). The relay reads `relay.channels` per request, so replacing that list is all it
-// takes for a new, changed or deleted channel to take (or stop taking) traffic at once.
+// in the store). The relay takes one snapshot of `relay.channels` (a ChannelRegistry) per request,
+// so replacing the registry's set is all it takes for a new, changed or deleted channel to take (or
+// stop taking) traffic at once, and a request already running keeps the set it started with.
 import type { Logger } from 'pino';
 import { ConfigError, parseChannelEntry, type ChannelEntryOptions, type SluiceConfig } from '../config/index.ts';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import type { ChannelRegistry } from '../routing/channel-registry.ts';
 import type { ChannelStore, StoredChannel } from '../store/index.ts';
 
 /** A stored channel, and what it resolved to (undefined when its entry no longer validates). */
@@ -18,7 +20,8 @@ export interface ApiChannel {
 
 export class LiveChannels {
   readonly configChannels: readonly Channel[];
-  readonly #relay: Pick<RelayDependencies, 'channels' | 'secrets'>;
+  readonly #relay: Pick<RelayDependencies, 'secrets'>;
+  readonly #registry: ChannelRegistry;
   readonly #store: ChannelStore;
   readonly #entryOptions: ChannelEntryOptions;
   readonly #logger: Logger;
@@ -26,8 +29,9 @@ export class LiveChannels {
   readonly #configSecrets: readonly string[];
   #apiChannels: ApiChannel[] = [];
 
-  constructor(configChannels: readonly Channel[], relay: Pick<RelayDependencies, 'channels' | 'secrets'>, store: ChannelStore, entryOptions: ChannelEntryOptions, logger: Logger) {
+  constructor(configChannels: readonly Channel[], registry: ChannelRegistry, relay: Pick<RelayDependencies, 'secrets'>, store: ChannelStore, entryOptions: ChannelEntryOptions, logger: Logger) {
     this.configChannels = configChannels;
+    this.#registry = registry;
     this.#relay = relay;
     this.#store = store;
     this.#entryOptions = entryOptions;
@@ -65,7 +69,7 @@ export class LiveChannels {
     this.#apiChannels = stored.map((entry) => this.#resolveStored(entry));
     const live = this.#apiChannels.flatMap((entry) => (entry.stored.enabled && entry.channel !== undefined ? [entry.channel] : []));
     // A stored channel named like a config channel (the file gained it later) yields to the file.
-    this.#relay.channels = [...this.configChannels, ...live.filter((channel) => !this.isFromConfig(channel.name))];
+    this.#registry.replace([...this.configChannels, ...live.filter((channel) => !this.isFromConfig(channel.name))]);
     const apiKeys = this.#apiChannels.flatMap((entry) => entry.channel?.apiKeys ?? []);
     this.#relay.secrets = [...new Set([...this.#configSecrets, ...apiKeys])];
   }
@@ -81,14 +85,17 @@ export class LiveChannels {
   }
 }
 
-/** The channels of a config plus those in its store, loaded into the relay. */
-export async function loadLiveChannels(config: SluiceConfig, relay: RelayDependencies, store: ChannelStore, logger: Logger): Promise<LiveChannels> {
+/** The relay's dependencies as start-up builds them: the channels are a registry it may replace. */
+export type LiveRelayDependencies = RelayDependencies & { channels: ChannelRegistry };
+
+/** The channels of a config plus those in its store, loaded into the relay's registry. */
+export async function loadLiveChannels(config: SluiceConfig, relay: Pick<LiveRelayDependencies, 'channels' | 'secrets'>, store: ChannelStore, logger: Logger): Promise<LiveChannels> {
   const entryOptions: ChannelEntryOptions = {
     policies: { retry: config.retry, timeouts: config.timeouts, breaker: config.breaker },
     channelTypes: providerTypes,
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   };
-  const channels = new LiveChannels(config.channels, relay, store, entryOptions, logger);
+  const channels = new LiveChannels(config.channels, relay.channels, relay, store, entryOptions, logger);
   await channels.reload();
   return channels;
 }

@@ -4,7 +4,7 @@ import type { SluiceConfig } from '../config/index.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
-import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import { ChannelRegistry } from '../routing/channel-registry.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
@@ -12,7 +12,7 @@ import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
-import { loadLiveChannels } from './live-channels.ts';
+import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import { openServices, type Services } from './open-services.ts';
 
 export interface StartOptions {
@@ -56,10 +56,10 @@ function createLearned(logger: Logger): LearnedCapabilities {
   return learned;
 }
 
-export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): RelayDependencies {
+export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): LiveRelayDependencies {
   const nowMs = (): number => performance.now();
   return {
-    channels: config.channels,
+    channels: new ChannelRegistry(config.channels),
     fallbacks: config.fallbacks,
     totalMs: config.timeouts.totalMs,
     findProvider,

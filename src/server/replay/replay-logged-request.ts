@@ -9,6 +9,7 @@ import { capText, maskSecrets, type Capture } from '../../relay/capture.ts';
 import { relayChat, type RelayOutcome } from '../../relay/relay-chat.ts';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import { createRequestRecord, type RequestRecord } from '../../relay/request-record.ts';
+import { fixedChannels } from '../../routing/channel-registry.ts';
 import type { RequestLogRow } from '../../store/index.ts';
 import { recordFailure } from '../relayed-route.ts';
 import { renderError, toGatewayError } from '../render-error.ts';
@@ -60,9 +61,9 @@ function readReplayableRequest(row: RequestLogRow): { request: ChatRequest; capt
 /** The relay limited to one channel, with no fallbacks: the replay answers from there or fails. */
 function pinTo(relay: RelayDependencies, channel: string | undefined): RelayDependencies {
   if (channel === undefined) return relay;
-  const pinned = relay.channels.filter((candidate) => candidate.name === channel);
+  const pinned = relay.channels.snapshot().channels.filter((candidate) => candidate.name === channel);
   if (pinned.length === 0) throw new GatewayError('not_found', `There is no channel named '${channel}' taking traffic.`, { param: 'channel' });
-  return { ...relay, channels: pinned, fallbacks: {} };
+  return { ...relay, channels: fixedChannels(pinned), fallbacks: {} };
 }
 
 /** Reads a stream to its end as a client would, keeping the transcript Sluice would have written. */
