@@ -169,6 +169,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'The change clashes with what is already there; the message says what, and what to do instead.',
   },
+  store_unavailable: {
+    status: 503,
+    type: 'server_error',
+    retryable: true,
+    hint: "Sluice's store cannot take writes now (the message says why, in the database's own words) and nothing was saved: fix the store (disk, file, database server) and retry.",
+  },
   internal_error: {
     status: 500,
     type: 'server_error',

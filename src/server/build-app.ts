@@ -20,8 +20,9 @@ import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
 import { checkReadiness } from './check-readiness.ts';
+import { isRefusedBeforeAuthentication } from './limit-refusal-rows.ts';
 import { listModels } from './list-models.ts';
-import { renderError } from './render-error.ts';
+import { renderError, toGatewayError } from './render-error.ts';
 import { serveConsole } from './serve-console.ts';
 
 declare module 'fastify' {
@@ -53,7 +54,7 @@ function fromFrameworkError(error: FastifyError, bodyLimitBytes: number): Gatewa
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new GatewayError('invalid_request', error.message);
   }
-  return new GatewayError('internal_error', 'Sluice failed to handle this request.', { cause: error });
+  return toGatewayError(error);
 }
 
 function logRequest(logger: Logger, record: RequestRecord, caller: Caller | undefined): void {
@@ -90,6 +91,11 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, options.bodyLimitBytes);
+    // Refused before authentication: one client address gets a bounded number of log lines and rows.
+    if (isRefusedBeforeAuthentication(gatewayError.code) && !options.services.refusalRows.admit(request.ip)) {
+      const rendered = renderError(gatewayError, request.id);
+      return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+    }
     if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     else request.log.warn({ status: gatewayError.status, code: gatewayError.code, url: request.url }, gatewayError.message);
     // Refused before a route ran (key, limits, body size): still one log row, as every request.
@@ -111,7 +117,7 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay);
+    const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay, await options.services.storeHealth.read());
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));

@@ -1,15 +1,17 @@
-// GET /readyz: ready when at least one channel can take traffic — a circuit not open for every one
-// of its models, and a usable key (or none needed).
+// GET /readyz: ready when the store takes writes (store-health.ts) and at least one channel can take
+// traffic — a circuit not open for every one of its models, and a usable key (or none needed).
 import type { Channel } from '../core/channel.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import type { StoreCondition } from './store-health.ts';
 
 export interface Readiness {
   ready: boolean;
   channels: { total: number; usable: number };
   unusable: Array<{ channel: string; reason: string }>;
+  store: StoreCondition;
 }
 
-export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>): Readiness {
+export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>, store: StoreCondition): Readiness {
   const openCircuits = new Map<string, number>();
   for (const circuit of relay.breakers.snapshot()) {
     if (circuit.state !== 'open') continue;
@@ -25,5 +27,5 @@ export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDe
     }
   }
   const usable = channels.length - unusable.length;
-  return { ready: usable > 0, channels: { total: channels.length, usable }, unusable };
+  return { ready: usable > 0 && store.writable, channels: { total: channels.length, usable }, unusable, store };
 }

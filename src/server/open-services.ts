@@ -6,15 +6,58 @@ import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
-import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import type { StoreMetrics } from '../metrics/store-metrics.ts';
+import { createLogWriter, hashKey, isStoreUnavailableError, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
+import { RefusalRowLimiter } from './limit-refusal-rows.ts';
+import { StoreHealth } from './store-health.ts';
 
 export interface Services {
   store: Store;
   keyAccess: KeyAccess;
   logWriter: LogWriter<RequestLogRow>;
   rateLimits: RateLimits;
+  /** Whether the store takes writes (/readyz). */
+  storeHealth: StoreHealth;
+  /** Which refusals before authentication are logged and stored (per client address). */
+  refusalRows: RefusalRowLimiter;
   close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Counters of rows lost; none in one-off commands. */
+  metrics?: StoreMetrics | undefined;
+  /** Open the store read-only (tests of a store that refuses writes; see StoreOptions). */
+  storeReadOnly?: boolean | undefined;
+}
+
+/** The log writer's losses, logged with the store's own error and counted. */
+function createRequestLogWriter(store: Store, logger: Logger, health: StoreHealth, metrics: StoreMetrics | undefined): LogWriter<RequestLogRow> {
+  return createLogWriter<RequestLogRow>((rows) => store.requestLogs.append(rows), {
+    onError: (error: unknown, lostRows: number) => {
+      metrics?.rowsDropped('store_error', lostRows);
+      if (isStoreUnavailableError(error)) health.reportFailure(error);
+      const said = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error, rows: lostRows }, `could not write ${String(lostRows)} request log rows: ${said}`);
+    },
+    onDrop: (reason) => {
+      metrics?.rowsDropped(reason, 1);
+    },
+  });
+}
+
+function createRefusalRowLimiter(logger: Logger, metrics: StoreMetrics | undefined): RefusalRowLimiter {
+  return new RefusalRowLimiter({
+    onLimitReached: (address, policy) => {
+      logger.warn(
+        { client_ip: address, limit: policy.rowsPerWindow, window_ms: policy.windowMs },
+        `${address} was refused ${String(policy.rowsPerWindow)} times before authentication within ${String(policy.windowMs / 1000)} s: its further refusals in this window are counted (sluice_refusal_rows_suppressed_total), not logged or stored`,
+      );
+    },
+    onSuppressed: () => {
+      metrics?.refusalSuppressed();
+    },
+  });
 }
 
 /** Config keys are the operator's: stored (by hash) so one lookup path serves config and API keys. */
@@ -33,11 +76,12 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
   }
 }
 
-export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger): Promise<Services> {
+export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger, options: ServiceOptions = {}): Promise<Services> {
   const store = await openStore(config.store, {
     onBackgroundError: (error) => {
       logger.error({ err: error }, 'store error');
     },
+    ...(options.storeReadOnly === true ? { readOnly: true } : {}),
   });
   await syncConfigKeys(store, config);
   relay.learned.load(fromStoredCapabilities(await store.capabilities.list(), Number.MAX_SAFE_INTEGER));
@@ -46,15 +90,16 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
       store.capabilities.upsert(row).catch((error: unknown) => { logger.error({ err: error }, 'could not store a learned capability'); });
     }
   });
-  const logWriter = createLogWriter<RequestLogRow>((rows) => store.requestLogs.append(rows), {
-    onError: (error: unknown) => { logger.error({ err: error }, 'could not write request log rows'); },
-  });
+  const storeHealth = new StoreHealth(store, logger, { metrics: options.metrics });
+  const logWriter = createRequestLogWriter(store, logger, storeHealth, options.metrics);
   const keyAccess = await createKeyAccess(store.keys);
   return {
     store,
     keyAccess,
     logWriter,
     rateLimits: new RateLimits(() => Date.now()),
+    storeHealth,
+    refusalRows: createRefusalRowLimiter(logger, options.metrics),
     async close() {
       await logWriter.close();
       await store.close();

@@ -1,6 +1,7 @@
 // The one place that turns an error into what a client sees: the OpenAI error shape, plus what
 // Sluice knows (hint, channel, upstream status, request id) as extra fields clients may ignore.
 import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { isStoreUnavailableError } from '../store/index.ts';
 
 export interface RenderedError {
   status: number;
@@ -10,6 +11,11 @@ export interface RenderedError {
 
 export function toGatewayError(error: unknown): GatewayError {
   if (isGatewayError(error)) return error;
+  // A store that cannot write is the operator's to fix, not a bug: its own words, and a 503.
+  if (isStoreUnavailableError(error)) {
+    const said = error instanceof Error ? error.message : String(error);
+    return new GatewayError('store_unavailable', `The change could not be stored: ${said}`, { cause: error });
+  }
   return new GatewayError('internal_error', 'Sluice failed to handle this request.', { cause: error });
 }
 

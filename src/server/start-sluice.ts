@@ -2,6 +2,7 @@
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
+import { StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
 import { ChannelRegistry } from '../routing/channel-registry.ts';
@@ -25,6 +26,8 @@ export interface StartOptions {
   store?: string;
   /** How long open streams may run on after a shutdown starts before they are cut. */
   shutdownMs?: number;
+  /** Open the store read-only, so that every write fails (tests: as root, chmod stops no write). */
+  storeReadOnly?: boolean;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -93,7 +96,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const logger = options.logger ?? createLogger(config);
   const metrics = new Metrics({ processMetrics: true });
   const relay = createRelayDependencies(config, logger, metrics);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
+  const storeMetrics = new StoreMetrics(metrics.registry);
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly });
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
     await services.close();

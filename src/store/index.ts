@@ -13,4 +13,5 @@ export { openStore, type StoreOptions } from './open-store.ts';
 export { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
 export type * from './ports.ts';
 export { defaultPageSize, maxPageSize } from './request-log-store.ts';
-export { isStoreConflictError, StoreConflictError } from './store-errors.ts';
+export { StoreOpenError } from './explain-open-failure.ts';
+export { isStoreConflictError, isStoreUnavailableError, StoreConflictError, StoreUnavailableError } from './store-errors.ts';

@@ -17,6 +17,8 @@ export const defaultLogWriterPolicy: LogWriterPolicy = { batchSize: 200, flushIn
 export interface LogWriterOptions extends Partial<LogWriterPolicy> {
   /** A batch the sink refused; its rows are counted as failed and not retried. */
   onError?: (error: unknown, lostRows: number) => void;
+  /** A row turned away at append(): the queue was full, or the writer closed. */
+  onDrop?: (reason: 'queue_full' | 'closed') => void;
 }
 
 export interface LogWriterCounts {
@@ -109,6 +111,11 @@ export function createLogWriter<Row>(write: (rows: Row[]) => Promise<void>, opti
     append(row) {
       if (closed || queue.length >= maxQueued) {
         counts.dropped += 1;
+        try {
+          options.onDrop?.(closed ? 'closed' : 'queue_full');
+        } catch {
+          // As reportError: a failing reporter must not reach the request's path.
+        }
         return;
       }
       queue.push(row);

@@ -88,11 +88,21 @@ async function addCaptureColumns(db: SchemaDatabase): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('debug', 'integer', (column) => column.notNull().defaultTo(0)).execute();
 }
 
+/** A one-row table the readiness probe rewrites: a write that proves the store takes writes. */
+async function addWriteProbe(db: SchemaDatabase): Promise<void> {
+  await db.schema
+    .createTable('sluice_probe')
+    .addColumn('name', 'text', (column) => column.primaryKey())
+    .addColumn('written_at', 'bigint', (column) => column.notNull())
+    .execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
     '0001-initial': { up: (db) => createInitialTables(db, kind) },
     '0002-capture': { up: addCaptureColumns },
+    '0003-write-probe': { up: addWriteProbe },
   };
 }
 

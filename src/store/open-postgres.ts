@@ -22,10 +22,17 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** An idle pooled connection failed (the server restarted, say); the next query reconnects. */
   onBackgroundError?: (error: Error) => void;
+  /** Every transaction read-only, as on a standby server (tests of a store that refuses writes). */
+  readOnly?: boolean;
 }
 
 export function openPostgresDatabase(url: string, options: PostgresOptions = {}): Kysely<Database> {
-  const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10, types: createTypeParsers() });
+  const pool = new Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types: createTypeParsers(),
+    ...(options.readOnly === true ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // Without a listener an idle client's error would crash the process.
   pool.on('error', (error) => options.onBackgroundError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

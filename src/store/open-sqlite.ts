@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './schema.ts';
+import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-identity.ts';
 
 /** Prepared statements kept per SQL text; the store issues a few dozen distinct ones. */
 const statementCacheSize = 200;
@@ -30,9 +31,51 @@ function adaptStatement(statement: StatementSync): SqliteStatement {
   };
 }
 
+/** Called before each statement that may write; throws to refuse it (the file is gone, say). */
+export type WriteCheck = () => void;
+
+/** Statements that only read never need the write check. */
+function onlyReads(sqlText: string): boolean {
+  return /^\s*select\b/i.test(sqlText);
+}
+
+/**
+ * `rollback` after SQLite already rolled the transaction back itself (it does on SQLITE_FULL,
+ * SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM: https://www.sqlite.org/lang_transaction.html) fails
+ * with "cannot rollback - no transaction is active", and Kysely would throw that instead of the
+ * error that caused it. With no transaction open, a rollback has nothing to do.
+ */
+function adaptRollback(database: DatabaseSync, statement: SqliteStatement): SqliteStatement {
+  const skip = () => ({ changes: 0, lastInsertRowid: 0 });
+  return { ...statement, run: (parameters) => (database.isTransaction ? statement.run(parameters) : skip()) };
+}
+
+function withWriteCheck(statement: SqliteStatement, checkWrite: WriteCheck): SqliteStatement {
+  return {
+    reader: statement.reader,
+    all: (parameters) => {
+      checkWrite();
+      return statement.all(parameters);
+    },
+    run: (parameters) => {
+      checkWrite();
+      return statement.run(parameters);
+    },
+    iterate: (parameters) => {
+      checkWrite();
+      return statement.iterate(parameters);
+    },
+  };
+}
+
 /** better-sqlite3's Database, as much of it as Kysely uses, over node:sqlite. */
-export function adaptDatabaseSync(database: DatabaseSync): SqliteDatabase {
+export function adaptDatabaseSync(database: DatabaseSync, checkWrite?: WriteCheck): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
+  const adapt = (sqlText: string): SqliteStatement => {
+    const statement = adaptStatement(database.prepare(sqlText));
+    if (/^\s*rollback\s*$/i.test(sqlText)) return adaptRollback(database, statement);
+    return checkWrite === undefined || onlyReads(sqlText) ? statement : withWriteCheck(statement, checkWrite);
+  };
   return {
     close: () => {
       statements.clear();
@@ -41,7 +84,7 @@ export function adaptDatabaseSync(database: DatabaseSync): SqliteDatabase {
     prepare: (sqlText) => {
       let statement = statements.get(sqlText);
       if (statement === undefined) {
-        statement = adaptStatement(database.prepare(sqlText));
+        statement = adapt(sqlText);
         if (statements.size >= statementCacheSize) statements.clear();
         statements.set(sqlText, statement);
       }
@@ -50,17 +93,40 @@ export function adaptDatabaseSync(database: DatabaseSync): SqliteDatabase {
   };
 }
 
+export interface SqliteOptions {
+  /**
+   * Open the file read-only, as SQLite itself does when the file is write-protected (every write
+   * then fails with "attempt to write a readonly database"). Tests use it: as root, chmod does not
+   * stop writes.
+   */
+  readOnly?: boolean;
+}
+
+export interface OpenedSqlite {
+  db: Kysely<Database>;
+  /** undefined for `:memory:`. */
+  file: SqliteFileGuard | undefined;
+}
+
 /** Opens (creating the file and its folder on first start) a SQLite database; `:memory:` for none. */
-export function openSqliteDatabase(path: string): Kysely<Database> {
+export function openSqliteDatabase(path: string, options: SqliteOptions = {}): OpenedSqlite {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const database = new DatabaseSync(path);
-  // WAL: readers (the admin API) never block the log writer. NORMAL sync is safe with WAL and
-  // loses at most the last commits on power loss, never consistency. busy_timeout: a second
-  // process on the same file waits rather than failing at once.
-  if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
-  database.exec('PRAGMA synchronous = NORMAL');
-  database.exec('PRAGMA busy_timeout = 5000');
-  database.exec('PRAGMA foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: adaptDatabaseSync(database) }) });
+  const database = new DatabaseSync(path, { readOnly: options.readOnly === true });
+  try {
+    // WAL: readers (the admin API) never block the log writer. NORMAL sync is safe with WAL and
+    // loses at most the last commits on power loss, never consistency. busy_timeout: a second
+    // process on the same file waits rather than failing at once.
+    if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
+    database.exec('PRAGMA synchronous = NORMAL');
+    database.exec('PRAGMA busy_timeout = 5000');
+    database.exec('PRAGMA foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  // Every write first checks that the path still names the file open (see sqlite-file-identity.ts).
+  const file = inMemory ? undefined : guardSqliteFile(path);
+  const dialect = new SqliteDialect({ database: adaptDatabaseSync(database, file === undefined ? undefined : () => { file.assertUnchanged(); }) });
+  return { db: new Kysely<Database>({ dialect }), file };
 }

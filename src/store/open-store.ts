@@ -7,10 +7,12 @@ import { createKeyStore } from './key-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import { openPostgresDatabase } from './open-postgres.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
-import { parseStoreUrl } from './parse-store-url.ts';
+import { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
+import { explainOpenFailure } from './explain-open-failure.ts';
 import type { Store, StoreKind } from './ports.ts';
 import { createRequestLogStore } from './request-log-store.ts';
 import type { Database } from './schema.ts';
+import type { SqliteFileGuard } from './sqlite-file-identity.ts';
 
 export interface StoreOptions {
   /** The clock for created/updated times and default stats windows; Date.now when absent. */
@@ -19,9 +21,17 @@ export interface StoreOptions {
   maxConnections?: number;
   /** An idle PostgreSQL connection failed; the store reconnects on the next query. */
   onBackgroundError?: (error: Error) => void;
+  /**
+   * Open the database so that every write fails, as a write-protected SQLite file or a PostgreSQL
+   * standby would (tests of store failures).
+   */
+  readOnly?: boolean;
 }
 
-function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number): Store {
+/** The readiness probe's row; every instance rewrites the same one. */
+const probeRowName = 'readiness';
+
+function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, file: SqliteFileGuard | undefined): Store {
   return {
     kind,
     keys: createKeyStore(db, now),
@@ -31,27 +41,54 @@ function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number)
     async ping() {
       await sql`select 1`.execute(db);
     },
+    async probeWrite() {
+      file?.assertUnchanged();
+      const row = { name: probeRowName, written_at: now() };
+      await db
+        .insertInto('sluice_probe')
+        .values(row)
+        .onConflict((conflict) => conflict.column('name').doUpdateSet({ written_at: row.written_at }))
+        .execute();
+    },
+    findFileChange() {
+      return file?.findChange();
+    },
     async close() {
       await db.destroy();
     },
   };
 }
 
+/** Opens the database and brings its schema up to date; a failure names the store and what to do. */
+async function openDatabase(location: StoreLocation, options: StoreOptions): Promise<{ db: Kysely<Database>; file: SqliteFileGuard | undefined }> {
+  const readOnly = options.readOnly === true ? { readOnly: true } : {};
+  const opened =
+    location.kind === 'sqlite'
+      ? openSqliteDatabase(location.path, readOnly)
+      : {
+          db: openPostgresDatabase(location.url, {
+            ...readOnly,
+            ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+            ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
+          }),
+          file: undefined,
+        };
+  try {
+    await migrateToLatest(opened.db as Kysely<unknown>, location.kind);
+  } catch (error) {
+    await opened.db.destroy().catch(() => undefined);
+    throw error;
+  }
+  return opened;
+}
+
 /** Opens the store at `url` (`sqlite:…` or `postgres://…`) and brings its schema up to date. */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url);
-  const db =
-    location.kind === 'sqlite'
-      ? openSqliteDatabase(location.path)
-      : openPostgresDatabase(location.url, {
-          ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-          ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),
-        });
   try {
-    await migrateToLatest(db as Kysely<unknown>, location.kind);
+    const { db, file } = await openDatabase(location, options);
+    return assembleStore(db, location.kind, options.now ?? Date.now, file);
   } catch (error) {
-    await db.destroy();
-    throw error;
+    throw explainOpenFailure(location, error);
   }
-  return assembleStore(db, location.kind, options.now ?? Date.now);
 }

@@ -273,6 +273,13 @@ export interface Store {
   channels: ChannelStore;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Rewrites one small row: resolves when the store takes writes, throws the store's own error when
+   * it cannot (read-only, full, down, or a SQLite file deleted or replaced since it was opened).
+   */
+  probeWrite(): Promise<void>;
+  /** SQLite: why the path no longer names the file opened (deleted, replaced); else undefined. */
+  findFileChange(): string | undefined;
   /** Closes the database; pending log rows are the log writer's to flush first. */
   close(): Promise<void>;
 }

@@ -10,6 +10,13 @@ function wholeMs(value: number): number {
   return Math.round(value);
 }
 
+/** A client's User-Agent is kept to this many characters: it is the client's to make any size. */
+export const maxUserAgentChars = 256;
+
+function truncate(text: string | undefined, maxChars: number): string | undefined {
+  return text === undefined || text.length <= maxChars ? text : text.slice(0, maxChars);
+}
+
 export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> {
   return {
     time: wholeMs(row.time),
@@ -31,7 +38,7 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     completion_tokens: orNull(row.completionTokens),
     usage_source: orNull(row.usageSource),
     client_ip: orNull(row.clientIp),
-    user_agent: orNull(row.userAgent),
+    user_agent: orNull(truncate(row.userAgent, maxUserAgentChars)),
     answered_model: orNull(row.answeredModel),
     overhead_ms: orNull(row.overheadMs),
     capture: orNull(row.capture),

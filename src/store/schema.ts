@@ -74,9 +74,16 @@ export interface StoredChannelsTable {
   updated_at: number;
 }
 
+/** One row per name, rewritten by the readiness write probe (migration 0003). */
+export interface SluiceProbeTable {
+  name: string;
+  written_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   request_logs: RequestLogsTable;
   learned_capabilities: LearnedCapabilitiesTable;
   stored_channels: StoredChannelsTable;
+  sluice_probe: SluiceProbeTable;
 }

@@ -7,6 +7,7 @@ import { describeCapabilityCases, describeChannelCases } from './capability-and-
 import { describeKeyStoreCases } from './key-store-cases.ts';
 import { makeLogRow } from './make-log-row.ts';
 import { describeRequestLogCases } from './request-log-cases.ts';
+import { describeStoreFailureCases } from './store-failure-cases.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 export function describeStoreSuite(kind: StoreKind, createDatabaseUrl: () => Promise<string>): void {
@@ -29,6 +30,7 @@ export function describeStoreSuite(kind: StoreKind, createDatabaseUrl: () => Pro
       store = await openStore(url, { now });
       return store;
     },
+    openReadOnly: () => openStore(url, { now, readOnly: true }),
   };
 
   describe(`store on ${kind}`, () => {
@@ -72,5 +74,6 @@ export function describeStoreSuite(kind: StoreKind, createDatabaseUrl: () => Pro
     describeRequestLogCases(context);
     describeCapabilityCases(context);
     describeChannelCases(context);
+    describeStoreFailureCases(context);
   });
 }

@@ -7,4 +7,6 @@ export interface SuiteContext {
   advance(milliseconds: number): void;
   /** Closes the store and opens its database again, as a restart would. */
   reopen(): Promise<Store>;
+  /** A second store on the same database, opened so that every write fails; the caller closes it. */
+  openReadOnly(): Promise<Store>;
 }
