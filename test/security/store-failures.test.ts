@@ -101,7 +101,7 @@ describe('a database that refuses every write', () => {
 
     const readiness = await fetch(`${sluice.url}/readyz`);
     expect(readiness.status).toBe(503);
-    expect((await readiness.json()).store).toEqual({ writable: false, reason: 'attempt to write a readonly database' });
+    expect(await readiness.json()).toMatchObject({ ready: false, store: { writable: false, reason: 'attempt to write a readonly database' } });
     const created = await createAdminClient(sluice.url, adminKey)('POST', '/keys', { name: 'would-be-lost' });
     expect(created.status).toBe(503);
     expect(created.body.error).toMatchObject({ code: 'store_unavailable', message: expect.stringContaining('attempt to write a readonly database') });
@@ -130,7 +130,9 @@ describe('a flood of unauthenticated requests', () => {
       new Promise<number>((resolve, reject) => {
         const outgoing = request(`${sluice.url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'user-agent': userAgent } }, (response) => {
           response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.on('end', () => {
+            resolve(response.statusCode ?? 0);
+          });
         });
         outgoing.on('error', reject);
         outgoing.end('{"model":"echo","messages":[{"role":"user","content":"hi"}]}');
