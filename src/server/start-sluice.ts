@@ -9,6 +9,7 @@ import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
+import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
@@ -91,8 +92,11 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const host = options.host ?? config.listen.host;
   const port = options.port ?? config.listen.port;
   const logger = options.logger ?? createLogger(config);
-  const metrics = new Metrics({ processMetrics: true });
+  // Labels from the live channel list (the relay's, replaced when the admin API changes a channel).
+  const metrics = new Metrics({ processMetrics: true, labelModel: (model) => labelModel(model), labelChannel: (channel) => labelChannel(channel) });
   const relay = createRelayDependencies(config, logger, metrics);
+  const labelModel = createModelLabeler(relay);
+  const labelChannel = createChannelLabeler(relay);
   const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
