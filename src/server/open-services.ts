@@ -6,7 +6,7 @@ import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
-import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
 
 export interface Services {
@@ -33,8 +33,9 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
   }
 }
 
-export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger): Promise<Services> {
+export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger, sealer?: SecretSealer): Promise<Services> {
   const store = await openStore(config.store, {
+    sealer,
     onBackgroundError: (error) => {
       logger.error({ err: error }, 'store error');
     },

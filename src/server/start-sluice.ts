@@ -8,6 +8,7 @@ import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
+import { listHeaderSecrets } from '../relay/capture.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
 import { sendUpstream } from '../upstream/send.ts';
@@ -15,6 +16,7 @@ import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels } from './live-channels.ts';
 import { openServices, type Services } from './open-services.ts';
+import { createSealer } from './read-secret-key.ts';
 
 export interface StartOptions {
   port?: number;
@@ -26,6 +28,8 @@ export interface StartOptions {
   store?: string;
   /** How long open streams may run on after a shutdown starts before they are cut. */
   shutdownMs?: number;
+  /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -44,7 +48,10 @@ const defaultCaptureCapBytes = 256 * 1024;
 
 /** Every secret the config holds, so a capture can mask it wherever it shows up. */
 function collectSecrets(config: SluiceConfig): string[] {
-  const secrets = [...config.channels.flatMap((channel) => channel.apiKeys), ...config.keys.map((key) => key.key)];
+  const secrets = [
+    ...config.channels.flatMap((channel) => [...channel.apiKeys, ...listHeaderSecrets(channel.headers)]),
+    ...config.keys.map((key) => key.key),
+  ];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   return secrets;
 }
@@ -97,7 +104,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const relay = createRelayDependencies(config, logger, metrics);
   const labelModel = createModelLabeler(relay);
   const labelChannel = createChannelLabeler(relay);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
+  const sealer = createSealer(config, options.env ?? process.env, logger);
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, sealer);
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
     await services.close();

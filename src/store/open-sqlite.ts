@@ -1,10 +1,9 @@
 // SQLite through Node's own node:sqlite (no native addon to compile). Kysely has no node:sqlite
 // dialect, but its SqliteDialect only needs better-sqlite3's `prepare` and statement shape, so a
 // small adapter gives it that over DatabaseSync.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { keepDatabaseFilesPrivate } from './keep-files-private.ts';
 import type { Database } from './schema.ts';
 
 /** Prepared statements kept per SQL text; the store issues a few dozen distinct ones. */
@@ -53,7 +52,7 @@ export function adaptDatabaseSync(database: DatabaseSync): SqliteDatabase {
 /** Opens (creating the file and its folder on first start) a SQLite database; `:memory:` for none. */
 export function openSqliteDatabase(path: string): Kysely<Database> {
   const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) keepDatabaseFilesPrivate(path);
   const database = new DatabaseSync(path);
   // WAL: readers (the admin API) never block the log writer. NORMAL sync is safe with WAL and
   // loses at most the last commits on power loss, never consistency. busy_timeout: a second

@@ -8,6 +8,7 @@ import { migrateToLatest } from './migrations.ts';
 import { openPostgresDatabase } from './open-postgres.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
 import { parseStoreUrl } from './parse-store-url.ts';
+import { sealChannelSecrets, type SecretSealer } from './seal-channel-secrets.ts';
 import type { Store, StoreKind } from './ports.ts';
 import { createRequestLogStore } from './request-log-store.ts';
 import type { Database } from './schema.ts';
@@ -19,15 +20,17 @@ export interface StoreOptions {
   maxConnections?: number;
   /** An idle PostgreSQL connection failed; the store reconnects on the next query. */
   onBackgroundError?: (error: Error) => void;
+  /** Seals API channels' secrets at rest (seal-channel-secrets.ts); without one they are stored as given. */
+  sealer?: SecretSealer | undefined;
 }
 
-function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number): Store {
+function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, sealer: SecretSealer | undefined): Store {
   return {
     kind,
     keys: createKeyStore(db, now),
     requestLogs: createRequestLogStore(db, now),
     capabilities: createCapabilityStore(db),
-    channels: createChannelStore(db, now),
+    channels: sealChannelSecrets(createChannelStore(db, now), sealer),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -53,5 +56,5 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     await db.destroy();
     throw error;
   }
-  return assembleStore(db, location.kind, options.now ?? Date.now);
+  return assembleStore(db, location.kind, options.now ?? Date.now, options.sealer);
 }
