@@ -1,6 +1,8 @@
 // Rules across fields that a per-field schema cannot state: unique names and keys, one way to give
-// an API key, channel types the running Sluice knows, and base_url where a type has no default.
+// an API key, channel types the running Sluice knows, base_url where a type has no default, and an
+// admin key long enough not to be guessed.
 
+import { minAdminKeyLength } from './defaults.ts';
 import { describeAt } from './format-path.ts';
 import type { RawChannel, RawConfig } from './schema.ts';
 
@@ -12,6 +14,11 @@ export interface CheckOptions {
 
 export function checkConfig(config: RawConfig, options: CheckOptions): string[] {
   const problems: string[] = [];
+  if (config.admin_key != null && config.admin_key.length < minAdminKeyLength) {
+    // The length only, never the value: the message goes to logs.
+    const length = config.admin_key.length;
+    problems.push(describeAt(['admin_key'], `too short (${length} character${length === 1 ? '' : 's'}); an admin key needs at least ${minAdminKeyLength}, for example from \`openssl rand -hex 32\``));
+  }
   problems.push(...findDuplicates(config.channels.map((channel) => channel.name), 'channels', 'name', 'channel name'));
   const keys = config.keys ?? [];
   problems.push(...findDuplicates(keys.map((key) => key.name), 'keys', 'name', 'key name'));

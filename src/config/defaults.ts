@@ -31,6 +31,9 @@ export const defaultKeepaliveMs = 15_000;
 
 export const defaultLogLevel = 'info';
 
+/** Shorter admin keys stop start-up: the admin API holds every upstream credential (docs/security.md). */
+export const minAdminKeyLength = 16;
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const defaultKeyModels: readonly string[] = Object.freeze(['*']);

@@ -48,9 +48,9 @@ describe('parseConfig with ${ENV}', () => {
   it('does not let an environment value change the YAML structure', () => {
     const config = parseConfig('admin_key: ${ADMIN}\nchannels: [{ name: a, type: echo, models: [m] }]', {
       file: 'sluice.yaml',
-      env: { ADMIN: 'x\nstore: postgres://evil, # }' },
+      env: { ADMIN: 'x\nstore: postgres://evil, # } and long enough' },
     });
-    expect(config.adminKey).toBe('x\nstore: postgres://evil, # }');
+    expect(config.adminKey).toBe('x\nstore: postgres://evil, # } and long enough');
     expect(config.store).toBe('sqlite:./data/sluice.db');
   });
 });

@@ -4,7 +4,7 @@ import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy } from '
 import { parseConfig } from './parse-config.ts';
 
 const exampleYaml = readFileSync(new URL('__fixtures__/sluice.example.yaml', import.meta.url), 'utf8');
-const exampleEnv = { SLUICE_ADMIN_KEY: 'admin-secret', APP_KEY: 'sk-app', XAI_API_KEY: 'xai-1', AZURE_KEY: 'az-1' };
+const exampleEnv = { SLUICE_ADMIN_KEY: 'admin-secret-of-16-chars', APP_KEY: 'sk-app', XAI_API_KEY: 'xai-1', AZURE_KEY: 'az-1' };
 
 function parse(text: string, env: Record<string, string | undefined> = {}) {
   return parseConfig(text, { file: 'sluice.yaml', env });
@@ -15,7 +15,7 @@ describe('parseConfig', () => {
     const config = parse(exampleYaml, exampleEnv);
     expect(config.file).toBe('sluice.yaml');
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(config.adminKey).toBe('admin-secret');
+    expect(config.adminKey).toBe('admin-secret-of-16-chars');
     expect(config.keys).toEqual([{ name: 'app', key: 'sk-app', models: ['*'], rpm: 600, tpm: 200000 }]);
     expect(config.fallbacks).toEqual({ 'gpt-4o': ['gpt-4o-mini'] });
     expect(config.limits).toEqual({ bodyBytes: 1048576 });

@@ -37,6 +37,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     listen: { host: raw.listen?.host ?? defaultListen.host, port: raw.listen?.port ?? defaultListen.port },
     store: raw.store ?? defaultStore,
     adminKey: raw.admin_key ?? undefined,
+    secretKeyFile: raw.secret_key_file ?? undefined,
     keys: (raw.keys ?? []).map(resolveClientKey),
     channels: raw.channels.map((channel) => resolveChannel(channel, policies)),
     fallbacks: { ...raw.fallbacks },

@@ -103,6 +103,7 @@ export const configSchema = z.strictObject(
     listen: z.strictObject({ host: text.nullish(), port: portNumber.nullish() }, mappingError).nullish(),
     store: storeUrl.nullish(),
     admin_key: text.nullish(),
+    secret_key_file: text.nullish(),
     keys: z.array(clientKeySchema, { error: 'expected a list of keys' }).nullish(),
     channels: z
       .array(channelSchema, { error: 'expected a list of channels' })

@@ -20,6 +20,8 @@ export interface SluiceConfig {
   /** `sqlite:<path>` or `postgres://…`. */
   store: string;
   adminKey: string | undefined;
+  /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
+  secretKeyFile: string | undefined;
   keys: ClientKey[];
   channels: Channel[];
   /** Client model → models tried after every channel of it failed. */

@@ -157,6 +157,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'Send `Authorization: Bearer <admin_key>` with the `admin_key` of the Sluice config.',
   },
+  admin_auth_throttled: {
+    status: 429,
+    type: 'rate_limit_error',
+    retryable: true,
+    hint: 'Too many wrong admin keys came from this address; wait for the Retry-After seconds and send the right `admin_key`.',
+  },
   not_found: {
     status: 404,
     type: 'not_found_error',

@@ -29,6 +29,19 @@ export function adaptationKind(adaptation: string): string {
 export type BreakerStateName = 'closed' | 'half-open' | 'open';
 const breakerStateValues: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+export interface MetricsOptions {
+  processMetrics: boolean;
+  /**
+   * The label for a model name, from configured names only (relay/label-model.ts), so /metrics grows
+   * with the config and never with traffic. Without one, every model is `unknown`.
+   */
+  labelModel?: (model: string) => string;
+  /** The label for a channel name; without one, every channel is `unknown`. */
+  labelChannel?: (channel: string) => string;
+}
+
+const unknownLabel = (): string => 'unknown';
+
 export class Metrics {
   readonly registry = new Registry();
   readonly #requests = new Counter({ name: 'sluice_requests_total', help: 'Client requests by model, channel, status and stream mode', labelNames: ['model', 'channel', 'status', 'stream'], registers: [this.registry] });
@@ -42,16 +55,22 @@ export class Metrics {
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
-  constructor(options: { processMetrics: boolean }) {
+  readonly #labelModel: (model: string) => string;
+  readonly #labelChannel: (channel: string) => string;
+
+  constructor(options: MetricsOptions) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+    this.#labelModel = options.labelModel ?? unknownLabel;
+    this.#labelChannel = options.labelChannel ?? unknownLabel;
   }
 
   observeRequest(request: RequestObservation): void {
     const stream = String(request.clientStream);
-    this.#requests.inc({ model: request.model, channel: request.channel ?? 'none', status: String(request.status), stream });
-    for (const attempt of request.attempts) this.#attempts.inc({ channel: attempt.channel, outcome: attempt.errorCode ?? 'ok' });
-    this.#duration.observe({ model: request.model, stream }, request.durationMs / 1000);
-    if (request.firstTokenMs !== undefined) this.#firstToken.observe({ model: request.model }, request.firstTokenMs / 1000);
+    const model = this.#labelModel(request.model);
+    this.#requests.inc({ model, channel: request.channel === undefined ? 'none' : this.#labelChannel(request.channel), status: String(request.status), stream });
+    for (const attempt of request.attempts) this.#attempts.inc({ channel: this.#labelChannel(attempt.channel), outcome: attempt.errorCode ?? 'ok' });
+    this.#duration.observe({ model, stream }, request.durationMs / 1000);
+    if (request.firstTokenMs !== undefined) this.#firstToken.observe({ model }, request.firstTokenMs / 1000);
     if (request.overheadMs !== undefined) this.#overhead.observe(Math.max(0, request.overheadMs) / 1000);
     const source = request.usageSource ?? 'none';
     if (request.promptTokens !== undefined) this.#tokens.inc({ type: 'prompt', source }, request.promptTokens);
@@ -60,8 +79,9 @@ export class Metrics {
   }
 
   observeBreaker(channel: string, model: string, state: BreakerStateName): void {
-    this.#breakerState.set({ channel, model }, breakerStateValues[state]);
-    if (state === 'open') this.#breakerOpened.inc({ channel, model });
+    const labels = { channel: this.#labelChannel(channel), model: this.#labelModel(model) };
+    this.#breakerState.set(labels, breakerStateValues[state]);
+    if (state === 'open') this.#breakerOpened.inc(labels);
   }
 
   streamStarted(): void {

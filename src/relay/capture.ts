@@ -24,6 +24,34 @@ const secretHeaders: ReadonlySet<string> = new Set(['authorization', 'proxy-auth
 
 export const maskedValue = '***';
 
+/**
+ * Channel `headers:` whose values are not credentials and are shown as they are. Any other custom
+ * header (`X-Custom-Token`, a relay's `X-Api-Secret`, …) is treated as a secret: masked in the admin
+ * API, and its value masked wherever a capture holds it (docs/security.md#secrets).
+ */
+export const safeChannelHeaders: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-language',
+  'content-type',
+  'user-agent',
+  'anthropic-version',
+  'anthropic-beta',
+  'openai-beta',
+  'openai-organization',
+  'openai-project',
+  'http-referer',
+  'x-title',
+]);
+
+export function isSafeChannelHeader(name: string): boolean {
+  return safeChannelHeaders.has(name.toLowerCase());
+}
+
+/** The values of a channel's custom headers that are secrets (every one not on the safe list). */
+export function listHeaderSecrets(headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => (isSafeChannelHeader(name) ? [] : [value]));
+}
+
 /** Replaces every known secret wherever it appears in a text (URLs with `?key=`, echoed bodies). */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let masked = text;

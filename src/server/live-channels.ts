@@ -7,6 +7,7 @@ import { ConfigError, parseChannelEntry, type ChannelEntryOptions, type SluiceCo
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
+import { listHeaderSecrets } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { ChannelRegistry } from '../routing/channel-registry.ts';
 import type { ChannelStore, StoredChannel } from '../store/index.ts';
@@ -25,8 +26,11 @@ export class LiveChannels {
   readonly #store: ChannelStore;
   readonly #entryOptions: ChannelEntryOptions;
   readonly #logger: Logger;
-  /** The config's own secrets; the API channels' keys are added to them at each reload. */
-  readonly #configSecrets: readonly string[];
+  /**
+   * The config's own secrets, and those learned since start (client keys created through the admin
+   * API); the API channels' keys and header secrets are added to them at each reload.
+   */
+  readonly #fixedSecrets: string[];
   #apiChannels: ApiChannel[] = [];
 
   constructor(configChannels: readonly Channel[], registry: ChannelRegistry, relay: Pick<RelayDependencies, 'secrets'>, store: ChannelStore, entryOptions: ChannelEntryOptions, logger: Logger) {
@@ -36,7 +40,7 @@ export class LiveChannels {
     this.#store = store;
     this.#entryOptions = entryOptions;
     this.#logger = logger;
-    this.#configSecrets = relay.secrets;
+    this.#fixedSecrets = [...relay.secrets];
   }
 
   isFromConfig(name: string): boolean {
@@ -70,8 +74,18 @@ export class LiveChannels {
     const live = this.#apiChannels.flatMap((entry) => (entry.stored.enabled && entry.channel !== undefined ? [entry.channel] : []));
     // A stored channel named like a config channel (the file gained it later) yields to the file.
     this.#registry.replace([...this.configChannels, ...live.filter((channel) => !this.isFromConfig(channel.name))]);
-    const apiKeys = this.#apiChannels.flatMap((entry) => entry.channel?.apiKeys ?? []);
-    this.#relay.secrets = [...new Set([...this.#configSecrets, ...apiKeys])];
+    this.#publishSecrets();
+  }
+
+  /** Masks `secret` in every capture from now on (a client key created through the admin API). */
+  rememberSecret(secret: string): void {
+    this.#fixedSecrets.push(secret);
+    this.#publishSecrets();
+  }
+
+  #publishSecrets(): void {
+    const apiSecrets = this.#apiChannels.flatMap((entry) => (entry.channel === undefined ? [] : [...entry.channel.apiKeys, ...listHeaderSecrets(entry.channel.headers)]));
+    this.#relay.secrets = [...new Set([...this.#fixedSecrets, ...apiSecrets])];
   }
 
   #resolveStored(stored: StoredChannel): ApiChannel {

@@ -7,7 +7,7 @@ import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-c
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
-import { createLogWriter, hashKey, isStoreUnavailableError, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import { createLogWriter, hashKey, isStoreUnavailableError, openStore, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
@@ -29,6 +29,8 @@ export interface ServiceOptions {
   metrics?: StoreMetrics | undefined;
   /** Open the store read-only (tests of a store that refuses writes; see StoreOptions). */
   storeReadOnly?: boolean | undefined;
+  /** Seals API channels' secrets at rest; without one they are stored as given. */
+  sealer?: SecretSealer | undefined;
 }
 
 /** The log writer's losses, logged with the store's own error and counted. */
@@ -78,6 +80,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
 
 export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger, options: ServiceOptions = {}): Promise<Services> {
   const store = await openStore(config.store, {
+    sealer: options.sealer,
     onBackgroundError: (error) => {
       logger.error({ err: error }, 'store error');
     },

@@ -9,12 +9,15 @@ import { ChannelRegistry } from '../routing/channel-registry.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
+import { listHeaderSecrets } from '../relay/capture.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
+import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
 import { sendUpstream } from '../upstream/send.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import { openServices, type Services } from './open-services.ts';
+import { createSealer } from './read-secret-key.ts';
 
 export interface StartOptions {
   port?: number;
@@ -28,6 +31,8 @@ export interface StartOptions {
   shutdownMs?: number;
   /** Open the store read-only, so that every write fails (tests: as root, chmod stops no write). */
   storeReadOnly?: boolean;
+  /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -46,7 +51,10 @@ const defaultCaptureCapBytes = 256 * 1024;
 
 /** Every secret the config holds, so a capture can mask it wherever it shows up. */
 function collectSecrets(config: SluiceConfig): string[] {
-  const secrets = [...config.channels.flatMap((channel) => channel.apiKeys), ...config.keys.map((key) => key.key)];
+  const secrets = [
+    ...config.channels.flatMap((channel) => [...channel.apiKeys, ...listHeaderSecrets(channel.headers)]),
+    ...config.keys.map((key) => key.key),
+  ];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   return secrets;
 }
@@ -94,10 +102,14 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const host = options.host ?? config.listen.host;
   const port = options.port ?? config.listen.port;
   const logger = options.logger ?? createLogger(config);
-  const metrics = new Metrics({ processMetrics: true });
+  // Labels from the live channel list (the relay's, replaced when the admin API changes a channel).
+  const metrics = new Metrics({ processMetrics: true, labelModel: (model) => labelModel(model), labelChannel: (channel) => labelChannel(channel) });
   const relay = createRelayDependencies(config, logger, metrics);
+  const labelModel = createModelLabeler(relay);
+  const labelChannel = createChannelLabeler(relay);
+  const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly });
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer });
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
     await services.close();

@@ -11,6 +11,7 @@ export {
 } from './log-writer.ts';
 export { openStore, type StoreOptions } from './open-store.ts';
 export { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
+export { createSecretSealer, isSealed, type SecretSealer } from './seal-channel-secrets.ts';
 export type * from './ports.ts';
 export { defaultPageSize, maxPageSize } from './request-log-store.ts';
 export { StoreOpenError } from './explain-open-failure.ts';

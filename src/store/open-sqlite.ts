@@ -1,10 +1,9 @@
 // SQLite through Node's own node:sqlite (no native addon to compile). Kysely has no node:sqlite
 // dialect, but its SqliteDialect only needs better-sqlite3's `prepare` and statement shape, so a
 // small adapter gives it that over DatabaseSync.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { keepDatabaseFilesPrivate } from './keep-files-private.ts';
 import type { Database } from './schema.ts';
 import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-identity.ts';
 
@@ -111,7 +110,7 @@ export interface OpenedSqlite {
 /** Opens (creating the file and its folder on first start) a SQLite database; `:memory:` for none. */
 export function openSqliteDatabase(path: string, options: SqliteOptions = {}): OpenedSqlite {
   const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) keepDatabaseFilesPrivate(path);
   const database = new DatabaseSync(path, { readOnly: options.readOnly === true });
   try {
     // WAL: readers (the admin API) never block the log writer. NORMAL sync is safe with WAL and

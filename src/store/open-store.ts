@@ -9,6 +9,7 @@ import { openPostgresDatabase } from './open-postgres.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
 import { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
 import { explainOpenFailure } from './explain-open-failure.ts';
+import { sealChannelSecrets, type SecretSealer } from './seal-channel-secrets.ts';
 import type { Store, StoreKind } from './ports.ts';
 import { createRequestLogStore } from './request-log-store.ts';
 import type { Database } from './schema.ts';
@@ -26,18 +27,20 @@ export interface StoreOptions {
    * standby would (tests of store failures).
    */
   readOnly?: boolean;
+  /** Seals API channels' secrets at rest (seal-channel-secrets.ts); without one they are stored as given. */
+  sealer?: SecretSealer | undefined;
 }
 
 /** The readiness probe's row; every instance rewrites the same one. */
 const probeRowName = 'readiness';
 
-function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, file: SqliteFileGuard | undefined): Store {
+function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, file: SqliteFileGuard | undefined, sealer: SecretSealer | undefined): Store {
   return {
     kind,
     keys: createKeyStore(db, now),
     requestLogs: createRequestLogStore(db, now),
     capabilities: createCapabilityStore(db),
-    channels: createChannelStore(db, now),
+    channels: sealChannelSecrets(createChannelStore(db, now), sealer),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -87,7 +90,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   const location = parseStoreUrl(url);
   try {
     const { db, file } = await openDatabase(location, options);
-    return assembleStore(db, location.kind, options.now ?? Date.now, file);
+    return assembleStore(db, location.kind, options.now ?? Date.now, file, options.sealer);
   } catch (error) {
     throw explainOpenFailure(location, error);
   }

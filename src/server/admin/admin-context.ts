@@ -7,6 +7,7 @@ import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../../relay/request-record.ts';
 import type { LiveChannels } from '../live-channels.ts';
 import type { Services } from '../open-services.ts';
+import type { AdminFailurePolicy } from './admin-failures.ts';
 
 export interface AdminContext {
   services: Services;
@@ -21,6 +22,8 @@ export interface AdminContext {
 export interface AdminOptions extends AdminContext {
   /** undefined: the admin API is off and every route under it says so. */
   adminKey: string | undefined;
+  /** How wrong admin keys are slowed; defaultAdminFailurePolicy unless a test sets its own. */
+  failurePolicy?: AdminFailurePolicy;
 }
 
 export type AdminApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;

@@ -2,7 +2,7 @@
 // masked, and its health as the relay sees it now — circuits per model, refused keys, learned
 // capabilities.
 import type { CapabilityHints, Channel } from '../../core/channel.ts';
-import { maskHeaders, maskSecrets } from '../../relay/capture.ts';
+import { isSafeChannelHeader, maskSecrets } from '../../relay/capture.ts';
 import { listProbeModels } from '../../relay/probe-channel.ts';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { StoredChannel } from '../../store/index.ts';
@@ -44,6 +44,11 @@ function describeHealth(channel: Channel, relay: HealthSources) {
   return { circuits, refused_keys: refusedKeys, learned };
 }
 
+/** A custom header's value is a secret unless its name is on the safe list (relay/capture.ts). */
+function describeHeaders(headers: Readonly<Record<string, string>>, secrets: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, isSafeChannelHeader(name) ? maskSecrets(value, secrets) : maskSecret(value)]));
+}
+
 function describeSettings(channel: Channel, secrets: readonly string[]) {
   return {
     type: channel.type,
@@ -54,8 +59,8 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
     priority: channel.priority,
     weight: channel.weight,
     overrides: channel.overrides === undefined ? null : maskSecretsDeep(channel.overrides, secrets),
-    // Header overrides may carry a credential (an `api-key` for a relay): masked as in a capture.
-    headers: maskHeaders(channel.headers, secrets),
+    // Header overrides may carry a credential (an `api-key` for a relay): all but the safe ones masked.
+    headers: describeHeaders(channel.headers, secrets),
     api_version: channel.apiVersion ?? null,
     default_max_tokens: channel.defaultMaxTokens ?? null,
     max_concurrency: channel.maxConcurrency ?? null,

@@ -92,6 +92,9 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
         debug: body.debug,
       }),
     );
+    // Only its hash is stored, so this is the one moment the key can join the masked secrets: a key
+    // pasted into a prompt is then masked in every later capture (until a restart).
+    context.channels.rememberSecret(created.key);
     await keyAccess.refresh();
     return reply.code(201).send({ ...describeKey(created.record, context), key: created.key });
   });

@@ -16,7 +16,7 @@ function toOpenApiPath(url: string): string {
 
 describe('the admin OpenAPI document', () => {
   it('describes every registered admin route, and no route that is not registered', async () => {
-    const config = parseConfig(`admin_key: k\nchannels: [{ name: echo, type: echo, models: [echo] }]`, { file: 'test.yaml', env: {} });
+    const config = parseConfig(`admin_key: admin-key-for-openapi-test\nchannels: [{ name: echo, type: echo, models: [echo] }]`, { file: 'test.yaml', env: {} });
     const logger = pino({ level: 'silent' });
     const relay = createRelayDependencies(config, logger, new Metrics({ processMetrics: false }));
     const services = await openServices({ ...config, store: 'sqlite::memory:' }, relay, logger);
