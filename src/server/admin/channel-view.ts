@@ -71,7 +71,7 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
       idle_ms: channel.timeouts.idleMs,
       total_ms: channel.timeouts.totalMs,
     },
-    breaker: { failures: channel.breaker.failures, cooldown_ms: channel.breaker.cooldownMs },
+    breaker: { failure_rate: channel.breaker.failureRate, window_ms: channel.breaker.windowMs, min_calls: channel.breaker.minCalls, cooldown_ms: channel.breaker.cooldownMs },
   };
 }
 
