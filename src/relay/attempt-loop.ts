@@ -10,6 +10,7 @@ import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { linkAbort, sleep } from '../lib/abort.ts';
 import type { Provider } from '../providers/types.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import type { KeyProblem } from '../routing/key-ring.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { blamesBody, classifyFailure, countsAgainstChannel, scopeKeyRefusal } from './classify-failure.ts';
 import { keyRecheckMs, learnableStatuses, learnedRecheckMs, maxAdaptationsPerChannel } from './failure-policy.ts';
@@ -19,6 +20,7 @@ import type { Candidate } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 import type { AttemptRecord } from './request-record.ts';
 import { CircuitPass, TryPermit } from './try-permit.ts';
+import { codeForUpstreamStatus } from './upstream-error.ts';
 
 /** One try, as the caller prepared it for a channel and key. */
 export interface PreparedTry<T> {
@@ -94,6 +96,20 @@ function startDeadline(signal: AbortSignal, totalMs: number) {
   };
 }
 
+/**
+ * Why a channel has no key for this call. Keys refused for this model answer as the upstream did
+ * (a 404 "model not found" stays a 404 while the key is set aside for it); refused keys, a 502.
+ */
+function describeRefusedKeys(channel: string, problems: readonly KeyProblem[]): GatewayError {
+  const reasons = problems.map((problem) => problem.reason).join('; ');
+  const status = problems.every((problem) => problem.model !== undefined) ? problems[0]?.status : undefined;
+  const code = status === undefined ? 'upstream_auth_failed' : codeForUpstreamStatus(status);
+  return new GatewayError(code, `${channel} has no usable key for this model until it is re-checked: ${reasons}`, {
+    ...(code === 'upstream_rejected' && status !== undefined ? { status } : {}),
+    upstream: { channel, ...(status === undefined ? {} : { status }) },
+  });
+}
+
 /** Envoy's panic routing: of the candidates refused by an open circuit, the one open the longest. */
 function longestOpen(refused: readonly Candidate[], breakers: CircuitBreakers): Candidate | undefined {
   const since = (candidate: Candidate): number => breakers.openSince(CircuitBreakers.keyOf(candidate.channel.name, candidate.upstreamModel)) ?? Number.POSITIVE_INFINITY;
@@ -145,8 +161,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     for (;;) {
       const key = dependencies.keys.choose(channel.name, channel.apiKeys, upstreamModel);
       if (key.kind === 'exhausted') {
-        const reasons = key.problems.map((problem) => problem.reason).join('; ');
-        failures.push({ channel: channel.name, error: new GatewayError('upstream_auth_failed', `${channel.name} has no usable key: ${reasons}`, { upstream: { channel: channel.name } }) });
+        failures.push({ channel: channel.name, error: describeRefusedKeys(channel.name, key.problems) });
         return undefined;
       }
       using permit = await takePermit(channel, key.key, hasAlternative);
@@ -212,7 +227,9 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       at.stay.tries -= 1;
       return true;
     }
-    if (keyScope !== undefined && at.key !== undefined) dependencies.keys.setAside(channel.name, at.key, error.message, keyRecheckMs, keyScope === 'model' ? upstreamModel : undefined);
+    if (keyScope !== undefined && at.key !== undefined) {
+      dependencies.keys.setAside(channel.name, at.key, error.message, keyRecheckMs, { model: keyScope === 'model' ? upstreamModel : undefined, status });
+    }
     if (decision === 'retry-same' && (await waitBeforeRetry(at.stay.tries, channel.retry, error))) return true;
     judgeChannel(error, channel, at.pass, keyScope === undefined);
     if (decision === 'give-up') throw error;

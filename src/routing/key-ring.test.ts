@@ -37,7 +37,7 @@ describe('KeyRing', () => {
 describe('KeyRing set-aside scopes', () => {
   it('sets a key aside for one model only, leaving it usable for the others', () => {
     const { keys, advance } = ring();
-    keys.setAside('a', 'k1', 'HTTP 403: User not allowed to access this model', 1000, 'x');
+    keys.setAside('a', 'k1', 'HTTP 403: User not allowed to access this model', 1000, { model: 'x', status: 403 });
     expect(keys.choose('a', ['k1'], 'x')).toMatchObject({ kind: 'exhausted', problems: [{ model: 'x' }] });
     expect(keys.choose('a', ['k1'], 'y')).toEqual({ kind: 'key', key: 'k1' });
     expect(keys.peek('a', ['k1'])).toBe('usable');
@@ -54,7 +54,7 @@ describe('KeyRing set-aside scopes', () => {
 
   it('keeps at most maxModelSetAsides model set-asides', () => {
     const { keys } = ring();
-    for (let i = 0; i <= maxModelSetAsides; i += 1) keys.setAside('a', 'k1', 'HTTP 404: The model does not exist', 1000, `m${i}`);
+    for (let i = 0; i <= maxModelSetAsides; i += 1) keys.setAside('a', 'k1', 'HTTP 404: The model does not exist', 1000, { model: `m${i}` });
     expect(keys.problems()).toHaveLength(maxModelSetAsides);
     expect(keys.choose('a', ['k1'], 'm0')).toEqual({ kind: 'key', key: 'k1' });
   });

@@ -9,6 +9,8 @@ export interface KeyProblem {
   recheckAt: number;
   /** The upstream model the key is set aside for; undefined: every model of the channel. */
   model?: string;
+  /** The upstream's status when it refused the key, so a later refusal can answer alike. */
+  status?: number;
 }
 
 export type KeyChoice = { kind: 'key'; key: string | undefined } | { kind: 'exhausted'; problems: KeyProblem[] };
@@ -64,9 +66,10 @@ export class KeyRing {
   }
 
   /** Sets the key aside for the channel, or — with `model` — for that upstream model only. */
-  setAside(channel: string, key: string, reason: string, recheckAfterMs: number, model?: string): void {
+  setAside(channel: string, key: string, reason: string, recheckAfterMs: number, scope: { model?: string | undefined; status?: number | undefined } = {}): void {
     const now = this.#now();
-    const problem: KeyProblem = { reason, since: now, recheckAt: now + recheckAfterMs, ...(model === undefined ? {} : { model }) };
+    const { model, status } = scope;
+    const problem: KeyProblem = { reason, since: now, recheckAt: now + recheckAfterMs, ...(model === undefined ? {} : { model }), ...(status === undefined ? {} : { status }) };
     if (model === undefined) {
       this.#problems.set(KeyRing.#idOf(channel, key), problem);
       return;
