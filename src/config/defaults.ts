@@ -18,8 +18,12 @@ export const defaultTimeoutPolicy: Readonly<TimeoutPolicy> = Object.freeze({
   totalMs: 600_000,
 });
 
-/** Consecutive failures that open the circuit, and how long it stays open before a probe. */
-export const defaultBreakerPolicy: Readonly<BreakerPolicy> = Object.freeze({ failures: 5, cooldownMs: 30_000 });
+/**
+ * The circuit opens when at least half of the calls in the last minute failed, once the minute held
+ * ten calls (resilience4j's failureRateThreshold 50 and minimumNumberOfCalls, over a time window),
+ * and stays open 30 s before one probe. A call is one request's stay on a channel, retries included.
+ */
+export const defaultBreakerPolicy: Readonly<BreakerPolicy> = Object.freeze({ failureRate: 0.5, windowMs: 60_000, minCalls: 10, cooldownMs: 30_000 });
 
 export const defaultListen: Readonly<{ host: string; port: number }> = Object.freeze({ host: '127.0.0.1', port: 8080 });
 

@@ -39,7 +39,8 @@ describe('parseConfig', () => {
       capabilities: { 'grok-2-1212': { streamOptions: false }, 'qwq-*': { stream: 'required' } },
       retry: defaultRetryPolicy,
       timeouts: defaultTimeoutPolicy,
-      breaker: defaultBreakerPolicy,
+      // The design's `breaker: { failures: 5 }` reads as "at least 5 calls" in the rate-based breaker.
+      breaker: { ...defaultBreakerPolicy, minCalls: 5 },
     });
   });
 
@@ -62,8 +63,14 @@ describe('parseConfig', () => {
     expect(config.retry).toEqual({ attempts: 6, baseMs: 200, maxMs: 9000, maxRetryAfterMs: 60_000 });
     expect(config.channels[0]?.retry).toEqual({ attempts: 2, baseMs: 200, maxMs: 9000, maxRetryAfterMs: 60_000 });
     expect(config.channels[0]?.timeouts).toEqual({ ...defaultTimeoutPolicy, connectMs: 50, idleMs: 1000 });
-    expect(config.channels[0]?.breaker).toEqual({ failures: 2, cooldownMs: 0 });
+    expect(config.channels[0]?.breaker).toEqual({ ...defaultBreakerPolicy, minCalls: 2, cooldownMs: 0 });
     expect(config.channels[1]?.retry).toEqual(config.retry);
+  });
+
+  it('reads the rate-based breaker, and refuses a failure_rate outside (0, 1]', () => {
+    const config = parse('breaker: { failure_rate: 0.25, window_ms: 5000, min_calls: 3 }\nchannels: [{ name: a, type: echo, models: [m] }]');
+    expect(config.channels[0]?.breaker).toEqual({ failureRate: 0.25, windowMs: 5000, minCalls: 3, cooldownMs: defaultBreakerPolicy.cooldownMs });
+    expect(() => parse('breaker: { failure_rate: 50 }\nchannels: [{ name: a, type: echo, models: [m] }]')).toThrow(/failure_rate.*above 0 and at most 1/s);
   });
 
   it('fills every default for a minimal config', () => {

@@ -114,5 +114,12 @@ function resolveTimeouts(raw: RawTimeouts | null | undefined, base: TimeoutPolic
 }
 
 function resolveBreaker(raw: RawBreaker | null | undefined, base: BreakerPolicy): BreakerPolicy {
-  return { failures: raw?.failures ?? base.failures, cooldownMs: raw?.cooldown_ms ?? base.cooldownMs };
+  // `failures: N` (N consecutive failures, the old breaker) becomes "at least N calls": N failures in
+  // a row then still open the circuit, and so does a high enough rate over more calls.
+  return {
+    failureRate: raw?.failure_rate ?? base.failureRate,
+    windowMs: raw?.window_ms ?? base.windowMs,
+    minCalls: raw?.min_calls ?? raw?.failures ?? base.minCalls,
+    cooldownMs: raw?.cooldown_ms ?? base.cooldownMs,
+  };
 }

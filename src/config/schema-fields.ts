@@ -37,6 +37,12 @@ export const positiveNumber = z.preprocess(
   z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }),
 );
 
+/** A share: above 0 and at most 1 (a breaker's `failure_rate`). */
+export const fraction = z.preprocess(
+  coerceNumericText,
+  z.number({ error: 'expected a number above 0 and at most 1' }).gt(0, { error: 'expected a number above 0 and at most 1' }).lte(1, { error: 'expected a number above 0 and at most 1' }),
+);
+
 export const portNumber = z.preprocess(
   coerceNumericText,
   z

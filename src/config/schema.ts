@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { logLevels } from './defaults.ts';
 import {
   flag,
+  fraction,
   headerMap,
   httpUrl,
   integer,
@@ -45,7 +46,14 @@ export const timeoutsSchema = z.strictObject(
 );
 
 export const breakerSchema = z.strictObject(
-  { failures: positiveInteger.nullish(), cooldown_ms: nonNegativeInteger.nullish() },
+  {
+    failure_rate: fraction.nullish(),
+    window_ms: positiveInteger.nullish(),
+    min_calls: positiveInteger.nullish(),
+    /** Before the rate-based breaker: N consecutive failures. Still accepted, read as `min_calls: N`. */
+    failures: positiveInteger.nullish(),
+    cooldown_ms: nonNegativeInteger.nullish(),
+  },
   mappingError,
 );
 

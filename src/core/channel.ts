@@ -33,8 +33,13 @@ export interface TimeoutPolicy {
   totalMs: number;
 }
 
+/** resilience4j's model: the failure rate over a sliding window, once it holds enough calls. */
 export interface BreakerPolicy {
-  failures: number;
+  /** Share of failed calls (0–1] in the window that opens the circuit. */
+  failureRate: number;
+  windowMs: number;
+  /** Calls the window must hold before its rate means anything. */
+  minCalls: number;
   cooldownMs: number;
 }
 

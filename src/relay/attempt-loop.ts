@@ -2,6 +2,7 @@
 // decide — adapt and retry at once, back off and retry, fail over, or give up — from the error
 // alone. Every try is recorded for the log row and the x-sluice-* headers. What one try does (a
 // chat call, an embeddings call) is the caller's; the loop knows only tries and their failures.
+// What a try holds (circuit pass, concurrency slot, upstream key) is a disposable (try-permit.ts).
 import { recognizeRejection } from '../adapt/recognize-rejection.ts';
 import type { Channel, RetryPolicy } from '../core/channel.ts';
 import type { JsonObject } from '../core/chat.ts';
@@ -9,14 +10,17 @@ import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { linkAbort, sleep } from '../lib/abort.ts';
 import type { Provider } from '../providers/types.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import type { KeyProblem } from '../routing/key-ring.ts';
 import { backoffDelayMs } from './backoff.ts';
-import { classifyFailure, countsAgainstChannel } from './classify-failure.ts';
+import { blamesBody, classifyFailure, countsAgainstChannel, scopeKeyRefusal } from './classify-failure.ts';
 import { keyRecheckMs, learnableStatuses, learnedRecheckMs, maxAdaptationsPerChannel } from './failure-policy.ts';
 import { describeLearning, learnFromRejection } from './learn-from-rejection.ts';
 import { maskErrorSecrets } from './mask-error-secrets.ts';
 import type { Candidate } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 import type { AttemptRecord } from './request-record.ts';
+import { CircuitPass, TryPermit } from './try-permit.ts';
+import { codeForUpstreamStatus } from './upstream-error.ts';
 
 /** One try, as the caller prepared it for a channel and key. */
 export interface PreparedTry<T> {
@@ -44,6 +48,14 @@ interface Failure {
   error: GatewayError;
 }
 
+/** A channel that failed on a body-shaped answer: counted against it unless another channel answers the same body alike. */
+interface Suspect {
+  channel: string;
+  count: () => void;
+}
+
+type Outcome<T> = { value: T; keepsRunning: boolean } | undefined;
+
 export function providerFor(dependencies: RelayDependencies, channel: Channel): Provider {
   const provider = dependencies.findProvider(channel.type);
   if (provider === undefined) throw new GatewayError('internal_error', `channel ${channel.name} has unknown type ${channel.type}`);
@@ -54,7 +66,7 @@ export function providerFor(dependencies: RelayDependencies, channel: Channel): 
 function aggregateError(failures: Failure[], model: string): GatewayError {
   const last = failures.at(-1);
   if (last === undefined) {
-    return new GatewayError('no_channel_available', `No channel for '${model}' is usable right now: every circuit is open or every key was refused.`);
+    return new GatewayError('no_channel_available', `No channel for '${model}' is usable right now: every key was refused.`);
   }
   if (failures.length === 1) return last.error;
   const summary = failures.map((failure) => `${failure.channel}: ${failure.error.message}`).join('; ');
@@ -84,15 +96,47 @@ function startDeadline(signal: AbortSignal, totalMs: number) {
   };
 }
 
+/**
+ * Why a channel has no key for this call. Keys refused for this model answer as the upstream did
+ * (a 404 "model not found" stays a 404 while the key is set aside for it); refused keys, a 502.
+ */
+function describeRefusedKeys(channel: string, problems: readonly KeyProblem[]): GatewayError {
+  const reasons = problems.map((problem) => problem.reason).join('; ');
+  const status = problems.every((problem) => problem.model !== undefined) ? problems[0]?.status : undefined;
+  const code = status === undefined ? 'upstream_auth_failed' : codeForUpstreamStatus(status);
+  return new GatewayError(code, `${channel} has no usable key for this model until it is re-checked: ${reasons}`, {
+    ...(code === 'upstream_rejected' && status !== undefined ? { status } : {}),
+    upstream: { channel, ...(status === undefined ? {} : { status }) },
+  });
+}
+
+/** Envoy's panic routing: of the candidates refused by an open circuit, the one open the longest. */
+function longestOpen(refused: readonly Candidate[], breakers: CircuitBreakers): Candidate | undefined {
+  const since = (candidate: Candidate): number => breakers.openSince(CircuitBreakers.keyOf(candidate.channel.name, candidate.upstreamModel)) ?? Number.POSITIVE_INFINITY;
+  return refused.reduce<Candidate | undefined>((best, candidate) => (best === undefined || since(candidate) < since(best) ? candidate : best), undefined);
+}
+
 export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   const { candidates, context, dependencies } = input;
   const deadline = startDeadline(context.signal, dependencies.totalMs);
   const endsAt = dependencies.nowMs() + dependencies.totalMs;
   const failures: Failure[] = [];
+  const suspects: Suspect[] = [];
+  const refused: Candidate[] = [];
   let handedOver = false;
   try {
     for (const [index, candidate] of candidates.entries()) {
-      const outcome = await tryCandidate(candidate, index < candidates.length - 1);
+      const outcome = await visit(candidate, index < candidates.length - 1, false);
+      if (outcome !== undefined) {
+        handedOver = outcome.keepsRunning;
+        return outcome.value;
+      }
+    }
+    // Never refuse only because every circuit is open: try the one open the longest (it may be fine).
+    const panic = context.record.attempts.length === 0 ? longestOpen(refused, dependencies.breakers) : undefined;
+    if (panic !== undefined) {
+      context.record.adaptations.push(`panic:${panic.channel.name}`);
+      const outcome = await visit(panic, false, true);
       if (outcome !== undefined) {
         handedOver = outcome.keepsRunning;
         return outcome.value;
@@ -100,113 +144,145 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     }
     throw aggregateError(failures, input.model);
   } finally {
+    for (const suspect of suspects.splice(0)) suspect.count();
     if (!handedOver) deadline.end();
   }
 
-  async function tryCandidate(candidate: Candidate, hasAlternative: boolean): Promise<{ value: T; keepsRunning: boolean } | undefined> {
+  /** One request's stay on one channel: tries until one works, or the channel is left. */
+  async function visit(candidate: Candidate, hasAlternative: boolean, panic: boolean): Promise<Outcome<T>> {
     const { channel, upstreamModel } = candidate;
     const provider = providerFor(dependencies, channel);
-    const circuit = CircuitBreakers.keyOf(channel.name, upstreamModel);
-    let tries = 0;
-    let adaptations = 0;
+    using pass = CircuitPass.take(dependencies.breakers, CircuitBreakers.keyOf(channel.name, upstreamModel), channel.breaker, panic);
+    if (pass === undefined) {
+      refused.push(candidate);
+      return undefined;
+    }
+    const stay = { tries: 0, adaptations: 0 };
     for (;;) {
-      if (!dependencies.breakers.tryPass(circuit, channel.breaker)) return undefined;
-      const key = dependencies.keys.choose(channel.name, channel.apiKeys);
+      const key = dependencies.keys.choose(channel.name, channel.apiKeys, upstreamModel);
       if (key.kind === 'exhausted') {
-        dependencies.breakers.release(circuit);
-        const reasons = key.problems.map((problem) => problem.reason).join('; ');
-        failures.push({ channel: channel.name, error: new GatewayError('upstream_auth_failed', `${channel.name} has no usable key: ${reasons}`, { upstream: { channel: channel.name } }) });
+        failures.push({ channel: channel.name, error: describeRefusedKeys(channel.name, key.problems) });
         return undefined;
       }
-      const slot = await takeSlot(channel, hasAlternative).catch((error: unknown) => {
-        // The deadline passed while waiting in line: give back a half-open probe this try held.
-        dependencies.breakers.release(circuit);
-        throw error;
-      });
-      if (!slot) {
-        dependencies.breakers.release(circuit);
+      using permit = await takePermit(channel, key.key, hasAlternative);
+      if (permit === undefined) {
         failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
         return undefined;
       }
-      let prepared: PreparedTry<T>;
-      try {
-        prepared = input.prepare(candidate, provider, key.key);
-      } catch (error) {
-        // The request cannot be put in this dialect (e.g. an image URL a dialect takes only inline): nothing was sent.
-        dependencies.slots.leave(channel.name);
-        dependencies.breakers.release(circuit);
-        throw error;
-      }
+      // May throw: the request cannot be put in this dialect (an image URL a dialect takes only inline); nothing was sent.
+      const prepared = input.prepare(candidate, provider, permit.key);
       const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
       context.record.attempts.push(attempt);
-      tries += 1;
+      stay.tries += 1;
       const started = dependencies.nowMs();
       // Runs once per try when its outcome is over: frees the slot; a stream handed to the client
       // also ends the request's deadline then (a failed try must not end it).
-      let handedOver = false;
+      let streaming = false;
       const onSettled = (): void => {
-        dependencies.slots.leave(channel.name);
-        if (handedOver) deadline.end();
+        permit.releaseSlot();
+        if (streaming) deadline.end();
       };
+      let value: T;
       try {
-        const value = await prepared.run(deadline.signal, onSettled);
-        attempt.status = 200;
-        dependencies.breakers.recordSuccess(circuit);
-        Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
-        prepared.succeeded(value, started);
-        handedOver = prepared.keepsRunning(value);
-        return { value, keepsRunning: handedOver };
+        value = await prepared.run(deadline.signal, onSettled);
       } catch (caught) {
+        attempt.durationMs = dependencies.nowMs() - started;
         const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
         Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
-        if (deadline.signal.aborted) {
-          dependencies.breakers.release(circuit);
-          throw error;
-        }
-        const status = error.upstream?.status;
-        const rejection = status !== undefined && learnableStatuses.has(status) ? recognizeRejection(error.message) : undefined;
-        const learning = rejection === undefined ? undefined : learnFromRejection(rejection, { body: prepared.body, upstreamStream: prepared.upstreamStream });
-        const canAdapt = learning !== undefined && adaptations < maxAdaptationsPerChannel;
-        const decision = classifyFailure(error, { canAdapt, triesOnChannel: tries, retry: channel.retry, hasAlternative });
-        if (decision === 'adapt-and-retry' && learning !== undefined) {
-          // No backoff and no breaker count: the upstream said what it wants; the next call gives it.
-          dependencies.breakers.release(circuit);
-          dependencies.learned.learn(channel.name, upstreamModel, learning, error.message, learnedRecheckMs);
-          context.record.adaptations.push(describeLearning(learning));
-          adaptations += 1;
-          tries -= 1;
-          continue;
-        }
-        if (countsAgainstChannel(error)) dependencies.breakers.recordFailure(circuit, channel.breaker);
-        else dependencies.breakers.release(circuit);
-        if (error.code === 'upstream_auth_failed' && key.key !== undefined) dependencies.keys.setAside(channel.name, key.key, error.message, keyRecheckMs);
-        if (decision === 'give-up') throw error;
-        if (decision === 'retry-same' && (await waitBeforeRetry(tries, channel.retry, error))) continue;
-        failures.push({ channel: channel.name, error });
+        if (deadline.signal.aborted) throw error;
+        if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay })) continue;
         return undefined;
-      } finally {
-        attempt.durationMs = dependencies.nowMs() - started;
       }
+      attempt.durationMs = dependencies.nowMs() - started;
+      attempt.status = 200;
+      pass.succeed();
+      Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
+      prepared.succeeded(value, started);
+      streaming = prepared.keepsRunning(value);
+      if (streaming) permit.handOver();
+      return { value, keepsRunning: streaming };
     }
   }
 
   /**
-   * A slot under the channel's max_concurrency: at once, or — when no other channel can take the
-   * request — after waiting in line (bounded by the deadline). False: busy, go elsewhere.
+   * After a failed try: true to try the channel again (adapted, or after a backoff); false when the
+   * channel is left (its verdict given); throws when the request is over.
    */
-  async function takeSlot(channel: Channel, hasAlternative: boolean): Promise<boolean> {
-    if (dependencies.slots.tryEnter(channel.name, channel.maxConcurrency)) return true;
-    if (hasAlternative) return false;
-    await dependencies.slots.enter(channel.name, channel.maxConcurrency, deadline.signal);
-    return true;
+  async function recover(
+    error: GatewayError,
+    at: { candidate: Candidate; prepared: PreparedTry<T>; pass: CircuitPass; key: string | undefined; hasAlternative: boolean; stay: { tries: number; adaptations: number } },
+  ): Promise<boolean> {
+    const { channel, upstreamModel } = at.candidate;
+    const status = error.upstream?.status;
+    const rejection = status !== undefined && learnableStatuses.has(status) ? recognizeRejection({ message: error.message, param: error.param }) : undefined;
+    const learning = rejection === undefined ? undefined : learnFromRejection(rejection, { body: at.prepared.body, upstreamStream: at.prepared.upstreamStream });
+    const canAdapt = learning !== undefined && at.stay.adaptations < maxAdaptationsPerChannel;
+    const keyScope = at.key === undefined ? undefined : scopeKeyRefusal(error);
+    const decision = classifyFailure(error, { canAdapt, triesOnChannel: at.stay.tries, retry: channel.retry, hasAlternative: at.hasAlternative, keySetAside: keyScope !== undefined });
+    if (decision === 'adapt-and-retry' && learning !== undefined) {
+      // No backoff and no breaker count: the upstream said what it wants; the next call gives it.
+      dependencies.learned.learn(channel.name, upstreamModel, learning, error.message, learnedRecheckMs);
+      context.record.adaptations.push(describeLearning(learning));
+      at.stay.adaptations += 1;
+      at.stay.tries -= 1;
+      return true;
+    }
+    if (keyScope !== undefined && at.key !== undefined) {
+      dependencies.keys.setAside(channel.name, at.key, error.message, keyRecheckMs, { model: keyScope === 'model' ? upstreamModel : undefined, status });
+    }
+    if (decision === 'retry-same' && (await waitBeforeRetry(at.stay.tries, channel.retry, error))) return true;
+    judgeChannel(error, channel, at.pass, keyScope === undefined);
+    if (decision === 'give-up') throw error;
+    failures.push({ channel: channel.name, error });
+    return false;
+  }
+
+  /**
+   * The verdict on a channel the request leaves failing. An answer about the body is held back
+   * (suspect) until another channel answers the same body: then the body was at fault, the request
+   * stops with that answer and no circuit counts either; otherwise it is counted at the end.
+   */
+  function judgeChannel(error: GatewayError, channel: Channel, pass: CircuitPass, aboutBody: boolean): void {
+    if (!aboutBody || !blamesBody(error)) {
+      if (countsAgainstChannel(error)) pass.fail();
+      return;
+    }
+    if (suspects.some((suspect) => suspect.channel !== channel.name)) {
+      suspects.length = 0;
+      context.record.adaptations.push('request-fault');
+      throw error;
+    }
+    if (countsAgainstChannel(error)) suspects.push({ channel: channel.name, count: pass.defer() });
+  }
+
+  /**
+   * A permit for one try: a slot under the channel's max_concurrency — at once, or, when no other
+   * channel can take the request, after waiting in line (bounded by the deadline; the wait is not
+   * Sluice's overhead) — and the key. Undefined: busy, go elsewhere.
+   */
+  async function takePermit(channel: Channel, key: string | undefined, hasAlternative: boolean): Promise<TryPermit | undefined> {
+    if (!dependencies.slots.tryEnter(channel.name, channel.maxConcurrency)) {
+      if (hasAlternative) return undefined;
+      const queued = dependencies.nowMs();
+      try {
+        await dependencies.slots.enter(channel.name, channel.maxConcurrency, deadline.signal);
+      } finally {
+        context.record.waitMs += dependencies.nowMs() - queued;
+      }
+    }
+    return new TryPermit(dependencies.slots, channel.name, key);
   }
 
   /** Sleeps the backoff; false when waiting is not worth it (too long, or past the deadline). */
   async function waitBeforeRetry(tries: number, retry: RetryPolicy, error: GatewayError): Promise<boolean> {
     const delay = backoffDelayMs(tries, retry, { random: dependencies.random, retryAfterSeconds: error.retryAfterSeconds, remainingMs: endsAt - dependencies.nowMs() });
     if (delay === undefined) return false;
-    context.record.waitMs += delay;
-    await sleep(delay, deadline.signal);
+    const slept = dependencies.nowMs();
+    try {
+      await sleep(delay, deadline.signal);
+    } finally {
+      context.record.waitMs += dependencies.nowMs() - slept;
+    }
     return true;
   }
 }

@@ -37,7 +37,7 @@ export async function checkHealth(channel: Channel, model: string, dependencies:
   const circuit = CircuitBreakers.keyOf(channel.name, model);
   try {
     await runAttempt({ request, channel, provider, plan, upstreamRequest, signal, record, send: dependencies.send, onSettled: () => undefined, capture: undefined });
-    dependencies.breakers.recordSuccess(circuit);
+    dependencies.breakers.recordSuccess(circuit, channel.breaker);
     return { channel: channel.name, model, ok: true, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: undefined };
   } catch (error) {
     // A refusal of the ping itself (400) says nothing about the channel's health.

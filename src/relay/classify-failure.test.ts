@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.ts';
-import { classifyFailure, countsAgainstChannel, type FailureContext } from './classify-failure.ts';
+import { blamesBody, classifyFailure, countsAgainstChannel, scopeKeyRefusal, type FailureContext } from './classify-failure.ts';
 import { errorFromUpstream } from './upstream-error.ts';
 
 const retry = { attempts: 3, baseMs: 100, maxMs: 1000, maxRetryAfterMs: 5000 };
@@ -60,5 +60,29 @@ describe('countsAgainstChannel', () => {
     expect(countsAgainstChannel(upstream(503))).toBe(true);
     expect(countsAgainstChannel(upstream(401))).toBe(true);
     expect(countsAgainstChannel(upstream(400))).toBe(false);
+  });
+});
+
+describe('whose fault a failure is', () => {
+  const answered = (status: number, message = 'x') => errorFromUpstream('ch', status, { message, type: undefined, code: undefined, param: undefined }, undefined);
+
+  it('blames the body for a 4xx or a 5xx that is not about load, never for load, credentials or the network', () => {
+    for (const status of [400, 422, 500, 502, 520]) expect(blamesBody(answered(status))).toBe(true);
+    for (const status of [401, 403, 408, 429, 503, 504, 529]) expect(blamesBody(answered(status))).toBe(false);
+    expect(blamesBody(new GatewayError('upstream_unreachable', 'connection refused'))).toBe(false);
+  });
+
+  it('sets a key aside for the channel on a 401 or an invalid-key wording, for one model on a 403/404 about a model', () => {
+    expect(scopeKeyRefusal(answered(401, 'Incorrect API key provided'))).toBe('channel');
+    expect(scopeKeyRefusal(answered(400, 'API key not valid. Please pass a valid API key.'))).toBe('channel');
+    expect(scopeKeyRefusal(answered(403, 'User not allowed to access this model'))).toBe('model');
+    expect(scopeKeyRefusal(answered(404, 'The model `gpt-9` does not exist or you do not have access to it.'))).toBe('model');
+    expect(scopeKeyRefusal(answered(403, 'Your account is suspended'))).toBe('channel');
+    expect(scopeKeyRefusal(answered(404, 'Not Found'))).toBeUndefined();
+    expect(scopeKeyRefusal(answered(400, 'bad request'))).toBeUndefined();
+  });
+
+  it('fails over when the key was set aside', () => {
+    expect(classifyFailure(answered(404, 'no such model'), context({ keySetAside: true }))).toBe('fail-over');
   });
 });

@@ -7,8 +7,18 @@ export const retryableStatuses: ReadonlySet<number> = new Set([408, 409, 425, 42
 /** Statuses that mean the channel's credentials were refused: the key is set aside. */
 export const credentialStatuses: ReadonlySet<number> = new Set([401, 403]);
 
-/** Statuses whose message may say what the upstream wants ("Streaming requests are not yet allowed" came with a 403; langgenius/dify#9591). */
-export const learnableStatuses: ReadonlySet<number> = new Set([400, 403, 404, 422]);
+/**
+ * Statuses whose message may say what the upstream wants. Never 401/403/404 (access, not
+ * capability: "User not allowed to access this model" is about the key), 429 or 5xx (docs/resilience.md).
+ */
+export const learnableStatuses: ReadonlySet<number> = new Set([400, 422]);
+
+/**
+ * Statuses that say the upstream is busy or slow, whatever the body: never the request's fault. Any
+ * other answered 5xx may have been caused by the body, so it counts against a circuit only once
+ * another channel took the same body (docs/resilience.md, "Whose fault").
+ */
+export const loadStatuses: ReadonlySet<number> = new Set([408, 425, 429, 503, 504, 529]);
 
 /** A refused key is tried again after this long. */
 export const keyRecheckMs = 10 * 60_000;

@@ -36,7 +36,7 @@ export function errorFromUpstream(
   retryAfterSeconds: number | undefined,
 ): GatewayError {
   const code = codeForUpstreamStatus(status);
-  const rejection = learnableStatuses.has(status) ? recognizeRejection(details.message) : undefined;
+  const rejection = learnableStatuses.has(status) ? recognizeRejection({ message: details.message, param: details.param }) : undefined;
   return new GatewayError(code, `${channel} answered HTTP ${status}: ${details.message}`, {
     ...(code === 'upstream_rejected' ? { status } : {}),
     // A 5xx outside the transient list (501 Not Implemented, 505) will not get better on a retry.

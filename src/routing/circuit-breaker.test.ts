@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreakers, type BreakerTransition } from './circuit-breaker.ts';
 
-const policy = { failures: 3, cooldownMs: 1000 };
+const policy = { failureRate: 0.5, windowMs: 10_000, minCalls: 4, cooldownMs: 1000 };
 
 function setup() {
   let now = 0;
@@ -10,45 +10,67 @@ function setup() {
   return { breakers, transitions, advance: (ms: number) => (now += ms) };
 }
 
+function open(breakers: CircuitBreakers, key = 'a'): void {
+  for (let i = 0; i < policy.minCalls; i += 1) breakers.recordFailure(key, policy);
+}
+
 describe('CircuitBreakers', () => {
-  it('opens after the configured number of consecutive failures', () => {
-    const { breakers, transitions } = setup();
-    breakers.recordFailure('a', policy);
-    breakers.recordFailure('a', policy);
+  it('stays closed below the minimum number of calls, whatever their outcome', () => {
+    const { breakers } = setup();
+    for (let i = 0; i < policy.minCalls - 1; i += 1) breakers.recordFailure('a', policy);
+    expect(breakers.stateOf('a')).toBe('closed');
     expect(breakers.tryPass('a', policy)).toBe(true);
+  });
+
+  it('opens when the failure rate in the window reaches the threshold', () => {
+    const { breakers, transitions } = setup();
+    breakers.recordSuccess('a', policy);
+    breakers.recordSuccess('a', policy);
+    breakers.recordFailure('a', policy);
+    expect(breakers.stateOf('a')).toBe('closed');
     breakers.recordFailure('a', policy);
     expect(breakers.stateOf('a')).toBe('open');
     expect(breakers.tryPass('a', policy)).toBe(false);
-    expect(transitions).toEqual([{ key: 'a', from: 'closed', to: 'open', failures: 3 }]);
+    expect(transitions).toEqual([{ key: 'a', from: 'closed', to: 'open', failures: 2 }]);
     expect(breakers.opened).toBe(1);
   });
 
-  it('counts only consecutive failures', () => {
+  it('stays closed while most calls succeed, however many fail in a row', () => {
     const { breakers } = setup();
-    breakers.recordFailure('a', policy);
-    breakers.recordFailure('a', policy);
-    breakers.recordSuccess('a');
+    for (let i = 0; i < 20; i += 1) breakers.recordSuccess('a', policy);
+    for (let i = 0; i < 15; i += 1) breakers.recordFailure('a', policy);
+    expect(breakers.stateOf('a')).toBe('closed');
+  });
+
+  it('forgets calls that left the window', () => {
+    const { breakers, advance } = setup();
+    for (let i = 0; i < 3; i += 1) breakers.recordFailure('a', policy);
+    advance(policy.windowMs + 1);
+    breakers.recordSuccess('a', policy);
+    breakers.recordSuccess('a', policy);
+    breakers.recordSuccess('a', policy);
     breakers.recordFailure('a', policy);
     expect(breakers.stateOf('a')).toBe('closed');
+    expect(breakers.snapshot()).toEqual([{ key: 'a', state: 'closed', failures: 1 }]);
   });
 
   it('lets exactly one probe through after the cooldown, and closes on its success', () => {
     const { breakers, advance } = setup();
-    for (let i = 0; i < 3; i += 1) breakers.recordFailure('a', policy);
+    open(breakers);
     advance(999);
     expect(breakers.tryPass('a', policy)).toBe(false);
     advance(1);
     expect(breakers.tryPass('a', policy)).toBe(true);
     expect(breakers.stateOf('a')).toBe('half-open');
     expect(breakers.tryPass('a', policy)).toBe(false);
-    breakers.recordSuccess('a');
+    breakers.recordSuccess('a', policy);
     expect(breakers.stateOf('a')).toBe('closed');
     expect(breakers.tryPass('a', policy)).toBe(true);
   });
 
   it('opens again when the probe fails', () => {
     const { breakers, advance } = setup();
-    for (let i = 0; i < 3; i += 1) breakers.recordFailure('a', policy);
+    open(breakers);
     advance(1000);
     breakers.tryPass('a', policy);
     breakers.recordFailure('a', policy);
@@ -57,9 +79,20 @@ describe('CircuitBreakers', () => {
     expect(breakers.tryPass('a', policy)).toBe(false);
   });
 
+  it('says since when a circuit has refused calls, and a failure let through anyway starts the count again', () => {
+    const { breakers, advance } = setup();
+    expect(breakers.openSince('a')).toBeUndefined();
+    advance(100);
+    open(breakers);
+    expect(breakers.openSince('a')).toBe(100);
+    advance(50);
+    breakers.recordFailure('a', policy);
+    expect(breakers.openSince('a')).toBe(150);
+  });
+
   it('keeps circuits apart', () => {
     const { breakers } = setup();
-    for (let i = 0; i < 3; i += 1) breakers.recordFailure(CircuitBreakers.keyOf('ch', 'm1'), policy);
+    open(breakers, CircuitBreakers.keyOf('ch', 'm1'));
     expect(breakers.tryPass(CircuitBreakers.keyOf('ch', 'm2'), policy)).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
-// Circuit breaker per channel and model, with an injected clock: opens after `failures` consecutive
-// failures, stays open `cooldownMs`, then lets one probe through (half-open); success closes it.
+// Circuit breaker per channel and model, with an injected clock, on resilience4j's model: the
+// failure *rate* over a sliding time window, once the window holds at least `minCalls` calls, opens
+// the circuit (one bad moment, or one client's bad requests among many good ones, does not). Open,
+// it refuses calls for `cooldownMs`, then lets one probe through (half-open); success closes it.
+// The window is kept as a ring of time buckets, so its memory does not grow with traffic.
 import type { BreakerPolicy } from '../core/channel.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -8,14 +11,31 @@ export interface BreakerTransition {
   key: string;
   from: BreakerState;
   to: BreakerState;
+  /** Failures in the window when it moved. */
+  failures: number;
+}
+
+/** Buckets the window is cut into: a call leaves the window at most `windowMs / windowBuckets` late. */
+export const windowBuckets = 10;
+
+interface Bucket {
+  /** Which span of time (`floor(now / span)`) the counts are for. */
+  span: number;
+  calls: number;
   failures: number;
 }
 
 interface Circuit {
   state: BreakerState;
-  failures: number;
+  buckets: Bucket[];
   openedAt: number;
   probeInFlight: boolean;
+  /** The bucket length the window was last counted with (the policy's `windowMs / windowBuckets`). */
+  spanMs: number;
+}
+
+function emptyWindow(): Bucket[] {
+  return Array.from({ length: windowBuckets }, () => ({ span: -1, calls: 0, failures: 0 }));
 }
 
 export class CircuitBreakers {
@@ -34,14 +54,47 @@ export class CircuitBreakers {
     return `${channel}\u0000${model}`;
   }
 
-  #move(key: string, circuit: Circuit, to: BreakerState): void {
+  #circuit(key: string): Circuit {
+    let circuit = this.#circuits.get(key);
+    if (circuit === undefined) {
+      circuit = { state: 'closed', buckets: emptyWindow(), openedAt: 0, probeInFlight: false, spanMs: 1 };
+      this.#circuits.set(key, circuit);
+    }
+    return circuit;
+  }
+
+  /** Calls and failures in the window that ends now. */
+  #totals(circuit: Circuit): { calls: number; failures: number } {
+    const current = Math.floor(this.#now() / circuit.spanMs);
+    let calls = 0;
+    let failures = 0;
+    for (const bucket of circuit.buckets) {
+      if (bucket.span <= current - windowBuckets) continue;
+      calls += bucket.calls;
+      failures += bucket.failures;
+    }
+    return { calls, failures };
+  }
+
+  #count(circuit: Circuit, policy: BreakerPolicy, failed: boolean): void {
+    circuit.spanMs = Math.max(1, policy.windowMs / windowBuckets);
+    const span = Math.floor(this.#now() / circuit.spanMs);
+    const bucket = circuit.buckets[span % windowBuckets];
+    if (bucket === undefined) return;
+    if (bucket.span !== span) Object.assign(bucket, { span, calls: 0, failures: 0 });
+    bucket.calls += 1;
+    if (failed) bucket.failures += 1;
+  }
+
+  #move(key: string, circuit: Circuit, to: BreakerState, failures: number): void {
     const from = circuit.state;
     circuit.state = to;
     if (to === 'open') {
       circuit.openedAt = this.#now();
       this.opened += 1;
     }
-    this.#onTransition({ key, from, to, failures: circuit.failures });
+    if (to !== 'half-open') circuit.buckets = emptyWindow();
+    this.#onTransition({ key, from, to, failures });
   }
 
   /** Whether a request may go to this circuit now; a half-open circuit admits one probe at a time. */
@@ -50,32 +103,41 @@ export class CircuitBreakers {
     if (circuit === undefined || circuit.state === 'closed') return true;
     if (circuit.state === 'open') {
       if (this.#now() - circuit.openedAt < policy.cooldownMs) return false;
-      this.#move(key, circuit, 'half-open');
+      this.#move(key, circuit, 'half-open', 0);
     }
     if (circuit.probeInFlight) return false;
     circuit.probeInFlight = true;
     return true;
   }
 
-  recordSuccess(key: string): void {
+  /** Since when the circuit has refused calls (open or half-open); undefined while closed. */
+  openSince(key: string): number | undefined {
     const circuit = this.#circuits.get(key);
-    if (circuit === undefined) return;
-    circuit.failures = 0;
+    return circuit === undefined || circuit.state === 'closed' ? undefined : circuit.openedAt;
+  }
+
+  recordSuccess(key: string, policy: BreakerPolicy): void {
+    const circuit = this.#circuit(key);
     circuit.probeInFlight = false;
-    if (circuit.state !== 'closed') this.#move(key, circuit, 'closed');
+    if (circuit.state !== 'closed') this.#move(key, circuit, 'closed', 0);
+    else this.#count(circuit, policy, false);
   }
 
   recordFailure(key: string, policy: BreakerPolicy): void {
-    let circuit = this.#circuits.get(key);
-    if (circuit === undefined) {
-      circuit = { state: 'closed', failures: 0, openedAt: 0, probeInFlight: false };
-      this.#circuits.set(key, circuit);
-    }
-    circuit.failures += 1;
+    const circuit = this.#circuit(key);
     circuit.probeInFlight = false;
-    if (circuit.state === 'half-open' || (circuit.state === 'closed' && circuit.failures >= policy.failures)) {
-      this.#move(key, circuit, 'open');
+    if (circuit.state === 'open') {
+      // A call let through anyway (every candidate was open) failed: it stays open, counted afresh.
+      circuit.openedAt = this.#now();
+      return;
     }
+    if (circuit.state === 'half-open') {
+      this.#move(key, circuit, 'open', 1);
+      return;
+    }
+    this.#count(circuit, policy, true);
+    const { calls, failures } = this.#totals(circuit);
+    if (calls >= policy.minCalls && failures >= policy.failureRate * calls) this.#move(key, circuit, 'open', failures);
   }
 
   /** Lets a half-open probe slot go without a verdict (the attempt ended for another reason). */
@@ -88,7 +150,8 @@ export class CircuitBreakers {
     return this.#circuits.get(key)?.state ?? 'closed';
   }
 
+  /** Every circuit that has seen a call, with the failures in its window as of now. */
   snapshot(): Array<{ key: string; state: BreakerState; failures: number }> {
-    return [...this.#circuits].map(([key, circuit]) => ({ key, state: circuit.state, failures: circuit.failures }));
+    return [...this.#circuits].map(([key, circuit]) => ({ key, state: circuit.state, failures: this.#totals(circuit).failures }));
   }
 }

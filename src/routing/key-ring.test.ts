@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyRing } from './key-ring.ts';
+import { KeyRing, maxModelSetAsides } from './key-ring.ts';
 
 function ring() {
   let now = 0;
@@ -31,5 +31,31 @@ describe('KeyRing', () => {
     keys.setAside('a', 'secret-1234', 'HTTP 403: forbidden', 1000);
     expect(keys.choose('a', ['secret-1234'])).toEqual({ kind: 'exhausted', problems: [{ reason: 'HTTP 403: forbidden', since: 0, recheckAt: 1000 }] });
     expect(keys.problems()).toEqual([{ channel: 'a', key: '…1234', reason: 'HTTP 403: forbidden', since: 0, recheckAt: 1000 }]);
+  });
+});
+
+describe('KeyRing set-aside scopes', () => {
+  it('sets a key aside for one model only, leaving it usable for the others', () => {
+    const { keys, advance } = ring();
+    keys.setAside('a', 'k1', 'HTTP 403: User not allowed to access this model', 1000, { model: 'x', status: 403 });
+    expect(keys.choose('a', ['k1'], 'x')).toMatchObject({ kind: 'exhausted', problems: [{ model: 'x' }] });
+    expect(keys.choose('a', ['k1'], 'y')).toEqual({ kind: 'key', key: 'k1' });
+    expect(keys.peek('a', ['k1'])).toBe('usable');
+    advance(1000);
+    expect(keys.choose('a', ['k1'], 'x')).toEqual({ kind: 'key', key: 'k1' });
+  });
+
+  it('sets a key aside for every model of the channel when the key itself was refused', () => {
+    const { keys } = ring();
+    keys.setAside('a', 'k1', 'HTTP 401: Incorrect API key provided', 1000);
+    expect(keys.choose('a', ['k1'], 'y')).toMatchObject({ kind: 'exhausted' });
+    expect(keys.peek('a', ['k1'])).toBe('exhausted');
+  });
+
+  it('keeps at most maxModelSetAsides model set-asides', () => {
+    const { keys } = ring();
+    for (let i = 0; i <= maxModelSetAsides; i += 1) keys.setAside('a', 'k1', 'HTTP 404: The model does not exist', 1000, { model: `m${i}` });
+    expect(keys.problems()).toHaveLength(maxModelSetAsides);
+    expect(keys.choose('a', ['k1'], 'm0')).toEqual({ kind: 'key', key: 'k1' });
   });
 });

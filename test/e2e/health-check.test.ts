@@ -47,7 +47,10 @@ describe('active health checks', () => {
     cleanups.push(() => sluice.close());
     const ask = () => fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
     expect((await ask()).status).toBe(502);
-    expect((await ask()).status).toBe(503);
+    // Its circuit is open and it is the only channel: tried anyway (panic), never refused unseen.
+    const panicked = await ask();
+    expect(panicked.status).toBe(502);
+    expect(panicked.headers.get('x-sluice-adaptations')).toBe('panic:up');
     expect((await (await fetch(`${sluice.url}/readyz`)).json())).toMatchObject({ ready: false });
     healthy = true;
     await waitFor(() => upstream.received.length >= 4);

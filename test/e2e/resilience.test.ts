@@ -118,13 +118,14 @@ channels:
       const completion = await client.chat.completions.create({ model: 'm', messages: ask(`q${i}`) });
       expect(completion.choices[0]?.message.content).toBe(answerFor(`q${i}`));
     }
-    expect(broken.received).toHaveLength(2);
+    // A call is one request's stay on the channel (4 tries here): two such calls opened the circuit.
+    expect(broken.received).toHaveLength(8);
     await new Promise((resolve) => setTimeout(resolve, 450));
     await client.chat.completions.create({ model: 'm', messages: ask('after cooldown') });
-    // Half-open: exactly one probe went through, failed, and the circuit opened again.
-    expect(broken.received).toHaveLength(3);
+    // Half-open: exactly one probe request went through, failed its tries, and the circuit opened again.
+    expect(broken.received).toHaveLength(12);
     await client.chat.completions.create({ model: 'm', messages: ask('still open') });
-    expect(broken.received).toHaveLength(3);
+    expect(broken.received).toHaveLength(12);
   });
 
   it('fails over within the first-byte timeout from a channel that never answers', async () => {

@@ -36,7 +36,7 @@ function describeHealth(channel: Channel, relay: HealthSources) {
   const refusedKeys = relay.keys
     .problems()
     .filter((problem) => problem.channel === name)
-    .map((problem) => ({ key: problem.key, reason: maskSecrets(problem.reason, relay.secrets), since: showTime(problem.since), recheck_at: showTime(problem.recheckAt) }));
+    .map((problem) => ({ key: problem.key, model: problem.model ?? null, reason: maskSecrets(problem.reason, relay.secrets), since: showTime(problem.since), recheck_at: showTime(problem.recheckAt) }));
   const learned = relay.learned
     .list()
     .filter((entry) => entry.channel === name)
@@ -76,7 +76,7 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
       idle_ms: channel.timeouts.idleMs,
       total_ms: channel.timeouts.totalMs,
     },
-    breaker: { failures: channel.breaker.failures, cooldown_ms: channel.breaker.cooldownMs },
+    breaker: { failure_rate: channel.breaker.failureRate, window_ms: channel.breaker.windowMs, min_calls: channel.breaker.minCalls, cooldown_ms: channel.breaker.cooldownMs },
   };
 }
 

@@ -46,7 +46,7 @@ const schemas: Record<string, JsonSchema> = {
         type: 'object',
         properties: {
           circuits: { type: 'array', items: { type: 'object', properties: { model: string, state: { enum: ['closed', 'open', 'half-open'] }, failures: integer } } },
-          refused_keys: { type: 'array', items: { type: 'object', properties: { key: string, reason: string, since: time, recheck_at: time } } },
+          refused_keys: { type: 'array', items: { type: 'object', properties: { key: string, model: { ...nullable('string'), description: 'Set aside for this upstream model only; null: for the whole channel.' }, reason: string, since: time, recheck_at: time } } },
           learned: { type: 'array', items: { type: 'object' } },
         },
       },

@@ -1,0 +1,216 @@
+// The attempt loop on fake dependencies (a fake clock, fake tries): whatever path a request takes,
+// the concurrency slot and the circuit's half-open probe are given back, and the circuits count
+// what was the channel's fault only.
+import { describe, expect, it } from 'vitest';
+import type { BreakerPolicy, Channel } from '../core/channel.ts';
+import type { JsonObject } from '../core/chat.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { Provider } from '../providers/types.ts';
+import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
+import { KeyRing } from '../routing/key-ring.ts';
+import { runAttemptLoop, type PreparedTry } from './attempt-loop.ts';
+import { LearnedCapabilities } from './learned-capabilities.ts';
+import type { Candidate } from './plan-attempts.ts';
+import type { RelayDependencies } from './relay-dependencies.ts';
+import { createRequestRecord, upstreamTimeMs } from './request-record.ts';
+import { errorFromUpstream } from './upstream-error.ts';
+
+const breaker: BreakerPolicy = { failureRate: 0.5, windowMs: 60_000, minCalls: 1, cooldownMs: 1000 };
+
+function channel(name: string, overrides: Partial<Channel> = {}): Channel {
+  return {
+    name,
+    type: 'fake',
+    baseUrl: undefined,
+    apiKeys: ['key-1'],
+    models: ['m'],
+    modelMap: {},
+    priority: 0,
+    weight: 1,
+    overrides: undefined,
+    headers: {},
+    apiVersion: undefined,
+    maxConcurrency: 1,
+    preferStream: false,
+    debug: false,
+    healthCheck: undefined,
+    capabilities: {},
+    retry: { attempts: 2, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1000 },
+    timeouts: { connectMs: 1000, firstByteMs: 1000, firstChunkMs: 1000, idleMs: 1000, totalMs: 1000 },
+    breaker,
+    ...overrides,
+  };
+}
+
+function setup(channels: Channel[], totalMs = 5000, realClock = false) {
+  let now = 0;
+  const clock = realClock ? () => performance.now() : () => now;
+  const dependencies: RelayDependencies = {
+    channels,
+    fallbacks: {},
+    totalMs,
+    findProvider: () => ({}) as Provider,
+    send: () => Promise.reject(new Error('no sockets in this test')),
+    keys: new KeyRing(clock),
+    breakers: new CircuitBreakers(clock),
+    learned: new LearnedCapabilities(clock),
+    slots: new ConcurrencyGate(),
+    random: () => 0,
+    nowMs: clock,
+    secrets: [],
+    captureCapBytes: 1000,
+  };
+  const record = createRequestRecord('r', 'm', false);
+  const candidates: Candidate[] = channels.map((each) => ({ channel: each, upstreamModel: 'm', clientModel: 'm' }));
+  const slotsInFlight = () => channels.map((each) => dependencies.slots.inFlight(each.name));
+  return { dependencies, record, candidates, slotsInFlight, advance: (ms: number) => (now += ms) };
+}
+
+type Step = 'ok' | 'stream' | GatewayError | ((settle: () => void) => Promise<string>);
+
+/** A prepare whose tries follow `steps` per channel; failing tries do not call onSettled (the permit must). */
+function scripted(steps: Record<string, Step[]>, body: JsonObject = {}, onStream?: (settle: () => void) => void) {
+  const tried: string[] = [];
+  return {
+    tried,
+    prepare: (candidate: Candidate): PreparedTry<string> => {
+      const step = steps[candidate.channel.name]?.shift() ?? 'ok';
+      return {
+        body,
+        upstreamStream: false,
+        run: async (_signal, onSettled) => {
+          tried.push(candidate.channel.name);
+          if (step instanceof GatewayError) throw step;
+          if (typeof step === 'function') return step(onSettled);
+          if (step === 'stream') onStream?.(onSettled);
+          else onSettled();
+          return step;
+        },
+        succeeded: () => undefined,
+        keepsRunning: (outcome) => outcome === 'stream',
+      };
+    },
+  };
+}
+
+const upstream = (name: string, status: number, message = 'boom') =>
+  errorFromUpstream(name, status, { message, type: undefined, code: undefined, param: undefined }, undefined);
+
+function openCircuit(dependencies: RelayDependencies, name: string): void {
+  dependencies.breakers.recordFailure(CircuitBreakers.keyOf(name, 'm'), breaker);
+}
+
+describe('runAttemptLoop', () => {
+  it('gives the slot back after a success', async () => {
+    const { dependencies, record, candidates, slotsInFlight } = setup([channel('a')]);
+    const tries = scripted({ a: ['ok'] });
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare })).resolves.toBe('ok');
+    expect(slotsInFlight()).toEqual([0]);
+  });
+
+  it('holds the slot of a stream until the stream ends', async () => {
+    const { dependencies, record, candidates, slotsInFlight } = setup([channel('a')]);
+    let endStream = (): void => undefined;
+    const tries = scripted({ a: ['stream'] }, {}, (settle) => (endStream = settle));
+    await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare });
+    expect(slotsInFlight()).toEqual([1]);
+    endStream();
+    endStream();
+    expect(slotsInFlight()).toEqual([0]);
+  });
+
+  it('gives slots back across an adaptation, a retry and a failover', async () => {
+    const { dependencies, record, candidates, slotsInFlight } = setup([channel('a'), channel('b')]);
+    const tries = scripted({ a: [upstream('a', 400, "Unknown parameter: 'store'."), upstream('a', 503), upstream('a', 503)], b: ['ok'] }, { store: true });
+    const answer = await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare });
+    expect(answer).toBe('ok');
+    expect(tries.tried).toEqual(['a', 'a', 'a', 'b']);
+    expect(record.adaptations).toEqual(['learned:drop=store']);
+    expect(slotsInFlight()).toEqual([0, 0]);
+    expect(dependencies.breakers.stateOf(CircuitBreakers.keyOf('a', 'm'))).toBe('open');
+  });
+
+  it('gives back the slot and the half-open probe when it gives up', async () => {
+    const { dependencies, record, candidates, slotsInFlight, advance } = setup([channel('a')]);
+    openCircuit(dependencies, 'a');
+    advance(breaker.cooldownMs);
+    const tries = scripted({ a: [upstream('a', 400, 'messages is required')] });
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare })).rejects.toMatchObject({ code: 'upstream_rejected' });
+    expect(slotsInFlight()).toEqual([0]);
+    expect(dependencies.breakers.tryPass(CircuitBreakers.keyOf('a', 'm'), breaker)).toBe(true);
+  });
+
+  it('gives back the slot and the probe when prepare throws', async () => {
+    const { dependencies, record, candidates, slotsInFlight, advance } = setup([channel('a')]);
+    openCircuit(dependencies, 'a');
+    advance(breaker.cooldownMs);
+    const prepare = (): PreparedTry<string> => {
+      throw new GatewayError('invalid_request', 'this dialect cannot say that');
+    };
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(slotsInFlight()).toEqual([0]);
+    expect(dependencies.breakers.tryPass(CircuitBreakers.keyOf('a', 'm'), breaker)).toBe(true);
+  });
+
+  it('gives back the probe when the deadline passes while queued for a slot', async () => {
+    const { dependencies, record, candidates, slotsInFlight, advance } = setup([channel('a')], 20);
+    openCircuit(dependencies, 'a');
+    advance(breaker.cooldownMs);
+    expect(dependencies.slots.tryEnter('a', 1)).toBe(true);
+    const tries = scripted({ a: ['ok'] });
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare })).rejects.toMatchObject({ code: 'upstream_timeout' });
+    expect(slotsInFlight()).toEqual([1]);
+    expect(tries.tried).toEqual([]);
+    expect(dependencies.breakers.tryPass(CircuitBreakers.keyOf('a', 'm'), breaker)).toBe(true);
+  });
+
+  it('tries the circuit open longest when every circuit is open, and says so', async () => {
+    const { dependencies, record, candidates, slotsInFlight, advance } = setup([channel('a'), channel('b')]);
+    openCircuit(dependencies, 'b');
+    advance(10);
+    openCircuit(dependencies, 'a');
+    const tries = scripted({});
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare })).resolves.toBe('ok');
+    expect(tries.tried).toEqual(['b']);
+    expect(record.adaptations).toEqual(['panic:b']);
+    expect(dependencies.breakers.stateOf(CircuitBreakers.keyOf('b', 'm'))).toBe('closed');
+    expect(slotsInFlight()).toEqual([0, 0]);
+  });
+
+  it('stops with the upstream\'s answer, counted by no circuit, when a second channel answers the same body alike', async () => {
+    const { dependencies, record, candidates } = setup([channel('a'), channel('b'), channel('c')]);
+    const tries = scripted({ a: [upstream('a', 502), upstream('a', 502)], b: [upstream('b', 502), upstream('b', 502)] });
+    await expect(runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare })).rejects.toMatchObject({ upstream: { channel: 'b', status: 502 } });
+    expect(tries.tried).toEqual(['a', 'a', 'b', 'b']);
+    expect(['a', 'b'].map((name) => dependencies.breakers.stateOf(CircuitBreakers.keyOf(name, 'm')))).toEqual(['closed', 'closed']);
+  });
+
+  it('counts a body-shaped failure against its channel when another channel then answers', async () => {
+    const { dependencies, record, candidates } = setup([channel('a'), channel('b')]);
+    const tries = scripted({ a: [upstream('a', 502), upstream('a', 502)] });
+    await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare });
+    expect(dependencies.breakers.stateOf(CircuitBreakers.keyOf('a', 'm'))).toBe('open');
+  });
+
+  it('sets the key aside for the model only on a 403 about the model, and fails over', async () => {
+    const { dependencies, record, candidates } = setup([channel('a'), channel('b')]);
+    const tries = scripted({ a: [upstream('a', 403, 'User not allowed to access this model')] });
+    await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare });
+    expect(tries.tried).toEqual(['a', 'b']);
+    expect(dependencies.keys.choose('a', ['key-1'], 'm').kind).toBe('exhausted');
+    expect(dependencies.keys.choose('a', ['key-1'], 'other').kind).toBe('key');
+  });
+
+  it('keeps backoff out of the tries\' durations, so the time counted as upstream\'s never exceeds the time spent', async () => {
+    const { dependencies, record, candidates } = setup([channel('a', { retry: { attempts: 3, baseMs: 40, maxMs: 40, maxRetryAfterMs: 1000 } })], 5000, true);
+    dependencies.random = () => 1;
+    const tries = scripted({ a: [upstream('a', 503), upstream('a', 502)] });
+    const started = performance.now();
+    await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare: tries.prepare });
+    const elapsed = performance.now() - started;
+    expect(record.waitMs).toBeGreaterThanOrEqual(70);
+    expect(record.attempts.every((attempt) => attempt.durationMs < 30)).toBe(true);
+    expect(upstreamTimeMs(record)).toBeLessThanOrEqual(elapsed);
+  });
+});
