@@ -6,6 +6,7 @@ import type { BreakerPolicy, Channel } from '../core/channel.ts';
 import type { JsonObject } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/types.ts';
+import { fixedChannels } from '../routing/channel-registry.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
@@ -47,7 +48,7 @@ function setup(channels: Channel[], totalMs = 5000, realClock = false) {
   let now = 0;
   const clock = realClock ? () => performance.now() : () => now;
   const dependencies: RelayDependencies = {
-    channels,
+    channels: fixedChannels(channels),
     fallbacks: {},
     totalMs,
     findProvider: () => ({}) as Provider,
