@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy } from './defaults.ts';
+import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy, defaultUpstreamLimits } from './defaults.ts';
 import { parseConfig } from './parse-config.ts';
 
 const exampleYaml = readFileSync(new URL('__fixtures__/sluice.example.yaml', import.meta.url), 'utf8');
@@ -40,6 +40,7 @@ describe('parseConfig', () => {
       retry: defaultRetryPolicy,
       timeouts: defaultTimeoutPolicy,
       breaker: defaultBreakerPolicy,
+      limits: defaultUpstreamLimits,
     });
   });
 
@@ -64,6 +65,20 @@ describe('parseConfig', () => {
     expect(config.channels[0]?.timeouts).toEqual({ ...defaultTimeoutPolicy, connectMs: 50, idleMs: 1000 });
     expect(config.channels[0]?.breaker).toEqual({ failures: 2, cooldownMs: 0 });
     expect(config.channels[1]?.retry).toEqual(config.retry);
+  });
+
+  it('lets a channel override the top-level upstream caps field by field', () => {
+    const config = parse(
+      [
+        'limits: { upstream_body_bytes: 1000 }',
+        'channels:',
+        '  - { name: a, type: echo, models: [m], limits: { upstream_stream_bytes: 50 } }',
+        '  - { name: b, type: echo, models: [m] }',
+      ].join('\n'),
+    );
+    expect(config.upstreamLimits).toEqual({ bodyBytes: 1000, streamBytes: defaultUpstreamLimits.streamBytes });
+    expect(config.channels[0]?.limits).toEqual({ bodyBytes: 1000, streamBytes: 50 });
+    expect(config.channels[1]?.limits).toEqual(config.upstreamLimits);
   });
 
   it('fills every default for a minimal config', () => {

@@ -44,6 +44,14 @@ export const timeoutsSchema = z.strictObject(
   mappingError,
 );
 
+/** Caps on upstream answers; top level and per channel (a channel's own win field by field). */
+const upstreamLimitFields = {
+  upstream_body_bytes: positiveInteger.nullish(),
+  upstream_stream_bytes: positiveInteger.nullish(),
+};
+
+export const channelLimitsSchema = z.strictObject(upstreamLimitFields, mappingError);
+
 export const breakerSchema = z.strictObject(
   { failures: positiveInteger.nullish(), cooldown_ms: nonNegativeInteger.nullish() },
   mappingError,
@@ -83,6 +91,7 @@ export const channelSchema = z.strictObject(
     retry: retrySchema.nullish(),
     timeouts: timeoutsSchema.nullish(),
     breaker: breakerSchema.nullish(),
+    limits: channelLimitsSchema.nullish(),
   },
   mappingError,
 );
@@ -111,7 +120,7 @@ export const configSchema = z.strictObject(
     retry: retrySchema.nullish(),
     timeouts: timeoutsSchema.nullish(),
     breaker: breakerSchema.nullish(),
-    limits: z.strictObject({ body_bytes: positiveInteger.nullish() }, mappingError).nullish(),
+    limits: z.strictObject({ body_bytes: positiveInteger.nullish(), ...upstreamLimitFields }, mappingError).nullish(),
     sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
   },
@@ -124,3 +133,4 @@ export type RawClientKey = z.output<typeof clientKeySchema>;
 export type RawRetry = z.output<typeof retrySchema>;
 export type RawTimeouts = z.output<typeof timeoutsSchema>;
 export type RawBreaker = z.output<typeof breakerSchema>;
+export type RawChannelLimits = z.output<typeof channelLimitsSchema>;

@@ -33,6 +33,14 @@ export interface TimeoutPolicy {
   totalMs: number;
 }
 
+/** Caps on what Sluice reads from an upstream, counted after any content-encoding is decoded. */
+export interface UpstreamLimits {
+  /** A JSON answer or an error body. */
+  bodyBytes: number;
+  /** A streamed answer, all of it. */
+  streamBytes: number;
+}
+
 export interface BreakerPolicy {
   failures: number;
   cooldownMs: number;
@@ -66,4 +74,5 @@ export interface Channel {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
+  limits: UpstreamLimits;
 }

@@ -62,3 +62,14 @@ describe('countsAgainstChannel', () => {
     expect(countsAgainstChannel(upstream(400))).toBe(false);
   });
 });
+
+describe('answers over the caps and undecodable compression', () => {
+  it('fail over to another channel, never retried on the same one, and do not count against its circuit', () => {
+    for (const code of ['upstream_body_too_large', 'upstream_encoding_unsupported'] as const) {
+      const error = new GatewayError(code, 'x', { upstream: { channel: 'ch', status: 200 } });
+      expect(classifyFailure(error, context())).toBe('fail-over');
+      expect(classifyFailure(error, context({ hasAlternative: false }))).toBe('fail-over');
+      expect(countsAgainstChannel(error)).toBe(false);
+    }
+  });
+});

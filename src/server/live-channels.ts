@@ -84,7 +84,7 @@ export class LiveChannels {
 /** The channels of a config plus those in its store, loaded into the relay. */
 export async function loadLiveChannels(config: SluiceConfig, relay: RelayDependencies, store: ChannelStore, logger: Logger): Promise<LiveChannels> {
   const entryOptions: ChannelEntryOptions = {
-    policies: { retry: config.retry, timeouts: config.timeouts, breaker: config.breaker },
+    policies: { retry: config.retry, timeouts: config.timeouts, breaker: config.breaker, upstreamLimits: config.upstreamLimits },
     channelTypes: providerTypes,
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   };

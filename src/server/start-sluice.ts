@@ -9,7 +9,7 @@ import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
-import { sendUpstream } from '../upstream/send.ts';
+import { UpstreamClient } from '../upstream/upstream-client.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels } from './live-channels.ts';
@@ -56,14 +56,15 @@ function createLearned(logger: Logger): LearnedCapabilities {
   return learned;
 }
 
-export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): RelayDependencies {
+/** `upstream` is the caller's: it closes it when it is done (startSluice in the app's onClose). */
+export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics, upstream: UpstreamClient): RelayDependencies {
   const nowMs = (): number => performance.now();
   return {
     channels: config.channels,
     fallbacks: config.fallbacks,
     totalMs: config.timeouts.totalMs,
     findProvider,
-    send: sendUpstream,
+    send: upstream.send,
     keys: new KeyRing(() => Date.now()),
     breakers: new CircuitBreakers(nowMs, (transition) => {
       const [channel, model] = transition.key.split('\u0000');
@@ -92,16 +93,24 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const port = options.port ?? config.listen.port;
   const logger = options.logger ?? createLogger(config);
   const metrics = new Metrics({ processMetrics: true });
-  const relay = createRelayDependencies(config, logger, metrics);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
+  const upstream = new UpstreamClient();
+  const relay = createRelayDependencies(config, logger, metrics, upstream);
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger).catch(async (error: unknown) => {
+    await upstream.close();
+    throw error;
+  });
+  const closeOpened = async (): Promise<void> => {
+    await services.close();
+    await upstream.close();
+  };
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
-    await services.close();
+    await closeOpened();
     throw new Error(refusal);
   }
   // Channels created through the admin API take traffic from the start, like the file's.
   const channels = await loadLiveChannels(config, relay, services.store.channels, logger).catch(async (error: unknown) => {
-    await services.close();
+    await closeOpened();
     throw error;
   });
   const app = buildApp({
@@ -122,7 +131,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   });
   app.addHook('onClose', async () => {
     healthChecks.stop();
-    await services.close();
+    await closeOpened();
   });
   await app.listen({ host, port });
   const address = app.server.address();
