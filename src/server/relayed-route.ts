@@ -18,6 +18,8 @@ export interface RouteOptions {
   onStreamEnd: () => void;
   /** Debug capture for every request of this caller (SLUICE_DEBUG=1, or the key's switch). */
   captureAll: (caller: Caller | undefined) => boolean;
+  /** Aborted (with `shutting_down`) when the shutdown deadline passes: what still runs ends then. */
+  shutdownSignal: AbortSignal;
 }
 
 export interface Exchange {
@@ -25,7 +27,10 @@ export interface Exchange {
   reply: FastifyReply;
   record: RequestRecord;
   caller: Caller | undefined;
+  /** The relay's signal: the client went away, or the shutdown deadline passed. */
   signal: AbortSignal;
+  /** The client went away: nothing more can be written to it. */
+  clientSignal: AbortSignal;
   started: number;
 }
 
@@ -77,10 +82,11 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
     const controller = abortOnClientClose(request, reply);
+    const signal = AbortSignal.any([controller.signal, options.shutdownSignal]);
     try {
-      await handle({ request, reply, record, caller, signal: controller.signal, started });
+      await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started });
     } catch (error) {
-      const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
+      const failure = toGatewayError(signal.aborted ? signal.reason : error);
       recordFailure(record, failure);
       const rendered = renderError(failure, request.id);
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);

@@ -1,6 +1,7 @@
 // Builds a running Sluice from a resolved config: relay dependencies, the HTTP app, the listener.
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
+import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
@@ -29,6 +30,19 @@ export interface StartOptions {
 
 /** Open streams get this long to finish once a shutdown starts. */
 const defaultShutdownMs = 30_000;
+
+/**
+ * After the deadline, streams end with an error event and `[DONE]` at once; a connection still
+ * open this long after that (a client that stopped reading) is cut.
+ */
+const cutAfterDeadlineMs = 2_000;
+
+/**
+ * While closing, keep-alive connections whose last answer has ended are closed this often: Node
+ * closes the idle ones once when the server closes, and a stream that ends later would otherwise
+ * hold its connection open for the whole keep-alive timeout.
+ */
+const closeIdleEveryMs = 50;
 
 export interface RunningSluice {
   url: string;
@@ -113,6 +127,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await closeOpened();
     throw error;
   });
+  const shutdown = new AbortController();
   const app = buildApp({
     logger,
     channels: config.channels,
@@ -123,6 +138,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    shutdownSignal: shutdown.signal,
     admin: { adminKey: config.adminKey, channels, configKeyNames: new Set(config.keys.map((key) => key.name)) },
   });
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {
@@ -138,17 +154,29 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const shutdownMs = options.shutdownMs ?? defaultShutdownMs;
-  // Stop accepting at once; let requests in flight finish up to the deadline, then cut them; the
-  // onClose hook then flushes the request log and closes the store.
+  // Stop accepting at once; let requests in flight finish up to the deadline; then end each one
+  // that is still running with `shutting_down` (a stream in-band, then [DONE]; its log row written);
+  // the onClose hook then flushes the request log and closes the store and the upstream client.
   const close = async (): Promise<void> => {
-    const cut = setTimeout(() => {
-      app.server.closeAllConnections();
+    let cut: NodeJS.Timeout | undefined;
+    const idleSweep = setInterval(() => {
+      app.server.closeIdleConnections();
+    }, closeIdleEveryMs);
+    idleSweep.unref();
+    const deadline = setTimeout(() => {
+      shutdown.abort(new GatewayError('shutting_down', `Sluice is shutting down: the answer was not complete when the shutdown deadline of ${shutdownMs} ms passed.`));
+      cut = setTimeout(() => {
+        app.server.closeAllConnections();
+      }, cutAfterDeadlineMs);
+      cut.unref();
     }, shutdownMs);
-    cut.unref();
+    deadline.unref();
     try {
       await app.close();
     } finally {
+      clearTimeout(deadline);
       clearTimeout(cut);
+      clearInterval(idleSweep);
     }
   };
   return { url: `http://${urlHost}:${boundPort}`, app, services, close };
