@@ -88,7 +88,8 @@ export class UpstreamClient {
     const status = response.statusCode;
     const bodyScope: BodyScope = { ...scope, status, ...capFor(status, options), onEnd: deadline.end };
     const refuse = (error: GatewayError): GatewayError => {
-      response.body.destroy();
+      // undici reports a body destroyed before its end as an abort: expected here, not a failure.
+      response.body.on('error', () => undefined).destroy();
       deadline.end();
       return error;
     };

@@ -111,6 +111,21 @@ describe('upstream answers are bounded', () => {
     expect(huge.received).toHaveLength(1);
   });
 
+  it('refuses an answer whose Content-Length is over the cap before reading any of it', async () => {
+    const declared = await emulate((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * mebibyte) });
+      // Headers only: the body would take ten seconds to come, which only a reader would wait for.
+      response.write('{');
+      const timer = setTimeout(() => response.destroy(), 10_000);
+      response.on('close', () => { clearTimeout(timer); });
+    });
+    const { client } = await gateway(models([`{ name: declared, type: openai, base_url: ${declared.url}, api_key: k, models: [m], limits: { upstream_body_bytes: 1048576 } }`]));
+    const started = performance.now();
+    const failure = await client.chat.completions.create({ model: 'm', messages }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 502, code: 'upstream_body_too_large' });
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it('ends a stream over limits.upstream_stream_bytes with an in-band error event and [DONE]', async () => {
     const upstream = await emulate(async (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
