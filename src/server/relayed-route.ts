@@ -6,6 +6,7 @@ import { GatewayError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
+import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import type { Caller } from './authenticate.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
@@ -76,13 +77,34 @@ export async function sendJson(exchange: Exchange, body: object): Promise<void> 
   await exchange.reply.code(200).headers(describeRouting(exchange.record, exchange.started)).send(body);
 }
 
+/**
+ * The relay's signal: the client's, and aborted with `shutting_down` when the shutdown deadline
+ * passes. A listener per request on the shutdown signal, removed when the request is over.
+ */
+function followShutdown(client: AbortSignal, shutdown: AbortSignal): LinkedAbort {
+  const relay = linkAbort(client);
+  const onShutdown = (): void => {
+    relay.abort(shutdown.reason);
+  };
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+  return {
+    ...relay,
+    dispose: () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      relay.dispose();
+    },
+  };
+}
+
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>) {
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
     const controller = abortOnClientClose(request, reply);
-    const signal = AbortSignal.any([controller.signal, options.shutdownSignal]);
+    const relay = followShutdown(controller.signal, options.shutdownSignal);
+    const { signal } = relay;
     try {
       await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started });
     } catch (error) {
@@ -93,6 +115,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     } finally {
       record.durationMs = performance.now() - started;
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
+      relay.dispose();
       options.finishRequest(record, caller, request);
     }
   };

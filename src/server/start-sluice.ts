@@ -1,4 +1,5 @@
 // Builds a running Sluice from a resolved config: relay dependencies, the HTTP app, the listener.
+import { setMaxListeners } from 'node:events';
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -128,6 +129,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     throw error;
   });
   const shutdown = new AbortController();
+  // Every open request listens for the deadline (and stops when it is over): no listener cap.
+  setMaxListeners(0, shutdown.signal);
   const app = buildApp({
     logger,
     channels: config.channels,

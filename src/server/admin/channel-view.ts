@@ -72,6 +72,7 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
       total_ms: channel.timeouts.totalMs,
     },
     breaker: { failures: channel.breaker.failures, cooldown_ms: channel.breaker.cooldownMs },
+    limits: { upstream_body_bytes: channel.limits.bodyBytes, upstream_stream_bytes: channel.limits.streamBytes },
   };
 }
 
