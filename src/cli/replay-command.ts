@@ -12,6 +12,7 @@ import { loadLiveChannels } from '../server/live-channels.ts';
 import { openServices } from '../server/open-services.ts';
 import { replayLoggedRequest } from '../server/replay/replay-logged-request.ts';
 import { createRelayDependencies } from '../server/start-sluice.ts';
+import { UpstreamClient } from '../upstream/upstream-client.ts';
 import { formatReplayReport } from './format-replay-report.ts';
 
 export interface CommandIo {
@@ -44,8 +45,12 @@ async function replayFromStore(requestId: string, cli: CliOptions, io: CommandIo
   const config = resolveStartupConfig(cli, { cwd: io.cwd, env: io.env, channelTypes: providerTypes, typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl });
   // Warnings only, and to stderr: stdout is the comparison.
   const logger = pino({ level: io.env.LOG_LEVEL ?? 'warn', base: null }, pino.destination(2));
-  const relay = createRelayDependencies(config, logger, new Metrics({ processMetrics: false }));
-  const services = await openServices(config, relay, logger);
+  const upstream = new UpstreamClient();
+  const relay = createRelayDependencies(config, logger, new Metrics({ processMetrics: false }), upstream);
+  const services = await openServices(config, relay, logger).catch(async (error: unknown) => {
+    await upstream.close();
+    throw error;
+  });
   try {
     await loadLiveChannels(config, relay, services.store.channels, logger);
     const row = await services.store.requestLogs.get(requestId);
@@ -60,5 +65,6 @@ async function replayFromStore(requestId: string, cli: CliOptions, io: CommandIo
     return result.report.same ? replayExit.same : replayExit.different;
   } finally {
     await services.close();
+    await upstream.close();
   }
 }

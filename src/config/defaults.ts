@@ -1,6 +1,6 @@
 // Every config default lives here (STYLE.md 5): policies as data, no magic numbers elsewhere.
 
-import type { BreakerPolicy, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import type { BreakerPolicy, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 
 /**
  * Full-jitter exponential backoff bounds; `attempts` counts the first try on a channel. An upstream's
@@ -24,6 +24,13 @@ export const defaultTimeoutPolicy: Readonly<TimeoutPolicy> = Object.freeze({
  * and stays open 30 s before one probe. A call is one request's stay on a channel, retries included.
  */
 export const defaultBreakerPolicy: Readonly<BreakerPolicy> = Object.freeze({ failureRate: 0.5, windowMs: 60_000, minCalls: 10, cooldownMs: 30_000 });
+
+/**
+ * What Sluice reads from an upstream at most (decoded bytes, so a gzip bomb stops at the cap too):
+ * a JSON answer or error body is held in memory whole, so it gets a tight cap; a stream is relayed
+ * chunk by chunk, so its cap bounds a runaway upstream rather than memory.
+ */
+export const defaultUpstreamLimits: Readonly<UpstreamLimits> = Object.freeze({ bodyBytes: 32 * 1024 * 1024, streamBytes: 256 * 1024 * 1024 });
 
 export const defaultListen: Readonly<{ host: string; port: number }> = Object.freeze({ host: '127.0.0.1', port: 8080 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
-import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy } from './defaults.ts';
+import { defaultBreakerPolicy, defaultUpstreamLimits, defaultRetryPolicy, defaultTimeoutPolicy } from './defaults.ts';
 import { parseChannelEntry, type ChannelEntryOptions } from './parse-channel-entry.ts';
 
 const options: ChannelEntryOptions = {
-  policies: { retry: { ...defaultRetryPolicy, attempts: 7 }, timeouts: defaultTimeoutPolicy, breaker: defaultBreakerPolicy },
+  policies: { retry: { ...defaultRetryPolicy, attempts: 7 }, timeouts: defaultTimeoutPolicy, breaker: defaultBreakerPolicy, upstreamLimits: defaultUpstreamLimits },
   channelTypes: ['openai', 'azure'],
   typesNeedingBaseUrl: ['azure'],
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy } from './defaults.ts';
+import { defaultBreakerPolicy, defaultRetryPolicy, defaultTimeoutPolicy, defaultUpstreamLimits } from './defaults.ts';
 import { parseConfig } from './parse-config.ts';
 
 const exampleYaml = readFileSync(new URL('__fixtures__/sluice.example.yaml', import.meta.url), 'utf8');
@@ -41,6 +41,7 @@ describe('parseConfig', () => {
       timeouts: defaultTimeoutPolicy,
       // The design's `breaker: { failures: 5 }` reads as "at least 5 calls" in the rate-based breaker.
       breaker: { ...defaultBreakerPolicy, minCalls: 5 },
+      limits: defaultUpstreamLimits,
     });
   });
 
@@ -71,6 +72,20 @@ describe('parseConfig', () => {
     const config = parse('breaker: { failure_rate: 0.25, window_ms: 5000, min_calls: 3 }\nchannels: [{ name: a, type: echo, models: [m] }]');
     expect(config.channels[0]?.breaker).toEqual({ failureRate: 0.25, windowMs: 5000, minCalls: 3, cooldownMs: defaultBreakerPolicy.cooldownMs });
     expect(() => parse('breaker: { failure_rate: 50 }\nchannels: [{ name: a, type: echo, models: [m] }]')).toThrow(/failure_rate.*above 0 and at most 1/s);
+  });
+
+  it('lets a channel override the top-level upstream caps field by field', () => {
+    const config = parse(
+      [
+        'limits: { upstream_body_bytes: 1000 }',
+        'channels:',
+        '  - { name: a, type: echo, models: [m], limits: { upstream_stream_bytes: 50 } }',
+        '  - { name: b, type: echo, models: [m] }',
+      ].join('\n'),
+    );
+    expect(config.upstreamLimits).toEqual({ bodyBytes: 1000, streamBytes: defaultUpstreamLimits.streamBytes });
+    expect(config.channels[0]?.limits).toEqual({ bodyBytes: 1000, streamBytes: 50 });
+    expect(config.channels[1]?.limits).toEqual(config.upstreamLimits);
   });
 
   it('fills every default for a minimal config', () => {

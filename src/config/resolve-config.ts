@@ -1,7 +1,7 @@
 // Validated file shape (snake_case, gaps) → the SluiceConfig the rest of Sluice uses (camelCase,
 // every default filled in). Per-channel policies override the top-level ones field by field.
 
-import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import {
   defaultBodyBytes,
@@ -15,15 +15,17 @@ import {
   defaultRetryPolicy,
   defaultStore,
   defaultTimeoutPolicy,
+  defaultUpstreamLimits,
 } from './defaults.ts';
-import type { RawBreaker, RawChannel, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
+import type { RawBreaker, RawChannel, RawChannelLimits, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
 import type { ClientKey, SluiceConfig } from './sluice-config.ts';
 
-/** The top-level retry, timeout and breaker policies a channel's own settings override field by field. */
+/** The top-level retry, timeout and breaker policies and upstream caps a channel's own settings override field by field. */
 export interface Policies {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
+  upstreamLimits: UpstreamLimits;
 }
 
 export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceConfig {
@@ -31,6 +33,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     retry: resolveRetry(raw.retry, defaultRetryPolicy),
     timeouts: resolveTimeouts(raw.timeouts, defaultTimeoutPolicy),
     breaker: resolveBreaker(raw.breaker, defaultBreakerPolicy),
+    upstreamLimits: resolveUpstreamLimits(raw.limits, defaultUpstreamLimits),
   };
   return {
     file,
@@ -80,6 +83,7 @@ export function resolveChannel(raw: RawChannel, policies: Policies): Channel {
     retry: resolveRetry(raw.retry, policies.retry),
     timeouts: resolveTimeouts(raw.timeouts, policies.timeouts),
     breaker: resolveBreaker(raw.breaker, policies.breaker),
+    limits: resolveUpstreamLimits(raw.limits, policies.upstreamLimits),
   };
 }
 
@@ -122,4 +126,8 @@ function resolveBreaker(raw: RawBreaker | null | undefined, base: BreakerPolicy)
     minCalls: raw?.min_calls ?? raw?.failures ?? base.minCalls,
     cooldownMs: raw?.cooldown_ms ?? base.cooldownMs,
   };
+}
+
+function resolveUpstreamLimits(raw: RawChannelLimits | null | undefined, base: UpstreamLimits): UpstreamLimits {
+  return { bodyBytes: raw?.upstream_body_bytes ?? base.bodyBytes, streamBytes: raw?.upstream_stream_bytes ?? base.streamBytes };
 }

@@ -45,6 +45,14 @@ export const timeoutsSchema = z.strictObject(
   mappingError,
 );
 
+/** Caps on upstream answers; top level and per channel (a channel's own win field by field). */
+const upstreamLimitFields = {
+  upstream_body_bytes: positiveInteger.nullish(),
+  upstream_stream_bytes: positiveInteger.nullish(),
+};
+
+export const channelLimitsSchema = z.strictObject(upstreamLimitFields, mappingError);
+
 export const breakerSchema = z.strictObject(
   {
     failure_rate: fraction.nullish(),
@@ -91,6 +99,7 @@ export const channelSchema = z.strictObject(
     retry: retrySchema.nullish(),
     timeouts: timeoutsSchema.nullish(),
     breaker: breakerSchema.nullish(),
+    limits: channelLimitsSchema.nullish(),
   },
   mappingError,
 );
@@ -120,7 +129,7 @@ export const configSchema = z.strictObject(
     retry: retrySchema.nullish(),
     timeouts: timeoutsSchema.nullish(),
     breaker: breakerSchema.nullish(),
-    limits: z.strictObject({ body_bytes: positiveInteger.nullish() }, mappingError).nullish(),
+    limits: z.strictObject({ body_bytes: positiveInteger.nullish(), ...upstreamLimitFields }, mappingError).nullish(),
     sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
   },
@@ -133,3 +142,4 @@ export type RawClientKey = z.output<typeof clientKeySchema>;
 export type RawRetry = z.output<typeof retrySchema>;
 export type RawTimeouts = z.output<typeof timeoutsSchema>;
 export type RawBreaker = z.output<typeof breakerSchema>;
+export type RawChannelLimits = z.output<typeof channelLimitsSchema>;

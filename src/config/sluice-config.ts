@@ -1,6 +1,6 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
-import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 
 export interface ClientKey {
   name: string;
@@ -29,6 +29,8 @@ export interface SluiceConfig {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
+  /** `limits.upstream_*` of the file: the caps a channel without its own `limits` gets. */
+  upstreamLimits: UpstreamLimits;
   limits: { bodyBytes: number };
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */
   sse: { keepaliveMs: number };

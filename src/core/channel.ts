@@ -33,6 +33,14 @@ export interface TimeoutPolicy {
   totalMs: number;
 }
 
+/** Caps on what Sluice reads from an upstream, counted after any content-encoding is decoded. */
+export interface UpstreamLimits {
+  /** A JSON answer or an error body. */
+  bodyBytes: number;
+  /** A streamed answer, all of it. */
+  streamBytes: number;
+}
+
 /** resilience4j's model: the failure rate over a sliding window, once it holds enough calls. */
 export interface BreakerPolicy {
   /** Share of failed calls (0–1] in the window that opens the circuit. */
@@ -71,4 +79,5 @@ export interface Channel {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
+  limits: UpstreamLimits;
 }

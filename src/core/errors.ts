@@ -133,11 +133,29 @@ export const errorCatalog = {
     retryable: true,
     hint: 'The upstream reported an error in the middle of its stream; its own words are in the message.',
   },
+  upstream_body_too_large: {
+    status: 502,
+    type: 'server_error',
+    retryable: false,
+    hint: "The upstream's answer was larger than Sluice reads; Sluice stopped reading and tried another channel. Raise `limits.upstream_body_bytes` or `limits.upstream_stream_bytes` (top level or per channel) if such answers are expected.",
+  },
+  upstream_encoding_unsupported: {
+    status: 502,
+    type: 'server_error',
+    retryable: false,
+    hint: 'The upstream compressed its answer in an encoding Sluice cannot decode (it decodes gzip, deflate, br and zstd); configure the upstream to answer uncompressed.',
+  },
   no_channel_available: {
     status: 503,
     type: 'server_error',
     retryable: true,
     hint: 'Every channel for this model is unusable right now; check the channels in the config.',
+  },
+  shutting_down: {
+    status: 503,
+    type: 'server_error',
+    retryable: true,
+    hint: 'Sluice was shutting down and its shutdown deadline passed before the answer was complete; send the request again.',
   },
   client_closed: {
     status: 499,

@@ -40,6 +40,7 @@ function channel(name: string, overrides: Partial<Channel> = {}): Channel {
     retry: { attempts: 2, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1000 },
     timeouts: { connectMs: 1000, firstByteMs: 1000, firstChunkMs: 1000, idleMs: 1000, totalMs: 1000 },
     breaker,
+    limits: { bodyBytes: 1_000_000, streamBytes: 1_000_000 },
     ...overrides,
   };
 }

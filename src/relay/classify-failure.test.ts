@@ -86,3 +86,14 @@ describe('whose fault a failure is', () => {
     expect(classifyFailure(answered(404, 'no such model'), context({ keySetAside: true }))).toBe('fail-over');
   });
 });
+
+describe('answers over the caps and undecodable compression', () => {
+  it('fail over to another channel, never retried on the same one, and do not count against its circuit', () => {
+    for (const code of ['upstream_body_too_large', 'upstream_encoding_unsupported'] as const) {
+      const error = new GatewayError(code, 'x', { upstream: { channel: 'ch', status: 200 } });
+      expect(classifyFailure(error, context())).toBe('fail-over');
+      expect(classifyFailure(error, context({ hasAlternative: false }))).toBe('fail-over');
+      expect(countsAgainstChannel(error)).toBe(false);
+    }
+  });
+});

@@ -22,10 +22,16 @@ export interface FailureContext {
 /** Failures that say the channel itself is down or stuck: better tried elsewhere first. */
 const channelDownCodes: ReadonlySet<string> = new Set(['upstream_unreachable', 'upstream_timeout']);
 
+/**
+ * Failures this channel will repeat (its key, its capacity, an answer over Sluice's caps, a
+ * compression Sluice cannot decode): never retried on it, but another channel may do better.
+ */
+const failOverCodes: ReadonlySet<string> = new Set(['upstream_auth_failed', 'no_channel_available', 'upstream_body_too_large', 'upstream_encoding_unsupported']);
+
 export function classifyFailure(error: GatewayError, context: FailureContext): FailureDecision {
   if (context.canAdapt) return 'adapt-and-retry';
   if (error.code === 'client_closed') return 'give-up';
-  if (context.keySetAside === true || error.code === 'upstream_auth_failed' || error.code === 'no_channel_available') return 'fail-over';
+  if (context.keySetAside === true || failOverCodes.has(error.code)) return 'fail-over';
   if (!error.retryable) return 'give-up';
   const triesLeft = context.triesOnChannel < context.retry.attempts;
   const waitTooLong = error.retryAfterSeconds !== undefined && error.retryAfterSeconds * 1000 > context.retry.maxRetryAfterMs;

@@ -3,16 +3,17 @@
 import { applyMergePatch } from '../adapt/merge-patch.ts';
 import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import { isJsonObject } from '../core/chat.ts';
-import type { TimeoutPolicy } from '../core/channel.ts';
+import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
-import { readBodyText } from '../lib/read-body-text.ts';
+import { describeBodyText, readBodyBytes } from '../lib/describe-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
 import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 
+/** `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`. */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean },
 ) => Promise<UpstreamResponse>;
 
 /** The dialect's request with the operator's body merge patch and header overrides applied last. */
@@ -28,6 +29,8 @@ export interface OpenOptions {
   channel: string;
   signal: AbortSignal;
   timeouts: TimeoutPolicy;
+  limits: UpstreamLimits;
+  stream: boolean;
   send: SendUpstream;
   /** Sees the response before it is read (debug capture tees its body here). */
   observe?: (response: UpstreamResponse) => UpstreamResponse;
@@ -40,19 +43,18 @@ export async function openUpstream(provider: Provider, upstreamRequest: Upstream
       : provider.answerLocally(upstreamRequest, options.signal);
   const response = options.observe === undefined ? sent : options.observe(sent);
   if (response.status < 400) return response;
-  const text = await readBodyText(response.body);
-  const details = provider.parseError(response.status, text);
+  const details = provider.parseError(response.status, describeBodyText(await readBodyBytes(response.body)));
   // Retry-After may be an HTTP date: compare it with the wall clock.
   throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds);
 }
 
 /** A 200's JSON body; one that is not JSON broke off on the way (a Content-Length lie, a dropped connection): retryable. */
 export async function readJsonBody(response: UpstreamResponse, channel: string): Promise<unknown> {
-  const text = await readBodyText(response.body);
+  const bytes = await readBodyBytes(response.body);
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${text.slice(0, 200)}`, {
+    throw new GatewayError('upstream_reset', `${channel} answered 200 with a body that is not JSON: ${describeBodyText(bytes).slice(0, 200)}`, {
       upstream: { channel, status: 200 },
     });
   }

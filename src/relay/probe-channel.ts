@@ -56,7 +56,7 @@ async function callOnce(channel: Channel, provider: Provider, model: string, mod
   const callSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.min(channel.timeouts.totalMs, probeCallTimeoutMs))]);
   const context = { channel: channel.name };
   try {
-    const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal: callSignal, timeouts: channel.timeouts, send: dependencies.send });
+    const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal: callSignal, timeouts: channel.timeouts, limits: channel.limits, stream: mode.stream, send: dependencies.send });
     if (!mode.stream) {
       provider.parseChatResponse(JSON.parse(await readBodyText(response.body)), context);
       return { ok: true, status: response.status };

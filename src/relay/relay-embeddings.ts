@@ -31,7 +31,7 @@ export async function relayEmbeddings(request: EmbeddingsRequest, context: Relay
         upstreamStream: false,
         async run(signal, onSettled) {
           try {
-            const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal, timeouts: channel.timeouts, send: dependencies.send });
+            const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal, timeouts: channel.timeouts, limits: channel.limits, stream: false, send: dependencies.send });
             const parsed = dialect.parseResponse(await readJsonBody(response, channel.name), { channel: channel.name });
             return { ...parsed, model: candidate.clientModel };
           } finally {

@@ -171,6 +171,8 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       channel: channel.name,
       signal: attempt.signal,
       timeouts: channel.timeouts,
+      limits: channel.limits,
+      stream: plan.upstreamStream,
       send: input.send,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });

@@ -42,6 +42,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** SLUICE_DEBUG=1: capture every exchange. */
   debug: boolean;
+  /** Aborted when the shutdown deadline passes (start-sluice.ts): open streams end in-band then. */
+  shutdownSignal: AbortSignal;
   /** The admin API's settings; how a replay is logged is added here. */
   admin: Omit<AdminOptions, 'finishReplay' | 'services' | 'relay'>;
 }
@@ -137,6 +139,7 @@ export function buildApp(options: AppOptions): SluiceApp {
       options.metrics.streamEnded();
     },
     captureAll: (caller) => options.debug || caller?.debug === true,
+    shutdownSignal: options.shutdownSignal,
   };
   app.post('/v1/chat/completions', createChatHandler(routeOptions));
   app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));

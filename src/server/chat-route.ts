@@ -8,7 +8,7 @@ import { writeSse } from './write-sse.ts';
 
 export function createChatHandler(options: RouteOptions) {
   return createRelayedHandler(options, async (exchange) => {
-    const { request, reply, record, caller, signal, started } = exchange;
+    const { request, reply, record, caller, signal, clientSignal, started } = exchange;
     const chatRequest = validateChatRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
     if (caller !== undefined) authorizeModel(caller, chatRequest.model);
@@ -24,7 +24,8 @@ export function createChatHandler(options: RouteOptions) {
       const failure = await writeSse(reply.raw, outcome.chunks, {
         requestId: request.id,
         keepaliveMs: options.keepaliveMs,
-        signal,
+        // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
+        signal: clientSignal,
         headers: describeRouting(record, started),
         ...(transcript === undefined ? {} : { transcript }),
       });

@@ -105,7 +105,7 @@ export type LiveRelayDependencies = RelayDependencies & { channels: ChannelRegis
 /** The channels of a config plus those in its store, loaded into the relay's registry. */
 export async function loadLiveChannels(config: SluiceConfig, relay: Pick<LiveRelayDependencies, 'channels' | 'secrets'>, store: ChannelStore, logger: Logger): Promise<LiveChannels> {
   const entryOptions: ChannelEntryOptions = {
-    policies: { retry: config.retry, timeouts: config.timeouts, breaker: config.breaker },
+    policies: { retry: config.retry, timeouts: config.timeouts, breaker: config.breaker, upstreamLimits: config.upstreamLimits },
     channelTypes: providerTypes,
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   };

@@ -6,6 +6,7 @@ import { GatewayError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
+import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import type { Caller } from './authenticate.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
@@ -18,6 +19,8 @@ export interface RouteOptions {
   onStreamEnd: () => void;
   /** Debug capture for every request of this caller (SLUICE_DEBUG=1, or the key's switch). */
   captureAll: (caller: Caller | undefined) => boolean;
+  /** Aborted (with `shutting_down`) when the shutdown deadline passes: what still runs ends then. */
+  shutdownSignal: AbortSignal;
 }
 
 export interface Exchange {
@@ -25,7 +28,10 @@ export interface Exchange {
   reply: FastifyReply;
   record: RequestRecord;
   caller: Caller | undefined;
+  /** The relay's signal: the client went away, or the shutdown deadline passed. */
   signal: AbortSignal;
+  /** The client went away: nothing more can be written to it. */
+  clientSignal: AbortSignal;
   started: number;
 }
 
@@ -71,22 +77,45 @@ export async function sendJson(exchange: Exchange, body: object): Promise<void> 
   await exchange.reply.code(200).headers(describeRouting(exchange.record, exchange.started)).send(body);
 }
 
+/**
+ * The relay's signal: the client's, and aborted with `shutting_down` when the shutdown deadline
+ * passes. A listener per request on the shutdown signal, removed when the request is over.
+ */
+function followShutdown(client: AbortSignal, shutdown: AbortSignal): LinkedAbort {
+  const relay = linkAbort(client);
+  const onShutdown = (): void => {
+    relay.abort(shutdown.reason);
+  };
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener('abort', onShutdown, { once: true });
+  return {
+    ...relay,
+    dispose: () => {
+      shutdown.removeEventListener('abort', onShutdown);
+      relay.dispose();
+    },
+  };
+}
+
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>) {
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
     const controller = abortOnClientClose(request, reply);
+    const relay = followShutdown(controller.signal, options.shutdownSignal);
+    const { signal } = relay;
     try {
-      await handle({ request, reply, record, caller, signal: controller.signal, started });
+      await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started });
     } catch (error) {
-      const failure = toGatewayError(controller.signal.aborted ? controller.signal.reason : error);
+      const failure = toGatewayError(signal.aborted ? signal.reason : error);
       recordFailure(record, failure);
       const rendered = renderError(failure, request.id);
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
+      relay.dispose();
       options.finishRequest(record, caller, request);
     }
   };

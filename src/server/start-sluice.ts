@@ -1,6 +1,8 @@
 // Builds a running Sluice from a resolved config: relay dependencies, the HTTP app, the listener.
+import { setMaxListeners } from 'node:events';
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
+import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
@@ -12,7 +14,7 @@ import { KeyRing } from '../routing/key-ring.ts';
 import { listHeaderSecrets } from '../relay/capture.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
-import { sendUpstream } from '../upstream/send.ts';
+import { UpstreamClient } from '../upstream/upstream-client.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
@@ -37,6 +39,19 @@ export interface StartOptions {
 
 /** Open streams get this long to finish once a shutdown starts. */
 const defaultShutdownMs = 30_000;
+
+/**
+ * After the deadline, streams end with an error event and `[DONE]` at once; a connection still
+ * open this long after that (a client that stopped reading) is cut.
+ */
+const cutAfterDeadlineMs = 2_000;
+
+/**
+ * While closing, keep-alive connections whose last answer has ended are closed this often: Node
+ * closes the idle ones once when the server closes, and a stream that ends later would otherwise
+ * hold its connection open for the whole keep-alive timeout.
+ */
+const closeIdleEveryMs = 50;
 
 export interface RunningSluice {
   url: string;
@@ -67,14 +82,15 @@ function createLearned(logger: Logger): LearnedCapabilities {
   return learned;
 }
 
-export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics): LiveRelayDependencies {
+/** `upstream` is the caller's: it closes it when it is done (startSluice in the app's onClose). */
+export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics, upstream: UpstreamClient): LiveRelayDependencies {
   const nowMs = (): number => performance.now();
   return {
     channels: new ChannelRegistry(config.channels),
     fallbacks: config.fallbacks,
     totalMs: config.timeouts.totalMs,
     findProvider,
-    send: sendUpstream,
+    send: upstream.send,
     keys: new KeyRing(() => Date.now()),
     breakers: new CircuitBreakers(nowMs, (transition) => {
       const [channel, model] = transition.key.split('\u0000');
@@ -104,22 +120,33 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const logger = options.logger ?? createLogger(config);
   // Labels from the live channel list (the relay's, replaced when the admin API changes a channel).
   const metrics = new Metrics({ processMetrics: true, labelModel: (model) => labelModel(model), labelChannel: (channel) => labelChannel(channel) });
-  const relay = createRelayDependencies(config, logger, metrics);
+  const upstream = new UpstreamClient();
+  const relay = createRelayDependencies(config, logger, metrics, upstream);
   const labelModel = createModelLabeler(relay);
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer });
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer }).catch(async (error: unknown) => {
+    await upstream.close();
+    throw error;
+  });
+  const closeOpened = async (): Promise<void> => {
+    await services.close();
+    await upstream.close();
+  };
   const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
   if (refusal !== undefined) {
-    await services.close();
+    await closeOpened();
     throw new Error(refusal);
   }
   // Channels created through the admin API take traffic from the start, like the file's.
   const channels = await loadLiveChannels(config, relay, services.store.channels, logger).catch(async (error: unknown) => {
-    await services.close();
+    await closeOpened();
     throw error;
   });
+  const shutdown = new AbortController();
+  // Every open request listens for the deadline (and stops when it is over): no listener cap.
+  setMaxListeners(0, shutdown.signal);
   const app = buildApp({
     logger,
     channels: config.channels,
@@ -130,6 +157,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    shutdownSignal: shutdown.signal,
     admin: { adminKey: config.adminKey, channels, configKeyNames: new Set(config.keys.map((key) => key.name)) },
   });
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {
@@ -138,24 +166,36 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   });
   app.addHook('onClose', async () => {
     healthChecks.stop();
-    await services.close();
+    await closeOpened();
   });
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const shutdownMs = options.shutdownMs ?? defaultShutdownMs;
-  // Stop accepting at once; let requests in flight finish up to the deadline, then cut them; the
-  // onClose hook then flushes the request log and closes the store.
+  // Stop accepting at once; let requests in flight finish up to the deadline; then end each one
+  // that is still running with `shutting_down` (a stream in-band, then [DONE]; its log row written);
+  // the onClose hook then flushes the request log and closes the store and the upstream client.
   const close = async (): Promise<void> => {
-    const cut = setTimeout(() => {
-      app.server.closeAllConnections();
+    let cut: NodeJS.Timeout | undefined;
+    const idleSweep = setInterval(() => {
+      app.server.closeIdleConnections();
+    }, closeIdleEveryMs);
+    idleSweep.unref();
+    const deadline = setTimeout(() => {
+      shutdown.abort(new GatewayError('shutting_down', `Sluice is shutting down: the answer was not complete when the shutdown deadline of ${shutdownMs} ms passed.`));
+      cut = setTimeout(() => {
+        app.server.closeAllConnections();
+      }, cutAfterDeadlineMs);
+      cut.unref();
     }, shutdownMs);
-    cut.unref();
+    deadline.unref();
     try {
       await app.close();
     } finally {
+      clearTimeout(deadline);
       clearTimeout(cut);
+      clearInterval(idleSweep);
     }
   };
   return { url: `http://${urlHost}:${boundPort}`, app, services, close };

@@ -77,6 +77,7 @@ function describeSettings(channel: Channel, secrets: readonly string[]) {
       total_ms: channel.timeouts.totalMs,
     },
     breaker: { failure_rate: channel.breaker.failureRate, window_ms: channel.breaker.windowMs, min_calls: channel.breaker.minCalls, cooldown_ms: channel.breaker.cooldownMs },
+    limits: { upstream_body_bytes: channel.limits.bodyBytes, upstream_stream_bytes: channel.limits.streamBytes },
   };
 }
 

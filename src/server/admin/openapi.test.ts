@@ -5,6 +5,7 @@ import { parseConfig } from '../../config/index.ts';
 import { Metrics } from '../../metrics/create-metrics.ts';
 import { loadLiveChannels } from '../live-channels.ts';
 import { openServices } from '../open-services.ts';
+import { UpstreamClient } from '../../upstream/upstream-client.ts';
 import { createRelayDependencies } from '../start-sluice.ts';
 import { adminOpenApiDocument } from './openapi.ts';
 import { adminApi, adminApiPrefix } from './register-admin-api.ts';
@@ -18,7 +19,7 @@ describe('the admin OpenAPI document', () => {
   it('describes every registered admin route, and no route that is not registered', async () => {
     const config = parseConfig(`admin_key: admin-key-for-openapi-test\nchannels: [{ name: echo, type: echo, models: [echo] }]`, { file: 'test.yaml', env: {} });
     const logger = pino({ level: 'silent' });
-    const relay = createRelayDependencies(config, logger, new Metrics({ processMetrics: false }));
+    const relay = createRelayDependencies(config, logger, new Metrics({ processMetrics: false }), new UpstreamClient());
     const services = await openServices({ ...config, store: 'sqlite::memory:' }, relay, logger);
     const channels = await loadLiveChannels(config, relay, services.store.channels, logger);
     const app = Fastify({ loggerInstance: logger });

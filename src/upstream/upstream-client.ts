@@ -1,0 +1,116 @@
+// The only code that opens sockets (DESIGN.md). One undici Agent per connect timeout, reused across
+// requests for keep-alive pooling, owned by the client that start-up creates and closes (no module
+// globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
+// `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
+import { Agent, request } from 'undici';
+import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import { linkAbort } from '../lib/abort.ts';
+import { planDecoding } from './decode-content.ts';
+import { describeSendFailure } from './describe-send-failure.ts';
+import { bodyTooLarge, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
+
+export interface SendOptions {
+  channel: string;
+  signal: AbortSignal;
+  timeouts: TimeoutPolicy;
+  limits: UpstreamLimits;
+  /** The call asks for a stream: a 2xx body is held to `limits.streamBytes`, not `bodyBytes`. */
+  stream: boolean;
+}
+
+/** How long idle pooled connections are kept open. */
+const keepAliveTimeoutMs = 30_000;
+
+/** Response headers that describe the bytes on the wire, not the decoded body handed on. */
+const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];
+
+/** What the body is and which cap holds it, for this status and mode. */
+function capFor(status: number, options: SendOptions): Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'> {
+  if (status >= 400) return { what: 'an error body', capBytes: options.limits.bodyBytes, capSetting: 'limits.upstream_body_bytes' };
+  if (options.stream) return { what: 'a stream', capBytes: options.limits.streamBytes, capSetting: 'limits.upstream_stream_bytes' };
+  return { what: 'an answer', capBytes: options.limits.bodyBytes, capSetting: 'limits.upstream_body_bytes' };
+}
+
+/** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal. */
+function startCallDeadline(options: SendOptions) {
+  const call = linkAbort(options.signal);
+  const { totalMs } = options.timeouts;
+  const timer = setTimeout(() => {
+    call.abort(new GatewayError('upstream_timeout', `${options.channel} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream: { channel: options.channel } }));
+  }, totalMs);
+  timer.unref();
+  return {
+    signal: call.signal,
+    end: () => {
+      clearTimeout(timer);
+      call.dispose();
+    },
+  };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export class UpstreamClient {
+  readonly #agents = new Map<number, Agent>();
+
+  #agentFor(connectMs: number): Agent {
+    let agent = this.#agents.get(connectMs);
+    if (agent === undefined) {
+      agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: keepAliveTimeoutMs, connections: null, pipelining: 1 });
+      this.#agents.set(connectMs, agent);
+    }
+    return agent;
+  }
+
+  /** Sends one call; an arrow so it can be handed on as a plain function. */
+  readonly send = async (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> => {
+    const deadline = startCallDeadline(options);
+    const scope = { channel: options.channel, signal: deadline.signal };
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(upstreamRequest.url, {
+        method: 'POST',
+        headers: upstreamRequest.headers,
+        body: JSON.stringify(upstreamRequest.body),
+        signal: deadline.signal,
+        dispatcher: this.#agentFor(options.timeouts.connectMs),
+        headersTimeout: options.timeouts.firstByteMs,
+        bodyTimeout: options.timeouts.idleMs,
+      });
+    } catch (error) {
+      deadline.end();
+      throw describeSendFailure(error, scope);
+    }
+    const status = response.statusCode;
+    const bodyScope: BodyScope = { ...scope, status, ...capFor(status, options), onEnd: deadline.end };
+    const refuse = (error: GatewayError): GatewayError => {
+      // undici reports a body destroyed before its end as an abort: expected here, not a failure.
+      response.body.on('error', () => undefined).destroy();
+      deadline.end();
+      return error;
+    };
+    const decoding = planDecoding(response.headers['content-encoding']);
+    if (decoding.kind === 'unsupported') {
+      throw refuse(new GatewayError('upstream_encoding_unsupported', `${options.channel} answered HTTP ${status} with content-encoding '${decoding.coding.slice(0, 40)}', which Sluice cannot decode (it decodes gzip, deflate, br and zstd)`, {
+        upstream: { channel: options.channel, status },
+      }));
+    }
+    // An uncompressed body that says it is over the cap is refused before a byte is read.
+    const declaredLength = Number(firstHeader(response.headers['content-length']));
+    if (decoding.decoders.length === 0 && declaredLength > bodyScope.capBytes) throw refuse(bodyTooLarge(bodyScope));
+    const headers = { ...response.headers };
+    if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(headers, name);
+    return { status, headers, body: readUpstreamBody(response.body, decoding.decoders, bodyScope) };
+  };
+
+  /** Closes every pooled connection (start-up's onClose, once nothing is in flight). */
+  async close(): Promise<void> {
+    const agents = [...this.#agents.values()];
+    this.#agents.clear();
+    await Promise.all(agents.map((agent) => agent.destroy()));
+  }
+}
