@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashKey } from './hash-key.ts';
 import { openStore } from './open-store.ts';
-import { makeLogRow } from './suite/make-log-row.ts';
+import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
 const folders: string[] = [];
 

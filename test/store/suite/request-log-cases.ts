@@ -1,7 +1,7 @@
 // The RequestLogStore half of the store suite.
 import { describe, expect, it } from 'vitest';
-import { InvalidCursorError } from '../log-cursor.ts';
-import type { RequestLogRow } from '../ports.ts';
+import { InvalidCursorError } from '../../../src/store/log-cursor.ts';
+import type { RequestLogRow } from '../../../src/store/ports.ts';
 import { makeLogRow } from './make-log-row.ts';
 import type { SuiteContext } from './suite-context.ts';
 

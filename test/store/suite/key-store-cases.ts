@@ -1,7 +1,7 @@
 // The KeyStore half of the store suite.
 import { describe, expect, it } from 'vitest';
-import { hashKey } from '../hash-key.ts';
-import type { StoreConflictError } from '../store-errors.ts';
+import { hashKey } from '../../../src/store/hash-key.ts';
+import type { StoreConflictError } from '../../../src/store/store-errors.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 export function describeKeyStoreCases(context: SuiteContext): void {
