@@ -5,15 +5,18 @@ import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import { defaultKeyQueueMs } from '../config/defaults.ts';
+import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
 
 export interface Services {
   store: Store;
   keyAccess: KeyAccess;
   logWriter: LogWriter<RequestLogRow>;
-  rateLimits: RateLimits;
+  admission: AdmissionControl;
   close(): Promise<void>;
 }
 
@@ -21,7 +24,7 @@ export interface Services {
 async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
   for (const key of config.keys) {
     const existing = await store.keys.findByHash(hashKey(key.key));
-    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null };
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null };
     if (existing !== undefined) {
       await store.keys.update(existing.id, { ...changes, name: key.name });
       continue;
@@ -29,7 +32,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
     // A key whose value changed in the file replaces the stored one of the same name.
     const sameName = (await store.keys.list()).find((record) => record.name === key.name);
     if (sameName !== undefined) await store.keys.delete(sameName.id);
-    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm });
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs });
   }
 }
 
@@ -54,7 +57,14 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     store,
     keyAccess,
     logWriter,
-    rateLimits: new RateLimits(() => Date.now()),
+    admission: createAdmissionControl({
+      rateLimits: new RateLimits(() => Date.now()),
+      keySlots: new ConcurrencyGate(),
+      keys: store.keys,
+      defaultQueueMs: defaultKeyQueueMs,
+      defaultCompletionTokens: config.limits.defaultCompletionTokensEstimate,
+      onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s token quota'); },
+    }),
     async close() {
       await logWriter.close();
       await store.close();
