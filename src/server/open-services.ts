@@ -8,7 +8,7 @@ import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { defaultKeyQueueMs } from '../config/defaults.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
-import { createLogWriter, hashKey, openStore, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
+import { createLogWriter, hashKey, openStore, startLogRetention, type LogWriter, type RequestLogRow, type Store } from '../store/index.ts';
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
 
@@ -53,6 +53,9 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     onError: (error: unknown) => { logger.error({ err: error }, 'could not write request log rows'); },
   });
   const keyAccess = await createKeyAccess(store.keys);
+  const retention = startLogRetention(store.requestLogs, config.retention, {
+    onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
+  });
   return {
     store,
     keyAccess,
@@ -66,6 +69,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
       onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s token quota'); },
     }),
     async close() {
+      await retention.stop();
       await logWriter.close();
       await store.close();
     },

@@ -205,6 +205,17 @@ export interface TimelineBucket {
   overheadMs: Percentiles | undefined;
 }
 
+export interface RetentionCut {
+  logsBefore: number;
+  capturesBefore: number;
+  batchRows: number;
+}
+
+export interface PruneResult {
+  deletedRows: number;
+  clearedCaptures: number;
+}
+
 export interface StatsWindow {
   /** Inclusive. */
   since: number;
@@ -222,6 +233,12 @@ export interface RequestLogStore {
   summarize(window: StatsWindow): Promise<ChannelModelStats[]>;
   /** The window in `buckets` equal spans, oldest first. */
   timeline(window: StatsWindow, buckets: number): Promise<TimelineBucket[]>;
+  /**
+   * One batch of retention: deletes up to `batchRows` of the oldest rows before `logsBefore`, and
+   * nulls out up to `batchRows` debug captures before `capturesBefore`. Fewer than `batchRows`
+   * of each: nothing more is due.
+   */
+  prune(cut: RetentionCut): Promise<PruneResult>;
 }
 
 // ── Learned capabilities ───────────────────────────────────────────────────────────────────────
