@@ -1,4 +1,4 @@
-// Every config default lives here (STYLE.md 5): policies as data, no magic numbers elsewhere.
+// Every config default lives here (docs/style.md 5): policies as data, no magic numbers elsewhere.
 
 import type { BreakerPolicy, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
 

@@ -1,5 +1,5 @@
 // "Retry, adapt, fail over, or give up" as a pure function of the error and the attempt, with no
-// provider names in it (STYLE.md 7).
+// provider names in it (docs/style.md 7).
 import type { RetryPolicy } from '../core/channel.ts';
 import type { GatewayError } from '../core/errors.ts';
 

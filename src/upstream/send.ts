@@ -1,4 +1,4 @@
-// The only code that opens sockets (DESIGN.md). One undici Agent per connect timeout, reused
+// The only code that opens sockets (docs/design.md). One undici Agent per connect timeout, reused
 // across requests for keep-alive pooling. Every failure leaves here as a typed GatewayError.
 import { Agent, request } from 'undici';
 import type { TimeoutPolicy } from '../core/channel.ts';
