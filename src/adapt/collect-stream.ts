@@ -1,5 +1,5 @@
 // Folds a stream of chat.completion.chunk into one chat.completion: how Sluice serves a non-streaming
-// client from an upstream that only streams (DashScope QwQ, DESIGN.md problem 3) or prefers to.
+// client from an upstream that only streams (DashScope QwQ, docs/design.md problem 3) or prefers to.
 import {
   isJsonObject,
   type AssistantMessage,
@@ -54,7 +54,7 @@ export class CompletionCollector {
 
   add(chunk: ChatCompletionChunk): void {
     // Azure's prompt-filter preamble and TGI send `id: ""`, `model: ""`, `created: 0`
-    // (wire-formats.md 2.1, 2.5): keep the first non-empty value of each.
+    // (docs/wire-formats.md 2.1, 2.5): keep the first non-empty value of each.
     if (this.#id === '' && typeof chunk.id === 'string') this.#id = chunk.id;
     if (this.#model === '' && typeof chunk.model === 'string') this.#model = chunk.model;
     if (this.#created === 0 && typeof chunk.created === 'number') this.#created = chunk.created;
@@ -104,7 +104,7 @@ export class CompletionCollector {
     }
     if (typeof choice.finish_reason === 'string') parts.finishReason = choice.finish_reason;
     addLogprobs(parts, choice.logprobs);
-    // Azure content-filter annotation chunks have no `delta` (wire-formats.md 2.1).
+    // Azure content-filter annotation chunks have no `delta` (docs/wire-formats.md 2.1).
     const delta = choice.delta;
     if (!isJsonObject(delta)) return;
     this.#text += readDeltaText(delta);
@@ -124,7 +124,7 @@ export class CompletionCollector {
 /**
  * Tool-call fragments are keyed by `index`, which may start at 1 (OpenRouter→Anthropic); a whole call
  * may come in one fragment (xAI); `name` may come in a later fragment; `type` may never come
- * (Mistral, Azure AI Foundry) (wire-formats.md 0.5).
+ * (Mistral, Azure AI Foundry) (docs/wire-formats.md 0.5).
  */
 function addToolCallFragment(calls: Map<number, ToolCallParts>, fragment: ToolCallDelta): void {
   if (!isJsonObject(fragment)) return;

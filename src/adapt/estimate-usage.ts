@@ -1,5 +1,5 @@
 // Counts usage locally when the upstream gave none (no `stream_options` support, an interrupted stream,
-// a replayed completion without usage): the client that asked for usage still gets it (DESIGN.md 1).
+// a replayed completion without usage): the client that asked for usage still gets it (docs/design.md 1).
 import { countTokens } from 'gpt-tokenizer';
 import { isJsonObject, type ChatMessage, type ChatRequest, type Usage } from '../core/chat.ts';
 

@@ -1,6 +1,6 @@
 // RFC 7396 JSON Merge Patch: how a channel's `overrides` edit the upstream body. `{stream_options: null}`
 // deletes the field for upstreams that reject it (Azure api-version < 2024-09-01-preview,
-// songquanpeng/one-api#1423; DESIGN.md problem 1).
+// songquanpeng/one-api#1423; docs/design.md problem 1).
 import { isJsonObject, type JsonObject } from '../core/chat.ts';
 
 /**

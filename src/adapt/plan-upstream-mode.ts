@@ -25,7 +25,7 @@ export function planUpstreamMode(input: ModeInput): ModePlan {
   const { clientStream, capabilities, preferStream } = input;
   // `required`: DashScope QwQ answers non-stream calls with 400 "This model only support stream mode";
   // `unsupported`: Azure o1/o3-mini answered stream calls with 400 "'stream' does not support true"
-  // (wire-formats.md 2.11).
+  // (docs/wire-formats.md 2.11).
   const upstreamStream =
     capabilities.stream === 'required' || (capabilities.stream !== 'unsupported' && (clientStream || preferStream));
   let adaptation: Adaptation | undefined;
@@ -35,7 +35,7 @@ export function planUpstreamMode(input: ModeInput): ModePlan {
     upstreamStream,
     // Sluice asks for usage even when the client did not, for its own log. Never with a non-stream
     // call: OpenAI and Azure answer 400 "The 'stream_options' parameter is only allowed when 'stream'
-    // is enabled." (wire-formats.md 1.3).
+    // is enabled." (docs/wire-formats.md 1.3).
     sendStreamOptions: upstreamStream && capabilities.streamOptions,
     adaptation,
     // A chat.completion always carries usage, so a non-streaming client always gets it.

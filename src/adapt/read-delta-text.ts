@@ -3,7 +3,7 @@ import type { ChunkDelta } from '../core/chat.ts';
 
 /**
  * The reasoning text of a delta. DeepSeek, DashScope and xAI send `reasoning_content`; vLLM ≥ Oct 2025
- * (vllm-project/vllm#27752) and Ollama's OpenAI endpoint send `reasoning` (wire-formats.md 2.6, 2.7).
+ * (vllm-project/vllm#27752) and Ollama's OpenAI endpoint send `reasoning` (docs/wire-formats.md 2.6, 2.7).
  * `reasoning_content` wins when both carry text, so a server sending both is not counted twice.
  */
 export function readReasoning(delta: ChunkDelta): string | undefined {
@@ -16,7 +16,7 @@ export function readReasoning(delta: ChunkDelta): string | undefined {
 /**
  * Everything the model generated in this delta, for local token estimation: content, reasoning,
  * refusal, and tool-call names and arguments (all are completion tokens the upstream bills).
- * A choice without `delta` (Azure content-filter annotation chunks, wire-formats.md 2.1) yields ''.
+ * A choice without `delta` (Azure content-filter annotation chunks, docs/wire-formats.md 2.1) yields ''.
  */
 export function readDeltaText(delta: ChunkDelta | undefined): string {
   if (delta === undefined || delta === null) return '';

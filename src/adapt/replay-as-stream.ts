@@ -1,5 +1,5 @@
 // Replays one chat.completion as a well-formed chunk stream: how Sluice serves a streaming client from
-// an upstream model that refuses `stream: true` (o3-mini on some deployments, o1 at launch; DESIGN.md problem 4).
+// an upstream model that refuses `stream: true` (o3-mini on some deployments, o1 at launch; docs/design.md problem 4).
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -63,7 +63,7 @@ function chunkFactory(
       choices,
     };
     // OpenAI: with include_usage every chunk but the last carries `usage: null`; without it there is
-    // no `usage` key at all (wire-formats.md 1.3).
+    // no `usage` key at all (docs/wire-formats.md 1.3).
     if (includeUsage) chunk.usage = null;
     return chunk;
   };

@@ -1,5 +1,5 @@
 // What an upstream model can do, from the operator's config, what Sluice learned from the upstream's
-// errors, and defaults, in that order (DESIGN.md "Capabilities are known three ways").
+// errors, and defaults, in that order (docs/design.md "Capabilities are known three ways").
 import type { Capabilities, CapabilityHints } from '../core/channel.ts';
 import { isGlob, matchesGlob } from '../lib/match-glob.ts';
 

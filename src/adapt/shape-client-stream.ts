@@ -53,7 +53,7 @@ export class ClientStreamShaper {
 
   /** The chunks to send the client for this upstream chunk: 0 or 1. */
   shape(chunk: ChatCompletionChunk): ChatCompletionChunk[] {
-    // Azure's prompt-filter preamble and TGI carry `id: ""`, `created: 0` (wire-formats.md 2.1, 2.5).
+    // Azure's prompt-filter preamble and TGI carry `id: ""`, `created: 0` (docs/wire-formats.md 2.1, 2.5).
     if (this.#id === '' && typeof chunk.id === 'string') this.#id = chunk.id;
     if (this.#created === 0 && typeof chunk.created === 'number') this.#created = chunk.created;
     if (this.#systemFingerprint == null && chunk.system_fingerprint != null) {
@@ -84,7 +84,7 @@ export class ClientStreamShaper {
     // Those annotation choices have no `delta` at all; SDKs that read `choice.delta.content` would throw.
     if (needsDelta) shaped.choices = choices.map(withDelta);
     // With include_usage OpenAI sends `usage: null` on every chunk but the final usage chunk; without
-    // it no `usage` key at all (wire-formats.md 1.3). The real usage goes out once, from finish().
+    // it no `usage` key at all (docs/wire-formats.md 1.3). The real usage goes out once, from finish().
     if (this.#clientWantsUsage) shaped.usage = null;
     else delete shaped.usage;
     return [shaped];

@@ -1,4 +1,4 @@
-// Every config default lives here (STYLE.md 5): policies as data, no magic numbers elsewhere.
+// Every config default lives here (docs/style.md 5): policies as data, no magic numbers elsewhere.
 
 import type { BreakerPolicy, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 
@@ -39,6 +39,21 @@ export const defaultStore = 'sqlite:./data/sluice.db';
 export const defaultBodyBytes = 10 * 1024 * 1024;
 
 export const defaultKeepaliveMs = 15_000;
+
+/**
+ * Completion tokens reserved for a request that sets no output cap (issue 12). A few answers run
+ * longer; what they use past it is settled after the answer, below zero if the quota runs out.
+ */
+export const defaultCompletionTokensEstimate = 1024;
+
+/** How long a request past its key's `max_concurrency` waits for a slot (0: refused at once). */
+export const defaultKeyQueueMs = 0;
+
+/** Request log rows older than this are deleted. */
+export const defaultLogRetentionDays = 30;
+
+/** Debug captures (full bodies) older than this are nulled out; the row stays until log retention. */
+export const defaultCaptureRetentionDays = 7;
 
 export const defaultLogLevel = 'info';
 

@@ -6,6 +6,9 @@ import { isGlob } from '../lib/match-glob.ts';
 import {
   defaultBodyBytes,
   defaultBreakerPolicy,
+  defaultCaptureRetentionDays,
+  defaultCompletionTokensEstimate,
+  defaultLogRetentionDays,
   defaultChannelPriority,
   defaultChannelWeight,
   defaultKeepaliveMs,
@@ -45,7 +48,11 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     channels: raw.channels.map((channel) => resolveChannel(channel, policies)),
     fallbacks: { ...raw.fallbacks },
     ...policies,
-    limits: { bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes },
+    limits: {
+      bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes,
+      defaultCompletionTokensEstimate: raw.limits?.default_completion_tokens_estimate ?? defaultCompletionTokensEstimate,
+    },
+    retention: { logDays: raw.log_retention_days ?? defaultLogRetentionDays, captureDays: raw.capture_retention_days ?? defaultCaptureRetentionDays },
     sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },
     logLevel: raw.log_level ?? defaultLogLevel,
   };
@@ -58,6 +65,8 @@ function resolveClientKey(raw: RawClientKey): ClientKey {
     models: raw.models ?? [...defaultKeyModels],
     rpm: raw.rpm ?? undefined,
     tpm: raw.tpm ?? undefined,
+    maxConcurrency: raw.max_concurrency ?? undefined,
+    queueMs: raw.queue_ms ?? undefined,
   };
 }
 

@@ -11,6 +11,10 @@ export interface ClientKey {
   rpm: number | undefined;
   /** Tokens per minute; undefined: unlimited. */
   tpm: number | undefined;
+  /** Requests of this key in flight at once; undefined: unlimited. */
+  maxConcurrency: number | undefined;
+  /** How long a request past `maxConcurrency` waits for a slot before a 429; undefined: the default. */
+  queueMs: number | undefined;
 }
 
 export interface SluiceConfig {
@@ -31,7 +35,13 @@ export interface SluiceConfig {
   breaker: BreakerPolicy;
   /** `limits.upstream_*` of the file: the caps a channel without its own `limits` gets. */
   upstreamLimits: UpstreamLimits;
-  limits: { bodyBytes: number };
+  /**
+   * `defaultCompletionTokensEstimate`: the completion tokens a request is assumed to use when it sets
+   * no `max_tokens`/`max_completion_tokens`, reserved against tpm and quota at admission.
+   */
+  limits: { bodyBytes: number; defaultCompletionTokensEstimate: number };
+  /** How long request log rows are kept, and their debug captures (nulled out sooner). */
+  retention: { logDays: number; captureDays: number };
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */
   sse: { keepaliveMs: number };
   logLevel: string;

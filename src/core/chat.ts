@@ -84,7 +84,7 @@ export interface ChunkDelta extends JsonObject {
 
 export interface ChunkChoice extends JsonObject {
   index: number;
-  /** Absent on Azure content-filter annotation chunks (wire-formats.md 2.1). */
+  /** Absent on Azure content-filter annotation chunks (docs/wire-formats.md 2.1). */
   delta?: ChunkDelta;
   finish_reason?: string | null;
   logprobs?: unknown;

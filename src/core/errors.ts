@@ -1,4 +1,4 @@
-// One error base and one catalog (STYLE.md 6). server/ renders a GatewayError in exactly one place.
+// One error base and one catalog (docs/style.md 6). server/ renders a GatewayError in exactly one place.
 // docs/errors.md is checked against this catalog by a test.
 
 export type OpenAiErrorType =

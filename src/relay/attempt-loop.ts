@@ -62,7 +62,7 @@ export function providerFor(dependencies: RelayDependencies, channel: Channel): 
   return provider;
 }
 
-/** One error that names each channel's failure (TensorZero's pattern; STYLE.md 7). */
+/** One error that names each channel's failure (TensorZero's pattern; docs/style.md 7). */
 function aggregateError(failures: Failure[], model: string): GatewayError {
   const last = failures.at(-1);
   if (last === undefined) {

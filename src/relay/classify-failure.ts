@@ -1,5 +1,5 @@
 // "Retry, adapt, fail over, or give up" as a pure function of the error and the attempt, with no
-// provider names in it (STYLE.md 7); and, as pure functions too, what a failure says about the
+// provider names in it (docs/style.md 7); and, as pure functions too, what a failure says about the
 // channel (its circuit) and about the upstream key (set aside for the channel, or for one model).
 import type { RetryPolicy } from '../core/channel.ts';
 import type { GatewayError } from '../core/errors.ts';

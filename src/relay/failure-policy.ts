@@ -1,4 +1,4 @@
-// The resilience policy as data, with named defaults in one place (STYLE.md 5). The per-channel
+// The resilience policy as data, with named defaults in one place (docs/style.md 5). The per-channel
 // retry, timeout and breaker numbers come from config; these are the fixed rules around them.
 
 /** Upstream statuses worth another try: transient by nature (seed problem 5). 52x are Cloudflare's. */

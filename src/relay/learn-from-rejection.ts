@@ -1,4 +1,4 @@
-// What Sluice learns from an upstream that said what it wants (DESIGN.md "Learning"). Pure: the
+// What Sluice learns from an upstream that said what it wants (docs/design.md "Learning"). Pure: the
 // rejection and the call that was refused in, the capability change out — or nothing, when the
 // change would not alter the next call (so a misleading message cannot loop).
 import type { CapabilityRejection } from '../adapt/recognize-rejection.ts';

@@ -1,24 +1,116 @@
-// Per-key accounting at the edge: limits and quota before a request, and after it the log row,
-// the tokens spent (rate limit and quota). Nothing here waits on I/O in the request's path.
+// Per-key accounting at the edge. Before a request is relayed — after its key, its model and its
+// body were accepted, so a refused request spends nothing — it is ADMITTED: a slot of the key's
+// `max_concurrency` (waiting up to `queue_ms`), then one request and its token estimate reserved
+// against rpm/tpm (synchronously, no await between check and take) and against the quota (one
+// conditional UPDATE in the store, so gateways sharing a database cannot overshoot it either). When
+// the answer ends the reservation is SETTLED to the tokens really used: the rest is refunded, an
+// overrun is charged (the quota may go below zero by it, recorded as is). The log row is written
+// after, batched off the request path.
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
-import type { RateLimits } from '../routing/rate-limits.ts';
-import type { RequestLogRow } from '../store/index.ts';
+import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
+import type { RateLimits, RateReservation } from '../routing/rate-limits.ts';
+import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
-import type { Services } from './open-services.ts';
 
-/** Throws 429 when the key's rpm/tpm limit is reached or its quota is spent. */
-export function admitCaller(caller: Caller, rateLimits: RateLimits): void {
-  if (caller.keyId === undefined) return;
-  if (caller.remainingTokens !== undefined && caller.remainingTokens <= 0) {
-    throw new GatewayError('insufficient_quota', `The token quota of the key '${caller.keyName ?? ''}' is spent.`);
+/** What an admitted request holds until it ends; disposing of it unsettled refunds everything. */
+export interface Admission extends Disposable {
+  /** The request is over and used `usedTokens`; idempotent (the first call counts). */
+  settle(usedTokens: number): void;
+}
+
+export interface AdmissionDependencies {
+  rateLimits: RateLimits;
+  /** In-flight requests per key id. */
+  keySlots: ConcurrencyGate;
+  keys: KeyStore;
+  /** How long a request waits for a key slot when the key sets no `queue_ms`. */
+  defaultQueueMs: number;
+  defaultCompletionTokens: number;
+  /** A settlement the store could not write (the request is already answered). */
+  onSettleError: (error: unknown) => void;
+}
+
+export interface AdmissionControl {
+  /** Completion tokens reserved for a request that sets no `max_tokens`. */
+  readonly defaultCompletionTokens: number;
+  /** Throws 429 (rate_limited, insufficient_quota) when the key may not run this request now. */
+  admit(caller: Caller | undefined, estimatedTokens: number, signal: AbortSignal): Promise<Admission>;
+}
+
+const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
+
+/** The tokens a finished request used, as recorded (0 when it got no answer). */
+export function usedTokensOf(record: RequestRecord): number {
+  return (record.promptTokens ?? 0) + (record.completionTokens ?? 0);
+}
+
+export function createAdmissionControl(dependencies: AdmissionDependencies): AdmissionControl {
+  const { rateLimits, keySlots, keys } = dependencies;
+
+  async function takeSlot(keyId: string, caller: Caller, signal: AbortSignal): Promise<void> {
+    const max = caller.maxConcurrency;
+    if (max === undefined || keySlots.tryEnter(keyId, max)) return;
+    const queueMs = caller.queueMs ?? dependencies.defaultQueueMs;
+    const refusal = new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${String(max)} requests at once; none finished within ${String(queueMs)} ms.`, {
+      retryAfterSeconds: Math.max(1, queueMs / 1000),
+    });
+    if (queueMs === 0) throw refusal;
+    try {
+      await keySlots.enter(keyId, max, AbortSignal.any([signal, AbortSignal.timeout(queueMs)]));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw refusal;
+    }
   }
-  const verdict = rateLimits.admit(caller.keyId, caller.rpm, caller.tpm);
-  if (!verdict.allowed) {
-    const limit = verdict.limit === 'rpm' ? `${String(caller.rpm)} requests per minute` : `${String(caller.tpm)} tokens per minute`;
-    throw new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${limit}.`, { retryAfterSeconds: verdict.retryAfterSeconds });
+
+  async function reserveQuota(keyId: string, caller: Caller, tokens: number): Promise<boolean> {
+    if (caller.remainingTokens === undefined) return false;
+    const held = await keys.reserveTokens(keyId, tokens);
+    if (held === undefined || held.granted) return held !== undefined;
+    const left = held.remainingTokens <= 0 ? 'is spent' : `has ${String(held.remainingTokens)} tokens left`;
+    throw new GatewayError('insufficient_quota', `The token quota of the key '${caller.keyName ?? ''}' ${left}; this request may use ${String(tokens)}: its prompt and its max_completion_tokens (or, when it sets none, the gateway's default estimate).`);
   }
+
+  function refuseByRate(caller: Caller, limit: 'rpm' | 'tpm' | undefined, retryAfterSeconds: number): GatewayError {
+    const described = limit === 'rpm' ? `${String(caller.rpm)} requests per minute` : `${String(caller.tpm)} tokens per minute`;
+    return new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${described}.`, { retryAfterSeconds });
+  }
+
+  return {
+    defaultCompletionTokens: dependencies.defaultCompletionTokens,
+    async admit(caller, estimatedTokens, signal) {
+      const keyId = caller?.keyId;
+      if (caller === undefined || keyId === undefined) return nothingHeld;
+      await takeSlot(keyId, caller, signal);
+      let rate: RateReservation | undefined;
+      let quotaHeld = false;
+      const releaseAll = (usedTokens: number): void => {
+        if (rate !== undefined) rateLimits.settle(rate, usedTokens);
+        if (quotaHeld) keys.settleTokens(keyId, estimatedTokens, usedTokens).catch(dependencies.onSettleError);
+        if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
+      };
+      try {
+        const verdict = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
+        if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
+        rate = verdict.reservation;
+        quotaHeld = await reserveQuota(keyId, caller, estimatedTokens);
+      } catch (error) {
+        if (rate !== undefined) rateLimits.release(rate);
+        rate = undefined;
+        releaseAll(0);
+        throw error;
+      }
+      let settled = false;
+      const settle = (usedTokens: number): void => {
+        if (settled) return;
+        settled = true;
+        releaseAll(usedTokens);
+      };
+      return { settle, [Symbol.dispose]: () => { settle(0); } };
+    },
+  };
 }
 
 /** Where a request came from: an HTTP request, or the `replay` command (no address). */
@@ -55,18 +147,7 @@ export function toLogRow(record: RequestRecord, caller: Caller | undefined, requ
   };
 }
 
-/** The log row (batched, off the request path) and the tokens the key spent. */
-export function recordRequest(record: RequestRecord, caller: Caller | undefined, request: FastifyRequest, services: Services): void {
-  services.logWriter.append(toLogRow(record, caller, request, Date.now() - record.durationMs));
-  if (caller?.keyId === undefined) return;
-  const tokens = (record.promptTokens ?? 0) + (record.completionTokens ?? 0);
-  services.rateLimits.spend(caller.keyId, caller.tpm, tokens);
-  if (caller.remainingTokens !== undefined && tokens > 0) {
-    services.store.keys.spendTokens(caller.keyId, tokens).then(
-      () => {
-        services.keyAccess.invalidate();
-      },
-      () => undefined,
-    );
-  }
+/** The log row, batched off the request path; tokens were settled by the route's admission. */
+export function recordRequest(record: RequestRecord, caller: Caller | undefined, request: FastifyRequest, logWriter: LogWriter<RequestLogRow>): void {
+  logWriter.append(toLogRow(record, caller, request, Date.now() - record.durationMs));
 }

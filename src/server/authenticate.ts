@@ -14,6 +14,9 @@ export interface Caller {
   tpm: number | undefined;
   /** undefined: no quota. */
   remainingTokens: number | undefined;
+  /** Requests in flight at once, and how long one past it waits; undefined: unlimited / the default. */
+  maxConcurrency?: number | undefined;
+  queueMs?: number | undefined;
   debug: boolean;
 }
 
@@ -32,7 +35,7 @@ export interface KeyAccess {
 }
 
 function callerOf(record: KeyRecord): Caller {
-  return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug };
+  return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug, maxConcurrency: record.maxConcurrency, queueMs: record.queueMs };
 }
 
 export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now): Promise<KeyAccess> {

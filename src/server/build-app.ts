@@ -13,7 +13,7 @@ import type { RequestRecord } from '../relay/request-record.ts';
 import type { AdminOptions } from './admin/admin-context.ts';
 import { adminApi, adminApiPrefix } from './admin/register-admin-api.ts';
 import type { Caller } from './authenticate.ts';
-import { admitCaller, recordRequest } from './account-request.ts';
+import { recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
@@ -88,7 +88,6 @@ export function buildApp(options: AppOptions): SluiceApp {
     void reply.header('x-request-id', request.id);
     if (!request.url.startsWith('/v1/')) return;
     request.caller = await options.services.keyAccess.authenticate(request.headers.authorization);
-    if (request.method === 'POST') admitCaller(request.caller, options.services.rateLimits);
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -127,10 +126,11 @@ export function buildApp(options: AppOptions): SluiceApp {
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
+    admission: options.services.admission,
     finishRequest: (record, caller, request) => {
       logRequest(options.logger, record, caller);
       options.metrics.observeRequest({ ...record, model: record.clientModel });
-      recordRequest(record, caller, request, options.services);
+      recordRequest(record, caller, request, options.services.logWriter);
     },
     onStreamStart: () => {
       options.metrics.streamStarted();

@@ -1,4 +1,5 @@
 // POST /v1/chat/completions: parse and validate at the edge, relay, then write JSON or SSE.
+import { estimateChatReservation } from '../adapt/estimate-reservation.ts';
 import { CappedText } from '../relay/capture.ts';
 import { relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
@@ -12,6 +13,7 @@ export function createChatHandler(options: RouteOptions) {
     const chatRequest = validateChatRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
     if (caller !== undefined) authorizeModel(caller, chatRequest.model);
+    await exchange.admit(estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
     const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     if (outcome.kind === 'completion') {
       await sendJson(exchange, outcome.completion);

@@ -1,5 +1,6 @@
 // POST /v1/embeddings: relayed to channels whose dialect has embeddings, with the same routing,
 // retries, keys and logging as chat.
+import { estimateEmbeddingsReservation } from '../adapt/estimate-reservation.ts';
 import type { EmbeddingsRequest } from '../core/embeddings.ts';
 import { isJsonObject } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -29,6 +30,7 @@ export function createEmbeddingsHandler(options: RouteOptions) {
     const embeddingsRequest = validateEmbeddingsRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     record.clientModel = embeddingsRequest.model;
     if (caller !== undefined) authorizeModel(caller, embeddingsRequest.model);
+    await exchange.admit(estimateEmbeddingsReservation(embeddingsRequest));
     const response = await relayEmbeddings(embeddingsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     await sendJson(exchange, response);
   });

@@ -5,9 +5,12 @@ import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import { defaultKeyQueueMs } from '../config/defaults.ts';
+import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
-import { createLogWriter, hashKey, isStoreUnavailableError, openStore, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
+import { createLogWriter, hashKey, isStoreUnavailableError, openStore, startLogRetention, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
+import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createKeyAccess, type KeyAccess } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
@@ -16,7 +19,7 @@ export interface Services {
   store: Store;
   keyAccess: KeyAccess;
   logWriter: LogWriter<RequestLogRow>;
-  rateLimits: RateLimits;
+  admission: AdmissionControl;
   /** Whether the store takes writes (/readyz). */
   storeHealth: StoreHealth;
   /** Which refusals before authentication are logged and stored (per client address). */
@@ -66,7 +69,7 @@ function createRefusalRowLimiter(logger: Logger, metrics: StoreMetrics | undefin
 async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
   for (const key of config.keys) {
     const existing = await store.keys.findByHash(hashKey(key.key));
-    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null };
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null };
     if (existing !== undefined) {
       await store.keys.update(existing.id, { ...changes, name: key.name });
       continue;
@@ -74,7 +77,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
     // A key whose value changed in the file replaces the stored one of the same name.
     const sameName = (await store.keys.list()).find((record) => record.name === key.name);
     if (sameName !== undefined) await store.keys.delete(sameName.id);
-    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm });
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs });
   }
 }
 
@@ -96,14 +99,25 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const storeHealth = new StoreHealth(store, logger, { metrics: options.metrics });
   const logWriter = createRequestLogWriter(store, logger, storeHealth, options.metrics);
   const keyAccess = await createKeyAccess(store.keys);
+  const retention = startLogRetention(store.requestLogs, config.retention, {
+    onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
+  });
   return {
     store,
     keyAccess,
     logWriter,
-    rateLimits: new RateLimits(() => Date.now()),
+    admission: createAdmissionControl({
+      rateLimits: new RateLimits(() => Date.now()),
+      keySlots: new ConcurrencyGate(),
+      keys: store.keys,
+      defaultQueueMs: defaultKeyQueueMs,
+      defaultCompletionTokens: config.limits.defaultCompletionTokensEstimate,
+      onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s token quota'); },
+    }),
     storeHealth,
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
     async close() {
+      await retention.stop();
       await logWriter.close();
       await store.close();
     },

@@ -7,12 +7,15 @@ import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
 import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
+import { usedTokensOf, type Admission, type AdmissionControl } from './account-request.ts';
 import type { Caller } from './authenticate.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
 export interface RouteOptions {
   relay: RelayDependencies;
   keepaliveMs: number;
+  /** Per-key concurrency, rpm, tpm and quota: taken by `Exchange.admit`, settled when the request ends. */
+  admission: AdmissionControl;
   /** Called once per request, when it is over: the log line, the metrics, the log row. */
   finishRequest: (record: RequestRecord, caller: Caller | undefined, request: FastifyRequest) => void;
   onStreamStart: () => void;
@@ -33,6 +36,11 @@ export interface Exchange {
   /** The client went away: nothing more can be written to it. */
   clientSignal: AbortSignal;
   started: number;
+  /**
+   * Admits the request against its key's limits, reserving `estimatedTokens`; called once the key,
+   * the model and the body are accepted (a refused request spends nothing). Throws a 429.
+   */
+  admit(estimatedTokens: number): Promise<void>;
 }
 
 export function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -105,8 +113,12 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     const controller = abortOnClientClose(request, reply);
     const relay = followShutdown(controller.signal, options.shutdownSignal);
     const { signal } = relay;
+    let admission: Admission | undefined;
+    const admit = async (estimatedTokens: number): Promise<void> => {
+      admission = await options.admission.admit(caller, estimatedTokens, signal);
+    };
     try {
-      await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started });
+      await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });
     } catch (error) {
       const failure = toGatewayError(signal.aborted ? signal.reason : error);
       recordFailure(record, failure);
@@ -114,6 +126,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
+      admission?.settle(usedTokensOf(record));
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
       relay.dispose();
       options.finishRequest(record, caller, request);

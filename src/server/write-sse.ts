@@ -23,7 +23,7 @@ export interface SseOptions {
 export const sseHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
-  // nginx buffers proxied responses unless told not to (wire-formats.md 4.5).
+  // nginx buffers proxied responses unless told not to (docs/wire-formats.md 4.5).
   'x-accel-buffering': 'no',
 } as const;
 

@@ -10,6 +10,7 @@ export {
   type LogWriterPolicy,
 } from './log-writer.ts';
 export { openStore, type StoreOptions } from './open-store.ts';
+export { defaultPruneSchedule, startLogRetention, type LogRetention, type RetentionPolicy } from './prune-request-logs.ts';
 export { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
 export { createSecretSealer, isSealed, type SecretSealer } from './seal-channel-secrets.ts';
 export type * from './ports.ts';

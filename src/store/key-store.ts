@@ -15,6 +15,8 @@ function toKeyRecord(row: Selectable<ApiKeysTable>): KeyRecord {
     models: parseStringList(row.models),
     rpm: orUndefined(row.rpm),
     tpm: orUndefined(row.tpm),
+    maxConcurrency: orUndefined(row.max_concurrency),
+    queueMs: orUndefined(row.queue_ms),
     quotaTokens: orUndefined(row.quota_tokens),
     remainingTokens: orUndefined(row.remaining_tokens),
     expiresAt: orUndefined(row.expires_at),
@@ -31,6 +33,8 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
   if (changes.models !== undefined) set.models = JSON.stringify(changes.models);
   if (changes.rpm !== undefined) set.rpm = changes.rpm;
   if (changes.tpm !== undefined) set.tpm = changes.tpm;
+  if (changes.maxConcurrency !== undefined) set.max_concurrency = changes.maxConcurrency;
+  if (changes.queueMs !== undefined) set.queue_ms = changes.queueMs;
   if (changes.quotaTokens !== undefined) {
     // A new quota is a fresh grant: the balance starts full unless told otherwise below.
     set.quota_tokens = changes.quotaTokens;
@@ -66,6 +70,8 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
         models: JSON.stringify(input.models ?? ['*']),
         rpm: orNull(input.rpm),
         tpm: orNull(input.tpm),
+        max_concurrency: orNull(input.maxConcurrency),
+        queue_ms: orNull(input.queueMs),
         quota_tokens: orNull(input.quotaTokens),
         remaining_tokens: orNull(input.quotaTokens),
         expires_at: orNull(input.expiresAt),
@@ -123,23 +129,39 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
       return result.numDeletedRows > 0n;
     },
 
-    async spendTokens(id, tokens) {
-      if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError(`Cannot spend ${tokens} tokens: give a whole number ≥ 0.`);
+    async reserveTokens(id, tokens) {
+      checkTokenCount(tokens);
+      // One conditional UPDATE: the check and the debit are one statement, so concurrent requests on
+      // any number of gateways sharing the database cannot hold more than the balance.
+      const held = await db
+        .updateTable('api_keys')
+        .set((eb) => ({ remaining_tokens: eb('remaining_tokens', '-', tokens) }))
+        .where('id', '=', id)
+        .where('remaining_tokens', '>=', tokens)
+        .returning('remaining_tokens')
+        .executeTakeFirst();
+      if (held?.remaining_tokens != null) return { granted: true, remainingTokens: held.remaining_tokens };
+      const row = await db.selectFrom('api_keys').select('remaining_tokens').where('id', '=', id).executeTakeFirst();
+      if (row?.remaining_tokens == null) return undefined;
+      return { granted: false, remainingTokens: row.remaining_tokens };
+    },
+
+    async settleTokens(id, reserved, used) {
+      checkTokenCount(reserved);
+      checkTokenCount(used);
+      // Never clamped: a request that used more than it held leaves the balance below zero, as it was.
       const row = await db
         .updateTable('api_keys')
-        .set((eb) => ({
-          remaining_tokens: eb
-            .case()
-            .when('remaining_tokens', '>', tokens)
-            .then(eb('remaining_tokens', '-', tokens))
-            .else(0)
-            .end(),
-        }))
+        .set((eb) => ({ remaining_tokens: eb('remaining_tokens', '+', reserved - used) }))
         .where('id', '=', id)
         .where('remaining_tokens', 'is not', null)
         .returning('remaining_tokens')
         .executeTakeFirst();
-      return orUndefined(row?.remaining_tokens ?? null);
+      return row?.remaining_tokens == null ? undefined : row.remaining_tokens;
     },
   };
+}
+
+function checkTokenCount(tokens: number): void {
+  if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError(`Cannot count ${tokens} tokens: give a whole number ≥ 0.`);
 }

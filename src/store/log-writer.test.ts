@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogWriter } from './log-writer.ts';
 import { openStore } from './open-store.ts';
 import type { RequestLogRow } from './ports.ts';
-import { makeLogRow } from './suite/make-log-row.ts';
+import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
 /** A sink that records each batch, and can be held so writes pile up. */
 function createArraySink() {

@@ -2,7 +2,7 @@
 // and, on PostgreSQL, takes a lock so two gateways starting together do not both migrate).
 // One schema-builder code for both databases; the only difference is how an auto-increment id is
 // spelled. Never edit a migration that has shipped: add the next one.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import type { StoreKind } from './ports.ts';
 
@@ -94,6 +94,21 @@ async function addWriteProbe(db: SchemaDatabase): Promise<void> {
     .createTable('sluice_probe')
     .addColumn('name', 'text', (column) => column.primaryKey())
     .addColumn('written_at', 'bigint', (column) => column.notNull())
+      .execute();
+}
+
+/**
+ * Per-key concurrency (issue 12), and an index for pruning debug captures by age without reading
+ * every row (the request_logs_time index serves pruning whole rows).
+ */
+async function addAdmissionColumns(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('api_keys').addColumn('max_concurrency', 'integer').execute();
+  await db.schema.alterTable('api_keys').addColumn('queue_ms', 'integer').execute();
+  await db.schema
+    .createIndex('request_logs_capture_time')
+    .on('request_logs')
+    .column('time')
+    .where(sql.ref('capture'), 'is not', null)
     .execute();
 }
 
@@ -103,6 +118,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0001-initial': { up: (db) => createInitialTables(db, kind) },
     '0002-capture': { up: addCaptureColumns },
     '0003-write-probe': { up: addWriteProbe },
+    '0004-admission': { up: addAdmissionColumns },
   };
 }
 

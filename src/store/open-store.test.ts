@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashKey } from './hash-key.ts';
 import { openStore } from './open-store.ts';
-import { makeLogRow } from './suite/make-log-row.ts';
+import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
 const folders: string[] = [];
 
@@ -55,7 +55,7 @@ describe('openStore on SQLite', () => {
     await second.close();
 
     const raw = new DatabaseSync(url.slice('sqlite:'.length));
-    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }]);
+    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }, { name: '0004-admission' }]);
     raw.close();
   });
 

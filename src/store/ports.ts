@@ -17,9 +17,16 @@ export interface KeyRecord {
   rpm: number | undefined;
   /** Tokens per minute; undefined: unlimited. */
   tpm: number | undefined;
+  /** Requests of this key in flight at once; undefined: unlimited. */
+  maxConcurrency: number | undefined;
+  /** How long a request past `maxConcurrency` waits for a slot before a 429; undefined: the default. */
+  queueMs: number | undefined;
   /** Tokens granted; undefined: no quota. */
   quotaTokens: number | undefined;
-  /** What is left of the quota; never below 0; undefined when there is no quota. */
+  /**
+   * What is left of the quota, in-flight reservations already taken off; undefined when there is no
+   * quota. Below 0 when requests used more than they reserved: recorded, never clamped.
+   */
   remainingTokens: number | undefined;
   expiresAt: number | undefined;
   enabled: boolean;
@@ -36,6 +43,8 @@ export interface NewKey {
   models?: string[] | undefined;
   rpm?: number | undefined;
   tpm?: number | undefined;
+  maxConcurrency?: number | undefined;
+  queueMs?: number | undefined;
   quotaTokens?: number | undefined;
   expiresAt?: number | undefined;
   enabled?: boolean | undefined;
@@ -48,11 +57,19 @@ export interface KeyChanges {
   models?: string[] | undefined;
   rpm?: number | null | undefined;
   tpm?: number | null | undefined;
+  maxConcurrency?: number | null | undefined;
+  queueMs?: number | null | undefined;
   quotaTokens?: number | null | undefined;
   remainingTokens?: number | null | undefined;
   expiresAt?: number | null | undefined;
   enabled?: boolean | undefined;
   debug?: boolean | undefined;
+}
+
+export interface TokenReservation {
+  granted: boolean;
+  /** The balance after the reservation (granted) or as it stands (refused). */
+  remainingTokens: number;
 }
 
 export interface CreatedKey {
@@ -75,8 +92,16 @@ export interface KeyStore {
   revoke(id: string): Promise<boolean>;
   /** false: no such key. */
   delete(id: string): Promise<boolean>;
-  /** Takes spent tokens off the remaining quota (not below 0); the balance after, or undefined when the key has no quota. */
-  spendTokens(id: string, tokens: number): Promise<number | undefined>;
+  /**
+   * Holds `tokens` of the quota for a request, atomically, only if the balance covers them (granted:
+   * false and nothing held otherwise); undefined when the key has no quota or does not exist.
+   */
+  reserveTokens(id: string, tokens: number): Promise<TokenReservation | undefined>;
+  /**
+   * Settles a request that held `reserved` and used `used`: the balance moves by reserved − used,
+   * below zero if it used more (not clamped). The balance after, or undefined without a quota.
+   */
+  settleTokens(id: string, reserved: number, used: number): Promise<number | undefined>;
 }
 
 // ── Request log ────────────────────────────────────────────────────────────────────────────────
@@ -180,6 +205,17 @@ export interface TimelineBucket {
   overheadMs: Percentiles | undefined;
 }
 
+export interface RetentionCut {
+  logsBefore: number;
+  capturesBefore: number;
+  batchRows: number;
+}
+
+export interface PruneResult {
+  deletedRows: number;
+  clearedCaptures: number;
+}
+
 export interface StatsWindow {
   /** Inclusive. */
   since: number;
@@ -197,6 +233,12 @@ export interface RequestLogStore {
   summarize(window: StatsWindow): Promise<ChannelModelStats[]>;
   /** The window in `buckets` equal spans, oldest first. */
   timeline(window: StatsWindow, buckets: number): Promise<TimelineBucket[]>;
+  /**
+   * One batch of retention: deletes up to `batchRows` of the oldest rows before `logsBefore`, and
+   * nulls out up to `batchRows` debug captures before `capturesBefore`. Fewer than `batchRows`
+   * of each: nothing more is due.
+   */
+  prune(cut: RetentionCut): Promise<PruneResult>;
 }
 
 // ── Learned capabilities ───────────────────────────────────────────────────────────────────────

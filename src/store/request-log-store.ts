@@ -80,26 +80,30 @@ export function createRequestLogStore(db: Kysely<Database>, now: () => number = 
       return { rows: pageRows.map(fromLogTableRow), nextCursor };
     },
 
-    async summarize(window) {
-      const until = window.until ?? now();
-      const rows = await db
-        .selectFrom('request_logs')
-        .select(['channel', 'upstream_model', 'client_model', 'status', 'error_code', 'duration_ms', 'first_token_ms'])
-        .where('time', '>=', window.since)
-        .where('time', '<', until)
-        .execute();
-      return summarizeRequestLogs(rows);
+    summarize(window) {
+      return summarizeRequestLogs(db, { since: window.since, until: window.until ?? now() });
     },
 
-    async timeline(window, buckets) {
-      const until = window.until ?? now();
-      const rows = await db
+    timeline(window, buckets) {
+      return bucketRequestLogs(db, { since: window.since, until: window.until ?? now() }, buckets);
+    },
+
+    async prune(cut) {
+      // Small batches by id, oldest first, through the (time, id) index: each statement holds its
+      // locks (SQLite: the whole database) for a bounded time, whatever has piled up. Captures are
+      // cleared only on rows that stay (migration 0003 indexes them by time).
+      const expired = db.selectFrom('request_logs').select('id').where('time', '<', cut.logsBefore).orderBy('time').limit(cut.batchRows);
+      const deleted = await db.deleteFrom('request_logs').where('id', 'in', expired).executeTakeFirst();
+      const captured = db
         .selectFrom('request_logs')
-        .select(['time', 'status', 'error_code', 'duration_ms', 'first_token_ms', 'overhead_ms'])
-        .where('time', '>=', window.since)
-        .where('time', '<', until)
-        .execute();
-      return bucketRequestLogs(rows, window.since, until, buckets);
+        .select('id')
+        .where('time', '<', cut.capturesBefore)
+        .where('time', '>=', cut.logsBefore)
+        .where('capture', 'is not', null)
+        .orderBy('time')
+        .limit(cut.batchRows);
+      const cleared = await db.updateTable('request_logs').set({ capture: null }).where('id', 'in', captured).executeTakeFirst();
+      return { deletedRows: Number(deleted.numDeletedRows), clearedCaptures: Number(cleared.numUpdatedRows) };
     },
   };
 }

@@ -20,6 +20,9 @@ export interface ApiKeysTable {
   enabled: number;
   /** 1: capture every exchange of this key's requests (migration 0002). */
   debug: Generated<number>;
+  /** Migration 0003: requests of this key in flight at once, and how long one past it waits. */
+  max_concurrency: number | null;
+  queue_ms: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -14,7 +14,7 @@ import { openStore } from './open-store.ts';
 import { createRequestLogStore } from './request-log-store.ts';
 import type { Database } from './schema.ts';
 import { isStoreUnavailableError } from './store-errors.ts';
-import { makeLogRow } from './suite/make-log-row.ts';
+import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
 const folders: string[] = [];
 

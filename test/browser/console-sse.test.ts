@@ -1,5 +1,5 @@
 // The console's SSE reading (web/src/lib/sse.ts), data in and data out: the transcripts it shows
-// come from real upstreams, framed every way Sluice's own decoder accepts (DESIGN.md problem 2).
+// come from real upstreams, framed every way Sluice's own decoder accepts (docs/design.md problem 2).
 import { describe, expect, it } from 'vitest';
 import { looksLikeSse, parseSseTranscript, SseReader, summarizeChunk } from '../../web/src/lib/sse.ts';
 

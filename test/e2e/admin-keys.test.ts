@@ -67,11 +67,12 @@ describe('a key created through the admin API', () => {
   });
 
   it('works at once, only for its models, and hits its RPM limit with 429 and Retry-After', async () => {
-    // Three requests a minute: a refused model counts too (the limit is checked before the body is read).
+    // Three requests a minute; a refused model spends none of them (issue 12).
     const { id, key } = await createKey({ name: 'limited', models: ['echo'], rpm: 3 });
     const client = clientFor(key);
     expect((await ask(client)).choices[0]?.message.content).toBe('one two three four five six');
     await expect(ask(client, 'echo-2')).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
+    await ask(client);
     await ask(client);
     const limited = await fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'x' }] }) });
     expect(limited.status).toBe(429);
@@ -82,14 +83,17 @@ describe('a key created through the admin API', () => {
   });
 
   it('spends its token quota into 429 insufficient_quota, and a new quota lets it in again', async () => {
-    const { id, key } = await createKey({ name: 'metered', quota_tokens: 5 });
+    // A request reserves its prompt and max_completion_tokens (about 33 here) and settles to its usage.
+    const { id, key } = await createKey({ name: 'metered', quota_tokens: 40 });
     const client = clientFor(key);
-    await ask(client);
-    const spent = await eventually(() => admin('GET', '/keys'), (answer) => rowsOf(answer).find((record) => record.id === id)?.remaining_tokens === 0);
-    expect(rowsOf(spent).find((record) => record.id === id)).toMatchObject({ quota_tokens: 5, remaining_tokens: 0 });
-    await expect(ask(client)).rejects.toMatchObject({ status: 429, code: 'insufficient_quota', type: 'insufficient_quota' });
+    const capped = (model = 'echo') => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'one two three four five six' }], max_completion_tokens: 20 });
+    const used = (await capped()).usage?.total_tokens ?? 0;
+    expect(used).toBeGreaterThan(7);
+    const spent = await eventually(() => admin('GET', '/keys'), (answer) => rowsOf(answer).find((record) => record.id === id)?.remaining_tokens === 40 - used);
+    expect(rowsOf(spent).find((record) => record.id === id)).toMatchObject({ quota_tokens: 40, remaining_tokens: 40 - used });
+    await expect(capped()).rejects.toMatchObject({ status: 429, code: 'insufficient_quota', type: 'insufficient_quota' });
     expect((await admin('PATCH', `/keys/${id}`, { quota_tokens: 1000 })).body).toMatchObject({ quota_tokens: 1000, remaining_tokens: 1000 });
-    expect((await ask(client)).choices).toHaveLength(1);
+    expect((await capped()).choices).toHaveLength(1);
   });
 
   it('stops working when revoked, expired or deleted (401), and works again when re-enabled', async () => {

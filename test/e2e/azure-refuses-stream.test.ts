@@ -1,4 +1,4 @@
-// DESIGN.md problem 4: a model that refuses `stream: true` (o3-mini on Azure). Sluice calls it
+// docs/design.md problem 4: a model that refuses `stream: true` (o3-mini on Azure). Sluice calls it
 // without streaming and replays the answer as a well-formed SSE stream for a streaming client.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// DESIGN.md "Capabilities": with no operator hint, a 400 that says a model needs streaming, refuses
+// docs/design.md "Capabilities": with no operator hint, a 400 that says a model needs streaming, refuses
 // streaming, or does not know stream_options makes Sluice adapt and retry the same channel at once,
 // and remember it, so the next call goes right the first time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

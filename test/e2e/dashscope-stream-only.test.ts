@@ -1,4 +1,4 @@
-// DESIGN.md problem 3: a model that only works with `stream: true` (DashScope QwQ). Sluice calls it
+// docs/design.md problem 3: a model that only works with `stream: true` (DashScope QwQ). Sluice calls it
 // in stream mode and folds the chunks into one chat.completion for a non-streaming client.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,5 @@
 // DeepSeek under load: `: keep-alive` comments in streams, empty lines before non-stream JSON, and
-// usage riding on the finish_reason chunk (wire-formats.md 2.4). The client gets clean OpenAI shapes.
+// usage riding on the finish_reason chunk (docs/wire-formats.md 2.4). The client gets clean OpenAI shapes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   deepseekModel,

@@ -1,5 +1,5 @@
 // The built-in echo channel: streams the last user message back word by word, with usage, so a
-// first request works with no upstream account (DESIGN.md "Interfaces").
+// first request works with no upstream account (docs/design.md "Interfaces").
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectChatStream } from '../support/collect-chat-stream.ts';

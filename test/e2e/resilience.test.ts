@@ -189,7 +189,7 @@ channels:
   });
 
   it('does not count keep-alive comments as progress, and does not break on them', async () => {
-    // DeepSeek holds busy connections open with `: keep-alive` comments (wire-formats.md 2.4); a
+    // DeepSeek holds busy connections open with `: keep-alive` comments (docs/wire-formats.md 2.4); a
     // stream of nothing but comments must still hit the idle limit (deepseek-harness #6959).
     const timers: NodeJS.Timeout[] = [];
     const commenting = await startEmulator(

@@ -1,4 +1,4 @@
-// DESIGN.md problem 2: upstream SSE not framed the way a gateway expects. TGI ≤ 2.0.4 writes
+// docs/design.md problem 2: upstream SSE not framed the way a gateway expects. TGI ≤ 2.0.4 writes
 // `data:{…}` with no space; one-api's clients got empty streams. Sluice must read it and write
 // clean OpenAI SSE, under the client's model name (TGI answers with its own model id).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Tool calls streamed in fragments, in the four shapes real upstreams use (wire-formats.md 0.5):
+// Tool calls streamed in fragments, in the four shapes real upstreams use (docs/wire-formats.md 0.5):
 // the client assembles the same two calls, with arguments that parse to the same JSON, every time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulators/emulator-server.ts';

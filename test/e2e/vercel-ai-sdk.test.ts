@@ -1,6 +1,6 @@
 // A second real client: the Vercel AI SDK's OpenAI-compatible provider, in both modes, against
 // the tool-call and reasoning upstreams. It reads `reasoning_content` (or `reasoning`) as reasoning
-// and errors on a stream that ends without a finish reason (wire-formats.md 3.4).
+// and errors on a stream that ends without a finish reason (docs/wire-formats.md 3.4).
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type LanguageModelUsage } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

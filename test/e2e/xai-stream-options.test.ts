@@ -1,4 +1,4 @@
-// DESIGN.md problem 1: an upstream rejects the `stream_options` a gateway adds. With the operator's
+// docs/design.md problem 1: an upstream rejects the `stream_options` a gateway adds. With the operator's
 // hint `stream_options: false`, Sluice never sends it and still gives usage to a client that asked.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulators/emulator-server.ts';

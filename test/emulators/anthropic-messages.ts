@@ -2,7 +2,7 @@
 // Stream events are the lines of vercel/ai packages/anthropic/src/__fixtures__/anthropic-text.chunks.txt
 // (text), anthropic-clear-thinking.1.chunks.txt (thinking) and, with its names changed to a weather
 // tool, anthropic-json-tool.1.chunks.txt (tool use), framed as Anthropic frames them:
-// `event: <type>\ndata: <json>\n\n`, no `[DONE]` (wire-formats.md 2.8). Errors: 529 overloaded
+// `event: <type>\ndata: <json>\n\n`, no `[DONE]` (docs/wire-formats.md 2.8). Errors: 529 overloaded
 // (vercel "529 overloaded HTTP error"), `event: error` as the first event and after output
 // (vercel "should throw an api error when the first stream chunk is an overloaded error", "should
 // forward overloaded error during streaming"). Non-stream bodies have anthropic-text.json's shape.

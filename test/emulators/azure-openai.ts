@@ -1,6 +1,6 @@
 // Azure OpenAI chat completions on both URL forms: deployment URLs
 // `/openai/deployments/{deployment}/chat/completions?api-version=…` and the v1 form
-// `/openai/v1/chat/completions`, with the `api-key` header (wire-formats.md 2.1). The text stream
+// `/openai/v1/chat/completions`, with the `api-key` header (docs/wire-formats.md 2.1). The text stream
 // replays vercel/ai packages/openai/src/chat/__fixtures__/azure-model-router.1.chunks.txt: the
 // prompt-filter preamble (empty `id`, `model`, `object`, `choices: []`), alphabetical keys,
 // `content_filter_results` per choice; then the annotation chunk without `delta` Azure sends after the
@@ -8,7 +8,7 @@
 // filter blocks (HTTP 400 `content_filter`), a stream the filter stops (`finish_reason:
 // content_filter`, azure-ai-docs content-streaming.md), `stream_options` on api-versions before
 // 2024-09-01-preview (400 "Unrecognized request argument supplied: stream_options", one-api#1423),
-// and a server error after output (`data: {"error": …}` then `[DONE]`, wire-formats.md 1.4).
+// and a server error after output (`data: {"error": …}` then `[DONE]`, docs/wire-formats.md 1.4).
 // The deployment picks the behaviour.
 import { isJsonObject, startEmulator, wantsUsage, writeJson, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 import { openAiDone, writeSse } from './sse-writer.ts';

@@ -1,10 +1,10 @@
 // o3-mini on Azure refusing `stream: true`.
 // Seen: github/gh-models#31 (o1 on Azure / GitHub Models), BerriAI/litellm#7693 and #8158 (o1 and
 // o3-mini deployments): 400 "Unsupported value: 'stream' does not support true with this model.
-// Supported values are: false." with param "stream", code "unsupported_value" (wire-formats.md 2.11).
+// Supported values are: false." with param "stream", code "unsupported_value" (docs/wire-formats.md 2.11).
 // Also enforced, as current OpenAI and Azure do: `stream_options` on a non-stream call →
 // 400 "The 'stream_options' parameter is only allowed when 'stream' is enabled."
-// (BerriAI/litellm#5803, aliasrobotics/cai#77; wire-formats.md 1.3).
+// (BerriAI/litellm#5803, aliasrobotics/cai#77; docs/wire-formats.md 1.3).
 // The non-stream answer uses Azure's conventions: alphabetically ordered keys,
 // `prompt_filter_results`, `content_filter_results` per choice, the dated model version, and
 // `reasoning_tokens` in `completion_tokens_details` (vercel/ai azure-model-router fixture for the

@@ -1,7 +1,7 @@
 // Alibaba DashScope compatible mode, QwQ (qwq-plus / qwq-32b): stream-only models.
 // Non-stream call → 400 with this exact body, note the trailing space in the message
 // (infiniflow/ragflow#5912 quotes the whole body with `id` and `request_id`; OpenManus#216 and
-// #330 the same message; wire-formats.md 2.3).
+// #330 the same message; docs/wire-formats.md 2.3).
 // Stream answer: key order and null conventions of vercel/ai
 // packages/alibaba/src/__fixtures__/alibaba-reasoning.chunks.txt — `choices` first and `id` last,
 // `usage: null` on every chunk, `reasoning_content` deltas with `content: null` first, then content

@@ -1,7 +1,7 @@
 // DeepSeek under load: the connection is held open while the request waits to be scheduled.
 // Streaming requests receive SSE comments `: keep-alive`; non-streaming requests receive empty lines
 // before the JSON body (DeepSeek API docs "Rate Limit", mirrored at
-// share.apidog.com/apidoc/docs-site/747793/rate-limit-835830m0; wire-formats.md 2.4 and 4.6).
+// share.apidog.com/apidoc/docs-site/747793/rate-limit-835830m0; docs/wire-formats.md 2.4 and 4.6).
 // Chunk bytes follow vercel/ai packages/deepseek/src/chat/__fixtures__/deepseek-reasoning.chunks.txt:
 // `reasoning_content` deltas with `content: null`, `usage: null` on every chunk, and no separate usage
 // chunk — usage (with prompt_cache_hit_tokens / prompt_cache_miss_tokens) rides on the chunk that

@@ -1,5 +1,5 @@
 // Shared base for the provider emulators: a node:http server on 127.0.0.1, port 0, that records
-// every request it receives so a test can assert what the upstream saw (DESIGN.md "Tests").
+// every request it receives so a test can assert what the upstream saw (docs/design.md "Tests").
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -2,7 +2,7 @@
 // `:streamGenerateContent?alt=sse`), replaying recorded wire bytes. Stream events are the lines of
 // vercel/ai packages/google/src/__fixtures__/google-text.chunks.txt (text) and
 // google-tool-call.chunks.txt (a call with its thoughtSignature), framed as Gemini frames them:
-// `data: <json>\r\n\r\n`, no `[DONE]` (wire-formats.md 2.9; nyroway/nyro#265). Non-stream text is
+// `data: <json>\r\n\r\n`, no `[DONE]` (docs/wire-formats.md 2.9; nyroway/nyro#265). Non-stream text is
 // google-text.json; the 429 is google-429-retry-info.json (retry hint in the body); the blocked
 // prompt is issue-19758-prompt-block.chunks.txt. Thought parts (`"thought": true`) follow the shape
 // of Gemini's thinking docs with includeThoughts; the answer after a tool result and the error event

@@ -3,7 +3,7 @@
 // `delta: {}`, and with `stream_options.include_usage` `usage: null` on every chunk plus a final
 // `choices: []` usage chunk; `data: [DONE]`. Field order, `service_tier`, `system_fingerprint` and
 // `obfuscation` follow vercel/ai packages/openai/src/chat/__fixtures__/openai-text.chunks.txt
-// (wire-formats.md 1.2); the non-stream body follows openai-text.json (1.5).
+// (docs/wire-formats.md 1.2); the non-stream body follows openai-text.json (1.5).
 // Like OpenAI, it rejects `stream_options` on a non-stream call (BerriAI/litellm#5803; 1.3).
 // It echoes the requested model (real OpenAI answers with a dated snapshot; TGI and Azure
 // emulators cover that).

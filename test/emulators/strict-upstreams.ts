@@ -6,7 +6,7 @@ import { serveFault } from './faulty-upstream.ts';
 
 /**
  * OpenAI o3 / gpt-5 for an organization that is not verified: `stream: true` gets this 400
- * (BeehiveInnovations/pal-mcp-server#134; wire-formats.md 2.11).
+ * (BeehiveInnovations/pal-mcp-server#134; docs/wire-formats.md 2.11).
  */
 export const unverifiedOrganizationError =
   '{"error":{"message":"Your organization must be verified to stream this model. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.","type":"invalid_request_error","param":"stream","code":"unsupported_value"}}';

@@ -1,7 +1,7 @@
 // Hugging Face TGI ≤ 2.0.4 `/v1/chat/completions` (axum 0.6).
 // Framing: axum 0.6 `Event::json_data` writes `data:` with no space, `data:[DONE]` too; TGI 2.1.0
-// moved to axum 0.7 (commit e76b9824) which writes `data: ` (wire-formats.md 2.5). one-api only
-// accepted lines starting with `data: ` and its clients got empty streams (DESIGN.md problem 2).
+// moved to axum 0.7 (commit e76b9824) which writes `data: ` (docs/wire-formats.md 2.5). one-api only
+// accepted lines starting with `data: ` and its clients got empty streams (docs/design.md problem 2).
 // Chunk bytes follow a real TGI 2.0.1 capture quoted in opea-project GenAIComps (orchestrator
 // `align_generator` comment):
 //   data:{"id":"","object":"text_completion","created":1725530204,"model":"meta-llama/Meta-Llama-3-8B-Instruct",

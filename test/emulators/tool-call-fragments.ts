@@ -1,4 +1,4 @@
-// Two parallel tool calls, streamed the ways real upstreams stream them (wire-formats.md 0.5, 1.1).
+// Two parallel tool calls, streamed the ways real upstreams stream them (docs/wire-formats.md 0.5, 1.1).
 // The variant is picked by the requested model name:
 //   `tools`            OpenAI: first fragment carries index, id, type, function.name and
 //                      arguments "", later fragments only index + a piece of arguments, split
@@ -12,7 +12,7 @@
 //                      __fixtures__/xai-tool-call.chunks.txt).
 //   `tools-no-type`    fragments without `type` (Mistral / Azure AI Foundry; vercel/ai
 //                      openai-chat-language-model.test.ts "tool call missing type").
-// Non-stream answers are `message.tool_calls` with `content: null` (wire-formats.md 1.5); the
+// Non-stream answers are `message.tool_calls` with `content: null` (docs/wire-formats.md 1.5); the
 // one-chunk variant answers like xai-tool-call.json, the no-type variant omits `type` there too
 // (that last one is an extrapolation, not a capture).
 import {

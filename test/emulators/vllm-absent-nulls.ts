@@ -1,7 +1,7 @@
 // vLLM's OpenAI-compatible server: fields it never set are absent, not null, and reasoning is
 // `delta.reasoning` / `message.reasoning`.
 // Reasoning field: renamed from `reasoning_content` to `reasoning` (vllm-project/vllm#27752), the old
-// output name removed (#33402, documented #50624); wire-formats.md 2.6.
+// output name removed (#33402, documented #50624); docs/wire-formats.md 2.6.
 // Stream bytes: vLLM dumps chunks with `exclude_unset`, so a delta holds only what was set — the
 // role chunk is `{"role":"assistant","content":""}`, a reasoning delta has no `content` key, a
 // content delta no `role`; chunks have no `usage` key (not even null) and no `system_fingerprint`.

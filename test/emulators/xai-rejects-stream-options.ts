@@ -9,7 +9,7 @@
 // message from cline#2764 with the shape from hermes-agent#27197.
 // Success answers follow vercel/ai packages/xai/src/__fixtures__/xai-text.chunks.txt: chunks omit
 // `logprobs`, `finish_reason` and `usage` until needed, role rides on the first content delta,
-// `system_fingerprint` comes after `choices` (wire-formats.md 2.2).
+// `system_fingerprint` comes after `choices` (docs/wire-formats.md 2.2).
 import {
   chatCompletionsOnly,
   hasField,

@@ -1,5 +1,5 @@
 // Starts a real Sluice in-process on 127.0.0.1, port 0, from a YAML config written the way an
-// operator writes one (snake_case, DESIGN.md "Config shape"), and an official OpenAI SDK client
+// operator writes one (snake_case, docs/design.md "Config shape"), and an official OpenAI SDK client
 // pointed at it. No part of Sluice is mocked; the upstreams are the emulators.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

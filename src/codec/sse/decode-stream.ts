@@ -1,4 +1,4 @@
-// Bytes → events: the first stage of every upstream stream (STYLE.md 4).
+// Bytes → events: the first stage of every upstream stream (docs/style.md 4).
 
 import { createBodyTextDecoder } from './decode-body-text.ts';
 import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';

@@ -1,6 +1,6 @@
 // Anthropic errors: `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`
 // as an HTTP body (529 overloaded, 429 rate_limit_error, 400 invalid_request_error, …) or as an
-// `event: error` in a 200 stream, first or after output (wire-formats.md 2.8).
+// `event: error` in a 200 stream, first or after output (docs/wire-formats.md 2.8).
 import type { JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';

@@ -1,4 +1,4 @@
-// Anthropic Messages stream events → canonical chunks (wire-formats.md 2.8; platform.claude.com/docs/
+// Anthropic Messages stream events → canonical chunks (docs/wire-formats.md 2.8; platform.claude.com/docs/
 // en/build-with-claude/streaming). Dispatch is on the JSON `type`, as vercel/ai does; `event:` names
 // repeat it. Text → `content`, `thinking_delta` → `reasoning_content`, a `tool_use` block → one
 // tool call whose `input_json_delta` pieces are its `arguments`. `message_delta` carries the stop

@@ -1,4 +1,4 @@
-// Azure OpenAI: the OpenAI body on Azure's URLs, with the `api-key` header (wire-formats.md 2.1).
+// Azure OpenAI: the OpenAI body on Azure's URLs, with the `api-key` header (docs/wire-formats.md 2.1).
 // base_url is the resource root, https://RESOURCE.openai.azure.com, as the Azure SDKs take it.
 import type { Channel } from '../../core/channel.ts';
 import type { ChatRequest } from '../../core/chat.ts';

@@ -9,7 +9,7 @@ import { parseAzureError } from './parse-error.ts';
  * Azure OpenAI. Answers are OpenAI's, with Azure's extras that the OpenAI parsers and the client
  * shaping already pass or drop: the prompt-filter preamble chunk (empty `id`, `model`, `choices`),
  * annotation chunks without `delta` after the finish, and `finish_reason: content_filter` when
- * the filter stops a stream (wire-formats.md 2.1). No default base_url: every resource has its own.
+ * the filter stops a stream (docs/wire-formats.md 2.1). No default base_url: every resource has its own.
  */
 export const azureProvider: Provider = {
   type: 'azure',

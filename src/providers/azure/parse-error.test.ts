@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAzureError } from './parse-error.ts';
 
-// Azure's prompt-filter refusal (wire-formats.md 2.1; body as quoted in vercel/ai and others).
+// Azure's prompt-filter refusal (docs/wire-formats.md 2.1; body as quoted in vercel/ai and others).
 const filtered =
   '{"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI\'s content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":{"filtered":false,"severity":"safe"},"jailbreak":{"filtered":true,"detected":true},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":true,"severity":"high"},"violence":{"filtered":false,"severity":"safe"}}}}}';
 

@@ -1,5 +1,5 @@
 // Azure's error bodies are OpenAI's plus `innererror`. A prompt the content filter blocked is a
-// 400 with code `content_filter` and the categories that fired (wire-formats.md 2.1): the message
+// 400 with code `content_filter` and the categories that fired (docs/wire-formats.md 2.1): the message
 // names them, so the client knows why without reading Azure's portal.
 import { isJsonObject } from '../../core/chat.ts';
 import type { UpstreamErrorDetails } from '../../core/upstream.ts';

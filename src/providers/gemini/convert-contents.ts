@@ -1,6 +1,6 @@
 // OpenAI messages → Gemini `systemInstruction` + `contents` (ai.google.dev/api/generate-content):
 // roles `user` and `model`, content as `parts`; assistant tool calls → `functionCall` parts, tool
-// results → `functionResponse` parts in a user turn. Gemini's calls carry no id (wire-formats.md
+// results → `functionResponse` parts in a user turn. Gemini's calls carry no id (docs/wire-formats.md
 // 2.9), so a result finds its function name through the assistant call with its `tool_call_id`.
 import type { ChatMessage, JsonObject, ToolCall } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
@@ -37,7 +37,7 @@ function convertPart(part: JsonObject): JsonObject {
 /**
  * Gemini 3 answers 400 when a function call of the current turn comes back without the
  * `thoughtSignature` it was sent with. Sluice hands it to clients where Google's own OpenAI endpoint
- * does, `extra_content.google.thought_signature` on the tool call (wire-formats.md 2.10).
+ * does, `extra_content.google.thought_signature` on the tool call (docs/wire-formats.md 2.10).
  */
 export function readThoughtSignature(call: ToolCall): string | undefined {
   const extra = call.extra_content;

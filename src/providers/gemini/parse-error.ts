@@ -1,6 +1,6 @@
 // Gemini errors: `{"error":{"code":429,"message":"…","status":"RESOURCE_EXHAUSTED","details":[…]}}`,
 // with the retry hint in the body (`google.rpc.RetryInfo`, `"retryDelay": "34.4s"`), not in a
-// Retry-After header (wire-formats.md 2.9; vercel/ai google-429-retry-info.json). A prompt the
+// Retry-After header (docs/wire-formats.md 2.9; vercel/ai google-429-retry-info.json). A prompt the
 // safety filters block is a 200 with `promptFeedback.blockReason` and no candidates.
 import type { JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
@@ -36,7 +36,7 @@ export function readRetryDelay(error: unknown): number | undefined {
 export function parseGeminiError(status: number, bodyText: string): UpstreamErrorDetails {
   const details = parseErrorBody(status, bodyText);
   const json = parseJson(bodyText.trim());
-  // Errors sometimes come as a one-element array (wire-formats.md 2.9, streaming without alt=sse).
+  // Errors sometimes come as a one-element array (docs/wire-formats.md 2.9, streaming without alt=sse).
   const body: unknown = Array.isArray(json) ? json[0] : json;
   const retryAfterSeconds = readRetryDelay(isJsonObject(body) ? body.error : undefined);
   const withStatus = details.type === undefined || details.message.includes(details.type) ? details : { ...details, message: `${details.message} (${details.type})` };

@@ -5,7 +5,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { streamOf } from '../../lib/stream-of.ts';
 import { parseChatStream } from './parse-stream.ts';
 
-/** Gemini frames end in CRLF CRLF (wire-formats.md 2.9). */
+/** Gemini frames end in CRLF CRLF (docs/wire-formats.md 2.9). */
 function sse(events: readonly object[]): string {
   return events.map((event) => `data: ${JSON.stringify(event)}\r\n\r\n`).join('');
 }

@@ -1,7 +1,7 @@
 // Gemini `streamGenerateContent?alt=sse` events → canonical chunks. Each event is a whole
 // GenerateContentResponse holding the next parts; frames end in `\r\n\r\n` and no `[DONE]` comes
 // (the decoder handles both). `usageMetadata` is cumulative and on every event: one usage chunk
-// goes out at the end (wire-formats.md 2.9).
+// goes out at the end (docs/wire-formats.md 2.9).
 import type { StreamEvent } from '../../codec/sse/index.ts';
 import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, JsonObject, ToolCallDelta } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
@@ -69,7 +69,7 @@ export async function* parseChatStream(events: AsyncIterable<StreamEvent>, conte
         upstream: { channel: context.channel, status: 200 },
       });
     }
-    // Without alt=sse Gemini streams one JSON array of responses (wire-formats.md 2.9).
+    // Without alt=sse Gemini streams one JSON array of responses (docs/wire-formats.md 2.9).
     const values: unknown[] = Array.isArray(event.value) ? event.value : [event.value];
     for (const value of values) if (isJsonObject(value)) yield* stream.accept(value, context);
   }

@@ -28,7 +28,7 @@ export function buildChatRequest(request: ChatRequest, target: UpstreamTarget, d
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: target.stream ? 'text/event-stream' : 'application/json',
-    // Uncompressed, so SSE bytes can be relayed as they arrive (wire-formats.md 4.2).
+    // Uncompressed, so SSE bytes can be relayed as they arrive (docs/wire-formats.md 4.2).
     'accept-encoding': 'identity',
   };
   if (target.apiKey !== undefined) headers.authorization = `Bearer ${target.apiKey}`;

@@ -15,7 +15,7 @@ function normalizeChoice(value: unknown, position: number, numbering: ToolCallNu
   const index = typeof choice.index === 'number' ? choice.index : position;
   const normalized: ChunkChoice = { ...choice, index };
   if (choice.finish_reason !== undefined) normalized.finish_reason = normalizeFinishReason(choice.finish_reason) as string | null;
-  // Azure's annotation chunks carry no `delta` at all (wire-formats.md 2.1): leave it absent.
+  // Azure's annotation chunks carry no `delta` at all (docs/wire-formats.md 2.1): leave it absent.
   if (isJsonObject(choice.delta)) normalized.delta = numbering.renumber(index, copyReasoningField(choice.delta));
   return normalized;
 }
@@ -72,7 +72,7 @@ export async function* parseChatStream(
     const value = event.value;
     if (!isJsonObject(value)) continue;
     // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
-    // or as an `event: error` (Assistants-style named events); wire-formats.md 1.4.
+    // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
     if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
     yield isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering);
   }

@@ -1,5 +1,5 @@
 // The canonical chunk shapes a non-OpenAI dialect's stream parser yields: content deltas, one finish
-// chunk, and one usage chunk with `choices: []` at the end (wire-formats.md 0.2). The relay's
+// chunk, and one usage chunk with `choices: []` at the end (docs/wire-formats.md 0.2). The relay's
 // client shaping (model name, usage only when asked) runs after the parser.
 import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, Usage } from '../../core/chat.ts';
 

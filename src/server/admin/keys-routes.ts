@@ -14,6 +14,8 @@ const keyFields = {
   models: z.array(z.string().min(1)).min(1),
   rpm: limit,
   tpm: limit,
+  max_concurrency: limit,
+  queue_ms: z.int().nonnegative().nullable(),
   quota_tokens: z.int().nonnegative().nullable(),
   expires_at: expiry,
   enabled: z.boolean(),
@@ -34,6 +36,8 @@ function describeKey(record: KeyRecord, context: AdminContext) {
     models: record.models,
     rpm: record.rpm ?? null,
     tpm: record.tpm ?? null,
+    max_concurrency: record.maxConcurrency ?? null,
+    queue_ms: record.queueMs ?? null,
     quota_tokens: record.quotaTokens ?? null,
     remaining_tokens: record.remainingTokens ?? null,
     expires_at: showTime(record.expiresAt),
@@ -50,6 +54,8 @@ function toChanges(body: z.output<typeof changeKeyBody>): KeyChanges {
   if (body.models !== undefined) changes.models = body.models;
   if (body.rpm !== undefined) changes.rpm = body.rpm;
   if (body.tpm !== undefined) changes.tpm = body.tpm;
+  if (body.max_concurrency !== undefined) changes.maxConcurrency = body.max_concurrency;
+  if (body.queue_ms !== undefined) changes.queueMs = body.queue_ms;
   if (body.quota_tokens !== undefined) changes.quotaTokens = body.quota_tokens;
   if (body.remaining_tokens !== undefined) changes.remainingTokens = body.remaining_tokens;
   if (body.expires_at !== undefined) changes.expiresAt = body.expires_at === null ? null : Date.parse(body.expires_at);
@@ -86,6 +92,8 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
         models: body.models,
         rpm: body.rpm ?? undefined,
         tpm: body.tpm ?? undefined,
+        maxConcurrency: body.max_concurrency ?? undefined,
+        queueMs: body.queue_ms ?? undefined,
         quotaTokens: body.quota_tokens ?? undefined,
         expiresAt: body.expires_at == null ? undefined : Date.parse(body.expires_at),
         enabled: body.enabled,

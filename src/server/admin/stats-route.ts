@@ -1,5 +1,6 @@
 // GET /stats?window=1h: per channel and model over a recent window — requests, error rate, latency
-// and time-to-first-token percentiles — from the request log.
+// and time-to-first-token percentiles — aggregated by the database (store/summarize-request-logs.ts),
+// over a window of at most `maxStatsWindowMs`.
 import * as z from 'zod';
 import type { Percentiles } from '../../store/index.ts';
 import type { AdminApp, AdminContext } from './admin-context.ts';
@@ -8,10 +9,14 @@ import { readQuery, showTime } from './read-input.ts';
 
 const unitMs: ReadonlyMap<string, number> = new Map([['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]]);
 
+/** The longest window: the default log retention (log_retention_days); older rows are pruned anyway. */
+export const maxStatsWindowMs = 30 * 86_400_000;
+
 const windowText = z
   .string()
-  .regex(/^\d{1,6}[smhd]$/, { error: 'expected a number and a unit: s, m, h or d (5m, 1h, 24h, 7d)' })
-  .transform((text) => ({ text, ms: Number(text.slice(0, -1)) * (unitMs.get(text.slice(-1)) ?? 0) }));
+  .regex(/^\d{1,7}[smhd]$/, { error: 'expected a number and a unit: s, m, h or d (5m, 1h, 24h, 7d)' })
+  .transform((text) => ({ text, ms: Number(text.slice(0, -1)) * (unitMs.get(text.slice(-1)) ?? 0) }))
+  .refine((window) => window.ms > 0 && window.ms <= maxStatsWindowMs, { error: 'expected a window longer than 0 and at most 30d' });
 
 const statsQuery = z.strictObject({ window: windowText.optional() });
 
@@ -64,7 +69,7 @@ const percentilesSchema = { anyOf: [{ type: 'null' }, { type: 'object', properti
 export const statsPaths: OpenApiPaths = {
   '/stats': {
     get: operation({
-      summary: 'Per channel and model over the window (default 1h): requests, errors, error rate, duration and time-to-first-token percentiles in ms.',
+      summary: 'Per channel and model over the window (default 1h, at most 30d): requests, errors, error rate, duration and time-to-first-token percentiles in ms (nearest rank), aggregated by the database.',
       query: statsQuery,
       responses: {
         '200': jsonResponse('One group per channel and model; `channel` is null for requests that reached none.', {
@@ -91,7 +96,7 @@ export const statsPaths: OpenApiPaths = {
           },
         }),
       },
-      errors: { '400': 'The window is not valid.' },
+      errors: { '400': 'The window is not valid or longer than 30d.' },
     }),
   },
 };

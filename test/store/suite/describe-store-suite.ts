@@ -1,8 +1,8 @@
 // The store suite, written once and run against every database (sqlite.test.ts, postgres.test.ts).
 // Each test gets a fresh, empty database from `createDatabaseUrl` and a clock it controls.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../open-store.ts';
-import type { Store, StoreKind } from '../ports.ts';
+import { openStore } from '../../../src/store/open-store.ts';
+import type { Store, StoreKind } from '../../../src/store/ports.ts';
 import { describeCapabilityCases, describeChannelCases } from './capability-and-channel-cases.ts';
 import { describeKeyStoreCases } from './key-store-cases.ts';
 import { makeLogRow } from './make-log-row.ts';

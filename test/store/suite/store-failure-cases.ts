@@ -1,7 +1,7 @@
 // A store that cannot write says so, in the database's own words, on both databases: the readiness
 // probe fails, and every write throws an error isStoreUnavailableError recognises (→ 503, not 500).
 import { describe, expect, it } from 'vitest';
-import { isStoreUnavailableError } from '../store-errors.ts';
+import { isStoreUnavailableError } from '../../../src/store/store-errors.ts';
 import { makeLogRow } from './make-log-row.ts';
 import type { SuiteContext } from './suite-context.ts';
 

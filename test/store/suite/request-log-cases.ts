@@ -1,7 +1,8 @@
 // The RequestLogStore half of the store suite.
 import { describe, expect, it } from 'vitest';
-import { InvalidCursorError } from '../log-cursor.ts';
-import type { RequestLogRow } from '../ports.ts';
+import { InvalidCursorError } from '../../../src/store/log-cursor.ts';
+import { startLogRetention } from '../../../src/store/prune-request-logs.ts';
+import type { RequestLogRow } from '../../../src/store/ports.ts';
 import { makeLogRow } from './make-log-row.ts';
 import type { SuiteContext } from './suite-context.ts';
 
@@ -150,6 +151,40 @@ export function describeRequestLogCases(context: SuiteContext): void {
       ]);
       expect(series[0]?.durationMs).toEqual({ p50: 10, p95: 30, p99: 30 });
       expect(series[0]?.overheadMs).toEqual({ p50: 0.25, p95: 0.25, p99: 0.25 });
+    });
+
+    it('prunes in batches: rows past log retention deleted, captures past capture retention nulled out', async () => {
+      const { requestLogs } = context.store();
+      const day = 86_400_000;
+      const now = context.now();
+      const rows = [
+        ...Array.from({ length: 7 }, (_, index) => makeLogRow({ requestId: `old${index}`, time: now - 31 * day + index })),
+        ...Array.from({ length: 5 }, (_, index) => makeLogRow({ requestId: `week${index}`, time: now - 8 * day + index })),
+        makeLogRow({ requestId: 'fresh', time: now - day }),
+      ];
+      await requestLogs.append(rows);
+      const cut = { logsBefore: now - 30 * day, capturesBefore: now - 7 * day, batchRows: 3 };
+      expect(await requestLogs.prune(cut)).toEqual({ deletedRows: 3, clearedCaptures: 3 });
+      expect(await requestLogs.prune(cut)).toEqual({ deletedRows: 3, clearedCaptures: 2 });
+      expect(await requestLogs.prune(cut)).toEqual({ deletedRows: 1, clearedCaptures: 0 });
+      expect(await requestLogs.prune(cut)).toEqual({ deletedRows: 0, clearedCaptures: 0 });
+      const left = await requestLogs.list({}, { limit: 100 });
+      expect(left.rows.map((row) => row.requestId).sort()).toEqual(['fresh', 'week0', 'week1', 'week2', 'week3', 'week4']);
+      expect(left.rows.filter((row) => row.capture !== undefined).map((row) => row.requestId)).toEqual(['fresh']);
+    });
+
+    it('runs retention passes until nothing is due', async () => {
+      const { requestLogs } = context.store();
+      const day = 86_400_000;
+      await requestLogs.append(Array.from({ length: 12 }, (_, index) => makeLogRow({ requestId: `old${index}`, time: context.now() - 40 * day + index })));
+      const retention = startLogRetention(requestLogs, { logDays: 30, captureDays: 7 }, { now: () => context.now(), schedule: { intervalMs: 3_600_000, batchRows: 5 }, onError: () => undefined });
+      try {
+        const pass = await retention.runOnce();
+        expect(pass.deletedRows).toBe(12);
+        expect((await requestLogs.list()).rows).toEqual([]);
+      } finally {
+        await retention.stop();
+      }
     });
   });
 }

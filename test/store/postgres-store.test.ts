@@ -1,4 +1,4 @@
-// The store suite against a real PostgreSQL, started once per run by test/store/postgres-global-setup.ts.
+// The store suite against a real PostgreSQL, started once per run by postgres-global-setup.ts.
 // Each test gets a database of its own. If the server could not start, this file fails with why.
 import { Client } from 'pg';
 import { inject } from 'vitest';

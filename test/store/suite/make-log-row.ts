@@ -1,5 +1,5 @@
 // A request log row as relay/ would write it, with every field set unless overridden.
-import type { RequestLogRow } from '../ports.ts';
+import type { RequestLogRow } from '../../../src/store/ports.ts';
 
 export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRow {
   return {

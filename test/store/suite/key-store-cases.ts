@@ -1,7 +1,7 @@
 // The KeyStore half of the store suite.
 import { describe, expect, it } from 'vitest';
-import { hashKey } from '../hash-key.ts';
-import type { StoreConflictError } from '../store-errors.ts';
+import { hashKey } from '../../../src/store/hash-key.ts';
+import type { StoreConflictError } from '../../../src/store/store-errors.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 export function describeKeyStoreCases(context: SuiteContext): void {
@@ -77,23 +77,53 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       expect(await keys.revoke(created.record.id)).toBe(false);
     });
 
-    it('spends tokens off the quota down to zero, and a new quota refills it', async () => {
+    it('reserves tokens only while the balance covers them, and a new quota refills it', async () => {
       const { keys } = context.store();
       const { record } = await keys.create({ name: 'app', quotaTokens: 100 });
-      expect(await keys.spendTokens(record.id, 30)).toBe(70);
-      expect(await keys.spendTokens(record.id, 0)).toBe(70);
-      expect(await keys.spendTokens(record.id, 500)).toBe(0);
-      expect((await keys.get(record.id))?.remainingTokens).toBe(0);
+      expect(await keys.reserveTokens(record.id, 30)).toEqual({ granted: true, remainingTokens: 70 });
+      expect(await keys.reserveTokens(record.id, 0)).toEqual({ granted: true, remainingTokens: 70 });
+      expect(await keys.reserveTokens(record.id, 71)).toEqual({ granted: false, remainingTokens: 70 });
+      expect((await keys.get(record.id))?.remainingTokens).toBe(70);
       expect((await keys.update(record.id, { quotaTokens: 1000 }))?.remainingTokens).toBe(1000);
       expect((await keys.update(record.id, { remainingTokens: 5 }))?.remainingTokens).toBe(5);
-      await expect(keys.spendTokens(record.id, -1)).rejects.toThrow(RangeError);
+      await expect(keys.reserveTokens(record.id, -1)).rejects.toThrow(RangeError);
+      await expect(keys.settleTokens(record.id, 1, 0.5)).rejects.toThrow(RangeError);
     });
 
-    it('spends nothing on a key without a quota or an unknown key', async () => {
+    it('grants concurrent reservations no further than the balance', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', quotaTokens: 300 });
+      const results = await Promise.all(Array.from({ length: 20 }, () => keys.reserveTokens(record.id, 100)));
+      expect(results.filter((result) => result?.granted === true)).toHaveLength(3);
+      expect((await keys.get(record.id))?.remainingTokens).toBe(0);
+    });
+
+    it('settles to what was used: refunds the rest, and records an overrun below zero unclamped', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', quotaTokens: 300 });
+      await keys.reserveTokens(record.id, 100);
+      expect(await keys.settleTokens(record.id, 100, 40)).toBe(260);
+      await keys.reserveTokens(record.id, 250);
+      expect(await keys.settleTokens(record.id, 250, 0)).toBe(260);
+      await keys.reserveTokens(record.id, 260);
+      expect(await keys.settleTokens(record.id, 260, 300)).toBe(-40);
+      expect((await keys.get(record.id))?.remainingTokens).toBe(-40);
+      expect(await keys.reserveTokens(record.id, 1)).toEqual({ granted: false, remainingTokens: -40 });
+    });
+
+    it('keeps a key\'s concurrency limit and queue time', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', maxConcurrency: 2, queueMs: 500 });
+      expect(record).toMatchObject({ maxConcurrency: 2, queueMs: 500 });
+      expect(await keys.update(record.id, { maxConcurrency: null })).toMatchObject({ maxConcurrency: undefined, queueMs: 500 });
+    });
+
+    it('holds nothing on a key without a quota or an unknown key', async () => {
       const { keys } = context.store();
       const { record } = await keys.create({ name: 'app' });
-      expect(await keys.spendTokens(record.id, 10)).toBeUndefined();
-      expect(await keys.spendTokens('no-such-id', 10)).toBeUndefined();
+      expect(await keys.reserveTokens(record.id, 10)).toBeUndefined();
+      expect(await keys.reserveTokens('no-such-id', 10)).toBeUndefined();
+      expect(await keys.settleTokens(record.id, 10, 5)).toBeUndefined();
       expect((await keys.get(record.id))?.remainingTokens).toBeUndefined();
     });
 

@@ -1,4 +1,4 @@
-import type { Store } from '../ports.ts';
+import type { Store } from '../../../src/store/ports.ts';
 
 /** What the store suite's cases get: the running test's store and a clock they control. */
 export interface SuiteContext {

@@ -1,6 +1,6 @@
 // The CapabilityStore and ChannelStore parts of the store suite.
 import { describe, expect, it } from 'vitest';
-import type { LearnedCapability } from '../ports.ts';
+import type { LearnedCapability } from '../../../src/store/ports.ts';
 import type { SuiteContext } from './suite-context.ts';
 
 function learned(overrides: Partial<LearnedCapability>): LearnedCapability {
