@@ -20,7 +20,7 @@ import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
 import { checkReadiness } from './check-readiness.ts';
-import { listModels } from './list-models.ts';
+import { findModel, listModels } from './list-models.ts';
 import { renderError } from './render-error.ts';
 import { serveConsole } from './serve-console.ts';
 
@@ -115,7 +115,15 @@ export function buildApp(options: AppOptions): SluiceApp {
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
-  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.relay.channels, options.findProvider, options.relay.learned) }));
+  // Only the models the calling key may use (issue 12, item 6).
+  const modelCatalog = () => ({ channels: options.relay.channels, findProvider: options.findProvider, learned: options.relay.learned });
+  const callerOf = (request: FastifyRequest): Caller => {
+    if (request.caller === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
+    return request.caller;
+  };
+  app.get('/v1/models', (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
+  // `*`, not `:id`: model ids may hold a slash (`meta-llama/Llama-3.1-8B-Instruct`).
+  app.get('/v1/models/*', (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
