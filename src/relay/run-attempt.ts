@@ -174,7 +174,8 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       send: input.send,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
-    const parseContext = { channel: channel.name };
+    // `created` for dialects whose answers carry no time (Anthropic, Gemini): when the answer arrived.
+    const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
     if (plan.upstreamStream) {
       timer.headersArrived();
