@@ -18,6 +18,7 @@ module.exports = {
     only('config', ['core', 'lib'], 'config/ → core, lib'),
     only('codec', ['lib'], 'codec/ → lib'),
     only('providers', ['core', 'codec', 'lib'], 'providers/ are pure: → core, codec, lib'),
+    only('ingress', ['core', 'codec', 'lib'], 'ingress/ is pure: → core, codec, lib'),
     only('adapt', ['core', 'lib'], 'adapt/ is pure: → core, lib'),
     only('routing', ['core', 'lib'], 'routing/ → core, lib'),
     only('upstream', ['core', 'lib'], 'upstream/ → core, lib'),

@@ -19,6 +19,11 @@ export interface UpstreamTarget {
 export interface ParseContext {
   /** Channel name, for error messages. */
   channel: string;
+  /**
+   * When the answer arrived, in Unix seconds: the `created` of a dialect whose answers carry no
+   * time (providers have no clock; relay/ stamps it). Absent: 0.
+   */
+  receivedAt?: number;
 }
 
 export interface Provider {

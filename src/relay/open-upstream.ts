@@ -3,7 +3,7 @@
 import { applyMergePatch } from '../adapt/merge-patch.ts';
 import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import { isJsonObject } from '../core/chat.ts';
-import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import type { Channel, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { describeBodyText, readBodyBytes } from '../lib/describe-body-text.ts';
@@ -16,13 +16,20 @@ export type SendUpstream = (
   options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean },
 ) => Promise<UpstreamResponse>;
 
-/** The dialect's request with the operator's body merge patch and header overrides applied last. */
-export function prepareUpstreamRequest(provider: Provider, request: ChatRequest, target: UpstreamTarget): UpstreamRequest {
-  const built = provider.buildChatRequest(request, target);
-  const overrides = target.channel.overrides;
+/**
+ * What a dialect built, with the operator's body merge patch (`overrides`) and `headers` applied
+ * last: every kind of request (chat, embeddings) goes out through here.
+ */
+export function applyChannelOverrides(built: UpstreamRequest, channel: Channel): UpstreamRequest {
+  const overrides = channel.overrides;
   const patched: unknown = overrides === undefined ? built.body : applyMergePatch(built.body, overrides);
   const body: JsonObject = isJsonObject(patched) ? patched : built.body;
-  return { url: built.url, headers: { ...built.headers, ...target.channel.headers }, body };
+  return { url: built.url, headers: { ...built.headers, ...channel.headers }, body };
+}
+
+/** The dialect's chat request, with the channel's overrides applied last. */
+export function prepareUpstreamRequest(provider: Provider, request: ChatRequest, target: UpstreamTarget): UpstreamRequest {
+  return applyChannelOverrides(provider.buildChatRequest(request, target), target.channel);
 }
 
 export interface OpenOptions {

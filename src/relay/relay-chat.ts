@@ -2,14 +2,14 @@
 // mode, the dialect builds the call, and run-attempt holds the commit point.
 import { planUpstreamMode } from '../adapt/plan-upstream-mode.ts';
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
-import type { Channel } from '../core/channel.ts';
 import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import { runAttemptLoop } from './attempt-loop.ts';
 import { prepareUpstreamRequest } from './open-upstream.ts';
 import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
-import { runAttempt, type AttemptCapture, type RelayOutcome } from './run-attempt.ts';
+import { captureFor } from './capture-exchange.ts';
+import { runAttempt, type RelayOutcome } from './run-attempt.ts';
 
 export type { RelayOutcome } from './run-attempt.ts';
 
@@ -18,13 +18,6 @@ function omitFields(request: ChatRequest, fields: readonly string[]): ChatReques
   const copy: ChatRequest = { ...request };
   for (const field of fields) Reflect.deleteProperty(copy, field);
   return copy;
-}
-
-/** A channel's `debug: true` or the request's switch turns capture on; the record keeps it. */
-export function captureFor(channel: Channel, context: RelayContext, dependencies: RelayDependencies): AttemptCapture | undefined {
-  if (!context.captureAll && !channel.debug) return undefined;
-  context.record.capture ??= { clientRequest: '', clientResponse: '', attempts: [] };
-  return { exchanges: context.record.capture.attempts, secrets: dependencies.secrets, capBytes: dependencies.captureCapBytes };
 }
 
 export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {

@@ -1,9 +1,11 @@
 // An embeddings request through the same attempt loop as chat: same routing, retries, failover,
-// breakers and keys; channels whose dialect has no embeddings are left out of the plan.
+// breakers and keys, the same request preparation (the channel's `overrides` and `headers`) and
+// debug capture; channels whose dialect has no embeddings are left out of the plan.
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import { GatewayError } from '../core/errors.ts';
 import { providerFor, runAttemptLoop } from './attempt-loop.ts';
-import { openUpstream, readJsonBody } from './open-upstream.ts';
+import { captureFor, startExchangeCapture } from './capture-exchange.ts';
+import { applyChannelOverrides, openUpstream, readJsonBody } from './open-upstream.ts';
 import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 
@@ -24,17 +26,27 @@ export async function relayEmbeddings(request: EmbeddingsRequest, context: Relay
       const { channel, upstreamModel } = candidate;
       const dialect = provider.embeddings;
       if (dialect === undefined) throw new GatewayError('internal_error', `channel ${channel.name} has no embeddings`);
-      const built = dialect.buildRequest(request, { channel, upstreamModel, apiKey });
-      const upstreamRequest = { ...built, headers: { ...built.headers, ...channel.headers } };
+      const upstreamRequest = applyChannelOverrides(dialect.buildRequest(request, { channel, upstreamModel, apiKey }), channel);
+      const attemptCapture = captureFor(channel, context, dependencies);
       return {
         body: upstreamRequest.body,
         upstreamStream: false,
         async run(signal, onSettled) {
+          const capture = attemptCapture === undefined ? undefined : startExchangeCapture(upstreamRequest, attemptCapture);
           try {
-            const response = await openUpstream(provider, upstreamRequest, { channel: channel.name, signal, timeouts: channel.timeouts, limits: channel.limits, stream: false, send: dependencies.send });
+            const response = await openUpstream(provider, upstreamRequest, {
+              channel: channel.name,
+              signal,
+              timeouts: channel.timeouts,
+              limits: channel.limits,
+              stream: false,
+              send: dependencies.send,
+              ...(capture === undefined ? {} : { observe: capture.observe }),
+            });
             const parsed = dialect.parseResponse(await readJsonBody(response, channel.name), { channel: channel.name });
             return { ...parsed, model: candidate.clientModel };
           } finally {
+            capture?.finish();
             onSettled();
           }
         },

@@ -10,11 +10,11 @@ import { decodeStream } from '../codec/sse/index.ts';
 import type { Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import type { UpstreamRequest } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
 import { streamOf } from '../lib/stream-of.ts';
 import type { Provider } from '../providers/types.ts';
-import { capText, CappedText, maskHeaders, maskSecrets, teeBody, type CapturedExchange } from './capture.ts';
+import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
 import { streamToClient } from './stream-to-client.ts';
@@ -38,39 +38,6 @@ export interface AttemptInput {
   onSettled: () => void;
   /** Where to record this exchange, when debug capture is on for it. */
   capture: AttemptCapture | undefined;
-}
-
-export interface AttemptCapture {
-  exchanges: CapturedExchange[];
-  secrets: readonly string[];
-  capBytes: number;
-}
-
-/** Records the exchange as it happens; the response text is filled in when the attempt settles. */
-function startCapture(input: AttemptInput, capture: AttemptCapture): { observe: (response: UpstreamResponse) => UpstreamResponse; finish: () => void } {
-  const { upstreamRequest } = input;
-  const exchange: CapturedExchange = {
-    url: maskSecrets(upstreamRequest.url, capture.secrets),
-    requestHeaders: maskHeaders(upstreamRequest.headers, capture.secrets),
-    requestBody: maskSecrets(capText(JSON.stringify(upstreamRequest.body), capture.capBytes), capture.secrets),
-    status: undefined,
-    responseHeaders: {},
-    responseBody: '',
-    truncated: false,
-  };
-  capture.exchanges.push(exchange);
-  const sink = new CappedText(capture.capBytes);
-  return {
-    observe: (response) => {
-      exchange.status = response.status;
-      exchange.responseHeaders = maskHeaders(response.headers, capture.secrets);
-      return { ...response, body: teeBody(response.body, sink) };
-    },
-    finish: () => {
-      exchange.responseBody = maskSecrets(sink.text, capture.secrets);
-      exchange.truncated = sink.truncated;
-    },
-  };
 }
 
 async function collect(chunks: AsyncIterable<ChatCompletionChunk>, onChunk: () => void): Promise<ChatCompletion> {
@@ -155,7 +122,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const attempt = linkAbort(input.signal);
   const timer = watchAttempt(channel, attempt);
-  const capture = input.capture === undefined ? undefined : startCapture(input, input.capture);
+  const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
   let handedOver = false;
   let settled = false;
   const settle = (): void => {
@@ -176,7 +143,8 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       send: input.send,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
-    const parseContext = { channel: channel.name };
+    // `created` for dialects whose answers carry no time (Anthropic, Gemini): when the answer arrived.
+    const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
     if (plan.upstreamStream) {
       timer.headersArrived();

@@ -69,8 +69,12 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
   };
 }
 
+export function mayUseModel(caller: Caller, model: string): boolean {
+  return caller.models.some((glob) => matchesGlob(glob, model));
+}
+
 export function authorizeModel(caller: Caller, model: string): void {
-  if (!caller.models.some((glob) => matchesGlob(glob, model))) {
+  if (!mayUseModel(caller, model)) {
     throw new GatewayError('model_not_allowed', `This key may not use the model '${model}'.`, { param: 'model' });
   }
 }

@@ -21,7 +21,7 @@ import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { isRefusedBeforeAuthentication } from './limit-refusal-rows.ts';
-import { listModels } from './list-models.ts';
+import { findModel, listModels } from './list-models.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 import { serveConsole } from './serve-console.ts';
 
@@ -122,7 +122,15 @@ export function buildApp(options: AppOptions): SluiceApp {
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
-  app.get('/v1/models', () => ({ object: 'list', data: listModels(options.relay.channels.snapshot().channels, options.findProvider, options.relay.learned) }));
+  // Only the models the calling key may use (issue 12, item 6).
+  const modelCatalog = () => ({ channels: options.relay.channels.snapshot().channels, findProvider: options.findProvider, learned: options.relay.learned });
+  const callerOf = (request: FastifyRequest): Caller => {
+    if (request.caller === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
+    return request.caller;
+  };
+  app.get('/v1/models', (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
+  // `*`, not `:id`: model ids may hold a slash (`meta-llama/Llama-3.1-8B-Instruct`).
+  app.get('/v1/models/*', (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,

@@ -1,16 +1,17 @@
 // POST /v1/chat/completions: parse and validate at the edge, relay, then write JSON or SSE.
 import { estimateChatReservation } from '../adapt/estimate-reservation.ts';
+import { parseChatRequest } from '../ingress/chat-completions/parse-chat-request.ts';
+import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { CappedText } from '../relay/capture.ts';
 import { relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createRelayedHandler, describeRouting, recordFailure, sendJson, type RouteOptions } from './relayed-route.ts';
-import { parseJsonText, validateChatRequest } from './validate-chat-request.ts';
 import { writeSse } from './write-sse.ts';
 
 export function createChatHandler(options: RouteOptions) {
   return createRelayedHandler(options, async (exchange) => {
     const { request, reply, record, caller, signal, clientSignal, started } = exchange;
-    const chatRequest = validateChatRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
+    const chatRequest = parseChatRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
     if (caller !== undefined) authorizeModel(caller, chatRequest.model);
     await exchange.admit(estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));

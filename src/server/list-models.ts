@@ -1,10 +1,14 @@
-// GET /v1/models: each model once, with OpenAI's fields plus what Sluice knows about streaming,
-// so clients that label model limits in their pickers (as LibreChat users asked for) can show it.
+// GET /v1/models and GET /v1/models/{id}: each model the calling key may use, once, with OpenAI's
+// fields plus what Sluice knows about streaming, so clients that label model limits in their pickers
+// (as LibreChat users asked for) can show it. A model the key may not use is not there at all
+// (issue 12, item 6): listed, it would only earn a 403.
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
 import type { Channel } from '../core/channel.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/types.ts';
-import { listClientModels } from '../relay/find-routes.ts';
+import { findRoutes, listClientModels, type Route } from '../relay/find-routes.ts';
 import type { LearnedCapabilities } from '../relay/learned-capabilities.ts';
+import { mayUseModel, type Caller } from './authenticate.ts';
 
 export interface ModelEntry {
   id: string;
@@ -21,21 +25,44 @@ export interface ModelEntry {
   };
 }
 
+export interface ModelCatalog {
+  channels: readonly Channel[];
+  findProvider: (type: string) => Provider | undefined;
+  learned: LearnedCapabilities;
+}
+
 /** Capabilities from config, then what Sluice learned, then the dialect's defaults. */
-export function listModels(channels: readonly Channel[], findProvider: (type: string) => Provider | undefined, learned: LearnedCapabilities): ModelEntry[] {
-  return listClientModels(channels).map(({ model, route }) => {
-    const defaults = findProvider(route.channel.type)?.defaultCapabilities;
-    const capabilities = resolveCapabilities(route.upstreamModel, [route.channel.capabilities, learned.hintsFor(route.channel.name)], defaults);
-    return {
-      id: model,
-      object: 'model',
-      created: 0,
-      owned_by: route.channel.name,
-      capabilities: {
-        stream: capabilities.stream === 'unsupported' ? 'adapted' : 'native',
-        non_stream: capabilities.stream === 'required' ? 'adapted' : 'native',
-        stream_options: capabilities.streamOptions,
-      },
-    };
-  });
+function describeModel(model: string, route: Route, catalog: ModelCatalog): ModelEntry {
+  const defaults = catalog.findProvider(route.channel.type)?.defaultCapabilities;
+  const capabilities = resolveCapabilities(route.upstreamModel, [route.channel.capabilities, catalog.learned.hintsFor(route.channel.name)], defaults);
+  return {
+    id: model,
+    object: 'model',
+    created: 0,
+    owned_by: route.channel.name,
+    capabilities: {
+      stream: capabilities.stream === 'unsupported' ? 'adapted' : 'native',
+      non_stream: capabilities.stream === 'required' ? 'adapted' : 'native',
+      stream_options: capabilities.streamOptions,
+    },
+  };
+}
+
+export function listModels(catalog: ModelCatalog, caller: Caller): ModelEntry[] {
+  return listClientModels(catalog.channels)
+    .filter(({ model }) => mayUseModel(caller, model))
+    .map(({ model, route }) => describeModel(model, route, catalog));
+}
+
+/**
+ * One model, as the list shows it; also one that a glob channel serves without listing it. A model
+ * the key may not use is as unknown as one nobody serves: 404, so a key learns nothing about others.
+ */
+export function findModel(catalog: ModelCatalog, caller: Caller, model: string): ModelEntry {
+  const byPriority = [...catalog.channels].sort((a, b) => a.priority - b.priority);
+  const route = mayUseModel(caller, model) ? findRoutes(byPriority, model)[0] : undefined;
+  if (route === undefined) {
+    throw new GatewayError('model_not_found', `The model '${model}' does not exist or you do not have access to it.`, { param: 'model' });
+  }
+  return describeModel(model, route, catalog);
 }

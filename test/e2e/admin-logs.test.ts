@@ -22,7 +22,8 @@ const requestIds: string[] = [];
 beforeAll(async () => {
   xai = await startXaiEmulator();
   refusing = await startEmulator(chatCompletionsOnly((_request, response) => {
-    writeJson(response, 400, '{"error":{"message":"Invalid value for temperature: 7","type":"invalid_request_error","param":"temperature","code":null}}');
+    // An upstream with a narrower range than OpenAI's 0–2 (Sluice itself lets 1.5 through).
+    writeJson(response, 400, '{"error":{"message":"Invalid value for temperature: 1.5 (this model accepts 0 to 1)","type":"invalid_request_error","param":"temperature","code":null}}');
   }));
   const yaml = `
 admin_key: ${adminKey}
@@ -55,7 +56,7 @@ describe('the request log', () => {
     requestIds.push(await streamWithUsage());
     const plain = await client.chat.completions.create({ model: xaiModel, messages: ask }).withResponse();
     requestIds.push(plain.response.headers.get('x-request-id') ?? '');
-    const refused = await fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${clientKey}` }, body: JSON.stringify({ model: 'picky', messages: ask, temperature: 7 }) });
+    const refused = await fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${clientKey}` }, body: JSON.stringify({ model: 'picky', messages: ask, temperature: 1.5 }) });
     expect(refused.status).toBe(400);
     requestIds.push(refused.headers.get('x-request-id') ?? '');
 

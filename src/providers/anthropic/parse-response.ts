@@ -71,8 +71,8 @@ export function parseChatResponse(body: unknown, context: ParseContext): ChatCom
   const completion: ChatCompletion = {
     id: typeof body.id === 'string' ? body.id : '',
     object: 'chat.completion',
-    // Anthropic's message carries no time, and providers have no clock.
-    created: 0,
+    // Anthropic's message carries no time: the arrival time relay/ passes in.
+    created: context.receivedAt ?? 0,
     model: typeof body.model === 'string' ? body.model : '',
     choices: [{ index: 0, message: readMessage(body.content), finish_reason: mapStopReason(body.stop_reason), logprobs: null }],
   };

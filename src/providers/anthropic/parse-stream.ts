@@ -29,6 +29,8 @@ class MessageStream {
   accept(value: JsonObject, context: ParseContext): ChatCompletionChunk[] {
     switch (value.type) {
       case 'message_start':
+        // Anthropic's message carries no time: the arrival time relay/ passes in.
+        this.#identity.created = context.receivedAt ?? 0;
         this.#start(value.message);
         return [];
       case 'content_block_start':

@@ -31,11 +31,11 @@ export function convertUsage(metadata: JsonObject): Usage {
   return buildUsage(typeof metadata.totalTokenCount === 'number' ? { ...counts, total: metadata.totalTokenCount } : counts);
 }
 
-export function identityOf(body: JsonObject): ChunkIdentity {
+export function identityOf(body: JsonObject, context: ParseContext): ChunkIdentity {
   return {
     id: typeof body.responseId === 'string' ? body.responseId : '',
-    // No time in Gemini's answer, and providers have no clock.
-    created: 0,
+    // No time in Gemini's answer: the arrival time relay/ passes in.
+    created: context.receivedAt ?? 0,
     model: typeof body.modelVersion === 'string' ? body.modelVersion : '',
   };
 }
@@ -92,7 +92,7 @@ export function parseChatResponse(body: unknown, context: ParseContext): ChatCom
   const blocked = blockedPromptError(body, context);
   if (blocked !== undefined) throw blocked;
   const candidates = Array.isArray(body.candidates) ? body.candidates : [];
-  const completion: ChatCompletion = { ...identityOf(body), object: 'chat.completion', choices: candidates.map(parseCandidate) };
+  const completion: ChatCompletion = { ...identityOf(body, context), object: 'chat.completion', choices: candidates.map(parseCandidate) };
   if (isJsonObject(body.usageMetadata)) completion.usage = convertUsage(body.usageMetadata);
   return completion;
 }

@@ -25,7 +25,7 @@ class ResponseStream {
     if (value.error !== undefined && value.error !== null) throw streamErrorOf(value, context);
     const blocked = blockedPromptError(value, context);
     if (blocked !== undefined) throw blocked;
-    const identity = identityOf(value);
+    const identity = identityOf(value, context);
     this.#identity = { ...identity, id: identity.id || this.#identity.id, model: identity.model || this.#identity.model };
     if (isJsonObject(value.usageMetadata)) this.#usage = value.usageMetadata;
     const candidates = Array.isArray(value.candidates) ? value.candidates : [];

@@ -9,7 +9,7 @@ import type { AdminApp, AdminContext } from './admin-context.ts';
 import { describeApiChannel, describeConfigChannel } from './channel-view.ts';
 import { isJsonObjectValue, type JsonObjectValue } from './json-value.ts';
 import { jsonResponse, jsonSchemaOf, operation, pathParameter, type OpenApiPaths } from './openapi-parts.ts';
-import { parseJsonText } from '../validate-chat-request.ts';
+import { parseJsonText } from '../../ingress/parse-json-text.ts';
 
 type NameParams = { Params: { name: string } };
 

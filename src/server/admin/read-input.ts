@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
-import { parseJsonText } from '../validate-chat-request.ts';
+import { parseJsonText } from '../../ingress/parse-json-text.ts';
 
 function describePath(path: readonly PropertyKey[]): string {
   return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : String(segment))).join('.').replaceAll('.[', '[');

@@ -13,7 +13,8 @@ import { fixedChannels } from '../../routing/channel-registry.ts';
 import type { RequestLogRow } from '../../store/index.ts';
 import { recordFailure } from '../relayed-route.ts';
 import { renderError, toGatewayError } from '../render-error.ts';
-import { parseJsonText, validateChatRequest } from '../validate-chat-request.ts';
+import { parseChatRequest } from '../../ingress/chat-completions/parse-chat-request.ts';
+import { parseJsonText } from '../../ingress/parse-json-text.ts';
 import { compareOutcomes, describeOutcome, type Difference, type Outcome } from './compare-outcomes.ts';
 import { readCapture } from './read-capture.ts';
 import { readClientAnswer, readCompletionAnswer, type ClientAnswer } from './read-client-answer.ts';
@@ -51,7 +52,7 @@ function readReplayableRequest(row: RequestLogRow): { request: ChatRequest; capt
     throw new GatewayError('conflict', `The request ${row.requestId} was not captured, so there is nothing to re-send. Turn capture on (debug: true on the channel, the key's debug switch, or SLUICE_DEBUG=1) and replay a request made after that.`);
   }
   try {
-    return { request: validateChatRequest(parseJsonText(capture.clientRequest)), capture };
+    return { request: parseChatRequest(parseJsonText(capture.clientRequest)), capture };
   } catch (error) {
     const why = isGatewayError(error) ? error.message : String(error);
     throw new GatewayError('conflict', `The captured request of ${row.requestId} cannot be replayed (only whole chat completion requests can): ${why}`);
