@@ -17,6 +17,7 @@ import {
   defaultTimeoutPolicy,
 } from './defaults.ts';
 import type { RawBreaker, RawChannel, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
+import { resolveServerSettings } from './server-settings.ts';
 import type { ClientKey, SluiceConfig } from './sluice-config.ts';
 
 /** The top-level retry, timeout and breaker policies a channel's own settings override field by field. */
@@ -32,13 +33,17 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     timeouts: resolveTimeouts(raw.timeouts, defaultTimeoutPolicy),
     breaker: resolveBreaker(raw.breaker, defaultBreakerPolicy),
   };
+  const channels = raw.channels.map((channel) => resolveChannel(channel, policies));
+  const longestTotalMs = Math.max(policies.timeouts.totalMs, ...channels.map((channel) => channel.timeouts.totalMs));
   return {
     file,
     listen: { host: raw.listen?.host ?? defaultListen.host, port: raw.listen?.port ?? defaultListen.port },
     store: raw.store ?? defaultStore,
     adminKey: raw.admin_key ?? undefined,
+    metricsKey: raw.metrics_key ?? undefined,
+    server: resolveServerSettings(raw.server, longestTotalMs),
     keys: (raw.keys ?? []).map(resolveClientKey),
-    channels: raw.channels.map((channel) => resolveChannel(channel, policies)),
+    channels,
     fallbacks: { ...raw.fallbacks },
     ...policies,
     limits: { bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes },

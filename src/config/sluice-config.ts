@@ -1,6 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy } from '../core/channel.ts';
+import type { ServerSettings } from './server-settings.ts';
 
 export interface ClientKey {
   name: string;
@@ -20,6 +21,10 @@ export interface SluiceConfig {
   /** `sqlite:<path>` or `postgres://…`. */
   store: string;
   adminKey: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */
+  metricsKey: string | undefined;
+  /** Timeouts and connection limits of the HTTP server. */
+  server: ServerSettings;
   keys: ClientKey[];
   channels: Channel[];
   /** Client model → models tried after every channel of it failed. */

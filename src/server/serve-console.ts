@@ -7,6 +7,7 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
+import { allow } from './route-access.ts';
 
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -43,9 +44,9 @@ async function sendIndex(reply: FastifyReply, directory: string): Promise<Fastif
 
 export function serveConsole(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, directory: string = builtConsole): void {
   const root = resolve(directory);
-  app.get('/', async (_request, reply) => reply.redirect('/ui/'));
-  app.get('/ui', async (_request, reply) => reply.redirect('/ui/'));
-  app.get<{ Params: { '*': string } }>('/ui/*', async (request, reply) => {
+  app.get('/', allow('public'), async (_request, reply) => reply.redirect('/ui/'));
+  app.get('/ui', allow('public'), async (_request, reply) => reply.redirect('/ui/'));
+  app.get<{ Params: { '*': string } }>('/ui/*', allow('public'), async (request, reply) => {
     const wanted = request.params['*'];
     const path = resolve(root, wanted);
     const inside = path.startsWith(`${root}${sep}`);

@@ -45,6 +45,7 @@ const defaultCaptureCapBytes = 256 * 1024;
 function collectSecrets(config: SluiceConfig): string[] {
   const secrets = [...config.channels.flatMap((channel) => channel.apiKeys), ...config.keys.map((key) => key.key)];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
+  if (config.metricsKey !== undefined) secrets.push(config.metricsKey);
   return secrets;
 }
 
@@ -94,7 +95,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const metrics = new Metrics({ processMetrics: true });
   const relay = createRelayDependencies(config, logger, metrics);
   const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger);
-  const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
+  const refusal = checkListenAddress(host, services.keyAccess.startedKeyless ? 0 : 1);
   if (refusal !== undefined) {
     await services.close();
     throw new Error(refusal);
@@ -114,6 +115,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    metricsKey: config.metricsKey,
+    server: config.server,
     admin: { adminKey: config.adminKey, channels, configKeyNames: new Set(config.keys.map((key) => key.name)) },
   });
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {

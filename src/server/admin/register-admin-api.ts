@@ -1,9 +1,10 @@
 // The admin API under /admin/api/: off (404 saying so) without an `admin_key`; otherwise every route
-// needs `Authorization: Bearer <admin_key>`. Registered from build-app.ts as one fastify plugin, so
-// its auth hook covers its own routes and nothing else.
+// needs `Authorization: Bearer <admin_key>`. Registered from build-app.ts as one fastify plugin that
+// declares `admin` access for each of its routes; the app's one access hook (route-access.ts)
+// checks it on the matched route.
 import { GatewayError } from '../../core/errors.ts';
+import { declareAccess } from '../route-access.ts';
 import type { AdminApp, AdminOptions } from './admin-context.ts';
-import { authorizeAdmin } from './authorize-admin.ts';
 import { registerCapabilityRoutes } from './capabilities-routes.ts';
 import { registerChannelRoutes } from './channels-routes.ts';
 import { registerKeyRoutes } from './keys-routes.ts';
@@ -16,19 +17,14 @@ import { registerStatsRoute } from './stats-route.ts';
 export const adminApiPrefix = '/admin/api';
 
 export function adminApi(app: AdminApp, options: AdminOptions, done: (error?: Error) => void): void {
-  const { adminKey } = options;
-  if (adminKey === undefined) {
+  declareAccess(app, 'admin');
+  if (options.adminKey === undefined) {
     app.all('/*', () => {
       throw new GatewayError('admin_api_disabled', 'The admin API is off because no `admin_key` is set in the Sluice config.');
     });
     done();
     return;
   }
-  app.addHook('onRequest', (request, _reply, next) => {
-    // A throw here is caught by fastify's hook runner and rendered by the app's error handler.
-    authorizeAdmin(request.headers.authorization, adminKey);
-    next();
-  });
   app.get('/openapi.json', () => adminOpenApiDocument);
   registerChannelRoutes(app, options);
   registerProbeRoute(app, options);
