@@ -48,7 +48,7 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const encode = (text: string): string => [...text].map((character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+const encode = (text: string): string => Array.from(text, (character) => character).map((character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
 /** Every way to spell `path` that a decoder, a normaliser or a lenient router might read as it. */
 function spellingsOf(path: string): Array<[string, string]> {
@@ -135,12 +135,12 @@ describe('every spelling of every route', () => {
   });
 
   it('is refused on the admin routes without the admin key, with a client key, and changes nothing', async () => {
-    const keysBefore = rowsOf(await admin('GET', '/keys')).map((row) => row['name']);
+    const keysBefore = rowsOf(await admin('GET', '/keys')).map((row): unknown => row['name']);
     for (const route of adminRoutes()) {
       expectOnlyRefusals(await statusesOf(route, {}));
       expectOnlyRefusals(await statusesOf(route, { authorization: `Bearer ${clientKey}` }));
     }
-    expect(rowsOf(await admin('GET', '/keys')).map((row) => row['name'])).toEqual(keysBefore);
+    expect(rowsOf(await admin('GET', '/keys')).map((row): unknown => row['name'])).toEqual(keysBefore);
     expect(upstream.received).toEqual([]);
   });
 

@@ -26,17 +26,25 @@ function openSocket(port: number, localAddress = '127.0.0.1'): Promise<OpenSocke
     const started = performance.now();
     const socket = connect({ port, host: '127.0.0.1', localAddress });
     let text = '';
-    socket.on('data', (part: Buffer) => (text += part.toString('latin1')));
-    const closed = new Promise<number>((settle) => socket.on('close', () => settle(performance.now() - started)));
+    socket.on('data', (part: Buffer) => {
+      text += part.toString('latin1');
+    });
+    const closed = new Promise<number>((settle) => {
+      socket.on('close', () => {
+        settle(performance.now() - started);
+      });
+    });
     socket.once('error', () => undefined);
-    socket.once('connect', () => resolve({ socket, closed, received: () => text }));
+    socket.once('connect', () => { resolve({ socket, closed, received: () => text }); });
     socket.once('error', reject);
   });
 }
 
 /** Resolves with the value, or with `undefined` once `ms` passed: every wait in this file is bounded. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(resolve, ms))]);
+  return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => {
+    resolve(undefined);
+  }, ms))]);
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
