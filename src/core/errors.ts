@@ -67,6 +67,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'Keyless Sluice refuses requests from web pages of other sites; call it from a loopback origin or without a browser, or add `keys:` to the config.',
   },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    retryable: true,
+    hint: 'Send the whole request (headers and body) within `server.request_timeout_ms`; the answer itself may take longer.',
+  },
   metrics_key_required: {
     status: 401,
     type: 'authentication_error',

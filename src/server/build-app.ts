@@ -20,6 +20,7 @@ import { createChatHandler } from './chat-route.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { compileTrustedProxies, limitConnections, serverTimeoutOptions } from './limit-connections.ts';
 import { listModels } from './list-models.ts';
@@ -91,6 +92,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     // The client's address comes from X-Forwarded-For only when the peer is a trusted proxy.
     trustProxy: (address: string) => isTrustedProxy(address),
     frameworkErrors: answerUnreadablePath,
+    clientErrorHandler: answerClientError,
   });
   limitConnections(app.server, options.server, isTrustedProxy);
   requireDeclaredAccess(app);

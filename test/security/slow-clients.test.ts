@@ -103,6 +103,10 @@ describe('slow and idle clients', () => {
     for (const open of sockets) open.socket.destroy();
     expect(stillOpen).toBe(0);
     expect(Math.max(...closedAfter.map((ms) => ms ?? Infinity))).toBeLessThan(requestTimeoutMs + slackMs);
+    // Told why, in the OpenAI error shape.
+    const answer = sockets[0]?.received() ?? '';
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'request_timeout', type: 'invalid_request_error' } });
     expect(upstream.received).toEqual([]);
   });
 
