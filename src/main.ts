@@ -2,7 +2,6 @@
 import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
-import { isLoopbackHost } from './server/check-listen.ts';
 import { createLogger, startSluice } from './server/start-sluice.ts';
 
 async function main(): Promise<void> {
@@ -24,10 +23,10 @@ async function main(): Promise<void> {
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   });
   const logger = createLogger(config);
-  if (config.keys.length === 0 && isLoopbackHost(config.listen.host)) {
-    logger.warn('No client keys configured: serving on loopback only. Add `keys:` to the config to serve other hosts.');
-  }
   const sluice = await startSluice(config, { logger });
+  if (sluice.services.keyAccess.startedKeyless) {
+    logger.warn('No client keys configured or stored: serving this machine only (loopback address, loopback Host, no cross-site Origin). Add `keys:` to the config to serve other hosts.');
+  }
   logger.info(
     { config: config.file ?? 'embedded default', channels: config.channels.map((channel) => channel.name) },
     `Sluice listening on ${sluice.url}`,

@@ -5,6 +5,7 @@
 import { minAdminKeyLength } from './defaults.ts';
 import { describeAt } from './format-path.ts';
 import type { RawChannel, RawConfig } from './schema.ts';
+import { checkServerSettings } from './server-settings.ts';
 
 export interface CheckOptions {
   channelTypes?: readonly string[] | undefined;
@@ -26,6 +27,7 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
   config.channels.forEach((channel, index) => {
     problems.push(...checkChannel(channel, ['channels', index], options));
   });
+  problems.push(...checkServerSettings(config.server));
   return problems;
 }
 

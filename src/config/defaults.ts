@@ -69,3 +69,22 @@ export const defaultChannelPriority = 0;
 export const defaultChannelWeight = 1;
 
 export const defaultConfigFileName = 'sluice.yaml';
+
+/**
+ * The HTTP server's bounds (`server:` in the config; docs/security.md "Connection limits"). A slow
+ * client is cut once it took `requestTimeoutMs` to send a request (a 10 MiB body needs ~85 KB/s) or
+ * `headersTimeoutMs` for its headers; an idle kept-alive connection is closed after
+ * `keepAliveTimeoutMs` (longer than the 60 s idle timeout of common load balancers such as AWS ALB,
+ * so the balancer, not Sluice, closes first).
+ */
+export const defaultServerSettings = Object.freeze({
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 256,
+  trustedProxies: Object.freeze([] as string[]),
+});
+
+/** Added to the longest upstream `timeouts.total_ms` for the default `server.idle_timeout_ms`. */
+export const idleTimeoutMarginMs = 60_000;

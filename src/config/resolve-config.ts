@@ -21,6 +21,7 @@ import {
   defaultUpstreamLimits,
 } from './defaults.ts';
 import type { RawBreaker, RawChannel, RawChannelLimits, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
+import { resolveServerSettings } from './server-settings.ts';
 import type { ClientKey, SluiceConfig } from './sluice-config.ts';
 
 /** The top-level retry, timeout and breaker policies and upstream caps a channel's own settings override field by field. */
@@ -38,14 +39,18 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     breaker: resolveBreaker(raw.breaker, defaultBreakerPolicy),
     upstreamLimits: resolveUpstreamLimits(raw.limits, defaultUpstreamLimits),
   };
+  const channels = raw.channels.map((channel) => resolveChannel(channel, policies));
+  const longestTotalMs = Math.max(policies.timeouts.totalMs, ...channels.map((channel) => channel.timeouts.totalMs));
   return {
     file,
     listen: { host: raw.listen?.host ?? defaultListen.host, port: raw.listen?.port ?? defaultListen.port },
     store: raw.store ?? defaultStore,
     adminKey: raw.admin_key ?? undefined,
     secretKeyFile: raw.secret_key_file ?? undefined,
+    metricsKey: raw.metrics_key ?? undefined,
+    server: resolveServerSettings(raw.server, longestTotalMs),
     keys: (raw.keys ?? []).map(resolveClientKey),
-    channels: raw.channels.map((channel) => resolveChannel(channel, policies)),
+    channels,
     fallbacks: { ...raw.fallbacks },
     ...policies,
     limits: {

@@ -3,6 +3,7 @@
 
 import * as z from 'zod';
 import { logLevels } from './defaults.ts';
+import { serverSchema } from './server-settings.ts';
 import {
   flag,
   fraction,
@@ -123,6 +124,8 @@ export const configSchema = z.strictObject(
     store: storeUrl.nullish(),
     admin_key: text.nullish(),
     secret_key_file: text.nullish(),
+    metrics_key: text.nullish(),
+    server: serverSchema.nullish(),
     keys: z.array(clientKeySchema, { error: 'expected a list of keys' }).nullish(),
     channels: z
       .array(channelSchema, { error: 'expected a list of channels' })

@@ -1,6 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import type { ServerSettings } from './server-settings.ts';
 
 export interface ClientKey {
   name: string;
@@ -26,6 +27,10 @@ export interface SluiceConfig {
   adminKey: string | undefined;
   /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
   secretKeyFile: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */
+  metricsKey: string | undefined;
+  /** Timeouts and connection limits of the HTTP server. */
+  server: ServerSettings;
   keys: ClientKey[];
   channels: Channel[];
   /** Client model → models tried after every channel of it failed. */

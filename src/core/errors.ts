@@ -55,6 +55,30 @@ export const errorCatalog = {
     retryable: false,
     hint: "Use a model listed in this key's `models`, or ask the operator to allow it.",
   },
+  host_not_allowed: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    hint: 'Keyless Sluice answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]); add `keys:` to the config to serve other hosts.',
+  },
+  origin_not_allowed: {
+    status: 403,
+    type: 'permission_error',
+    retryable: false,
+    hint: 'Keyless Sluice refuses requests from web pages of other sites; call it from a loopback origin or without a browser, or add `keys:` to the config.',
+  },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    retryable: true,
+    hint: 'Send the whole request (headers and body) within `server.request_timeout_ms`; the answer itself may take longer.',
+  },
+  metrics_key_required: {
+    status: 401,
+    type: 'authentication_error',
+    retryable: false,
+    hint: 'Send `Authorization: Bearer <metrics_key>` with the `metrics_key` of the Sluice config.',
+  },
   rate_limited: {
     status: 429,
     type: 'rate_limit_error',

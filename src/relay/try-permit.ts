@@ -1,4 +1,4 @@
-// What a try holds while it runs, each as one disposable (STYLE.md 13), so that every way out of
+// What a try holds while it runs, each as one disposable (docs/style.md 13), so that every way out of
 // the attempt loop — success, a stream's end, adapt, retry, failover, give-up, a throw — gives it
 // back exactly once. Node 24 runs `using` under type stripping (it is JavaScript syntax, not a type).
 import type { BreakerPolicy } from '../core/channel.ts';

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
-import { authorizeModel, createKeyAccess, type Caller } from './authenticate.ts';
+import { authorizeModel, createKeyAccess, defaultKeyCachePolicy, type Caller } from './authenticate.ts';
 
 async function access() {
   const store = await openStore('sqlite::memory:');
@@ -32,6 +33,55 @@ describe('createKeyAccess', () => {
   it('lets anyone in when no key is stored', async () => {
     const store = await openStore('sqlite::memory:');
     expect((await (await createKeyAccess(store.keys)).authenticate(undefined)).keyName).toBeUndefined();
+    await store.close();
+  });
+
+  it('never opens once it started with keys, even after the last one is deleted', async () => {
+    const { keyAccess, store } = await access();
+    for (const record of await store.keys.list()) await store.keys.delete(record.id);
+    await keyAccess.refresh();
+    expect([keyAccess.startedKeyless, keyAccess.isOpen()]).toEqual([false, false]);
+    await expect(keyAccess.authenticate(undefined)).rejects.toMatchObject({ code: 'missing_api_key', status: 401 });
+    await store.close();
+  });
+
+  it('closes for good when a key is created after a keyless start', async () => {
+    const store = await openStore('sqlite::memory:');
+    const keyAccess = await createKeyAccess(store.keys);
+    const { record } = await store.keys.create({ name: 'first', key: 'sk-first-0123456789' });
+    await keyAccess.refresh();
+    await expect(keyAccess.authenticate(undefined)).rejects.toMatchObject({ code: 'missing_api_key' });
+    await store.keys.delete(record.id);
+    await keyAccess.refresh();
+    expect([keyAccess.startedKeyless, keyAccess.isOpen()]).toEqual([true, false]);
+    await expect(keyAccess.authenticate(undefined)).rejects.toMatchObject({ status: 401 });
+    await store.close();
+  });
+
+  it('keeps its cache at its bound under 10,000 random wrong keys, and still knows a good one', async () => {
+    const { keyAccess, key, store } = await access();
+    for (let index = 0; index < 10_000; index += 1) {
+      await expect(keyAccess.authenticate(`Bearer sk-${randomBytes(12).toString('hex')}`)).rejects.toMatchObject({ code: 'invalid_api_key' });
+    }
+    expect(keyAccess.cachedEntries()).toBeLessThanOrEqual(defaultKeyCachePolicy.maxEntries);
+    const small = await createKeyAccess(store.keys, Date.now, { ...defaultKeyCachePolicy, maxEntries: 50 });
+    for (let index = 0; index < 500; index += 1) await small.authenticate(`Bearer sk-${randomBytes(12).toString('hex')}`).catch(() => undefined);
+    expect(small.cachedEntries()).toBe(50);
+    expect((await small.authenticate(`Bearer ${key}`)).keyName).toBe('app');
+    await store.close();
+  });
+
+  it('forgets an unknown key sooner than a known one', async () => {
+    let now = 1_000_000;
+    const store = await openStore('sqlite::memory:');
+    await store.keys.create({ name: 'app', key: 'sk-app-0123456789' });
+    const keyAccess = await createKeyAccess(store.keys, () => now, { maxEntries: 10, hitTtlMs: 10_000, missTtlMs: 100 });
+    await expect(keyAccess.authenticate('Bearer sk-later-0123456789')).rejects.toMatchObject({ code: 'invalid_api_key' });
+    // Created behind the cache's back (another instance): seen once the miss has expired.
+    await store.keys.create({ name: 'later', key: 'sk-later-0123456789' });
+    await expect(keyAccess.authenticate('Bearer sk-later-0123456789')).rejects.toMatchObject({ code: 'invalid_api_key' });
+    now += 100;
+    expect((await keyAccess.authenticate('Bearer sk-later-0123456789')).keyName).toBe('later');
     await store.close();
   });
 });

@@ -1,8 +1,11 @@
 // Client keys, from the store (config keys are synced into it at start): `Authorization: Bearer
 // <key>` looked up by its sha256, so neither a timing nor a map probe compares the key itself.
-// Records are cached briefly so the hot path does not wait on the database. With no key stored at
-// all every caller is allowed (Sluice then listens on loopback only; see check-listen.ts).
+// Records are cached briefly, in a bounded cache, so the hot path does not wait on the database and
+// random keys cannot grow memory. Whether Sluice is keyless (every caller allowed) is decided once,
+// at start: no key in the config and none stored (Sluice then listens on loopback only, see
+// check-listen.ts). Creating a key ends it; deleting keys never starts it again.
 import { GatewayError } from '../core/errors.ts';
+import { LruCache } from '../lib/lru-cache.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
 import { hashKey, type KeyRecord, type KeyStore } from '../store/index.ts';
 
@@ -22,8 +25,16 @@ export interface Caller {
 
 const anyone: Caller = { keyId: undefined, keyName: undefined, models: ['*'], rpm: undefined, tpm: undefined, remainingTokens: undefined, debug: false };
 
-/** How long a looked-up key is trusted before the store is asked again. */
-const keyCacheMs = 2000;
+export interface KeyCachePolicy {
+  /** Key hashes remembered at most, found or not; the least recently used is dropped first. */
+  maxEntries: number;
+  /** How long a found key is trusted before the store is asked again. */
+  hitTtlMs: number;
+  /** How long an unknown key is remembered as unknown (short: a key created elsewhere shows soon). */
+  missTtlMs: number;
+}
+
+export const defaultKeyCachePolicy: Readonly<KeyCachePolicy> = Object.freeze({ maxEntries: 10_000, hitTtlMs: 2000, missTtlMs: 500 });
 
 export interface KeyAccess {
   authenticate(authorization: string | undefined): Promise<Caller>;
@@ -31,37 +42,45 @@ export interface KeyAccess {
   refresh(): Promise<void>;
   /** Forget cached records only (a balance changed). */
   invalidate(): void;
-  hasKeys(): boolean;
+  /** True while Sluice is keyless: it started with no key, and none has been created since. */
+  isOpen(): boolean;
+  /** Decided once at start: no key in the config and none stored. Loopback-only checks apply. */
+  readonly startedKeyless: boolean;
+  /** How many key hashes the cache holds now (bounded by the policy's `maxEntries`). */
+  cachedEntries(): number;
 }
 
 function callerOf(record: KeyRecord): Caller {
   return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug, maxConcurrency: record.maxConcurrency, queueMs: record.queueMs };
 }
 
-export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now): Promise<KeyAccess> {
-  const cache = new Map<string, { record: KeyRecord | undefined; at: number }>();
-  let stored = (await keys.list()).length;
+export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now, policy: KeyCachePolicy = defaultKeyCachePolicy): Promise<KeyAccess> {
+  // A miss is cached as null, so a cache miss (undefined) and a known-unknown key differ.
+  const cache = new LruCache<string, KeyRecord | null>(policy.maxEntries, now);
+  const startedKeyless = (await keys.list()).length === 0;
+  let open = startedKeyless;
   return {
-    hasKeys: () => stored > 0,
+    startedKeyless,
+    isOpen: () => open,
+    cachedEntries: () => cache.size,
     invalidate: () => {
       cache.clear();
     },
     async refresh() {
       cache.clear();
-      stored = (await keys.list()).length;
+      if (open && (await keys.list()).length > 0) open = false;
     },
     async authenticate(authorization) {
-      if (stored === 0) return anyone;
+      if (open) return anyone;
       const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
       if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
       const hash = hashKey(match[1].trim());
-      let entry = cache.get(hash);
-      if (entry === undefined || now() - entry.at > keyCacheMs) {
-        entry = { record: await keys.findByHash(hash), at: now() };
-        cache.set(hash, entry);
+      let record = cache.get(hash);
+      if (record === undefined) {
+        record = (await keys.findByHash(hash)) ?? null;
+        cache.set(hash, record, record === null ? policy.missTtlMs : policy.hitTtlMs);
       }
-      const { record } = entry;
-      if (record === undefined) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
+      if (record === null) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
       if (!record.enabled) throw new GatewayError('invalid_api_key', `The API key '${record.name}' has been revoked.`);
       if (record.expiresAt !== undefined && record.expiresAt <= now()) throw new GatewayError('invalid_api_key', `The API key '${record.name}' expired.`);
       return callerOf(record);

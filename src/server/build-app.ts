@@ -2,8 +2,9 @@
 // and every error rendered by render-error.ts.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyRequest, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
+import type { ServerSettings } from '../config/server-settings.ts';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
@@ -11,6 +12,7 @@ import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import type { AdminOptions } from './admin/admin-context.ts';
+import { AdminFailures } from './admin/admin-failures.ts';
 import { adminApi, adminApiPrefix } from './admin/register-admin-api.ts';
 import type { Caller } from './authenticate.ts';
 import { recordRequest } from './account-request.ts';
@@ -19,10 +21,14 @@ import { createChatHandler } from './chat-route.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
+import { answerClientError } from './answer-client-error.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { isRefusedBeforeAuthentication } from './limit-refusal-rows.ts';
+import { compileTrustedProxies, limitConnections, serverTimeoutOptions } from './limit-connections.ts';
 import { findModel, listModels } from './list-models.ts';
 import { renderError, toGatewayError } from './render-error.ts';
+import { accessOf, allow, authorizeRoute, requireDeclaredAccess } from './route-access.ts';
+import { apiSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { serveConsole } from './serve-console.ts';
 
 declare module 'fastify' {
@@ -46,6 +52,10 @@ export interface AppOptions {
   shutdownSignal: AbortSignal;
   /** The admin API's settings; how a replay is logged is added here. */
   admin: Omit<AdminOptions, 'finishReplay' | 'services' | 'relay'>;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsKey: string | undefined;
+  /** Timeouts, connection caps, trusted proxies. */
+  server: ServerSettings;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -66,16 +76,31 @@ function logRequest(logger: Logger, record: RequestRecord, caller: Caller | unde
   logger[level]({ ...fields, key: caller?.keyName, attempts }, `${record.clientModel} ${record.status} ${Math.round(record.durationMs)}ms`);
 }
 
+/** A path that cannot be decoded (`%C0%AF`, overlong UTF-8) names no route: 404, like any unknown path. */
+function answerUnreadablePath(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const rendered = renderError(new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`), request.id);
+  request.log.warn({ status: rendered.status, url: request.url, code: error.code }, 'unreadable route');
+  void reply.code(rendered.status).header('x-request-id', request.id).send(rendered.body);
+}
+
 export type SluiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
 
 export function buildApp(options: AppOptions): SluiceApp {
+  const isTrustedProxy = compileTrustedProxies(options.server.trustedProxies);
   const app = Fastify({
     loggerInstance: options.logger,
     // Sluice writes one line per request itself, with what was adapted and why.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimitBytes,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    ...serverTimeoutOptions(options.server),
+    // The client's address comes from X-Forwarded-For only when the peer is a trusted proxy.
+    trustProxy: (address: string) => isTrustedProxy(address),
+    frameworkErrors: answerUnreadablePath,
+    clientErrorHandler: answerClientError,
   });
+  limitConnections(app.server, options.server, isTrustedProxy);
+  requireDeclaredAccess(app);
 
   // Every body is read as text and parsed by Sluice, so malformed JSON gets Sluice's error shape.
   app.removeAllContentTypeParsers();
@@ -84,10 +109,17 @@ export function buildApp(options: AppOptions): SluiceApp {
   });
   app.decorateRequest('caller', undefined);
 
+  const access = {
+    keyAccess: options.services.keyAccess,
+    adminKey: options.admin.adminKey,
+    adminFailures: new AdminFailures(() => Date.now(), options.admin.failurePolicy),
+    metricsKey: options.metricsKey,
+  };
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (!request.url.startsWith('/v1/')) return;
-    request.caller = await options.services.keyAccess.authenticate(request.headers.authorization);
+    // The admin API's browser headers go on before its key is checked, so its refusals carry them too.
+    if (accessOf(request) === 'admin') setSecurityHeaders(reply, apiSecurityHeaders);
+    await authorizeRoute(request, access);
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -100,7 +132,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     else request.log.warn({ status: gatewayError.status, code: gatewayError.code, url: request.url }, gatewayError.message);
     // Refused before a route ran (key, limits, body size): still one log row, as every request.
-    if (request.method === 'POST' && request.url.startsWith('/v1/')) logRefusal(request, gatewayError);
+    if (request.method === 'POST' && accessOf(request) === 'client') logRefusal(request, gatewayError);
     const rendered = renderError(gatewayError, request.id);
     return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
   });
@@ -116,21 +148,21 @@ export function buildApp(options: AppOptions): SluiceApp {
     return reply.code(rendered.status).send(rendered.body);
   });
 
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', allow('public'), () => ({ status: 'ok' }));
+  app.get('/readyz', allow('public'), async (_request, reply) => {
     const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay, await options.services.storeHealth.read());
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
-  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
+  app.get('/metrics', allow('metrics'), async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));
   // Only the models the calling key may use (issue 12, item 6).
   const modelCatalog = () => ({ channels: options.relay.channels.snapshot().channels, findProvider: options.findProvider, learned: options.relay.learned });
   const callerOf = (request: FastifyRequest): Caller => {
     if (request.caller === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
     return request.caller;
   };
-  app.get('/v1/models', (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
+  app.get('/v1/models', allow('client'), (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
   // `*`, not `:id`: model ids may hold a slash (`meta-llama/Llama-3.1-8B-Instruct`).
-  app.get('/v1/models/*', (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
+  app.get('/v1/models/*', allow('client'), (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
@@ -149,8 +181,8 @@ export function buildApp(options: AppOptions): SluiceApp {
     captureAll: (caller) => options.debug || caller?.debug === true,
     shutdownSignal: options.shutdownSignal,
   };
-  app.post('/v1/chat/completions', createChatHandler(routeOptions));
-  app.post('/v1/embeddings', createEmbeddingsHandler(routeOptions));
+  app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions));
+  app.post('/v1/embeddings', allow('client'), createEmbeddingsHandler(routeOptions));
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   serveConsole(app);
   return app;

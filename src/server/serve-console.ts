@@ -8,6 +8,7 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
+import { allow } from './route-access.ts';
 import { consoleSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 
 const builtConsole = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -56,9 +57,10 @@ export function serveConsole(app: FastifyInstance<RawServerDefault, IncomingMess
   const onRequest = async (_request: unknown, reply: FastifyReply): Promise<void> => {
     setSecurityHeaders(reply, consoleSecurityHeaders);
   };
-  app.get('/', { onRequest }, async (_request, reply) => reply.redirect('/ui/'));
-  app.get('/ui', { onRequest }, async (_request, reply) => reply.redirect('/ui/'));
-  app.get<{ Params: { '*': string } }>('/ui/*', { onRequest }, async (request, reply) => {
+  const route = { ...allow('public'), onRequest };
+  app.get('/', route, async (_request, reply) => reply.redirect('/ui/'));
+  app.get('/ui', route, async (_request, reply) => reply.redirect('/ui/'));
+  app.get<{ Params: { '*': string } }>('/ui/*', route, async (request, reply) => {
     const wanted = request.params['*'];
     const path = resolve(root, wanted);
     const inside = path.startsWith(`${root}${sep}`);

@@ -15,6 +15,7 @@ import { listHeaderSecrets } from '../relay/capture.ts';
 import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
 import { UpstreamClient } from '../upstream/upstream-client.ts';
+import type { AdminFailurePolicy } from './admin/admin-failures.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
@@ -33,6 +34,8 @@ export interface StartOptions {
   shutdownMs?: number;
   /** Open the store read-only, so that every write fails (tests: as root, chmod stops no write). */
   storeReadOnly?: boolean;
+  /** How wrong admin keys are slowed; defaultAdminFailurePolicy when absent (tests that send many on purpose raise it). */
+  adminFailurePolicy?: AdminFailurePolicy;
   /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -71,6 +74,7 @@ function collectSecrets(config: SluiceConfig): string[] {
     ...config.keys.map((key) => key.key),
   ];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
+  if (config.metricsKey !== undefined) secrets.push(config.metricsKey);
   return secrets;
 }
 
@@ -134,7 +138,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await services.close();
     await upstream.close();
   };
-  const refusal = checkListenAddress(host, services.keyAccess.hasKeys() ? 1 : 0);
+  const refusal = checkListenAddress(host, services.keyAccess.startedKeyless ? 0 : 1);
   if (refusal !== undefined) {
     await closeOpened();
     throw new Error(refusal);
@@ -158,7 +162,14 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
     shutdownSignal: shutdown.signal,
-    admin: { adminKey: config.adminKey, channels, configKeyNames: new Set(config.keys.map((key) => key.name)) },
+    metricsKey: config.metricsKey,
+    server: config.server,
+    admin: {
+      adminKey: config.adminKey,
+      channels,
+      configKeyNames: new Set(config.keys.map((key) => key.name)),
+      ...(options.adminFailurePolicy === undefined ? {} : { failurePolicy: options.adminFailurePolicy }),
+    },
   });
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {
     if (verdict.ok) logger.debug(verdict, `health check ${verdict.channel}/${verdict.model} ok`);

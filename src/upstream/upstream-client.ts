@@ -1,4 +1,4 @@
-// The only code that opens sockets (DESIGN.md). One undici Agent per connect timeout, reused across
+// The only code that opens sockets (docs/design.md). One undici Agent per connect timeout, reused across
 // requests for keep-alive pooling, owned by the client that start-up creates and closes (no module
 // globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
 // `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.

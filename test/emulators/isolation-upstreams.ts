@@ -20,7 +20,7 @@ export function startBodySensitiveUpstream(): Promise<Emulator> {
 
 /**
  * A flaky but working upstream, per question: the first try gets a body cut short by its declared
- * Content-Length (copy_response_body_failed, one-api; DESIGN.md seed problem 5), the second a 503,
+ * Content-Length (copy_response_body_failed, one-api; docs/design.md seed problem 5), the second a 503,
  * the third the answer — the pattern issue 12 measured with 20 concurrent clients.
  */
 export function startFlakyUpstream(): Promise<Emulator> {

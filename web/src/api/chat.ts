@@ -22,7 +22,7 @@ export interface ChatOutcome {
   durationMs: number;
   /** Events received (stream mode). */
   events: number;
-  /** An error that ended the stream after it began (sent in-band, DESIGN.md's commit point). */
+  /** An error that ended the stream after it began (sent in-band, docs/design.md's commit point). */
   streamError: string | undefined;
 }
 

@@ -1,0 +1,82 @@
+// The `server:` section: how long a client may take to send a request, how long an idle connection
+// is kept, how many connections are served at once (in all and per client address), and which
+// reverse proxies may say who the client is (X-Forwarded-For). Defaults in defaults.ts.
+import { isIP } from 'node:net';
+import * as z from 'zod';
+import { defaultServerSettings, idleTimeoutMarginMs } from './defaults.ts';
+import { describeAt } from './format-path.ts';
+import { positiveInteger, text } from './schema-fields.ts';
+
+export interface ServerSettings {
+  /** Receiving one whole request (headers and body); not the answer, which may stream for long. */
+  requestTimeoutMs: number;
+  /** Receiving a request's headers. */
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection between two requests. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no byte in either direction, a request in progress or not. */
+  idleTimeoutMs: number;
+  maxConnections: number;
+  /** Per client address (the socket's peer; a trusted proxy's own connections are not counted). */
+  maxConnectionsPerIp: number;
+  /** Addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+}
+
+/** proxy-addr's names for address ranges (fastify's trustProxy takes the same). */
+export const namedProxyRanges: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  loopback: ['127.0.0.1/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+});
+
+function isProxyAddress(value: string): boolean {
+  if (value in namedProxyRanges) return true;
+  const [address = '', prefix, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+const proxyAddress = text.refine(isProxyAddress, { error: 'expected an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal' });
+
+export const serverSchema = z.strictObject(
+  {
+    request_timeout_ms: positiveInteger.nullish(),
+    headers_timeout_ms: positiveInteger.nullish(),
+    keep_alive_timeout_ms: positiveInteger.nullish(),
+    idle_timeout_ms: positiveInteger.nullish(),
+    max_connections: positiveInteger.nullish(),
+    max_connections_per_ip: positiveInteger.nullish(),
+    trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish(),
+  },
+  { error: 'expected a mapping' },
+);
+
+export type RawServer = z.output<typeof serverSchema>;
+
+/** Node refuses a headers timeout longer than the request timeout (both cover the headers). */
+export function checkServerSettings(raw: RawServer | null | undefined): string[] {
+  const requestMs = raw?.request_timeout_ms ?? defaultServerSettings.requestTimeoutMs;
+  if (raw?.headers_timeout_ms == null || raw.headers_timeout_ms <= requestMs) return [];
+  return [describeAt(['server', 'headers_timeout_ms'], `must not be longer than server.request_timeout_ms (${requestMs}), got ${raw.headers_timeout_ms}`)];
+}
+
+/**
+ * The idle timeout defaults to the longest upstream `timeouts.total_ms` plus a margin: a non-stream
+ * answer sends no byte until the upstream is done, and must not be cut before the upstream's own limit.
+ */
+export function resolveServerSettings(raw: RawServer | null | undefined, longestTotalMs: number): ServerSettings {
+  const requestTimeoutMs = raw?.request_timeout_ms ?? defaultServerSettings.requestTimeoutMs;
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs: raw?.headers_timeout_ms ?? Math.min(defaultServerSettings.headersTimeoutMs, requestTimeoutMs),
+    keepAliveTimeoutMs: raw?.keep_alive_timeout_ms ?? defaultServerSettings.keepAliveTimeoutMs,
+    idleTimeoutMs: raw?.idle_timeout_ms ?? longestTotalMs + idleTimeoutMarginMs,
+    maxConnections: raw?.max_connections ?? defaultServerSettings.maxConnections,
+    maxConnectionsPerIp: raw?.max_connections_per_ip ?? defaultServerSettings.maxConnectionsPerIp,
+    trustedProxies: [...(raw?.trusted_proxies ?? defaultServerSettings.trustedProxies)],
+  };
+}

@@ -1,0 +1,112 @@
+// Deny by default: every route says who may call it, in its own options (`config: { access }`),
+// and one onRequest hook checks that on the route the router *matched*, after it decoded the path.
+// So `/v%31/chat/completions` is the chat route and needs a client key like `/v1/chat/completions`,
+// and a path that matches no route is a 404 before anything else runs. A route that declares no
+// access stops start-up; were one ever to slip through, it is refused like an unknown route.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest, RawServerDefault, RouteOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { GatewayError } from '../core/errors.ts';
+import type { AdminFailures } from './admin/admin-failures.ts';
+import { authorizeAdmin } from './admin/authorize-admin.ts';
+import type { KeyAccess } from './authenticate.ts';
+import { checkLoopbackRequest } from './check-loopback-request.ts';
+
+/**
+ * `client`: a client key (or none while Sluice is keyless); `admin`: the `admin_key`; `metrics`: the
+ * `metrics_key` when one is configured, else anyone; `public`: anyone.
+ */
+export type RouteAccess = 'client' | 'admin' | 'metrics' | 'public';
+
+type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+/** Route options that declare who may call the route: `app.get(path, allow('public'), handler)`. */
+export function allow(access: RouteAccess): { config: { access: RouteAccess } } {
+  return { config: { access } };
+}
+
+/** The access the matched route declared; undefined for an unknown route or an undeclared one. */
+export function accessOf(request: FastifyRequest): RouteAccess | undefined {
+  return request.is404 ? undefined : request.routeOptions.config.access;
+}
+
+export interface AccessOptions {
+  keyAccess: KeyAccess;
+  adminKey: string | undefined;
+  /** Wrong admin keys counted per client address; past the limit the address is refused. */
+  adminFailures: AdminFailures;
+  metricsKey: string | undefined;
+}
+
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1]?.trim();
+}
+
+/** Compared as digests of the same length, so the time taken says nothing about the secret. */
+function isSameSecret(presented: string, secret: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(secret));
+}
+
+function authorizeMetrics(request: FastifyRequest, metricsKey: string | undefined): void {
+  if (metricsKey === undefined) return;
+  const presented = bearerOf(request.headers.authorization);
+  if (presented === undefined || !isSameSecret(presented, metricsKey)) {
+    throw new GatewayError('metrics_key_required', 'GET /metrics needs `Authorization: Bearer <metrics_key>`.');
+  }
+}
+
+/** Throws the refusal for this request on its matched route; sets `request.caller` on client routes. */
+export async function authorizeRoute(request: FastifyRequest, options: AccessOptions): Promise<void> {
+  if (request.is404) return;
+  // Decided once at start: a keyless Sluice answers only this machine's own clients.
+  if (options.keyAccess.startedKeyless) checkLoopbackRequest(request.headers);
+  switch (accessOf(request)) {
+    case 'public':
+      return;
+    case 'metrics':
+      authorizeMetrics(request, options.metricsKey);
+      return;
+    case 'admin':
+      if (options.adminKey === undefined) throw new GatewayError('admin_api_disabled', 'The admin API is off because no `admin_key` is set in the Sluice config.');
+      authorizeAdmin({ authorization: request.headers.authorization, client: request.ip }, options.adminKey, options.adminFailures);
+      return;
+    case 'client':
+      // Limits and quota are taken by the route, once the model and the body are accepted
+      // (account-request.ts): a refused request spends nothing.
+      request.caller = await options.keyAccess.authenticate(request.headers.authorization);
+      return;
+    case undefined:
+      throw new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`);
+  }
+}
+
+/** Stops start-up (at `ready`) when any route was registered without declaring its access. */
+export function requireDeclaredAccess(app: App): void {
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    // Checked at `ready`, not here: a plugin's own onRoute hook (the admin API's) runs after this one.
+    routes.push(route);
+  });
+  app.addHook('onReady', (done) => {
+    const undeclared = routes.filter((route) => route.config?.access === undefined).map((route) => `${String(route.method)} ${route.url}`);
+    done(undeclared.length > 0 ? new Error(`Routes without a declared access (config.access): ${undeclared.join(', ')}`) : undefined);
+  });
+}
+
+/**
+ * Declares `access` for every route registered in this plugin scope that does not declare its own
+ * (the admin API: all `admin`; the console's static files: all `public`).
+ */
+export function declareAccess(scope: App, access: RouteAccess): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: route.config?.access ?? access };
+  });
+}
