@@ -11,7 +11,7 @@ import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
 import { createLogWriter, hashKey, isStoreUnavailableError, openStore, startLogRetention, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
-import { createKeyAccess, type KeyAccess } from './authenticate.ts';
+import { createKeyAccess, type KeyAccess, type KeyCachePolicy } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
 
@@ -34,6 +34,8 @@ export interface ServiceOptions {
   storeReadOnly?: boolean | undefined;
   /** Seals API channels' secrets at rest; without one they are stored as given. */
   sealer?: SecretSealer | undefined;
+  /** Bounds of the key-lookup cache; defaultKeyCachePolicy when absent. */
+  keyCachePolicy?: KeyCachePolicy | undefined;
 }
 
 /** The log writer's losses, logged with the store's own error and counted. */
@@ -98,7 +100,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   });
   const storeHealth = new StoreHealth(store, logger, { metrics: options.metrics });
   const logWriter = createRequestLogWriter(store, logger, storeHealth, options.metrics);
-  const keyAccess = await createKeyAccess(store.keys);
+  const keyAccess = await createKeyAccess(store.keys, Date.now, options.keyCachePolicy);
   const retention = startLogRetention(store.requestLogs, config.retention, {
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
   });

@@ -16,6 +16,7 @@ import { LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import { createChannelLabeler, createModelLabeler } from '../relay/label-model.ts';
 import { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { AdminFailurePolicy } from './admin/admin-failures.ts';
+import type { KeyCachePolicy } from './authenticate.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
@@ -36,6 +37,8 @@ export interface StartOptions {
   storeReadOnly?: boolean;
   /** How wrong admin keys are slowed; defaultAdminFailurePolicy when absent (tests that send many on purpose raise it). */
   adminFailurePolicy?: AdminFailurePolicy;
+  /** Bounds of the key-lookup cache; defaultKeyCachePolicy when absent (a test floods a small one). */
+  keyCachePolicy?: KeyCachePolicy;
   /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -130,7 +133,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });
