@@ -4,7 +4,7 @@
 // role merge, so the parallel tool results of one assistant turn arrive in one user turn.
 import type { ChatMessage, JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
-import { parseDataUrl, parseToolArguments, readContentParts, readImageUrl } from '../shared/read-messages.ts';
+import { functionOfCall, parseDataUrl, parseToolArguments, readContentParts, readImageUrl } from '../shared/read-messages.ts';
 
 export interface AnthropicPrompt {
   system: string | JsonObject[] | undefined;
@@ -44,8 +44,8 @@ function convertContent(content: unknown): JsonObject[] {
 function convertAssistant(message: ChatMessage, position: number): JsonObject[] {
   const blocks = convertContent(message.content);
   (message.tool_calls ?? []).forEach((call, callIndex) => {
-    const param = `messages[${position}].tool_calls[${callIndex}].function.arguments`;
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments, param) });
+    const fn = functionOfCall(call, `messages[${position}].tool_calls[${callIndex}]`);
+    blocks.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseToolArguments(fn.arguments, `messages[${position}].tool_calls[${callIndex}].function.arguments`) });
   });
   return blocks;
 }

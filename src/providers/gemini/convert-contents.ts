@@ -5,7 +5,7 @@
 import type { ChatMessage, JsonObject, ToolCall } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
-import { findToolCallName, parseDataUrl, parseToolArguments, readContentParts, readContentText, readImageUrl } from '../shared/read-messages.ts';
+import { findToolCallName, functionOfCall, parseDataUrl, parseToolArguments, readContentParts, readContentText, readImageUrl } from '../shared/read-messages.ts';
 
 export interface GeminiPrompt {
   systemInstruction: JsonObject | undefined;
@@ -48,9 +48,10 @@ export function readThoughtSignature(call: ToolCall): string | undefined {
 function convertAssistant(message: ChatMessage, position: number): JsonObject[] {
   const parts = readContentParts(message.content).filter((part) => part.text !== '').map(convertPart);
   (message.tool_calls ?? []).forEach((call, callIndex) => {
-    const args = parseToolArguments(call.function.arguments, `messages[${position}].tool_calls[${callIndex}].function.arguments`);
+    const fn = functionOfCall(call, `messages[${position}].tool_calls[${callIndex}]`);
+    const args = parseToolArguments(fn.arguments, `messages[${position}].tool_calls[${callIndex}].function.arguments`);
     const signature = readThoughtSignature(call);
-    parts.push({ functionCall: { name: call.function.name, args }, ...(signature === undefined ? {} : { thoughtSignature: signature }) });
+    parts.push({ functionCall: { name: fn.name, args }, ...(signature === undefined ? {} : { thoughtSignature: signature }) });
   });
   return parts;
 }

@@ -10,6 +10,7 @@ import { joinUrl } from '../openai/build-request.ts';
 import {
   definedFields,
   findToolCallName,
+  functionOfCall,
   parseDataUrl,
   parseToolArguments,
   readContentParts,
@@ -37,10 +38,10 @@ function readImages(message: ChatMessage, position: number): string[] | undefine
 function convertToolCalls(message: ChatMessage, position: number): JsonObject[] | undefined {
   const calls = message.tool_calls;
   if (calls === undefined || calls.length === 0) return undefined;
-  return calls.map((call, index) => ({
-    type: 'function',
-    function: { index, name: call.function.name, arguments: parseToolArguments(call.function.arguments, `messages[${position}].tool_calls[${index}].function.arguments`) },
-  }));
+  return calls.map((call, index) => {
+    const fn = functionOfCall(call, `messages[${position}].tool_calls[${index}]`);
+    return { type: 'function', function: { index, name: fn.name, arguments: parseToolArguments(fn.arguments, `messages[${position}].tool_calls[${index}].function.arguments`) } };
+  });
 }
 
 function convertMessage(messages: readonly ChatMessage[], position: number): JsonObject {

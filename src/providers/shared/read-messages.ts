@@ -1,6 +1,6 @@
 // Reading the canonical (OpenAI) request where a dialect has to rebuild it in its own shape:
 // content parts, data URLs, tool-call arguments, and which function a tool result answers.
-import type { ChatMessage, JsonObject } from '../../core/chat.ts';
+import type { ChatMessage, JsonObject, ToolCall, ToolCallFunction } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 
@@ -54,6 +54,16 @@ export function parseToolArguments(text: unknown, param: string): JsonObject {
 }
 
 /**
+ * The function of an assistant tool call. OpenAI also has `custom` tool calls (free-text input, no
+ * `function`): dialects that take only function calls refuse them with a 400 naming the call.
+ */
+export function functionOfCall(call: ToolCall, param: string): ToolCallFunction {
+  const fn: unknown = call.function;
+  if (isJsonObject(fn) && typeof fn.name === 'string') return fn as ToolCallFunction;
+  throw new GatewayError('invalid_request', `${param} is a '${call.type}' tool call; this channel's dialect takes only function tool calls.`, { param });
+}
+
+/**
  * The function a `tool` message answers: the name on the assistant tool call with its
  * `tool_call_id`, searched backwards from the message (ids such as `call_0` may repeat across
  * turns), else the message's own `name`.
@@ -61,7 +71,7 @@ export function parseToolArguments(text: unknown, param: string): JsonObject {
 export function findToolCallName(messages: readonly ChatMessage[], position: number, toolCallId: unknown): string | undefined {
   for (let index = position - 1; index >= 0; index -= 1) {
     const call = messages[index]?.tool_calls?.find((candidate) => candidate.id === toolCallId);
-    if (call !== undefined) return call.function.name;
+    if (call !== undefined) return isJsonObject(call.function) && typeof call.function.name === 'string' ? call.function.name : undefined;
   }
   const own = messages[position]?.name;
   return typeof own === 'string' ? own : undefined;
