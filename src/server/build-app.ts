@@ -1,6 +1,6 @@
 // The HTTP edge: the only importer of the web framework. Routes, auth, request ids, body limits,
 // and every error rendered by render-error.ts.
-import { randomUUID } from 'node:crypto';
+import { createRequestIds } from './create-request-ids.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyRequest, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
@@ -74,7 +74,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     // Sluice writes one line per request itself, with what was adapted and why.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimitBytes,
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: createRequestIds(),
   });
 
   // Every body is read as text and parsed by Sluice, so malformed JSON gets Sluice's error shape.
