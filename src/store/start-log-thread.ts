@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
-import { fromSentError } from './log-thread-messages.ts';
+import { flattenLogRows, fromSentError } from './log-thread-messages.ts';
 import type { RequestLogRow } from './ports.ts';
 import { refuseLostWrites } from './sqlite-file-identity.ts';
 import { StoreUnavailableError } from './store-errors.ts';
@@ -68,7 +68,7 @@ export function startLogThread(options: LogThreadOptions): LogThread {
         pending.set(id, { resolve, reject });
       });
       worker.ref();
-      worker.postMessage({ kind: 'write', id, rows } satisfies LogThreadRequest);
+      worker.postMessage({ kind: 'write', id, values: flattenLogRows(rows) } satisfies LogThreadRequest);
       return written;
     },
 

@@ -1,23 +1,15 @@
 // The request-log thread (node:worker_threads): its own node:sqlite connection to the store's file,
 // one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
-// commit never run on the main thread's event loop. Started and closed by start-log-thread.ts.
+// commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
+// loop. Started and closed by start-log-thread.ts.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
-import { toSentError } from './log-thread-messages.ts';
-import type { RequestLogRow } from './ports.ts';
-import { toLogTableRow } from './request-log-rows.ts';
+import { logColumns, toSentError } from './log-thread-messages.ts';
 import { guardSqliteFile } from './sqlite-file-identity.ts';
 
-/** Every column toLogTableRow fills, in the INSERT's order. */
-const columns = [
-  'time', 'request_id', 'key_name', 'client_model', 'channel', 'upstream_model', 'client_stream', 'upstream_stream',
-  'adaptations', 'attempts', 'status', 'error_code', 'error_message', 'first_token_ms', 'duration_ms', 'prompt_tokens',
-  'completion_tokens', 'usage_source', 'client_ip', 'user_agent', 'answered_model', 'overhead_ms', 'capture',
-] as const;
-
-const insertSql = `INSERT INTO request_logs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+const insertSql = `INSERT INTO request_logs (${logColumns.join(', ')}) VALUES (${logColumns.map(() => '?').join(', ')})`;
 
 function openLogConnection(settings: LogThreadSettings) {
   const database = new DatabaseSync(settings.path, { readOnly: settings.readOnly });
@@ -26,13 +18,12 @@ function openLogConnection(settings: LogThreadSettings) {
   const insert = database.prepare(insertSql);
   return {
     /** One transaction: a batch lands whole or not at all, and SQLite commits once per batch. */
-    write(rows: RequestLogRow[]): void {
+    write(values: SQLInputValue[]): void {
       file.assertUnchanged();
       database.exec('BEGIN');
       try {
-        for (const row of rows) {
-          const tableRow = toLogTableRow(row);
-          insert.run(...columns.map((column) => (tableRow[column] ?? null) as SQLInputValue));
+        for (let start = 0; start < values.length; start += logColumns.length) {
+          insert.run(...values.slice(start, start + logColumns.length));
         }
         database.exec('COMMIT');
       } catch (error) {
@@ -65,7 +56,7 @@ function serve(port: NonNullable<typeof parentPort>, settings: LogThreadSettings
     }
     try {
       connection ??= openLogConnection(settings);
-      connection.write(request.rows);
+      connection.write(request.values);
       port.postMessage({ id: request.id } satisfies LogThreadReply);
     } catch (error) {
       port.postMessage({ id: request.id, error: toSentError(error) } satisfies LogThreadReply);
