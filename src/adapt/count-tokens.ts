@@ -16,6 +16,14 @@ function loadCountTokens(): typeof Tokenizer.countTokens {
   return tokenizer.countTokens;
 }
 
+/**
+ * Loads the tokenizer now: the load holds the event loop ~200 ms once, which a gateway that will
+ * count every prompt (keys with tpm limits or quotas) had better spend at start than on a request.
+ */
+export function loadTokenizer(): void {
+  loaded ??= loadCountTokens();
+}
+
 /** gpt-tokenizer's countTokens (o200k_base), loaded on the first call. */
 export function countTokens(text: string, options: CountOptions): number {
   loaded ??= loadCountTokens();

@@ -2,6 +2,7 @@
 // learned before (restored), the batched request-log writer, per-key limits — opened at start and
 // closed in order at shutdown (log flushed before the store closes).
 import type { Logger } from 'pino';
+import { loadTokenizer } from '../adapt/count-tokens.ts';
 import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
@@ -104,6 +105,9 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     ...(options.storeReadOnly === true ? { readOnly: true } : {}),
   });
   await syncConfigKeys(store, config);
+  // Every request of a key with a tpm limit or a quota counts its prompt: with such keys, load the
+  // tokenizer before traffic rather than on the first such request (adapt/count-tokens.ts).
+  if ((await store.keys.list()).some((key) => key.tpm !== undefined || key.remainingTokens !== undefined)) loadTokenizer();
   relay.learned.load(fromStoredCapabilities(await store.capabilities.list(), Number.MAX_SAFE_INTEGER));
   relay.learned.onLearn((entry) => {
     for (const row of toStoredCapabilities(entry)) {
