@@ -2,7 +2,7 @@
 // reserve when they admit it (issue 12). The prompt is counted with the same tokenizer as
 // estimate-usage.ts; the completion is the client's own cap, or a configured default when it gave
 // none (the request may then use more: that overrun is settled after the answer, never forgiven).
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from './count-tokens.ts';
 import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import type { EmbeddingsRequest } from '../core/embeddings.ts';
 import { estimateUsage } from './estimate-usage.ts';

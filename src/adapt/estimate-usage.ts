@@ -1,6 +1,6 @@
 // Counts usage locally when the upstream gave none (no `stream_options` support, an interrupted stream,
 // a replayed completion without usage): the client that asked for usage still gets it (docs/design.md 1).
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from './count-tokens.ts';
 import { isJsonObject, type ChatMessage, type ChatRequest, type Usage } from '../core/chat.ts';
 
 // OpenAI's counting recipe (openai-cookbook "How to count tokens with tiktoken"): every message costs

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per Sluice instance. Recording is a few label
 // lookups per request, off any await; rendering happens only when /metrics is scraped.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { cacheChildren } from './cache-children.ts';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -55,6 +56,14 @@ export class Metrics {
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
+  // The per-request series, each child resolved once per label tuple (cache-children.ts).
+  readonly #requestsBy = cacheChildren((...values) => this.#requests.labels(...values));
+  readonly #attemptsBy = cacheChildren((...values) => this.#attempts.labels(...values));
+  readonly #durationBy = cacheChildren((...values) => this.#duration.labels(...values));
+  readonly #firstTokenBy = cacheChildren((...values) => this.#firstToken.labels(...values));
+  readonly #tokensBy = cacheChildren((...values) => this.#tokens.labels(...values));
+  readonly #adaptationsBy = cacheChildren((...values) => this.#adaptations.labels(...values));
+
   readonly #labelModel: (model: string) => string;
   readonly #labelChannel: (channel: string) => string;
 
@@ -65,17 +74,17 @@ export class Metrics {
   }
 
   observeRequest(request: RequestObservation): void {
-    const stream = String(request.clientStream);
+    const stream = request.clientStream ? 'true' : 'false';
     const model = this.#labelModel(request.model);
-    this.#requests.inc({ model, channel: request.channel === undefined ? 'none' : this.#labelChannel(request.channel), status: String(request.status), stream });
-    for (const attempt of request.attempts) this.#attempts.inc({ channel: this.#labelChannel(attempt.channel), outcome: attempt.errorCode ?? 'ok' });
-    this.#duration.observe({ model, stream }, request.durationMs / 1000);
-    if (request.firstTokenMs !== undefined) this.#firstToken.observe({ model }, request.firstTokenMs / 1000);
+    this.#requestsBy.get(model, request.channel === undefined ? 'none' : this.#labelChannel(request.channel), String(request.status), stream).inc();
+    for (const attempt of request.attempts) this.#attemptsBy.get(this.#labelChannel(attempt.channel), attempt.errorCode ?? 'ok').inc();
+    this.#durationBy.get(model, stream).observe(request.durationMs / 1000);
+    if (request.firstTokenMs !== undefined) this.#firstTokenBy.get(model).observe(request.firstTokenMs / 1000);
     if (request.overheadMs !== undefined) this.#overhead.observe(Math.max(0, request.overheadMs) / 1000);
     const source = request.usageSource ?? 'none';
-    if (request.promptTokens !== undefined) this.#tokens.inc({ type: 'prompt', source }, request.promptTokens);
-    if (request.completionTokens !== undefined) this.#tokens.inc({ type: 'completion', source }, request.completionTokens);
-    for (const adaptation of request.adaptations) this.#adaptations.inc({ kind: adaptationKind(adaptation) });
+    if (request.promptTokens !== undefined) this.#tokensBy.get('prompt', source).inc(request.promptTokens);
+    if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);
+    for (const adaptation of request.adaptations) this.#adaptationsBy.get(adaptationKind(adaptation)).inc();
   }
 
   observeBreaker(channel: string, model: string, state: BreakerStateName): void {

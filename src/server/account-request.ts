@@ -35,8 +35,12 @@ export interface AdmissionDependencies {
 export interface AdmissionControl {
   /** Completion tokens reserved for a request that sets no `max_tokens`. */
   readonly defaultCompletionTokens: number;
-  /** Throws 429 (rate_limited, insufficient_quota) when the key may not run this request now. */
-  admit(caller: Caller | undefined, estimatedTokens: number, signal: AbortSignal): Promise<Admission>;
+  /**
+   * Throws 429 (rate_limited, insufficient_quota) when the key may not run this request now.
+   * `estimateTokens` is called only for a key with a tpm limit or a quota: counting a prompt loads
+   * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs.
+   */
+  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal): Promise<Admission>;
 }
 
 const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
@@ -80,10 +84,18 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
 
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    async admit(caller, estimatedTokens, signal) {
+    async admit(caller, estimateTokens, signal) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
       await takeSlot(keyId, caller, signal);
+      const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined;
+      let estimatedTokens = 0;
+      try {
+        if (countsTokens) estimatedTokens = estimateTokens();
+      } catch (error) {
+        if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
+        throw error;
+      }
       let rate: RateReservation | undefined;
       let quotaHeld = false;
       const releaseAll = (usedTokens: number): void => {

@@ -1,6 +1,6 @@
 // The HTTP edge: the only importer of the web framework. Routes, auth, request ids, body limits,
 // and every error rendered by render-error.ts.
-import { randomUUID } from 'node:crypto';
+import { createRequestIds } from './create-request-ids.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
@@ -92,7 +92,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     // Sluice writes one line per request itself, with what was adapted and why.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimitBytes,
-    genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
+    genReqId: createRequestIds(),
     ...serverTimeoutOptions(options.server),
     // The client's address comes from X-Forwarded-For only when the peer is a trusted proxy.
     trustProxy: (address: string) => isTrustedProxy(address),

@@ -14,7 +14,7 @@ export function createChatHandler(options: RouteOptions) {
     const chatRequest = parseChatRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
     if (caller !== undefined) authorizeModel(caller, chatRequest.model);
-    await exchange.admit(estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
+    await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
     const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     if (outcome.kind === 'completion') {
       await sendJson(exchange, outcome.completion);

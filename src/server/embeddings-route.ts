@@ -13,7 +13,7 @@ export function createEmbeddingsHandler(options: RouteOptions) {
     const embeddingsRequest = parseEmbeddingsRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     record.clientModel = embeddingsRequest.model;
     if (caller !== undefined) authorizeModel(caller, embeddingsRequest.model);
-    await exchange.admit(estimateEmbeddingsReservation(embeddingsRequest));
+    await exchange.admit(() => estimateEmbeddingsReservation(embeddingsRequest));
     const response = await relayEmbeddings(embeddingsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     await sendJson(exchange, response);
   });

@@ -2,6 +2,7 @@
 // learned before (restored), the batched request-log writer, per-key limits — opened at start and
 // closed in order at shutdown (log flushed before the store closes).
 import type { Logger } from 'pino';
+import { loadTokenizer } from '../adapt/count-tokens.ts';
 import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
@@ -9,7 +10,7 @@ import { defaultKeyQueueMs } from '../config/defaults.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
-import { createLogWriter, hashKey, isStoreUnavailableError, openStore, startLogRetention, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
+import { createLogWriter, hashKey, isStoreUnavailableError, openStore, parseStoreUrl, startLogRetention, startLogThread, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createKeyAccess, type KeyAccess, type KeyCachePolicy } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
@@ -38,9 +39,23 @@ export interface ServiceOptions {
   keyCachePolicy?: KeyCachePolicy | undefined;
 }
 
+type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
+
+/**
+ * Where log batches go: a SQLite file's rows through the request-log thread (its own connection, off
+ * the event loop); PostgreSQL's through the pool, and `:memory:` (tests) through the store itself,
+ * since another connection would open another, empty database.
+ */
+function openLogSink(storeUrl: string, store: Store, readOnly: boolean): { write: WriteRows; close: () => Promise<void> } {
+  const location = parseStoreUrl(storeUrl);
+  if (location.kind !== 'sqlite' || location.path === ':memory:') return { write: (rows) => store.requestLogs.append(rows), close: () => Promise.resolve() };
+  const thread = startLogThread({ path: location.path, readOnly, findFileChange: () => store.findFileChange() });
+  return { write: (rows) => thread.write(rows), close: () => thread.close() };
+}
+
 /** The log writer's losses, logged with the store's own error and counted. */
-function createRequestLogWriter(store: Store, logger: Logger, health: StoreHealth, metrics: StoreMetrics | undefined): LogWriter<RequestLogRow> {
-  return createLogWriter<RequestLogRow>((rows) => store.requestLogs.append(rows), {
+function createRequestLogWriter(write: WriteRows, logger: Logger, health: StoreHealth, metrics: StoreMetrics | undefined): LogWriter<RequestLogRow> {
+  return createLogWriter<RequestLogRow>(write, {
     onError: (error: unknown, lostRows: number) => {
       metrics?.rowsDropped('store_error', lostRows);
       if (isStoreUnavailableError(error)) health.reportFailure(error);
@@ -92,6 +107,9 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     ...(options.storeReadOnly === true ? { readOnly: true } : {}),
   });
   await syncConfigKeys(store, config);
+  // Every request of a key with a tpm limit or a quota counts its prompt: with such keys, load the
+  // tokenizer before traffic rather than on the first such request (adapt/count-tokens.ts).
+  if ((await store.keys.list()).some((key) => key.tpm !== undefined || key.remainingTokens !== undefined)) loadTokenizer();
   relay.learned.load(fromStoredCapabilities(await store.capabilities.list(), Number.MAX_SAFE_INTEGER));
   relay.learned.onLearn((entry) => {
     for (const row of toStoredCapabilities(entry)) {
@@ -99,7 +117,8 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     }
   });
   const storeHealth = new StoreHealth(store, logger, { metrics: options.metrics });
-  const logWriter = createRequestLogWriter(store, logger, storeHealth, options.metrics);
+  const logSink = openLogSink(config.store, store, options.storeReadOnly === true);
+  const logWriter = createRequestLogWriter(logSink.write, logger, storeHealth, options.metrics);
   const keyAccess = await createKeyAccess(store.keys, Date.now, options.keyCachePolicy);
   const retention = startLogRetention(store.requestLogs, config.retention, {
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
@@ -121,6 +140,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     async close() {
       await retention.stop();
       await logWriter.close();
+      await logSink.close();
       await store.close();
     },
   };

@@ -37,10 +37,11 @@ export interface Exchange {
   clientSignal: AbortSignal;
   started: number;
   /**
-   * Admits the request against its key's limits, reserving `estimatedTokens`; called once the key,
-   * the model and the body are accepted (a refused request spends nothing). Throws a 429.
+   * Admits the request against its key's limits, reserving `estimateTokens()` (counted only when the
+   * key has a tpm limit or a quota); called once the key, the model and the body are accepted (a
+   * refused request spends nothing). Throws a 429.
    */
-  admit(estimatedTokens: number): Promise<void>;
+  admit(estimateTokens: () => number): Promise<void>;
 }
 
 export function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -114,8 +115,8 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     const relay = followShutdown(controller.signal, options.shutdownSignal);
     const { signal } = relay;
     let admission: Admission | undefined;
-    const admit = async (estimatedTokens: number): Promise<void> => {
-      admission = await options.admission.admit(caller, estimatedTokens, signal);
+    const admit = async (estimateTokens: () => number): Promise<void> => {
+      admission = await options.admission.admit(caller, estimateTokens, signal);
     };
     try {
       await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });

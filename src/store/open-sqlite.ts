@@ -3,6 +3,7 @@
 // small adapter gives it that over DatabaseSync.
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
 import { keepDatabaseFilesPrivate } from './keep-files-private.ts';
 import type { Database } from './schema.ts';
 import { guardSqliteFile, type SqliteFileGuard } from './sqlite-file-identity.ts';
@@ -113,13 +114,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): O
   if (!inMemory) keepDatabaseFilesPrivate(path);
   const database = new DatabaseSync(path, { readOnly: options.readOnly === true });
   try {
-    // WAL: readers (the admin API) never block the log writer. NORMAL sync is safe with WAL and
-    // loses at most the last commits on power loss, never consistency. busy_timeout: a second
-    // process on the same file waits rather than failing at once.
-    if (!inMemory) database.exec('PRAGMA journal_mode = WAL');
-    database.exec('PRAGMA synchronous = NORMAL');
-    database.exec('PRAGMA busy_timeout = 5000');
-    database.exec('PRAGMA foreign_keys = ON');
+    applySqlitePragmas(database, inMemory);
   } catch (error) {
     database.close();
     throw error;

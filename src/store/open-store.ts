@@ -5,7 +5,6 @@ import { createCapabilityStore } from './capability-store.ts';
 import { createChannelStore } from './channel-store.ts';
 import { createKeyStore } from './key-store.ts';
 import { migrateToLatest } from './migrations.ts';
-import { openPostgresDatabase } from './open-postgres.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
 import { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
 import { explainOpenFailure } from './explain-open-failure.ts';
@@ -65,11 +64,12 @@ function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number,
 /** Opens the database and brings its schema up to date; a failure names the store and what to do. */
 async function openDatabase(location: StoreLocation, options: StoreOptions): Promise<{ db: Kysely<Database>; file: SqliteFileGuard | undefined }> {
   const readOnly = options.readOnly === true ? { readOnly: true } : {};
+  // pg is imported only for a PostgreSQL store: a SQLite gateway never loads it.
   const opened =
     location.kind === 'sqlite'
       ? openSqliteDatabase(location.path, readOnly)
       : {
-          db: openPostgresDatabase(location.url, {
+          db: (await import('./open-postgres.ts')).openPostgresDatabase(location.url, {
             ...readOnly,
             ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
             ...(options.onBackgroundError === undefined ? {} : { onBackgroundError: options.onBackgroundError }),

@@ -22,6 +22,11 @@ export interface SqliteFileGuard {
   assertUnchanged(): void;
 }
 
+/** The error a write gets once the file open is no longer the one at the path. */
+export function refuseLostWrites(change: string): StoreUnavailableError {
+  return new StoreUnavailableError(`${change}: writes would be lost. Restore the file (or a backup) and restart Sluice.`);
+}
+
 /** Remembers the identity of `path` (and its folder) now, right after it was opened. */
 export function guardSqliteFile(path: string): SqliteFileGuard {
   const file = resolve(path);
@@ -40,7 +45,7 @@ export function guardSqliteFile(path: string): SqliteFileGuard {
     findChange,
     assertUnchanged() {
       const change = findChange();
-      if (change !== undefined) throw new StoreUnavailableError(`${change}: writes would be lost. Restore the file (or a backup) and restart Sluice.`);
+      if (change !== undefined) throw refuseLostWrites(change);
     },
   };
 }

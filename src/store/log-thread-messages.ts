@@ -1,0 +1,56 @@
+// What the main thread and the request-log thread say to each other (start-log-thread.ts,
+// write-log-rows-thread.ts). A batch crosses as one flat array of column values, row after row: the
+// structured clone of nested row objects (attempts, adaptations) cost ~10 µs a row on the main
+// thread, a flat array of strings and numbers a fraction of that (docs/benchmarks.md, "log off the
+// event loop"). Errors cross as plain fields: a structured clone keeps an Error's message but drops
+// node:sqlite's `code`/`errcode`, which isStoreUnavailableError reads.
+import type { SQLInputValue } from 'node:sqlite';
+import type { RequestLogRow } from './ports.ts';
+import { toLogTableRow } from './request-log-rows.ts';
+import { StoreUnavailableError } from './store-errors.ts';
+
+/** Every column toLogTableRow fills, in the order a batch's values are laid out and inserted. */
+export const logColumns = [
+  'time', 'request_id', 'key_name', 'client_model', 'channel', 'upstream_model', 'client_stream', 'upstream_stream',
+  'adaptations', 'attempts', 'status', 'error_code', 'error_message', 'first_token_ms', 'duration_ms', 'prompt_tokens',
+  'completion_tokens', 'usage_source', 'client_ip', 'user_agent', 'answered_model', 'overhead_ms', 'capture',
+] as const;
+
+/** The rows' column values, `logColumns.length` per row, in logColumns order. */
+export function flattenLogRows(rows: readonly RequestLogRow[]): SQLInputValue[] {
+  const values: SQLInputValue[] = [];
+  for (const row of rows) {
+    const tableRow = toLogTableRow(row);
+    for (const column of logColumns) values.push((tableRow[column] ?? null));
+  }
+  return values;
+}
+
+export interface LogThreadSettings {
+  path: string;
+  readOnly: boolean;
+}
+
+export type LogThreadRequest = { kind: 'write'; id: number; values: SQLInputValue[] } | { kind: 'close' };
+
+export interface SentError {
+  name: string;
+  message: string;
+  code?: unknown;
+  errcode?: unknown;
+}
+
+export type LogThreadReply = { id: number; error?: SentError } | { kind: 'closed' };
+
+export function toSentError(error: unknown): SentError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  return { name: error.name, message: error.message, ...(code === undefined ? {} : { code }), ...(errcode === undefined ? {} : { errcode }) };
+}
+
+export function fromSentError(sent: SentError): Error {
+  if (sent.name === 'StoreUnavailableError') return new StoreUnavailableError(sent.message);
+  const error = new Error(sent.message);
+  error.name = sent.name;
+  return Object.assign(error, sent.code === undefined ? {} : { code: sent.code }, sent.errcode === undefined ? {} : { errcode: sent.errcode });
+}

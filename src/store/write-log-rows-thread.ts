@@ -1,0 +1,67 @@
+// The request-log thread (node:worker_threads): its own node:sqlite connection to the store's file,
+// one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
+// commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
+// loop. Started and closed by start-log-thread.ts.
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
+import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
+import { logColumns, toSentError } from './log-thread-messages.ts';
+import { guardSqliteFile } from './sqlite-file-identity.ts';
+
+const insertSql = `INSERT INTO request_logs (${logColumns.join(', ')}) VALUES (${logColumns.map(() => '?').join(', ')})`;
+
+function openLogConnection(settings: LogThreadSettings) {
+  const database = new DatabaseSync(settings.path, { readOnly: settings.readOnly });
+  applySqlitePragmas(database, false);
+  const file = guardSqliteFile(settings.path);
+  const insert = database.prepare(insertSql);
+  return {
+    /** One transaction: a batch lands whole or not at all, and SQLite commits once per batch. */
+    write(values: SQLInputValue[]): void {
+      file.assertUnchanged();
+      database.exec('BEGIN');
+      try {
+        for (let start = 0; start < values.length; start += logColumns.length) {
+          insert.run(...values.slice(start, start + logColumns.length));
+        }
+        database.exec('COMMIT');
+      } catch (error) {
+        // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR: lang_transaction.html).
+        if (database.isTransaction) database.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    close(): void {
+      database.close();
+    },
+  };
+}
+
+function serve(port: NonNullable<typeof parentPort>, settings: LogThreadSettings): void {
+  // Opened at once, so the file's identity is taken right after the main thread took its own; a
+  // failure to open is retried on each batch and reported as that batch's error.
+  let connection: ReturnType<typeof openLogConnection> | undefined;
+  try {
+    connection = openLogConnection(settings);
+  } catch {
+    connection = undefined;
+  }
+  port.on('message', (request: LogThreadRequest) => {
+    if (request.kind === 'close') {
+      connection?.close();
+      port.postMessage({ kind: 'closed' } satisfies LogThreadReply);
+      port.close();
+      return;
+    }
+    try {
+      connection ??= openLogConnection(settings);
+      connection.write(request.values);
+      port.postMessage({ id: request.id } satisfies LogThreadReply);
+    } catch (error) {
+      port.postMessage({ id: request.id, error: toSentError(error) } satisfies LogThreadReply);
+    }
+  });
+}
+
+if (parentPort !== null) serve(parentPort, workerData as LogThreadSettings);

@@ -1,0 +1,28 @@
+// Run as a child process by test/process/lazy-packages.test.ts: starts Sluice from the YAML given
+// on stdin, makes one chat completion with the key given as argv[2] (if any), and prints which of
+// the watched packages were loaded (resolved by name, through import or require) as one JSON line.
+import { registerHooks } from 'node:module';
+import { text } from 'node:stream/consumers';
+
+const watched = new Set(['gpt-tokenizer', 'pg']);
+const loaded = new Set<string>();
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (watched.has(specifier)) loaded.add(specifier);
+    return nextResolve(specifier, context);
+  },
+});
+
+const { parseConfig } = await import('../../src/config/index.ts');
+const { startSluice } = await import('../../src/server/start-sluice.ts');
+const config = parseConfig(await text(process.stdin), { file: 'child.yaml', env: {} });
+const sluice = await startSluice(config, { port: 0 });
+const atStart = [...loaded].sort();
+const response = await fetch(`${sluice.url}/v1/chat/completions`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(process.argv[2] === undefined ? {} : { authorization: `Bearer ${process.argv[2]}` }) },
+  body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'count me' }] }),
+});
+await response.text();
+await sluice.close();
+process.stdout.write(`${JSON.stringify({ status: response.status, atStart, afterRequest: [...loaded].sort() })}\n`);
