@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import { scenarios as scenarioList } from './scenarios.ts';
 import { targetNames, type TargetName } from './targets.ts';
 
 export interface BenchOptions {
@@ -21,10 +22,11 @@ export const usage = `npm run bench [-- options]
   --quick              short run: 1 repetition of 2 s, 1,000 slow streams (docs/benchmarks.md untouched unless --docs)
   --reps N             repetitions per scenario and target (default 3)
   --duration S         seconds per measured run (default 5)
-  --slow-streams N     concurrent slow streams (default 10,000, capped by the open-files limit; 0 skips)
+  --slow-streams N     concurrent slow streams (default 10,000; the soft open-files limit is raised to the hard one,
+                       and the count capped to what one proxy process can hold: two sockets per stream; 0 skips)
   --targets a,b        subset of ${targetNames.join(',')}
-  --scenarios a,b      subset of scenario ids (ns-c1, ns-c16, ns-c64, stream-c16, stream-c64, stream-paced-c16,
-                       collect-c16, replay-c16, strip-c16)
+  --scenarios a,b      subset of ${[...scenarioList.map((scenario) => scenario.id), 'idle', 'slow-streams'].join(', ')}
+                       (idle: each server's RSS and open files at rest after one request; measured with slow-streams too)
   --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository's working tree)
   --head               benchmark this repository's last commit (a snapshot by git archive), not the working tree
   --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)
