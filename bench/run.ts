@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeBudgets } from './lib/budgets.ts';
 import { idleSettleMs, measureIdle, type IdleRow } from './lib/idle.ts';
-import { measureClient, measureWrk, waitForQuiet, type Measurement } from './lib/measure.ts';
+import { measureScenario, waitForQuiet, type Measurement } from './lib/measure.ts';
 import { parseBenchOptions, usage, type BenchOptions } from './lib/options.ts';
 import { ensurePortkey, type PortkeyInstall } from './lib/portkey.ts';
 import { checkMachine, verifyTarget } from './lib/preflight.ts';
@@ -67,25 +67,6 @@ function snapshotHead(): string {
   return folder;
 }
 
-async function measureOnce(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number): Promise<Measurement> {
-  const body = requestBody(scenario);
-  if (scenario.tool === 'wrk') {
-    return measureWrk(target, { connections: scenario.connections, durationMs, body, runDir: paths.runDir, luaScript: join(repoRoot, 'bench', 'wrk', 'post.lua') });
-  }
-  return measureClient(target, {
-    node: paths.node,
-    repoRoot,
-    body,
-    stream: scenario.clientStream,
-    connections: scenario.connections,
-    durationMs,
-    expectChunks: scenario.chunks,
-    ...(scenario.clientWantsUsage === true ? { expectUsage: true } : {}),
-    ...(scenario.paced === true ? { pacedDelayMs: scenario.delayMs } : {}),
-    ...(scenario.arrivalsPerSecond === undefined ? {} : { arrivalsPerSecond: scenario.arrivalsPerSecond }),
-    hardTimeoutMs: durationMs + 30_000,
-  });
-}
 
 const noisyLoad = 0.1;
 
@@ -95,7 +76,7 @@ async function measureQuietly(target: Target, scenario: Scenario, options: Bench
   for (let attempt = 0; attempt < 3; attempt++) {
     const quiet = await waitForQuiet(30_000);
     if (quiet.busy > noisyLoad) log(`machine still ${Math.round(quiet.busy * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; measuring anyway`);
-    measurement = await measureOnce(target, scenario, options, paths, durationMs);
+    measurement = await measureScenario(target, scenario, paths, durationMs);
     if (measurement.otherLoad <= noisyLoad) return measurement;
     log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < 2 ? 'measuring again' : 'keeping it'}`);
   }
@@ -110,7 +91,7 @@ async function runScenario(scenario: Scenario, active: Map<TargetName, Target>, 
   for (const target of targets) {
     await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: 0 });
     log(`${scenario.id}: warming up ${target.name}`);
-    await measureOnce(target, scenario, options, paths, options.warmupMs).catch((error: unknown) => {
+    await measureScenario(target, scenario, paths, options.warmupMs).catch((error: unknown) => {
       notes.push(`${scenario.id} warm-up on ${target.name} failed: ${String(error)}`);
     });
   }

@@ -8,8 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadOptions, LoadResult } from '../load-client.ts';
 import { coreBusy, coreTimes, cpuSeconds, isAlive, openFileCount, rssBytes } from './proc.ts';
 import { quote } from './processes.ts';
+import { requestBody, type Scenario } from './scenarios.ts';
 import type { Percentiles } from './stats.ts';
-import { generatorCore, serverCore, type Target } from './targets.ts';
+import { generatorCore, serverCore, type BenchPaths, type Target } from './targets.ts';
 
 export interface WrkSummary {
   requests: number;
@@ -191,4 +192,25 @@ export async function measureClient(
     ...(result.maxLagMs === undefined ? {} : { scheduleLagMs: result.maxLagMs }),
     ...closeWindow(target, window, result.requests),
   };
+}
+
+/** One run of a scenario against a target: wrk for non-stream load, the Node load client for streams. */
+export async function measureScenario(target: Target, scenario: Scenario, paths: BenchPaths, durationMs: number): Promise<Measurement> {
+  const body = requestBody(scenario);
+  if (scenario.tool === 'wrk') {
+    return measureWrk(target, { connections: scenario.connections, durationMs, body, runDir: paths.runDir, luaScript: join(paths.repoRoot, 'bench', 'wrk', 'post.lua') });
+  }
+  return measureClient(target, {
+    node: paths.node,
+    repoRoot: paths.repoRoot,
+    body,
+    stream: scenario.clientStream,
+    connections: scenario.connections,
+    durationMs,
+    expectChunks: scenario.chunks,
+    ...(scenario.clientWantsUsage === true ? { expectUsage: true } : {}),
+    ...(scenario.paced === true ? { pacedDelayMs: scenario.delayMs } : {}),
+    ...(scenario.arrivalsPerSecond === undefined ? {} : { arrivalsPerSecond: scenario.arrivalsPerSecond }),
+    hardTimeoutMs: durationMs + 30_000,
+  });
 }
