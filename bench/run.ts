@@ -70,15 +70,15 @@ function snapshotHead(): string {
 
 const noisyLoad = 0.1;
 
-/** A measurement with no one else's work on the server core: retried (twice at most) when there was. */
+/** A measurement with no one else's work on the server core: retried (`options.noisyRetries` times at most) when there was. */
 async function measureQuietly(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number, notes: string[]): Promise<Measurement> {
   let measurement: Measurement | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const quiet = await waitForQuiet(30_000);
+  for (let attempt = 0; attempt <= options.noisyRetries; attempt++) {
+    const quiet = await waitForQuiet(options.quietWaitMs);
     if (quiet.busy > noisyLoad) log(`machine still ${Math.round(quiet.busy * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; measuring anyway`);
     measurement = await measureScenario(target, scenario, paths, durationMs);
     if (measurement.otherLoad <= noisyLoad) return measurement;
-    log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < 2 ? 'measuring again' : 'keeping it'}`);
+    log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < options.noisyRetries ? 'measuring again' : 'keeping it'}`);
   }
   notes.push(`${scenario.id} on ${target.name}: other processes on the machine took ${Math.round((measurement?.otherLoad ?? 0) * 100)}% of the server core during the kept repetition.`);
   return measurement!;
