@@ -126,7 +126,7 @@ function memoryBudgets(results: RunResults): Budget[] {
     budgets.push({
       name: `${whole(budgetLimits.heldStreams)} concurrent streams held, all complete, no chunk lost`,
       limit: `${whole(budgetLimits.heldStreams)} held, 0 lost`,
-      measured: capped ? `${outcome}; only ${whole(streams)} fit: ${results.settings.slowStreamsNote ?? 'fewer were asked for'}` : outcome,
+      measured: !capped ? outcome : results.settings.slowStreamsNote === undefined ? `${outcome}; ${whole(streams)} were asked for` : `${outcome}; only ${whole(streams)} fit: ${results.settings.slowStreamsNote}`,
       // Fewer streams than the budget's, for want of file descriptors, is a fact about this machine, not a pass.
       pass: complete ? (capped ? undefined : true) : false,
       ...(complete && capped && results.settings.slowStreamsNote !== undefined ? { kind: 'machine limit' as const } : {}),
