@@ -1,6 +1,7 @@
 // `npm run bench`: the benchmark suite of issues 7 and 13. Starts every target with its own mock upstream,
 // measures each server at rest (RSS after one request), checks that each relays correctly, runs the
-// scenarios (interleaved repetitions), then the slow streams, prints the table with issue 13's budgets, writes bench/results/<date>.json and regenerates docs/benchmarks.md.
+// scenarios (interleaved repetitions), then the slow streams, prints the table with issue 13's budgets,
+// writes bench/results/<date>.json and regenerates docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,6 @@ function snapshotHead(): string {
   symlinkSync(join(repoRoot, 'node_modules'), join(folder, 'node_modules'));
   return folder;
 }
-
 
 const noisyLoad = 0.1;
 
