@@ -1,14 +1,15 @@
 // Profiles Sluice under load: `node --cpu-prof src/main.ts …` on core 1, the mock and the load on core 0,
 // then lists the hottest functions by self time (file:line) and the self time per file and package.
-// Usage: node bench/profile.ts [--load ns|stream|both] [--duration S] [--top N] [--sluice-dir PATH]
+// Usage: node bench/profile.ts [--load ns|stream|both|all|<scenario id>,…] [--duration S] [--top N] [--sluice-dir PATH]
+// Each scenario gets a fresh Sluice and its own profile; the summaries are printed as markdown sections.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureClient, measureWrk } from './lib/measure.ts';
+import { measureScenario } from './lib/measure.ts';
 import { checkMachine } from './lib/preflight.ts';
-import { requestBody } from './lib/scenarios.ts';
-import { setMock, startTarget, stopTarget } from './lib/targets.ts';
+import { scenarios, type Scenario } from './lib/scenarios.ts';
+import { setMock, startTarget, stopTarget, type BenchPaths } from './lib/targets.ts';
 
 interface ProfileNode {
   id: number;
@@ -72,42 +73,49 @@ export function summarizeProfile(profile: CpuProfile, top: number): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  checkMachine((line) => process.stderr.write(`${line}\n`));
-  const load = argument('--load', 'both');
-  const durationMs = Number(argument('--duration', '10')) * 1000;
-  const top = Number(argument('--top', '30'));
-  const runDir = mkdtempSync(join(tmpdir(), 'sluice-profile-'));
-  const profileDir = join(runDir, 'profiles');
-  const paths = { repoRoot, sluiceDir: resolve(argument('--sluice-dir', repoRoot)), runDir, node: process.execPath, portkey: undefined };
+/** The scenarios to profile: ids from bench/lib/scenarios.ts, `all`, or the old `ns` / `stream` / `both`. */
+function selectScenarios(load: string): Scenario[] {
+  const aliases: Record<string, string[]> = { ns: ['ns-c64'], stream: ['stream-c64'], both: ['ns-c64', 'stream-c64'], all: scenarios.filter((scenario) => scenario.targets.includes('sluice')).map((scenario) => scenario.id) };
+  const ids = load.split(',').flatMap((name) => aliases[name.trim()] ?? [name.trim()]);
+  return ids.map((id) => {
+    const scenario = scenarios.find((candidate) => candidate.id === id);
+    if (scenario === undefined) throw new Error(`unknown scenario '${id}' (known: ${scenarios.map((candidate) => candidate.id).join(', ')}, or ns, stream, both, all)`);
+    return scenario;
+  });
+}
+
+/** Sluice started fresh under --cpu-prof for one scenario; the profile is written when it exits. */
+async function profileScenario(scenario: Scenario, paths: BenchPaths, durationMs: number, top: number): Promise<string> {
+  const profileDir = join(paths.runDir, `profile-${scenario.id}`);
   const target = await startTarget('sluice', paths, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  let summary: string;
   try {
-    if (load === 'ns' || load === 'both') {
-      await setMock(target, { chunks: 20, delayMs: 0, holdUntil: 0 });
-      const result = await measureWrk(target, { connections: 64, durationMs, body: requestBody({ model: 'bench-model', clientStream: false }), runDir, luaScript: join(repoRoot, 'bench', 'wrk', 'post.lua') });
-      process.stderr.write(`non-stream c64: ${Math.round(result.rate)} req/s, ${Math.round(result.cpuUsPerRequest ?? 0)} µs CPU per request\n`);
-    }
-    if (load === 'stream' || load === 'both') {
-      await setMock(target, { chunks: 20, delayMs: 0, holdUntil: 0 });
-      const result = await measureClient(target, {
-        node: process.execPath,
-        repoRoot,
-        body: requestBody({ model: 'bench-model', clientStream: true }),
-        stream: true,
-        connections: 64,
-        durationMs,
-        expectChunks: 20,
-        hardTimeoutMs: durationMs + 30_000,
-      });
-      process.stderr.write(`stream c64: ${Math.round(result.rate)} streams/s, ${Math.round(result.cpuUsPerRequest ?? 0)} µs CPU per stream, ${result.errors} failed\n`);
-    }
+    await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: 0 });
+    await measureScenario(target, scenario, paths, 1_000);
+    const result = await measureScenario(target, scenario, paths, durationMs);
+    const unit = scenario.clientStream ? 'stream' : 'request';
+    summary = `${Math.round(result.rate)} ${unit}s/s, ${Math.round(result.cpuUsPerRequest ?? 0)} µs CPU per ${unit} (under --cpu-prof), ${result.errors} failed`;
   } finally {
     await stopTarget(target);
   }
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error(`no .cpuprofile written in ${profileDir}`);
   const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
-  process.stdout.write(`profile: ${join(profileDir, file)} (open it in Chrome DevTools → Performance, or speedscope)\n${summarizeProfile(profile, top)}\n`);
+  return `### ${scenario.title} [${scenario.id}]\n\n${summary}; profile: ${join(profileDir, file)}\n\n\`\`\`text\n${summarizeProfile(profile, top)}\n\`\`\`\n`;
+}
+
+async function main(): Promise<void> {
+  checkMachine((line) => process.stderr.write(`${line}\n`));
+  const selected = selectScenarios(argument('--load', 'both'));
+  const durationMs = Number(argument('--duration', '10')) * 1000;
+  const top = Number(argument('--top', '30'));
+  const runDir = mkdtempSync(join(tmpdir(), 'sluice-profile-'));
+  const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argument('--sluice-dir', repoRoot)), runDir, node: process.execPath, portkey: undefined };
+  // Markdown, one section per scenario, ready to keep in docs/benchmarks.md's notes.
+  for (const scenario of selected) {
+    process.stderr.write(`profiling ${scenario.id} for ${durationMs / 1000} s …\n`);
+    process.stdout.write(`${await profileScenario(scenario, paths, durationMs, top)}\n`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,21 +1,23 @@
-// `npm run bench`: the benchmark suite of issue 7. Starts every target with its own mock upstream,
-// checks that each relays correctly, runs the scenarios (interleaved repetitions), then the slow
-// streams, prints the table, writes bench/results/<date>.json and regenerates docs/benchmarks.md.
+// `npm run bench`: the benchmark suite of issues 7 and 13. Starts every target with its own mock upstream,
+// measures each server at rest (RSS after one request), checks that each relays correctly, runs the
+// scenarios (interleaved repetitions), then the slow streams, prints the table with issue 13's budgets,
+// writes bench/results/<date>.json and regenerates docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { computeBudgets } from './lib/budgets.ts';
-import { measureClient, measureWrk, waitForQuiet, type Measurement } from './lib/measure.ts';
+import { idleSettleMs, measureIdle, type IdleRow } from './lib/idle.ts';
+import { measureScenario, waitForQuiet, type Measurement } from './lib/measure.ts';
 import { parseBenchOptions, usage, type BenchOptions } from './lib/options.ts';
 import { ensurePortkey, type PortkeyInstall } from './lib/portkey.ts';
 import { checkMachine, verifyTarget } from './lib/preflight.ts';
-import { machineFacts } from './lib/proc.ts';
+import { canRaiseHardLimits, machineFacts, raiseOpenFilesLimit } from './lib/proc.ts';
 import { consoleReport, extractNotes, markdownReport } from './lib/report.ts';
-import type { RunResults, ScenarioResult, SlowStreamsResult } from './lib/results.ts';
-import { requestBody, scenarios, slowStreamsScenario, type Scenario } from './lib/scenarios.ts';
+import type { RunResults, ScenarioResult } from './lib/results.ts';
+import { requestBody, scenarios, type Scenario } from './lib/scenarios.ts';
+import { planSlowStreams, runSlowStreams, wantedSlowStreams } from './lib/slow-streams.ts';
 import { detectSluiceFeatures, mockStats, setMock, sluiceConfig, startTarget, stopTarget, type BenchPaths, type SluiceFeatures, type Target, type TargetName } from './lib/targets.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,17 +34,6 @@ function git(dir: string, args: string[]): string {
   } catch {
     return '';
   }
-}
-
-/** The number of streams a proxy can hold: two sockets each (client and upstream) under the open-files limit. */
-function slowStreamCount(options: BenchOptions, openFiles: number): { streams: number; note?: string } {
-  const wanted = options.slowStreams ?? 10_000;
-  const cap = Math.floor((openFiles - 300) / 2 / 100) * 100;
-  if (wanted <= cap) return { streams: wanted };
-  return {
-    streams: cap,
-    note: `${wanted.toLocaleString('en-US')} were asked for; this machine's hard open-files limit is ${openFiles} and cannot be raised here, and a proxy holds two sockets per stream (client and upstream), so ${cap.toLocaleString('en-US')} streams were run.`,
-  };
 }
 
 function portable(command: string, paths: BenchPaths): string {
@@ -77,36 +68,17 @@ function snapshotHead(): string {
   return folder;
 }
 
-async function measureOnce(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number): Promise<Measurement> {
-  const body = requestBody(scenario);
-  if (scenario.tool === 'wrk') {
-    return measureWrk(target, { connections: scenario.connections, durationMs, body, runDir: paths.runDir, luaScript: join(repoRoot, 'bench', 'wrk', 'post.lua') });
-  }
-  return measureClient(target, {
-    node: paths.node,
-    repoRoot,
-    body,
-    stream: scenario.clientStream,
-    connections: scenario.connections,
-    durationMs,
-    expectChunks: scenario.chunks,
-    ...(scenario.clientWantsUsage === true ? { expectUsage: true } : {}),
-    ...(scenario.paced === true ? { pacedDelayMs: scenario.delayMs } : {}),
-    hardTimeoutMs: durationMs + 30_000,
-  });
-}
-
 const noisyLoad = 0.1;
 
-/** A measurement with no one else's work on the server core: retried (twice at most) when there was. */
+/** A measurement with no one else's work on the server core: retried (`options.noisyRetries` times at most) when there was. */
 async function measureQuietly(target: Target, scenario: Scenario, options: BenchOptions, paths: BenchPaths, durationMs: number, notes: string[]): Promise<Measurement> {
   let measurement: Measurement | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const quiet = await waitForQuiet(30_000);
+  for (let attempt = 0; attempt <= options.noisyRetries; attempt++) {
+    const quiet = await waitForQuiet(options.quietWaitMs);
     if (quiet.busy > noisyLoad) log(`machine still ${Math.round(quiet.busy * 100)}% busy with other work after ${Math.round(quiet.waitedMs / 1000)} s; measuring anyway`);
-    measurement = await measureOnce(target, scenario, options, paths, durationMs);
+    measurement = await measureScenario(target, scenario, paths, durationMs);
     if (measurement.otherLoad <= noisyLoad) return measurement;
-    log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < 2 ? 'measuring again' : 'keeping it'}`);
+    log(`${scenario.id} ${target.name}: other processes took ${Math.round(measurement.otherLoad * 100)}% of the server core; ${attempt < options.noisyRetries ? 'measuring again' : 'keeping it'}`);
   }
   notes.push(`${scenario.id} on ${target.name}: other processes on the machine took ${Math.round((measurement?.otherLoad ?? 0) * 100)}% of the server core during the kept repetition.`);
   return measurement!;
@@ -119,7 +91,7 @@ async function runScenario(scenario: Scenario, active: Map<TargetName, Target>, 
   for (const target of targets) {
     await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: 0 });
     log(`${scenario.id}: warming up ${target.name}`);
-    await measureOnce(target, scenario, options, paths, options.warmupMs).catch((error: unknown) => {
+    await measureScenario(target, scenario, paths, options.warmupMs).catch((error: unknown) => {
       notes.push(`${scenario.id} warm-up on ${target.name} failed: ${String(error)}`);
     });
   }
@@ -143,52 +115,6 @@ async function runScenario(scenario: Scenario, active: Map<TargetName, Target>, 
   return { scenario, rows };
 }
 
-async function runSlowStreams(streams: number, options: BenchOptions, paths: BenchPaths, active: Map<TargetName, Target>): Promise<SlowStreamsResult> {
-  const scenario = slowStreamsScenario(streams, options.quick);
-  const result: SlowStreamsResult = { scenario, rows: [] };
-  for (const name of scenario.targets) {
-    const old = active.get(name);
-    if (old === undefined) continue;
-    log(`slow-streams: restarting ${name} fresh`);
-    await stopTarget(old);
-    active.delete(name);
-    let target: Target | undefined;
-    try {
-      target = await startTarget(name, paths);
-      active.set(name, target);
-      await setMock(target, { chunks: 5, delayMs: 0, holdUntil: 0 });
-      await measureClient(target, { node: paths.node, repoRoot, body: requestBody({ model: 'bench-model', clientStream: true }), stream: true, connections: 16, durationMs: 1_000, expectChunks: 5, hardTimeoutMs: 20_000 });
-      await sleep(1_000);
-      await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: streams, holdTimeoutMs: 40_000, holdAfterFullMs: 2_000 });
-      log(`slow-streams: ${streams} streams through ${name} …`);
-      const measurement = await measureClient(target, {
-        node: paths.node,
-        repoRoot,
-        body: requestBody({ model: 'bench-model', clientStream: true }),
-        stream: true,
-        connections: streams,
-        requests: streams,
-        perConnection: 1,
-        maxConnecting: scenario.maxConnecting,
-        expectChunks: scenario.chunks,
-        hardTimeoutMs: 150_000,
-        sampleRss: true,
-      });
-      const stats = await mockStats(target);
-      result.rows.push({ target: name, measurement, mockMaxHeld: stats.maxHeld });
-      const rss = measurement.rssPeakBytes === undefined ? '' : `, peak RSS ${Math.round(measurement.rssPeakBytes / 1024 ** 2)} MiB`;
-      log(`slow-streams ${name}: ${measurement.ok}/${streams} complete, ${measurement.lostChunks ?? 0} chunks lost, ${stats.maxHeld} held at once${rss}`);
-    } catch (error) {
-      result.rows.push({ target: name, measurement: undefined, mockMaxHeld: 0, error: String(error).slice(0, 300) });
-      log(`slow-streams ${name}: failed (${String(error).slice(0, 200)})`);
-    } finally {
-      if (target !== undefined) await stopTarget(target);
-      active.delete(name);
-    }
-  }
-  return result;
-}
-
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   if (options.help) {
@@ -201,7 +127,10 @@ async function main(): Promise<void> {
     return;
   }
   checkMachine(log);
-  const machine = machineFacts();
+  const wantedStreams = options.slowStreams ?? wantedSlowStreams;
+  const limit = raiseOpenFilesLimit(wantedStreams * 2 + 1_000);
+  log(`open-files limit: ${limit.soft} (hard ${limit.hard}), inherited by every server, mock and load client`);
+  const machine = { ...machineFacts(), openFilesLimit: limit.hard, openFilesSoftLimit: limit.soft };
   const notes: string[] = [];
   let sluiceDir = resolve(options.sluiceDir ?? repoRoot);
   let sluiceCommit = git(sluiceDir, ['rev-parse', '--short', 'HEAD']) || 'unknown';
@@ -233,12 +162,21 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupt);
   const invocation = process.argv.slice(2).join(' ');
   const commands: Record<string, string> = { 'this run (npm run bench -- --quick for a short one)': `npm run bench${invocation === '' ? '' : ` -- ${invocation}`}` };
+  const idle: IdleRow[] = [];
+  const measureRest = options.scenarios === undefined || options.scenarios.includes('idle') || options.scenarios.includes('slow-streams');
   try {
     for (const name of options.targets) {
       if (name === 'portkey' && portkey === undefined) continue;
       log(`starting ${name}`);
       try {
         const target = await startTarget(name, paths);
+        if (measureRest) {
+          const row = await measureIdle(target, options.quick ? idleSettleMs.quick : idleSettleMs.full);
+          if (row !== undefined) {
+            idle.push(row);
+            log(`${name} at rest: RSS ${(row.rssBytes / 1e6).toFixed(1)} MB, ${row.fds} open files`);
+          }
+        }
         const problems = await verifyTarget(target, { node: paths.node, repoRoot });
         if (problems.length > 0) {
           await stopTarget(target);
@@ -273,8 +211,10 @@ async function main(): Promise<void> {
     } catch (error) {
       notes.push(`could not detect Sluice's features: ${String(error)}`);
     }
-    const slowPlan = slowStreamCount(options, machine.openFilesLimit);
-    const slowStreams = slowPlan.streams > 0 && (options.scenarios === undefined || options.scenarios.includes('slow-streams')) ? await runSlowStreams(slowPlan.streams, options, paths, active) : undefined;
+    // The proxies' descriptors at rest decide how many streams fit under the limit (the same count for every target).
+    const restingFds = Math.max(0, ...idle.map((row) => row.fds).filter((fds) => Number.isFinite(fds)));
+    const slowPlan = planSlowStreams(wantedStreams, { ...limit, canRaise: canRaiseHardLimits() }, restingFds > 0 ? restingFds : 100);
+    const slowStreams = slowPlan.streams > 0 && (options.scenarios === undefined || options.scenarios.includes('slow-streams')) ? await runSlowStreams(slowPlan.streams, options, paths, active, log) : undefined;
 
     const date = new Date();
     const run: RunResults = {
@@ -294,6 +234,7 @@ async function main(): Promise<void> {
       targets: [...options.targets],
       commands,
       scenarios: results,
+      idle,
       slowStreams,
       budgets: [],
       notes,

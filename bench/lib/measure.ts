@@ -6,10 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadOptions, LoadResult } from '../load-client.ts';
-import { coreBusy, coreTimes, cpuSeconds, isAlive, rssBytes } from './proc.ts';
+import { coreBusy, coreTimes, cpuSeconds, isAlive, openFileCount, rssBytes } from './proc.ts';
 import { quote } from './processes.ts';
+import { requestBody, type Scenario } from './scenarios.ts';
 import type { Percentiles } from './stats.ts';
-import { generatorCore, serverCore, type Target } from './targets.ts';
+import { generatorCore, serverCore, type BenchPaths, type Target } from './targets.ts';
 
 export interface WrkSummary {
   requests: number;
@@ -40,6 +41,10 @@ export interface Measurement {
   otherLoad: number;
   rssBeforeBytes?: number;
   rssPeakBytes?: number;
+  /** Slow streams: the most file descriptors the server process had open at once (sampled). */
+  fdsPeak?: number;
+  /** Open loop: how far behind its schedule the latest stream started (the load client kept up when small). */
+  scheduleLagMs?: number;
   peakOpen?: number;
   allFirstByteMs?: number;
   elapsedMs: number;
@@ -138,10 +143,15 @@ export async function measureClient(
   const pid = target.server?.pid;
   const rssBefore = pid === undefined ? undefined : rssBytes(pid);
   let rssPeak = rssBefore;
+  let fdsPeak: number | undefined;
+  let samples = 0;
   const sampler =
     sampleRss === true && pid !== undefined
       ? setInterval(() => {
-          if (isAlive(pid)) rssPeak = Math.max(rssPeak ?? 0, rssBytes(pid));
+          if (!isAlive(pid)) return;
+          rssPeak = Math.max(rssPeak ?? 0, rssBytes(pid));
+          // Listing /proc/<pid>/fd with 20,000 entries costs a few ms: every 500 ms is enough.
+          if (samples++ % 5 === 0) fdsPeak = Math.max(fdsPeak ?? 0, openFileCount(pid));
         }, 100)
       : undefined;
   const window = openWindow(target);
@@ -178,6 +188,29 @@ export async function measureClient(
     ...(result.allFirstByteMs === undefined ? {} : { allFirstByteMs: result.allFirstByteMs }),
     ...(rssBefore === undefined ? {} : { rssBeforeBytes: rssBefore }),
     ...(rssPeak === undefined ? {} : { rssPeakBytes: rssPeak }),
+    ...(fdsPeak === undefined ? {} : { fdsPeak }),
+    ...(result.maxLagMs === undefined ? {} : { scheduleLagMs: result.maxLagMs }),
     ...closeWindow(target, window, result.requests),
   };
+}
+
+/** One run of a scenario against a target: wrk for non-stream load, the Node load client for streams. */
+export async function measureScenario(target: Target, scenario: Scenario, paths: BenchPaths, durationMs: number): Promise<Measurement> {
+  const body = requestBody(scenario);
+  if (scenario.tool === 'wrk') {
+    return measureWrk(target, { connections: scenario.connections, durationMs, body, runDir: paths.runDir, luaScript: join(paths.repoRoot, 'bench', 'wrk', 'post.lua') });
+  }
+  return measureClient(target, {
+    node: paths.node,
+    repoRoot: paths.repoRoot,
+    body,
+    stream: scenario.clientStream,
+    connections: scenario.connections,
+    durationMs,
+    expectChunks: scenario.chunks,
+    ...(scenario.clientWantsUsage === true ? { expectUsage: true } : {}),
+    ...(scenario.paced === true ? { pacedDelayMs: scenario.delayMs } : {}),
+    ...(scenario.arrivalsPerSecond === undefined ? {} : { arrivalsPerSecond: scenario.arrivalsPerSecond }),
+    hardTimeoutMs: durationMs + 30_000,
+  });
 }

@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import { scenarios as scenarioList } from './scenarios.ts';
 import { targetNames, type TargetName } from './targets.ts';
 
 export interface BenchOptions {
@@ -7,6 +8,10 @@ export interface BenchOptions {
   durationMs: number;
   warmupMs: number;
   slowStreams: number | undefined;
+  /** Longest wait for an idle machine before each measured run. */
+  quietWaitMs: number;
+  /** Runs repeated at most this often when other processes took the server core. */
+  noisyRetries: number;
   targets: TargetName[];
   scenarios: string[] | undefined;
   sluiceDir: string | undefined;
@@ -21,10 +26,13 @@ export const usage = `npm run bench [-- options]
   --quick              short run: 1 repetition of 2 s, 1,000 slow streams (docs/benchmarks.md untouched unless --docs)
   --reps N             repetitions per scenario and target (default 3)
   --duration S         seconds per measured run (default 5)
-  --slow-streams N     concurrent slow streams (default 10,000, capped by the open-files limit; 0 skips)
+  --slow-streams N     concurrent slow streams (default 10,000; the soft open-files limit is raised to the hard one,
+                       and the count capped to what one proxy process can hold: two sockets per stream; 0 skips)
+  --quiet-wait S       seconds to wait for an idle machine before each measured run (default 30; 5 with --quick)
+  --retries N          repeat a run disturbed by other processes at most N times (default 2; 1 with --quick)
   --targets a,b        subset of ${targetNames.join(',')}
-  --scenarios a,b      subset of scenario ids (ns-c1, ns-c16, ns-c64, stream-c16, stream-c64, stream-paced-c16,
-                       collect-c16, replay-c16, strip-c16)
+  --scenarios a,b      subset of ${[...scenarioList.map((scenario) => scenario.id), 'idle', 'slow-streams'].join(', ')}
+                       (idle: each server's RSS and open files at rest after one request; measured with slow-streams too)
   --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository's working tree)
   --head               benchmark this repository's last commit (a snapshot by git archive), not the working tree
   --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)
@@ -52,6 +60,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     reps: Number(value('--reps') ?? (quick ? 1 : 3)),
     durationMs: Number(value('--duration') ?? (quick ? 2 : 5)) * 1000,
     warmupMs: quick ? 1_000 : 2_000,
+    quietWaitMs: Number(value('--quiet-wait') ?? (quick ? 5 : 30)) * 1000,
+    noisyRetries: Number(value('--retries') ?? (quick ? 1 : 2)),
     slowStreams: slow === undefined ? (quick ? 1_000 : undefined) : Number(slow),
     targets: targets.length > 0 ? (targets as TargetName[]) : [...targetNames],
     scenarios: scenarios.length > 0 ? scenarios : undefined,

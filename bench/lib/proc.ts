@@ -1,7 +1,7 @@
 // What the kernel says about a process and the machine: CPU time (utime+stime, all threads), resident
 // memory, per-core busy time, and the machine facts printed with every run.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 let ticksPerSecond: number | undefined;
@@ -36,6 +36,15 @@ function statusField(pid: number, name: string): number {
 /** Resident set size in bytes. */
 export function rssBytes(pid: number): number {
   return statusField(pid, 'VmRSS');
+}
+
+/** Open file descriptors of a process (sockets, files, pipes, epoll, …): the entries of /proc/<pid>/fd. */
+export function openFileCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export function isAlive(pid: number): boolean {
@@ -92,11 +101,48 @@ function commandOutput(command: string, args: string[]): string {
   }
 }
 
-export function openFilesLimit(): number {
+export interface OpenFilesLimit {
+  soft: number;
+  hard: number;
+}
+
+function readOpenFilesLimit(): OpenFilesLimit {
   const limits = readFileSync('/proc/self/limits', 'utf8');
   const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(limits);
-  const hard = match?.[2];
-  return hard === undefined || hard === 'unlimited' ? 1_048_576 : Number(hard);
+  const value = (text: string | undefined): number => (text === undefined || text === 'unlimited' ? 1_048_576 : Number(text));
+  return { soft: value(match?.[1]), hard: value(match?.[2]) };
+}
+
+export function openFilesLimit(): number {
+  return readOpenFilesLimit().hard;
+}
+
+/** Whether this process may raise its hard limits (CAP_SYS_RESOURCE, bit 24 of the effective capabilities). */
+export function canRaiseHardLimits(): boolean {
+  const match = /^CapEff:\s+([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match?.[1] !== undefined && (BigInt(`0x${match[1]}`) & (1n << 24n)) !== 0n;
+}
+
+/**
+ * Raises this process's open-files limit (inherited by every server, mock and load client it starts):
+ * the soft limit to the hard one, and the hard one to `wanted` when the process may (CAP_SYS_RESOURCE).
+ * Node has no setrlimit, so util-linux's prlimit does it on our own pid.
+ */
+export function raiseOpenFilesLimit(wanted: number): OpenFilesLimit {
+  const before = readOpenFilesLimit();
+  let target = before.hard;
+  if (wanted > before.hard && canRaiseHardLimits()) {
+    const ceiling = Number(readFileSync('/proc/sys/fs/nr_open', 'utf8').trim()) || before.hard;
+    target = Math.min(wanted, ceiling);
+  }
+  if (target > before.soft || target > before.hard) {
+    try {
+      execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${target}:${Math.max(target, before.hard)}`], { stdio: 'ignore' });
+    } catch {
+      // Left as it was: the report states the limit in force.
+    }
+  }
+  return readOpenFilesLimit();
 }
 
 export function machineFacts(): MachineFacts {

@@ -53,6 +53,9 @@ function columnsFor(entry: ScenarioResult): Column[] {
     columns.push({ title: 'chunk delay p99 ms', cell: (reps) => withSpread(pick(reps, (m) => m.chunkDelayMs?.p99), (v) => fixed(v, 2)) });
     columns.push({ title: 'held back', cell: (reps) => String(reps.reduce((sum, m) => sum + (m.heldBack ?? 0), 0)) });
   }
+  if (entry.scenario.arrivalsPerSecond !== undefined) {
+    columns.push({ title: 'client lag max ms', cell: (reps) => withSpread(pick(reps, (m) => m.scheduleLagMs), (v) => fixed(v, 1)) });
+  }
   columns.push({ title: `server CPU µs/${isStream ? 'stream' : 'req'}`, cell: (reps) => withSpread(pick(reps, (m) => m.cpuUsPerRequest), whole) });
   columns.push({ title: 'server CPU', cell: (reps) => withSpread(pick(reps, (m) => (m.serverCpuShare ?? Number.NaN) * 100), (v) => `${fixed(v, 0)}%`) });
   columns.push({ title: 'core 0 busy', cell: (reps) => withSpread(pick(reps, (m) => m.generatorCoreBusy * 100), (v) => `${fixed(v, 0)}%`) });
@@ -70,10 +73,10 @@ function scenarioRows(entry: ScenarioResult): { header: string[]; rows: string[]
 }
 
 function slowRows(results: RunResults): { header: string[]; rows: string[][] } {
-  const header = ['target', 'complete', 'lost chunks', 'failed', 'peak open', 'all open after', 'RSS before', 'RSS peak', 'per stream', 'server CPU µs/stream'];
+  const header = ['target', 'complete', 'lost chunks', 'failed', 'peak open', 'all open after', 'RSS before', 'RSS peak', 'per stream', 'server open files peak', 'server CPU µs/stream'];
   const rows = (results.slowStreams?.rows ?? []).map((row) => {
     const m = row.measurement;
-    if (m === undefined) return [targetLabels[row.target], row.error ?? 'not run', '', '', '', '', '', '', '', ''];
+    if (m === undefined) return [targetLabels[row.target], row.error ?? 'not run', '', '', '', '', '', '', '', '', ''];
     const streams = results.slowStreams?.scenario.streams ?? 0;
     const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : `${fixed(bytes / 1024 ** 2, 0)} MiB`);
     const perStream = m.rssPeakBytes !== undefined && m.rssBeforeBytes !== undefined ? `${fixed((m.rssPeakBytes - m.rssBeforeBytes) / streams / 1000, 1)} KB` : '–';
@@ -87,9 +90,22 @@ function slowRows(results: RunResults): { header: string[]; rows: string[][] } {
       mib(m.rssBeforeBytes),
       mib(m.rssPeakBytes),
       perStream,
+      whole(m.fdsPeak ?? Number.NaN),
       whole(m.cpuUsPerRequest ?? Number.NaN),
     ];
   });
+  return { header, rows };
+}
+
+function idleRows(results: RunResults): { header: string[]; rows: string[][] } {
+  const header = ['target', 'RSS at rest', 'samples (MB)', 'open files', 'quiet before sampling'];
+  const rows = (results.idle ?? []).map((row) => [
+    targetLabels[row.target],
+    `${fixed(row.rssBytes / 1e6, 1)} MB (${fixed(row.rssBytes / 1024 ** 2, 1)} MiB)`,
+    row.rssSamples.map((bytes) => fixed(bytes / 1e6, 1)).join(', '),
+    whole(row.fds),
+    `${fixed(row.settleMs / 1000, 1)} s`,
+  ]);
   return { header, rows };
 }
 
@@ -105,7 +121,17 @@ function markdownTable(header: string[], rows: string[][]): string {
 }
 
 function verdictText(budget: Budget): string {
-  return budget.pass === undefined ? 'not measured' : budget.pass ? 'PASS' : 'FAIL';
+  if (budget.pass === undefined) return budget.kind ?? 'not measured';
+  return budget.pass ? 'PASS' : 'FAIL';
+}
+
+function budgetCounts(results: RunResults): string {
+  const count = (test: (budget: Budget) => boolean): number => results.budgets.filter(test).length;
+  const passed = count((budget) => budget.pass === true);
+  const failed = count((budget) => budget.pass === false);
+  const limited = count((budget) => budget.pass === undefined && budget.kind === 'machine limit');
+  const unmeasured = count((budget) => budget.pass === undefined && budget.kind === undefined);
+  return `${passed} pass, ${failed} fail${limited > 0 ? `, ${limited} limited by this machine` : ''}${unmeasured > 0 ? `, ${unmeasured} not measured` : ''}`;
 }
 
 export function consoleReport(results: RunResults): string {
@@ -114,33 +140,35 @@ export function consoleReport(results: RunResults): string {
     const { header, rows } = scenarioRows(entry);
     parts.push(`\n${entry.scenario.title} [${entry.scenario.id}]\n${textTable(header, rows)}`);
   }
+  if ((results.idle ?? []).length > 0) {
+    const { header, rows } = idleRows(results);
+    parts.push(`\nEach server at rest (after start and one request) [idle]\n${textTable(header, rows)}`);
+  }
   if (results.slowStreams !== undefined) {
     const { header, rows } = slowRows(results);
     parts.push(`\n${results.slowStreams.scenario.title} [slow-streams]\n${textTable(header, rows)}`);
   }
   const budgetRows = results.budgets.map((budget) => [verdictText(budget), budget.name, budget.limit, budget.measured]);
-  parts.push(`\nBudgets (issue 7)\n${textTable(['verdict', 'budget', 'limit', 'measured'], budgetRows)}`);
+  parts.push(`\nBudgets (issue 13): ${budgetCounts(results)}\n${textTable(['verdict', 'budget', 'limit', 'measured'], budgetRows)}`);
   return parts.join('\n');
 }
 
 export function markdownReport(results: RunResults, previousNotes: string | undefined): string {
   const machine = results.machine;
-  const passed = results.budgets.filter((budget) => budget.pass === true).length;
-  const failed = results.budgets.filter((budget) => budget.pass === false).length;
   const lines: string[] = [
     '# Benchmarks',
     '',
     `Generated by \`npm run bench${results.quick ? ' -- --quick' : ''}\` on ${results.date} (${Math.round(results.durationSeconds)} s). Everything above the`,
     'notes section is rewritten on every run; the notes section is kept.',
     '',
-    `**Budgets: ${passed} pass, ${failed} fail** (issue 7; every figure is a ratio or difference within this one run).`,
+    `**Budgets: ${budgetCounts(results)}** (issue 13; every figure is a ratio or difference within this one run).`,
     '',
     markdownTable(['verdict', 'budget', 'limit', 'measured'], results.budgets.map((budget) => [`**${verdictText(budget)}**`, budget.name, budget.limit, budget.measured])),
     '',
     '## Machine',
     '',
     `- CPU: ${machine.cpuModel}, ${machine.cores} cores; memory ${machine.memoryGiB} GiB; ${machine.os}, kernel ${machine.kernel}`,
-    `- Node ${machine.node}; ${machine.wrk}; open files limit ${machine.openFilesLimit}`,
+    `- Node ${machine.node}; ${machine.wrk}; open files limit ${machine.openFilesSoftLimit === undefined ? machine.openFilesLimit : `${machine.openFilesSoftLimit} (hard ${machine.openFilesLimit}; the bench raises the soft limit to the hard one for every process it starts)`}`,
     `- Sluice: commit \`${results.sluice.commit}\`${results.sluice.dirtyFiles > 0 ? ` plus ${results.sluice.dirtyFiles} uncommitted file(s) under src/` : ''} (${results.sluice.dir})`,
     `- Portkey: ${'skipped' in results.portkey ? `skipped (${results.portkey.skipped})` : `@portkey-ai/gateway ${results.portkey.version} with @hono/node-server ${results.portkey.honoNodeServer}`}`,
     '',
@@ -157,8 +185,17 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     '- **Load**: non-stream with Debian\'s `wrk` (1 thread, `bench/wrk/post.lua` posts the body); streams with',
     '  `bench/load-client.ts` (raw sockets, closed loop) which checks every stream: status 200, every chunk marker in',
     '  order, `[DONE]`, no in-band error. TTFB is the first body byte. The mock writes each chunk separately.',
-    '- **Paced streams**: the mock sends a chunk every 50 ms stamped with its send time; the client measures each',
-    '  chunk\'s delay and counts it *held back* if it arrives more than half a pause late.',
+    '- **Paced streams, open loop**: the mock sends a chunk every 50 ms stamped with its send time; the client starts',
+    '  100 streams per second on a fixed schedule (whatever the server\'s speed; ~100 streams in flight) over a pool of',
+    '  128 keep-alive sockets opened beforehand, measures time to first byte from the moment each stream was due, each',
+    '  chunk\'s delay, and counts a chunk *held back* if it arrives more than half a pause late. "Client lag" is how far',
+    '  behind its schedule the client ever started a stream (small means the schedule held).',
+    '- **At rest**: each server is started, answers one non-stream request, is left alone for',
+    `  ${results.idle?.[0] === undefined ? 'a few' : fixed(results.idle[0].settleMs / 1000, 1)} s, then its VmRSS is read from \`/proc/<pid>/status\` five times 200 ms apart (the median is`,
+    '  reported) and its open file descriptors counted in `/proc/<pid>/fd`.',
+    '- **Adaptation paths**: collect (client non-stream, model `stream: required`, the mock rejects non-stream for it) and',
+    '  replay (client streams, model `stream: unsupported`, the mock rejects stream) are compared with Sluice\'s plain',
+    '  non-stream and stream paths at the same concurrency (64), by server CPU per request.',
     '- **CPU per request**: the server process\'s utime+stime (all threads) from `/proc/<pid>/stat` before and after a run,',
     '  divided by the requests it served; "server CPU" is that time over the run\'s wall time. "Core 0 busy" is from',
     '  `/proc/stat`: near 100 % means the rate was limited by the load generator and mock, not by the server (CPU per',
@@ -169,7 +206,7 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     '  interleaved across targets; cells show the median and (min–max).',
     `- **Slow streams**: ${results.settings.slowStreams.toLocaleString('en-US')} streams opened (at most 200 waiting for a first byte), each sends a first chunk and is`,
     '  held by the mock until all are open, then sends the rest 1 s apart; the target is restarted first, RSS sampled',
-    `  every 100 ms; memory per stream = (peak RSS − RSS before) / streams.${results.settings.slowStreamsNote === undefined ? '' : ` ${results.settings.slowStreamsNote}`}`,
+    `  every 100 ms and its open file descriptors every 500 ms; memory per stream = (peak RSS − RSS before) / streams.${results.settings.slowStreamsNote === undefined ? '' : ` ${results.settings.slowStreamsNote}`}`,
     '',
     '## Commands',
     '',
@@ -190,6 +227,10 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     lines.push('', `### ${entry.scenario.title}`, '', markdownTable(header, rows));
     const rejected = entry.rows.filter((row) => row.mockRejected > 0);
     if (rejected.length > 0) lines.push('', `Mock upstream rejections: ${rejected.map((row) => `${row.target} ${row.mockRejected}`).join(', ')}.`);
+  }
+  if ((results.idle ?? []).length > 0) {
+    const { header, rows } = idleRows(results);
+    lines.push('', '### Each server at rest (after start and one request)', '', markdownTable(header, rows));
   }
   if (results.slowStreams !== undefined) {
     const { header, rows } = slowRows(results);

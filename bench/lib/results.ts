@@ -1,5 +1,6 @@
 // The shape of one benchmark run as written to bench/results/<date>.json, and lookups into it.
 import type { Measurement } from './measure.ts';
+import type { IdleRow } from './idle.ts';
 import type { MachineFacts } from './proc.ts';
 import type { Scenario, SlowStreamsScenario } from './scenarios.ts';
 import { spread, type Spread } from './stats.ts';
@@ -20,19 +21,23 @@ export interface Budget {
   limit: string;
   measured: string;
   pass: boolean | undefined;
+  /** Why there is no verdict: a figure shown for information, or a limit of this machine (said in `measured`). */
+  kind?: 'info' | 'machine limit';
 }
 
 export interface RunResults {
   date: string;
   quick: boolean;
   durationSeconds: number;
-  machine: MachineFacts;
+  machine: MachineFacts & { openFilesSoftLimit?: number };
   settings: { reps: number; durationMs: number; warmupMs: number; slowStreams: number; slowStreamsNote?: string };
   sluice: { dir: string; commit: string; dirtyFiles: number; features: SluiceFeatures | undefined; config: string };
   portkey: { version: string; honoNodeServer: string } | { skipped: string };
   targets: TargetName[];
   commands: Record<string, string>;
   scenarios: ScenarioResult[];
+  /** Each server at rest after one request (absent in runs saved before issue 13). */
+  idle?: IdleRow[];
   slowStreams: SlowStreamsResult | undefined;
   budgets: Budget[];
   notes: string[];

@@ -1,4 +1,4 @@
-// The scenarios of issue 7, as data: which tool, how many connections, which targets, what the client
+// The scenarios of issues 7 and 13, as data: which tool, how many connections, which targets, what the client
 // sends and what the mock answers.
 import { benchModels, type TargetName } from './targets.ts';
 
@@ -15,6 +15,8 @@ export interface Scenario {
   delayMs: number;
   /** Paced upstream: chunk delays are measured and a chunk later than half a pause counts as held back. */
   paced?: boolean;
+  /** Open loop: streams start at this fixed rate on a pool of `connections` keep-alive sockets. */
+  arrivalsPerSecond?: number;
   durationFactor?: number;
 }
 
@@ -33,6 +35,8 @@ const withLogOff: readonly TargetName[] = ['direct', 'bare', 'sluice', 'sluice-n
 const sluiceOnly: readonly TargetName[] = ['sluice'];
 
 export const pacedDelayMs = 50;
+/** The paced scenario's arrival rate: issue 13's first-byte budget is at 100 streams/s (about 100 held at once). */
+export const pacedArrivals = 100;
 
 export const scenarios: readonly Scenario[] = [
   { id: 'ns-c1', title: 'non-stream, concurrency 1', tool: 'wrk', connections: 1, targets: everyone, model: benchModels.plain, clientStream: false, chunks: 20, delayMs: 0 },
@@ -41,20 +45,22 @@ export const scenarios: readonly Scenario[] = [
   { id: 'stream-c16', title: 'stream of 20 chunks, concurrency 16', tool: 'client', connections: 16, targets: everyone, model: benchModels.plain, clientStream: true, chunks: 20, delayMs: 0 },
   { id: 'stream-c64', title: 'stream of 20 chunks, concurrency 64', tool: 'client', connections: 64, targets: withLogOff, model: benchModels.plain, clientStream: true, chunks: 20, delayMs: 0 },
   {
-    id: 'stream-paced-c16',
-    title: `paced stream (20 chunks, ${pacedDelayMs} ms apart), concurrency 16`,
+    id: 'stream-paced-r100',
+    title: `paced stream (20 chunks, ${pacedDelayMs} ms apart), open loop at ${pacedArrivals} streams/s`,
     tool: 'client',
-    connections: 16,
+    connections: 128,
     targets: everyone,
     model: benchModels.plain,
     clientStream: true,
     chunks: 20,
     delayMs: pacedDelayMs,
     paced: true,
+    arrivalsPerSecond: pacedArrivals,
     durationFactor: 1.6,
   },
-  { id: 'collect-c16', title: 'Sluice collect path (model `stream: required`, client non-stream), concurrency 16', tool: 'wrk', connections: 16, targets: sluiceOnly, model: benchModels.streamOnly, clientStream: false, chunks: 20, delayMs: 0 },
-  { id: 'replay-c16', title: 'Sluice replay path (model `stream: unsupported`, client streams), concurrency 16', tool: 'client', connections: 16, targets: sluiceOnly, model: benchModels.noStream, clientStream: true, chunks: 20, delayMs: 0 },
+  // The adaptation paths at the same concurrency as the plain paths they are compared with (ns-c64, stream-c64).
+  { id: 'collect-c64', title: 'Sluice collect path (model `stream: required`, client non-stream), concurrency 64', tool: 'wrk', connections: 64, targets: sluiceOnly, model: benchModels.streamOnly, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'replay-c64', title: 'Sluice replay path (model `stream: unsupported`, client streams), concurrency 64', tool: 'client', connections: 64, targets: sluiceOnly, model: benchModels.noStream, clientStream: true, chunks: 20, delayMs: 0 },
   {
     id: 'strip-c16',
     title: 'Sluice `stream_options` stripping (model `stream_options: false`, client asks for usage), concurrency 16',

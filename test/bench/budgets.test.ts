@@ -1,0 +1,95 @@
+// Issue 13's budgets as the benchmark's verdicts: ratios to the bare proxy in the same run, the added
+// latencies against direct, memory at rest and per held stream, the adaptation paths against the plain
+// ones, and a machine's open-files limit reported as such rather than as a pass.
+import { describe, expect, it } from 'vitest';
+import { computeBudgets } from '../../bench/lib/budgets.ts';
+import type { Measurement } from '../../bench/lib/measure.ts';
+import type { RunResults, ScenarioResult } from '../../bench/lib/results.ts';
+import { scenarios } from '../../bench/lib/scenarios.ts';
+import { planSlowStreams } from '../../bench/lib/slow-streams.ts';
+import type { TargetName } from '../../bench/lib/targets.ts';
+
+function measured(fields: Partial<Measurement>): Measurement {
+  return { requests: 100, ok: 100, errors: 0, rate: 1000, latencyP50Ms: 1, latencyP99Ms: 2, serverCoreBusy: 1, generatorCoreBusy: 1, otherLoad: 0, elapsedMs: 1000, ...fields };
+}
+
+function scenario(id: string, rows: Partial<Record<TargetName, Partial<Measurement>>>): ScenarioResult {
+  const found = scenarios.find((candidate) => candidate.id === id);
+  if (found === undefined) throw new Error(`no scenario ${id}`);
+  return { scenario: found, rows: Object.entries(rows).map(([target, fields]) => ({ target: target as TargetName, reps: [measured(fields)], mockRejected: 0 })) };
+}
+
+interface Knobs {
+  nsCpu: number;
+  streamRate: number;
+  p99: number;
+  ttfb: number;
+  collectCpu: number;
+  idleRss: number;
+  heldStreams: number;
+  heldOk: number;
+  note?: string;
+}
+
+function run(knobs: Knobs): RunResults {
+  const streams = knobs.heldStreams;
+  return {
+    date: '2026-12-01T00:00:00Z',
+    quick: true,
+    durationSeconds: 1,
+    machine: { cpuModel: 'x', cores: 2, memoryGiB: 1, kernel: 'k', node: 'v24', os: 'linux', wrk: 'wrk', openFilesLimit: 20_000 },
+    settings: { reps: 1, durationMs: 1000, warmupMs: 1000, slowStreams: streams, ...(knobs.note === undefined ? {} : { slowStreamsNote: knobs.note }) },
+    sluice: { dir: '.', commit: 'abc', dirtyFiles: 0, features: undefined, config: '' },
+    portkey: { skipped: 'not selected' },
+    targets: ['direct', 'bare', 'sluice'],
+    commands: {},
+    scenarios: [
+      scenario('ns-c1', { direct: { latencyP99Ms: 0.3 }, bare: { latencyP99Ms: 0.8 }, sluice: { latencyP99Ms: knobs.p99 } }),
+      scenario('ns-c64', { bare: { cpuUsPerRequest: 100, rate: 10_000 }, sluice: { cpuUsPerRequest: knobs.nsCpu, rate: 6_000 } }),
+      scenario('stream-c64', { bare: { cpuUsPerRequest: 400, rate: 1_000 }, sluice: { cpuUsPerRequest: 440, rate: knobs.streamRate } }),
+      scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: 0.7, heldBack: 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: 0 } }),
+      scenario('collect-c64', { sluice: { cpuUsPerRequest: knobs.collectCpu } }),
+      scenario('replay-c64', { sluice: { cpuUsPerRequest: 400 } }),
+    ],
+    idle: [{ target: 'sluice', rssBytes: knobs.idleRss, rssSamples: [knobs.idleRss], fds: 29, settleMs: 1000 }],
+    slowStreams: {
+      scenario: { id: 'slow-streams', title: 'slow', streams, chunks: 5, delayMs: 500, maxConnecting: 200, targets: ['sluice'] },
+      rows: [{ target: 'sluice', mockMaxHeld: streams, measurement: measured({ ok: knobs.heldOk, rssBeforeBytes: 100e6, rssPeakBytes: 100e6 + streams * 30_000, lostChunks: 0 }) }],
+    },
+    budgets: [],
+    notes: [],
+  };
+}
+
+const passing: Knobs = { nsCpu: 190, streamRate: 960, p99: 1.2, ttfb: 0.8, collectCpu: 240, idleRss: 99e6, heldStreams: 10_000, heldOk: 10_000 };
+
+function verdicts(knobs: Knobs): Record<string, boolean | string | undefined> {
+  return Object.fromEntries(computeBudgets(run(knobs)).map((budget) => [budget.name.split(' (')[0]!.split(',')[0]!, budget.pass ?? budget.kind]));
+}
+
+describe("issue 13's budgets", () => {
+  it('pass when every figure is within the limits of the issue', () => {
+    const budgets = computeBudgets(run(passing));
+    expect(budgets.filter((budget) => budget.pass !== true).map((budget) => budget.name)).toEqual([]);
+    expect(budgets.length).toBe(13);
+  });
+
+  it('fail each limit just past it: 2.0× CPU, 0.95× streams/s, +1 ms p99, +0.4 ms first byte, 1.3× collect, 100 MB at rest', () => {
+    expect(verdicts({ ...passing, nsCpu: 201 })['Server CPU per non-stream request']).toBe(false);
+    expect(verdicts({ ...passing, streamRate: 940 })['Streams per second']).toBe(false);
+    expect(verdicts({ ...passing, p99: 1.4 })['Added latency vs direct']).toBe(false);
+    expect(verdicts({ ...passing, ttfb: 0.95 })['First-byte latency added vs direct']).toBe(false);
+    expect(verdicts({ ...passing, collectCpu: 261 })['Collect path']).toBe(false);
+    expect(verdicts({ ...passing, idleRss: 101e6 })['Idle RSS of the server process']).toBe(false);
+  });
+
+  it('says the machine limited the held streams when fewer fit under the open-files limit, and fails when any was lost', () => {
+    const plan = planSlowStreams(10_000, { soft: 20_000, hard: 20_000, canRaise: false }, 29);
+    expect(plan.streams).toBe(9_930);
+    expect(plan.note).toContain('20,000');
+    const capped = { ...passing, heldStreams: plan.streams, heldOk: plan.streams, note: plan.note! };
+    expect(verdicts(capped)['10']).toBe('machine limit');
+    expect(verdicts({ ...capped, heldOk: plan.streams - 1 })['10']).toBe(false);
+    expect(planSlowStreams(10_000, { soft: 65_536, hard: 65_536, canRaise: false }, 29)).toEqual({ streams: 10_000 });
+  });
+});
