@@ -27,14 +27,24 @@ export interface FrameSource {
   release(): Promise<void>;
 }
 
-/** Reads until the first client frame: the commit point. Throws what went wrong before it. */
-export async function readToCommit(path: ClientStreamPath, source: FrameSource, channel: string): Promise<void> {
+/**
+ * Reads until the first client frame: the commit point. Throws what went wrong before it; a read
+ * that made frames and then failed commits, and its failure follows them in-band. Returns where the
+ * rest of the stream comes from.
+ */
+export async function readToCommit(path: ClientStreamPath, source: FrameSource, channel: string): Promise<FrameSource> {
   while (path.frames === 0) {
     if (source.over) {
       throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
     }
-    await source.step();
+    try {
+      await source.step();
+    } catch (error) {
+      if (path.frames === 0) throw error;
+      return failingSource(error);
+    }
   }
+  return source;
 }
 
 export function commitStream(path: ClientStreamPath, source: FrameSource, settle: () => void): CommittedStream {
@@ -63,7 +73,7 @@ export function commitStream(path: ClientStreamPath, source: FrameSource, settle
   };
 }
 
-/** A replay (or any stream already in memory) that failed after its first frames: the failure comes after them. */
+/** A stream that failed after its first frames: the failure comes after them. */
 export function failingSource(failure: unknown): FrameSource {
   let over = false;
   return {

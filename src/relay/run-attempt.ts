@@ -170,14 +170,15 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(response.body, parser, onProgress), request, record) };
     const path = new ClientStreamPath(pathOptions, parser);
     const pump = new UpstreamPump(response.body, path, onProgress);
+    let rest;
     try {
-      await readToCommit(path, pump, channel.name);
+      rest = await readToCommit(path, pump, channel.name);
     } catch (error) {
       await pump.release();
       throw error;
     }
     handedOver = true;
-    return { kind: 'stream', stream: commitStream(path, pump, settle) };
+    return { kind: 'stream', stream: commitStream(path, rest, settle) };
   } catch (error) {
     // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
     if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
