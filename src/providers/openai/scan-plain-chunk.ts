@@ -115,12 +115,13 @@ class Scan {
   object(read: (key: string) => boolean): boolean {
     if (!this.take(OPEN_BRACE)) return false;
     if (this.take(CLOSE_BRACE)) return true;
-    const seen = new Set<string>();
+    // A handful of keys: an array is cheaper than a Set here.
+    const seen: string[] = [];
     do {
       this.keyStart = this.position;
       const key = this.key();
-      if (key === undefined || seen.has(key)) return false;
-      seen.add(key);
+      if (key === undefined || seen.includes(key)) return false;
+      seen.push(key);
       if (!read(key)) return false;
     } while (this.take(COMMA));
     return this.take(CLOSE_BRACE);
