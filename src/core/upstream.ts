@@ -11,31 +11,7 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: UpstreamBody;
-}
-
-/** An upstream body: read by iterating it, or (where the socket allows) pushed read by read. */
-export interface UpstreamBody extends AsyncIterable<Uint8Array> {
-  /**
-   * Push-based reading (issue 13): each read handed to `data` synchronously, as it arrives; `end`
-   * or `error` once. Use it or iterate, not both. Absent: only iteration (in-memory bodies, a tee).
-   */
-  flow?: (handlers: BodyFlowHandlers) => BodyFlow;
-}
-
-export interface BodyFlowHandlers {
-  data(chunk: Uint8Array): void;
-  end(): void;
-  /** The body failed: a typed GatewayError, as iteration would throw it. */
-  error(error: unknown): void;
-}
-
-export interface BodyFlow {
-  /** Backpressure: no `data` until `resume()`. */
-  pause(): void;
-  resume(): void;
-  /** Stops reading and releases the body; no handler runs after it. */
-  cancel(): void;
+  body: AsyncIterable<Uint8Array>;
 }
 
 /** An upstream error body read leniently: whatever shape it had, the upstream's own words. */

@@ -9,14 +9,13 @@ import { replayAsStream } from '../adapt/replay-as-stream.ts';
 import type { Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { UpstreamBody, UpstreamRequest } from '../core/upstream.ts';
+import type { UpstreamRequest } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
 import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream } from './committed-stream.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
-import { canFlow, flowToCommit, flowToEnd } from './flow-upstream.ts';
 import { UpstreamPump } from './pump-upstream.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -43,17 +42,13 @@ export interface AttemptInput {
 }
 
 /** The collect adaptation: the upstream's stream, read by the same path, folded into one completion. */
-async function collect(body: UpstreamBody, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
+async function collect(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
   const collector = new CompletionCollector();
   const reader = new UpstreamEventReader(parser, {
     chunk: (chunk) => {
       collector.add(chunk);
     },
   });
-  if (canFlow(body)) {
-    await flowToEnd(body, reader, onProgress);
-    return collector.result();
-  }
   const pump = new UpstreamPump(body, reader, onProgress);
   try {
     while (!pump.over) await pump.step();
@@ -174,11 +169,6 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     };
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(response.body, parser, onProgress), request, record) };
     const path = new ClientStreamPath(pathOptions, parser);
-    if (canFlow(response.body)) {
-      const stream = await flowToCommit(response.body, path, channel.name, onProgress, settle);
-      handedOver = true;
-      return { kind: 'stream', stream };
-    }
     const pump = new UpstreamPump(response.body, path, onProgress);
     let rest;
     try {

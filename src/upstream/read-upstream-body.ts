@@ -4,7 +4,6 @@
 // fails with an error that names the setting. Every failure leaves here typed.
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
-import type { BodyFlow, BodyFlowHandlers, UpstreamBody } from '../core/upstream.ts';
 import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
 
 export interface BodyScope extends FailureScope {
@@ -29,14 +28,7 @@ export function bodyTooLarge(scope: BodyScope): GatewayError {
   });
 }
 
-interface DecodedBody {
-  output: Readable;
-  /** The error a failure of `output` is, typed. */
-  describe(error: unknown): GatewayError;
-  release(): void;
-}
-
-function openDecodedBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): DecodedBody {
+export async function* readUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): AsyncGenerator<Uint8Array> {
   // A decoder that fails on its own says the bytes were not what content-encoding claimed; one
   // destroyed with the socket's error says the connection broke.
   let sourceFailure: unknown;
@@ -50,105 +42,25 @@ function openDecodedBody(source: Readable, decoders: readonly Transform[], scope
     });
   }
   const output: Readable = decoders.length === 0 ? source : (pipeline([source, ...decoders], () => undefined) as unknown as Readable);
-  return {
-    output,
-    describe(error) {
-      if (decodeFailure !== undefined && error === decodeFailure) {
-        const detail = error instanceof Error ? error.message : String(error);
-        return new GatewayError('upstream_bad_response', `${scope.channel} sent ${scope.what} that its content-encoding could not decode: ${detail}`, {
-          upstream: { channel: scope.channel, status: scope.status },
-          cause: error,
-        });
-      }
-      return describeSendFailure(error, scope);
-    },
-    release() {
-      source.destroy();
-      for (const decoder of decoders) decoder.destroy();
-      scope.onEnd();
-    },
-  };
-}
-
-export async function* readUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): AsyncGenerator<Uint8Array> {
-  const body = openDecodedBody(source, decoders, scope);
   let received = 0;
   try {
-    for await (const chunk of body.output as AsyncIterable<Uint8Array>) {
+    for await (const chunk of output as AsyncIterable<Uint8Array>) {
       received += chunk.byteLength;
       if (received > scope.capBytes) throw bodyTooLarge(scope);
       yield chunk;
     }
   } catch (error) {
-    throw body.describe(error);
-  } finally {
-    body.release();
-  }
-}
-
-/** The same reading, pushed: 'data' events straight to the handlers, the cap and the error typing kept. */
-function flowUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope, handlers: BodyFlowHandlers): BodyFlow {
-  const body = openDecodedBody(source, decoders, scope);
-  const { output } = body;
-  let received = 0;
-  let over = false;
-  const stop = (): void => {
-    over = true;
-    output.off('data', onData);
-    output.off('end', onEnd);
-    output.off('error', onError);
-    output.off('close', onClose);
-    // Errors while tearing down are expected, not failures.
-    output.on('error', () => undefined);
-    body.release();
-  };
-  function onData(chunk: Uint8Array): void {
-    if (over) return;
-    received += chunk.byteLength;
-    if (received > scope.capBytes) {
-      stop();
-      handlers.error(bodyTooLarge(scope));
-      return;
+    if (decodeFailure !== undefined && error === decodeFailure) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new GatewayError('upstream_bad_response', `${scope.channel} sent ${scope.what} that its content-encoding could not decode: ${detail}`, {
+        upstream: { channel: scope.channel, status: scope.status },
+        cause: error,
+      });
     }
-    handlers.data(chunk);
+    throw describeSendFailure(error, scope);
+  } finally {
+    source.destroy();
+    for (const decoder of decoders) decoder.destroy();
+    scope.onEnd();
   }
-  function onEnd(): void {
-    if (over) return;
-    stop();
-    handlers.end();
-  }
-  function onError(error: unknown): void {
-    if (over) return;
-    stop();
-    handlers.error(body.describe(error));
-  }
-  // Closed without 'end' or 'error' (destroyed): what iteration reports as a premature close.
-  function onClose(): void {
-    if (over) return;
-    stop();
-    handlers.error(body.describe(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
-  }
-  output.on('data', onData);
-  output.on('end', onEnd);
-  output.on('error', onError);
-  output.on('close', onClose);
-  return {
-    pause: () => {
-      if (!over) output.pause();
-    },
-    resume: () => {
-      if (!over) output.resume();
-    },
-    cancel: () => {
-      if (!over) stop();
-    },
-  };
-}
-
-/** The body as the rest of Sluice reads it: iterated, or pushed read by read (`flow`). */
-export function openUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): UpstreamBody {
-  return {
-    [Symbol.asyncIterator]: () => readUpstreamBody(source, decoders, scope),
-    flow: (handlers) => flowUpstreamBody(source, decoders, scope, handlers),
-  };
 }

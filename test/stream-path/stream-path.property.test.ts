@@ -10,7 +10,6 @@ import { createChatStreamParser as createOpenaiParser } from '../../src/provider
 import { scanPlainChunk } from '../../src/providers/openai/scan-plain-chunk.ts';
 import { ClientStreamPath } from '../../src/relay/client-stream-path.ts';
 import { commitStream, readToCommit } from '../../src/relay/committed-stream.ts';
-import { flowToCommit, type FlowingBody } from '../../src/relay/flow-upstream.ts';
 import { UpstreamPump } from '../../src/relay/pump-upstream.ts';
 import { createRequestRecord } from '../../src/relay/request-record.ts';
 import { runOldPath, type OldDialect, type OldPathOptions, type PathResult } from '../support/old-stream-path/run-old-path.ts';
@@ -31,74 +30,26 @@ function describeFailure(error: unknown): PathResult['failure'] {
   return { code: gatewayError.code, message: gatewayError.message };
 }
 
-/** A body that pushes its reads like a socket's 'data' events, one per turn of the event loop, and honours pause. */
-function flowingBodyOf(reads: readonly Uint8Array[]): FlowingBody {
-  return {
-    [Symbol.asyncIterator]: () => bodyOf(reads),
-    flow(handlers) {
-      let index = 0;
-      let paused = false;
-      let cancelled = false;
-      const tick = (): void => {
-        if (cancelled || paused) return;
-        const read = reads[index];
-        index += 1;
-        if (read === undefined) {
-          cancelled = true;
-          handlers.end();
-          return;
-        }
-        handlers.data(read);
-        setImmediate(tick);
-      };
-      setImmediate(tick);
-      return {
-        pause: () => {
-          paused = true;
-        },
-        resume: () => {
-          if (!paused) return;
-          paused = false;
-          setImmediate(tick);
-        },
-        cancel: () => {
-          cancelled = true;
-        },
-      };
-    },
-  };
-}
-
-type Driving = 'pull' | 'flow';
-
-/**
- * The new path as run-attempt drives it: read to the commit point, then pipe to a sink, one write
- * per read. `flow`: the body pushes its reads and the sink says its buffer is full now and then.
- */
-async function runNewPath(reads: readonly Uint8Array[], options: OldPathOptions, driving: Driving = 'pull'): Promise<PathResult & { writes: number }> {
+/** The new path as run-attempt drives it: read to the commit point, then pipe to a sink, one write per read. */
+async function runNewPath(reads: readonly Uint8Array[], options: OldPathOptions): Promise<PathResult & { writes: number }> {
   const record = createRequestRecord('new', options.clientModel, true);
   const context = { channel: 'property', receivedAt: 1_700_000_000 };
   const parser = options.dialect === 'openai' ? createOpenaiParser(context) : createAnthropicParser(context);
   const path = new ClientStreamPath({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage, channel: 'property', record, estimate: options.estimate }, parser);
+  const pump = new UpstreamPump(bodyOf(reads), path, () => undefined);
   let text = '';
   let writes = 0;
   let failure: PathResult['failure'];
-  const sink = {
-    write(frames: string) {
-      text += frames;
-      writes += 1;
-      return driving === 'pull' || writes % 3 !== 0;
-    },
-    drained: () => new Promise<void>((resolve) => setImmediate(resolve)),
-  };
   try {
-    if (driving === 'flow') {
-      await (await flowToCommit(flowingBodyOf(reads), path, 'property', () => undefined, () => undefined)).pipeTo(sink);
-    } else {
-      const pump = new UpstreamPump(bodyOf(reads), path, () => undefined);
-      const rest = await readToCommit(path, pump, 'property');
-      await commitStream(path, rest, () => undefined).pipeTo(sink);
-    }
+    const rest = await readToCommit(path, pump, 'property');
+    await commitStream(path, rest, () => undefined).pipeTo({
+      write(frames) {
+        text += frames;
+        writes += 1;
+        return true;
+      },
+      drained: () => Promise.resolve(),
+    });
   } catch (error) {
     failure = describeFailure(error);
   }
@@ -122,7 +73,7 @@ describe('the push-based stream path', () => {
       const reads = splitReads(random, body);
       const options: OldPathOptions = { dialect, clientModel: pick(random, ['gpt-4o', 'client "model"', 'm\u2028x', '模型']), clientWantsUsage: random() < 0.5, estimate };
       const before = await runOldPath(reads, options);
-      const after = await runNewPath(reads, options, index % 2 === 0 ? 'pull' : 'flow');
+      const after = await runNewPath(reads, options);
       const label = `stream ${index}: ${JSON.stringify(body)} cut at ${reads.map((read) => read.length).join(',')}`;
       expect({ text: after.text, failure: after.failure, record: after.record }, label).toEqual(before);
       if (dialect === 'openai') plainEvents += events.filter((event) => event.event === undefined && scanPlainChunk(event.data) !== undefined).length;
