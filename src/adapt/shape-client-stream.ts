@@ -5,6 +5,7 @@ import {
   isJsonObject,
   type ChatCompletionChunk,
   type ChunkChoice,
+  type PlainChunk,
   type Usage,
   type UsageSource,
 } from '../core/chat.ts';
@@ -88,6 +89,18 @@ export class ClientStreamShaper {
     if (this.#clientWantsUsage) shaped.usage = null;
     else delete shaped.usage;
     return [shaped];
+  }
+
+  /**
+   * A chunk passed through as the upstream's text (src/providers/openai/scan-plain-chunk.ts): only
+   * what `shape` would have noted from it. Its choices do not finish and it carries no usage, so
+   * the client gets it as it is, with its model name replaced (the caller splices the text).
+   */
+  notePlain(plain: PlainChunk): void {
+    if (this.#id === '') this.#id = plain.id;
+    if (this.#created === 0) this.#created = plain.created;
+    if (this.#systemFingerprint == null && plain.systemFingerprint !== undefined) this.#systemFingerprint = plain.systemFingerprint;
+    this.#text += plain.text;
   }
 
   /**

@@ -104,3 +104,26 @@ export type UsageSource = 'upstream' | 'estimated';
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * An OpenAI `chat.completion.chunk` event left as the upstream's text because nothing in it needs a
+ * change but the model name (issue 13: bytes pass through without JSON.parse/JSON.stringify). The
+ * text is compact JSON in the form JSON.stringify writes, so splicing it gives the same bytes as
+ * parsing and re-encoding it would. Offsets are UTF-16 indexes into that text.
+ */
+export interface PlainChunk {
+  /** The model value's quotes included: replaced by the client's model name. */
+  modelStart: number;
+  modelEnd: number;
+  /** `,"usage":null` when present (the comma before it included), else both -1. */
+  usageStart: number;
+  usageEnd: number;
+  id: string;
+  created: number;
+  /** The `system_fingerprint` string, or undefined when absent or null. */
+  systemFingerprint: string | undefined;
+  /** Generated text (content, reasoning, refusal) of every choice, for local token counting. */
+  text: string;
+  /** How many choices it carries (at least 1; none of them finishes). */
+  choices: number;
+}

@@ -2,7 +2,7 @@
 // (build-request, parse-response, parse-stream, parse-error) and one line in registry.ts.
 import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, PlainChunk } from '../core/chat.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 
@@ -26,6 +26,20 @@ export interface ParseContext {
   receivedAt?: number;
 }
 
+/** One stream's parser. Holds the stream's state; every call is synchronous (the push-based stream path). */
+export interface ChatStreamParser {
+  /** One decoded event → the canonical chunks it completes. Throws GatewayError on an in-band error. */
+  accept(event: StreamEvent): ChatCompletionChunk[];
+  /** The upstream ended: the chunks held until the end (a finish or usage chunk), if any. */
+  finish(): ChatCompletionChunk[];
+  /**
+   * OpenAI-compatible dialects only: an SSE event's data that this parser would hand on unchanged,
+   * found by a scan without JSON.parse, so its bytes can pass through with only the model name
+   * replaced. Undefined: the event goes through `accept` instead.
+   */
+  readonly scanPlain?: (data: string) => PlainChunk | undefined;
+}
+
 export interface Provider {
   readonly type: string;
   readonly defaultBaseUrl: string | undefined;
@@ -34,8 +48,8 @@ export interface Provider {
   buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;
   /** A non-stream JSON answer → canonical completion. Throws GatewayError when it is not one. */
   parseChatResponse(body: unknown, context: ParseContext): ChatCompletion;
-  /** Decoded stream events → canonical chunks. Throws GatewayError on an in-band error event. */
-  parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk>;
+  /** A parser for one stream: decoded events → canonical chunks, synchronously, event by event. */
+  createChatStreamParser(context: ParseContext): ChatStreamParser;
   /** An error answer's body, whatever its shape, → the upstream's own words. */
   parseError(status: number, bodyText: string): UpstreamErrorDetails;
   /** `POST /v1/embeddings`, for dialects that have it. */

@@ -3,6 +3,7 @@
 // adaptation and no retry, so each answer is the upstream's own. What the answers show is learned
 // (evidence "probe: …"), so the next client request goes right the first time.
 import { decodeStream } from '../codec/sse/index.ts';
+import { parseEvents } from '../providers/shared/parse-events.ts';
 import type { CapabilityHints, Channel, StreamSupport } from '../core/channel.ts';
 import type { ChatRequest } from '../core/chat.ts';
 import { isGatewayError } from '../core/errors.ts';
@@ -63,7 +64,7 @@ async function callOnce(channel: Channel, provider: Provider, model: string, mod
     }
     let chunks = 0;
     let usage = false;
-    for await (const chunk of provider.parseChatStream(decodeStream(response.body), context)) {
+    for await (const chunk of parseEvents(provider.createChatStreamParser(context), decodeStream(response.body))) {
       chunks += 1;
       usage ||= chunk.usage != null;
     }

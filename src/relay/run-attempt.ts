@@ -6,23 +6,24 @@ import { CompletionCollector } from '../adapt/collect-stream.ts';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { ModePlan } from '../adapt/plan-upstream-mode.ts';
 import { replayAsStream } from '../adapt/replay-as-stream.ts';
-import { decodeStream } from '../codec/sse/index.ts';
 import type { Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
-import { streamOf } from '../lib/stream-of.ts';
-import type { Provider } from '../providers/types.ts';
+import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
+import { ClientStreamPath } from './client-stream-path.ts';
+import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream } from './committed-stream.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
+import { UpstreamPump } from './pump-upstream.ts';
+import { UpstreamEventReader } from './read-upstream-events.ts';
 import type { RequestRecord } from './request-record.ts';
-import { streamToClient } from './stream-to-client.ts';
 
 export type RelayOutcome =
   | { kind: 'completion'; completion: ChatCompletion }
-  /** Already past the commit point: the first chunk was parsed; iterating may still throw after it. */
-  | { kind: 'stream'; chunks: AsyncIterable<ChatCompletionChunk> };
+  /** Already past the commit point: the first client frame exists; writing it may still fail after it. */
+  | { kind: 'stream'; stream: CommittedStream };
 
 export interface AttemptInput {
   request: ChatRequest;
@@ -40,11 +41,19 @@ export interface AttemptInput {
   capture: AttemptCapture | undefined;
 }
 
-async function collect(chunks: AsyncIterable<ChatCompletionChunk>, onChunk: () => void): Promise<ChatCompletion> {
+/** The collect adaptation: the upstream's stream, read by the same path, folded into one completion. */
+async function collect(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
   const collector = new CompletionCollector();
-  for await (const chunk of chunks) {
-    onChunk();
-    collector.add(chunk);
+  const reader = new UpstreamEventReader(parser, {
+    chunk: (chunk) => {
+      collector.add(chunk);
+    },
+  });
+  const pump = new UpstreamPump(body, reader, onProgress);
+  try {
+    while (!pump.over) await pump.step();
+  } finally {
+    await pump.release();
   }
   return collector.result();
 }
@@ -96,26 +105,18 @@ function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
   };
 }
 
-/**
- * Pulls the first chunk before anything is sent (the commit point), then hands back the same
- * stream with that chunk in front — a plain iterator, not another async stage per chunk.
- */
-async function commitOnFirstChunk(chunks: AsyncGenerator<ChatCompletionChunk>, channel: string): Promise<AsyncIterable<ChatCompletionChunk>> {
-  const first = await chunks.next();
-  if (first.done === true) {
-    throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
+/** The replay adaptation: a completion through the same client path, frames ready at once. */
+function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk[], channel: string, settle: () => void): CommittedStream {
+  path.pushChunks(chunks);
+  let failure: unknown;
+  try {
+    path.end();
+  } catch (error) {
+    failure = error;
   }
-  let pending: IteratorResult<ChatCompletionChunk> | undefined = first;
-  const iterator: AsyncIterator<ChatCompletionChunk> = {
-    next: () => {
-      if (pending === undefined) return chunks.next();
-      const result = pending;
-      pending = undefined;
-      return Promise.resolve(result);
-    },
-    return: (value?: unknown) => chunks.return(value),
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
+  if (path.frames === 0 && failure !== undefined) throw failure as Error;
+  if (path.frames === 0) throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
+  return commitStream(path, failure === undefined ? endedSource : failingSource(failure), settle);
 }
 
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
@@ -145,32 +146,39 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     });
     // `created` for dialects whose answers carry no time (Anthropic, Gemini): when the answer arrived.
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
-    let upstreamChunks: AsyncIterable<ChatCompletionChunk>;
-    if (plan.upstreamStream) {
-      timer.headersArrived();
-      upstreamChunks = provider.parseChatStream(decodeStream(response.body), parseContext);
-      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(upstreamChunks, () => { timer.chunkArrived(); }), request, record) };
-    } else {
-      // A JSON body: undici's idle timeout covers its bytes.
-      timer.stop();
-      const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
-      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
-      upstreamChunks = streamOf(replayAsStream(completion, { includeUsage: true }));
-    }
-    const clientChunks = streamToClient(upstreamChunks, {
+    const pathOptions = {
       clientModel: request.model,
       clientWantsUsage: plan.clientWantsUsage,
       channel: channel.name,
       record,
-      estimate: (text) => estimateUsage(request, text),
-      onChunk: () => {
-        timer.chunkArrived();
-      },
-      onSettled: settle,
-    });
-    const chunks = await commitOnFirstChunk(clientChunks, channel.name);
+      estimate: (text: string) => estimateUsage(request, text),
+    };
+    if (!plan.upstreamStream) {
+      // A JSON body: undici's idle timeout covers its bytes.
+      timer.stop();
+      const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
+      if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
+      const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
+      handedOver = true;
+      return { kind: 'stream', stream };
+    }
+    timer.headersArrived();
+    const parser = provider.createChatStreamParser(parseContext);
+    const onProgress = (): void => {
+      timer.chunkArrived();
+    };
+    if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(response.body, parser, onProgress), request, record) };
+    const path = new ClientStreamPath(pathOptions, parser);
+    const pump = new UpstreamPump(response.body, path, onProgress);
+    let rest;
+    try {
+      rest = await readToCommit(path, pump, channel.name);
+    } catch (error) {
+      await pump.release();
+      throw error;
+    }
     handedOver = true;
-    return { kind: 'stream', chunks };
+    return { kind: 'stream', stream: commitStream(path, rest, settle) };
   } catch (error) {
     // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
     if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;

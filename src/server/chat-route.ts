@@ -24,7 +24,7 @@ export function createChatHandler(options: RouteOptions) {
     options.onStreamStart();
     const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
     try {
-      const failure = await writeSse(reply.raw, outcome.chunks, {
+      const failure = await writeSse(reply.raw, outcome.stream, {
         requestId: request.id,
         keepaliveMs: options.keepaliveMs,
         // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].

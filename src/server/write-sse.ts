@@ -4,9 +4,9 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { DONE_FRAME, encodeDataEvent, KEEPALIVE_FRAME } from '../codec/sse/index.ts';
-import type { ChatCompletionChunk } from '../core/chat.ts';
 import type { GatewayError } from '../core/errors.ts';
 import type { CappedText } from '../relay/capture.ts';
+import type { CommittedStream, FrameSink } from '../relay/committed-stream.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
 export interface SseOptions {
@@ -27,36 +27,41 @@ export const sseHeaders = {
   'x-accel-buffering': 'no',
 } as const;
 
-/** Resolves when the stream is over; returns the error that ended it early, if any. */
-export async function writeSse(
-  response: ServerResponse,
-  chunks: AsyncIterable<ChatCompletionChunk>,
-  options: SseOptions,
-): Promise<GatewayError | undefined> {
+/**
+ * Resolves when the stream is over; returns the error that ended it early, if any. Each upstream
+ * read's frames arrive as one string and go out with one `write`; the next read waits for 'drain'
+ * when the client's buffer is full.
+ */
+export async function writeSse(response: ServerResponse, stream: CommittedStream, options: SseOptions): Promise<GatewayError | undefined> {
   response.writeHead(200, { ...options.headers, ...sseHeaders, 'x-request-id': options.requestId });
   response.socket?.setNoDelay(true);
-  const write = async (frame: string): Promise<void> => {
-    if (response.destroyed || options.signal.aborted) return;
-    options.transcript?.appendText(frame);
-    if (!response.write(frame)) await once(response, 'drain', { signal: options.signal }).catch(() => undefined);
+  const gone = (): boolean => response.destroyed || options.signal.aborted;
+  const write = (frames: string): boolean => {
+    if (gone()) return true;
+    options.transcript?.appendText(frames);
+    return response.write(frames);
   };
   const keepalive = setTimeout(function beat() {
-    if (!response.destroyed && !options.signal.aborted) response.write(KEEPALIVE_FRAME);
+    if (!gone()) response.write(KEEPALIVE_FRAME);
     keepalive.refresh();
   }, options.keepaliveMs);
   keepalive.unref();
+  const sink: FrameSink = {
+    write(frames) {
+      keepalive.refresh();
+      return write(frames);
+    },
+    drained: () => (gone() ? Promise.resolve() : once(response, 'drain', { signal: options.signal }).then(() => undefined, () => undefined)),
+  };
   let failure: GatewayError | undefined;
   try {
-    for await (const chunk of chunks) {
-      await write(encodeDataEvent(chunk));
-      keepalive.refresh();
-    }
+    await stream.pipeTo(sink);
   } catch (error) {
     failure = toGatewayError(options.signal.aborted ? options.signal.reason : error);
-    await write(encodeDataEvent(renderError(failure, options.requestId).body));
+    write(encodeDataEvent(renderError(failure, options.requestId).body));
   } finally {
     clearTimeout(keepalive);
-    await write(DONE_FRAME);
+    write(DONE_FRAME);
     response.end();
   }
   return failure;

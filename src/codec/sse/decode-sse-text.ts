@@ -14,7 +14,7 @@ import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts
 export function createSseTextDecoder(options: DecodeOptions = {}): EventDecoder<string> {
   let pending: StreamEvent[] = [];
   let finished = false;
-  const { onComment } = options;
+  const { onComment, onData } = options;
   const parser = createParser({
     onEvent(message) {
       if (finished) return;
@@ -22,7 +22,8 @@ export function createSseTextDecoder(options: DecodeOptions = {}): EventDecoder<
         finished = true;
         return;
       }
-      for (const event of classifyEventData(message.data, message.event)) pending.push(event);
+      if (onData !== undefined) onData(message.data, message.event);
+      else for (const event of classifyEventData(message.data, message.event)) pending.push(event);
     },
     // Only listen when asked: without onComment the parser discards comment lines unbuffered.
     ...(onComment === undefined

@@ -11,10 +11,15 @@ function escapeLineBreak(character: string): string {
   return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-export function encodeDataEvent(value: unknown): string {
+/** The JSON text of a value as a client frame carries it: one line, splitter line breaks escaped. */
+export function encodeJsonText(value: unknown): string {
   // JSON.stringify answers undefined (not a string) for undefined, functions and symbols.
   const json = (JSON.stringify(value) as string | undefined) ?? 'null';
-  return `data: ${json.replace(SPLITTER_LINE_BREAKS, escapeLineBreak)}\n\n`;
+  return json.replace(SPLITTER_LINE_BREAKS, escapeLineBreak);
+}
+
+export function encodeDataEvent(value: unknown): string {
+  return `data: ${encodeJsonText(value)}\n\n`;
 }
 
 export const DONE_FRAME = 'data: [DONE]\n\n';

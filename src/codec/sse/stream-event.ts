@@ -11,6 +11,13 @@ export interface DecodeOptions {
    * leading space removed (`' keep-alive'` → `'keep-alive'`). Comments never become events.
    */
   onComment?: (text: string) => void;
+  /**
+   * When given, each SSE event's data (after `[DONE]` is recognised) goes here, in order, as the
+   * upstream wrote it, instead of being parsed and returned: the push-based stream path parses it
+   * itself, or passes it through unparsed (src/relay/client-stream-path.ts). A JSON or NDJSON body
+   * still returns its events.
+   */
+  onData?: (data: string, event: string | undefined) => void;
 }
 
 /** One stage of the decoder: text (or bytes) in, the events it completed out. */

@@ -2,7 +2,7 @@ import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
 import { parseAnthropicError } from './parse-error.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { parseChatStream } from './parse-stream.ts';
+import { createChatStreamParser } from './parse-stream.ts';
 
 const defaultBaseUrl = 'https://api.anthropic.com';
 
@@ -16,6 +16,6 @@ export const anthropicProvider: Provider = {
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
-  parseChatStream,
+  createChatStreamParser,
   parseError: parseAnthropicError,
 };

@@ -8,7 +8,8 @@ import type { ChatCompletionChunk, ChunkDelta, JsonObject } from '../../core/cha
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import type { ParseContext } from '../types.ts';
+import { parseEvents } from '../shared/parse-events.ts';
+import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { streamErrorOf } from './parse-error.ts';
 import { argumentsOf, convertUsage, mapStopReason } from './parse-response.ts';
 
@@ -117,18 +118,24 @@ class MessageStream {
   }
 }
 
-export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const stream = new MessageStream();
-  for await (const event of events) {
-    if (event.kind === 'text') {
-      if (event.data.trim() === '') continue;
-      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
-        upstream: { channel: context.channel, status: 200 },
-      });
-    }
-    if (!isJsonObject(event.value)) continue;
-    const value = event.event === 'error' && event.value.type === undefined ? { ...event.value, type: 'error' } : event.value;
-    yield* stream.accept(value, context);
-  }
-  yield* stream.finish();
+  return {
+    accept(event) {
+      if (event.kind === 'text') {
+        if (event.data.trim() === '') return [];
+        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
+          upstream: { channel: context.channel, status: 200 },
+        });
+      }
+      if (!isJsonObject(event.value)) return [];
+      const value = event.event === 'error' && event.value.type === undefined ? { ...event.value, type: 'error' } : event.value;
+      return stream.accept(value, context);
+    },
+    finish: () => stream.finish(),
+  };
+}
+
+export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+  yield* parseEvents(createChatStreamParser(context), events);
 }

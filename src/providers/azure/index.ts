@@ -1,5 +1,5 @@
 import { parseChatResponse } from '../openai/parse-response.ts';
-import { parseChatStream } from '../openai/parse-stream.ts';
+import { createChatStreamParser } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
 import { azureEmbeddings } from './embeddings.ts';
@@ -17,7 +17,7 @@ export const azureProvider: Provider = {
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest,
   parseChatResponse,
-  parseChatStream,
+  createChatStreamParser,
   parseError: parseAzureError,
   embeddings: azureEmbeddings,
 };

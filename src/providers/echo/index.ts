@@ -1,6 +1,6 @@
 import { buildChatRequest } from '../openai/build-request.ts';
 import { parseChatResponse } from '../openai/parse-response.ts';
-import { parseChatStream } from '../openai/parse-stream.ts';
+import { createChatStreamParser } from '../openai/parse-stream.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import type { Provider } from '../types.ts';
 import { answerLocally } from './answer-locally.ts';
@@ -14,7 +14,7 @@ export const echoProvider: Provider = {
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
-  parseChatStream,
+  createChatStreamParser,
   parseError: parseErrorBody,
   answerLocally,
 };

@@ -7,7 +7,8 @@ import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, JsonObject, ToolCall
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import type { ParseContext } from '../types.ts';
+import { parseEvents } from '../shared/parse-events.ts';
+import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { blockedPromptError, streamErrorOf } from './parse-error.ts';
 import { convertUsage, identityOf, mapFinishReason, readParts } from './parse-response.ts';
 
@@ -60,18 +61,26 @@ class ResponseStream {
   }
 }
 
-export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const stream = new ResponseStream();
-  for await (const event of events) {
-    if (event.kind === 'text') {
-      if (event.data.trim() === '') continue;
-      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
-        upstream: { channel: context.channel, status: 200 },
-      });
-    }
-    // Without alt=sse Gemini streams one JSON array of responses (docs/wire-formats.md 2.9).
-    const values: unknown[] = Array.isArray(event.value) ? event.value : [event.value];
-    for (const value of values) if (isJsonObject(value)) yield* stream.accept(value, context);
-  }
-  yield* stream.finish();
+  return {
+    accept(event) {
+      if (event.kind === 'text') {
+        if (event.data.trim() === '') return [];
+        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
+          upstream: { channel: context.channel, status: 200 },
+        });
+      }
+      // Without alt=sse Gemini streams one JSON array of responses (docs/wire-formats.md 2.9).
+      if (!Array.isArray(event.value)) return isJsonObject(event.value) ? stream.accept(event.value, context) : [];
+      const chunks: ChatCompletionChunk[] = [];
+      for (const value of event.value) if (isJsonObject(value)) chunks.push(...stream.accept(value, context));
+      return chunks;
+    },
+    finish: () => stream.finish(),
+  };
+}
+
+export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+  yield* parseEvents(createChatStreamParser(context), events);
 }

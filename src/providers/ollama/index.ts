@@ -3,7 +3,7 @@ import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
 import { ollamaEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { parseChatStream } from './parse-stream.ts';
+import { createChatStreamParser } from './parse-stream.ts';
 
 const defaultBaseUrl = 'http://localhost:11434';
 
@@ -18,7 +18,7 @@ export const ollamaProvider: Provider = {
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
-  parseChatStream,
+  createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: ollamaEmbeddings(defaultBaseUrl),
 };

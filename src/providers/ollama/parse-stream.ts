@@ -8,7 +8,8 @@ import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { deltaChunk, finishChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import type { ParseContext } from '../types.ts';
+import { parseEvents } from '../shared/parse-events.ts';
+import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { convertUsage, identityOf, mapDoneReason, readToolCalls } from './parse-response.ts';
 
 class ChatStream {
@@ -50,15 +51,22 @@ class ChatStream {
   }
 }
 
-export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const stream = new ChatStream();
-  for await (const event of events) {
-    if (event.kind === 'text') {
-      if (event.data.trim() === '') continue;
-      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream line: ${event.data.slice(0, 200)}`, {
-        upstream: { channel: context.channel, status: 200 },
-      });
-    }
-    if (isJsonObject(event.value)) yield* stream.accept(event.value, context);
-  }
+  return {
+    accept(event) {
+      if (event.kind === 'text') {
+        if (event.data.trim() === '') return [];
+        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream line: ${event.data.slice(0, 200)}`, {
+          upstream: { channel: context.channel, status: 200 },
+        });
+      }
+      return isJsonObject(event.value) ? stream.accept(event.value, context) : [];
+    },
+    finish: () => [],
+  };
+}
+
+export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+  yield* parseEvents(createChatStreamParser(context), events);
 }

@@ -3,7 +3,7 @@ import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { buildChatRequest } from './build-request.ts';
 import { openaiEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { parseChatStream } from './parse-stream.ts';
+import { createChatStreamParser } from './parse-stream.ts';
 
 const defaultBaseUrl = 'https://api.openai.com/v1';
 
@@ -14,7 +14,7 @@ export const openaiProvider: Provider = {
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
-  parseChatStream,
+  createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: openaiEmbeddings(defaultBaseUrl),
 };

@@ -5,10 +5,12 @@ import type { ChatCompletion, ChatCompletionChunk, ChunkChoice, JsonObject } fro
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
-import type { ParseContext } from '../types.ts';
+import { parseEvents } from '../shared/parse-events.ts';
+import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 import { parseChatResponse } from './parse-response.ts';
+import { scanPlainChunk } from './scan-plain-chunk.ts';
 
 function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
   const choice = isJsonObject(value) ? value : {};
@@ -57,23 +59,34 @@ function streamError(context: ParseContext, value: JsonObject): GatewayError {
   });
 }
 
-export async function* parseChatStream(
-  events: AsyncIterable<StreamEvent>,
-  context: ParseContext,
-): AsyncGenerator<ChatCompletionChunk> {
+function unreadable(context: ParseContext, data: string): GatewayError {
+  return new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${data.slice(0, 200)}`, {
+    upstream: { channel: context.channel, status: 200 },
+  });
+}
+
+/** One stream's parser: each event is a chunk, an in-band error, or a whole JSON answer. */
+export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const numbering = new ToolCallNumbering();
-  for await (const event of events) {
-    if (event.kind === 'text') {
-      if (event.data.trim() === '') continue;
-      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
-        upstream: { channel: context.channel, status: 200 },
-      });
-    }
-    const value = event.value;
-    if (!isJsonObject(value)) continue;
-    // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
-    // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
-    if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
-    yield isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering);
-  }
+  return {
+    accept(event) {
+      if (event.kind === 'text') {
+        if (event.data.trim() === '') return [];
+        throw unreadable(context, event.data);
+      }
+      const value = event.value;
+      if (!isJsonObject(value)) return [];
+      // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
+      // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
+      if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
+      return [isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering)];
+    },
+    finish: () => [],
+    scanPlain: scanPlainChunk,
+  };
+}
+
+/** The same parser over an async stream of events, for callers that pull (the channel probe, tests). */
+export async function* parseChatStream(events: AsyncIterable<StreamEvent>, context: ParseContext): AsyncGenerator<ChatCompletionChunk> {
+  yield* parseEvents(createChatStreamParser(context), events);
 }

@@ -3,7 +3,7 @@
 // compared. The admin API and the `replay` command share this; each logs the replay its own way.
 import { CompletionCollector } from '../../adapt/collect-stream.ts';
 import { DONE_FRAME, encodeDataEvent } from '../../codec/sse/index.ts';
-import type { ChatRequest } from '../../core/chat.ts';
+import type { ChatCompletionChunk, ChatRequest } from '../../core/chat.ts';
 import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../../relay/capture.ts';
 import { relayChat, type RelayOutcome } from '../../relay/relay-chat.ts';
@@ -67,6 +67,11 @@ function pinTo(relay: RelayDependencies, channel: string | undefined): RelayDepe
   return { ...relay, channels: fixedChannels(pinned), fallbacks: {} };
 }
 
+/** Every frame the stream path writes is `data: <one line of JSON>\n\n`: the chunks are read back from them. */
+function readChunks(frames: string, collector: CompletionCollector): void {
+  for (const frame of frames.split('\n\n')) if (frame.startsWith('data: {')) collector.add(JSON.parse(frame.slice('data: '.length)) as ChatCompletionChunk);
+}
+
 /** Reads a stream to its end as a client would, keeping the transcript Sluice would have written. */
 async function readOutcome(outcome: RelayOutcome, record: RequestRecord, requestId: string): Promise<{ answer: ClientAnswer; text: string }> {
   if (outcome.kind === 'completion') return { answer: readCompletionAnswer(outcome.completion), text: JSON.stringify(outcome.completion) };
@@ -74,11 +79,16 @@ async function readOutcome(outcome: RelayOutcome, record: RequestRecord, request
   let text = '';
   let streamError: string | undefined;
   try {
-    for await (const chunk of outcome.chunks) {
-      collector.add(chunk);
-      text += encodeDataEvent(chunk);
-    }
+    await outcome.stream.pipeTo({
+      write(frames) {
+        text += frames;
+        return true;
+      },
+      drained: () => Promise.resolve(),
+    });
+    readChunks(text, collector);
   } catch (error) {
+    readChunks(text, collector);
     const failure = toGatewayError(error);
     recordFailure(record, failure);
     streamError = failure.message;

@@ -1,9 +1,9 @@
 // Upstream chunks → the chunks a streaming client gets: its model name in every chunk, usage only
 // when asked (counted locally when the upstream gave none), and never a silently truncated stream.
-import { ClientStreamShaper } from '../adapt/shape-client-stream.ts';
-import type { ChatCompletionChunk, Usage } from '../core/chat.ts';
-import { GatewayError } from '../core/errors.ts';
-import type { RequestRecord } from './request-record.ts';
+import { ClientStreamShaper } from './shape-client-stream.ts';
+import type { ChatCompletionChunk, Usage } from '../../../src/core/chat.ts';
+import { GatewayError } from '../../../src/core/errors.ts';
+import type { RequestRecord } from '../../../src/relay/request-record.ts';
 
 export interface ClientStreamOptions {
   clientModel: string;

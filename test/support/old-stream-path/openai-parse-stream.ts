@@ -1,0 +1,79 @@
+// OpenAI-format stream events → canonical chunks. The decoder already removed framing, comments
+// and `[DONE]`; here each event is a chunk, an in-band error, or a whole JSON answer.
+import type { StreamEvent } from '../../../src/codec/sse/index.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChunkChoice, JsonObject } from '../../../src/core/chat.ts';
+import { isJsonObject } from '../../../src/core/chat.ts';
+import { GatewayError } from '../../../src/core/errors.ts';
+import { parseErrorBody } from '../../../src/providers/shared/parse-error-body.ts';
+import type { ParseContext } from '../../../src/providers/types.ts';
+import { normalizeFinishReason, ToolCallNumbering } from '../../../src/providers/openai/normalize-fields.ts';
+import { copyReasoningField } from '../../../src/providers/openai/normalize-reasoning.ts';
+import { parseChatResponse } from '../../../src/providers/openai/parse-response.ts';
+
+function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
+  const choice = isJsonObject(value) ? value : {};
+  const index = typeof choice.index === 'number' ? choice.index : position;
+  const normalized: ChunkChoice = { ...choice, index };
+  if (choice.finish_reason !== undefined) normalized.finish_reason = normalizeFinishReason(choice.finish_reason) as string | null;
+  // Azure's annotation chunks carry no `delta` at all (docs/wire-formats.md 2.1): leave it absent.
+  if (isJsonObject(choice.delta)) normalized.delta = numbering.renumber(index, copyReasoningField(choice.delta));
+  return normalized;
+}
+
+function normalizeChunk(value: JsonObject, numbering: ToolCallNumbering): ChatCompletionChunk {
+  return {
+    ...value,
+    id: typeof value.id === 'string' ? value.id : '',
+    object: 'chat.completion.chunk',
+    created: typeof value.created === 'number' ? value.created : 0,
+    model: typeof value.model === 'string' ? value.model : '',
+    choices: Array.isArray(value.choices) ? value.choices.map((choice, position) => normalizeChoice(choice, position, numbering)) : [],
+  };
+}
+
+/** Some upstreams answer a stream request with one JSON completion; it becomes one chunk. */
+function completionToChunk(completion: ChatCompletion): ChatCompletionChunk {
+  const { choices, object: _object, ...rest } = completion;
+  return {
+    ...rest,
+    object: 'chat.completion.chunk',
+    choices: choices.map(({ message, ...choice }) => {
+      const { tool_calls: toolCalls, ...delta } = message;
+      const deltaToolCalls = toolCalls?.map((call, index) => ({ ...call, index }));
+      return { ...choice, delta: deltaToolCalls === undefined ? delta : { ...delta, tool_calls: deltaToolCalls } };
+    }),
+  };
+}
+
+function isCompletion(value: JsonObject): boolean {
+  return value.object === 'chat.completion' || (Array.isArray(value.choices) && value.choices.some((c) => isJsonObject(c) && 'message' in c));
+}
+
+function streamError(context: ParseContext, value: JsonObject): GatewayError {
+  const details = parseErrorBody(200, JSON.stringify(value));
+  return new GatewayError('upstream_stream_error', `${context.channel} reported an error in its stream: ${details.message}`, {
+    upstream: { channel: context.channel, status: 200 },
+    param: details.param ?? null,
+  });
+}
+
+export async function* parseChatStream(
+  events: AsyncIterable<StreamEvent>,
+  context: ParseContext,
+): AsyncGenerator<ChatCompletionChunk> {
+  const numbering = new ToolCallNumbering();
+  for await (const event of events) {
+    if (event.kind === 'text') {
+      if (event.data.trim() === '') continue;
+      throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
+        upstream: { channel: context.channel, status: 200 },
+      });
+    }
+    const value = event.value;
+    if (!isJsonObject(value)) continue;
+    // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
+    // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
+    if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
+    yield isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering);
+  }
+}

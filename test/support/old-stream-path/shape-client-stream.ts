@@ -1,0 +1,119 @@
+// Shapes every chunk Sluice sends a streaming client into OpenAI's contract, whatever the upstream
+// sent: the client's model name, usage only when asked for and only once at the end, no empty
+// preamble chunks. Runs on every chunk of every stream, so it copies only what it changes.
+import {
+  isJsonObject,
+  type ChatCompletionChunk,
+  type ChunkChoice,
+  type Usage,
+  type UsageSource,
+} from '../../../src/core/chat.ts';
+import { readDeltaText } from '../../../src/adapt/read-delta-text.ts';
+
+export interface ClientStreamShaperOptions {
+  /** The model name the client asked for; every chunk carries it. */
+  clientModel: string;
+  /** The client sent `stream_options.include_usage: true`. */
+  clientWantsUsage: boolean;
+}
+
+export class ClientStreamShaper {
+  readonly #clientModel: string;
+  readonly #clientWantsUsage: boolean;
+  #id = '';
+  #created = 0;
+  #systemFingerprint: unknown;
+  #usage: Usage | undefined;
+  #usageSource: UsageSource | undefined;
+  #text = '';
+  #sawFinishReason = false;
+
+  constructor(options: ClientStreamShaperOptions) {
+    this.#clientModel = options.clientModel;
+    this.#clientWantsUsage = options.clientWantsUsage;
+  }
+
+  /** Upstream usage once seen; after `finish()`, the estimate if the upstream gave none. */
+  get usage(): Usage | undefined {
+    return this.#usage;
+  }
+
+  get usageSource(): UsageSource | undefined {
+    return this.#usageSource;
+  }
+
+  /** All generated text seen (content, reasoning, refusal, tool calls), for token estimation. */
+  get text(): string {
+    return this.#text;
+  }
+
+  get sawFinishReason(): boolean {
+    return this.#sawFinishReason;
+  }
+
+  /** The chunks to send the client for this upstream chunk: 0 or 1. */
+  shape(chunk: ChatCompletionChunk): ChatCompletionChunk[] {
+    // Azure's prompt-filter preamble and TGI carry `id: ""`, `created: 0` (docs/wire-formats.md 2.1, 2.5).
+    if (this.#id === '' && typeof chunk.id === 'string') this.#id = chunk.id;
+    if (this.#created === 0 && typeof chunk.created === 'number') this.#created = chunk.created;
+    if (this.#systemFingerprint == null && chunk.system_fingerprint != null) {
+      this.#systemFingerprint = chunk.system_fingerprint;
+    }
+    // Usage rides on a `choices: []` chunk (OpenAI) or on the finish chunk (DeepSeek, Mistral, Groq).
+    if (isJsonObject(chunk.usage)) {
+      this.#usage = chunk.usage;
+      this.#usageSource = 'upstream';
+    }
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    // Usage-only chunks wait for finish(); empty preambles (Azure prompt filter) are dropped.
+    if (choices.length === 0) return [];
+    let needsDelta = false;
+    for (const choice of choices) {
+      if (choice.finish_reason != null) this.#sawFinishReason = true;
+      if (isJsonObject(choice.delta)) this.#text += readDeltaText(choice.delta);
+      else needsDelta = true;
+    }
+    const shaped: ChatCompletionChunk = {
+      ...chunk,
+      object: 'chat.completion.chunk',
+      model: this.#clientModel,
+      // Azure annotation chunks after the finish chunk carry `id: ""`, `created: 0`, `object: ""`.
+      id: chunk.id === '' || typeof chunk.id !== 'string' ? this.#id : chunk.id,
+      created: chunk.created === 0 || typeof chunk.created !== 'number' ? this.#created : chunk.created,
+    };
+    // Those annotation choices have no `delta` at all; SDKs that read `choice.delta.content` would throw.
+    if (needsDelta) shaped.choices = choices.map(withDelta);
+    // With include_usage OpenAI sends `usage: null` on every chunk but the final usage chunk; without
+    // it no `usage` key at all (docs/wire-formats.md 1.3). The real usage goes out once, from finish().
+    if (this.#clientWantsUsage) shaped.usage = null;
+    else delete shaped.usage;
+    return [shaped];
+  }
+
+  /**
+   * After the upstream ended: the final `choices: []` usage chunk when the client asked for usage,
+   * else []. Usage is the upstream's if any was seen, otherwise `estimate()`; it is resolved either
+   * way, so `usage` and `usageSource` are set for Sluice's own log after this call.
+   */
+  finish(estimate: () => Usage): ChatCompletionChunk[] {
+    if (this.#usage === undefined) {
+      this.#usage = estimate();
+      this.#usageSource = 'estimated';
+    }
+    if (!this.#clientWantsUsage) return [];
+    const usageChunk: ChatCompletionChunk = {
+      id: this.#id,
+      object: 'chat.completion.chunk',
+      created: this.#created,
+      model: this.#clientModel,
+      choices: [],
+      usage: this.#usage,
+    };
+    if (this.#systemFingerprint != null) usageChunk.system_fingerprint = this.#systemFingerprint;
+    return [usageChunk];
+  }
+}
+
+function withDelta(choice: ChunkChoice): ChunkChoice {
+  return isJsonObject(choice.delta) ? choice : { ...choice, delta: {} };
+}
