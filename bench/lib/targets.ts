@@ -69,6 +69,9 @@ channels:
       ${benchModels.noStream}: { stream: unsupported }
       ${benchModels.strict}: { stream_options: false }
 log_level: info
+# Every benchmark connection comes from one loopback address: the per-address cap (256 by default,
+# docs/security.md) would refuse the held-streams scenario's thousands, so it is raised here.
+server: { max_connections: 30000, max_connections_per_ip: 30000 }
 `;
 }
 
