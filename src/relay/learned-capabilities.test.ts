@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromStoredCapabilities, LearnedCapabilities, toStoredCapabilities } from './learned-capabilities.ts';
+import { fromStoredCapabilities, LearnedCapabilities, maxLearnedModelsPerChannel, toStoredCapabilities } from './learned-capabilities.ts';
 import { learnFromRejection } from './learn-from-rejection.ts';
 
 describe('learnFromRejection', () => {
@@ -15,6 +15,20 @@ describe('learnFromRejection', () => {
 });
 
 describe('LearnedCapabilities', () => {
+  it('keeps at most maxLearnedModelsPerChannel models per channel, forgetting the least recently learned', () => {
+    const learned = new LearnedCapabilities(() => 0);
+    learned.learn('glob', 'kept', { streamOptions: false }, 'x', 1000);
+    for (let i = 0; i < maxLearnedModelsPerChannel + 50; i += 1) {
+      learned.learn('glob', `random-${String(i)}`, { streamOptions: false }, 'x', 1000);
+      if (i === 10) learned.learn('glob', 'kept', { streamOptions: false }, 'x', 1000);
+    }
+    const models = Object.keys(learned.hintsFor('glob'));
+    expect(models).toHaveLength(maxLearnedModelsPerChannel);
+    expect(models).not.toContain('random-0');
+    expect(models).not.toContain('kept');
+    expect(models).toContain(`random-${String(maxLearnedModelsPerChannel + 49)}`);
+  });
+
   it('remembers hints per channel and model with the evidence, and tells the store', () => {
     let now = 100;
     const stored: unknown[] = [];

@@ -14,6 +14,13 @@ export interface LearnedCapability {
   recheckAt: number;
 }
 
+/**
+ * Upstream models remembered per channel at most. A glob channel may be asked for any model name,
+ * and an upstream that refuses a parameter for every model would teach one entry per name; past the
+ * bound the least recently learned is forgotten (and learned again, with one extra call, if used).
+ */
+export const maxLearnedModelsPerChannel = 1_000;
+
 export class LearnedCapabilities {
   readonly #byChannel = new Map<string, Map<string, LearnedCapability>>();
   readonly #now: () => number;
@@ -65,6 +72,12 @@ export class LearnedCapabilities {
       ...(hints.dropFields === undefined ? {} : { dropFields: [...new Set([...(previous.dropFields ?? []), ...hints.dropFields])] }),
     };
     const entry = { channel, model, hints: merged, evidence, learnedAt: now, recheckAt: now + recheckAfterMs };
+    // Delete first, so a model learned again moves to the end (the newest) of the map's order.
+    models.delete(model);
+    if (models.size >= maxLearnedModelsPerChannel) {
+      const oldest = models.keys().next();
+      if (oldest.done !== true) models.delete(oldest.value);
+    }
     models.set(model, entry);
     for (const listener of this.#listeners) listener(entry);
     return entry;

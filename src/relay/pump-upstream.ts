@@ -3,6 +3,7 @@
 // produced with one `write` and waits for 'drain' before the next read (backpressure: the body is
 // not read meanwhile, so its socket fills and pauses). A variant driven by the body's 'data' events
 // (commit 7a88203) measured 5–15 % more CPU per stream at concurrency 64 (docs/benchmarks.md).
+import { drainQuietly } from '../lib/drain-quietly.ts';
 export interface StreamTarget {
   /** One read; throws the stream's error. */
   push(bytes: Uint8Array): void;
@@ -12,16 +13,6 @@ export interface StreamTarget {
   readonly chunks: number;
   /** `[DONE]` seen: the rest of the body is drained unread. */
   readonly finished: boolean;
-}
-
-/** Reads the few bytes after `[DONE]` in the background: destroying a live body builds an AbortError with a stack trace. */
-function drainQuietly(iterator: AsyncIterator<Uint8Array>): void {
-  const next = (): void => {
-    iterator.next().then((read) => {
-      if (read.done !== true) next();
-    }, () => undefined);
-  };
-  next();
 }
 
 export class UpstreamPump {

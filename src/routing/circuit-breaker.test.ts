@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreakers, type BreakerTransition } from './circuit-breaker.ts';
+import { CircuitBreakers, maxCircuits, type BreakerTransition } from './circuit-breaker.ts';
 
 const policy = { failureRate: 0.5, windowMs: 10_000, minCalls: 4, cooldownMs: 1000 };
 
@@ -15,6 +15,14 @@ function open(breakers: CircuitBreakers, key = 'a'): void {
 }
 
 describe('CircuitBreakers', () => {
+  it('keeps at most maxCircuits circuits, dropping closed ones before an open one', () => {
+    const { breakers } = setup();
+    open(breakers, 'open-one');
+    for (let i = 0; i < maxCircuits + 500; i += 1) breakers.recordSuccess(`glob-model-${String(i)}`, policy);
+    expect(breakers.size).toBe(maxCircuits);
+    expect(breakers.stateOf('open-one')).toBe('open');
+  });
+
   it('stays closed below the minimum number of calls, whatever their outcome', () => {
     const { breakers } = setup();
     for (let i = 0; i < policy.minCalls - 1; i += 1) breakers.recordFailure('a', policy);

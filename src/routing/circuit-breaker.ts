@@ -38,6 +38,13 @@ function emptyWindow(): Bucket[] {
   return Array.from({ length: windowBuckets }, () => ({ span: -1, calls: 0, failures: 0 }));
 }
 
+/**
+ * Circuits kept at most. A channel serving a glob (`gpt-*`, `*`) gets a circuit per model name a
+ * client sends, so the table is bounded: past it, the oldest closed circuit (else the oldest) goes;
+ * it holds nothing but a window of counts, and starts closed again if that model comes back.
+ */
+export const maxCircuits = 10_000;
+
 export class CircuitBreakers {
   readonly #circuits = new Map<string, Circuit>();
   readonly #now: () => number;
@@ -57,10 +64,28 @@ export class CircuitBreakers {
   #circuit(key: string): Circuit {
     let circuit = this.#circuits.get(key);
     if (circuit === undefined) {
+      if (this.#circuits.size >= maxCircuits) this.#evictOne();
       circuit = { state: 'closed', buckets: emptyWindow(), openedAt: 0, probeInFlight: false, spanMs: 1 };
       this.#circuits.set(key, circuit);
     }
     return circuit;
+  }
+
+  #evictOne(): void {
+    let victim: string | undefined;
+    for (const [key, circuit] of this.#circuits) {
+      victim ??= key;
+      if (circuit.state === 'closed') {
+        victim = key;
+        break;
+      }
+    }
+    if (victim !== undefined) this.#circuits.delete(victim);
+  }
+
+  /** How many circuits are kept now (bounded by maxCircuits). */
+  get size(): number {
+    return this.#circuits.size;
   }
 
   /** Calls and failures in the window that ends now. */

@@ -1,5 +1,5 @@
 // Bytes → events: the first stage of every upstream stream (docs/style.md 4).
-
+import { drainQuietly } from '../../lib/drain-quietly.ts';
 import { createBodyTextDecoder } from './decode-body-text.ts';
 import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';
 
@@ -54,15 +54,6 @@ export async function* decodeStream(
     // Stopped early (an error, or the consumer left): release the body.
     if (!settled) await iterator.return?.();
   }
-}
-
-function drainQuietly(iterator: AsyncIterator<Uint8Array>): void {
-  const next = (): void => {
-    iterator.next().then((read) => {
-      if (read.done !== true) next();
-    }, () => undefined);
-  };
-  next();
 }
 
 /** The same decoding over a body already in memory: for tests and pure callers. */

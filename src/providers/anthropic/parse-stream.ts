@@ -6,9 +6,8 @@
 import type { StreamEvent } from '../../codec/sse/index.ts';
 import type { ChatCompletionChunk, ChunkDelta, JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
-import { GatewayError } from '../../core/errors.ts';
 import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import { parseEvents } from '../shared/parse-events.ts';
+import { parseEvents, readEventValue } from '../shared/parse-events.ts';
 import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { streamErrorOf } from './parse-error.ts';
 import { argumentsOf, convertUsage, mapStopReason } from './parse-response.ts';
@@ -122,14 +121,9 @@ export function createChatStreamParser(context: ParseContext): ChatStreamParser 
   const stream = new MessageStream();
   return {
     accept(event) {
-      if (event.kind === 'text') {
-        if (event.data.trim() === '') return [];
-        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
-          upstream: { channel: context.channel, status: 200 },
-        });
-      }
-      if (!isJsonObject(event.value)) return [];
-      const value = event.event === 'error' && event.value.type === undefined ? { ...event.value, type: 'error' } : event.value;
+      const read = readEventValue(event, context);
+      if (!isJsonObject(read)) return [];
+      const value = event.event === 'error' && read.type === undefined ? { ...read, type: 'error' } : read;
       return stream.accept(value, context);
     },
     finish: () => stream.finish(),

@@ -5,9 +5,8 @@
 import type { StreamEvent } from '../../codec/sse/index.ts';
 import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, JsonObject, ToolCallDelta } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
-import { GatewayError } from '../../core/errors.ts';
 import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import { parseEvents } from '../shared/parse-events.ts';
+import { parseEvents, readEventValue } from '../shared/parse-events.ts';
 import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { blockedPromptError, streamErrorOf } from './parse-error.ts';
 import { convertUsage, identityOf, mapFinishReason, readParts } from './parse-response.ts';
@@ -65,16 +64,11 @@ export function createChatStreamParser(context: ParseContext): ChatStreamParser 
   const stream = new ResponseStream();
   return {
     accept(event) {
-      if (event.kind === 'text') {
-        if (event.data.trim() === '') return [];
-        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${event.data.slice(0, 200)}`, {
-          upstream: { channel: context.channel, status: 200 },
-        });
-      }
+      const read = readEventValue(event, context);
       // Without alt=sse Gemini streams one JSON array of responses (docs/wire-formats.md 2.9).
-      if (!Array.isArray(event.value)) return isJsonObject(event.value) ? stream.accept(event.value, context) : [];
+      if (!Array.isArray(read)) return isJsonObject(read) ? stream.accept(read, context) : [];
       const chunks: ChatCompletionChunk[] = [];
-      for (const value of event.value) if (isJsonObject(value)) chunks.push(...stream.accept(value, context));
+      for (const value of read) if (isJsonObject(value)) chunks.push(...stream.accept(value, context));
       return chunks;
     },
     finish: () => stream.finish(),

@@ -8,7 +8,7 @@ import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { deltaChunk, finishChunk, usageChunk, type ChunkIdentity } from '../shared/build-chunk.ts';
-import { parseEvents } from '../shared/parse-events.ts';
+import { parseEvents, readEventValue } from '../shared/parse-events.ts';
 import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { convertUsage, identityOf, mapDoneReason, readToolCalls } from './parse-response.ts';
 
@@ -55,13 +55,8 @@ export function createChatStreamParser(context: ParseContext): ChatStreamParser 
   const stream = new ChatStream();
   return {
     accept(event) {
-      if (event.kind === 'text') {
-        if (event.data.trim() === '') return [];
-        throw new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream line: ${event.data.slice(0, 200)}`, {
-          upstream: { channel: context.channel, status: 200 },
-        });
-      }
-      return isJsonObject(event.value) ? stream.accept(event.value, context) : [];
+      const read = readEventValue(event, context, 'stream line');
+      return isJsonObject(read) ? stream.accept(read, context) : [];
     },
     finish: () => [],
   };

@@ -5,7 +5,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChunkChoice, JsonObject } fro
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
-import { parseEvents } from '../shared/parse-events.ts';
+import { parseEvents, readEventValue } from '../shared/parse-events.ts';
 import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
@@ -59,22 +59,12 @@ function streamError(context: ParseContext, value: JsonObject): GatewayError {
   });
 }
 
-function unreadable(context: ParseContext, data: string): GatewayError {
-  return new GatewayError('upstream_bad_response', `${context.channel} sent an unreadable stream event: ${data.slice(0, 200)}`, {
-    upstream: { channel: context.channel, status: 200 },
-  });
-}
-
 /** One stream's parser: each event is a chunk, an in-band error, or a whole JSON answer. */
 export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const numbering = new ToolCallNumbering();
   return {
     accept(event) {
-      if (event.kind === 'text') {
-        if (event.data.trim() === '') return [];
-        throw unreadable(context, event.data);
-      }
-      const value = event.value;
+      const value = readEventValue(event, context);
       if (!isJsonObject(value)) return [];
       // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
       // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
