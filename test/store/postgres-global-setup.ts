@@ -4,7 +4,6 @@
 // SLUICE_TEST_POSTGRES_URL points the suite at a server of your own instead (it needs the right
 // to create databases).
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
 
 export type ProvidedPostgres = { url: string; startMs: number } | { error: string };
 
@@ -21,6 +20,15 @@ export default async function setupPostgres(project: TestProject): Promise<(() =
     return undefined;
   }
   const started = performance.now();
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0)
+  // (turning vitest's exit code 1 for a failed run into 0) and whose 'exit' handler calls the
+  // library's shutdown without its callback (a TypeError). Both are dropped here: this setup's
+  // teardown stops the server.
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { startEmbeddedPostgres } = await import('./start-embedded-postgres.ts');
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
   try {
     const server = await startEmbeddedPostgres();
     project.provide('postgres', { url: server.url, startMs: Math.round(performance.now() - started) });
