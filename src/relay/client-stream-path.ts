@@ -6,6 +6,7 @@ import { ClientStreamShaper } from '../adapt/shape-client-stream.ts';
 import { encodeDataEvent, encodeJsonText } from '../codec/sse/index.ts';
 import type { ChatCompletionChunk, PlainChunk, Usage } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
+import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { ChatStreamParser } from '../providers/types.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -16,6 +17,8 @@ export interface ClientStreamOptions {
   channel: string;
   record: RequestRecord;
   estimate: (text: string) => Usage;
+  /** Another client protocol's frames (issue 14); absent: Chat Completions frames. */
+  encoder?: StreamEncoder | undefined;
 }
 
 const USAGE_NULL = ',"usage":null';
@@ -26,6 +29,7 @@ export class ClientStreamPath {
   readonly #reader: UpstreamEventReader | undefined;
   /** The client's model name as it appears in a frame: JSON, escaped like every frame. */
   readonly #modelJson: string;
+  readonly #encoder: StreamEncoder | undefined;
   #out = '';
   /** Client frames produced so far: the first one is the commit point. */
   frames = 0;
@@ -35,17 +39,20 @@ export class ClientStreamPath {
     this.#options = options;
     this.#shaper = new ClientStreamShaper({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage });
     this.#modelJson = encodeJsonText(options.clientModel);
-    this.#reader =
-      parser === undefined
-        ? undefined
-        : new UpstreamEventReader(parser, {
-            chunk: (chunk) => {
-              this.#chunk(chunk);
-            },
-            plain: (data, plain) => {
-              this.#plain(data, plain);
-            },
-          });
+    this.#encoder = options.encoder;
+    const chunk = (upstreamChunk: ChatCompletionChunk): void => {
+      this.#chunk(upstreamChunk);
+    };
+    // Plain chunks pass through as text only into Chat Completions frames: another protocol's encoder takes chunks.
+    const plain = (data: string, plainChunk: PlainChunk): void => {
+      this.#plain(data, plainChunk);
+    };
+    this.#reader = parser === undefined ? undefined : new UpstreamEventReader(parser, this.#encoder === undefined ? { chunk, plain } : { chunk });
+  }
+
+  /** The protocol's encoder, when the client speaks another protocol than Chat Completions. */
+  get encoder(): StreamEncoder | undefined {
+    return this.#encoder;
   }
 
   get chunks(): number {
@@ -74,8 +81,9 @@ export class ClientStreamPath {
     }
     let estimated: Usage | undefined;
     const estimate = (): Usage => (estimated ??= this.#options.estimate(this.#shaper.text));
-    for (const chunk of this.#shaper.finish(estimate)) this.#frame(encodeDataEvent(chunk));
+    for (const chunk of this.#shaper.finish(estimate)) this.#encode(chunk);
     const usage = this.#shaper.usage ?? estimate();
+    if (this.#encoder !== undefined) this.#frame(this.#encoder.encodeEnd(usage));
     record.promptTokens = usage.prompt_tokens;
     record.completionTokens = usage.completion_tokens;
     record.usageSource = this.#shaper.usageSource ?? 'estimated';
@@ -89,7 +97,11 @@ export class ClientStreamPath {
   }
 
   #chunk(chunk: ChatCompletionChunk): void {
-    for (const shaped of this.#shaper.shape(chunk)) this.#frame(encodeDataEvent(shaped));
+    for (const shaped of this.#shaper.shape(chunk)) this.#encode(shaped);
+  }
+
+  #encode(chunk: ChatCompletionChunk): void {
+    this.#frame(this.#encoder === undefined ? encodeDataEvent(chunk) : this.#encoder.encodeChunk(chunk));
   }
 
   /** The upstream's text with the client's model name spliced in and `usage: null` as the client expects it. */
@@ -111,6 +123,7 @@ export class ClientStreamPath {
   }
 
   #frame(frame: string): void {
+    if (frame === '') return;
     this.#out += frame;
     this.frames += 1;
   }

@@ -2,6 +2,7 @@
 // whatever happens next reaches it in-band. Writing it is one loop per stream: each upstream read's
 // frames go out with one `write`, and the next read waits while the client's buffer is full.
 import { GatewayError } from '../core/errors.ts';
+import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { ClientStreamPath } from './client-stream-path.ts';
 
 /** Where a committed stream is written (the server's response). */
@@ -18,6 +19,8 @@ export interface CommittedStream {
    * the frames before the error are written. The attempt is settled either way.
    */
   pipeTo(sink: FrameSink): Promise<void>;
+  /** The client protocol's encoder (its failure frames, end and keep-alive); absent: Chat Completions. */
+  readonly encoder: StreamEncoder | undefined;
 }
 
 /** What feeds the path: the upstream pump, or nothing more (a replayed completion). */
@@ -49,6 +52,7 @@ export async function readToCommit(path: ClientStreamPath, source: FrameSource, 
 
 export function commitStream(path: ClientStreamPath, source: FrameSource, settle: () => void): CommittedStream {
   return {
+    encoder: path.encoder,
     async pipeTo(sink) {
       let failed = false;
       let failure: unknown;

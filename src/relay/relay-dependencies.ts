@@ -1,5 +1,6 @@
 // What the relay needs from the rest of Sluice, injected (ports and policies), and what one request
 // brings with it.
+import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { Provider } from '../providers/types.ts';
 import type { ChannelSource } from '../routing/channel-registry.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
@@ -34,4 +35,6 @@ export interface RelayContext {
   record: RequestRecord;
   /** Capture every exchange of this request (SLUICE_DEBUG=1 or the key's switch). */
   captureAll: boolean;
+  /** A fresh encoder per attempt when the client speaks another protocol than Chat Completions (issue 14). */
+  createEncoder?: (() => StreamEncoder) | undefined;
 }

@@ -36,6 +36,8 @@ export interface RequestRecord {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
   usageSource: UsageSource | undefined;
+  /** The client protocol (`chat`, `responses`, `messages`; issue 14); undefined for other endpoints. */
+  ingress: string | undefined;
 }
 
 export function createRequestRecord(requestId: string, clientModel: string, clientStream: boolean): RequestRecord {
@@ -60,6 +62,7 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     promptTokens: undefined,
     completionTokens: undefined,
     usageSource: undefined,
+    ingress: undefined,
   };
 }
 

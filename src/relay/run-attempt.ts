@@ -9,6 +9,7 @@ import { replayAsStream } from '../adapt/replay-as-stream.ts';
 import type { Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
+import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
 import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
@@ -27,6 +28,8 @@ export type RelayOutcome =
 
 export interface AttemptInput {
   request: ChatRequest;
+  /** The client protocol's stream encoder for this attempt (issue 14); absent: Chat Completions frames. */
+  createEncoder?: (() => StreamEncoder) | undefined;
   channel: Channel;
   provider: Provider;
   plan: ModePlan;
@@ -152,6 +155,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       channel: channel.name,
       record,
       estimate: (text: string) => estimateUsage(request, text),
+      encoder: request.stream === true ? input.createEncoder?.() : undefined,
     };
     if (!plan.upstreamStream) {
       // A JSON body: undici's idle timeout covers its bytes.

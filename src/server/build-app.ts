@@ -18,6 +18,7 @@ import type { Caller } from './authenticate.ts';
 import { recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
+import { chatCodec } from '../ingress/chat-completions/chat-codec.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
@@ -181,7 +182,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     captureAll: (caller) => options.debug || caller?.debug === true,
     shutdownSignal: options.shutdownSignal,
   };
-  app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions));
+  app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions, chatCodec));
   app.post('/v1/embeddings', allow('client'), createEmbeddingsHandler(routeOptions));
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   serveConsole(app);

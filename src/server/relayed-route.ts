@@ -9,6 +9,7 @@ import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../rela
 import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import { usedTokensOf, type Admission, type AdmissionControl } from './account-request.ts';
 import type { Caller } from './authenticate.ts';
+import type { RenderedError } from '../core/ingress-codec.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 
 export interface RouteOptions {
@@ -106,11 +107,18 @@ function followShutdown(client: AbortSignal, shutdown: AbortSignal): LinkedAbort
   };
 }
 
-export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>) {
+/** The client protocol's name for the record, and its error shape (absent: the OpenAI shape). */
+export interface ClientProtocol {
+  readonly protocol: string;
+  renderError?: (error: GatewayError, requestId: string) => RenderedError;
+}
+
+export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
+    if (client !== undefined) record.ingress = client.protocol;
     const controller = abortOnClientClose(request, reply);
     const relay = followShutdown(controller.signal, options.shutdownSignal);
     const { signal } = relay;
@@ -123,7 +131,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     } catch (error) {
       const failure = toGatewayError(signal.aborted ? signal.reason : error);
       recordFailure(record, failure);
-      const rendered = renderError(failure, request.id);
+      const rendered = client?.renderError === undefined ? renderError(failure, request.id) : client.renderError(failure, request.id);
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;

@@ -41,8 +41,10 @@ export async function writeSse(response: ServerResponse, stream: CommittedStream
     options.transcript?.appendText(frames);
     return response.write(frames);
   };
+  const { encoder } = stream;
+  const keepaliveFrame = encoder?.keepalive ?? KEEPALIVE_FRAME;
   const keepalive = setTimeout(function beat() {
-    if (!gone()) response.write(KEEPALIVE_FRAME);
+    if (!gone()) response.write(keepaliveFrame);
     keepalive.refresh();
   }, options.keepaliveMs);
   keepalive.unref();
@@ -58,10 +60,11 @@ export async function writeSse(response: ServerResponse, stream: CommittedStream
     await stream.pipeTo(sink);
   } catch (error) {
     failure = toGatewayError(options.signal.aborted ? options.signal.reason : error);
-    write(encodeDataEvent(renderError(failure, options.requestId).body));
+    write(encoder === undefined ? encodeDataEvent(renderError(failure, options.requestId).body) : encoder.encodeFailure(failure, options.requestId));
   } finally {
     clearTimeout(keepalive);
-    write(DONE_FRAME);
+    // Chat Completions ends every stream with [DONE]; another protocol's encoder wrote its own end.
+    if (encoder === undefined) write(DONE_FRAME);
     response.end();
   }
   return failure;

@@ -1,0 +1,56 @@
+// One internal model, several client protocols (issue 14): an ingress codec turns its protocol's
+// request into the internal chat request, and the internal answer — a completion, or the stream of
+// chunks the relay's client path shapes — back into its protocol. Chat Completions is the internal
+// model itself; Responses and Messages codecs live in src/ingress/<protocol>/.
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from './chat.ts';
+import type { GatewayError } from './errors.ts';
+
+/** How an error reaches a client of this protocol before the first byte: status, headers, body. */
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: object;
+}
+
+/**
+ * Writes one streaming answer in a client protocol. Synchronous and called once per chunk on the
+ * stream path (issue 13): it returns the frames as text, '' when a chunk makes none. The chunks come
+ * shaped for the client: its model name, and a usage-only chunk (no choices) when the upstream sent
+ * usage. One encoder per attempt: an attempt that fails before its first frame is thrown away.
+ */
+export interface StreamEncoder {
+  /** The frames for one chunk. */
+  encodeChunk(chunk: ChatCompletionChunk): string;
+  /** The frames that end a stream that went well; `usage` is the upstream's, or Sluice's count. */
+  encodeEnd(usage: Usage): string;
+  /** The frames that end a stream that failed after its first frame (the client already has a 200). */
+  encodeFailure(error: GatewayError, requestId: string): string;
+  /** Written when nothing else was for the keep-alive interval. */
+  readonly keepalive: string;
+}
+
+/** What a codec knows of the request it answers. */
+export interface AnswerContext {
+  requestId: string;
+  /** Unix seconds, when the request arrived. */
+  createdAt: number;
+}
+
+export interface ParsedIngress<State> {
+  chat: ChatRequest;
+  /** What the answer needs from the original request (echoed fields, tool kinds, ids). */
+  state: State;
+}
+
+export interface IngressCodec<State = unknown> {
+  /** Shown in logs, metrics and the console: `chat`, `responses`, `messages`. */
+  readonly protocol: string;
+  /** A parsed JSON body (and the request's headers) → the internal request; throws a 400 GatewayError. */
+  parseRequest: (body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>) => ParsedIngress<State>;
+  /** A non-stream answer. */
+  encodeCompletion: (completion: ChatCompletion, state: State, context: AnswerContext) => object;
+  /** A streaming answer; undefined: Chat Completions frames (the relay's own, fastest path). */
+  createStreamEncoder?: (state: State, context: AnswerContext) => StreamEncoder;
+  /** Errors in the protocol's own shape; undefined: the OpenAI shape. */
+  renderError?: (error: GatewayError, requestId: string) => RenderedError;
+}
