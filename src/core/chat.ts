@@ -14,12 +14,25 @@ export interface ToolCall extends JsonObject {
   function: ToolCallFunction;
 }
 
+/**
+ * The opaque reasoning state of one assistant turn (issue 14): what a dialect needs back to continue a
+ * turn it reasoned in (Anthropic: thinking blocks with their signatures, redacted thinking), kept as
+ * that dialect's own blocks. `family` names the dialect that made it: the state goes back only to
+ * that family and is dropped for any other. Never written into Chat Completions frames.
+ */
+export interface ReasoningState extends JsonObject {
+  family: string;
+  blocks: JsonObject[];
+}
+
 export interface ChatMessage extends JsonObject {
   role: string;
   content?: unknown;
   name?: string;
   tool_calls?: ToolCall[];
   tool_call_id?: string;
+  /** On an assistant message given back by a Responses or Messages client (issue 14). */
+  reasoning_state?: ReasoningState;
 }
 
 export interface StreamOptions extends JsonObject {
@@ -46,6 +59,8 @@ export interface AssistantMessage extends JsonObject {
   reasoning_content?: string;
   refusal?: string | null;
   tool_calls?: ToolCall[];
+  /** Issue 14: kept for Responses/Messages clients, never in a Chat Completions answer. */
+  reasoning_state?: ReasoningState;
 }
 
 export interface CompletionChoice extends JsonObject {
@@ -80,6 +95,8 @@ export interface ChunkDelta extends JsonObject {
   reasoning?: string | null;
   refusal?: string | null;
   tool_calls?: ToolCallDelta[] | null;
+  /** Issue 14: a completed reasoning state (e.g. a thinking block and its signature), never in a Chat Completions frame. */
+  reasoning_state?: ReasoningState;
 }
 
 export interface ChunkChoice extends JsonObject {
