@@ -19,6 +19,8 @@ export interface RequestObservation {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
   usageSource: string | undefined;
+  /** The client protocol (issue 14): chat, responses, messages, embeddings; a fixed set, named by the routes. */
+  ingress?: string | undefined;
 }
 
 /** `learned:stream=required` → `learned:stream`: the kind, without the value, keeps labels few. */
@@ -51,6 +53,7 @@ export class Metrics {
   readonly #firstToken = new Histogram({ name: 'sluice_time_to_first_token_seconds', help: 'Time from request to the first chunk committed to a streaming client', labelNames: ['model'], buckets: latencyBuckets, registers: [this.registry] });
   readonly #overhead = new Histogram({ name: 'sluice_overhead_seconds', help: "Sluice's own time: total minus time spent waiting on upstreams and backoff", buckets: overheadBuckets, registers: [this.registry] });
   readonly #tokens = new Counter({ name: 'sluice_tokens_total', help: 'Tokens by type and usage source (upstream or estimated)', labelNames: ['type', 'source'], registers: [this.registry] });
+  readonly #ingress = new Counter({ name: 'sluice_ingress_requests_total', help: 'Client requests by client protocol (chat, responses, messages, embeddings)', labelNames: ['ingress'], registers: [this.registry] });
   readonly #adaptations = new Counter({ name: 'sluice_adaptations_total', help: 'Adaptations applied, by kind', labelNames: ['kind'], registers: [this.registry] });
   readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
@@ -62,6 +65,7 @@ export class Metrics {
   readonly #durationBy = cacheChildren((...values) => this.#duration.labels(...values));
   readonly #firstTokenBy = cacheChildren((...values) => this.#firstToken.labels(...values));
   readonly #tokensBy = cacheChildren((...values) => this.#tokens.labels(...values));
+  readonly #ingressBy = cacheChildren((...values) => this.#ingress.labels(...values));
   readonly #adaptationsBy = cacheChildren((...values) => this.#adaptations.labels(...values));
 
   readonly #labelModel: (model: string) => string;
@@ -85,6 +89,7 @@ export class Metrics {
     if (request.promptTokens !== undefined) this.#tokensBy.get('prompt', source).inc(request.promptTokens);
     if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);
     for (const adaptation of request.adaptations) this.#adaptationsBy.get(adaptationKind(adaptation)).inc();
+    if (request.ingress !== undefined) this.#ingressBy.get(request.ingress).inc();
   }
 
   observeBreaker(channel: string, model: string, state: BreakerStateName): void {

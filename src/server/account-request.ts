@@ -154,6 +154,7 @@ export function toLogRow(record: RequestRecord, caller: Caller | undefined, requ
     clientIp: request.ip,
     userAgent: request.headers['user-agent'],
     answeredModel: record.answeredModel,
+    ingress: record.ingress,
     overheadMs: record.overheadMs,
     capture: record.capture === undefined ? undefined : JSON.stringify(record.capture),
   };

@@ -16,5 +16,5 @@ export function createEmbeddingsHandler(options: RouteOptions) {
     await exchange.admit(() => estimateEmbeddingsReservation(embeddingsRequest));
     const response = await relayEmbeddings(embeddingsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     await sendJson(exchange, response);
-  });
+  }, { protocol: 'embeddings' });
 }

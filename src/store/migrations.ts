@@ -112,6 +112,11 @@ async function addAdmissionColumns(db: SchemaDatabase): Promise<void> {
     .execute();
 }
 
+/** The client protocol of each request (issue 14): chat, responses, messages, embeddings. */
+async function addIngressColumn(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('request_logs').addColumn('ingress', 'text').execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -119,6 +124,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0002-capture': { up: addCaptureColumns },
     '0003-write-probe': { up: addWriteProbe },
     '0004-admission': { up: addAdmissionColumns },
+    '0005-ingress': { up: addIngressColumn },
   };
 }
 

@@ -145,6 +145,8 @@ export interface RequestLogRow {
   overheadMs: number | undefined;
   /** The debug capture as JSON text, when capture was on. */
   capture: string | undefined;
+  /** The client protocol: `chat`, `responses`, `messages`, `embeddings` (issue 14). */
+  ingress: string | undefined;
 }
 
 export interface RequestLogFilter {

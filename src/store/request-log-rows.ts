@@ -42,6 +42,7 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     answered_model: orNull(row.answeredModel),
     overhead_ms: orNull(row.overheadMs),
     capture: orNull(row.capture),
+    ingress: orNull(row.ingress),
   };
 }
 
@@ -101,5 +102,6 @@ export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRo
     answeredModel: orUndefined(row.answered_model),
     overheadMs: orUndefined(row.overhead_ms),
     capture: orUndefined(row.capture),
+    ingress: orUndefined(row.ingress),
   };
 }

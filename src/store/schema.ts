@@ -49,6 +49,8 @@ export interface RequestLogsTable {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   usage_source: string | null;
+  /** The client protocol (issue 14); null on rows written before it was recorded. */
+  ingress: string | null;
   client_ip: string | null;
   user_agent: string | null;
   /** Migration 0002: the client model that answered (a fallback), Sluice's own time, the debug capture (JSON). */

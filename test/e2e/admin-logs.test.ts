@@ -66,6 +66,7 @@ describe('the request log', () => {
       key: 'app',
       client_model: xaiModel,
       client_stream: true,
+      ingress: 'chat',
       channel: 'xai',
       status: 200,
       adaptations: ['learned:stream_options=false', 'usage-counted-locally'],

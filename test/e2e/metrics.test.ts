@@ -60,6 +60,7 @@ describe('metrics', () => {
     const page = await response.text();
     const families = parsePrometheusTextFormat(page);
     expect(total(family(families, 'sluice_requests_total'))).toBe(5);
+    expect(family(families, 'sluice_ingress_requests_total').metrics.map((sample) => [sample.labels?.ingress, sample.value])).toEqual([['chat', '5']]);
     const attempts = family(families, 'sluice_upstream_attempts_total').metrics;
     expect(attempts.find((sample) => sample.labels?.channel === 'flaky' && sample.labels.outcome === 'upstream_error')?.value).toBe('1');
     expect(attempts.find((sample) => sample.labels?.channel === 'mistral' && sample.labels.outcome === 'upstream_rejected')?.value).toBe('1');

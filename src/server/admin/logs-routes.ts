@@ -30,6 +30,7 @@ export function describeLogRow(row: RequestLogRow) {
     client_model: row.clientModel,
     answered_model: row.answeredModel ?? null,
     client_stream: row.clientStream,
+    ingress: row.ingress ?? null,
     channel: row.channel ?? null,
     upstream_model: row.upstreamModel ?? null,
     upstream_stream: row.upstreamStream ?? null,

@@ -85,6 +85,7 @@ const schemas: Record<string, JsonSchema> = {
       client_model: string,
       answered_model: nullable('string'),
       client_stream: boolean,
+      ingress: nullable('string'),
       channel: nullable('string'),
       upstream_model: nullable('string'),
       upstream_stream: nullable('boolean'),

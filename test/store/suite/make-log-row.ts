@@ -29,6 +29,7 @@ export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRo
     answeredModel: 'qwq',
     overheadMs: 0.25,
     capture: '{"clientRequest":"{}","clientResponse":"{}","attempts":[]}',
+    ingress: 'chat',
     ...overrides,
   };
 }

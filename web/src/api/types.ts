@@ -139,6 +139,8 @@ export interface LogRow {
   client_model: string;
   answered_model: string | null;
   client_stream: boolean;
+  /** The client protocol: chat, responses, messages, embeddings (null on older rows). */
+  ingress?: string | null;
   channel: string | null;
   upstream_model: string | null;
   upstream_stream: boolean | null;

@@ -2,9 +2,13 @@
 import type { Tone } from '../components/badge.tsx';
 import type { LogRow } from '../api/types.ts';
 
-/** `stream → json`: what the client asked for and how Sluice called the upstream. */
-export function modeLabel(row: Pick<LogRow, 'client_stream' | 'upstream_stream'>): string {
-  const client = row.client_stream ? 'stream' : 'json';
+/**
+ * `stream → json`: what the client asked for and how Sluice called the upstream, after the client's
+ * protocol when it is not Chat Completions (`responses · stream → json`).
+ */
+export function modeLabel(row: Pick<LogRow, 'client_stream' | 'upstream_stream'> & Partial<Pick<LogRow, 'ingress'>>): string {
+  const protocol = row.ingress === undefined || row.ingress === null || row.ingress === 'chat' ? '' : `${row.ingress} · `;
+  const client = `${protocol}${row.client_stream ? 'stream' : 'json'}`;
   if (row.upstream_stream === undefined || row.upstream_stream === null) return client;
   return `${client} → ${row.upstream_stream ? 'stream' : 'json'}`;
 }
