@@ -87,7 +87,8 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     async admit(caller, estimateTokens, signal) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
-      await takeSlot(keyId, caller, signal);
+      // Awaited only for a key that has something to wait on: each await is a turn of the microtask queue per request.
+      if (caller.maxConcurrency !== undefined) await takeSlot(keyId, caller, signal);
       const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined;
       let estimatedTokens = 0;
       try {
@@ -107,7 +108,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         const verdict = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
-        quotaHeld = await reserveQuota(keyId, caller, estimatedTokens);
+        quotaHeld = caller.remainingTokens === undefined ? false : await reserveQuota(keyId, caller, estimatedTokens);
       } catch (error) {
         if (rate !== undefined) rateLimits.release(rate);
         rate = undefined;

@@ -10,7 +10,6 @@ import { GatewayError } from '../core/errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
-import type { RequestRecord } from '../relay/request-record.ts';
 import type { AdminOptions } from './admin/admin-context.ts';
 import { AdminFailures } from './admin/admin-failures.ts';
 import { adminApi, adminApiPrefix } from './admin/register-admin-api.ts';
@@ -31,6 +30,7 @@ import { renderError, toGatewayError } from './render-error.ts';
 import { accessOf, allow, authorizeRoute, requireDeclaredAccess } from './route-access.ts';
 import { apiSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { serveConsole } from './serve-console.ts';
+import { createRequestLineWriter } from './write-request-line.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,13 +68,6 @@ function fromFrameworkError(error: FastifyError, bodyLimitBytes: number): Gatewa
     return new GatewayError('invalid_request', error.message);
   }
   return toGatewayError(error);
-}
-
-function logRequest(logger: Logger, record: RequestRecord, caller: Caller | undefined): void {
-  // The capture (full bodies) goes to the store, never to the log line.
-  const { attempts, capture: _capture, ...fields } = record;
-  const level = record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info';
-  logger[level]({ ...fields, key: caller?.keyName, attempts }, `${record.clientModel} ${record.status} ${Math.round(record.durationMs)}ms`);
 }
 
 /** A path that cannot be decoded (`%C0%AF`, overlong UTF-8) names no route: 404, like any unknown path. */
@@ -164,12 +157,13 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.get('/v1/models', allow('client'), (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
   // `*`, not `:id`: model ids may hold a slash (`meta-llama/Llama-3.1-8B-Instruct`).
   app.get('/v1/models/*', allow('client'), (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
+  const writeRequestLine = createRequestLineWriter(options.logger);
   const routeOptions: RouteOptions = {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
     admission: options.services.admission,
     finishRequest: (record, caller, request) => {
-      logRequest(options.logger, record, caller);
+      writeRequestLine(record, caller?.keyName);
       options.metrics.observeRequest({ ...record, model: record.clientModel });
       recordRequest(record, caller, request, options.services.logWriter);
     },

@@ -6,7 +6,6 @@ import { GatewayError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
-import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import { usedTokensOf, type Admission, type AdmissionControl } from './account-request.ts';
 import type { Caller } from './authenticate.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
@@ -69,14 +68,22 @@ function finishCapture(capture: Capture, body: unknown, relay: RelayDependencies
   capture.clientResponse = maskSecrets(capText(capture.clientResponse, relay.captureCapBytes), relay.secrets);
 }
 
-/** Aborts the upstream call the moment the client goes away. */
-function abortOnClientClose(request: FastifyRequest, reply: FastifyReply): AbortController {
+/**
+ * The client's signal (it went away: nothing more can be written to it) and the relay's (the client
+ * went away, or the shutdown deadline passed). The client's close aborts both directly, without a
+ * listener linking one signal to the other.
+ */
+function abortOnClientClose(request: FastifyRequest, reply: FastifyReply, relay: AbortController): AbortController {
   const controller = new AbortController();
+  const abort = (error: GatewayError): void => {
+    controller.abort(error);
+    relay.abort(error);
+  };
   reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new GatewayError('client_closed', 'The client closed the connection.'));
+    if (!reply.raw.writableFinished) abort(new GatewayError('client_closed', 'The client closed the connection.'));
   });
   request.raw.on('aborted', () => {
-    controller.abort(new GatewayError('client_closed', 'The client aborted the request.'));
+    abort(new GatewayError('client_closed', 'The client aborted the request.'));
   });
   return controller;
 }
@@ -88,21 +95,25 @@ export async function sendJson(exchange: Exchange, body: object): Promise<void> 
 }
 
 /**
- * The relay's signal: the client's, and aborted with `shutting_down` when the shutdown deadline
- * passes. A listener per request on the shutdown signal, removed when the request is over.
+ * The relay controllers of the requests in flight, aborted with the shutdown signal's reason when the
+ * shutdown deadline passes: one listener on the shutdown signal for all of them, not one per request.
  */
-function followShutdown(client: AbortSignal, shutdown: AbortSignal): LinkedAbort {
-  const relay = linkAbort(client);
-  const onShutdown = (): void => {
-    relay.abort(shutdown.reason);
-  };
-  if (shutdown.aborted) onShutdown();
-  else shutdown.addEventListener('abort', onShutdown, { once: true });
+function followShutdown(shutdown: AbortSignal): { enter(relay: AbortController): void; leave(relay: AbortController): void } {
+  const inFlight = new Set<AbortController>();
+  shutdown.addEventListener(
+    'abort',
+    () => {
+      for (const relay of inFlight) relay.abort(shutdown.reason);
+    },
+    { once: true },
+  );
   return {
-    ...relay,
-    dispose: () => {
-      shutdown.removeEventListener('abort', onShutdown);
-      relay.dispose();
+    enter(relay) {
+      if (shutdown.aborted) relay.abort(shutdown.reason);
+      else inFlight.add(relay);
+    },
+    leave(relay) {
+      inFlight.delete(relay);
     },
   };
 }
@@ -114,13 +125,15 @@ export interface ClientProtocol {
 }
 
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
+  const shutdown = followShutdown(options.shutdownSignal);
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
     if (client !== undefined) record.ingress = client.protocol;
-    const controller = abortOnClientClose(request, reply);
-    const relay = followShutdown(controller.signal, options.shutdownSignal);
+    const relay = new AbortController();
+    const controller = abortOnClientClose(request, reply, relay);
+    shutdown.enter(relay);
     const { signal } = relay;
     let admission: Admission | undefined;
     const admit = async (estimateTokens: () => number): Promise<void> => {
@@ -137,7 +150,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
       record.durationMs = performance.now() - started;
       admission?.settle(usedTokensOf(record));
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
-      relay.dispose();
+      shutdown.leave(relay);
       options.finishRequest(record, caller, request);
     }
   };

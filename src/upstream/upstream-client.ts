@@ -9,7 +9,8 @@ import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
 import { planDecoding } from './decode-content.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { bodyTooLarge, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
+import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
+import { UpstreamBody } from './read-whole-body.ts';
 
 export interface SendOptions {
   channel: string;
@@ -104,7 +105,7 @@ export class UpstreamClient {
     if (decoding.decoders.length === 0 && declaredLength > bodyScope.capBytes) throw refuse(bodyTooLarge(bodyScope));
     const headers = { ...response.headers };
     if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(headers, name);
-    return { status, headers, body: readUpstreamBody(response.body, decoding.decoders, bodyScope) };
+    return { status, headers, body: new UpstreamBody(response.body, decoding.decoders, bodyScope) };
   };
 
   /** Closes every pooled connection (start-up's onClose, once nothing is in flight). */
