@@ -50,7 +50,7 @@ function textOf(response: OpenAI.Responses.Response): string {
 /** The output without the ids, which differ per request. */
 function shapeOf(response: OpenAI.Responses.Response): unknown {
   // The SDK's stream helper adds `parsed: null` to each text part (it parses structured outputs).
-  return response.output.map((item) => (item.type === 'message' ? { ...item, id: undefined, content: item.content.map(({ parsed: _parsed, ...part }: Record<string, unknown>) => part) } : { ...item, id: undefined }));
+  return response.output.map((item) => (item.type === 'message' ? { ...item, id: undefined, content: item.content.map((part) => ({ ...part, parsed: undefined })) } : { ...item, id: undefined }));
 }
 
 for (const channel of cases) {
