@@ -156,8 +156,18 @@ describe('an upstream that fails mid-stream', () => {
     expect(raw.text).not.toContain('[DONE]');
   });
 
-  it('surfaces as an error to the SDK stream', async () => {
+  it('surfaces as an error to the SDK stream after the text so far', async () => {
     const stream = client.responses.stream({ model: 'm', input: 'cut again' });
-    await expect(stream.finalResponse()).rejects.toBeInstanceOf(APIError);
+    const types: string[] = [];
+    const failure = await (async () => {
+      for await (const event of stream) types.push(event.type);
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('dropping broke the connection');
+    expect(types.slice(0, 3)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added']);
+    expect(types).toContain('response.output_text.delta');
   });
 });
