@@ -57,6 +57,13 @@ export const defaultCaptureRetentionDays = 7;
 
 export const defaultLogLevel = 'info';
 
+/**
+ * Hosted tools (web_search, file_search, …) on /v1/responses: refused with a 400 by default, since
+ * Sluice cannot run them; true drops them with an `x-sluice-dropped-tools` warning header (Codex
+ * sends `web_search` by default, docs/ingress-protocols.md §D2).
+ */
+export const defaultDropUnsupportedTools = false;
+
 /** Shorter admin keys stop start-up: the admin API holds every upstream credential (docs/security.md). */
 export const minAdminKeyLength = 16;
 

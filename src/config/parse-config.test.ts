@@ -100,6 +100,7 @@ describe('parseConfig', () => {
       retention: { logDays: 30, captureDays: 7 },
       sse: { keepaliveMs: 15000 },
       logLevel: 'info',
+      dropUnsupportedTools: false,
     });
     expect(config.channels[0]).toMatchObject({
       baseUrl: undefined,

@@ -15,6 +15,7 @@ import {
   defaultKeyModels,
   defaultListen,
   defaultLogLevel,
+  defaultDropUnsupportedTools,
   defaultRetryPolicy,
   defaultStore,
   defaultTimeoutPolicy,
@@ -60,6 +61,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     retention: { logDays: raw.log_retention_days ?? defaultLogRetentionDays, captureDays: raw.capture_retention_days ?? defaultCaptureRetentionDays },
     sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },
     logLevel: raw.log_level ?? defaultLogLevel,
+    dropUnsupportedTools: raw.drop_unsupported_tools ?? defaultDropUnsupportedTools,
   };
 }
 

@@ -50,4 +50,6 @@ export interface SluiceConfig {
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */
   sse: { keepaliveMs: number };
   logLevel: string;
+  /** Hosted tools on /v1/responses: dropped with a warning header (true) or refused with a 400 (false). */
+  dropUnsupportedTools: boolean;
 }

@@ -97,6 +97,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'GET /v1/models lists the models this gateway serves.',
   },
+  unsupported_feature: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'Sluice is stateless and runs no hosted tools: leave out the field named in `param` (resend the full history in `input`), or set `drop_unsupported_tools: true` for hosted tools.',
+  },
   route_not_found: {
     status: 404,
     type: 'invalid_request_error',

@@ -40,6 +40,8 @@ export interface ParsedIngress<State> {
   chat: ChatRequest;
   /** What the answer needs from the original request (echoed fields, tool kinds, ids). */
   state: State;
+  /** Response headers the codec adds to every answer (a warning, such as the tools it dropped). */
+  headers?: Record<string, string>;
 }
 
 export interface IngressCodec<State = unknown> {

@@ -19,6 +19,7 @@ import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { chatCodec } from '../ingress/chat-completions/chat-codec.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
+import { registerResponsesRoutes } from './responses-routes.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
 import { answerClientError } from './answer-client-error.ts';
@@ -57,6 +58,8 @@ export interface AppOptions {
   metricsKey: string | undefined;
   /** Timeouts, connection caps, trusted proxies. */
   server: ServerSettings;
+  /** Config `drop_unsupported_tools`: hosted tools on /v1/responses dropped instead of refused. */
+  dropUnsupportedTools?: boolean;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -178,6 +181,7 @@ export function buildApp(options: AppOptions): SluiceApp {
   };
   app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions, chatCodec));
   app.post('/v1/embeddings', allow('client'), createEmbeddingsHandler(routeOptions));
+  registerResponsesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools ?? false });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   serveConsole(app);
   return app;

@@ -16,7 +16,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
     async (exchange) => {
       const { request, reply, record, caller, signal, clientSignal, started } = exchange;
       const answerContext = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000) };
-      const { chat: chatRequest, state } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
+      const { chat: chatRequest, state, headers: codecHeaders = {} } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
@@ -24,6 +24,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder }, options.relay);
       if (outcome.kind === 'completion') {
+        reply.headers(codecHeaders);
         await sendJson(exchange, codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
@@ -36,7 +37,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
           keepaliveMs: options.keepaliveMs,
           // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
           signal: clientSignal,
-          headers: describeRouting(record, started),
+          headers: { ...codecHeaders, ...describeRouting(record, started) },
           ...(transcript === undefined ? {} : { transcript }),
         });
         if (failure !== undefined) recordFailure(record, failure);

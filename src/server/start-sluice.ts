@@ -167,6 +167,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
+    dropUnsupportedTools: config.dropUnsupportedTools,
     admin: {
       adminKey: config.adminKey,
       channels,
