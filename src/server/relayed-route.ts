@@ -6,7 +6,7 @@ import { GatewayError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
-import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
+import { linkAbort } from '../lib/abort.ts';
 import { usedTokensOf, type Admission, type AdmissionControl } from './account-request.ts';
 import type { Caller } from './authenticate.ts';
 import { renderError, toGatewayError } from './render-error.ts';
@@ -86,33 +86,15 @@ export async function sendJson(exchange: Exchange, body: object): Promise<void> 
   await exchange.reply.code(200).headers(describeRouting(exchange.record, exchange.started)).send(body);
 }
 
-/**
- * The relay's signal: the client's, and aborted with `shutting_down` when the shutdown deadline
- * passes. A listener per request on the shutdown signal, removed when the request is over.
- */
-function followShutdown(client: AbortSignal, shutdown: AbortSignal): LinkedAbort {
-  const relay = linkAbort(client);
-  const onShutdown = (): void => {
-    relay.abort(shutdown.reason);
-  };
-  if (shutdown.aborted) onShutdown();
-  else shutdown.addEventListener('abort', onShutdown, { once: true });
-  return {
-    ...relay,
-    dispose: () => {
-      shutdown.removeEventListener('abort', onShutdown);
-      relay.dispose();
-    },
-  };
-}
-
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>) {
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const caller = request.caller;
     const record = createRequestRecord(request.id, '', false);
     const controller = abortOnClientClose(request, reply);
-    const relay = followShutdown(controller.signal, options.shutdownSignal);
+    // The relay's signal: the client's, and aborted with `shutting_down` when the shutdown deadline
+    // passes (a listener per request on the shutdown signal, removed when the request is over).
+    const relay = linkAbort(controller.signal, options.shutdownSignal);
     const { signal } = relay;
     let admission: Admission | undefined;
     const admit = async (estimateTokens: () => number): Promise<void> => {
