@@ -1,4 +1,5 @@
-// Profiles Sluice under load: `node --cpu-prof src/main.ts …` on core 1, the mock and the load on core 0,
+// Profiles Sluice under load: `node --cpu-prof bin/sluice.js …` (the compiled server: frames name dist/*.js,
+// same function names as src/) on core 1, the mock and the load on core 0,
 // then lists the hottest functions by self time (file:line) and the self time per file and package.
 // Usage: node bench/profile.ts [--load ns|stream|both|all|<scenario id>,…] [--duration S] [--top N] [--sluice-dir PATH]
 // Each scenario gets a fresh Sluice and its own profile; the summaries are printed as markdown sections.

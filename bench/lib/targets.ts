@@ -1,6 +1,7 @@
 // The four targets (plus Sluice with its request log off), each with its own mock upstream, started
 // in the same run with the same CPU placement: the server under test alone on core 1, its mock
 // upstream (and the load generators) on core 0.
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PortkeyInstall } from './portkey.ts';
@@ -98,6 +99,17 @@ function serverEnv(name: TargetName): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * What `npm start` runs: bin/sluice.js (the compiled server, built here first so the build is not
+ * timed as start-up), or src/main.ts for a commit from before the build existed (`--sluice-dir`).
+ */
+function sluiceEntry(paths: BenchPaths): string {
+  if (!existsSync(join(paths.sluiceDir, 'bin', 'sluice.js'))) return 'src/main.ts';
+  const built = spawnSync(paths.node, ['bin/build-if-stale.js'], { cwd: paths.sluiceDir, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`building Sluice in ${paths.sluiceDir} failed`);
+  return 'bin/sluice.js';
+}
+
 export async function startTarget(name: TargetName, paths: BenchPaths, extraNodeArgs: string[] = []): Promise<Target> {
   const { mock, mockUrl } = await startMock(name, paths);
   const upstreamAuth = { authorization: `Bearer ${upstreamKey}` };
@@ -121,7 +133,7 @@ export async function startTarget(name: TargetName, paths: BenchPaths, extraNode
     configFile = join(paths.runDir, `${name}.yaml`);
     storeFile = join(paths.runDir, `${name}.db`);
     writeFileSync(configFile, sluiceConfig(port, mockUrl, storeFile));
-    server = spawnPinned({ ...common, args: [...extraNodeArgs, 'src/main.ts', '--config', configFile], cwd: paths.sluiceDir });
+    server = spawnPinned({ ...common, args: [...extraNodeArgs, sluiceEntry(paths), '--config', configFile], cwd: paths.sluiceDir });
     readyUrl = `${url}/healthz`;
     headers = { authorization: `Bearer ${sluiceClientKey}` };
   } else {

@@ -13,6 +13,16 @@ describe('linkAbort', () => {
     expect(second.signal.reason).toBe('parent');
   });
 
+  it('follows every parent, with the reason of the first to abort, and is aborted at once by an aborted one', () => {
+    const client = new AbortController();
+    const shutdown = new AbortController();
+    const child = linkAbort(client.signal, shutdown.signal);
+    shutdown.abort('shutting down');
+    client.abort('client gone');
+    expect(child.signal.reason).toBe('shutting down');
+    expect(linkAbort(new AbortController().signal, shutdown.signal).signal.reason).toBe('shutting down');
+  });
+
   it('stops following after dispose', () => {
     const parent = new AbortController();
     const child = linkAbort(parent.signal);

@@ -7,23 +7,37 @@ export interface LinkedAbort {
   dispose(): void;
 }
 
-/** A controller that aborts when `parent` does, with the parent's reason, and can abort on its own. */
-export function linkAbort(parent: AbortSignal): LinkedAbort {
-  const controller = new AbortController();
-  const follow = (): void => {
-    controller.abort(parent.reason);
-  };
-  if (parent.aborted) follow();
-  else parent.addEventListener('abort', follow, { once: true });
-  return {
-    signal: controller.signal,
-    abort: (reason) => {
-      controller.abort(reason);
-    },
-    dispose: () => {
-      parent.removeEventListener('abort', follow);
-    },
-  };
+/**
+ * A controller that aborts when any of `parents` does, with that parent's reason, and can abort on
+ * its own. The controller is its own listener (`handleEvent`): one object per link, no closures,
+ * since a held stream keeps several links alive for its whole life (issue 13, memory per stream).
+ */
+class LinkedController extends AbortController implements LinkedAbort {
+  readonly #parents: readonly AbortSignal[];
+
+  constructor(parents: readonly AbortSignal[]) {
+    super();
+    this.#parents = parents;
+    for (const parent of parents) {
+      if (parent.aborted) {
+        this.abort(parent.reason);
+        return;
+      }
+    }
+    for (const parent of parents) parent.addEventListener('abort', this, { once: true });
+  }
+
+  handleEvent(event: Event): void {
+    this.abort((event.target as AbortSignal).reason);
+  }
+
+  dispose(): void {
+    for (const parent of this.#parents) parent.removeEventListener('abort', this);
+  }
+}
+
+export function linkAbort(...parents: [AbortSignal, ...AbortSignal[]]): LinkedAbort {
+  return new LinkedController(parents);
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */

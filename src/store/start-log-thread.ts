@@ -4,6 +4,7 @@
 // shutdown after the log writer's last flush; the thread keeps the process alive only while a batch
 // is in flight.
 import { once } from 'node:events';
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
 import { flattenLogRows, fromSentError } from './log-thread-messages.ts';
@@ -27,7 +28,9 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const threadFile = new URL('./write-log-rows-thread.ts', import.meta.url);
+// The thread's file is this one's sibling in the same form: write-log-rows-thread.js beside the
+// compiled server in dist/ (so neither thread loads type stripping), .ts when run from src/.
+const threadFile = new URL(`./write-log-rows-thread${extname(import.meta.url)}`, import.meta.url);
 
 export function startLogThread(options: LogThreadOptions): LogThread {
   const settings: LogThreadSettings = { path: options.path, readOnly: options.readOnly };

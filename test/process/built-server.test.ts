@@ -1,0 +1,115 @@
+// `npm start` runs the compiled server (issue 13: ~35 MB less at rest without type stripping):
+// bin/sluice.js builds src/ into dist/ when dist/ does not hold a build of the current sources, then
+// runs it. Checked on a copy of the repository in a temp folder, with Node's type stripping turned
+// off, so a .ts file loaded by either thread (the request-log thread included) fails the start.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout } from 'node:timers/promises';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from '../../bin/build-if-stale.js';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const clientKey = 'sk-built-server-0123456789';
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'sluice-built-'));
+  for (const entry of ['src', 'bin', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    cpSync(join(repoRoot, entry), join(root, entry), { recursive: true });
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Started {
+  url: string;
+  exited: Promise<number | null>;
+  stop(): void;
+  output(): string;
+}
+
+async function findFreePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
+ * `node --no-experimental-strip-types bin/sluice.js --config …` in the copy; resolves once /healthz
+ * answers (the log lines are buffered, so they cannot say when it listens).
+ */
+async function startBuiltServer(configFile: string, port: number): Promise<Started> {
+  const child = spawn(process.execPath, ['--no-experimental-strip-types', join(root, 'bin', 'sluice.js'), '--config', configFile], { cwd: root });
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve)).then((code) => (exitCode = code));
+  const url = `http://127.0.0.1:${port}`;
+  const started = { url, exited, stop: () => child.kill('SIGTERM'), output: () => output };
+  for (let attempt = 0; attempt < 250; attempt += 1) {
+    if (exitCode !== undefined) throw new Error(`the server exited (${String(exitCode)}) before listening:\n${output}`);
+    const answered = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);
+    if (answered) return started;
+    await setTimeout(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the server did not answer /healthz within 25 s:\n${output}`);
+}
+
+describe('the compiled server', () => {
+  it('is built on first start, runs without type stripping, answers, and writes its request log from plain JavaScript', async () => {
+    const store = join(root, 'sluice.db');
+    const configFile = join(root, 'sluice.yaml');
+    const port = await findFreePort();
+    writeFileSync(
+      configFile,
+      `listen: { host: 127.0.0.1, port: ${port} }\nstore: sqlite:${store}\nkeys:\n  - { name: app, key: ${clientKey}, models: ["*"] }\nchannels:\n  - { name: echo, type: echo, models: [echo] }\n`,
+    );
+    expect(buildIfStale({ root, checkOnly: true })).toBe('stale');
+
+    const server = await startBuiltServer(configFile, port);
+    try {
+      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: clientKey, maxRetries: 0 });
+      const completion = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'built and running' }] });
+      expect(completion.choices[0]?.message.content).toContain('built and running');
+    } finally {
+      server.stop();
+    }
+    expect(await server.exited).toBe(0);
+    expect(server.output()).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|\.ts'/);
+    const database = new DatabaseSync(store, { readOnly: true });
+    try {
+      expect(database.prepare('SELECT count(*) AS rows FROM request_logs').get()).toEqual({ rows: 1 });
+    } finally {
+      database.close();
+    }
+    expect(readFileSync(join(root, 'dist', 'main.js'), 'utf8')).toContain('from "./config/index.js"');
+  }, 30_000);
+
+  it('counts a build stale when any source changed, by content, whatever the file times say', () => {
+    expect(buildIfStale({ root, checkOnly: true })).toBe('fresh');
+    const source = join(root, 'src', 'lib', 'match-glob.ts');
+    const original = readFileSync(source);
+    writeFileSync(source, `${original.toString()}\n// edited\n`);
+    utimesSync(source, new Date('2001-01-01'), new Date('2001-01-01'));
+    expect(buildIfStale({ root, checkOnly: true })).toBe('stale');
+    writeFileSync(source, original);
+    expect(buildIfStale({ root, checkOnly: true })).toBe('fresh');
+    writeFileSync(join(root, 'src', 'lib', 'new-helper.ts'), 'export const added = 1;\n');
+    expect(buildIfStale({ root, checkOnly: true })).toBe('stale');
+  });
+});
