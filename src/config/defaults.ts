@@ -40,6 +40,9 @@ export const defaultBodyBytes = 10 * 1024 * 1024;
 
 export const defaultKeepaliveMs = 15_000;
 
+/** Hosted/server tools on a translated request are refused (400) unless `drop_unsupported_tools: true` (issue 14). */
+export const defaultDropUnsupportedTools = false;
+
 /**
  * Completion tokens reserved for a request that sets no output cap (issue 12). A few answers run
  * longer; what they use past it is settled after the answer, below zero if the quota runs out.

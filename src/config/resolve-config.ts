@@ -4,6 +4,7 @@
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import {
+  defaultDropUnsupportedTools,
   defaultBodyBytes,
   defaultBreakerPolicy,
   defaultCaptureRetentionDays,
@@ -60,6 +61,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     retention: { logDays: raw.log_retention_days ?? defaultLogRetentionDays, captureDays: raw.capture_retention_days ?? defaultCaptureRetentionDays },
     sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },
     logLevel: raw.log_level ?? defaultLogLevel,
+    dropUnsupportedTools: raw.drop_unsupported_tools ?? defaultDropUnsupportedTools,
   };
 }
 

@@ -164,6 +164,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    dropUnsupportedTools: config.dropUnsupportedTools,
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
