@@ -219,6 +219,18 @@ describe('collectChunks', () => {
   it('gives an empty completion for an empty stream', () => {
     expect(collectChunks([])).toEqual({ id: '', object: 'chat.completion', created: 0, model: '', choices: [] });
   });
+
+  it('keeps the reasoning states of a stream on the message, blocks in order (issue 14)', () => {
+    const redacted = { type: 'redacted_thinking', data: 'EmwK' };
+    const completion = collectChunks([
+      chunk([delta({ role: 'assistant', reasoning_content: 'Hmm.' })]),
+      chunk([delta({ reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }] } })]),
+      chunk([delta({ reasoning_state: { family: 'anthropic', blocks: [redacted] } })]),
+      chunk([delta({ content: 'Yes.' }, { finish_reason: 'stop' })]),
+    ]);
+    expect(completion.choices[0]?.message.reasoning_state).toEqual({ family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }, redacted] });
+  });
+
 });
 
 describe('CompletionCollector', () => {

@@ -8,6 +8,7 @@ import {
   type ChunkChoice,
   type CompletionChoice,
   type JsonObject,
+  type ReasoningState,
   type ToolCall,
   type ToolCallDelta,
   type Usage,
@@ -30,6 +31,8 @@ interface ChoiceParts {
   reasoning: string;
   refusal: string;
   toolCalls: Map<number, ToolCallParts>;
+  /** Issue 14: a dialect's reasoning blocks, in stream order (one family per answer). */
+  reasoningState: ReasoningState | undefined;
   finishReason: string | null;
   logprobsContent: unknown[] | undefined;
   logprobsRefusal: unknown[] | undefined;
@@ -96,6 +99,7 @@ export class CompletionCollector {
         reasoning: '',
         refusal: '',
         toolCalls: new Map(),
+        reasoningState: undefined,
         finishReason: null,
         logprobsContent: undefined,
         logprobsRefusal: undefined,
@@ -115,6 +119,7 @@ export class CompletionCollector {
     }
     parts.reasoning += readReasoning(delta) ?? '';
     if (typeof delta.refusal === 'string') parts.refusal += delta.refusal;
+    if (delta.reasoning_state !== undefined) addReasoningState(parts, delta.reasoning_state);
     if (Array.isArray(delta.tool_calls)) {
       for (const fragment of delta.tool_calls) addToolCallFragment(parts.toolCalls, fragment);
     }
@@ -144,6 +149,11 @@ function addToolCallFragment(calls: Map<number, ToolCallParts>, fragment: ToolCa
   for (const key of Object.keys(fragment)) {
     if (!knownToolCallKeys.has(key)) call.extra[key] = fragment[key];
   }
+}
+
+function addReasoningState(parts: ChoiceParts, state: ReasoningState): void {
+  if (parts.reasoningState?.family === state.family) parts.reasoningState.blocks.push(...state.blocks);
+  else parts.reasoningState = { family: state.family, blocks: [...state.blocks] };
 }
 
 function addLogprobs(parts: ChoiceParts, logprobs: unknown): void {
@@ -179,6 +189,7 @@ function buildChoice(index: number, parts: ChoiceParts): CompletionChoice {
   if (parts.reasoning !== '') message.reasoning_content = parts.reasoning;
   if (parts.refusal !== '') message.refusal = parts.refusal;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (parts.reasoningState !== undefined) message.reasoning_state = { family: parts.reasoningState.family, blocks: [...parts.reasoningState.blocks] };
   const logprobs =
     parts.logprobsContent === undefined && parts.logprobsRefusal === undefined
       ? null

@@ -106,6 +106,17 @@ describe('collectChunks(replayAsStream(c)) round-trips', () => {
       ]),
     ],
     [
+      'reasoning with its reasoning state (issue 14)',
+      completion([
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Yes.', reasoning_content: 'Hmm.', reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }] } },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ]),
+    ],
+    [
       'several parallel tool calls',
       completion([
         {

@@ -74,6 +74,8 @@ function replayDeltas(choice: CompletionChoice, pieceSize: number): ChunkDelta[]
   const role = typeof message.role === 'string' && message.role !== '' ? message.role : 'assistant';
   const deltas: ChunkDelta[] = [{ role, content: '' }];
   for (const piece of textPieces(message.reasoning_content, pieceSize)) deltas.push({ reasoning_content: piece });
+  // As a streaming upstream gives it: the reasoning state when its reasoning ends (issue 14).
+  if (message.reasoning_state !== undefined) deltas.push({ reasoning_state: message.reasoning_state });
   for (const piece of textPieces(message.content, pieceSize)) deltas.push({ content: piece });
   for (const piece of textPieces(message.refusal, pieceSize)) deltas.push({ refusal: piece });
   if (Array.isArray(message.tool_calls)) {

@@ -120,4 +120,12 @@ describe('ClientStreamShaper', () => {
     expect(shaped).toMatchObject({ obfuscation: 'Qup1', service_tier: 'default' });
     expect(shaped?.choices[0]?.content_filter_results).toEqual({ hate: {} });
   });
+
+  it('never gives a Chat Completions client a reasoning state, and keeps it for another protocol\'s encoder (issue 14)', () => {
+    const withState = chunk([{ index: 0, delta: { content: 'x', reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }] } }, finish_reason: null }]);
+    expect(shaper(false).shape(withState)[0]?.choices[0]?.delta).toEqual({ content: 'x' });
+    const keeping = new ClientStreamShaper({ clientModel: 'gpt-4o', clientWantsUsage: false, keepReasoningState: true });
+    expect(keeping.shape(withState)[0]?.choices[0]?.delta).toEqual({ content: 'x', reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }] } });
+  });
+
 });

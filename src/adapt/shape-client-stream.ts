@@ -16,11 +16,17 @@ export interface ClientStreamShaperOptions {
   clientModel: string;
   /** The client sent `stream_options.include_usage: true`. */
   clientWantsUsage: boolean;
+  /**
+   * The client's protocol carries reasoning states (a Responses or Messages encoder, issue 14); a
+   * Chat Completions client never gets one. Default false.
+   */
+  keepReasoningState?: boolean;
 }
 
 export class ClientStreamShaper {
   readonly #clientModel: string;
   readonly #clientWantsUsage: boolean;
+  readonly #keepReasoningState: boolean;
   #id = '';
   #created = 0;
   #systemFingerprint: unknown;
@@ -32,6 +38,7 @@ export class ClientStreamShaper {
   constructor(options: ClientStreamShaperOptions) {
     this.#clientModel = options.clientModel;
     this.#clientWantsUsage = options.clientWantsUsage;
+    this.#keepReasoningState = options.keepReasoningState ?? false;
   }
 
   /** Upstream usage once seen; after `finish()`, the estimate if the upstream gave none. */
@@ -69,10 +76,13 @@ export class ClientStreamShaper {
     // Usage-only chunks wait for finish(); empty preambles (Azure prompt filter) are dropped.
     if (choices.length === 0) return [];
     let needsDelta = false;
+    let hasReasoningState = false;
     for (const choice of choices) {
       if (choice.finish_reason != null) this.#sawFinishReason = true;
-      if (isJsonObject(choice.delta)) this.#text += readDeltaText(choice.delta);
-      else needsDelta = true;
+      if (isJsonObject(choice.delta)) {
+        this.#text += readDeltaText(choice.delta);
+        if (choice.delta.reasoning_state !== undefined) hasReasoningState = true;
+      } else needsDelta = true;
     }
     const shaped: ChatCompletionChunk = {
       ...chunk,
@@ -84,6 +94,7 @@ export class ClientStreamShaper {
     };
     // Those annotation choices have no `delta` at all; SDKs that read `choice.delta.content` would throw.
     if (needsDelta) shaped.choices = choices.map(withDelta);
+    if (hasReasoningState && !this.#keepReasoningState) shaped.choices = shaped.choices.map(withoutReasoningState);
     // With include_usage OpenAI sends `usage: null` on every chunk but the final usage chunk; without
     // it no `usage` key at all (docs/wire-formats.md 1.3). The real usage goes out once, from finish().
     if (this.#clientWantsUsage) shaped.usage = null;
@@ -125,6 +136,13 @@ export class ClientStreamShaper {
     if (this.#systemFingerprint != null) usageChunk.system_fingerprint = this.#systemFingerprint;
     return [usageChunk];
   }
+}
+
+/** A reasoning state is for the family that made it, through a protocol that carries it: never in a Chat Completions frame. */
+function withoutReasoningState(choice: ChunkChoice): ChunkChoice {
+  if (choice.delta?.reasoning_state === undefined) return choice;
+  const { reasoning_state: _state, ...delta } = choice.delta;
+  return { ...choice, delta };
 }
 
 function withDelta(choice: ChunkChoice): ChunkChoice {

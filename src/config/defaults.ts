@@ -58,9 +58,10 @@ export const defaultCaptureRetentionDays = 7;
 export const defaultLogLevel = 'info';
 
 /**
- * Hosted tools (web_search, file_search, …) on /v1/responses: refused with a 400 by default, since
- * Sluice cannot run them; true drops them with an `x-sluice-dropped-tools` warning header (Codex
- * sends `web_search` by default, docs/ingress-protocols.md §D2).
+ * Hosted/server tools on a translated request (Responses' web_search, file_search, …; Messages'
+ * web_search_*, bash_*, …): refused with a 400 by default, since Sluice cannot run them; true drops
+ * them with an `x-sluice-dropped-tools` warning header (Codex sends `web_search` by default,
+ * docs/ingress-protocols.md §D2).
  */
 export const defaultDropUnsupportedTools = false;
 

@@ -4,6 +4,7 @@
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import {
+  defaultDropUnsupportedTools,
   defaultBodyBytes,
   defaultBreakerPolicy,
   defaultCaptureRetentionDays,
@@ -15,7 +16,6 @@ import {
   defaultKeyModels,
   defaultListen,
   defaultLogLevel,
-  defaultDropUnsupportedTools,
   defaultRetryPolicy,
   defaultStore,
   defaultTimeoutPolicy,

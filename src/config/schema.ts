@@ -138,7 +138,7 @@ export const configSchema = z.strictObject(
     log_retention_days: positiveInteger.nullish(),
     capture_retention_days: positiveInteger.nullish(),
     sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
-    drop_unsupported_tools: z.boolean({ error: 'expected true or false' }).nullish(),
+    drop_unsupported_tools: flag.nullish(),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
   },
   { error: 'expected a mapping at the top level' },

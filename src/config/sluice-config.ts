@@ -50,6 +50,9 @@ export interface SluiceConfig {
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */
   sse: { keepaliveMs: number };
   logLevel: string;
-  /** Hosted tools on /v1/responses: dropped with a warning header (true) or refused with a 400 (false). */
+  /**
+   * Hosted/server tools a translated request cannot use (Anthropic's web_search, bash, …; issue 14):
+   * dropped with an `x-sluice-dropped-tools` header when true, a 400 naming the field when false.
+   */
   dropUnsupportedTools: boolean;
 }

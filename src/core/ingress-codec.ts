@@ -34,13 +34,15 @@ export interface AnswerContext {
   requestId: string;
   /** Unix seconds, when the request arrived. */
   createdAt: number;
+  /** Sluice's count of the prompt's tokens (the admission's counter), counted on the first call. */
+  promptTokens?: () => number;
 }
 
 export interface ParsedIngress<State> {
   chat: ChatRequest;
   /** What the answer needs from the original request (echoed fields, tool kinds, ids). */
   state: State;
-  /** Response headers the codec adds to every answer (a warning, such as the tools it dropped). */
+  /** Response headers every answer carries, errors included (a warning of what was dropped). */
   headers?: Record<string, string>;
 }
 

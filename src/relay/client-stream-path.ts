@@ -37,7 +37,7 @@ export class ClientStreamPath {
   /** Without a parser the path takes chunks (`pushChunks`): the replay of a completion. */
   constructor(options: ClientStreamOptions, parser?: ChatStreamParser) {
     this.#options = options;
-    this.#shaper = new ClientStreamShaper({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage });
+    this.#shaper = new ClientStreamShaper({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage, keepReasoningState: options.encoder !== undefined });
     this.#modelJson = encodeJsonText(options.clientModel);
     this.#encoder = options.encoder;
     const chunk = (upstreamChunk: ChatCompletionChunk): void => {

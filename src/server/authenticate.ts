@@ -73,7 +73,7 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
     async authenticate(authorization) {
       if (open) return anyone;
       const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
-      if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
+      if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>` (or `x-api-key: <key>`).');
       const hash = hashKey(match[1].trim());
       let record = cache.get(hash);
       if (record === undefined) {

@@ -18,6 +18,8 @@ import { recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { chatCodec } from '../ingress/chat-completions/chat-codec.ts';
+import { encodeAnthropicModel, encodeAnthropicModelList } from '../ingress/messages/encode-model-list.ts';
+import { registerMessagesRoutes } from './messages-routes.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { registerResponsesRoutes } from './responses-routes.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
@@ -58,8 +60,8 @@ export interface AppOptions {
   metricsKey: string | undefined;
   /** Timeouts, connection caps, trusted proxies. */
   server: ServerSettings;
-  /** Config `drop_unsupported_tools`: hosted tools on /v1/responses dropped instead of refused. */
-  dropUnsupportedTools?: boolean;
+  /** Config `drop_unsupported_tools`: hosted/server tools are dropped with a warning header instead of a 400. */
+  dropUnsupportedTools: boolean;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -122,15 +124,17 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, options.bodyLimitBytes);
     // Refused before authentication: one client address gets a bounded number of log lines and rows.
+    // The matched route's protocol renders it (Anthropic's shape on /v1/messages), else OpenAI's.
+    const render = (request.is404 ? undefined : request.routeOptions.config.renderError) ?? renderError;
     if (isRefusedBeforeAuthentication(gatewayError.code) && !options.services.refusalRows.admit(request.ip)) {
-      const rendered = renderError(gatewayError, request.id);
+      const rendered = render(gatewayError, request.id);
       return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
     }
     if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     else request.log.warn({ status: gatewayError.status, code: gatewayError.code, url: request.url }, gatewayError.message);
     // Refused before a route ran (key, limits, body size): still one log row, as every request.
     if (request.method === 'POST' && accessOf(request) === 'client') logRefusal(request, gatewayError);
-    const rendered = renderError(gatewayError, request.id);
+    const rendered = render(gatewayError, request.id);
     return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
   });
   const logRefusal = (request: FastifyRequest, error: GatewayError): void => {
@@ -157,9 +161,16 @@ export function buildApp(options: AppOptions): SluiceApp {
     if (request.caller === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>`.');
     return request.caller;
   };
-  app.get('/v1/models', allow('client'), (request) => ({ object: 'list', data: listModels(modelCatalog(), callerOf(request)) }));
+  // With `anthropic-version` (Anthropic's SDKs, Claude Code's model discovery): Anthropic's list shape.
+  app.get('/v1/models', allow('client'), (request) => {
+    const models = listModels(modelCatalog(), callerOf(request));
+    return request.headers['anthropic-version'] === undefined ? { object: 'list', data: models } : encodeAnthropicModelList(models);
+  });
   // `*`, not `:id`: model ids may hold a slash (`meta-llama/Llama-3.1-8B-Instruct`).
-  app.get('/v1/models/*', allow('client'), (request) => findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']));
+  app.get('/v1/models/*', allow('client'), (request) => {
+    const model = findModel(modelCatalog(), callerOf(request), (request.params as { '*': string })['*']);
+    return request.headers['anthropic-version'] === undefined ? model : encodeAnthropicModel(model);
+  });
   const writeRequestLine = createRequestLineWriter(options.logger);
   const routeOptions: RouteOptions = {
     relay: options.relay,
@@ -181,7 +192,8 @@ export function buildApp(options: AppOptions): SluiceApp {
   };
   app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions, chatCodec));
   app.post('/v1/embeddings', allow('client'), createEmbeddingsHandler(routeOptions));
-  registerResponsesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools ?? false });
+  registerResponsesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
+  registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   serveConsole(app);
   return app;

@@ -2,6 +2,7 @@
 // issue 14): parse and validate at the edge into the internal chat request, relay, then write the
 // answer in the client's protocol, as JSON or SSE.
 import { estimateChatReservation } from '../adapt/estimate-reservation.ts';
+import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { CappedText } from '../relay/capture.ts';
@@ -15,8 +16,10 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
     options,
     async (exchange) => {
       const { request, reply, record, caller, signal, clientSignal, started } = exchange;
-      const answerContext = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000) };
-      const { chat: chatRequest, state, headers: codecHeaders = {} } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
+      const { chat: chatRequest, state, headers } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
+      if (headers !== undefined) reply.headers(headers);
+      let promptTokens: number | undefined;
+      const answerContext = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000), promptTokens: () => (promptTokens ??= estimateUsage(chatRequest, '').prompt_tokens) };
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
@@ -24,7 +27,6 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder }, options.relay);
       if (outcome.kind === 'completion') {
-        reply.headers(codecHeaders);
         await sendJson(exchange, codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
@@ -37,7 +39,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
           keepaliveMs: options.keepaliveMs,
           // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
           signal: clientSignal,
-          headers: { ...codecHeaders, ...describeRouting(record, started) },
+          headers: headers === undefined ? describeRouting(record, started) : { ...headers, ...describeRouting(record, started) },
           ...(transcript === undefined ? {} : { transcript }),
         });
         if (failure !== undefined) recordFailure(record, failure);

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RawServerDefault, RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
+import type { RenderedError } from '../core/ingress-codec.ts';
 import type { AdminFailures } from './admin/admin-failures.ts';
 import { authorizeAdmin } from './admin/authorize-admin.ts';
 import type { KeyAccess } from './authenticate.ts';
@@ -24,6 +25,8 @@ type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Lo
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The route's client protocol renders its errors, even those raised before its handler (absent: OpenAI's shape). */
+    renderError?: (error: GatewayError, requestId: string) => RenderedError;
   }
 }
 
@@ -43,6 +46,17 @@ export interface AccessOptions {
   /** Wrong admin keys counted per client address; past the limit the address is refused. */
   adminFailures: AdminFailures;
   metricsKey: string | undefined;
+}
+
+/**
+ * A client key as `Authorization: Bearer <key>`, or as `x-api-key: <key>`, the header the Anthropic
+ * SDKs and Claude Code send for an API key (docs/ingress-protocols.md §A5). Accepted on every client
+ * route: a key is a key whichever header carries it; Bearer wins when both are sent.
+ */
+export function clientCredentialOf(headers: FastifyRequest['headers']): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (headers.authorization !== undefined || typeof apiKey !== 'string' || apiKey.trim() === '') return headers.authorization;
+  return `Bearer ${apiKey.trim()}`;
 }
 
 function bearerOf(authorization: string | undefined): string | undefined {
@@ -81,7 +95,7 @@ export async function authorizeRoute(request: FastifyRequest, options: AccessOpt
     case 'client':
       // Limits and quota are taken by the route, once the model and the body are accepted
       // (account-request.ts): a refused request spends nothing.
-      request.caller = await options.keyAccess.authenticate(request.headers.authorization);
+      request.caller = await options.keyAccess.authenticate(clientCredentialOf(request.headers));
       return;
     case undefined:
       throw new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`);

@@ -164,10 +164,10 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
+    dropUnsupportedTools: config.dropUnsupportedTools,
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
-    dropUnsupportedTools: config.dropUnsupportedTools,
     admin: {
       adminKey: config.adminKey,
       channels,

@@ -129,4 +129,20 @@ describe('anthropic buildChatRequest', () => {
     expect(convertToolChoice(undefined, false)).toEqual({ type: 'auto', disable_parallel_tool_use: true });
     expect(build({ tool_choice: 'required' }).body).not.toHaveProperty('tool_choice');
   });
+
+  it('sends an assistant turn\'s own reasoning blocks back first, and drops another family\'s', () => {
+    const thinking = { type: 'thinking', thinking: 'Weather first.', signature: 'sig/+=' };
+    const assistant = (family: string) => ({ role: 'assistant', content: 'Checking.', reasoning_state: { family, blocks: [thinking] } });
+    const { body } = build({ messages: [{ role: 'user', content: 'hi' }, assistant('anthropic'), { role: 'user', content: 'and?' }, assistant('openai'), { role: 'user', content: 'so?' }] });
+    const turns = body.messages as Array<{ content: unknown }>;
+    expect(turns[1]?.content).toEqual([thinking, { type: 'text', text: 'Checking.' }]);
+    expect(turns[3]?.content).toEqual([{ type: 'text', text: 'Checking.' }]);
+  });
+
+  it('enables thinking from reasoning_effort with a budget below max_tokens, and not beside a temperature', () => {
+    expect(build({ reasoning_effort: 'medium', max_tokens: 20_000 }).body.thinking).toEqual({ type: 'enabled', budget_tokens: 8192 });
+    expect(build({ reasoning_effort: 'high', max_tokens: 4000 }).body.thinking).toEqual({ type: 'enabled', budget_tokens: 3999 });
+    expect(build({ reasoning_effort: 'low', max_tokens: 1000 }).body.thinking).toBeUndefined();
+    expect(build({ reasoning_effort: 'low', max_tokens: 4000, temperature: 0.2 }).body.thinking).toBeUndefined();
+  });
 });

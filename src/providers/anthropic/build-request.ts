@@ -31,21 +31,41 @@ export function convertToolChoice(choice: unknown, parallelToolCalls: unknown): 
   return { ...(converted ?? { type: 'auto' }), disable_parallel_tool_use: true };
 }
 
+/**
+ * Thinking budgets for Chat's `reasoning_effort` (Google's effort ↔ budget table, as
+ * src/providers/gemini/build-request.ts uses it); Anthropic's minimum budget is 1,024.
+ */
+const thinkingBudgets: Readonly<Record<string, number>> = { minimal: 1024, low: 1024, medium: 8192, high: 24_576 };
+const minimumThinkingBudget = 1024;
+
+/**
+ * Anthropic's own `thinking` passes as it is; else `reasoning_effort` (a Chat client's, or a
+ * Messages client's thinking as src/ingress/messages reads it) enables thinking with a budget below
+ * `max_tokens`. Not with a temperature set: Anthropic takes thinking only at temperature 1.
+ */
+function thinkingOf(request: ChatRequest, maxTokens: number): JsonObject | undefined {
+  if (isJsonObject(request.thinking)) return request.thinking;
+  const budget = typeof request.reasoning_effort === 'string' ? thinkingBudgets[request.reasoning_effort] : undefined;
+  if (budget === undefined || (request.temperature !== undefined && request.temperature !== 1)) return undefined;
+  const capped = Math.min(budget, maxTokens - 1);
+  return capped < minimumThinkingBudget ? undefined : { type: 'enabled', budget_tokens: capped };
+}
+
 export function buildMessagesBody(request: ChatRequest, target: UpstreamTarget): JsonObject {
   const { system, messages } = convertMessages(request.messages);
+  const maxTokens = readMaxTokens(request) ?? target.channel.defaultMaxTokens ?? fallbackMaxTokens;
   const tools = Array.isArray(request.tools) && request.tools.length > 0 ? request.tools.map(convertTool) : undefined;
   return definedFields({
     model: target.upstreamModel,
     system,
     messages,
-    max_tokens: readMaxTokens(request) ?? target.channel.defaultMaxTokens ?? fallbackMaxTokens,
+    max_tokens: maxTokens,
     stop_sequences: readStopSequences(request.stop),
     temperature: request.temperature,
     top_p: request.top_p,
     top_k: request.top_k,
     metadata: typeof request.user === 'string' ? { user_id: request.user } : undefined,
-    // Extended thinking is Anthropic's own field (`{type: "enabled", budget_tokens}`): passed through.
-    thinking: isJsonObject(request.thinking) ? request.thinking : undefined,
+    thinking: thinkingOf(request, maxTokens),
     tools,
     tool_choice: tools === undefined ? undefined : convertToolChoice(request.tool_choice, request.parallel_tool_calls),
     stream: target.stream ? true : undefined,

@@ -4,6 +4,7 @@
 // role merge, so the parallel tool results of one assistant turn arrive in one user turn.
 import type { ChatMessage, JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
+import { anthropicFamily } from './parse-response.ts';
 import { functionOfCall, parseDataUrl, parseToolArguments, readContentParts, readImageUrl } from '../shared/read-messages.ts';
 
 export interface AnthropicPrompt {
@@ -41,8 +42,14 @@ function convertContent(content: unknown): JsonObject[] {
     .map(convertPart);
 }
 
+/** The assistant turn's own reasoning blocks, first, when an Anthropic channel made them; another family's are dropped. */
+function reasoningBlocks(message: ChatMessage): JsonObject[] {
+  const state = message.reasoning_state;
+  return state?.family === anthropicFamily ? state.blocks.map((block) => ({ ...block })) : [];
+}
+
 function convertAssistant(message: ChatMessage, position: number): JsonObject[] {
-  const blocks = convertContent(message.content);
+  const blocks = [...reasoningBlocks(message), ...convertContent(message.content)];
   (message.tool_calls ?? []).forEach((call, callIndex) => {
     const fn = functionOfCall(call, `messages[${position}].tool_calls[${callIndex}]`);
     blocks.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseToolArguments(fn.arguments, `messages[${position}].tool_calls[${callIndex}].function.arguments`) });

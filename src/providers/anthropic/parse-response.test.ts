@@ -43,6 +43,16 @@ describe('anthropic parseChatResponse', () => {
     });
   });
 
+  it('keeps thinking and redacted thinking blocks, signature and data unchanged, as a reasoning state of family anthropic', () => {
+    const content = [
+      { type: 'thinking', thinking: 'Need the weather.', signature: 'sig/+=' },
+      { type: 'redacted_thinking', data: 'EmwKAhgB' },
+      { type: 'text', text: 'Sunny.' },
+    ];
+    const message = parseChatResponse({ id: 'msg_3', model: 'claude', content, stop_reason: 'end_turn' }, { channel: 'claude' }).choices[0]?.message;
+    expect(message?.reasoning_state).toEqual({ family: 'anthropic', blocks: content.slice(0, 2) });
+  });
+
   it('says so when a 200 body is not a message', () => {
     expect(() => parseChatResponse({ hello: 1 }, { channel: 'claude' })).toThrow(GatewayError);
   });

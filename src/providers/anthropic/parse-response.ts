@@ -43,20 +43,37 @@ export function argumentsOf(input: unknown): string {
   return isJsonObject(input) ? JSON.stringify(input) : '{}';
 }
 
+/** The family of the reasoning state an Anthropic channel makes and takes back (issue 14). */
+export const anthropicFamily = 'anthropic';
+
+/**
+ * A thinking or redacted_thinking block as Anthropic must get it back: its text and signature, or
+ * its data, unchanged ("Invalid `signature` in `thinking` block" otherwise, docs/ingress-protocols.md §C8).
+ */
+export function reasoningBlockOf(block: JsonObject): JsonObject | undefined {
+  if (block.type === 'thinking' && typeof block.thinking === 'string') return { type: 'thinking', thinking: block.thinking, signature: typeof block.signature === 'string' ? block.signature : '' };
+  if (block.type === 'redacted_thinking' && typeof block.data === 'string') return { type: 'redacted_thinking', data: block.data };
+  return undefined;
+}
+
 function readMessage(blocks: unknown[]): AssistantMessage {
   let text = '';
   let thinking = '';
   const toolCalls: ToolCall[] = [];
+  const reasoning: JsonObject[] = [];
   for (const block of blocks) {
     if (!isJsonObject(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string') text += block.text;
     if (block.type === 'thinking' && typeof block.thinking === 'string') thinking += block.thinking;
+    const reasoningBlock = reasoningBlockOf(block);
+    if (reasoningBlock !== undefined) reasoning.push(reasoningBlock);
     if (block.type === 'tool_use') {
       toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: argumentsOf(block.input) } });
     }
   }
   const message: AssistantMessage = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text };
   if (thinking !== '') message.reasoning_content = thinking;
+  if (reasoning.length > 0) message.reasoning_state = { family: anthropicFamily, blocks: reasoning };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return message;
 }

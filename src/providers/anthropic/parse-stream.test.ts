@@ -95,7 +95,7 @@ describe('anthropic parseChatStream', () => {
     expect(chunks[2]?.choices[0]?.delta?.tool_calls).toEqual([{ index: 0, function: { arguments: '{}' } }]);
   });
 
-  it('turns thinking deltas into reasoning_content and ignores signatures (anthropic-clear-thinking fixture)', async () => {
+  it('turns thinking deltas into reasoning_content and gives the block back whole, signed, at its stop (anthropic-clear-thinking fixture)', async () => {
     const chunks = await parse(
       sse([
         messageStart,
@@ -109,7 +109,18 @@ describe('anthropic parseChatStream', () => {
         ...stop('end_turn', 53),
       ]),
     );
-    expect(chunks.slice(0, 2).map((chunk) => chunk.choices[0]?.delta)).toEqual([{ role: 'assistant', reasoning_content: '925 ÷ 5' }, { content: '= 185' }]);
+    expect(chunks.slice(0, 3).map((chunk) => chunk.choices[0]?.delta)).toEqual([
+      { role: 'assistant', reasoning_content: '925 ÷ 5' },
+      { reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: '925 ÷ 5', signature: 'EvQBCkYICxgC' }] } },
+      { content: '= 185' },
+    ]);
+  });
+
+  it('gives redacted thinking back as a reasoning state of family anthropic', async () => {
+    const chunks = await parse(
+      sse([messageStart, { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBEgy3' } }, { type: 'content_block_stop', index: 0 }, ...stop('end_turn', 3)]),
+    );
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', reasoning_state: { family: 'anthropic', blocks: [{ type: 'redacted_thinking', data: 'EmwKAhgBEgy3' }] } });
   });
 
   it('maps stop reasons to finish reasons', async () => {

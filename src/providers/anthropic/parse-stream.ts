@@ -10,7 +10,7 @@ import { buildChunk, usageChunk, type ChunkIdentity } from '../shared/build-chun
 import { parseEvents, readEventValue } from '../shared/parse-events.ts';
 import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { streamErrorOf } from './parse-error.ts';
-import { argumentsOf, convertUsage, mapStopReason } from './parse-response.ts';
+import { anthropicFamily, argumentsOf, convertUsage, mapStopReason, reasoningBlockOf } from './parse-response.ts';
 
 interface ToolBlock {
   toolIndex: number;
@@ -21,6 +21,8 @@ interface ToolBlock {
 class MessageStream {
   readonly #identity: ChunkIdentity = { id: '', created: 0, model: '' };
   readonly #toolBlocks = new Map<number, ToolBlock>();
+  /** Thinking blocks being streamed, by block index: text and signature, given back whole at their stop. */
+  readonly #thinkingBlocks = new Map<number, { thinking: string; signature: string }>();
   #roleSent = false;
   #stopReason: unknown;
   #usage: JsonObject = {};
@@ -77,7 +79,15 @@ class MessageStream {
   #startBlock(value: JsonObject): ChatCompletionChunk[] {
     const block = isJsonObject(value.content_block) ? value.content_block : {};
     if (block.type === 'text') return this.#text('content', block.text);
-    if (block.type === 'thinking') return this.#text('reasoning_content', block.thinking);
+    if (block.type === 'thinking') {
+      this.#thinkingBlocks.set(Number(value.index), { thinking: typeof block.thinking === 'string' ? block.thinking : '', signature: typeof block.signature === 'string' ? block.signature : '' });
+      return this.#text('reasoning_content', block.thinking);
+    }
+    // Redacted thinking comes whole in its start event; it is only ever given back to Anthropic.
+    if (block.type === 'redacted_thinking') {
+      const redacted = reasoningBlockOf(block);
+      return redacted === undefined ? [] : [this.#chunk({ reasoning_state: { family: anthropicFamily, blocks: [redacted] } })];
+    }
     if (block.type !== 'tool_use') return [];
     const toolIndex = this.#toolBlocks.size;
     this.#toolBlocks.set(Number(value.index), { toolIndex, input: block.input, sawArguments: false });
@@ -88,6 +98,7 @@ class MessageStream {
   #delta(value: JsonObject): ChatCompletionChunk[] {
     const delta = isJsonObject(value.delta) ? value.delta : {};
     if (delta.type === 'text_delta') return this.#text('content', delta.text);
+    if (delta.type === 'thinking_delta' || delta.type === 'signature_delta') this.#addThinking(Number(value.index), delta);
     if (delta.type === 'thinking_delta') return this.#text('reasoning_content', delta.thinking);
     const tool = this.#toolBlocks.get(Number(value.index));
     // The first input_json_delta is often "" (fixture anthropic-json-tool.1.chunks.txt).
@@ -98,9 +109,21 @@ class MessageStream {
 
   /** A tool without arguments streams only `partial_json: ""` (anthropic-tool-no-args fixture): its arguments are `{}`. */
   #stopBlock(value: JsonObject): ChatCompletionChunk[] {
+    const thinking = this.#thinkingBlocks.get(Number(value.index));
+    if (thinking !== undefined) {
+      this.#thinkingBlocks.delete(Number(value.index));
+      return [this.#chunk({ reasoning_state: { family: anthropicFamily, blocks: [{ type: 'thinking', ...thinking }] } })];
+    }
     const tool = this.#toolBlocks.get(Number(value.index));
     if (tool === undefined || tool.sawArguments) return [];
     return [this.#chunk({ tool_calls: [{ index: tool.toolIndex, function: { arguments: argumentsOf(tool.input) } }] })];
+  }
+
+  #addThinking(index: number, delta: JsonObject): void {
+    const block = this.#thinkingBlocks.get(index);
+    if (block === undefined) return;
+    if (typeof delta.thinking === 'string') block.thinking += delta.thinking;
+    if (typeof delta.signature === 'string') block.signature += delta.signature;
   }
 
   #messageDelta(value: JsonObject): void {

@@ -54,4 +54,11 @@ describe('openai buildChatRequest', () => {
     const built = buildChatRequest(request, { channel: { ...channel, baseUrl: undefined }, upstreamModel: 'm', apiKey: 'k', stream: false, streamOptions: false }, 'https://api.openai.com/v1');
     expect(built.url).toBe('https://api.openai.com/v1/chat/completions');
   });
+
+  it('never sends another dialect\'s reasoning state upstream (issue 14)', () => {
+    const messages = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo', reasoning_state: { family: 'anthropic', blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: 'sig' }] } }, { role: 'user', content: 'and?' }];
+    const { body } = buildChatRequest({ ...request, messages }, { channel, upstreamModel: 'real', apiKey: 'k', stream: false, streamOptions: false }, 'x');
+    expect(body.messages).toEqual([{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }, { role: 'user', content: 'and?' }]);
+  });
+
 });

@@ -1,5 +1,5 @@
 // OpenAI-compatible upstreams: base_url is a root ending in /v1, as the OpenAI SDK's baseURL.
-import type { ChatRequest, JsonObject } from '../../core/chat.ts';
+import type { ChatMessage, ChatRequest, JsonObject } from '../../core/chat.ts';
 import type { UpstreamRequest } from '../../core/upstream.ts';
 import type { UpstreamTarget } from '../types.ts';
 
@@ -14,9 +14,17 @@ export function joinUrl(baseUrl: string, path: string): string {
  * allowed when 'stream' is enabled." (BerriAI/litellm#5803), xAI grok-2-1212 and old Azure
  * api-versions reject it outright (one-api#1423).
  */
+function withoutReasoningState(message: ChatMessage): ChatMessage {
+  if (message.reasoning_state === undefined) return message;
+  const { reasoning_state: _state, ...rest } = message;
+  return rest;
+}
+
 export function buildChatBody(request: ChatRequest, target: UpstreamTarget): JsonObject {
   const { stream: _stream, stream_options: clientStreamOptions, ...rest } = request;
   const body: JsonObject = { ...rest, model: target.upstreamModel };
+  // Another dialect's reasoning blocks (issue 14) go only to their own family: OpenAI answers 400 to unknown message fields.
+  if (request.messages.some((message) => message.reasoning_state !== undefined)) body.messages = request.messages.map(withoutReasoningState);
   if (target.stream) {
     body.stream = true;
     if (target.streamOptions) body.stream_options = { ...(clientStreamOptions ?? {}), include_usage: true };

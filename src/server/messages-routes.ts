@@ -1,0 +1,44 @@
+// The Anthropic Messages routes (issue 14): POST /v1/messages through the one chat handler with the
+// messages codec, POST /v1/messages/count_tokens (Sluice's count, marked), and every other path or
+// method under /v1/messages a 404, all answering errors in Anthropic's shape, the ones raised before
+// a handler too (the route's `renderError`). `?beta=true`, as Claude Code sends it, is a query: the
+// same routes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import { estimateUsage } from '../adapt/estimate-usage.ts';
+import { GatewayError } from '../core/errors.ts';
+import { createMessagesCodec } from '../ingress/messages/messages-codec.ts';
+import { parseMessagesRequest } from '../ingress/messages/parse-messages-request.ts';
+import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
+import { parseJsonText } from '../ingress/parse-json-text.ts';
+import { authorizeModel } from './authenticate.ts';
+import { createChatHandler } from './chat-route.ts';
+import type { RouteOptions } from './relayed-route.ts';
+import type { RouteAccess } from './route-access.ts';
+
+export interface MessagesRouteOptions {
+  dropUnsupportedTools: boolean;
+}
+
+/** The header that marks a count as Sluice's own estimate, not the upstream's (docs/ingress-protocols.md §D3). */
+export const estimatedHeader = 'x-sluice-estimated';
+
+const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError } });
+
+export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
+  app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, createMessagesCodec(options)));
+  app.post('/v1/messages/count_tokens', messagesRoute('client'), async (request, reply) => {
+    const body = parseJsonText(typeof request.body === 'string' ? request.body : '');
+    const { chat, state } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });
+    if (request.caller !== undefined) authorizeModel(request.caller, chat.model);
+    // The same count the admission reserves for the prompt (src/adapt/estimate-reservation.ts).
+    return reply.headers(state.headers).header(estimatedHeader, 'true').send({ input_tokens: estimateUsage(chat, '').prompt_tokens });
+  });
+  const unknownRoute = (request: { method: string; url: string }): never => {
+    throw new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`);
+  };
+  // Batches, files and the rest of Anthropic's API are not served: a 404 in the client's own shape.
+  app.all('/v1/messages/*', messagesRoute('public'), unknownRoute);
+  app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: '/v1/messages', ...messagesRoute('public'), handler: unknownRoute });
+}
