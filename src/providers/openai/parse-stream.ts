@@ -10,7 +10,7 @@ import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { scanPlainChunk } from './scan-plain-chunk.ts';
+import { createPlainScanner } from './scan-plain-chunk.ts';
 
 function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
   const choice = isJsonObject(value) ? value : {};
@@ -72,7 +72,7 @@ export function createChatStreamParser(context: ParseContext): ChatStreamParser 
       return [isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering)];
     },
     finish: () => [],
-    scanPlain: scanPlainChunk,
+    scanPlain: createPlainScanner(),
   };
 }
 

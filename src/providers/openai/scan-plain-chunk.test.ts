@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scanPlainChunk } from './scan-plain-chunk.ts';
+import { openaiEvents, seededRandom } from '../../../test/stream-path/generate-upstream-stream.ts';
+import { createPlainScanner, scanPlainChunk } from './scan-plain-chunk.ts';
 
 const head = '{"id":"c-1","object":"chat.completion.chunk","created":1700000000,"model":"up-model"';
 const choice = (delta: string, extra = ''): string => `"choices":[{"index":0,"delta":${delta}${extra}}]`;
@@ -52,5 +53,43 @@ describe('scanPlainChunk', () => {
     ['a truncated object', `${head},${choice('{}')}`],
   ])('refuses %s', (_what, data) => {
     expect(scanPlainChunk(data)).toBeUndefined();
+  });
+});
+
+describe('createPlainScanner', () => {
+  it('answers as scanPlainChunk when a chunk differs from the last one only in its content', () => {
+    const scanner = createPlainScanner();
+    const chunk = (content: string, usage = ''): string => `${head},${choice(`{"content":${content}}`)}${usage}}`;
+    const first = chunk('"a"', ',"usage":null');
+    const longer = chunk('"a longer \\u0001 text"', ',"usage":null');
+    expect(scanner(first)).toEqual(scanPlainChunk(first));
+    expect(scanner(longer)).toEqual(scanPlainChunk(longer));
+    expect(scanner(longer)).toMatchObject({ text: 'a longer \u0001 text', usageStart: longer.indexOf(',"usage":null') });
+    // Same text around it, but what lies between is not one string token (or is null, plain too).
+    for (const data of [chunk('"a","content":"b"', ',"usage":null'), chunk('"a"x"', ',"usage":null'), chunk('"a\\/"', ',"usage":null'), chunk('null', ',"usage":null'), longer]) {
+      expect(scanner(data), data).toEqual(scanPlainChunk(data));
+    }
+    expect(scanner(chunk('"a"x"'))).toBeUndefined();
+    expect(scanner(chunk('null'))).toMatchObject({ text: '' });
+  });
+
+  it('answers as scanPlainChunk for random streams and random edits of their chunks', () => {
+    const random = seededRandom(11);
+    const pieces = ['{', '}', '"', '\\', '\\"', 'null', '\u2028', '\\u0001', '\\/', 'a', '","', '"},"x":"', '"usage":null'];
+    let plain = 0;
+    for (let stream = 0; stream < 400; stream += 1) {
+      const scanner = createPlainScanner();
+      for (const { data } of openaiEvents(random)) {
+        const at = Math.floor(random() * (data.length + 1));
+        const piece = pieces[Math.floor(random() * pieces.length)] as string;
+        const edited = random() < 0.5 ? data.slice(0, at) + piece + data.slice(at) : data.replace(/"content":"([^"\\]*)"/, (_match, text: string) => `"content":"${text}${piece}"`);
+        for (const variant of [data, edited, data]) {
+          const expected = scanPlainChunk(variant);
+          if (expected !== undefined) plain += 1;
+          expect(scanner(variant), variant).toEqual(expected);
+        }
+      }
+    }
+    expect(plain).toBeGreaterThan(500);
   });
 });

@@ -124,6 +124,11 @@ interface Found {
   text: string;
   choices: number;
   sawObject: boolean;
+  /** The delta's `content` string (quotes included), when one was read; -1 otherwise. */
+  contentStart: number;
+  contentEnd: number;
+  /** Text values (strings, not null) read in all deltas. */
+  textValues: number;
 }
 
 /** A delta with text only: no tool calls (renumbered), no `reasoning` (copied to reasoning_content). Its end, or -1. */
@@ -150,7 +155,12 @@ function deltaEnd(text: string, start: number, found: Found): number {
         const end = stringEnd(text, at);
         if (end === -1) return -1;
         const value = stringValue(text, at, end);
-        if (key === 1) content = value;
+        found.textValues += 1;
+        if (key === 1) {
+          content = value;
+          found.contentStart = at;
+          found.contentEnd = end;
+        }
         else if (key === 2) reasoning = value;
         else refusal = value;
         at = end;
@@ -252,9 +262,9 @@ function topValueEnd(text: string, at: number, key: number, keyStart: number, fo
   }
 }
 
-export function scanPlainChunk(data: string): PlainChunk | undefined {
+function scan(data: string): Found | undefined {
   if (data.charCodeAt(0) !== OPEN_BRACE) return undefined;
-  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, sawObject: false };
+  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0 };
   let at = 1;
   let seen = 0;
   if (data.charCodeAt(at) === CLOSE_BRACE) return undefined;
@@ -271,6 +281,10 @@ export function scanPlainChunk(data: string): PlainChunk | undefined {
   }
   if (data.charCodeAt(at) !== CLOSE_BRACE || at + 1 !== data.length) return undefined;
   if (found.id === '' || found.created === 0 || found.modelStart === -1 || found.choices === 0 || !found.sawObject) return undefined;
+  return found;
+}
+
+function plainOf(found: Found): PlainChunk {
   return {
     modelStart: found.modelStart,
     modelEnd: found.modelEnd,
@@ -281,5 +295,68 @@ export function scanPlainChunk(data: string): PlainChunk | undefined {
     systemFingerprint: found.systemFingerprint,
     text: found.text,
     choices: found.choices,
+  };
+}
+
+export function scanPlainChunk(data: string): PlainChunk | undefined {
+  const found = scan(data);
+  return found === undefined ? undefined : plainOf(found);
+}
+
+/**
+ * A plain chunk whose only text is its one choice's `content`: the text before that string and
+ * after it. The scan is deterministic, left to right, so another chunk with the same text before
+ * and after and one string token between them scans the same way, with only that string (and the
+ * positions after it) different.
+ */
+interface Template {
+  before: string;
+  after: string;
+  plain: PlainChunk;
+  contentLength: number;
+}
+
+function templateOf(data: string, found: Found): Template | undefined {
+  if (found.choices !== 1 || found.textValues !== 1 || found.contentStart === -1) return undefined;
+  return { before: data.slice(0, found.contentStart), after: data.slice(found.contentEnd), plain: plainOf(found), contentLength: found.contentEnd - found.contentStart };
+}
+
+function fromTemplate(template: Template, data: string): PlainChunk | undefined {
+  const { before, after, plain } = template;
+  const contentEnd = data.length - after.length;
+  // `slice` + `===` compares with memcmp; `startsWith` walks character by character (V8, measured ~5x slower here).
+  if (contentEnd - before.length < 2 || data.slice(0, before.length) !== before || data.slice(contentEnd) !== after) return undefined;
+  if (stringEnd(data, before.length) !== contentEnd) return undefined;
+  const shift = contentEnd - before.length - template.contentLength;
+  const moved = (position: number): number => (position > before.length ? position + shift : position);
+  return {
+    modelStart: moved(plain.modelStart),
+    modelEnd: moved(plain.modelEnd),
+    usageStart: plain.usageStart === -1 ? -1 : moved(plain.usageStart),
+    usageEnd: plain.usageEnd === -1 ? -1 : moved(plain.usageEnd),
+    id: plain.id,
+    created: plain.created,
+    systemFingerprint: plain.systemFingerprint,
+    text: stringValue(data, before.length, contentEnd),
+    choices: 1,
+  };
+}
+
+/**
+ * `scanPlainChunk` for one stream: the chunks of a stream mostly differ only in their text, so the
+ * last plain chunk's text around its content is kept, and a chunk that matches it scans only its
+ * content. Same answers as `scanPlainChunk` for every chunk.
+ */
+export function createPlainScanner(): (data: string) => PlainChunk | undefined {
+  let template: Template | undefined;
+  return (data) => {
+    if (template !== undefined) {
+      const plain = fromTemplate(template, data);
+      if (plain !== undefined) return plain;
+    }
+    const found = scan(data);
+    if (found === undefined) return undefined;
+    template = templateOf(data, found) ?? template;
+    return plainOf(found);
   };
 }
