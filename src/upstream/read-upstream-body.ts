@@ -41,7 +41,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   readonly #output: Readable;
   readonly #stopWatching: () => void;
   /** Undefined while the body runs; null once it ended cleanly; else what ended it. */
-  #ending: unknown = undefined;
+  #ending: Error | null | undefined = undefined;
   #wake: (() => void) | undefined;
   #received = 0;
   #over = false;
