@@ -62,15 +62,15 @@ describe('createPlainScanner', () => {
     const chunk = (content: string, usage = ''): string => `${head},${choice(`{"content":${content}}`)}${usage}}`;
     const first = chunk('"a"', ',"usage":null');
     const longer = chunk('"a longer \\u0001 text"', ',"usage":null');
-    expect(scanner(first)).toEqual(scanPlainChunk(first));
-    expect(scanner(longer)).toEqual(scanPlainChunk(longer));
-    expect(scanner(longer)).toMatchObject({ text: 'a longer \u0001 text', usageStart: longer.indexOf(',"usage":null') });
+    expect(scanner.scan(first)).toEqual(scanPlainChunk(first));
+    expect(scanner.scan(longer)).toEqual(scanPlainChunk(longer));
+    expect(scanner.scan(longer)).toMatchObject({ text: 'a longer \u0001 text', usageStart: longer.indexOf(',"usage":null') });
     // Same text around it, but what lies between is not one string token (or is null, plain too).
     for (const data of [chunk('"a","content":"b"', ',"usage":null'), chunk('"a"x"', ',"usage":null'), chunk('"a\\/"', ',"usage":null'), chunk('null', ',"usage":null'), longer]) {
-      expect(scanner(data), data).toEqual(scanPlainChunk(data));
+      expect(scanner.scan(data), data).toEqual(scanPlainChunk(data));
     }
-    expect(scanner(chunk('"a"x"'))).toBeUndefined();
-    expect(scanner(chunk('null'))).toMatchObject({ text: '' });
+    expect(scanner.scan(chunk('"a"x"'))).toBeUndefined();
+    expect(scanner.scan(chunk('null'))).toMatchObject({ text: '' });
   });
 
   it('answers as scanPlainChunk for random streams and random edits of their chunks', () => {
@@ -85,8 +85,14 @@ describe('createPlainScanner', () => {
         const edited = random() < 0.5 ? data.slice(0, at) + piece + data.slice(at) : data.replace(/"content":"([^"\\]*)"/, (_match, text: string) => `"content":"${text}${piece}"`);
         for (const variant of [data, edited, data]) {
           const expected = scanPlainChunk(variant);
+          const same = scanner.sameButContent(variant);
+          if (same !== undefined) {
+            const parsed = JSON.parse(variant) as { choices: [{ index: number; delta: { content: string } }] };
+            expect(same, variant).toEqual({ index: parsed.choices[0].index, content: parsed.choices[0].delta.content });
+            expect(expected, variant).toMatchObject({ choices: 1, text: same.content });
+          }
           if (expected !== undefined) plain += 1;
-          expect(scanner(variant), variant).toEqual(expected);
+          expect(scanner.scan(variant), variant).toEqual(expected);
         }
       }
     }

@@ -8,7 +8,7 @@
 // It runs once per upstream chunk, so it allocates only what it returns: positions are passed and
 // returned as numbers (-1: not plain), keys are compared in place, and duplicate keys are caught
 // with one bit per known key.
-import type { PlainChunk } from '../../core/chat.ts';
+import type { PlainChunk, PlainContent } from '../../core/chat.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -129,6 +129,8 @@ interface Found {
   contentEnd: number;
   /** Text values (strings, not null) read in all deltas. */
   textValues: number;
+  /** The last choice's `index`. */
+  choiceIndex: number;
 }
 
 /** A delta with text only: no tool calls (renumbered), no `reasoning` (copied to reasoning_content). Its end, or -1. */
@@ -188,8 +190,11 @@ function choiceEnd(text: string, start: number, found: Found): number {
     if (key === -1 || (seen & (1 << key)) !== 0) return -1;
     seen |= 1 << key;
     at = keyEnd;
-    if (key === 0) at = integerEnd(text, at);
-    else if (key === 1) at = deltaEnd(text, at, found);
+    if (key === 0) {
+      const end = integerEnd(text, at);
+      if (end !== -1) found.choiceIndex = Number(text.slice(at, end));
+      at = end;
+    } else if (key === 1) at = deltaEnd(text, at, found);
     else at = nullEnd(text, at);
     if (at === -1) return -1;
     if (text.charCodeAt(at) !== COMMA) break;
@@ -264,7 +269,7 @@ function topValueEnd(text: string, at: number, key: number, keyStart: number, fo
 
 function scan(data: string): Found | undefined {
   if (data.charCodeAt(0) !== OPEN_BRACE) return undefined;
-  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0 };
+  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0, choiceIndex: 0 };
   let at = 1;
   let seen = 0;
   if (data.charCodeAt(at) === CLOSE_BRACE) return undefined;
@@ -314,19 +319,19 @@ interface Template {
   after: string;
   plain: PlainChunk;
   contentLength: number;
+  /** Its one choice's index. */
+  index: number;
 }
 
 function templateOf(data: string, found: Found): Template | undefined {
   if (found.choices !== 1 || found.textValues !== 1 || found.contentStart === -1) return undefined;
-  return { before: data.slice(0, found.contentStart), after: data.slice(found.contentEnd), plain: plainOf(found), contentLength: found.contentEnd - found.contentStart };
+  return { before: data.slice(0, found.contentStart), after: data.slice(found.contentEnd), plain: plainOf(found), contentLength: found.contentEnd - found.contentStart, index: found.choiceIndex };
 }
 
 function fromTemplate(template: Template, data: string): PlainChunk | undefined {
-  const { before, after, plain } = template;
-  const contentEnd = data.length - after.length;
-  // `slice` + `===` compares with memcmp; `startsWith` walks character by character (V8, measured ~5x slower here).
-  if (contentEnd - before.length < 2 || data.slice(0, before.length) !== before || data.slice(contentEnd) !== after) return undefined;
-  if (stringEnd(data, before.length) !== contentEnd) return undefined;
+  const { before, plain } = template;
+  const contentEnd = contentEndOf(template, data);
+  if (contentEnd === -1) return undefined;
   const shift = contentEnd - before.length - template.contentLength;
   const moved = (position: number): number => (position > before.length ? position + shift : position);
   return {
@@ -345,18 +350,41 @@ function fromTemplate(template: Template, data: string): PlainChunk | undefined 
 /**
  * `scanPlainChunk` for one stream: the chunks of a stream mostly differ only in their text, so the
  * last plain chunk's text around its content is kept, and a chunk that matches it scans only its
- * content. Same answers as `scanPlainChunk` for every chunk.
+ * content. `scan` answers as `scanPlainChunk` for every chunk; `sameButContent` answers only for a
+ * chunk that matches the last one `scan` kept (the collect path parses the others, and scans them
+ * too, to keep them as the next one to match).
  */
-export function createPlainScanner(): (data: string) => PlainChunk | undefined {
+export interface PlainScanner {
+  scan(data: string): PlainChunk | undefined;
+  sameButContent(data: string): PlainContent | undefined;
+}
+
+function contentEndOf(template: Template, data: string): number {
+  const { before, after } = template;
+  const contentEnd = data.length - after.length;
+  // `slice` + `===` compares with memcmp; `startsWith` walks character by character (V8, measured ~5x slower here).
+  if (contentEnd - before.length < 2 || data.slice(0, before.length) !== before || data.slice(contentEnd) !== after) return -1;
+  return stringEnd(data, before.length) === contentEnd ? contentEnd : -1;
+}
+
+export function createPlainScanner(): PlainScanner {
   let template: Template | undefined;
-  return (data) => {
-    if (template !== undefined) {
-      const plain = fromTemplate(template, data);
-      if (plain !== undefined) return plain;
-    }
-    const found = scan(data);
-    if (found === undefined) return undefined;
-    template = templateOf(data, found) ?? template;
-    return plainOf(found);
+  return {
+    scan(data) {
+      if (template !== undefined) {
+        const plain = fromTemplate(template, data);
+        if (plain !== undefined) return plain;
+      }
+      const found = scan(data);
+      if (found === undefined) return undefined;
+      template = templateOf(data, found) ?? template;
+      return plainOf(found);
+    },
+    sameButContent(data) {
+      if (template === undefined) return undefined;
+      const contentEnd = contentEndOf(template, data);
+      if (contentEnd === -1) return undefined;
+      return { index: template.index, content: stringValue(data, template.before.length, contentEnd) };
+    },
   };
 }
