@@ -8,6 +8,7 @@ import {
   type ChunkChoice,
   type CompletionChoice,
   type JsonObject,
+  type PlainContent,
   type ReasoningState,
   type ToolCall,
   type ToolCallDelta,
@@ -69,6 +70,19 @@ export class CompletionCollector {
     if (isJsonObject(chunk.usage)) this.#usage = chunk.usage;
     if (!Array.isArray(chunk.choices)) return;
     for (const choice of chunk.choices) this.#addChoice(choice);
+  }
+
+  /**
+   * What `add` does with a chunk that repeats an added one but for its content string (the collect
+   * path's plain chunks, src/relay/read-upstream-events.ts): false when that choice was never added.
+   */
+  addContent({ index, content }: PlainContent): boolean {
+    const parts = this.#choices.get(index);
+    if (parts === undefined) return false;
+    this.#text += content;
+    parts.content += content;
+    parts.contentSeen = true;
+    return true;
   }
 
   result(): ChatCompletion {

@@ -144,3 +144,9 @@ export interface PlainChunk {
   /** How many choices it carries (at least 1; none of them finishes). */
   choices: number;
 }
+
+/** A chunk that repeats the last plain one but for its content string: that choice's index and the new content. */
+export interface PlainContent {
+  index: number;
+  content: string;
+}

@@ -2,7 +2,7 @@
 // (build-request, parse-response, parse-stream, parse-error) and one line in registry.ts.
 import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, PlainChunk } from '../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, PlainChunk, PlainContent } from '../core/chat.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 
@@ -38,6 +38,11 @@ export interface ChatStreamParser {
    * replaced. Undefined: the event goes through `accept` instead.
    */
   readonly scanPlain?: (data: string) => PlainChunk | undefined;
+  /**
+   * With `scanPlain`: an event's data that repeats the last plain chunk `scanPlain` saw but for its
+   * content string, found without JSON.parse. Parsing it would add only that content to that choice.
+   */
+  readonly sameButContent?: (data: string) => PlainContent | undefined;
 }
 
 export interface Provider {

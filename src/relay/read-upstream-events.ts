@@ -2,20 +2,30 @@
 // canonical chunks, synchronously, handed to a sink as they complete. A plain OpenAI chunk (one
 // the dialect would hand on unchanged) reaches the sink as its text, never parsed.
 import { classifyEventData, createStreamDecoder, type EventDecoder, type StreamEvent } from '../codec/sse/index.ts';
-import type { ChatCompletionChunk, PlainChunk } from '../core/chat.ts';
+import type { ChatCompletionChunk, PlainChunk, PlainContent } from '../core/chat.ts';
 import type { ChatStreamParser } from '../providers/types.ts';
 
 export interface ChunkSink {
   chunk(chunk: ChatCompletionChunk): void;
   /** Given: plain chunks come here unparsed. Absent: every event is parsed (the collect path). */
   plain?: (data: string, plain: PlainChunk) => void;
+  /**
+   * Given (the collect path, without `plain`): a chunk that repeats the last plain one but for its
+   * content comes here unparsed; false: it is parsed after all.
+   */
+  content?: (content: PlainContent) => boolean;
 }
+
+/** The collect path stops looking for plain chunks after this many in a row were not (tool calls, another dialect's shape). */
+const plainMissesBeforeGivingUp = 3;
 
 export class UpstreamEventReader {
   readonly #decoder: EventDecoder<Uint8Array>;
   readonly #parser: ChatStreamParser;
   readonly #sink: ChunkSink;
   readonly #scanPlain: ((data: string) => PlainChunk | undefined) | undefined;
+  readonly #sameButContent: ((data: string) => PlainContent | undefined) | undefined;
+  #plainMisses = 0;
   /** Upstream chunks seen so far: the idle timer watches it. */
   chunks = 0;
 
@@ -23,6 +33,7 @@ export class UpstreamEventReader {
     this.#parser = parser;
     this.#sink = sink;
     this.#scanPlain = sink.plain === undefined ? undefined : parser.scanPlain;
+    this.#sameButContent = sink.plain === undefined && sink.content !== undefined && parser.scanPlain !== undefined ? parser.sameButContent : undefined;
     this.#decoder = createStreamDecoder({
       onData: (data, event) => {
         this.#data(data, event);
@@ -55,7 +66,21 @@ export class UpstreamEventReader {
         return;
       }
     }
+    if (event === undefined && this.#sameButContent !== undefined && this.#plainMisses < plainMissesBeforeGivingUp && this.#contentOnly(data)) return;
     for (const parsed of classifyEventData(data, event)) this.#event(parsed);
+  }
+
+  /** The collect path: a repeat of the last plain chunk but for its content, handed on unparsed. */
+  #contentOnly(data: string): boolean {
+    const same = this.#sameButContent?.(data);
+    if (same !== undefined && this.#sink.content?.(same) === true) {
+      this.#plainMisses = 0;
+      this.chunks += 1;
+      return true;
+    }
+    // Scanned to become the one the next chunks are matched against; parsed all the same.
+    if (same === undefined) this.#plainMisses = this.#parser.scanPlain?.(data) === undefined ? this.#plainMisses + 1 : 0;
+    return false;
   }
 
   #event(event: StreamEvent): void {

@@ -44,13 +44,17 @@ export interface AttemptInput {
   capture: AttemptCapture | undefined;
 }
 
-/** The collect adaptation: the upstream's stream, read by the same path, folded into one completion. */
-async function collect(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
+/**
+ * The collect adaptation: the upstream's stream, read by the same path, folded into one completion.
+ * Chunks that repeat the last plain one but for their content are added unparsed.
+ */
+export async function collectStream(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
   const collector = new CompletionCollector();
   const reader = new UpstreamEventReader(parser, {
     chunk: (chunk) => {
       collector.add(chunk);
     },
+    content: (content) => collector.addContent(content),
   });
   const pump = new UpstreamPump(body, reader, onProgress);
   try {
@@ -171,7 +175,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     const onProgress = (): void => {
       timer.chunkArrived();
     };
-    if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collect(response.body, parser, onProgress), request, record) };
+    if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress), request, record) };
     const path = new ClientStreamPath(pathOptions, parser);
     const pump = new UpstreamPump(response.body, path, onProgress);
     let rest;

@@ -10,7 +10,7 @@ import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { scanPlainChunk } from './scan-plain-chunk.ts';
+import { createPlainScanner } from './scan-plain-chunk.ts';
 
 function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
   const choice = isJsonObject(value) ? value : {};
@@ -62,6 +62,7 @@ function streamError(context: ParseContext, value: JsonObject): GatewayError {
 /** One stream's parser: each event is a chunk, an in-band error, or a whole JSON answer. */
 export function createChatStreamParser(context: ParseContext): ChatStreamParser {
   const numbering = new ToolCallNumbering();
+  const plainScanner = createPlainScanner();
   return {
     accept(event) {
       const value = readEventValue(event, context);
@@ -72,7 +73,8 @@ export function createChatStreamParser(context: ParseContext): ChatStreamParser 
       return [isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering)];
     },
     finish: () => [],
-    scanPlain: scanPlainChunk,
+    scanPlain: (data) => plainScanner.scan(data),
+    sameButContent: (data) => plainScanner.sameButContent(data),
   };
 }
 
