@@ -73,7 +73,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
     this.#scope = scope;
   }
 
-  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
     return readUpstreamBody(this.#source, this.#decoders, this.#scope);
   }
 
