@@ -139,6 +139,7 @@ export function buildApp(options: AppOptions): SluiceApp {
   });
   const logRefusal = (request: FastifyRequest, error: GatewayError): void => {
     const record = createRequestRecord(request.id, '', false);
+    record.ingress = request.routeOptions.config.protocol;
     recordFailure(record, error);
     routeOptions.finishRequest(record, request.caller, request);
   };
@@ -190,8 +191,8 @@ export function buildApp(options: AppOptions): SluiceApp {
     captureAll: (caller) => options.debug || caller?.debug === true,
     shutdownSignal: options.shutdownSignal,
   };
-  app.post('/v1/chat/completions', allow('client'), createChatHandler(routeOptions, chatCodec));
-  app.post('/v1/embeddings', allow('client'), createEmbeddingsHandler(routeOptions));
+  app.post('/v1/chat/completions', allow('client', chatCodec.protocol), createChatHandler(routeOptions, chatCodec));
+  app.post('/v1/embeddings', allow('client', 'embeddings'), createEmbeddingsHandler(routeOptions));
   registerResponsesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
   registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });

@@ -24,7 +24,7 @@ export interface MessagesRouteOptions {
 /** The header that marks a count as Sluice's own estimate, not the upstream's (docs/ingress-protocols.md §D3). */
 export const estimatedHeader = 'x-sluice-estimated';
 
-const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError } });
+const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError, protocol: 'messages' } });
 
 export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
   app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, createMessagesCodec(options)));

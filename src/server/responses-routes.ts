@@ -26,7 +26,8 @@ export interface ResponsesRouteOptions {
 type Routes = Pick<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, 'get' | 'post' | 'delete'>;
 
 export function registerResponsesRoutes(app: Routes, routeOptions: RouteOptions, options: ResponsesRouteOptions): void {
-  app.post('/v1/responses', allow('client'), createChatHandler(routeOptions, createResponsesCodec(options)));
+  const codec = createResponsesCodec(options);
+  app.post('/v1/responses', allow('client', codec.protocol), createChatHandler(routeOptions, codec));
   app.get('/v1/responses/:id', allow('client'), refuseStored('Retrieving a stored response'));
   app.delete('/v1/responses/:id', allow('client'), refuseStored('Deleting a stored response'));
   app.get('/v1/responses/:id/input_items', allow('client'), refuseStored("A stored response's input items"));

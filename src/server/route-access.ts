@@ -27,12 +27,17 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** The route's client protocol renders its errors, even those raised before its handler (absent: OpenAI's shape). */
     renderError?: (error: GatewayError, requestId: string) => RenderedError;
+    /** The route's client protocol (issue 14), for the log row of a request refused before its handler. */
+    protocol?: string;
   }
 }
 
-/** Route options that declare who may call the route: `app.get(path, allow('public'), handler)`. */
-export function allow(access: RouteAccess): { config: { access: RouteAccess } } {
-  return { config: { access } };
+/**
+ * Route options that declare who may call the route: `app.get(path, allow('public'), handler)`, and
+ * for a relayed route its client protocol (`allow('client', 'chat')`).
+ */
+export function allow(access: RouteAccess, protocol?: string): { config: { access: RouteAccess; protocol?: string } } {
+  return { config: protocol === undefined ? { access } : { access, protocol } };
 }
 
 /** The access the matched route declared; undefined for an unknown route or an undeclared one. */

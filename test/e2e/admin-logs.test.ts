@@ -191,3 +191,17 @@ describe('admin auth', () => {
     }
   });
 });
+
+// Last: its refused rows would change the counts the tests above read.
+describe('refusal rows', () => {
+  it('names the client protocol on rows of requests refused before their route ran', async () => {
+    const paths = { messages: '/v1/messages', responses: '/v1/responses', chat: '/v1/chat/completions', embeddings: '/v1/embeddings' };
+    for (const [protocol, path] of Object.entries(paths)) {
+      const refused = await fetch(`${sluice.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer sk-not-a-key' }, body: '{}' });
+      expect(refused.status).toBe(401);
+      const id = refused.headers.get('x-request-id') ?? '';
+      const row = (await admin('GET', `/logs/${id}`)).body;
+      expect(row, path).toMatchObject({ request_id: id, status: 401, error_code: 'invalid_api_key', ingress: protocol });
+    }
+  });
+});
