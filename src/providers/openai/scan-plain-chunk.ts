@@ -113,16 +113,7 @@ function readKey(text: string, start: number, keys: readonly string[]): number {
 let keyEnd = 0;
 
 /** What one scan found; reset for each chunk. */
-interface Found {
-  modelStart: number;
-  modelEnd: number;
-  usageStart: number;
-  usageEnd: number;
-  id: string;
-  created: number;
-  systemFingerprint: string | undefined;
-  text: string;
-  choices: number;
+interface Found extends PlainChunk {
   sawObject: boolean;
   /** The delta's `content` string (quotes included), when one was read; -1 otherwise. */
   contentStart: number;
