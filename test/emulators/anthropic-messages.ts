@@ -116,6 +116,12 @@ function scriptFor(request: ReceivedRequest): Script | undefined {
   }
 }
 
+/**
+ * API versions the emulator serves: the one Sluice sends when translating (docs/wire-formats.md 2.8)
+ * and the one @anthropic-ai/sdk 1.15 sends (client.js `buildHeaders`), which a pass-through forwards.
+ */
+const knownVersions: ReadonlySet<string> = new Set(['2023-06-01', '2026-10-21']);
+
 export function startAnthropicEmulator(): Promise<Emulator> {
   let overloadedOnceCalls = 0;
   return startEmulator(async (request, response) => {
@@ -123,7 +129,7 @@ export function startAnthropicEmulator(): Promise<Emulator> {
       writeJson(response, 404, '{"type":"error","error":{"type":"not_found_error","message":"Not Found"}}');
       return;
     }
-    if (request.headers['x-api-key'] !== 'test-key' || request.headers['anthropic-version'] !== '2023-06-01') {
+    if (request.headers['x-api-key'] !== 'test-key' || !knownVersions.has(String(request.headers['anthropic-version']))) {
       writeJson(response, 401, '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}');
       return;
     }
