@@ -32,7 +32,7 @@ function textEvents(model: string): object[] {
     { type: 'response.in_progress', response: responseOf(model, 'in_progress', []) },
     { type: 'response.output_item.added', output_index: 0, item: { ...reasoningItem, encrypted_content: undefined } },
     { type: 'response.output_item.done', output_index: 0, item: reasoningItem },
-    { type: 'response.output_item.added', output_index: 1, item: messageItem('', 'in_progress') },
+    { type: 'response.output_item.added', output_index: 1, item: { ...messageItem('', 'in_progress'), content: [] } },
     { type: 'response.content_part.added', item_id: 'msg_684b0002', output_index: 1, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } },
     ...pieces.map((delta) => ({ type: 'response.output_text.delta', item_id: 'msg_684b0002', output_index: 1, content_index: 0, delta, logprobs: [] })),
     { type: 'response.output_text.done', item_id: 'msg_684b0002', output_index: 1, content_index: 0, text: responsesText, logprobs: [] },
