@@ -28,14 +28,19 @@ export function resolveCapabilities(
 ): Capabilities {
   let stream: Capabilities['stream'] | undefined;
   let streamOptions: boolean | undefined;
+  let responsesApi: Capabilities['responsesApi'];
   const dropFields = new Set(defaults.dropFields);
   for (const source of sources) {
     for (const hints of matchingHints(source, model)) {
       stream ??= hints.stream;
       streamOptions ??= hints.streamOptions;
+      responsesApi ??= hints.responsesApi;
       // Fields to leave out add up across sources: each one was rejected by the upstream.
       for (const field of hints.dropFields ?? []) dropFields.add(field);
     }
   }
-  return { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions, dropFields: [...dropFields] };
+  const resolved: Capabilities = { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions, dropFields: [...dropFields] };
+  responsesApi ??= defaults.responsesApi;
+  if (responsesApi !== undefined) resolved.responsesApi = responsesApi;
+  return resolved;
 }

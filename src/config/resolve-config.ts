@@ -109,6 +109,7 @@ function resolveCapabilities(raw: RawChannel['capabilities']): Record<string, Ca
     const resolved: CapabilityHints = {};
     if (hints.stream != null) resolved.stream = hints.stream;
     if (hints.stream_options != null) resolved.streamOptions = hints.stream_options;
+    if (hints.responses_api != null) resolved.responsesApi = hints.responses_api;
     capabilities[model] = resolved;
   }
   return capabilities;

@@ -70,8 +70,10 @@ const streamSupport = z.enum(['required', 'unsupported', 'supported'], {
   error: 'expected one of required, unsupported, supported',
 });
 
+const endpointSupport = z.enum(['supported', 'unsupported'], { error: 'expected one of supported, unsupported' });
+
 const capabilityHintsSchema = z.strictObject(
-  { stream: streamSupport.nullish(), stream_options: flag.nullish() },
+  { stream: streamSupport.nullish(), stream_options: flag.nullish(), responses_api: endpointSupport.nullish() },
   mappingError,
 );
 

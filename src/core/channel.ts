@@ -2,18 +2,25 @@
 
 export type StreamSupport = 'required' | 'unsupported' | 'supported';
 
+/** Whether an upstream serves an endpoint of its API besides chat (the Responses API, issue 14). */
+export type EndpointSupport = 'supported' | 'unsupported';
+
 /** What an upstream model can do. Unset fields fall back to the next source (learned, then defaults). */
 export interface CapabilityHints {
   stream?: StreamSupport;
   streamOptions?: boolean;
   /** Optional request fields this upstream model rejects; Sluice leaves them out (learned). */
   dropFields?: readonly string[];
+  /** `POST /responses` for same-dialect pass-through (src/providers/openai/pass-through-responses.ts). */
+  responsesApi?: EndpointSupport;
 }
 
 export interface Capabilities {
   stream: StreamSupport;
   streamOptions: boolean;
   dropFields: readonly string[];
+  /** Unset: the dialect has no such endpoint to ask about. */
+  responsesApi?: EndpointSupport;
 }
 
 export interface RetryPolicy {

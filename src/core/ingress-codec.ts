@@ -2,7 +2,7 @@
 // request into the internal chat request, and the internal answer — a completion, or the stream of
 // chunks the relay's client path shapes — back into its protocol. Chat Completions is the internal
 // model itself; Responses and Messages codecs live in src/ingress/<protocol>/.
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Usage } from './chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, Usage } from './chat.ts';
 import type { GatewayError } from './errors.ts';
 
 /** How an error reaches a client of this protocol before the first byte: status, headers, body. */
@@ -44,6 +44,21 @@ export interface ParsedIngress<State> {
   state: State;
   /** Response headers every answer carries, errors included (a warning of what was dropped). */
   headers?: Record<string, string>;
+  /** The request as the client wrote it, for an upstream of the client's own dialect (pass-through). */
+  sameDialect?: SameDialectRequest;
+}
+
+/**
+ * Same-dialect pass-through (docs/ingress-protocols.md §D1): the client's body and protocol headers,
+ * sent on nearly as they are to a channel whose dialect is the client's protocol (its provider says
+ * so, src/providers/types.ts); every other channel gets the translated `chat`.
+ */
+export interface SameDialectRequest {
+  /** The codec's protocol (`messages`, `responses`). */
+  protocol: string;
+  body: JsonObject;
+  /** Protocol headers to forward (`anthropic-version`, `anthropic-beta`); never credentials. */
+  headers: Record<string, string>;
 }
 
 export interface IngressCodec<State = unknown> {

@@ -1,10 +1,12 @@
 // The contract every provider dialect fulfils. A provider is a folder with fixed file roles
 // (build-request, parse-response, parse-stream, parse-error) and one line in registry.ts.
 import type { StreamEvent } from '../codec/sse/index.ts';
-import type { Capabilities, Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, PlainChunk, PlainContent } from '../core/chat.ts';
+import type { Capabilities, CapabilityHints, Channel } from '../core/channel.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, PlainChunk, PlainContent, Usage } from '../core/chat.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import type { GatewayError } from '../core/errors.ts';
+import type { SameDialectRequest } from '../core/ingress-codec.ts';
 
 export interface UpstreamTarget {
   channel: Channel;
@@ -59,6 +61,8 @@ export interface Provider {
   parseError(status: number, bodyText: string): UpstreamErrorDetails;
   /** `POST /v1/embeddings`, for dialects that have it. */
   readonly embeddings?: EmbeddingsDialect;
+  /** A client protocol this dialect takes as it is (same-dialect pass-through, issue 14). */
+  readonly passThrough?: PassThroughDialect;
   /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
   answerLocally?: (request: UpstreamRequest, signal: AbortSignal) => UpstreamResponse;
 }
@@ -73,4 +77,67 @@ export interface EmbeddingsDialect {
   buildRequest(request: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
   /** The answer → OpenAI's shape. Throws GatewayError when it is not one. */
   parseResponse(body: unknown, context: ParseContext): EmbeddingsResponse;
+}
+
+// Same-dialect pass-through (issue 14, docs/ingress-protocols.md §D1): a client protocol that an
+// upstream dialect speaks itself (Messages → Anthropic, Responses → OpenAI/Azure) goes through nearly
+// as the client wrote it, so what the translation would lose — thinking signatures byte for byte,
+// hosted tools, reasoning items — survives. The provider says which protocol it takes, builds the
+// call, and re-frames the answer event by event; relay/ keeps every other rule (retries, commit
+// point, timeouts, usage for the log row).
+
+/** A JSON answer as the client gets it (its model name), and what the log row needs from it. */
+export interface PassedAnswer {
+  body: JsonObject;
+  /** The upstream's count; undefined: Sluice counts `text`. */
+  usage: Usage | undefined;
+  text: string;
+}
+
+/** What one upstream event gives the client. */
+export interface PassedFrames {
+  /** The event re-framed (`event:` line kept); '' for nothing. */
+  frames: string;
+  /**
+   * A prelude event (`message_start`, `ping`, `response.created`): held back and not yet the commit
+   * point, so a failure right after it can still be retried or failed over invisibly.
+   */
+  prelude: boolean;
+  /**
+   * The upstream reported a failure in-band with this event: before the commit point the attempt
+   * fails (nothing was sent); after it the event reaches the client as the upstream wrote it.
+   */
+  failure?: GatewayError;
+  /** The failure event is the stream's terminal event: nothing more follows it, not even Sluice's own. */
+  terminal?: boolean;
+}
+
+/** One stream's re-framing: decoded events in, the client's frames out. Synchronous, like the stream path. */
+export interface PassThroughStream {
+  accept(event: StreamEvent): PassedFrames;
+  /** The upstream ended: throws when the stream stopped before its terminal event. */
+  finish(): void;
+  readonly usage: Usage | undefined;
+  /** The answer's text so far, for Sluice's count when the upstream gives none. */
+  readonly text: string;
+  /** Frames that end the stream after a failure Sluice saw; undefined: the client protocol's own. */
+  failureFrames(error: GatewayError): string | undefined;
+}
+
+export interface PassThroughDialect {
+  /** The ingress protocol this dialect takes as it is (src/core/ingress-codec.ts `protocol`). */
+  readonly protocol: string;
+  /** Whether this channel and model take it now; absent: always. */
+  usable?: (capabilities: Capabilities, channel: Channel) => boolean;
+  /**
+   * The upstream's verdict on its own endpoint (a 404 for the route): the capability to remember,
+   * after which the same request goes on translated. Undefined: an ordinary failure.
+   */
+  learnFrom?: (error: GatewayError) => CapabilityHints | undefined;
+  /** The client's body with the upstream model name, the channel's key, the forwarded headers. */
+  buildRequest(request: SameDialectRequest, target: UpstreamTarget): UpstreamRequest;
+  readAnswer(body: unknown, clientModel: string, context: ParseContext): PassedAnswer;
+  createStreamRelay(clientModel: string, context: ParseContext): PassThroughStream;
+  /** The upstream's own token count for the same body (Anthropic's `/v1/messages/count_tokens`). */
+  buildCountRequest?: (request: SameDialectRequest, target: UpstreamTarget) => UpstreamRequest;
 }

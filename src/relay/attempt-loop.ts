@@ -4,7 +4,7 @@
 // chat call, an embeddings call) is the caller's; the loop knows only tries and their failures.
 // What a try holds (circuit pass, concurrency slot, upstream key) is a disposable (try-permit.ts).
 import { recognizeRejection } from '../adapt/recognize-rejection.ts';
-import type { Channel, RetryPolicy } from '../core/channel.ts';
+import type { CapabilityHints, Channel, RetryPolicy } from '../core/channel.ts';
 import type { JsonObject } from '../core/chat.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import { linkAbort, sleep } from '../lib/abort.ts';
@@ -33,6 +33,8 @@ export interface PreparedTry<T> {
   succeeded(outcome: T, startedMs: number): void;
   /** True when the outcome is still flowing (a stream), so the deadline must keep running. */
   keepsRunning(outcome: T): boolean;
+  /** What this kind of try learns from a failure before the generic rules (the pass-through's own endpoint). */
+  learnFrom?: (error: GatewayError) => CapabilityHints | undefined;
 }
 
 export interface LoopInput<T> {
@@ -215,7 +217,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     const { channel, upstreamModel } = at.candidate;
     const status = error.upstream?.status;
     const rejection = status !== undefined && learnableStatuses.has(status) ? recognizeRejection({ message: error.message, param: error.param }) : undefined;
-    const learning = rejection === undefined ? undefined : learnFromRejection(rejection, { body: at.prepared.body, upstreamStream: at.prepared.upstreamStream });
+    const learning = at.prepared.learnFrom?.(error) ?? (rejection === undefined ? undefined : learnFromRejection(rejection, { body: at.prepared.body, upstreamStream: at.prepared.upstreamStream }));
     const canAdapt = learning !== undefined && at.stay.adaptations < maxAdaptationsPerChannel;
     const keyScope = at.key === undefined ? undefined : scopeKeyRefusal(error);
     const decision = classifyFailure(error, { canAdapt, triesOnChannel: at.stay.tries, retry: channel.retry, hasAlternative: at.hasAlternative, keySetAside: keyScope !== undefined });

@@ -3,7 +3,15 @@
 // frames go out with one `write`, and the next read waits while the client's buffer is full.
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
-import type { ClientStreamPath } from './client-stream-path.ts';
+
+/** What the commit point reads: the client frames a path produced (the translated path, or the pass-through). */
+export interface FramePath {
+  /** Client frames produced so far: the first one is the commit point. */
+  readonly frames: number;
+  /** The frames produced since the last call, as one string. */
+  take(): string;
+  readonly encoder: StreamEncoder | undefined;
+}
 
 /** Where a committed stream is written (the server's response). */
 export interface FrameSink {
@@ -35,7 +43,7 @@ export interface FrameSource {
  * that made frames and then failed commits, and its failure follows them in-band. Returns where the
  * rest of the stream comes from.
  */
-export async function readToCommit(path: ClientStreamPath, source: FrameSource, channel: string): Promise<FrameSource> {
+export async function readToCommit(path: FramePath, source: FrameSource, channel: string): Promise<FrameSource> {
   while (path.frames === 0) {
     if (source.over) {
       throw new GatewayError('upstream_bad_response', `${channel} ended its stream without a single chunk`, { upstream: { channel, status: 200 } });
@@ -50,7 +58,7 @@ export async function readToCommit(path: ClientStreamPath, source: FrameSource, 
   return source;
 }
 
-export function commitStream(path: ClientStreamPath, source: FrameSource, settle: () => void): CommittedStream {
+export function commitStream(path: FramePath, source: FrameSource, settle: () => void): CommittedStream {
   return {
     encoder: path.encoder,
     async pipeTo(sink) {

@@ -28,5 +28,6 @@ export function learnFromRejection(rejection: CapabilityRejection, call: Refused
 export function describeLearning(hints: CapabilityHints): string {
   if (hints.stream !== undefined) return `learned:stream=${hints.stream}`;
   if (hints.streamOptions !== undefined) return `learned:stream_options=${String(hints.streamOptions)}`;
+  if (hints.responsesApi !== undefined) return `learned:responses_api=${hints.responsesApi}`;
   return `learned:drop=${(hints.dropFields ?? []).join(',')}`;
 }

@@ -9,6 +9,7 @@ import { prepareUpstreamRequest } from './open-upstream.ts';
 import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 import { captureFor } from './capture-exchange.ts';
+import { findPassThrough, preparePassThroughTry } from './pass-through-plan.ts';
 import { runAttempt, type RelayOutcome } from './run-attempt.ts';
 
 export type { RelayOutcome } from './run-attempt.ts';
@@ -36,6 +37,11 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
       const capabilities = resolveCapabilities(upstreamModel, [channel.capabilities, dependencies.learned.hintsFor(channel.name)], provider.defaultCapabilities);
       const plan = planUpstreamMode({ clientStream: request.stream === true, clientWantsUsage: request.stream_options?.include_usage === true, capabilities, preferStream: channel.preferStream });
       const clientRequest = candidate.clientModel === request.model ? request : { ...request, model: candidate.clientModel };
+      const { sameDialect } = context;
+      const passThrough = findPassThrough(sameDialect, provider, capabilities, channel, plan, request.stream === true);
+      if (passThrough !== undefined && sameDialect !== undefined) {
+        return preparePassThroughTry({ dialect: passThrough, sameDialect, request: clientRequest, channel, upstreamModel, provider, apiKey, dropFields: capabilities.dropFields }, context, dependencies);
+      }
       const target = { channel, upstreamModel, apiKey, stream: plan.upstreamStream, streamOptions: plan.sendStreamOptions };
       const upstreamRequest = prepareUpstreamRequest(provider, omitFields(clientRequest, capabilities.dropFields), target);
       return {

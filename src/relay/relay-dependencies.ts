@@ -1,6 +1,6 @@
 // What the relay needs from the rest of Sluice, injected (ports and policies), and what one request
 // brings with it.
-import type { StreamEncoder } from '../core/ingress-codec.ts';
+import type { SameDialectRequest, StreamEncoder } from '../core/ingress-codec.ts';
 import type { Provider } from '../providers/types.ts';
 import type { ChannelSource } from '../routing/channel-registry.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
@@ -37,4 +37,6 @@ export interface RelayContext {
   captureAll: boolean;
   /** A fresh encoder per attempt when the client speaks another protocol than Chat Completions (issue 14). */
   createEncoder?: (() => StreamEncoder) | undefined;
+  /** The client's own request, for channels of its dialect (same-dialect pass-through, issue 14). */
+  sameDialect?: SameDialectRequest | undefined;
 }

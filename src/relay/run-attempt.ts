@@ -7,7 +7,7 @@ import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { ModePlan } from '../adapt/plan-upstream-mode.ts';
 import { replayAsStream } from '../adapt/replay-as-stream.ts';
 import type { Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
@@ -24,7 +24,9 @@ import type { RequestRecord } from './request-record.ts';
 export type RelayOutcome =
   | { kind: 'completion'; completion: ChatCompletion }
   /** Already past the commit point: the first client frame exists; writing it may still fail after it. */
-  | { kind: 'stream'; stream: CommittedStream };
+  | { kind: 'stream'; stream: CommittedStream }
+  /** A same-dialect answer, already in the client's protocol (src/relay/pass-through-attempt.ts). */
+  | { kind: 'answer'; body: JsonObject };
 
 export interface AttemptInput {
   request: ChatRequest;
@@ -81,7 +83,7 @@ function completionText(completion: ChatCompletion): string {
     .join('');
 }
 
-interface AttemptTimer {
+export interface AttemptTimer {
   headersArrived(): void;
   chunkArrived(): void;
   stop(): void;
@@ -91,7 +93,7 @@ interface AttemptTimer {
  * One timer per attempt, re-armed at each phase: first byte (from the send), first chunk (from the
  * headers), idle (between parsed chunks). On expiry it aborts the attempt with a typed timeout.
  */
-function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
+export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
   const { firstByteMs, firstChunkMs, idleMs } = channel.timeouts;
   let phase = 'waiting for the first byte';
   const watchdog = startWatchdog(firstByteMs, (ms) => {

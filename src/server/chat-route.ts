@@ -16,7 +16,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
     options,
     async (exchange) => {
       const { request, reply, record, caller, signal, clientSignal, started } = exchange;
-      const { chat: chatRequest, state, headers } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
+      const { chat: chatRequest, state, headers, sameDialect } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
       if (headers !== undefined) reply.headers(headers);
       let promptTokens: number | undefined;
       const answerContext = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000), promptTokens: () => (promptTokens ??= estimateUsage(chatRequest, '').prompt_tokens) };
@@ -25,9 +25,10 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
-      const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder }, options.relay);
-      if (outcome.kind === 'completion') {
-        await sendJson(exchange, codec.encodeCompletion(outcome.completion, state, answerContext));
+      const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect }, options.relay);
+      if (outcome.kind !== 'stream') {
+        // A pass-through answer is already in the client's protocol.
+        await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
       reply.hijack();

@@ -8,12 +8,14 @@ import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
-import { createMessagesCodec } from '../ingress/messages/messages-codec.ts';
+import { isJsonObject } from '../core/chat.ts';
+import { createMessagesCodec, readForwardedHeaders } from '../ingress/messages/messages-codec.ts';
 import { parseMessagesRequest } from '../ingress/messages/parse-messages-request.ts';
 import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createChatHandler } from './chat-route.ts';
+import { countOnUpstream } from './count-on-upstream.ts';
 import type { RouteOptions } from './relayed-route.ts';
 import type { RouteAccess } from './route-access.ts';
 
@@ -32,6 +34,9 @@ export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, In
     const body = parseJsonText(typeof request.body === 'string' ? request.body : '');
     const { chat, state } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });
     if (request.caller !== undefined) authorizeModel(request.caller, chat.model);
+    // An Anthropic channel counts itself (pass-through, docs/ingress-protocols.md §D1); elsewhere Sluice estimates.
+    const counted = isJsonObject(body) ? await countOnUpstream(request, reply, { protocol: 'messages', body, headers: readForwardedHeaders(request.headers) }, chat.model, routeOptions.relay) : undefined;
+    if (counted !== undefined) return reply.headers(state.headers).send(counted);
     // The same count the admission reserves for the prompt (src/adapt/estimate-reservation.ts).
     return reply.headers(state.headers).header(estimatedHeader, 'true').send({ input_tokens: estimateUsage(chat, '').prompt_tokens });
   });

@@ -61,7 +61,16 @@ const thinkingEvents = [
   '{"type":"message_stop"}',
 ];
 
+/** `POST /v1/messages/count_tokens`: the example answer of platform.claude.com/docs/en/api/messages/count_tokens. */
+export const countTokensBody = '{"input_tokens":2095}';
+
 export const overloadedBody = '{"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"}}';
+/** The thinking stream's data lines as the emulator writes them (pass-through tests compare bytes). */
+export const thinkingStreamData: readonly string[] = thinkingEvents;
+export const thinkingSignature = 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv';
+/** The non-stream thinking Message as the emulator writes it. */
+export const thinkingMessageJson = (): string => bodies.thinking;
+export const midStreamData = (): readonly string[] => midStreamEvents;
 const midStreamEvents = [start('claude-sonnet-4-5-20250929', 'msg_01Mid', 12), ...textBlock(0, ['Hello', '! I']).slice(0, 3), overloadedBody];
 
 function frame(json: string): string {
@@ -116,14 +125,24 @@ function scriptFor(request: ReceivedRequest): Script | undefined {
   }
 }
 
+/**
+ * API versions the emulator serves: the one Sluice sends when translating (docs/wire-formats.md 2.8)
+ * and the one @anthropic-ai/sdk 1.15 sends (client.js `buildHeaders`), which a pass-through forwards.
+ */
+const knownVersions: ReadonlySet<string> = new Set(['2023-06-01', '2026-10-21']);
+
 export function startAnthropicEmulator(): Promise<Emulator> {
   let overloadedOnceCalls = 0;
   return startEmulator(async (request, response) => {
+    if (request.method === 'POST' && request.path === '/v1/messages/count_tokens' && request.headers['x-api-key'] === 'test-key') {
+      writeJson(response, 200, countTokensBody);
+      return;
+    }
     if (request.method !== 'POST' || request.path !== '/v1/messages') {
       writeJson(response, 404, '{"type":"error","error":{"type":"not_found_error","message":"Not Found"}}');
       return;
     }
-    if (request.headers['x-api-key'] !== 'test-key' || request.headers['anthropic-version'] !== '2023-06-01') {
+    if (request.headers['x-api-key'] !== 'test-key' || !knownVersions.has(String(request.headers['anthropic-version']))) {
       writeJson(response, 401, '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}');
       return;
     }

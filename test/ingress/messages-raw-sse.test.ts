@@ -93,7 +93,8 @@ describe('raw /v1/messages SSE', () => {
     expect(blocks).toEqual(['thinking', 'text']);
     expect(events.filter((event) => (event.delta as { type?: string } | undefined)?.type === 'signature_delta')).toHaveLength(1);
     const sent = anthropic.received.at(-1)?.body as { thinking: unknown; system: unknown };
-    expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    // Same-dialect pass-through: Anthropic gets the client's own thinking settings as it wrote them.
+    expect(sent.thinking).toEqual(claudeCodeRequest('claude-thinking').thinking);
   });
 
   it('streams a tool call as one tool_use block with input_json_delta', async () => {

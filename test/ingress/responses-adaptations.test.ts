@@ -117,11 +117,12 @@ describe('retries and failover before the first byte', () => {
     const flaky = await started(startFaultyUpstream((index): Fault => (index % 2 === 0 ? { status: 503, retryAfter: '0' } : 'ok')));
     const healthy = await started(startFaultyUpstream(() => 'ok'));
     const gateway = await started(
+      // The faulty upstream answers Chat Completions on every path: the translated path, declared (no pass-through).
       startYamlGateway(`retry: { attempts: 2, base_ms: 1, max_ms: 5 }
 channels:
-  - { name: flaky, type: openai, base_url: ${flaky.url}, api_key: k, models: [m] }
-  - { name: dead, type: openai, base_url: "http://127.0.0.1:9/v1", api_key: k, models: [d], priority: 0, retry: { attempts: 1 } }
-  - { name: backup, type: openai, base_url: ${healthy.url}, api_key: k, models: [d], priority: 1 }
+  - { name: flaky, type: openai, base_url: ${flaky.url}, api_key: k, models: [m], capabilities: { "*": { responses_api: unsupported } } }
+  - { name: dead, type: openai, base_url: "http://127.0.0.1:9/v1", api_key: k, models: [d], priority: 0, retry: { attempts: 1 }, capabilities: { "*": { responses_api: unsupported } } }
+  - { name: backup, type: openai, base_url: ${healthy.url}, api_key: k, models: [d], priority: 1, capabilities: { "*": { responses_api: unsupported } } }
 `),
     );
     const retried = await gateway.client.responses.create({ model: 'm', input: 'one' }).withResponse();

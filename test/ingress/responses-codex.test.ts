@@ -65,7 +65,8 @@ let dropping: YamlGateway;
 
 beforeAll(async () => {
   upstream = await startEmulator((_request, response) => writeSse(response, frames));
-  const channels = `channels:\n  - { name: up, type: openai, base_url: ${upstream.url}, api_key: k, models: [gpt-5-codex] }\n`;
+  // The translated path (src/ingress/responses), declared: this upstream serves Chat Completions only.
+  const channels = `channels:\n  - { name: up, type: openai, base_url: ${upstream.url}, api_key: k, models: [gpt-5-codex], capabilities: { "*": { responses_api: unsupported } } }\n`;
   refusing = await startYamlGateway(channels);
   dropping = await startYamlGateway(`drop_unsupported_tools: true\n${channels}`);
 });

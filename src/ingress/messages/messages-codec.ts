@@ -1,5 +1,6 @@
 // The Anthropic Messages protocol (POST /v1/messages, issue 14) as an ingress codec: the request into
 // the internal chat request, the answer back as a Message or its stream, errors in Anthropic's shape.
+import { isJsonObject } from '../../core/chat.ts';
 import type { IngressCodec } from '../../core/ingress-codec.ts';
 import { encodeMessage } from './encode-message.ts';
 import { createMessageStreamEncoder } from './encode-message-stream.ts';
@@ -11,12 +12,27 @@ export interface MessagesCodecOptions {
   dropUnsupportedTools: boolean;
 }
 
+/** The protocol headers an Anthropic upstream reads: the API version and the beta features (Claude Code sends several). */
+const forwardedHeaders = ['anthropic-version', 'anthropic-beta'] as const;
+
+export function readForwardedHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const name of forwardedHeaders) {
+    const value = headers[name];
+    const text = Array.isArray(value) ? value.join(',') : value;
+    if (text !== undefined && text !== '') forwarded[name] = text;
+  }
+  return forwarded;
+}
+
 export function createMessagesCodec(options: MessagesCodecOptions): IngressCodec<MessagesState> {
   return {
     protocol: 'messages',
-    parseRequest: (body) => {
+    parseRequest: (body, headers) => {
       const parsed = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: true });
-      return { ...parsed, headers: parsed.state.headers };
+      // The body as written also goes to Anthropic channels (pass-through, docs/ingress-protocols.md §D1).
+      const sameDialect = isJsonObject(body) ? { protocol: 'messages', body, headers: readForwardedHeaders(headers) } : undefined;
+      return { ...parsed, headers: parsed.state.headers, ...(sameDialect === undefined ? {} : { sameDialect }) };
     },
     encodeCompletion: encodeMessage,
     createStreamEncoder: createMessageStreamEncoder,

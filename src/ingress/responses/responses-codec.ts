@@ -1,7 +1,7 @@
 // POST /v1/responses on the ingress seam (src/core/ingress-codec.ts): the request into the internal
 // chat request, the answer back as a Response object or as Responses stream events. Stateless: no
 // response is stored, `store` is always answered false (docs/ingress-protocols.md §D).
-import type { ChatCompletion, ChatCompletionChunk, JsonObject, Usage } from '../../core/chat.ts';
+import { isJsonObject, type ChatCompletion, type ChatCompletionChunk, type JsonObject, type Usage } from '../../core/chat.ts';
 import type { GatewayError } from '../../core/errors.ts';
 import type { AnswerContext, IngressCodec, StreamEncoder } from '../../core/ingress-codec.ts';
 import { parseResponsesRequest, type ResponsesOptions, type ResponsesState } from './parse-responses-request.ts';
@@ -86,7 +86,11 @@ function encodeCompletion(completion: ChatCompletion, state: ResponsesState, con
 export function createResponsesCodec(options: ResponsesOptions): IngressCodec<ResponsesState> {
   return {
     protocol: 'responses',
-    parseRequest: (body) => parseResponsesRequest(body, options),
+    // The body as written also goes to channels that serve the Responses API themselves (pass-through, §D1).
+    parseRequest: (body) => {
+      const parsed = parseResponsesRequest(body, options);
+      return isJsonObject(body) ? { ...parsed, sameDialect: { protocol: 'responses', body, headers: {} } } : parsed;
+    },
     encodeCompletion,
     createStreamEncoder: (state, context) => new ResponsesStreamEncoder(state, context),
   };

@@ -3,6 +3,7 @@ import { buildChatRequest } from './build-request.ts';
 import { parseAnthropicError } from './parse-error.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
+import { createMessagesPassThrough } from './pass-through-messages.ts';
 
 const defaultBaseUrl = 'https://api.anthropic.com';
 
@@ -18,4 +19,5 @@ export const anthropicProvider: Provider = {
   parseChatResponse,
   createChatStreamParser,
   parseError: parseAnthropicError,
+  passThrough: createMessagesPassThrough(defaultBaseUrl),
 };

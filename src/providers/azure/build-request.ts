@@ -40,6 +40,26 @@ export function buildAzureUrl(root: string, deployment: string, apiVersion: stri
   return `${joinUrl(root, path)}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
+/**
+ * The Responses API is not under a deployment: `/openai/v1/responses` (the body's `model` names the
+ * deployment), or with an `api_version` `/openai/responses?api-version=…`, which exists from
+ * 2025-03-01-preview (learn.microsoft.com/azure/ai-foundry/openai/how-to/responses).
+ */
+const firstApiVersionWithResponses = '2025-03-01';
+
+export function servesResponses(channel: Channel): boolean {
+  return channel.apiVersion === undefined || channel.apiVersion >= firstApiVersionWithResponses;
+}
+
+export function buildResponsesCall(target: UpstreamTarget): { url: string; headers: Record<string, string> } {
+  const apiVersion = target.channel.apiVersion;
+  const root = resourceRoot(target.channel);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: target.stream ? 'text/event-stream' : 'application/json', 'accept-encoding': 'identity' };
+  if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
+  const url = apiVersion === undefined ? joinUrl(root, '/openai/v1/responses') : `${joinUrl(root, '/openai/responses')}?api-version=${encodeURIComponent(apiVersion)}`;
+  return { url, headers };
+}
+
 export function buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest {
   const apiVersion = target.channel.apiVersion;
   const streamOptions = target.streamOptions && acceptsStreamOptions(apiVersion);

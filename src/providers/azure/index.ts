@@ -1,7 +1,8 @@
 import { parseChatResponse } from '../openai/parse-response.ts';
 import { createChatStreamParser } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
-import { buildChatRequest } from './build-request.ts';
+import { createResponsesPassThrough } from '../openai/pass-through-responses.ts';
+import { buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
 import { azureEmbeddings } from './embeddings.ts';
 import { parseAzureError } from './parse-error.ts';
 
@@ -20,4 +21,5 @@ export const azureProvider: Provider = {
   createChatStreamParser,
   parseError: parseAzureError,
   embeddings: azureEmbeddings,
+  passThrough: createResponsesPassThrough(buildResponsesCall, servesResponses),
 };

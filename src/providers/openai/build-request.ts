@@ -32,6 +32,13 @@ export function buildChatBody(request: ChatRequest, target: UpstreamTarget): Jso
   return body;
 }
 
+/** `POST {base_url}/responses` (same-dialect pass-through, src/providers/openai/pass-through-responses.ts). */
+export function buildResponsesCall(target: UpstreamTarget, defaultBaseUrl: string): { url: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: target.stream ? 'text/event-stream' : 'application/json', 'accept-encoding': 'identity' };
+  if (target.apiKey !== undefined) headers.authorization = `Bearer ${target.apiKey}`;
+  return { url: joinUrl(target.channel.baseUrl ?? defaultBaseUrl, '/responses'), headers };
+}
+
 export function buildChatRequest(request: ChatRequest, target: UpstreamTarget, defaultBaseUrl: string): UpstreamRequest {
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -4,6 +4,8 @@ import { buildChatRequest } from './build-request.ts';
 import { openaiEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
+import { createResponsesPassThrough } from './pass-through-responses.ts';
+import { buildResponsesCall } from './build-request.ts';
 
 const defaultBaseUrl = 'https://api.openai.com/v1';
 
@@ -17,4 +19,5 @@ export const openaiProvider: Provider = {
   createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: openaiEmbeddings(defaultBaseUrl),
+  passThrough: createResponsesPassThrough((target) => buildResponsesCall(target, defaultBaseUrl)),
 };

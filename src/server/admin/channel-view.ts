@@ -17,6 +17,7 @@ export function describeHints(hints: CapabilityHints): Record<string, unknown> {
     ...(hints.stream === undefined ? {} : { stream: hints.stream }),
     ...(hints.streamOptions === undefined ? {} : { stream_options: hints.streamOptions }),
     ...(hints.dropFields === undefined ? {} : { drop_fields: hints.dropFields }),
+    ...(hints.responsesApi === undefined ? {} : { responses_api: hints.responsesApi }),
   };
 }
 

@@ -75,6 +75,8 @@ function readChunks(frames: string, collector: CompletionCollector): void {
 /** Reads a stream to its end as a client would, keeping the transcript Sluice would have written. */
 async function readOutcome(outcome: RelayOutcome, record: RequestRecord, requestId: string): Promise<{ answer: ClientAnswer; text: string }> {
   if (outcome.kind === 'completion') return { answer: readCompletionAnswer(outcome.completion), text: JSON.stringify(outcome.completion) };
+  // A replay is relayed as Chat Completions, never as the client's own dialect.
+  if (outcome.kind === 'answer') throw new GatewayError('internal_error', 'A replay got a pass-through answer.');
   const collector = new CompletionCollector();
   let text = '';
   let streamError: string | undefined;

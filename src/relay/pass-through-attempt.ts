@@ -1,0 +1,93 @@
+// One same-dialect attempt (issue 14, docs/ingress-protocols.md §D1): the client's body to a channel
+// of its own dialect, the answer back in the client's protocol with only its model name changed.
+// Everything else is the translated attempt's (run-attempt.ts): the same send, error parsing,
+// timers (first byte, first event, idle), capture, pump and commit point, so retries, failover,
+// breakers and the log row treat both paths alike.
+import { estimateUsage } from '../adapt/estimate-usage.ts';
+import type { Channel } from '../core/channel.ts';
+import type { ChatRequest } from '../core/chat.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { StreamEncoder } from '../core/ingress-codec.ts';
+import type { UpstreamRequest } from '../core/upstream.ts';
+import { linkAbort } from '../lib/abort.ts';
+import type { PassThroughDialect } from '../providers/types.ts';
+import type { Provider } from '../providers/types.ts';
+import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
+import { commitStream, readToCommit } from './committed-stream.ts';
+import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
+import { PassThroughPath } from './pass-through-path.ts';
+import { UpstreamPump } from './pump-upstream.ts';
+import type { RequestRecord } from './request-record.ts';
+import { watchAttempt, type RelayOutcome } from './run-attempt.ts';
+
+export interface PassThroughAttemptInput {
+  dialect: PassThroughDialect;
+  /** The internal request (the client's model name, its mode; Sluice's count when the upstream gives none). */
+  request: ChatRequest;
+  createEncoder?: (() => StreamEncoder) | undefined;
+  channel: Channel;
+  provider: Provider;
+  upstreamRequest: UpstreamRequest;
+  signal: AbortSignal;
+  record: RequestRecord;
+  send: SendUpstream;
+  onSettled: () => void;
+  capture: AttemptCapture | undefined;
+}
+
+export async function runPassThroughAttempt(input: PassThroughAttemptInput): Promise<RelayOutcome> {
+  const { request, channel, dialect, record } = input;
+  const stream = request.stream === true;
+  const attempt = linkAbort(input.signal);
+  const timer = watchAttempt(channel, attempt);
+  const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
+  let handedOver = false;
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    timer.stop();
+    attempt.dispose();
+    capture?.finish();
+    input.onSettled();
+  };
+  try {
+    const response = await openUpstream(input.provider, input.upstreamRequest, {
+      channel: channel.name,
+      signal: attempt.signal,
+      timeouts: channel.timeouts,
+      limits: channel.limits,
+      stream,
+      send: input.send,
+      ...(capture === undefined ? {} : { observe: capture.observe }),
+    });
+    const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
+    const estimate = (text: string) => estimateUsage(request, text);
+    if (!stream) {
+      timer.stop();
+      const answer = dialect.readAnswer(await readJsonBody(response, channel.name), request.model, parseContext);
+      const usage = answer.usage ?? estimate(answer.text);
+      Object.assign(record, { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, usageSource: answer.usage === undefined ? 'estimated' : 'upstream' });
+      return { kind: 'answer', body: answer.body };
+    }
+    timer.headersArrived();
+    const path = new PassThroughPath(dialect.createStreamRelay(request.model, parseContext), { record, estimate, clientEncoder: input.createEncoder?.() });
+    const pump = new UpstreamPump(response.body, path, () => {
+      timer.chunkArrived();
+    });
+    let rest;
+    try {
+      rest = await readToCommit(path, pump, channel.name);
+    } catch (error) {
+      await pump.release();
+      throw error;
+    }
+    handedOver = true;
+    return { kind: 'stream', stream: commitStream(path, rest, settle) };
+  } catch (error) {
+    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
+    throw error;
+  } finally {
+    if (!handedOver) settle();
+  }
+}
