@@ -38,6 +38,16 @@ export interface AnswerContext {
   promptTokens?: () => number;
 }
 
+/** A client's answer read back from what it was sent (a replay compares two of them like for like). */
+export interface ClientAnswer {
+  /** The answer's text; '' when there was none (an error, or only tool calls). */
+  content: string;
+  /** The protocol's own word for how the answer ended (`stop`, `completed`, `end_turn`…); null when it did not say. */
+  finishReason: string | null;
+  /** An error event that ended the stream, in its own words. */
+  streamError: string | undefined;
+}
+
 export interface ParsedIngress<State> {
   chat: ChatRequest;
   /** What the answer needs from the original request (echoed fields, tool kinds, ids). */
@@ -57,4 +67,6 @@ export interface IngressCodec<State = unknown> {
   createStreamEncoder?: (state: State, context: AnswerContext) => StreamEncoder;
   /** Errors in the protocol's own shape; undefined: the OpenAI shape. */
   renderError?: (error: GatewayError, requestId: string) => RenderedError;
+  /** A captured answer (JSON, or the SSE transcript written) read back; undefined: Chat Completions'. */
+  readAnswer?: (responseText: string) => ClientAnswer;
 }

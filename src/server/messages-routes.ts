@@ -8,8 +8,8 @@ import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
-import { createMessagesCodec } from '../ingress/messages/messages-codec.ts';
-import { parseMessagesRequest } from '../ingress/messages/parse-messages-request.ts';
+import type { IngressCodec } from '../core/ingress-codec.ts';
+import { parseMessagesRequest, type MessagesState } from '../ingress/messages/parse-messages-request.ts';
 import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { authorizeModel } from './authenticate.ts';
@@ -19,6 +19,8 @@ import type { RouteAccess } from './route-access.ts';
 
 export interface MessagesRouteOptions {
   dropUnsupportedTools: boolean;
+  /** The Messages codec (src/server/ingress-codecs.ts). */
+  codec: IngressCodec<MessagesState>;
 }
 
 /** The header that marks a count as Sluice's own estimate, not the upstream's (docs/ingress-protocols.md §D3). */
@@ -27,7 +29,7 @@ export const estimatedHeader = 'x-sluice-estimated';
 const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError } });
 
 export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
-  app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, createMessagesCodec(options)));
+  app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, options.codec));
   app.post('/v1/messages/count_tokens', messagesRoute('client'), async (request, reply) => {
     const body = parseJsonText(typeof request.body === 'string' ? request.body : '');
     const { chat, state } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });

@@ -4,6 +4,7 @@
 import type { ChatCompletion, ChatCompletionChunk, JsonObject, Usage } from '../../core/chat.ts';
 import type { GatewayError } from '../../core/errors.ts';
 import type { AnswerContext, IngressCodec, StreamEncoder } from '../../core/ingress-codec.ts';
+import { readResponseAnswer } from './read-response-answer.ts';
 import { parseResponsesRequest, type ResponsesOptions, type ResponsesState } from './parse-responses-request.ts';
 import { ResponseEmitter, type ResponseEvent } from './response-emitter.ts';
 
@@ -89,5 +90,6 @@ export function createResponsesCodec(options: ResponsesOptions): IngressCodec<Re
     parseRequest: (body) => parseResponsesRequest(body, options),
     encodeCompletion,
     createStreamEncoder: (state, context) => new ResponsesStreamEncoder(state, context),
+    readAnswer: readResponseAnswer,
   };
 }
