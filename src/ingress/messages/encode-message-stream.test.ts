@@ -138,6 +138,16 @@ describe('the Messages stream encoder', () => {
     expect(eventsOf(encoder.keepalive)).toEqual([{ type: 'ping' }]);
   });
 
+  it('names the stop sequence the streamed text ends with, across chunks, and none for a natural end', () => {
+    const encodeWith = (chunks: ChatCompletionChunk[]) => {
+      const encoder = createMessageStreamEncoder({ ...state, stopSequences: ['STOP', 'END'] }, context);
+      return eventsOf(chunks.map((one) => encoder.encodeChunk(one)).join('') + encoder.encodeEnd(usage)).at(-2);
+    };
+    expect(encodeWith([chunk({ content: 'Answer: 42 E' }), chunk({ content: 'ND' }, 'stop')])).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
+    expect(encodeWith([chunk({ content: 'Answer: 42' }, 'stop')])).toMatchObject({ delta: { stop_reason: 'end_turn', stop_sequence: null } });
+    expect(encodeWith([chunk({ content: 'Answer: END' }, 'length')])).toMatchObject({ delta: { stop_reason: 'max_tokens', stop_sequence: null } });
+  });
+
   it('maps length and content_filter to max_tokens and refusal', () => {
     expect(encode([chunk({ content: 'x' }, 'length')]).at(-2)).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
     expect(encode([chunk({ content: 'x' }, 'content_filter')]).at(-2)).toMatchObject({ delta: { stop_reason: 'refusal' } });

@@ -12,7 +12,7 @@ import { isJsonObject, type ChatCompletionChunk, type ChunkDelta, type JsonObjec
 import type { GatewayError } from '../../core/errors.ts';
 import type { AnswerContext, StreamEncoder } from '../../core/ingress-codec.ts';
 import { anthropicFamily } from './convert-turns.ts';
-import { mapFinishReason, mapUsage, messageIdOf, toolUseIdOf } from './map-answer.ts';
+import { mapStop, mapUsage, messageIdOf, stopTailLength, toolUseIdOf } from './map-answer.ts';
 import type { MessagesState } from './parse-messages-request.ts';
 import { describeAnthropicError, renderMessagesError } from './render-messages-error.ts';
 
@@ -44,12 +44,16 @@ class MessageStreamEncoder implements StreamEncoder {
   #open: OpenBlock | undefined;
   readonly #tools = new Map<number, ToolEntry>();
   #finishReason: unknown;
+  /** The end of the answer's text, as long as the longest stop sequence (to name the one that matched). */
+  #textEnd = '';
+  readonly #tailLength: number;
   #out = '';
 
   constructor(state: MessagesState, context: AnswerContext) {
     this.#state = state;
     this.#context = context;
     this.#id = messageIdOf(context.requestId);
+    this.#tailLength = stopTailLength(state.stopSequences);
   }
 
   encodeChunk(chunk: ChatCompletionChunk): string {
@@ -66,7 +70,7 @@ class MessageStreamEncoder implements StreamEncoder {
     this.#start();
     this.#closeBlock();
     this.#sendWaitingTools(true);
-    this.#emit({ type: 'message_delta', delta: { stop_reason: mapFinishReason(this.#finishReason), stop_sequence: null }, usage: mapUsage(usage) });
+    this.#emit({ type: 'message_delta', delta: mapStop(this.#finishReason, this.#textEnd, this.#state.stopSequences), usage: mapUsage(usage) });
     this.#emit({ type: 'message_stop' });
     return this.#take();
   }
@@ -106,6 +110,7 @@ class MessageStreamEncoder implements StreamEncoder {
       if (typeof text !== 'string' || text === '') continue;
       this.#openBlock('text', { type: 'text', text: '' });
       this.#blockDelta({ type: 'text_delta', text });
+      if (this.#tailLength > 0) this.#textEnd = (this.#textEnd + text).slice(-this.#tailLength);
     }
     if (Array.isArray(delta.tool_calls)) for (const fragment of delta.tool_calls) this.#toolFragment(fragment);
   }
