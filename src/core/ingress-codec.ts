@@ -36,6 +36,11 @@ export interface AnswerContext {
   createdAt: number;
   /** Sluice's count of the prompt's tokens (the admission's counter), counted on the first call. */
   promptTokens?: () => number;
+  /**
+   * Records a step the codec took that changes what the client sees (`reasoning-as-summary`): the
+   * log row's adaptations, and `x-sluice-adaptations` when the answer's head is not written yet.
+   */
+  noteAdaptation?: (name: string) => void;
 }
 
 /** A client's answer read back from what it was sent (a replay compares two of them like for like). */

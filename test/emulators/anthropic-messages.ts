@@ -58,6 +58,7 @@ const toolUseEvents = [
 export const toolAnswer = 'It is 18°C and sunny in Paris.';
 const toolAnswerEvents = [start('claude-haiku-4-5-20251001', 'msg_01ToolAnswer', 912), ...textBlock(0, ['It is 18°C', ' and sunny in Paris.']), ...stop('end_turn', 912, 14)];
 
+export const thinkingSignature = 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv';
 export const thinkingText = 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185';
 const thinkingEvents = [
   start('claude-sonnet-4-5-20250929', 'msg_01Y6V41gqPaKWEw7iPouH7iW', 69),
@@ -66,7 +67,7 @@ const thinkingEvents = [
   ...['The previous', ' result', ' was', ' 925.', ' Now', ' I need to divide that', ' by 5.\\n\\n925', ' ÷ 5 ', '= 185', ''].map(
     (piece) => `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"${piece}"}}`,
   ),
-  '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv"}}',
+  `{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"${thinkingSignature}"}}`,
   '{"type":"content_block_stop","index":0}',
   ...textBlock(1, ['925', ' ÷ 5 ', '= 185']),
   '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":69,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":53},"context_management":{"applied_edits":[]}}',
@@ -96,7 +97,7 @@ const bodies = {
     'claude-sonnet-4-5-20250929',
     'msg_01Y6V41gqPaKWEw7iPouH7iW',
     [
-      { type: 'thinking', thinking: thinkingText, signature: 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv' },
+      { type: 'thinking', thinking: thinkingText, signature: thinkingSignature },
       { type: 'text', text: '925 ÷ 5 = 185' },
     ],
     'end_turn',

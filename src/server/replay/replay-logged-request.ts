@@ -114,7 +114,13 @@ export async function replayLoggedRequest(options: ReplayOptions): Promise<Repla
   record.ingress = codec.protocol;
   const startedAt = Date.now();
   const started = performance.now();
-  const context: AnswerContext = { requestId, createdAt: Math.floor(startedAt / 1000) };
+  const context: AnswerContext = {
+    requestId,
+    createdAt: Math.floor(startedAt / 1000),
+    noteAdaptation: (name) => {
+      if (!record.adaptations.includes(name)) record.adaptations.push(name);
+    },
+  };
   const { createStreamEncoder } = opened;
   const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(context);
   let answer: ClientAnswer = { content: '', finishReason: null, streamError: undefined };
