@@ -8,6 +8,7 @@ import { cliUsage, ConfigError, resolveStartupConfig, type CliOptions, type Envi
 import { Metrics } from '../metrics/create-metrics.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
 import { toLogRow } from '../server/account-request.ts';
+import { createIngressCodecs } from '../server/ingress-codecs.ts';
 import { loadLiveChannels } from '../server/live-channels.ts';
 import { openServices } from '../server/open-services.ts';
 import { replayLoggedRequest } from '../server/replay/replay-logged-request.ts';
@@ -59,7 +60,7 @@ async function replayFromStore(requestId: string, cli: CliOptions, io: CommandIo
       return replayExit.failed;
     }
     const replayId = `req_${randomUUID().replaceAll('-', '')}`;
-    const result = await replayLoggedRequest({ row, relay, requestId: replayId, channel: cli.channel, signal: AbortSignal.timeout(config.timeouts.totalMs) });
+    const result = await replayLoggedRequest({ row, relay, codecs: createIngressCodecs({ dropUnsupportedTools: config.dropUnsupportedTools }), requestId: replayId, channel: cli.channel, signal: AbortSignal.timeout(config.timeouts.totalMs) });
     services.logWriter.append(toLogRow(result.record, undefined, { ip: undefined, headers: { 'user-agent': 'sluice replay' } }, result.startedAt));
     io.stdout(formatReplayReport(result.report));
     return result.report.same ? replayExit.same : replayExit.different;

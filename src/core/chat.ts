@@ -51,6 +51,8 @@ export interface Usage extends JsonObject {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Prompt tokens written to a prompt cache (Anthropic channels; counted in `prompt_tokens`). */
+  cache_creation_input_tokens?: number;
 }
 
 export interface AssistantMessage extends JsonObject {

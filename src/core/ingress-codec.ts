@@ -36,6 +36,21 @@ export interface AnswerContext {
   createdAt: number;
   /** Sluice's count of the prompt's tokens (the admission's counter), counted on the first call. */
   promptTokens?: () => number;
+  /**
+   * Records a step the codec took that changes what the client sees (`reasoning-as-summary`): the
+   * log row's adaptations, and `x-sluice-adaptations` when the answer's head is not written yet.
+   */
+  noteAdaptation?: (name: string) => void;
+}
+
+/** A client's answer read back from what it was sent (a replay compares two of them like for like). */
+export interface ClientAnswer {
+  /** The answer's text; '' when there was none (an error, or only tool calls). */
+  content: string;
+  /** The protocol's own word for how the answer ended (`stop`, `completed`, `end_turn`…); null when it did not say. */
+  finishReason: string | null;
+  /** An error event that ended the stream, in its own words. */
+  streamError: string | undefined;
 }
 
 export interface ParsedIngress<State> {
@@ -72,4 +87,6 @@ export interface IngressCodec<State = unknown> {
   createStreamEncoder?: (state: State, context: AnswerContext) => StreamEncoder;
   /** Errors in the protocol's own shape; undefined: the OpenAI shape. */
   renderError?: (error: GatewayError, requestId: string) => RenderedError;
+  /** A captured answer (JSON, or the SSE transcript written) read back; undefined: Chat Completions'. */
+  readAnswer?: (responseText: string) => ClientAnswer;
 }

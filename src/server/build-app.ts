@@ -17,8 +17,8 @@ import type { Caller } from './authenticate.ts';
 import { recordRequest } from './account-request.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
-import { chatCodec } from '../ingress/chat-completions/chat-codec.ts';
 import { encodeAnthropicModel, encodeAnthropicModelList } from '../ingress/messages/encode-model-list.ts';
+import { createIngressCodecs } from './ingress-codecs.ts';
 import { registerMessagesRoutes } from './messages-routes.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { registerResponsesRoutes } from './responses-routes.ts';
@@ -55,7 +55,7 @@ export interface AppOptions {
   /** Aborted when the shutdown deadline passes (start-sluice.ts): open streams end in-band then. */
   shutdownSignal: AbortSignal;
   /** The admin API's settings; how a replay is logged is added here. */
-  admin: Omit<AdminOptions, 'finishReplay' | 'services' | 'relay'>;
+  admin: Omit<AdminOptions, 'finishReplay' | 'services' | 'relay' | 'codecs'>;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsKey: string | undefined;
   /** Timeouts, connection caps, trusted proxies. */
@@ -191,11 +191,12 @@ export function buildApp(options: AppOptions): SluiceApp {
     captureAll: (caller) => options.debug || caller?.debug === true,
     shutdownSignal: options.shutdownSignal,
   };
-  app.post('/v1/chat/completions', allow('client', chatCodec.protocol), createChatHandler(routeOptions, chatCodec));
+  const codecs = createIngressCodecs({ dropUnsupportedTools: options.dropUnsupportedTools });
+  app.post('/v1/chat/completions', allow('client', codecs.chat.protocol), createChatHandler(routeOptions, codecs.chat));
   app.post('/v1/embeddings', allow('client', 'embeddings'), createEmbeddingsHandler(routeOptions));
-  registerResponsesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
-  registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools });
-  void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
+  registerResponsesRoutes(app, routeOptions, { codec: codecs.responses });
+  registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools, codec: codecs.messages });
+  void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, codecs, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });
   serveConsole(app);
   return app;
 }

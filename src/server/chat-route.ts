@@ -19,7 +19,14 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { chat: chatRequest, state, headers, sameDialect } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
       if (headers !== undefined) reply.headers(headers);
       let promptTokens: number | undefined;
-      const answerContext = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000), promptTokens: () => (promptTokens ??= estimateUsage(chatRequest, '').prompt_tokens) };
+      const answerContext = {
+        requestId: request.id,
+        createdAt: Math.floor(Date.now() / 1000),
+        promptTokens: () => (promptTokens ??= estimateUsage(chatRequest, '').prompt_tokens),
+        noteAdaptation: (name: string) => {
+          if (!record.adaptations.includes(name)) record.adaptations.push(name);
+        },
+      };
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));

@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
 import { isJsonObject } from '../core/chat.ts';
+import type { IngressCodec } from '../core/ingress-codec.ts';
 import { createMessagesCodec, readForwardedHeaders } from '../ingress/messages/messages-codec.ts';
-import { parseMessagesRequest } from '../ingress/messages/parse-messages-request.ts';
+import { parseMessagesRequest, type MessagesState } from '../ingress/messages/parse-messages-request.ts';
 import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { authorizeModel } from './authenticate.ts';
@@ -21,6 +22,8 @@ import type { RouteAccess } from './route-access.ts';
 
 export interface MessagesRouteOptions {
   dropUnsupportedTools: boolean;
+  /** The Messages codec (src/server/ingress-codecs.ts). */
+  codec: IngressCodec<MessagesState>;
 }
 
 /** The header that marks a count as Sluice's own estimate, not the upstream's (docs/ingress-protocols.md §D3). */
@@ -29,7 +32,7 @@ export const estimatedHeader = 'x-sluice-estimated';
 const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError, protocol: 'messages' } });
 
 export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
-  app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, createMessagesCodec(options)));
+  app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, options.codec));
   app.post('/v1/messages/count_tokens', messagesRoute('client'), async (request, reply) => {
     const body = parseJsonText(typeof request.body === 'string' ? request.body : '');
     const { chat, state } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
-import { createResponsesCodec } from '../ingress/responses/responses-codec.ts';
+import type { IngressCodec } from '../core/ingress-codec.ts';
+import type { ResponsesState } from '../ingress/responses/parse-responses-request.ts';
 import { createChatHandler } from './chat-route.ts';
 import type { RouteOptions } from './relayed-route.ts';
 import { allow } from './route-access.ts';
@@ -19,15 +20,14 @@ function refuseStored(what: string): () => never {
 }
 
 export interface ResponsesRouteOptions {
-  /** Config `drop_unsupported_tools`. */
-  dropUnsupportedTools: boolean;
+  /** The Responses codec (src/server/ingress-codecs.ts). */
+  codec: IngressCodec<ResponsesState>;
 }
 
 type Routes = Pick<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, 'get' | 'post' | 'delete'>;
 
 export function registerResponsesRoutes(app: Routes, routeOptions: RouteOptions, options: ResponsesRouteOptions): void {
-  const codec = createResponsesCodec(options);
-  app.post('/v1/responses', allow('client', codec.protocol), createChatHandler(routeOptions, codec));
+  app.post('/v1/responses', allow('client', options.codec.protocol), createChatHandler(routeOptions, options.codec));
   app.get('/v1/responses/:id', allow('client'), refuseStored('Retrieving a stored response'));
   app.delete('/v1/responses/:id', allow('client'), refuseStored('Deleting a stored response'));
   app.get('/v1/responses/:id/input_items', allow('client'), refuseStored("A stored response's input items"));

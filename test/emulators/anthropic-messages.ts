@@ -6,14 +6,24 @@
 // (vercel "529 overloaded HTTP error"), `event: error` as the first event and after output
 // (vercel "should throw an api error when the first stream chunk is an overloaded error", "should
 // forward overloaded error during streaming"). Non-stream bodies have anthropic-text.json's shape.
-// The model name picks the behaviour.
+// `claude-cached` answers the text with a prompt-cache read and write counted apart from
+// `input_tokens`, as Anthropic's prompt caching docs show them (docs.anthropic.com, "Prompt caching",
+// "Tracking cache performance"). The model name picks the behaviour.
 import { startEmulator, writeJson, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 import { writeSse } from './sse-writer.ts';
 
-const start = (model: string, id: string, inputTokens: number) =>
-  `{"type":"message_start","message":{"model":"${model}","id":"${id}","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${inputTokens},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"not_available"}}}`;
-const stop = (reason: string, inputTokens: number, outputTokens: number) => [
-  `{"type":"message_delta","delta":{"stop_reason":"${reason}","stop_sequence":null},"usage":{"input_tokens":${inputTokens},"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":${outputTokens}}}`,
+/** Prompt-cache counts: tokens written to the cache, read from it. */
+interface CacheCounts {
+  write: number;
+  read: number;
+}
+const noCache: CacheCounts = { write: 0, read: 0 };
+export const cachedCounts: CacheCounts = { write: 1536, read: 2048 };
+
+const start = (model: string, id: string, inputTokens: number, cache = noCache) =>
+  `{"type":"message_start","message":{"model":"${model}","id":"${id}","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":${inputTokens},"cache_creation_input_tokens":${cache.write},"cache_read_input_tokens":${cache.read},"cache_creation":{"ephemeral_5m_input_tokens":${cache.write},"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"not_available"}}}`;
+const stop = (reason: string, inputTokens: number, outputTokens: number, cache = noCache) => [
+  `{"type":"message_delta","delta":{"stop_reason":"${reason}","stop_sequence":null},"usage":{"input_tokens":${inputTokens},"cache_creation_input_tokens":${cache.write},"cache_read_input_tokens":${cache.read},"output_tokens":${outputTokens}}}`,
   '{"type":"message_stop"}',
 ];
 const textBlock = (index: number, pieces: readonly string[]) => [
@@ -30,6 +40,8 @@ const textEvents = [
   ...textBlock(0, ['Hello', "! I'", "m doing well, thank you for asking", '. How are you doing today?', ' Is', ' there anything I can help you with?']).slice(1),
   ...stop('end_turn', 12, 30),
 ];
+const cachedEvents = [start('claude-sonnet-4-5-20250929', 'msg_01Cached', 12, cachedCounts), ...textBlock(0, ['Hello', '! Cached.']), ...stop('end_turn', 12, 30, cachedCounts)];
+export const cachedText = 'Hello! Cached.';
 
 export const weatherToolUseId = 'toolu_01KFbKqPYSuAKujiL6mTfzYA';
 const toolUseEvents = [
@@ -46,6 +58,7 @@ const toolUseEvents = [
 export const toolAnswer = 'It is 18°C and sunny in Paris.';
 const toolAnswerEvents = [start('claude-haiku-4-5-20251001', 'msg_01ToolAnswer', 912), ...textBlock(0, ['It is 18°C', ' and sunny in Paris.']), ...stop('end_turn', 912, 14)];
 
+export const thinkingSignature = 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv';
 export const thinkingText = 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185';
 const thinkingEvents = [
   start('claude-sonnet-4-5-20250929', 'msg_01Y6V41gqPaKWEw7iPouH7iW', 69),
@@ -54,7 +67,7 @@ const thinkingEvents = [
   ...['The previous', ' result', ' was', ' 925.', ' Now', ' I need to divide that', ' by 5.\\n\\n925', ' ÷ 5 ', '= 185', ''].map(
     (piece) => `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"${piece}"}}`,
   ),
-  '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv"}}',
+  `{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"${thinkingSignature}"}}`,
   '{"type":"content_block_stop","index":0}',
   ...textBlock(1, ['925', ' ÷ 5 ', '= 185']),
   '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":69,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":53},"context_management":{"applied_edits":[]}}',
@@ -67,7 +80,6 @@ export const countTokensBody = '{"input_tokens":2095}';
 export const overloadedBody = '{"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"}}';
 /** The thinking stream's data lines as the emulator writes them (pass-through tests compare bytes). */
 export const thinkingStreamData: readonly string[] = thinkingEvents;
-export const thinkingSignature = 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv';
 /** The non-stream thinking Message as the emulator writes it. */
 export const thinkingMessageJson = (): string => bodies.thinking;
 export const midStreamData = (): readonly string[] => midStreamEvents;
@@ -79,20 +91,21 @@ function frame(json: string): string {
 }
 
 /** A non-stream Message in anthropic-text.json's key order. */
-function messageJson(model: string, id: string, content: readonly object[], stopReason: string, inputTokens: number, outputTokens: number): string {
-  const usage = { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: outputTokens, service_tier: 'standard' };
+function messageJson(model: string, id: string, content: readonly object[], stopReason: string, inputTokens: number, outputTokens: number, cache = noCache): string {
+  const usage = { input_tokens: inputTokens, cache_creation_input_tokens: cache.write, cache_read_input_tokens: cache.read, cache_creation: { ephemeral_5m_input_tokens: cache.write, ephemeral_1h_input_tokens: 0 }, output_tokens: outputTokens, service_tier: 'standard' };
   return JSON.stringify({ model, id, type: 'message', role: 'assistant', content, stop_reason: stopReason, stop_sequence: null, usage });
 }
 
 const bodies = {
   text: messageJson('claude-sonnet-4-5-20250929', 'msg_01QC4g3HwBThD4BaNtBckFDJ', [{ type: 'text', text: anthropicText }], 'end_turn', 12, 30),
+  cached: messageJson('claude-sonnet-4-5-20250929', 'msg_01Cached', [{ type: 'text', text: cachedText }], 'end_turn', 12, 30, cachedCounts),
   toolUse: messageJson('claude-haiku-4-5-20251001', 'msg_01K2JbSUMYhez5RHoK9ZCj9U', [{ type: 'tool_use', id: weatherToolUseId, name: 'weather', input: { city: 'Paris' } }], 'tool_use', 849, 47),
   toolAnswer: messageJson('claude-haiku-4-5-20251001', 'msg_01ToolAnswer', [{ type: 'text', text: toolAnswer }], 'end_turn', 912, 14),
   thinking: messageJson(
     'claude-sonnet-4-5-20250929',
     'msg_01Y6V41gqPaKWEw7iPouH7iW',
     [
-      { type: 'thinking', thinking: thinkingText, signature: 'EvQBCkYICxgCKkAxhD4NUKFzudtZ6NzbZdEiBACIScTzqjPViM596iWLZIk4EFKYYBj3B6Ptl3b0dcQv' },
+      { type: 'thinking', thinking: thinkingText, signature: thinkingSignature },
       { type: 'text', text: '925 ÷ 5 = 185' },
     ],
     'end_turn',
@@ -116,6 +129,8 @@ function scriptFor(request: ReceivedRequest): Script | undefined {
     case 'claude-text':
     case 'claude-overloaded-once':
       return { events: textEvents, body: bodies.text };
+    case 'claude-cached':
+      return { events: cachedEvents, body: bodies.cached };
     case 'claude-tools':
       return hasToolResult(request) ? { events: toolAnswerEvents, body: bodies.toolAnswer } : { events: toolUseEvents, body: bodies.toolUse };
     case 'claude-thinking':

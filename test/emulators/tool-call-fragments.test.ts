@@ -49,4 +49,11 @@ describe('tool-call fragments emulator', () => {
     const frames = await streamFrames(emulator, 'tools-no-type');
     expect(frames[1]).toContain('"tool_calls":[{"index":0,"id":"call_weather_0","function":{"name":"get_weather","arguments":""}}]');
   });
+
+  it('opens both calls, then alternates their argument pieces for the -interleaved variant', async () => {
+    const frames = await streamFrames(emulator, 'tools-interleaved');
+    const indexes = frames.flatMap((frame) => [...frame.matchAll(/"tool_calls":\[\{"index":(\d)/g)].map((match) => Number(match[1])));
+    expect(indexes).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+    expect(frames[2]).toContain('"function":{"name":"get_time","arguments":""}');
+  });
 });

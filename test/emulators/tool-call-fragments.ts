@@ -12,6 +12,11 @@
 //                      __fixtures__/xai-tool-call.chunks.txt).
 //   `tools-no-type`    fragments without `type` (Mistral / Azure AI Foundry; vercel/ai
 //                      openai-chat-language-model.test.ts "tool call missing type").
+//   `tools-interleaved` both openings first, then the argument pieces alternating between the calls
+//                      (0, 1, 0, 1…). The chunk format addresses each fragment by `index` and promises
+//                      no order, and parallel calls from some relays arrive mixed this way; vercel/ai's
+//                      openai-compatible chat parser keeps one accumulator per index for it. An
+//                      arrangement of the OpenAI fixture, not a capture.
 // Non-stream answers are `message.tool_calls` with `content: null` (docs/wire-formats.md 1.5); the
 // one-chunk variant answers like xai-tool-call.json, the no-type variant omits `type` there too
 // (that last one is an extrapolation, not a capture).
@@ -56,16 +61,17 @@ export const toolCallReasoning = 'Two lookups are needed.';
 export const toolCallUsage = usageNumbers(81, 42);
 const created = 1750097777;
 
-export type ToolCallVariant = 'openai' | 'index1' | 'one-chunk' | 'no-type';
+export type ToolCallVariant = 'openai' | 'index1' | 'one-chunk' | 'no-type' | 'interleaved';
 
 export function variantOf(model: string): ToolCallVariant {
   if (model.endsWith('-index1')) return 'index1';
   if (model.endsWith('-one-chunk')) return 'one-chunk';
   if (model.endsWith('-no-type')) return 'no-type';
+  if (model.endsWith('-interleaved')) return 'interleaved';
   return 'openai';
 }
 
-function fragmentFrames(model: string, includeUsage: boolean, withType: boolean): string[] {
+function fragmentFrames(model: string, includeUsage: boolean, withType: boolean, interleaved: boolean): string[] {
   const identity: ChunkIdentity = {
     id: 'chatcmpl-Bj8fToolCallsDeterministic',
     created,
@@ -76,10 +82,21 @@ function fragmentFrames(model: string, includeUsage: boolean, withType: boolean)
   const chunk = (delta: JsonObject, finishReason: string | null = null): string =>
     chunkJson(identity, [deltaChoice(delta, finishReason)], tail);
   const frames = [chunk({ role: 'assistant', content: null })];
-  toolCalls.forEach((call, index) => {
-    frames.push(chunk({ tool_calls: [toolCallOpening(index, call, withType)] }));
-    for (const piece of call.pieces) frames.push(chunk({ tool_calls: [toolCallPiece(index, piece)] }));
-  });
+  if (interleaved) {
+    toolCalls.forEach((call, index) => frames.push(chunk({ tool_calls: [toolCallOpening(index, call, withType)] })));
+    const longest = Math.max(...toolCalls.map((call) => call.pieces.length));
+    for (let position = 0; position < longest; position += 1) {
+      toolCalls.forEach((call, index) => {
+        const piece = call.pieces[position];
+        if (piece !== undefined) frames.push(chunk({ tool_calls: [toolCallPiece(index, piece)] }));
+      });
+    }
+  } else {
+    toolCalls.forEach((call, index) => {
+      frames.push(chunk({ tool_calls: [toolCallOpening(index, call, withType)] }));
+      for (const piece of call.pieces) frames.push(chunk({ tool_calls: [toolCallPiece(index, piece)] }));
+    });
+  }
   frames.push(chunk({}, 'tool_calls'));
   if (includeUsage) frames.push(chunkJson(identity, [], { usage: openAiUsage(toolCallUsage) }));
   return frames;
@@ -122,7 +139,7 @@ export function toolCallStreamFrames(model: string, includeUsage: boolean): stri
       ? indexOneFrames(model, includeUsage)
       : variant === 'one-chunk'
         ? oneChunkFrames(model, includeUsage)
-        : fragmentFrames(model, includeUsage, variant === 'openai');
+        : fragmentFrames(model, includeUsage, variant !== 'no-type', variant === 'interleaved');
   return [...frames.map(dataFrame), openAiDone];
 }
 

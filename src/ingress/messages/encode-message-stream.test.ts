@@ -77,6 +77,52 @@ describe('the Messages stream encoder', () => {
     ]);
   });
 
+  it('keeps every argument of interleaved parallel calls: the first call streams, the later ones go out whole when its block closes', () => {
+    const events = encode([
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":' } }] }),
+      chunk({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'time', arguments: '{"zone":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      chunk({ tool_calls: [{ index: 2, id: 'call_3', type: 'function', function: { arguments: '{}' } }] }),
+      chunk({ tool_calls: [{ index: 1, function: { arguments: '"UTC"}' } }] }),
+      chunk({ tool_calls: [{ index: 2, function: { name: 'date' } }] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    expect(events.slice(1)).toEqual([
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'call_1', name: 'weather', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'call_2', name: 'time', input: {} } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"zone":"UTC"}' } },
+      { type: 'content_block_stop', index: 1 },
+      { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'call_3', name: 'date', input: {} } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{}' } },
+      { type: 'content_block_stop', index: 2 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: expect.any(Object) },
+      { type: 'message_stop' },
+    ]);
+  });
+
+  it('sends the interleaved calls that waited before a text block that follows them', () => {
+    const events = encode([
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', function: { name: 'a', arguments: '{"x":' } }] }),
+      chunk({ tool_calls: [{ index: 1, id: 'call_2', function: { name: 'b', arguments: '{"y":2}' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
+      chunk({ content: 'Done.' }, 'stop'),
+    ]);
+    expect(events.filter((event) => event.type === 'content_block_start').map((event) => event.content_block)).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'a', input: {} },
+      { type: 'tool_use', id: 'call_2', name: 'b', input: {} },
+      { type: 'text', text: '' },
+    ]);
+    expect(events.filter((event) => event.type === 'content_block_delta').map((event) => event.delta)).toEqual([
+      { type: 'input_json_delta', partial_json: '{"x":' },
+      { type: 'input_json_delta', partial_json: '1}' },
+      { type: 'input_json_delta', partial_json: '{"y":2}' },
+      { type: 'text_delta', text: 'Done.' },
+    ]);
+  });
+
   it('gives a tool-only reply no empty text block, and a usage-only chunk makes no frame', () => {
     const encoder = createMessageStreamEncoder(state, context);
     expect(encoder.encodeChunk({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage })).toBe('');
@@ -90,6 +136,16 @@ describe('the Messages stream encoder', () => {
     const failure = eventsOf(encoder.encodeFailure(new GatewayError('upstream_stream_error', 'Overloaded', { upstream: { channel: 'c', status: 529 } }), 'req1'));
     expect(failure).toEqual([{ type: 'error', error: expect.objectContaining({ type: 'overloaded_error', message: 'Overloaded' }), request_id: 'req1' }]);
     expect(eventsOf(encoder.keepalive)).toEqual([{ type: 'ping' }]);
+  });
+
+  it('names the stop sequence the streamed text ends with, across chunks, and none for a natural end', () => {
+    const encodeWith = (chunks: ChatCompletionChunk[]) => {
+      const encoder = createMessageStreamEncoder({ ...state, stopSequences: ['STOP', 'END'] }, context);
+      return eventsOf(chunks.map((one) => encoder.encodeChunk(one)).join('') + encoder.encodeEnd(usage)).at(-2);
+    };
+    expect(encodeWith([chunk({ content: 'Answer: 42 E' }), chunk({ content: 'ND' }, 'stop')])).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
+    expect(encodeWith([chunk({ content: 'Answer: 42' }, 'stop')])).toMatchObject({ delta: { stop_reason: 'end_turn', stop_sequence: null } });
+    expect(encodeWith([chunk({ content: 'Answer: END' }, 'length')])).toMatchObject({ delta: { stop_reason: 'max_tokens', stop_sequence: null } });
   });
 
   it('maps length and content_filter to max_tokens and refusal', () => {

@@ -3,14 +3,16 @@
 // every event with an `event:` line; one `message_start` first (content [], input_tokens never 0);
 // blocks opened lazily by type (thinking, text, tool_use) and closed before the next, indices from 0
 // in start order; each delta of its block's type; `signature_delta` only for a real signature; tool
-// input as `input_json_delta` (the whole JSON, or "{}", when the upstream streamed none);
+// input as `input_json_delta` (the whole JSON, or "{}", when the upstream streamed none). Parallel
+// calls may come interleaved (call 0's arguments, call 1's, call 0's again): the first call's block
+// streams, later calls wait and go out whole when the open block closes;
 // `message_delta` with the stop reason and usage, then `message_stop`. A failure after the first byte
 // is `event: error` with no `message_stop`.
 import { isJsonObject, type ChatCompletionChunk, type ChunkDelta, type JsonObject, type ToolCallDelta, type Usage } from '../../core/chat.ts';
 import type { GatewayError } from '../../core/errors.ts';
 import type { AnswerContext, StreamEncoder } from '../../core/ingress-codec.ts';
 import { anthropicFamily } from './convert-turns.ts';
-import { mapFinishReason, mapUsage, messageIdOf, toolUseIdOf } from './map-answer.ts';
+import { mapStop, mapUsage, messageIdOf, stopTailLength, toolUseIdOf } from './map-answer.ts';
 import type { MessagesState } from './parse-messages-request.ts';
 import { describeAnthropicError, renderMessagesError } from './render-messages-error.ts';
 
@@ -25,7 +27,7 @@ interface ToolEntry {
   name: string;
   /** The content block's index once started. */
   index: number | undefined;
-  /** Arguments seen before the block could start (no name yet). */
+  /** Arguments seen before the block could start (no name yet, or another call's block open). */
   pending: string;
   sentArguments: boolean;
 }
@@ -42,12 +44,16 @@ class MessageStreamEncoder implements StreamEncoder {
   #open: OpenBlock | undefined;
   readonly #tools = new Map<number, ToolEntry>();
   #finishReason: unknown;
+  /** The end of the answer's text, as long as the longest stop sequence (to name the one that matched). */
+  #textEnd = '';
+  readonly #tailLength: number;
   #out = '';
 
   constructor(state: MessagesState, context: AnswerContext) {
     this.#state = state;
     this.#context = context;
     this.#id = messageIdOf(context.requestId);
+    this.#tailLength = stopTailLength(state.stopSequences);
   }
 
   encodeChunk(chunk: ChatCompletionChunk): string {
@@ -63,12 +69,8 @@ class MessageStreamEncoder implements StreamEncoder {
   encodeEnd(usage: Usage): string {
     this.#start();
     this.#closeBlock();
-    for (const tool of this.#tools.values()) {
-      if (tool.index !== undefined) continue;
-      this.#startTool(tool);
-      this.#closeBlock();
-    }
-    this.#emit({ type: 'message_delta', delta: { stop_reason: mapFinishReason(this.#finishReason), stop_sequence: null }, usage: mapUsage(usage) });
+    this.#sendWaitingTools(true);
+    this.#emit({ type: 'message_delta', delta: mapStop(this.#finishReason, this.#textEnd, this.#state.stopSequences), usage: mapUsage(usage) });
     this.#emit({ type: 'message_stop' });
     return this.#take();
   }
@@ -108,6 +110,7 @@ class MessageStreamEncoder implements StreamEncoder {
       if (typeof text !== 'string' || text === '') continue;
       this.#openBlock('text', { type: 'text', text: '' });
       this.#blockDelta({ type: 'text_delta', text });
+      if (this.#tailLength > 0) this.#textEnd = (this.#textEnd + text).slice(-this.#tailLength);
     }
     if (Array.isArray(delta.tool_calls)) for (const fragment of delta.tool_calls) this.#toolFragment(fragment);
   }
@@ -124,6 +127,7 @@ class MessageStreamEncoder implements StreamEncoder {
         this.#closeBlock();
       } else if (block.type === 'redacted_thinking') {
         this.#closeBlock();
+        this.#sendWaitingTools(false);
         this.#emit({ type: 'content_block_start', index: this.#nextIndex, content_block: { type: 'redacted_thinking', data: block.data } });
         this.#emit({ type: 'content_block_stop', index: this.#nextIndex });
         this.#nextIndex += 1;
@@ -142,13 +146,14 @@ class MessageStreamEncoder implements StreamEncoder {
     const fn = isJsonObject(fragment.function) ? fragment.function : {};
     if (typeof fn.name === 'string' && fn.name !== '') tool.name = fn.name;
     const piece = typeof fn.arguments === 'string' ? fn.arguments : '';
-    // A name may come in a later fragment (docs/wire-formats.md 0.5): the block starts once it is known.
+    // A name may come in a later fragment (docs/wire-formats.md 0.5): the block starts once it is known,
+    // and only when no other call's block is open, whose arguments may still come (interleaved calls).
     if (tool.index === undefined) {
       tool.pending += piece;
-      if (tool.name !== '') this.#startTool(tool);
+      if (tool.name !== '' && this.#open?.kind !== 'tool') this.#startTool(tool);
       return;
     }
-    // Arguments of a tool whose block was closed (interleaved calls) cannot follow it; its block kept what it had.
+    // Arguments after a text or thinking block closed this call's block cannot follow it; its block kept what it had.
     if (piece === '' || this.#open?.kind !== 'tool' || this.#open.tool !== tool) return;
     this.#blockDelta({ type: 'input_json_delta', partial_json: piece });
     tool.sentArguments = true;
@@ -167,9 +172,19 @@ class MessageStreamEncoder implements StreamEncoder {
     }
   }
 
+  /** The calls that waited for the open block to close, each block whole; `all`: the nameless too (the end). */
+  #sendWaitingTools(all: boolean): void {
+    for (const tool of this.#tools.values()) {
+      if (tool.index !== undefined || (!all && tool.name === '')) continue;
+      this.#startTool(tool);
+      this.#closeBlock();
+    }
+  }
+
   #openBlock(kind: 'thinking' | 'text', contentBlock: JsonObject): void {
     if (this.#open?.kind === kind) return;
     this.#closeBlock();
+    this.#sendWaitingTools(false);
     this.#open = { kind };
     this.#emit({ type: 'content_block_start', index: this.#nextIndex, content_block: contentBlock });
     this.#nextIndex += 1;

@@ -5,7 +5,7 @@
 import { isJsonObject, type AssistantMessage, type ChatCompletion, type JsonObject } from '../../core/chat.ts';
 import type { AnswerContext } from '../../core/ingress-codec.ts';
 import { anthropicFamily } from './convert-turns.ts';
-import { mapFinishReason, mapUsage, messageIdOf, parseToolInput, toolUseIdOf } from './map-answer.ts';
+import { mapStop, mapUsage, messageIdOf, parseToolInput, toolUseIdOf } from './map-answer.ts';
 import type { MessagesState } from './parse-messages-request.ts';
 
 function readReasoningText(message: AssistantMessage): string {
@@ -38,8 +38,7 @@ export function encodeMessage(completion: ChatCompletion, state: MessagesState, 
     role: 'assistant',
     model: state.model,
     content,
-    stop_reason: mapFinishReason(choice?.finish_reason),
-    stop_sequence: null,
+    ...mapStop(choice?.finish_reason, text, state.stopSequences),
     usage: mapUsage(completion.usage),
   };
 }

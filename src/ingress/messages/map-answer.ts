@@ -30,18 +30,40 @@ export interface MessageUsage extends JsonObject {
 
 /**
  * Chat usage → Anthropic's: `prompt_tokens` includes cache reads (`prompt_tokens_details.cached_tokens`)
- * and, from Anthropic channels, cache writes; Anthropic's `input_tokens` excludes both.
+ * and cache writes (`cache_creation_input_tokens` from Anthropic channels and LiteLLM,
+ * `prompt_tokens_details.cache_write_tokens` from OpenRouter, openrouter.ai/docs/use-cases/usage-accounting); Anthropic's `input_tokens` excludes both.
  */
 export function mapUsage(usage: Usage | null | undefined): MessageUsage {
   const details = isJsonObject(usage?.prompt_tokens_details) ? usage.prompt_tokens_details : {};
   const cacheRead = countOf(details.cached_tokens);
-  const cacheCreation = countOf(usage?.cache_creation_input_tokens);
+  const cacheCreation = countOf(usage?.cache_creation_input_tokens) || countOf(details.cache_write_tokens);
   return {
     input_tokens: Math.max(0, countOf(usage?.prompt_tokens) - cacheRead - cacheCreation),
     output_tokens: countOf(usage?.completion_tokens),
     cache_creation_input_tokens: cacheCreation,
     cache_read_input_tokens: cacheRead,
   };
+}
+
+export interface StopOutcome extends JsonObject {
+  stop_reason: string;
+  stop_sequence: string | null;
+}
+
+/**
+ * The stop reason, and which of the client's `stop_sequences` ended the answer: a `stop` finish whose
+ * text ends with one of them (an upstream that keeps the matched sequence in its text); else the
+ * chat finish mapped, with no sequence. An upstream that leaves the sequence out, as OpenAI and
+ * Anthropic do, cannot be told from a natural end: `end_turn`.
+ */
+export function mapStop(reason: unknown, textEnd: string, stopSequences: readonly string[]): StopOutcome {
+  const matched = reason === 'stop' ? stopSequences.find((sequence) => sequence !== '' && textEnd.endsWith(sequence)) : undefined;
+  return matched === undefined ? { stop_reason: mapFinishReason(reason), stop_sequence: null } : { stop_reason: 'stop_sequence', stop_sequence: matched };
+}
+
+/** How much of the answer's end a stream keeps to find a stop sequence in: the longest one's length. */
+export function stopTailLength(stopSequences: readonly string[]): number {
+  return stopSequences.reduce((longest, sequence) => Math.max(longest, sequence.length), 0);
 }
 
 /** A tool call's `arguments` JSON text → the `input` object Anthropic's `tool_use` carries. */

@@ -5,6 +5,7 @@ import type { IngressCodec } from '../../core/ingress-codec.ts';
 import { encodeMessage } from './encode-message.ts';
 import { createMessageStreamEncoder } from './encode-message-stream.ts';
 import { parseMessagesRequest, type MessagesState } from './parse-messages-request.ts';
+import { readMessageAnswer } from './read-message-answer.ts';
 import { renderMessagesError } from './render-messages-error.ts';
 
 export interface MessagesCodecOptions {
@@ -37,5 +38,6 @@ export function createMessagesCodec(options: MessagesCodecOptions): IngressCodec
     encodeCompletion: encodeMessage,
     createStreamEncoder: createMessageStreamEncoder,
     renderError: renderMessagesError,
+    readAnswer: readMessageAnswer,
   };
 }

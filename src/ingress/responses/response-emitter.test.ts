@@ -57,4 +57,24 @@ describe('ResponseEmitter', () => {
     expect(events.find((event) => event.type === 'response.function_call_arguments.done')).toMatchObject({ output_index: 1, arguments: '{"a":1}', name: 'f' });
     expect(events.find((event) => event.type === 'response.refusal.done')).toMatchObject({ output_index: 2, content_index: 0, refusal: 'No.' });
   });
+
+  it('keeps every argument of interleaved parallel calls, each addressed to its own item, closed at the end', () => {
+    const emitter = new ResponseEmitter(stateOf({}), context);
+    emitter.start('m');
+    const events = [
+      ...emitter.addDelta({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":' } }] }, null),
+      ...emitter.addDelta({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'time', arguments: '{"zone":' } }] }, null),
+      ...emitter.addDelta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, null),
+      ...emitter.addDelta({ tool_calls: [{ index: 1, function: { arguments: '"UTC"}' } }] }, 'tool_calls'),
+      ...emitter.finish({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }).events,
+    ];
+    const deltas = events.filter((event) => event.type === 'response.function_call_arguments.delta').map((event) => [event['output_index'], event['delta']]);
+    expect(deltas).toEqual([[0, '{"city":'], [1, '{"zone":'], [0, '"Paris"}'], [1, '"UTC"}']]);
+    const done = events.filter((event) => event.type === 'response.output_item.done').map((event) => event['item']);
+    expect(done).toMatchObject([
+      { type: 'function_call', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}', status: 'completed' },
+      { type: 'function_call', call_id: 'call_2', name: 'time', arguments: '{"zone":"UTC"}', status: 'completed' },
+    ]);
+    expect(events.findIndex((event) => event.type === 'response.output_item.done')).toBeGreaterThan(events.findLastIndex((event) => event.type === 'response.function_call_arguments.delta'));
+  });
 });

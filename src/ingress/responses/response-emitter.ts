@@ -35,6 +35,9 @@ interface OpenCall {
   arguments: string;
 }
 
+/** The adaptation noted when reasoning text goes back as a `reasoning.summary` (x-sluice-adaptations). */
+export const reasoningAsSummary = 'reasoning-as-summary';
+
 /** Chat finish reasons that end a Response as incomplete, with its reason. */
 const incompleteReasons: Readonly<Record<string, string>> = { length: 'max_output_tokens', content_filter: 'content_filter' };
 
@@ -116,6 +119,8 @@ export class ResponseEmitter {
     const reasoning = this.openReasoning(events);
     const address = { item_id: reasoning.item['id'], output_index: reasoning.index, summary_index: 0 };
     if (reasoning.summary === undefined) {
+      // The upstream's reasoning text itself stands in for the summary OpenAI would write.
+      this.context.noteAdaptation?.(reasoningAsSummary);
       reasoning.summary = '';
       reasoning.item.summary.push({ type: 'summary_text', text: '' });
       events.push({ type: 'response.reasoning_summary_part.added', ...address, part: { type: 'summary_text', text: '' } });

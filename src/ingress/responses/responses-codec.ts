@@ -4,6 +4,7 @@
 import { isJsonObject, type ChatCompletion, type ChatCompletionChunk, type JsonObject, type Usage } from '../../core/chat.ts';
 import type { GatewayError } from '../../core/errors.ts';
 import type { AnswerContext, IngressCodec, StreamEncoder } from '../../core/ingress-codec.ts';
+import { readResponseAnswer } from './read-response-answer.ts';
 import { parseResponsesRequest, type ResponsesOptions, type ResponsesState } from './parse-responses-request.ts';
 import { ResponseEmitter, type ResponseEvent } from './response-emitter.ts';
 
@@ -93,5 +94,6 @@ export function createResponsesCodec(options: ResponsesOptions): IngressCodec<Re
     },
     encodeCompletion,
     createStreamEncoder: (state, context) => new ResponsesStreamEncoder(state, context),
+    readAnswer: readResponseAnswer,
   };
 }

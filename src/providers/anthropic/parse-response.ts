@@ -30,12 +30,16 @@ export function mapStopReason(reason: unknown): string {
 
 /**
  * Anthropic counts cache reads and writes apart from `input_tokens`; OpenAI's `prompt_tokens`
- * includes them, with the reads as `cached_tokens`.
+ * includes them, with the reads as `cached_tokens` and the writes, when there were any, as
+ * `cache_creation_input_tokens` (the name LiteLLM gives them in a chat usage), so a Messages client
+ * gets both counts back (docs/ingress-protocols.md §D3).
  */
 export function convertUsage(usage: JsonObject): Usage {
   const cacheRead = countOf(usage.cache_read_input_tokens);
-  const prompt = countOf(usage.input_tokens) + countOf(usage.cache_creation_input_tokens) + cacheRead;
-  return buildUsage({ prompt, completion: countOf(usage.output_tokens), cached: cacheRead });
+  const cacheCreation = countOf(usage.cache_creation_input_tokens);
+  const converted = buildUsage({ prompt: countOf(usage.input_tokens) + cacheCreation + cacheRead, completion: countOf(usage.output_tokens), cached: cacheRead });
+  if (cacheCreation > 0) converted.cache_creation_input_tokens = cacheCreation;
+  return converted;
 }
 
 /** The JSON text of a tool_use block's `input`, as OpenAI's `arguments`. */

@@ -128,10 +128,10 @@ describe('anthropic parseChatStream', () => {
     expect([await finishOf('max_tokens'), await finishOf('stop_sequence'), await finishOf('refusal')]).toEqual(['length', 'stop', 'content_filter']);
   });
 
-  it('counts cache reads and writes into prompt_tokens', async () => {
+  it('counts cache reads and writes into prompt_tokens, the reads as cached_tokens, the writes as cache_creation_input_tokens', async () => {
     const start = { ...messageStart, message: { ...messageStart.message, usage: { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 900, output_tokens: 1 } } };
     const chunks = await parse(sse([start, { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }, { type: 'message_stop' }]));
-    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 1005, completion_tokens: 9, total_tokens: 1014, prompt_tokens_details: { cached_tokens: 900 } });
+    expect(chunks.at(-1)?.usage).toEqual({ prompt_tokens: 1005, completion_tokens: 9, total_tokens: 1014, prompt_tokens_details: { cached_tokens: 900 }, cache_creation_input_tokens: 100 });
   });
 
   it('keeps the input count of message_start when message_delta sends it as null', async () => {

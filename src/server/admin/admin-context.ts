@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../../relay/request-record.ts';
+import type { IngressCodecs } from '../ingress-codecs.ts';
 import type { LiveChannels } from '../live-channels.ts';
 import type { Services } from '../open-services.ts';
 import type { AdminFailurePolicy } from './admin-failures.ts';
@@ -17,6 +18,8 @@ export interface AdminContext {
   configKeyNames: ReadonlySet<string>;
   /** Logs a replayed request like any other request: the log line, the metrics, the log row. */
   finishReplay: (record: RequestRecord, request: FastifyRequest) => void;
+  /** The client protocols' codecs: a replay reads a captured request with its own. */
+  codecs: IngressCodecs;
 }
 
 export interface AdminOptions extends AdminContext {

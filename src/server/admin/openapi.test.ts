@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/index.ts';
 import { Metrics } from '../../metrics/create-metrics.ts';
+import { createIngressCodecs } from '../ingress-codecs.ts';
 import { loadLiveChannels } from '../live-channels.ts';
 import { openServices } from '../open-services.ts';
 import { UpstreamClient } from '../../upstream/upstream-client.ts';
@@ -27,7 +28,7 @@ describe('the admin OpenAPI document', () => {
     app.addHook('onRoute', (route: RouteOptions) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD') registered.push(`${method.toLowerCase()} ${toOpenApiPath(route.url)}`);
     });
-    await app.register(adminApi, { prefix: adminApiPrefix, adminKey: 'k', services, relay, channels, configKeyNames: new Set<string>(), finishReplay: () => undefined });
+    await app.register(adminApi, { prefix: adminApiPrefix, adminKey: 'k', services, relay, channels, configKeyNames: new Set<string>(), codecs: createIngressCodecs({ dropUnsupportedTools: false }), finishReplay: () => undefined });
     await app.ready();
     const documented = Object.entries(adminOpenApiDocument.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
     expect(registered.length).toBeGreaterThan(10);

@@ -18,7 +18,7 @@ export function registerReplayRoute(app: AdminApp, context: AdminContext): void 
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new GatewayError('client_closed', 'The admin client left during the replay.'));
     });
-    const result = await replayLoggedRequest({ row, relay: context.relay, requestId: request.id, channel: body.channel, signal: controller.signal });
+    const result = await replayLoggedRequest({ row, relay: context.relay, codecs: context.codecs, requestId: request.id, channel: body.channel, signal: controller.signal });
     context.finishReplay(result.record, request);
     return { request_id: row.requestId, replay_request_id: request.id, ...result.report };
   });
@@ -59,7 +59,7 @@ export const replayPaths: OpenApiPaths = {
           },
         }),
       },
-      errors: { '400': 'The body is not valid.', '409': 'The request was not captured, or is not a chat completion request.' },
+      errors: { '400': 'The body is not valid.', '409': 'The request was not captured, or came in by a protocol that cannot be replayed (embeddings).' },
     }),
   },
 };

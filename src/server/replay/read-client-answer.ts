@@ -1,16 +1,12 @@
-// What a client was answered, read back from the captured response text: a chat.completion as JSON,
-// or the SSE transcript Sluice wrote (folded into one answer, as a client would see it).
+// What a Chat Completions client was answered, read back from the captured response text: a
+// chat.completion as JSON, or the SSE transcript Sluice wrote (folded into one answer, as a client
+// would see it). The other protocols' codecs read their own answers (IngressCodec.readAnswer).
 import { collectChunks } from '../../adapt/collect-stream.ts';
 import { decodeStreamText } from '../../codec/sse/index.ts';
 import { isJsonObject, type ChatCompletion, type ChatCompletionChunk } from '../../core/chat.ts';
+import type { ClientAnswer } from '../../core/ingress-codec.ts';
 
-export interface ClientAnswer {
-  /** The first choice's text; '' when there was none (an error, or only tool calls). */
-  content: string;
-  finishReason: string | null;
-  /** An error event that ended the stream, in its own words. */
-  streamError: string | undefined;
-}
+export type { ClientAnswer } from '../../core/ingress-codec.ts';
 
 const noAnswer: ClientAnswer = { content: '', finishReason: null, streamError: undefined };
 
