@@ -10,7 +10,7 @@ import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
-import { createMessagesCodec, readForwardedHeaders } from '../ingress/messages/messages-codec.ts';
+import { readForwardedHeaders } from '../ingress/messages/messages-codec.ts';
 import { parseMessagesRequest, type MessagesState } from '../ingress/messages/parse-messages-request.ts';
 import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
