@@ -58,10 +58,11 @@ export const defaultCaptureRetentionDays = 7;
 export const defaultLogLevel = 'info';
 
 /**
- * Hosted/server tools on a translated request (Responses' web_search, file_search, …; Messages'
- * web_search_*, bash_*, …): refused with a 400 by default, since Sluice cannot run them; true drops
- * them with an `x-sluice-dropped-tools` warning header (Codex sends `web_search` by default,
- * docs/ingress-protocols.md §D2).
+ * Hosted/server tools on a translated try (Responses' web_search, file_search, …; Messages'
+ * web_search_*, bash_*, …): refused with a 400 by default, since a chat upstream cannot run them;
+ * true drops them with an `x-sluice-dropped-tools` warning header (Codex sends `web_search` by
+ * default, docs/ingress-protocols.md §D2). A same-dialect pass-through sends them as written either
+ * way (docs/clients.md, "Pass-through").
  */
 export const defaultDropUnsupportedTools = false;
 

@@ -283,6 +283,28 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * An upstream's error answer that a client of the upstream's own protocol sees as the upstream wrote
+ * it (same-dialect pass-through, issue 14): `body` is already in the client's shape; the rest is the
+ * GatewayError the relay decides retries and failover by, and the log row records.
+ */
+export class PassedUpstreamError extends GatewayError {
+  readonly body: object;
+
+  constructor(error: GatewayError, body: object) {
+    super(error.code, error.message, {
+      param: error.param,
+      status: error.status,
+      hint: error.hint,
+      retryable: error.retryable,
+      cause: error.cause,
+      ...(error.upstream === undefined ? {} : { upstream: error.upstream }),
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    });
+    this.body = body;
+  }
+}
+
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }

@@ -61,6 +61,22 @@ export interface ParsedIngress<State> {
   headers?: Record<string, string>;
   /** The request as the client wrote it, for an upstream of the client's own dialect (pass-through). */
   sameDialect?: SameDialectRequest;
+  /** What `chat` leaves out that only an upstream of the client's dialect runs (hosted tools). */
+  untranslatable?: Untranslatable;
+}
+
+/**
+ * Hosted tools (OpenAI's `web_search`, `file_search`…, Anthropic's server tools, `container`,
+ * `mcp_servers`) and their calls in the history: only an upstream of the client's own dialect runs
+ * them. A same-dialect try sends them as the client wrote them; a translated try (whose `chat` has
+ * them left out) refuses the request with `refusal`, or, with config `drop_unsupported_tools`, goes
+ * without them and its answer names them in `headers`.
+ */
+export interface Untranslatable {
+  /** The 400 a translated try answers with, naming the first such part; undefined: they are dropped. */
+  refusal: GatewayError | undefined;
+  /** The warning an answer from a translated try carries (`x-sluice-dropped-tools`). */
+  headers: Record<string, string>;
 }
 
 /**
@@ -74,13 +90,15 @@ export interface SameDialectRequest {
   body: JsonObject;
   /** Protocol headers to forward (`anthropic-version`, `anthropic-beta`); never credentials. */
   headers: Record<string, string>;
+  /** Query parameters to forward (Claude Code's `?beta=true`), already checked by the codec. */
+  query?: Record<string, string>;
 }
 
 export interface IngressCodec<State = unknown> {
   /** Shown in logs, metrics and the console: `chat`, `responses`, `messages`. */
   readonly protocol: string;
-  /** A parsed JSON body (and the request's headers) → the internal request; throws a 400 GatewayError. */
-  parseRequest: (body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>) => ParsedIngress<State>;
+  /** A parsed JSON body (and the request's headers and query) → the internal request; throws a 400 GatewayError. */
+  parseRequest: (body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>, query?: unknown) => ParsedIngress<State>;
   /** A non-stream answer. */
   encodeCompletion: (completion: ChatCompletion, state: State, context: AnswerContext) => object;
   /** A streaming answer; undefined: Chat Completions frames (the relay's own, fastest path). */

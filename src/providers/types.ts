@@ -140,4 +140,6 @@ export interface PassThroughDialect {
   createStreamRelay(clientModel: string, context: ParseContext): PassThroughStream;
   /** The upstream's own token count for the same body (Anthropic's `/v1/messages/count_tokens`). */
   buildCountRequest?: (request: SameDialectRequest, target: UpstreamTarget) => UpstreamRequest;
+  /** An error answer's body when it is in the client protocol's error shape (the client may see it as is); else undefined. */
+  readErrorBody?: (text: string) => JsonObject | undefined;
 }

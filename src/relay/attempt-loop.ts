@@ -42,7 +42,8 @@ export interface LoopInput<T> {
   candidates: readonly Candidate[];
   context: RelayContext;
   dependencies: RelayDependencies;
-  prepare(candidate: Candidate, provider: Provider, apiKey: string | undefined): PreparedTry<T>;
+  /** The try for a channel and key; a GatewayError: this channel cannot take the request, the next may. */
+  prepare(candidate: Candidate, provider: Provider, apiKey: string | undefined): PreparedTry<T> | GatewayError;
 }
 
 interface Failure {
@@ -173,6 +174,10 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       }
       // May throw: the request cannot be put in this dialect (an image URL a dialect takes only inline); nothing was sent.
       const prepared = input.prepare(candidate, provider, permit.key);
+      if (prepared instanceof GatewayError) {
+        failures.push({ channel: channel.name, error: prepared });
+        return undefined;
+      }
       const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
       context.record.attempts.push(attempt);
       stay.tries += 1;

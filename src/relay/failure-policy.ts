@@ -20,6 +20,15 @@ export const learnableStatuses: ReadonlySet<number> = new Set([400, 422]);
  */
 export const loadStatuses: ReadonlySet<number> = new Set([408, 425, 429, 503, 504, 529]);
 
+/**
+ * Upstream statuses whose error body a same-dialect (pass-through) client sees as the upstream wrote
+ * it: answers about the request itself. Not a refused key of Sluice's (401, 403: the channel's, not
+ * the client's), nor load (408, 409, 425, 429) or a 5xx, which Sluice retries and fails over.
+ */
+export function showsUpstreamErrorAsIs(status: number): boolean {
+  return status >= 400 && status < 500 && !credentialStatuses.has(status) && !retryableStatuses.has(status);
+}
+
 /** A refused key is tried again after this long. */
 export const keyRecheckMs = 10 * 60_000;
 

@@ -4,7 +4,7 @@ import { applyMergePatch } from '../adapt/merge-patch.ts';
 import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { Channel, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
-import { GatewayError } from '../core/errors.ts';
+import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { describeBodyText, readBodyBytes } from '../lib/describe-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
@@ -41,6 +41,8 @@ export interface OpenOptions {
   send: SendUpstream;
   /** Sees the response before it is read (debug capture tees its body here). */
   observe?: (response: UpstreamResponse) => UpstreamResponse;
+  /** An error answer's body the client may see as is (a same-dialect try's); undefined: Sluice's words only. */
+  keepErrorBody?: (status: number, text: string) => object | undefined;
 }
 
 export async function openUpstream(provider: Provider, upstreamRequest: UpstreamRequest, options: OpenOptions): Promise<UpstreamResponse> {
@@ -50,9 +52,12 @@ export async function openUpstream(provider: Provider, upstreamRequest: Upstream
       : provider.answerLocally(upstreamRequest, options.signal);
   const response = options.observe === undefined ? sent : options.observe(sent);
   if (response.status < 400) return response;
-  const details = provider.parseError(response.status, describeBodyText(await readBodyBytes(response.body)));
+  const text = describeBodyText(await readBodyBytes(response.body));
+  const details = provider.parseError(response.status, text);
   // Retry-After may be an HTTP date: compare it with the wall clock.
-  throw errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds);
+  const error = errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds);
+  const body = options.keepErrorBody?.(response.status, text);
+  throw body === undefined ? error : new PassedUpstreamError(error, body);
 }
 
 /** A 200's JSON body; one that is not JSON broke off on the way (a Content-Length lie, a dropped connection): retryable. */

@@ -12,7 +12,9 @@ import type { UpstreamRequest } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
 import type { PassThroughDialect } from '../providers/types.ts';
 import type { Provider } from '../providers/types.ts';
+import { maskSecrets } from './capture.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
+import { showsUpstreamErrorAsIs } from './failure-policy.ts';
 import { commitStream, readToCommit } from './committed-stream.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import { PassThroughPath } from './pass-through-path.ts';
@@ -33,6 +35,13 @@ export interface PassThroughAttemptInput {
   send: SendUpstream;
   onSettled: () => void;
   capture: AttemptCapture | undefined;
+  /** Every configured secret: an error body that holds one is never shown as is. */
+  secrets: readonly string[];
+}
+
+/** The upstream's error body for the client, when its status says the request was at fault and it holds no secret. */
+function keepErrorBody(dialect: PassThroughDialect, secrets: readonly string[]): (status: number, text: string) => object | undefined {
+  return (status, text) => (showsUpstreamErrorAsIs(status) && maskSecrets(text, secrets) === text ? dialect.readErrorBody?.(text) : undefined);
 }
 
 export async function runPassThroughAttempt(input: PassThroughAttemptInput): Promise<RelayOutcome> {
@@ -59,6 +68,7 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
       limits: channel.limits,
       stream,
       send: input.send,
+      keepErrorBody: keepErrorBody(dialect, input.secrets),
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };

@@ -56,7 +56,7 @@ export function preparePassThroughTry(given: PassThroughTry, context: RelayConte
     body: upstreamRequest.body,
     upstreamStream: stream,
     run: (signal, onSettled) =>
-      runPassThroughAttempt({ dialect, request, createEncoder: context.createEncoder, channel, provider: given.provider, upstreamRequest, signal, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies) }),
+      runPassThroughAttempt({ dialect, request, createEncoder: context.createEncoder, channel, provider: given.provider, upstreamRequest, signal, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies), secrets: dependencies.secrets }),
     succeeded(outcome, startedMs) {
       record.adaptations.push(passThroughAdaptation);
       if (outcome.kind === 'stream') record.firstTokenMs = dependencies.nowMs() - startedMs;

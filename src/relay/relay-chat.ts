@@ -4,9 +4,10 @@ import { planUpstreamMode } from '../adapt/plan-upstream-mode.ts';
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
 import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
-import { runAttemptLoop } from './attempt-loop.ts';
+import type { Provider } from '../providers/types.ts';
+import { providerFor, runAttemptLoop } from './attempt-loop.ts';
 import { prepareUpstreamRequest } from './open-upstream.ts';
-import { planAttempts } from './plan-attempts.ts';
+import { planAttempts, type Candidate } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 import { captureFor } from './capture-exchange.ts';
 import { findPassThrough, preparePassThroughTry } from './pass-through-plan.ts';
@@ -21,12 +22,38 @@ function omitFields(request: ChatRequest, fields: readonly string[]): ChatReques
   return copy;
 }
 
+/** The name of the adaptation in the log row and `x-sluice-adaptations`: a translated try went without the client's hosted tools. */
+export const droppedToolsAdaptation = 'dropped-hosted-tools';
+
+/** How a try on this candidate would go now: its capabilities, the upstream mode, and the same-dialect dialect if it passes through. */
+function choosePath(candidate: Candidate, provider: Provider, request: ChatRequest, context: RelayContext, dependencies: RelayDependencies) {
+  const { channel, upstreamModel } = candidate;
+  const capabilities = resolveCapabilities(upstreamModel, [channel.capabilities, dependencies.learned.hintsFor(channel.name)], provider.defaultCapabilities);
+  const plan = planUpstreamMode({ clientStream: request.stream === true, clientWantsUsage: request.stream_options?.include_usage === true, capabilities, preferStream: channel.preferStream });
+  const passThrough = findPassThrough(context.sameDialect, provider, capabilities, channel, plan, request.stream === true);
+  return { capabilities, plan, passThrough };
+}
+
+/**
+ * A request with hosted tools that must not be dropped goes only to the candidates that pass it
+ * through (the others are skipped, whatever their priority); with none, it is refused before any
+ * call, naming the first hosted part (docs/clients.md, "Pass-through").
+ */
+function keepCarriers(candidates: Candidate[], request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Candidate[] {
+  const refusal = context.untranslatable?.refusal;
+  if (refusal === undefined) return candidates;
+  const carriers = candidates.filter((candidate) => choosePath(candidate, providerFor(dependencies, candidate.channel), request, context, dependencies).passThrough !== undefined);
+  if (carriers.length === 0) throw refusal;
+  return carriers;
+}
+
 export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
-  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random);
-  if (candidates.length === 0) {
+  const planned = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random);
+  if (planned.length === 0) {
     throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
   }
-  const { record } = context;
+  const candidates = keepCarriers(planned, request, context, dependencies);
+  const { record, untranslatable } = context;
   return runAttemptLoop<RelayOutcome>({
     model: request.model,
     candidates,
@@ -34,14 +61,14 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
     dependencies,
     prepare(candidate, provider, apiKey) {
       const { channel, upstreamModel } = candidate;
-      const capabilities = resolveCapabilities(upstreamModel, [channel.capabilities, dependencies.learned.hintsFor(channel.name)], provider.defaultCapabilities);
-      const plan = planUpstreamMode({ clientStream: request.stream === true, clientWantsUsage: request.stream_options?.include_usage === true, capabilities, preferStream: channel.preferStream });
+      const { capabilities, plan, passThrough } = choosePath(candidate, provider, request, context, dependencies);
       const clientRequest = candidate.clientModel === request.model ? request : { ...request, model: candidate.clientModel };
       const { sameDialect } = context;
-      const passThrough = findPassThrough(sameDialect, provider, capabilities, channel, plan, request.stream === true);
       if (passThrough !== undefined && sameDialect !== undefined) {
         return preparePassThroughTry({ dialect: passThrough, sameDialect, request: clientRequest, channel, upstreamModel, provider, apiKey, dropFields: capabilities.dropFields }, context, dependencies);
       }
+      // This channel learned in this request that it cannot pass through: it cannot carry the hosted tools either.
+      if (untranslatable?.refusal !== undefined) return untranslatable.refusal;
       const target = { channel, upstreamModel, apiKey, stream: plan.upstreamStream, streamOptions: plan.sendStreamOptions };
       const upstreamRequest = prepareUpstreamRequest(provider, omitFields(clientRequest, capabilities.dropFields), target);
       return {
@@ -52,6 +79,7 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
         succeeded(outcome, startedMs) {
           if (plan.adaptation !== undefined) record.adaptations.push(plan.adaptation);
           if (request.stream === true && plan.clientWantsUsage && !plan.sendStreamOptions) record.adaptations.push('usage-counted-locally');
+          if (untranslatable !== undefined) record.adaptations.push(droppedToolsAdaptation);
           if (outcome.kind === 'stream') record.firstTokenMs = dependencies.nowMs() - startedMs;
         },
         keepsRunning: (outcome) => outcome.kind === 'stream',

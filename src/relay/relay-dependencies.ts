@@ -1,6 +1,6 @@
 // What the relay needs from the rest of Sluice, injected (ports and policies), and what one request
 // brings with it.
-import type { SameDialectRequest, StreamEncoder } from '../core/ingress-codec.ts';
+import type { SameDialectRequest, StreamEncoder, Untranslatable } from '../core/ingress-codec.ts';
 import type { Provider } from '../providers/types.ts';
 import type { ChannelSource } from '../routing/channel-registry.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
@@ -39,4 +39,6 @@ export interface RelayContext {
   createEncoder?: (() => StreamEncoder) | undefined;
   /** The client's own request, for channels of its dialect (same-dialect pass-through, issue 14). */
   sameDialect?: SameDialectRequest | undefined;
+  /** Hosted tools the translated request left out: only a same-dialect try carries them (issue 14). */
+  untranslatable?: Untranslatable | undefined;
 }

@@ -6,7 +6,7 @@ import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { CappedText } from '../relay/capture.ts';
-import { relayChat } from '../relay/relay-chat.ts';
+import { droppedToolsAdaptation, relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createRelayedHandler, describeRouting, recordFailure, sendJson, type RouteOptions } from './relayed-route.ts';
 import { writeSse } from './write-sse.ts';
@@ -16,7 +16,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
     options,
     async (exchange) => {
       const { request, reply, record, caller, signal, clientSignal, started } = exchange;
-      const { chat: chatRequest, state, headers, sameDialect } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers);
+      const { chat: chatRequest, state, headers, sameDialect, untranslatable } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers, request.query);
       if (headers !== undefined) reply.headers(headers);
       let promptTokens: number | undefined;
       const answerContext = {
@@ -32,7 +32,10 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
-      const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect }, options.relay);
+      const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect, untranslatable }, options.relay);
+      // A translated try answered without the hosted tools: the answer says which.
+      const answerHeaders = untranslatable !== undefined && record.adaptations.includes(droppedToolsAdaptation) ? { ...headers, ...untranslatable.headers } : headers;
+      if (answerHeaders !== undefined) reply.headers(answerHeaders);
       if (outcome.kind !== 'stream') {
         // A pass-through answer is already in the client's protocol.
         await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
@@ -47,7 +50,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
           keepaliveMs: options.keepaliveMs,
           // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
           signal: clientSignal,
-          headers: headers === undefined ? describeRouting(record, started) : { ...headers, ...describeRouting(record, started) },
+          headers: { ...answerHeaders, ...describeRouting(record, started) },
           ...(transcript === undefined ? {} : { transcript }),
         });
         if (failure !== undefined) recordFailure(record, failure);

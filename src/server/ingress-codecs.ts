@@ -34,7 +34,9 @@ function openCodec<State>(codec: IngressCodec<State>): OpenedCodec {
     protocol: codec.protocol,
     open(body) {
       // A capture keeps the body, not the headers: no codec of these reads a header it needs to answer.
-      const { chat, state } = codec.parseRequest(body, {});
+      const { chat, state, untranslatable } = codec.parseRequest(body, {});
+      // A replay is translated: what only a same-dialect channel runs is refused as on a translated try.
+      if (untranslatable?.refusal !== undefined) throw untranslatable.refusal;
       const { createStreamEncoder } = codec;
       return {
         chat,

@@ -8,9 +8,8 @@ import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
-import { isJsonObject } from '../core/chat.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
-import { readForwardedHeaders } from '../ingress/messages/messages-codec.ts';
+import { readSameDialect } from '../ingress/messages/messages-codec.ts';
 import { parseMessagesRequest, type MessagesState } from '../ingress/messages/parse-messages-request.ts';
 import { renderMessagesError } from '../ingress/messages/render-messages-error.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
@@ -35,13 +34,16 @@ export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, In
   app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, options.codec));
   app.post('/v1/messages/count_tokens', messagesRoute('client'), async (request, reply) => {
     const body = parseJsonText(typeof request.body === 'string' ? request.body : '');
-    const { chat, state } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });
+    const { chat, untranslatable } = parseMessagesRequest(body, { dropUnsupportedTools: options.dropUnsupportedTools, requireMaxTokens: false });
     if (request.caller !== undefined) authorizeModel(request.caller, chat.model);
-    // An Anthropic channel counts itself (pass-through, docs/ingress-protocols.md §D1); elsewhere Sluice estimates.
-    const counted = isJsonObject(body) ? await countOnUpstream(request, reply, { protocol: 'messages', body, headers: readForwardedHeaders(request.headers) }, chat.model, routeOptions.relay) : undefined;
-    if (counted !== undefined) return reply.headers(state.headers).send(counted);
+    // An Anthropic channel counts itself, server tools included (pass-through, docs/ingress-protocols.md §D1); elsewhere Sluice estimates.
+    const sameDialect = readSameDialect(body, request.headers, request.query);
+    const counted = sameDialect === undefined ? undefined : await countOnUpstream(request, reply, sameDialect, chat.model, routeOptions.relay);
+    if (counted !== undefined) return reply.send(counted);
+    // Sluice's count is the translated request's: without the server tools, or refused for them.
+    if (untranslatable?.refusal !== undefined) throw untranslatable.refusal;
     // The same count the admission reserves for the prompt (src/adapt/estimate-reservation.ts).
-    return reply.headers(state.headers).header(estimatedHeader, 'true').send({ input_tokens: estimateUsage(chat, '').prompt_tokens });
+    return reply.headers(untranslatable?.headers ?? {}).header(estimatedHeader, 'true').send({ input_tokens: estimateUsage(chat, '').prompt_tokens });
   });
   const unknownRoute = (request: { method: string; url: string }): never => {
     throw new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`);

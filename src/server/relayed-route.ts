@@ -2,7 +2,7 @@
 // the client leaves, errors rendered in the one place, x-sluice-* headers, and exactly one
 // finishRequest (log line, metrics, log row) at the end, whatever happened.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../core/errors.ts';
+import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
@@ -124,6 +124,12 @@ export interface ClientProtocol {
   renderError?: (error: GatewayError, requestId: string) => RenderedError;
 }
 
+/** An upstream's own error body for a client of its protocol (pass-through), else the client protocol's rendering of Sluice's error. */
+function renderFor(client: ClientProtocol | undefined, failure: GatewayError, requestId: string): RenderedError {
+  if (failure instanceof PassedUpstreamError) return { status: failure.upstream?.status ?? failure.status, headers: {}, body: failure.body };
+  return client?.renderError === undefined ? renderError(failure, requestId) : client.renderError(failure, requestId);
+}
+
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
   const shutdown = followShutdown(options.shutdownSignal);
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -144,7 +150,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     } catch (error) {
       const failure = toGatewayError(signal.aborted ? signal.reason : error);
       recordFailure(record, failure);
-      const rendered = client?.renderError === undefined ? renderError(failure, request.id) : client.renderError(failure, request.id);
+      const rendered = renderFor(client, failure, request.id);
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;

@@ -8,7 +8,8 @@
 // forward overloaded error during streaming"). Non-stream bodies have anthropic-text.json's shape.
 // `claude-cached` answers the text with a prompt-cache read and write counted apart from
 // `input_tokens`, as Anthropic's prompt caching docs show them (docs.anthropic.com, "Prompt caching",
-// "Tracking cache performance"). The model name picks the behaviour.
+// "Tracking cache performance"). `claude-too-long` answers Anthropic's 400 for a prompt over the
+// context window. `?beta=true` is accepted on every route. The model name picks the behaviour.
 import { startEmulator, writeJson, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 import { writeSse } from './sse-writer.ts';
 
@@ -140,6 +141,9 @@ function scriptFor(request: ReceivedRequest): Script | undefined {
   }
 }
 
+/** Anthropic's 400 for a prompt over the context window (its invalid_request_error shape, docs.anthropic.com "Errors"). */
+export const promptTooLongBody = '{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 215000 tokens > 200000 maximum"},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy"}';
+
 /**
  * API versions the emulator serves: the one Sluice sends when translating (docs/wire-formats.md 2.8)
  * and the one @anthropic-ai/sdk 1.15 sends (client.js `buildHeaders`), which a pass-through forwards.
@@ -149,11 +153,13 @@ const knownVersions: ReadonlySet<string> = new Set(['2023-06-01', '2026-10-21'])
 export function startAnthropicEmulator(): Promise<Emulator> {
   let overloadedOnceCalls = 0;
   return startEmulator(async (request, response) => {
-    if (request.method === 'POST' && request.path === '/v1/messages/count_tokens' && request.headers['x-api-key'] === 'test-key') {
+    // `?beta=true` (the SDK's beta namespace, Claude Code) is served on the same routes.
+    const path = request.path.split('?')[0];
+    if (request.method === 'POST' && path === '/v1/messages/count_tokens' && request.headers['x-api-key'] === 'test-key') {
       writeJson(response, 200, countTokensBody);
       return;
     }
-    if (request.method !== 'POST' || request.path !== '/v1/messages') {
+    if (request.method !== 'POST' || path !== '/v1/messages') {
       writeJson(response, 404, '{"type":"error","error":{"type":"not_found_error","message":"Not Found"}}');
       return;
     }
@@ -162,6 +168,10 @@ export function startAnthropicEmulator(): Promise<Emulator> {
       return;
     }
     const model = request.body?.model;
+    if (model === 'claude-too-long') {
+      writeJson(response, 400, promptTooLongBody);
+      return;
+    }
     if (model === 'claude-overloaded') {
       writeJson(response, 529, overloadedBody);
       return;

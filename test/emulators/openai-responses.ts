@@ -5,7 +5,8 @@
 // The answer starts with a reasoning item carrying `encrypted_content` (openai-node
 // `ResponseReasoningItem`), which only a pass-through can hand on. The model picks the behaviour:
 // `gpt-fail-mid` fails after its first text with `response.failed` (prism
-// stream-unknown-error-responses-1.json has the same ending). Chat Completions is not served (404).
+// stream-unknown-error-responses-1.json has the same ending); `gpt-too-long` answers OpenAI's 400
+// for a prompt over the context window. Chat Completions is not served (404).
 import { requestedModel, startEmulator, writeJson, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 import { writeSse } from './sse-writer.ts';
 
@@ -13,6 +14,8 @@ export const responsesText = 'Hello from the Responses API!';
 export const encryptedReasoning = 'gAAAAABo+upstream/own=reasoning-state';
 export const responsesUsage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 16, output_tokens_details: { reasoning_tokens: 6 }, total_tokens: 26 };
 export const failMidMessage = 'The model produced invalid content.';
+/** OpenAI's 400 for a prompt over the context window (openai-node's error shape: message, type, param, code). */
+export const contextTooLongBody = '{"error":{"message":"Your input exceeds the context window of this model. Please adjust your input and try again.","type":"invalid_request_error","param":"input","code":"context_length_exceeded"}}';
 
 const reasoningItem = { id: 'rs_684b0001', type: 'reasoning', summary: [], encrypted_content: encryptedReasoning };
 const messageItem = (text: string, status: string) => ({ id: 'msg_684b0002', type: 'message', status, role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text }] });
@@ -78,6 +81,10 @@ export function startResponsesEmulator(): Promise<Emulator> {
       return;
     }
     const model = requestedModel(request);
+    if (model === 'gpt-too-long') {
+      writeJson(response, 400, contextTooLongBody);
+      return;
+    }
     if (request.body?.stream === true) {
       const data = responsesStreamData(model === 'gpt-fail-mid' ? model : 'answer', model);
       await writeSse(response, data.map((json) => `event: ${(JSON.parse(json) as { type: string }).type}\ndata: ${json}\n\n`));

@@ -4,9 +4,12 @@
 // events with their bytes (thinking and signature included) and only the model name changed;
 // count_tokens is the upstream's; a failure after the first byte is the upstream's own `event: error`;
 // and a request that fails over from Anthropic to an OpenAI channel takes both paths, one per try.
-import Anthropic from '@anthropic-ai/sdk';
+// Claude Code's `?beta=true` reaches Anthropic; server tools go to Anthropic as written and are refused
+// only where a translated try would have to serve them; an upstream 400 about the request reaches
+// the client as Anthropic wrote it.
+import Anthropic, { BadRequestError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTokensBody, midStreamData, startAnthropicEmulator, thinkingMessageJson, thinkingSignature, thinkingStreamData } from '../emulators/anthropic-messages.ts';
+import { countTokensBody, midStreamData, promptTooLongBody, startAnthropicEmulator, thinkingMessageJson, thinkingSignature, thinkingStreamData } from '../emulators/anthropic-messages.ts';
 import type { Emulator } from '../emulators/emulator-server.ts';
 import { openAiText, startOpenAiEmulator } from '../emulators/openai-generic.ts';
 import { checkMessagesSse, parseMessagesSse } from '../support/check-messages-sse.ts';
@@ -36,7 +39,7 @@ describe('/v1/messages passed through to Anthropic channels', () => {
         'keys:',
         `  - { name: app, key: ${key}, models: ["*"] }`,
         'channels:',
-        `  - { name: claude, type: anthropic, base_url: "${root}", api_key: test-key, models: [claude-thinking, claude-error-mid, claude-text], model_map: { opus: claude-thinking, mid: claude-error-mid }, retry: { attempts: 1 } }`,
+        `  - { name: claude, type: anthropic, base_url: "${root}", api_key: test-key, models: [claude-thinking, claude-error-mid, claude-text, claude-too-long], model_map: { opus: claude-thinking, mid: claude-error-mid }, retry: { attempts: 1 } }`,
         // `mixed`: Anthropic overloaded first, then an OpenAI channel.
         `  - { name: claude-busy, type: anthropic, base_url: "${root}", api_key: test-key, models: [claude-overloaded], model_map: { mixed: claude-overloaded }, priority: 0, retry: { attempts: 1 } }`,
         `  - { name: openai, type: openai, base_url: "${openai.url}", api_key: test-key, models: [gpt-4o], model_map: { mixed: gpt-4o }, priority: 1 }`,
@@ -58,6 +61,7 @@ describe('/v1/messages passed through to Anthropic channels', () => {
     // Every event after message_start is the upstream's data line, unchanged (context_management included).
     expect(dataLines(answer.text).slice(1)).toEqual(thinkingStreamData.slice(1));
     const sent = anthropic.received.at(-1);
+    expect(sent?.path).toBe('/v1/messages?beta=true');
     expect(sent?.body).toEqual({ model: 'claude-thinking', max_tokens: 8000, thinking, stream: true, messages: question });
     expect(sent?.headers).toMatchObject({ 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01', 'anthropic-beta': beta });
   });
@@ -113,5 +117,48 @@ describe('/v1/messages passed through to Anthropic channels', () => {
     expect(openai.received.at(-1)?.body).toMatchObject({ model: 'gpt-4o', messages: [{ role: 'user', content: 'What is 925 / 5?' }], user: 'u1' });
     const streamed = await client.messages.stream({ model: 'mixed', max_tokens: 100, messages: question }).finalMessage();
     expect(streamed.content).toEqual([expect.objectContaining({ type: 'text', text: openAiText })]);
+  });
+
+  it('forwards ?beta=true on count_tokens too', async () => {
+    const counted = await postRaw(`${gateway.url}/v1/messages/count_tokens?beta=true`, { model: 'opus', messages: question }, { 'x-api-key': key, 'anthropic-version': '2023-06-01' });
+    expect(JSON.parse(counted.text)).toEqual(JSON.parse(countTokensBody));
+    expect(anthropic.received.at(-1)?.path).toBe('/v1/messages/count_tokens?beta=true');
+  });
+
+  it('sends server tools to Anthropic as the client wrote them, and refuses them only without an Anthropic channel', async () => {
+    const tools = [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }, { type: 'bash_20250124', name: 'bash' }];
+    const created = await client.messages.create({ model: 'opus', max_tokens: 8000, messages: question, tools, tool_choice: { type: 'tool', name: 'web_search' } } as never).withResponse();
+    expect(created.data.content).toEqual((JSON.parse(thinkingMessageJson()) as { content: unknown }).content);
+    expect(created.response.headers.get('x-sluice-dropped-tools')).toBeNull();
+    expect(anthropic.received.at(-1)?.body).toMatchObject({ model: 'claude-thinking', tools, tool_choice: { type: 'tool', name: 'web_search' } });
+    const counted = await client.messages.countTokens({ model: 'opus', messages: question, tools } as never).withResponse();
+    expect(counted.response.headers.get('x-sluice-estimated')).toBeNull();
+    expect(anthropic.received.at(-1)?.body).toMatchObject({ tools });
+    // gpt-4o is served only translated: nothing can run web_search there.
+    const before = openai.received.length;
+    const refused = await postRaw(`${gateway.url}/v1/messages`, { model: 'gpt-4o', max_tokens: 100, messages: question, tools }, { 'x-api-key': key });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', param: 'tools[0].type' } });
+    expect(openai.received).toHaveLength(before);
+  });
+
+  it('keeps a request with server tools on the Anthropic channels of a mixed model: overloaded there is a 529, not a translated answer without them', async () => {
+    const before = openai.received.length;
+    const answer = await postRaw(`${gateway.url}/v1/messages`, { model: 'mixed', max_tokens: 100, messages: question, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, { 'x-api-key': key });
+    expect(answer.status).toBe(529);
+    expect(JSON.parse(answer.text)).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(answer.headers.get('x-sluice-attempts')).toBe('1');
+    expect(openai.received).toHaveLength(before);
+    expect(anthropic.received.at(-1)?.body).toMatchObject({ model: 'claude-overloaded', tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+  });
+
+  it('answers an upstream 400 about the request with Anthropic’s own error body', async () => {
+    const answer = await postRaw(`${gateway.url}/v1/messages?beta=true`, { model: 'claude-too-long', max_tokens: 100, stream: true, messages: question }, { 'x-api-key': key });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toEqual(JSON.parse(promptTooLongBody));
+    const refused = await client.messages.create({ model: 'claude-too-long', max_tokens: 100, messages: question }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as BadRequestError).message).toContain('prompt is too long');
+    expect((refused as BadRequestError).error).toEqual(JSON.parse(promptTooLongBody));
   });
 });

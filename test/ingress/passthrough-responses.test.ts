@@ -3,12 +3,13 @@
 // body (model mapped, `store: false`), the client gets the upstream's events (`event:` lines and
 // sequence numbers kept, reasoning items with their encrypted content) with its own model name; a
 // channel without the Responses API is learned as such from its 404 and answered translated in the
-// same request; a failure after the first byte is the upstream's own `response.failed`.
-import OpenAI from 'openai';
+// same request; a failure after the first byte is the upstream's own `response.failed`; a 400 about
+// the request before it is the upstream's own error body.
+import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulators/emulator-server.ts';
 import { openAiText, startOpenAiEmulator } from '../emulators/openai-generic.ts';
-import { encryptedReasoning, failMidMessage, responsesBody, responsesStreamData, responsesText, responsesUsage, startResponsesEmulator } from '../emulators/openai-responses.ts';
+import { contextTooLongBody, encryptedReasoning, failMidMessage, responsesBody, responsesStreamData, responsesText, responsesUsage, startResponsesEmulator } from '../emulators/openai-responses.ts';
 import { postRaw } from '../support/post-raw.ts';
 import { startYamlGateway, type YamlGateway } from '../support/start-yaml-gateway.ts';
 
@@ -43,7 +44,7 @@ describe('/v1/responses passed through to channels with the Responses API', () =
         'keys:',
         `  - { name: app, key: ${key}, models: ["*"] }`,
         'channels:',
-        `  - { name: openai, type: openai, base_url: "${responses.url}", api_key: test-key, models: [gpt-5, gpt-fail-mid], model_map: { codex: gpt-5 }, retry: { attempts: 1 } }`,
+        `  - { name: openai, type: openai, base_url: "${responses.url}", api_key: test-key, models: [gpt-5, gpt-fail-mid, gpt-too-long], model_map: { codex: gpt-5 }, retry: { attempts: 1 } }`,
         `  - { name: azure, type: azure, base_url: "${responses.url.replace(/\/v1$/, '')}", api_key: test-key, models: [nano-deployment], model_map: { azure-codex: nano-deployment }, retry: { attempts: 1 } }`,
         `  - { name: chat-only, type: openai, base_url: "${chatOnly.url}", api_key: test-key, models: [gpt-4o], retry: { attempts: 1 } }`,
       ].join('\n'),
@@ -113,5 +114,18 @@ describe('/v1/responses passed through to channels with the Responses API', () =
     // The SDK ends with the failed response (no throw): the upstream's own error, not Sluice's.
     const final = await client.responses.stream({ model: 'gpt-fail-mid', input }).finalResponse();
     expect(final).toMatchObject({ status: 'failed', error: { code: 'server_error', message: failMidMessage } });
+  });
+
+  it('answers an upstream 400 about the request with the upstream’s own error body, stream or not', async () => {
+    for (const stream of [false, true]) {
+      const answer = await postRaw(`${gateway.url}/v1/responses`, { model: 'gpt-too-long', input, stream }, { authorization: `Bearer ${key}` });
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual(JSON.parse(contextTooLongBody));
+      expect(answer.headers.get('x-sluice-channel')).toBeNull();
+      expect(answer.headers.get('x-sluice-attempts')).toBe('1');
+    }
+    const refused = await client.responses.create({ model: 'gpt-too-long', input }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect(refused).toMatchObject({ code: 'context_length_exceeded', param: 'input' });
   });
 });

@@ -1,11 +1,15 @@
 // A request shaped like Codex CLI's (openai/codex codex-rs/codex-api/src/common.rs; wire captures in
 // docs/ingress-protocols.md §A1): full history every turn, `store: false`, reasoning with
 // `include: ["reasoning.encrypted_content"]`, a function call and a freeform (custom) tool call with
-// their outputs, tools in an `additional_tools` item, and `web_search`, which Sluice refuses unless
-// `drop_unsupported_tools` is set. Also the stateful parts of the API Sluice refuses by name.
+// their outputs, tools in an `additional_tools` item, and `web_search`: passed through as written to
+// a channel that serves the Responses API, refused on a translated try unless `drop_unsupported_tools`
+// is set, and, when the candidates mix both, sent only where it can run (docs/clients.md,
+// "Pass-through"). Also the stateful parts of the API Sluice refuses by name, on every path.
 import { NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type JsonObject } from '../emulators/emulator-server.ts';
+import { openAiText, startOpenAiEmulator } from '../emulators/openai-generic.ts';
+import { responsesText, startResponsesEmulator } from '../emulators/openai-responses.ts';
 import { dataFrame, openAiDone, writeSse } from '../emulators/sse-writer.ts';
 import { postRaw } from '../support/post-raw.ts';
 import { checkResponsesStream, readResponsesEvents } from '../support/responses-sse.ts';
@@ -79,8 +83,11 @@ afterAll(async () => {
 
 describe('a Codex-shaped request', () => {
   it('is refused while it carries web_search, naming the tool and the switch', async () => {
+    const before = upstream.received.length;
     const raw = await postRaw(`${refusing.url}/v1/responses`, codexRequest);
     expect(raw.status).toBe(400);
+    // No channel can carry it: refused before any upstream call.
+    expect(upstream.received).toHaveLength(before);
     const { error } = JSON.parse(raw.text) as { error: Record<string, unknown> };
     expect(error).toMatchObject({ code: 'unsupported_feature', param: 'tools[2]', type: 'invalid_request_error' });
     expect(error['message']).toContain("'web_search'");
@@ -141,6 +148,79 @@ describe('a Codex-shaped request', () => {
     const { stream: _stream, ...body } = codexRequest;
     const final = await dropping.client.responses.stream(body as never).finalResponse();
     expect(final.output.at(-1)).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: patch });
+  });
+});
+
+describe('a Codex-shaped request where a channel serves the Responses API', () => {
+  let responses: Emulator;
+  let chatOnly: Emulator;
+  let mixed: YamlGateway;
+  let mixedDropping: YamlGateway;
+  const { stream: _stream, ...nonStream } = codexRequest;
+  beforeAll(async () => {
+    [responses, chatOnly] = await Promise.all([startResponsesEmulator(), startOpenAiEmulator()]);
+    // `gpt-5-codex`: OpenAI (Responses API) only. `either`: a chat-only channel first, then OpenAI.
+    // `learns`: a relay without the Responses API (not declared: learned from its 404), then OpenAI.
+    const channels = [
+      'channels:',
+      `  - { name: openai, type: openai, base_url: "${responses.url}", api_key: test-key, models: [gpt-5-codex, gpt-5], model_map: { either: gpt-5, learns: gpt-5 }, priority: 1, retry: { attempts: 1 } }`,
+      `  - { name: chat-only, type: openai, base_url: "${chatOnly.url}", api_key: test-key, models: [gpt-4o], model_map: { either: gpt-4o }, priority: 0, capabilities: { "*": { responses_api: unsupported } } }`,
+      `  - { name: relay, type: openai, base_url: "${chatOnly.url}", api_key: test-key, models: [gpt-4o-relay], model_map: { learns: gpt-4o-relay }, priority: 0 }`,
+    ].join('\n');
+    mixed = await startYamlGateway(channels);
+    mixedDropping = await startYamlGateway(`drop_unsupported_tools: true\n${channels}`);
+  });
+  afterAll(async () => {
+    await Promise.all([mixed.close(), mixedDropping.close()]);
+    await Promise.all([responses.close(), chatOnly.close()]);
+  });
+
+  it('passes web_search through as Codex wrote it and streams the upstream’s answer back', async () => {
+    const stream = mixed.client.responses.stream(nonStream as never);
+    const final = await stream.finalResponse();
+    expect(final.output_text).toBe(responsesText);
+    const sent = responses.received.at(-1)?.body ?? {};
+    expect(sent['tools']).toEqual(codexRequest.tools);
+    expect(sent['input']).toEqual(codexRequest.input);
+    expect(sent).toMatchObject({ model: 'gpt-5-codex', store: false, stream: true, include: ['reasoning.encrypted_content'] });
+    // Stored state stays refused even here: Sluice routes each turn anew and keeps store: false.
+    const chained = await postRaw(`${mixed.url}/v1/responses`, { ...codexRequest, previous_response_id: 'resp_1' });
+    expect(chained.status).toBe(400);
+    expect(JSON.parse(chained.text)).toMatchObject({ error: { code: 'unsupported_feature', param: 'previous_response_id' } });
+  });
+
+  it('skips a translated channel that cannot carry web_search for one that can, whatever their priority', async () => {
+    const before = chatOnly.received.length;
+    const raw = await postRaw(`${mixed.url}/v1/responses`, { ...codexRequest, model: 'either' });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('x-sluice-channel')).toBe('openai');
+    expect(raw.headers.get('x-sluice-dropped-tools')).toBeNull();
+    expect(chatOnly.received).toHaveLength(before);
+    expect(readResponsesEvents(raw.text).at(-1)?.type).toBe('response.completed');
+  });
+
+  it('goes on to a channel with the Responses API when the first one turns out to have none', async () => {
+    const before = chatOnly.received.length;
+    const created = await mixed.client.responses.create({ ...nonStream, model: 'learns', stream: false } as never).withResponse();
+    expect((created.data as { output_text: string }).output_text).toBe(responsesText);
+    expect(created.response.headers.get('x-sluice-adaptations')).toBe('learned:responses_api=unsupported, pass-through');
+    // The relay was asked once, on its own endpoint; never translated without the hosted tool.
+    expect(chatOnly.received.slice(before).map((request) => request.path)).toEqual(['/v1/responses']);
+    expect(responses.received.at(-1)?.body?.['tools']).toEqual(codexRequest.tools);
+  });
+
+  it('with drop_unsupported_tools keeps the priority order, and names the dropped tool only on a translated answer', async () => {
+    const translated = await postRaw(`${mixedDropping.url}/v1/responses`, { ...codexRequest, model: 'either' });
+    expect(translated.status).toBe(200);
+    expect(translated.headers.get('x-sluice-channel')).toBe('chat-only');
+    expect(translated.headers.get('x-sluice-dropped-tools')).toBe('web_search');
+    expect(translated.headers.get('x-sluice-adaptations')).toContain('dropped-hosted-tools');
+    expect(checkResponsesStream(readResponsesEvents(translated.text)).output).toEqual([expect.objectContaining({ type: 'message', content: [expect.objectContaining({ text: openAiText })] })]);
+    expect(chatOnly.received.at(-1)?.body?.['tools']).toHaveLength(3);
+    const passed = await postRaw(`${mixedDropping.url}/v1/responses`, codexRequest);
+    expect(passed.status).toBe(200);
+    expect(passed.headers.get('x-sluice-dropped-tools')).toBeNull();
+    expect(responses.received.at(-1)?.body?.['tools']).toEqual(codexRequest.tools);
   });
 });
 

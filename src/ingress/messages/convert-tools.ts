@@ -10,18 +10,22 @@ import type { UnsupportedFeatures } from './unsupported-features.ts';
 export interface ConvertedTools {
   tools: JsonObject[];
   names: ReadonlySet<string>;
+  /** Names of the server tools left out of the translated request. */
+  serverNames: ReadonlySet<string>;
 }
 
 export function convertTools(tools: unknown, unsupported: UnsupportedFeatures): ConvertedTools {
   const converted: JsonObject[] = [];
   const names = new Set<string>();
-  if (tools === undefined || tools === null) return { tools: converted, names };
+  const serverNames = new Set<string>();
+  if (tools === undefined || tools === null) return { tools: converted, names, serverNames };
   readArray(tools, 'tools').forEach((entry, index) => {
     const param = `tools[${index}]`;
     const tool = readObject(entry, param);
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
       const type = JSON.stringify(tool.type).slice(0, 60);
-      unsupported.refuseOrDrop(`${param}.type`, typeof tool.name === 'string' ? tool.name : type, `the server tool ${type}`);
+      unsupported.leaveOut(`${param}.type`, typeof tool.name === 'string' ? tool.name : type, `the server tool ${type}`);
+      if (typeof tool.name === 'string') serverNames.add(tool.name);
       return;
     }
     const name = readString(tool.name, `${param}.name`);
@@ -31,7 +35,7 @@ export function convertTools(tools: unknown, unsupported: UnsupportedFeatures): 
     converted.push({ type: 'function', function: fn });
     names.add(name);
   });
-  return { tools: converted, names };
+  return { tools: converted, names, serverNames };
 }
 
 export interface ToolChoice {
@@ -40,7 +44,7 @@ export interface ToolChoice {
 }
 
 /** auto → auto, any → required, tool → that function, none → none; `disable_parallel_tool_use` → `parallel_tool_calls: false`. */
-export function convertToolChoice(choice: unknown, tools: ConvertedTools): ToolChoice {
+export function convertToolChoice(choice: unknown, tools: ConvertedTools, unsupported: UnsupportedFeatures): ToolChoice {
   if (choice === undefined || choice === null) return {};
   const value = readObject(choice, 'tool_choice');
   const converted: ToolChoice = value.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {};
@@ -56,6 +60,11 @@ export function convertToolChoice(choice: unknown, tools: ConvertedTools): ToolC
       break;
     case 'tool': {
       const name = readString(value.name, 'tool_choice.name');
+      // A server tool chosen by name: Anthropic's to run; a translated try has no such tool.
+      if (tools.serverNames.has(name)) {
+        unsupported.leaveOut('tool_choice.name', name, `choosing the server tool '${name}'`);
+        return {};
+      }
       if (!tools.names.has(name)) refuseField('tool_choice.name', `tool_choice.name: no tool named '${name}' is in \`tools\`.`);
       converted.tool_choice = { type: 'function', function: { name } };
       break;

@@ -88,7 +88,7 @@ function convertAssistant(content: unknown, param: string, unsupported: Unsuppor
       if (thinking.signature !== '') reasoning.push(thinking);
     }
     else if (block.type === 'redacted_thinking') reasoning.push({ type: 'redacted_thinking', data: readString(block.data, `${blockParam}.data`) });
-    else if (isServerToolBlock(block.type)) unsupported.refuseOrDrop(`${blockParam}.type`, String(block.type), `a '${String(block.type)}' block (a server tool's)`);
+    else if (isServerToolBlock(block.type)) unsupported.leaveOut(`${blockParam}.type`, String(block.type), `a '${String(block.type)}' block (a server tool's)`);
     else refuseField(`${blockParam}.type`, `${blockParam}.type: '${String(block.type)}' blocks are not supported in an assistant turn.`);
   });
   const text = texts.join('');

@@ -94,27 +94,30 @@ describe('parseMessagesRequest', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(state).toEqual({ model: 'claude', stopSequences: ['END'], headers: {} });
+    expect(state).toEqual({ model: 'claude', stopSequences: ['END'] });
     expect(parse({ messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'a', input_schema: {} }], tool_choice: { type: 'any' }, output_config: { effort: 'max' } }).chat).toMatchObject({ tool_choice: 'required', reasoning_effort: 'high' });
   });
 
-  it('refuses a missing max_tokens, a server tool, a container, mcp_servers and a file document, naming the field', () => {
+  it('refuses a missing max_tokens and a file document, and keeps the refusal of a server tool, a container and mcp_servers for a translated try, naming the field', () => {
     const hi = [{ role: 'user', content: 'hi' }];
     expect(refusal({ max_tokens: undefined, messages: hi })).toMatchObject({ status: 400, param: 'max_tokens' });
     expect(parseMessagesRequest({ model: 'claude', messages: hi }, { ...strict, requireMaxTokens: false }).chat.max_tokens).toBeUndefined();
-    expect(refusal({ messages: hi, tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toMatchObject({ status: 400, param: 'tools[0].type' });
-    expect(refusal({ messages: hi, container: 'cntr_1' })).toMatchObject({ param: 'container' });
-    expect(refusal({ messages: hi, mcp_servers: [{ type: 'url', url: 'https://mcp', name: 'x' }] })).toMatchObject({ param: 'mcp_servers' });
+    // Anthropic's own features: kept aside for a translated try to refuse (an Anthropic channel takes them as written).
+    const kept = (body: Record<string, unknown>) => parse(body).untranslatable?.refusal;
+    expect(kept({ messages: hi, tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toMatchObject({ status: 400, param: 'tools[0].type' });
+    expect(kept({ messages: hi, container: 'cntr_1' })).toMatchObject({ param: 'container' });
+    expect(kept({ messages: hi, mcp_servers: [{ type: 'url', url: 'https://mcp', name: 'x' }] })).toMatchObject({ param: 'mcp_servers' });
+    expect(kept({ messages: hi, tools: [{ type: 'web_search_20250305', name: 'web_search' }], tool_choice: { type: 'tool', name: 'web_search' } })).toMatchObject({ param: 'tools[0].type' });
     expect(refusal({ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'file', file_id: 'file_1' } }] }] })).toMatchObject({ param: 'messages[0].content[0].source' });
     expect(refusal({ messages: [{ role: 'robot', content: 'hi' }] })).toMatchObject({ param: 'messages[0].role' });
   });
 
   it('with drop_unsupported_tools drops them instead and lists them in x-sluice-dropped-tools', () => {
-    const { chat, state } = parse(
+    const { chat, untranslatable } = parse(
       { messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }, { type: 'bash_20250124', name: 'bash' }, { name: 'weather', input_schema: { type: 'object' } }], tool_choice: { type: 'auto' } },
       { dropUnsupportedTools: true, requireMaxTokens: true },
     );
     expect(chat.tools).toEqual([{ type: 'function', function: { name: 'weather', parameters: { type: 'object' } } }]);
-    expect(state.headers).toEqual({ 'x-sluice-dropped-tools': 'web_search, bash' });
+    expect(untranslatable).toEqual({ refusal: undefined, headers: { 'x-sluice-dropped-tools': 'web_search, bash' } });
   });
 });

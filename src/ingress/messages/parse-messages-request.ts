@@ -3,6 +3,7 @@
 // requires it; count_tokens takes the same body without it.
 import { isJsonObject, type ChatRequest, type JsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
+import type { Untranslatable } from '../../core/ingress-codec.ts';
 import { describeType } from '../describe-issue.ts';
 import { convertTools, convertToolChoice } from './convert-tools.ts';
 import { convertSystem, convertTurns } from './convert-turns.ts';
@@ -15,13 +16,13 @@ export interface MessagesState {
   model: string;
   /** The client's stop sequences: a `stop` finish names the one that matched when the text shows it. */
   stopSequences: readonly string[];
-  /** Response headers: the warning of dropped tools. */
-  headers: Record<string, string>;
 }
 
 export interface ParsedMessages {
   chat: ChatRequest;
   state: MessagesState;
+  /** Server tools and hosted features left out of `chat`: sent as written only to Anthropic. */
+  untranslatable?: Untranslatable;
 }
 
 export interface MessagesParseOptions {
@@ -69,9 +70,9 @@ export function parseMessagesRequest(body: unknown, options: MessagesParseOption
   const model = readString(body.model, 'model');
   if (model === '') refuseField('model', 'model: must not be empty.');
   const unsupported = new UnsupportedFeatures(options.dropUnsupportedTools);
-  if (body.container !== undefined && body.container !== null) unsupported.refuseOrDrop('container', 'container', 'a code-execution `container`');
+  if (body.container !== undefined && body.container !== null) unsupported.leaveOut('container', 'container', 'a code-execution `container`');
   if (Array.isArray(body.mcp_servers) ? body.mcp_servers.length > 0 : body.mcp_servers !== undefined && body.mcp_servers !== null) {
-    unsupported.refuseOrDrop('mcp_servers', 'mcp_servers', 'Anthropic-hosted MCP (`mcp_servers`)');
+    unsupported.leaveOut('mcp_servers', 'mcp_servers', 'Anthropic-hosted MCP (`mcp_servers`)');
   }
   const messages = [...convertSystem(body.system), ...convertTurns(body.messages, unsupported)];
   const chat: ChatRequest = { model, messages };
@@ -81,7 +82,7 @@ export function parseMessagesRequest(body: unknown, options: MessagesParseOption
   copySampling(body, chat);
   const tools = convertTools(body.tools, unsupported);
   if (tools.tools.length > 0) chat.tools = tools.tools;
-  Object.assign(chat, convertToolChoice(body.tool_choice, tools));
+  Object.assign(chat, convertToolChoice(body.tool_choice, tools, unsupported));
   const metadata = body.metadata === undefined || body.metadata === null ? {} : readObject(body.metadata, 'metadata');
   const user = readOptionalString(metadata.user_id, 'metadata.user_id');
   if (user !== undefined) chat.user = user;
@@ -94,5 +95,6 @@ export function parseMessagesRequest(body: unknown, options: MessagesParseOption
   } else if (body.stream !== undefined && body.stream !== null && body.stream !== false) {
     refuseField('stream', `stream: expected a boolean, got ${describeType(body.stream)}.`);
   }
-  return { chat, state: { model, stopSequences, headers: unsupported.headers() } };
+  const untranslatable = unsupported.untranslatable();
+  return { chat, state: { model, stopSequences }, ...(untranslatable === undefined ? {} : { untranslatable }) };
 }

@@ -70,10 +70,19 @@ describe('parseResponsesRequest', () => {
       { model: 'm', input: [{ type: 'web_search_call', id: 'ws' }, { role: 'user', content: 'x' }], tools: [{ type: 'web_search' }, { type: 'function', name: 'f' }], tool_choice: { type: 'web_search' } },
       { dropUnsupportedTools: true },
     );
-    expect(parsed.headers).toEqual({ 'x-sluice-dropped-tools': 'web_search_call,web_search' });
+    expect(parsed.untranslatable).toEqual({ refusal: undefined, headers: { 'x-sluice-dropped-tools': 'web_search_call,web_search' } });
     expect(parsed.chat['tools']).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }]);
     expect(parsed.chat).not.toHaveProperty('tool_choice');
     expect(parsed.state.echo.tools).toEqual([{ type: 'function', name: 'f' }]);
+  });
+
+  it('without the switch leaves hosted tools out of the chat request and keeps the refusal a translated try answers with', () => {
+    const parsed = parseResponsesRequest({ model: 'm', input: [{ type: 'web_search_call', id: 'ws' }, { role: 'user', content: 'x' }], tools: [{ type: 'web_search' }, { type: 'function', name: 'f' }] }, refuse);
+    expect(parsed.chat['tools']).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }]);
+    expect(parsed.untranslatable?.refusal).toMatchObject({ code: 'unsupported_feature', status: 400, param: 'input[0]' });
+    expect(parsed.untranslatable?.refusal?.message).toContain("'web_search_call'");
+    expect(parsed.untranslatable?.headers).toEqual({ 'x-sluice-dropped-tools': 'web_search_call,web_search' });
+    expect(parseResponsesRequest({ model: 'm', input: 'x', tools: [{ type: 'function', name: 'f' }] }, refuse).untranslatable).toBeUndefined();
   });
 
   it('refuses previous_response_id with what to do instead', () => {

@@ -98,7 +98,12 @@ export function parseResponsesRequest(body: unknown, options: ResponsesOptions):
   const policy: HostedPolicy = { drop: options.dropUnsupportedTools, dropped: new Set() };
   const { messages, toolLists } = convertInput(request.input, policy);
   const leading: ChatMessage[] = request.instructions == null || request.instructions === '' ? [] : [{ role: 'system', content: request.instructions }];
-  if (messages.length === 0) throw new GatewayError('invalid_request', "Invalid 'input': it holds no message to answer.", { param: 'input' });
+  if (messages.length === 0) {
+    const empty = new GatewayError('invalid_request', "Invalid 'input': it holds no message to answer.", { param: 'input' });
+    // Only hosted items: a channel that serves the Responses API may take it; a translated try has nothing to send.
+    if (policy.dropped.size === 0) throw empty;
+    policy.refusal ??= empty;
+  }
   const stream = request.stream === true;
   const chat: ChatRequest = { model: request.model, messages: [...leading, ...messages], stream, ...(stream ? { stream_options: { include_usage: true } } : {}) };
   const customToolNames = addTools(chat, request, toolLists, policy);
@@ -111,5 +116,6 @@ export function parseResponsesRequest(body: unknown, options: ResponsesOptions):
     includeReasoningState: request.include?.includes('reasoning.encrypted_content') === true,
     summarizeReasoning: echo.reasoning['summary'] !== null,
   };
-  return { chat, state, ...(policy.dropped.size === 0 ? {} : { headers: { [droppedToolsHeader]: [...policy.dropped].join(',') } }) };
+  if (policy.dropped.size === 0) return { chat, state };
+  return { chat, state, untranslatable: { refusal: policy.refusal, headers: { [droppedToolsHeader]: [...policy.dropped].join(',') } } };
 }

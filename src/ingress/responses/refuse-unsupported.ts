@@ -1,7 +1,9 @@
 // What Sluice cannot serve on /v1/responses, refused with a 400 that names the field and says what
 // to do instead (docs/ingress-protocols.md §D2): server state (Sluice is stateless, like Mistral's
 // Responses endpoint, docs.mistral.ai/api/endpoint/responses) and hosted tools, which need OpenAI's
-// servers. Hosted tools and their call items may be dropped instead (config `drop_unsupported_tools`).
+// servers. Hosted tools and their call items are left out of the translated request: a try on a
+// channel that serves the Responses API sends them as the client wrote them (pass-through), a
+// translated try answers the 400 kept here, or, with config `drop_unsupported_tools`, goes without them.
 import type { JsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 
@@ -28,30 +30,32 @@ export function refuseStatefulFields(body: JsonObject): void {
   }
 }
 
-/** How a request's hosted tools and items are handled: refused, or dropped and listed. */
+/** How a request's hosted tools and items are handled on a translated try: refused, or dropped and listed. */
 export interface HostedPolicy {
   drop: boolean;
-  /** The types dropped so far, for the warning header. */
+  /** The types left out of the translated request so far, for the warning header. */
   dropped: Set<string>;
+  /** Without `drop`: the 400 a translated try answers with, for the first hosted part. */
+  refusal?: GatewayError;
 }
 
 const dropHint = 'Remove it, or set `drop_unsupported_tools: true` in the Sluice config to drop hosted tools with a warning header.';
 
-/** A hosted tool (or a tool choice naming one) at `param`: dropped when the policy says so, else refused. */
+/** A hosted tool (or a tool choice naming one) at `param`: left out of the translated request, its refusal kept unless the policy drops it. */
 export function dropHostedTool(type: string, param: string, policy: HostedPolicy): void {
   if (!policy.drop) {
-    throw new GatewayError('unsupported_feature', `The hosted tool '${type}' is not supported: Sluice serves /v1/responses on chat models and cannot run OpenAI's hosted tools. ${dropHint}`, { param, hint: dropHint });
+    policy.refusal ??= new GatewayError('unsupported_feature', `The hosted tool '${type}' is not supported on a chat model: Sluice runs OpenAI's hosted tools only by passing the request to a channel that serves the Responses API. ${dropHint}`, { param, hint: dropHint });
   }
   policy.dropped.add(type);
 }
 
-/** An input item of a kind Sluice cannot translate (a hosted tool's call or output) at `param`. */
+/** An input item of a kind Sluice cannot translate (a hosted tool's call or output) at `param`; a stored item is refused on every path. */
 export function dropHostedItem(type: string, param: string, policy: HostedPolicy): void {
   if (type === 'item_reference') {
     throw new GatewayError('unsupported_feature', `'item_reference' items refer to stored items, and Sluice stores none. ${statelessHint}`, { param, hint: statelessHint });
   }
   if (!policy.drop) {
-    throw new GatewayError('unsupported_feature', `Input items of type '${type}' are not supported: Sluice serves /v1/responses on chat models and cannot replay hosted tool calls. ${dropHint}`, { param, hint: dropHint });
+    policy.refusal ??= new GatewayError('unsupported_feature', `Input items of type '${type}' are not supported on a chat model: Sluice replays hosted tool calls only to a channel that serves the Responses API. ${dropHint}`, { param, hint: dropHint });
   }
   policy.dropped.add(type);
 }

@@ -1,6 +1,6 @@
 // POST /v1/messages → an Anthropic channel as the client wrote it (docs/ingress-protocols.md §D1):
-// the body with the upstream model name, the client's `anthropic-version` and `anthropic-beta`, the
-// channel's own key. The answer is re-framed event by event with its `event:` lines: only
+// the body with the upstream model name, the client's `anthropic-version` and `anthropic-beta` (and
+// `?beta=true`), the channel's own key. The answer is re-framed event by event with its `event:` lines: only
 // `message_start` is rewritten (the client's model name), every other event's data goes on as the
 // upstream wrote it, so thinking text and signatures keep their bytes (docs/wire-formats.md §2.8).
 import type { StreamEvent } from '../../codec/sse/index.ts';
@@ -13,6 +13,7 @@ import { joinUrl } from '../openai/build-request.ts';
 import type { PassedAnswer, PassedFrames, PassThroughDialect, PassThroughStream } from '../types.ts';
 import { frameNamedEvent } from '../shared/frame-named-event.ts';
 import { readEventValue } from '../shared/parse-events.ts';
+import { readJson } from '../shared/read-json.ts';
 import type { ParseContext, UpstreamTarget } from '../types.ts';
 import { anthropicVersion } from './build-request.ts';
 import { streamErrorOf } from './parse-error.ts';
@@ -35,7 +36,9 @@ function buildCall(request: SameDialectRequest, target: UpstreamTarget, defaultB
     if (value !== undefined && value !== '') headers[name] = value;
   }
   if (target.apiKey !== undefined) headers['x-api-key'] = target.apiKey;
-  return { url: joinUrl(root, path), headers, body };
+  // The client's `?beta=true` (Claude Code) goes on with its call, as the codec checked it.
+  const query = request.query === undefined ? '' : new URLSearchParams(request.query).toString();
+  return { url: query === '' ? joinUrl(root, path) : `${joinUrl(root, path)}?${query}`, headers, body };
 }
 
 /** Text, thinking and tool input of a Message: what Sluice counts when the upstream gave no usage. */
@@ -56,6 +59,13 @@ function readAnswer(body: unknown, clientModel: string, context: ParseContext): 
     throw new GatewayError('upstream_bad_response', `${context.channel} answered 200 with something other than a Message`, { upstream: { channel: context.channel, status: 200 } });
   }
   return { body: { ...body, model: clientModel }, usage: isJsonObject(body.usage) ? convertUsage(body.usage) : undefined, text: textOfContent(body.content) };
+}
+
+/** Anthropic's error shape, `{"type":"error","error":{"type","message"}}` (docs/ingress-protocols.md §A6): what a Messages client reads. */
+function readErrorBody(text: string): JsonObject | undefined {
+  const value = readJson(text);
+  if (!isJsonObject(value) || value.type !== 'error' || !isJsonObject(value.error)) return undefined;
+  return typeof value.error.type === 'string' && typeof value.error.message === 'string' ? value : undefined;
 }
 
 /** Events that may come before anything is said: not yet the commit point. */
@@ -139,5 +149,6 @@ export function createMessagesPassThrough(defaultBaseUrl: string): PassThroughDi
     readAnswer,
     createStreamRelay: (clientModel, context) => new MessagesStreamRelay(clientModel, context),
     buildCountRequest: (request, target) => buildCall(request, target, defaultBaseUrl, '/v1/messages/count_tokens', { ...request.body, model: target.upstreamModel }),
+    readErrorBody,
   };
 }

@@ -15,6 +15,7 @@ import type { PassedAnswer, PassedFrames, PassThroughDialect, PassThroughStream 
 import { buildUsage, countOf } from '../shared/build-chunk.ts';
 import { frameNamedEvent } from '../shared/frame-named-event.ts';
 import { readEventValue } from '../shared/parse-events.ts';
+import { readJson } from '../shared/read-json.ts';
 import type { ParseContext, UpstreamTarget } from '../types.ts';
 
 /** Where a dialect sends a Responses call, and with which credentials header. */
@@ -77,6 +78,12 @@ function readAnswer(body: unknown, clientModel: string, context: ParseContext): 
     throw new GatewayError('upstream_bad_response', `${context.channel} answered 200 with something other than a Response`, { upstream: { channel: context.channel, status: 200 } });
   }
   return { body: { ...body, model: clientModel }, usage: isJsonObject(body.usage) ? convertResponsesUsage(body.usage) : undefined, text: textOfOutput(body.output) };
+}
+
+/** OpenAI's error shape, `{"error":{"message",…}}` (Azure's too): what a Responses client reads. */
+function readErrorBody(text: string): JsonObject | undefined {
+  const value = readJson(text);
+  return isJsonObject(value) && isJsonObject(value.error) && typeof value.error.message === 'string' ? value : undefined;
 }
 
 const preludeTypes: ReadonlySet<string> = new Set(['response.created', 'response.in_progress', 'response.queued']);
@@ -163,5 +170,6 @@ export function createResponsesPassThrough(call: ResponsesCall, usableOn: (chann
     buildRequest: (request, target) => ({ ...call(target), body: buildResponsesBody(request, target) }),
     readAnswer,
     createStreamRelay: (clientModel, context) => new ResponsesStreamRelay(clientModel, context),
+    readErrorBody,
   };
 }
