@@ -40,7 +40,7 @@ export interface PassThroughAttemptInput {
 }
 
 /** The upstream's error body for the client, when its status says the request was at fault and it holds no secret. */
-function keepErrorBody(dialect: PassThroughDialect, secrets: readonly string[]): (status: number, text: string) => object | undefined {
+export function keepErrorBody(dialect: Pick<PassThroughDialect, 'readErrorBody'>, secrets: readonly string[]): (status: number, text: string) => object | undefined {
   return (status, text) => (showsUpstreamErrorAsIs(status) && maskSecrets(text, secrets) === text ? dialect.readErrorBody?.(text) : undefined);
 }
 
