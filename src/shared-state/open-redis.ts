@@ -1,6 +1,6 @@
 // The Redis client (@redis/client, docs/scale-out.md §D), set up to fail fast (§E3, §G): commands
 // are refused at once while disconnected (no offline queue) and bounded by a command timeout, so a
-// dead or hung Redis never holds a request longer than that; reconnects back off. Both scripts are
+// dead Redis never holds a request (a hung one: shared-rate-limits.ts bounds the reply); reconnects back off. Both scripts are
 // sent by EVALSHA, falling back to EVAL once per connection (the client's script support).
 import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';

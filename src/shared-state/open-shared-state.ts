@@ -40,6 +40,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     local: new RateLimits(now),
     keyPrefix: settings.keyPrefix,
     fallbackInstances: settings.fallbackInstances,
+    commandTimeoutMs: settings.policy.commandTimeoutMs,
     onSettleError: (error) => { events.onSettleError(error); },
   });
   return {

@@ -14,6 +14,8 @@ export interface SharedRateOptions {
   local: RateLimits;
   keyPrefix: string;
   fallbackInstances: number;
+  /** The longest a request waits for Redis's answer before it is decided locally. */
+  commandTimeoutMs: number;
   /** A settle or refund Redis did not take (the request was already answered). */
   onSettleError: (error: unknown) => void;
 }
@@ -23,6 +25,19 @@ const rpmRefused = 1;
 /** This instance's share of a limit: at least one request or token per minute, so a key can still run. */
 export function shareOf(limit: number | undefined, instances: number): number | undefined {
   return limit === undefined ? undefined : Math.max(1, limit / instances);
+}
+
+/**
+ * The client's own command timeout stops at the write: a command already sent to a hung Redis waits
+ * for its reply until the connection closes. This bound covers the whole round trip; the late reply,
+ * if any, is dropped (the script still ran: a conservative over-count, never an under-count).
+ */
+function withinMs<T>(pending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { reject(new Error(`Redis did not answer within ${String(ms)} ms`)); }, ms);
+  });
+  return Promise.race([pending, expired]).finally(() => { clearTimeout(timer); });
 }
 
 function reasonOf(error: unknown): string {
@@ -53,7 +68,7 @@ export class SharedRateLimits implements RateLimiter {
     const { client, status } = this.#options;
     let reply: number[];
     try {
-      reply = await client.admitRate(this.#redisKey(key), limits.rpm ?? 0, limits.tpm ?? 0, limits.tpm === undefined ? 0 : tokens);
+      reply = await withinMs(client.admitRate(this.#redisKey(key), limits.rpm ?? 0, limits.tpm ?? 0, limits.tpm === undefined ? 0 : tokens), this.#options.commandTimeoutMs);
     } catch (error) {
       status.failed(reasonOf(error));
       return this.#reserveLocally(key, limits, tokens);
@@ -99,7 +114,7 @@ export class SharedRateLimits implements RateLimiter {
       return;
     }
     const { rpm, tpm } = reservation.limits;
-    client.settleRate(this.#redisKey(reservation.key), rpm ?? 0, tpm ?? 0, requests, tokens).then(
+    withinMs(client.settleRate(this.#redisKey(reservation.key), rpm ?? 0, tpm ?? 0, requests, tokens), this.#options.commandTimeoutMs).then(
       () => { status.succeeded(); },
       (error: unknown) => {
         status.failed(reasonOf(error));

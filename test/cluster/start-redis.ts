@@ -12,6 +12,9 @@ export interface RedisServer {
   port: number;
   /** Kills the server (SIGKILL: a crash, not a clean shutdown). */
   kill(): Promise<void>;
+  /** SIGSTOP: a hung Redis that keeps its connections open. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -85,6 +88,8 @@ export async function startRedis(): Promise<RedisServer> {
     url: `redis://127.0.0.1:${String(port)}/0`,
     port,
     kill: () => end('SIGKILL'),
+    pause: () => { child?.kill('SIGSTOP'); },
+    resume: () => { child?.kill('SIGCONT'); },
     restart: launch,
     async stop() {
       await end('SIGTERM');
