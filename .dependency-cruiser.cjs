@@ -24,6 +24,7 @@ module.exports = {
     only('upstream', ['core', 'lib'], 'upstream/ → core, lib'),
     only('store', ['core', 'lib'], 'store/ → core, lib'),
     only('metrics', ['core', 'lib'], 'metrics/ → core, lib'),
+    only('shared-state', ['core', 'lib', 'routing'], 'shared-state/ → core, lib, routing (the limiter interface it implements)'),
     only('relay', ['core', 'lib', 'config', 'codec', 'providers', 'adapt', 'routing', 'upstream', 'store'], 'relay/ never imports server/'),
     {
       name: 'framework-only-in-server',
@@ -38,6 +39,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/upstream/', '\\.test\\.ts$'] },
       to: { path: 'node_modules/undici/' },
+    },
+    {
+      name: 'redis-only-in-shared-state',
+      comment: 'shared-state/ is the only code that talks to Redis',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/shared-state/', '\\.test\\.ts$'] },
+      to: { path: 'node_modules/@redis/' },
     },
     {
       name: 'no-circular',

@@ -2,7 +2,8 @@
 // an API key, channel types the running Sluice knows, base_url where a type has no default, and an
 // admin key long enough not to be guessed.
 
-import { minAdminKeyLength } from './defaults.ts';
+import { describeRedisUrlProblem, redisNeedsPostgres } from './check-redis-url.ts';
+import { defaultStore, minAdminKeyLength } from './defaults.ts';
 import { describeAt } from './format-path.ts';
 import type { RawChannel, RawConfig } from './schema.ts';
 import { checkServerSettings } from './server-settings.ts';
@@ -28,7 +29,15 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
     problems.push(...checkChannel(channel, ['channels', index], options));
   });
   problems.push(...checkServerSettings(config.server));
+  problems.push(...checkRedis(config));
   return problems;
+}
+
+function checkRedis(config: RawConfig): string[] {
+  if (config.redis == null) return [];
+  const problem = describeRedisUrlProblem(config.redis);
+  if (problem !== undefined) return [describeAt(['redis'], problem)];
+  return (config.store ?? defaultStore).startsWith('sqlite:') ? [describeAt(['redis'], redisNeedsPostgres)] : [];
 }
 
 /** The cross-field rules of one channel entry; `at` is its path (empty for a lone entry). */

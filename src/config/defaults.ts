@@ -36,6 +36,31 @@ export const defaultListen: Readonly<{ host: string; port: number }> = Object.fr
 
 export const defaultStore = 'sqlite:./data/sluice.db';
 
+/** Every key Sluice writes to Redis starts with this (`redis_key_prefix`). */
+export const defaultRedisKeyPrefix = 'sluice:';
+
+/**
+ * `redis_fallback_instances`: how many instances share a key's limits while Redis is down. Each
+ * admits `limit / N` locally; 1 (one instance) keeps the full limit on each, which the start-up log
+ * and the down transition say loudly (docs/deploy.md "Redis: shared limits").
+ */
+export const defaultRedisFallbackInstances = 1;
+
+/**
+ * The Redis client fails fast (docs/scale-out.md §E3, §G): no offline queue (a command while
+ * disconnected fails at once), each command bounded by `commandTimeoutMs`, reconnects backing off
+ * from `reconnectBaseMs` doubling up to `reconnectMaxMs`, connecting bounded by `connectTimeoutMs`.
+ * After a failure the limiter stays local for `retryAfterFailureMs` before it tries Redis again, so
+ * a hung Redis costs one timeout per interval, not one per request.
+ */
+export const defaultRedisClientPolicy = Object.freeze({
+  commandTimeoutMs: 100,
+  connectTimeoutMs: 1000,
+  reconnectBaseMs: 50,
+  reconnectMaxMs: 2000,
+  retryAfterFailureMs: 1000,
+});
+
 export const defaultBodyBytes = 10 * 1024 * 1024;
 
 export const defaultKeepaliveMs = 15_000;

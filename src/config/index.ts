@@ -1,6 +1,7 @@
 // config/: the YAML config schema and loader. Imports only core/ and lib/.
 
-export type { ClientKey, SluiceConfig } from './sluice-config.ts';
+export type { ClientKey, RedisSettings, SluiceConfig } from './sluice-config.ts';
+export { maskRedisUrl, redisNeedsPostgres } from './check-redis-url.ts';
 export { ConfigError } from './config-error.ts';
 export { parseConfig, loadConfigFile } from './parse-config.ts';
 export type { ParseConfigOptions } from './parse-config.ts';

@@ -32,12 +32,22 @@ export function parseConfig(text: string, options: ParseConfigOptions & { file: 
   const interpolated = interpolateEnv(unshieldReferences(document.toJS() ?? {}), options.env);
   if (interpolated.problems.length > 0) throw createFileConfigError(file, interpolated.problems);
 
-  const parsed = configSchema.safeParse(interpolated.value, { reportInput: true });
+  const parsed = configSchema.safeParse(withEnvironmentRedis(interpolated.value, options.env), { reportInput: true });
   if (!parsed.success) throw createFileConfigError(file, describeIssues(parsed.error.issues, configSchema));
 
   const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl });
   if (problems.length > 0) throw createFileConfigError(file, problems);
   return resolveConfig(parsed.data, file);
+}
+
+/** SLUICE_REDIS_URL gives `redis` when the file does not (the file's own value wins). */
+export const redisUrlVariable = 'SLUICE_REDIS_URL';
+
+function withEnvironmentRedis(value: unknown, env: ParseConfigOptions['env']): unknown {
+  const fromEnvironment = env[redisUrlVariable];
+  if (fromEnvironment === undefined || fromEnvironment === '' || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const fields = value as Record<string, unknown>;
+  return fields.redis == null ? { ...fields, redis: fromEnvironment } : value;
 }
 
 /** Reads and parses a config file; a missing or unreadable file is a ConfigError naming it. */

@@ -124,6 +124,10 @@ export const configSchema = z.strictObject(
   {
     listen: z.strictObject({ host: text.nullish(), port: portNumber.nullish() }, mappingError).nullish(),
     store: storeUrl.nullish(),
+    /** Shared state for several instances (docs/scale-out.md §E); checked in check-config.ts (the value may hold a password). */
+    redis: text.nullish(),
+    redis_key_prefix: text.nullish(),
+    redis_fallback_instances: positiveInteger.nullish(),
     admin_key: text.nullish(),
     secret_key_file: text.nullish(),
     metrics_key: text.nullish(),

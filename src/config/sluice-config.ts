@@ -18,6 +18,18 @@ export interface ClientKey {
   queueMs: number | undefined;
 }
 
+export interface RedisSettings {
+  /** `redis://[user:password@]host:port/db` or `rediss://…`; may hold a password: log it masked. */
+  url: string;
+  /** Prepended to every key Sluice writes, so several deployments can share one Redis. */
+  keyPrefix: string;
+  /**
+   * While Redis is unreachable each instance admits `limit / fallbackInstances` of a key's rpm and
+   * tpm on its own (its share; there is no instance registry yet to count the live ones).
+   */
+  fallbackInstances: number;
+}
+
 export interface SluiceConfig {
   /** The file the config came from, as given; undefined: the embedded default. */
   file: string | undefined;
@@ -25,6 +37,8 @@ export interface SluiceConfig {
   /** `sqlite:<path>` or `postgres://…`. */
   store: string;
   adminKey: string | undefined;
+  /** Shared state across instances (`redis:` or SLUICE_REDIS_URL); undefined: everything is per instance. */
+  redis: RedisSettings | undefined;
   /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
   secretKeyFile: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */

@@ -32,6 +32,17 @@ export interface RateReservation {
 
 export type RateVerdict = (LimitVerdict & { allowed: false }) | { allowed: true; reservation: RateReservation };
 
+/**
+ * What admission uses to hold rpm/tpm: this file's in-process buckets, or the shared limiter of
+ * src/shared-state/ (several instances, one budget). `reserve` answers synchronously when it can,
+ * so the single-instance path spends no await on it.
+ */
+export interface RateLimiter {
+  reserve(key: string, limits: KeyLimits, tokens: number): RateVerdict | Promise<RateVerdict>;
+  settle(reservation: RateReservation, usedTokens: number): void;
+  release(reservation: RateReservation): void;
+}
+
 const perMinute = 60_000;
 
 function refill(bucket: Bucket, capacity: number, now: number): void {
@@ -44,7 +55,7 @@ function secondsUntil(bucket: Bucket, needed: number, capacity: number): number 
   return ((needed - bucket.level) * perMinute) / capacity / 1000;
 }
 
-export class RateLimits {
+export class RateLimits implements RateLimiter {
   readonly #requests = new Map<string, Bucket>();
   readonly #tokens = new Map<string, Bucket>();
   readonly #now: () => number;

@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
-import type { RateLimits, RateReservation } from '../routing/rate-limits.ts';
+import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
 import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
 
@@ -21,7 +21,8 @@ export interface Admission extends Disposable {
 }
 
 export interface AdmissionDependencies {
-  rateLimits: RateLimits;
+  /** In-process (routing/rate-limits.ts) or shared across instances (shared-state/). */
+  rateLimits: RateLimiter;
   /** In-flight requests per key id. */
   keySlots: ConcurrencyGate;
   keys: KeyStore;
@@ -105,7 +106,9 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
       };
       try {
-        const verdict = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
+        const pending = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
+        // Only the shared limiter answers later; the in-process one keeps check-and-take synchronous.
+        const verdict = pending instanceof Promise ? await pending : pending;
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
         quotaHeld = caller.remainingTokens === undefined ? false : await reserveQuota(keyId, caller, estimatedTokens);

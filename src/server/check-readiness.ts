@@ -2,6 +2,7 @@
 // traffic — a circuit not open for every one of its models, and a usable key (or none needed).
 import type { Channel } from '../core/channel.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
+import type { SharedStateCondition } from '../shared-state/shared-state-status.ts';
 import type { StoreCondition } from './store-health.ts';
 
 export interface Readiness {
@@ -9,9 +10,11 @@ export interface Readiness {
   channels: { total: number; usable: number };
   unusable: Array<{ channel: string; reason: string }>;
   store: StoreCondition;
+  /** With `redis`: whether limits are shared right now. Down does not make Sluice unready: it admits on its share. */
+  sharedState?: SharedStateCondition;
 }
 
-export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>, store: StoreCondition): Readiness {
+export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>, store: StoreCondition, sharedState?: SharedStateCondition): Readiness {
   const openCircuits = new Map<string, number>();
   for (const circuit of relay.breakers.snapshot()) {
     if (circuit.state !== 'open') continue;
@@ -27,5 +30,7 @@ export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDe
     }
   }
   const usable = channels.length - unusable.length;
-  return { ready: usable > 0 && store.writable, channels: { total: channels.length, usable }, unusable, store };
+  const readiness: Readiness = { ready: usable > 0 && store.writable, channels: { total: channels.length, usable }, unusable, store };
+  if (sharedState !== undefined) readiness.sharedState = sharedState;
+  return readiness;
 }

@@ -15,6 +15,9 @@ import { createAdmissionControl, type AdmissionControl } from './account-request
 import { createKeyAccess, type KeyAccess, type KeyCachePolicy } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
+import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
+import type { SharedStateStatus } from '../shared-state/shared-state-status.ts';
+import { checkSharedStateStore, openSharedLimits } from './open-shared-limits.ts';
 
 export interface Services {
   store: Store;
@@ -25,6 +28,8 @@ export interface Services {
   storeHealth: StoreHealth;
   /** Which refusals before authentication are logged and stored (per client address). */
   refusalRows: RefusalRowLimiter;
+  /** Redis up or down (/readyz); undefined without `redis`. */
+  sharedState: SharedStateStatus | undefined;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,8 @@ export interface ServiceOptions {
   sealer?: SecretSealer | undefined;
   /** Bounds of the key-lookup cache; defaultKeyCachePolicy when absent. */
   keyCachePolicy?: KeyCachePolicy | undefined;
+  /** Redis up/down and decisions taken without it. */
+  sharedStateMetrics?: SharedStateMetrics | undefined;
 }
 
 type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
@@ -99,6 +106,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
 }
 
 export async function openServices(config: SluiceConfig, relay: RelayDependencies, logger: Logger, options: ServiceOptions = {}): Promise<Services> {
+  checkSharedStateStore(config, logger);
   const store = await openStore(config.store, {
     sealer: options.sealer,
     onBackgroundError: (error) => {
@@ -123,12 +131,13 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const retention = startLogRetention(store.requestLogs, config.retention, {
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
   });
+  const shared = await openSharedLimits(config, logger, options.sharedStateMetrics);
   return {
     store,
     keyAccess,
     logWriter,
     admission: createAdmissionControl({
-      rateLimits: new RateLimits(() => Date.now()),
+      rateLimits: shared?.rateLimits ?? new RateLimits(() => Date.now()),
       keySlots: new ConcurrencyGate(),
       keys: store.keys,
       defaultQueueMs: defaultKeyQueueMs,
@@ -137,7 +146,9 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     }),
     storeHealth,
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
+    sharedState: shared?.status,
     async close() {
+      await shared?.[Symbol.asyncDispose]();
       await retention.stop();
       await logWriter.close();
       await logSink.close();

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
 import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
+import { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
@@ -133,7 +134,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });

@@ -1,0 +1,46 @@
+// Shared rpm/tpm limits when `redis` is configured (shared-state/), with the start-up rules of
+// docs/deploy.md "Redis: shared limits": redis with a SQLite store is refused; a PostgreSQL store
+// without redis starts with a warning that limits are per instance; every up/down transition of
+// Redis is logged once and shown by `sluice_shared_state_up`.
+import type { Logger } from 'pino';
+import { maskRedisUrl, redisNeedsPostgres, type SluiceConfig } from '../config/index.ts';
+import { defaultRedisClientPolicy } from '../config/defaults.ts';
+import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
+import { openSharedState, type SharedState } from '../shared-state/open-shared-state.ts';
+import { parseStoreUrl } from '../store/index.ts';
+
+/** Throws before anything is opened when the config cannot share state. */
+export function checkSharedStateStore(config: SluiceConfig, logger: Logger): void {
+  const kind = parseStoreUrl(config.store).kind;
+  if (config.redis !== undefined && kind === 'sqlite') throw new Error(`redis ${redisNeedsPostgres}`);
+  if (config.redis === undefined && kind === 'postgres') {
+    logger.warn('the store is PostgreSQL and no redis is configured: rpm/tpm limits and concurrency are counted per instance, so N instances on this database admit up to N times each limit; set redis: (or SLUICE_REDIS_URL) to share them (docs/deploy.md)');
+  }
+}
+
+export async function openSharedLimits(config: SluiceConfig, logger: Logger, metrics: SharedStateMetrics | undefined): Promise<SharedState | undefined> {
+  const redis = config.redis;
+  if (redis === undefined) return undefined;
+  const shown = maskRedisUrl(redis.url);
+  const share = redis.fallbackInstances === 1
+    ? 'the full limit on this instance (redis_fallback_instances is 1: with N instances set it to N, or keys get up to N times their limits while Redis is down)'
+    : `1/${String(redis.fallbackInstances)} of each limit on this instance (redis_fallback_instances)`;
+  const sharedState = await openSharedState(
+    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, policy: defaultRedisClientPolicy },
+    {
+      onTransition(up, reason) {
+        metrics?.up(up);
+        if (up) logger.info({ redis: shown }, `shared state up (${shown}): rpm/tpm are shared by every instance again`);
+        else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share}, until Redis answers again`);
+      },
+      onDegraded() {
+        metrics?.degraded('rate');
+      },
+      onSettleError(error) {
+        logger.debug({ err: error }, 'a tpm charge or refund did not reach Redis');
+      },
+    },
+  );
+  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits are shared through Redis (${shown}); while it is down each instance admits ${share}`);
+  return sharedState;
+}

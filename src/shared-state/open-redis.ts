@@ -1,0 +1,49 @@
+// The Redis client (@redis/client, docs/scale-out.md §D), set up to fail fast (§E3, §G): commands
+// are refused at once while disconnected (no offline queue) and bounded by a command timeout, so a
+// dead Redis never holds a request (a hung one: shared-rate-limits.ts bounds the reply); reconnects back off. Both scripts are
+// sent by EVALSHA, falling back to EVAL once per connection (the client's script support).
+import { createClient, defineScript, type CommandParser } from '@redis/client';
+import { admitScript, settleScript } from './gcra-scripts.ts';
+
+export interface RedisClientPolicy {
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+}
+
+const scripts = {
+  admitRate: defineScript({
+    SCRIPT: admitScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, rpm: number, tpm: number, tokens: number) {
+      parser.pushKey(key);
+      parser.push(String(rpm), String(tpm), String(tokens));
+    },
+    transformReply: (reply: unknown) => reply as number[],
+  }),
+  settleRate: defineScript({
+    SCRIPT: settleScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, rpm: number, tpm: number, requests: number, tokens: number) {
+      parser.pushKey(key);
+      parser.push(String(rpm), String(tpm), String(requests), String(tokens));
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+};
+
+export function createRedisClient(url: string, policy: RedisClientPolicy) {
+  return createClient({
+    url,
+    scripts,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: policy.commandTimeoutMs },
+    socket: {
+      connectTimeout: policy.connectTimeoutMs,
+      reconnectStrategy: (retries: number) => Math.min(policy.reconnectMaxMs, policy.reconnectBaseMs * 2 ** Math.min(retries, 16)),
+    },
+  });
+}
+
+export type SharedRedisClient = ReturnType<typeof createRedisClient>;
