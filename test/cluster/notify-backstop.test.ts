@@ -33,8 +33,8 @@ describe('the backstops of LISTEN/NOTIFY', () => {
     const tookMs = await timeUntil(() => answers(second, 'any', 'echo-polled'), defaultPropagationPolicy.pollMs + 2_000, 10);
     console.info(`poll backstop (every ${String(defaultPropagationPolicy.pollMs)} ms) brought the change in ${tookMs?.toFixed(0) ?? 'never'} ms`);
     expect(tookMs).toBeDefined();
-    // Within one interval, plus the reload itself.
-    expect(tookMs).toBeLessThan(defaultPropagationPolicy.pollMs + 300);
+    // Within one interval, plus the reload and the probing call (slack for a loaded machine).
+    expect(tookMs).toBeLessThan(defaultPropagationPolicy.pollMs + 500);
     expect(second.sluice.changes?.isListening()).toBe(false);
   });
 
