@@ -63,6 +63,8 @@ describe('openStore on SQLite', () => {
     const store = await openStore('sqlite::memory:');
     await store.keys.create({ name: 'app' });
     expect(await store.keys.list()).toHaveLength(1);
+    // One instance on SQLite: no change feed, so no listener and no poll.
+    expect(store.changes).toBeUndefined();
     await store.close();
   });
 });
