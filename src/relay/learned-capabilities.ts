@@ -40,6 +40,12 @@ export class LearnedCapabilities {
     for (const entry of entries) this.#models(entry.channel).set(entry.model, entry);
   }
 
+  /** Forgets everything and restores `entries` (a full reload from the store another instance wrote to). */
+  replace(entries: Iterable<LearnedCapability>): void {
+    this.#byChannel.clear();
+    this.load(entries);
+  }
+
   #models(channel: string): Map<string, LearnedCapability> {
     let models = this.#byChannel.get(channel);
     if (models === undefined) {

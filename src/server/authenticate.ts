@@ -59,15 +59,20 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
   const cache = new LruCache<string, KeyRecord | null>(policy.maxEntries, now);
   const startedKeyless = (await keys.list()).length === 0;
   let open = startedKeyless;
+  // Bumped by each clear: a lookup that began before a clear (a revocation from another instance,
+  // say) must not put the record it read back into the cache.
+  let generation = 0;
+  const clear = (): void => {
+    generation += 1;
+    cache.clear();
+  };
   return {
     startedKeyless,
     isOpen: () => open,
     cachedEntries: () => cache.size,
-    invalidate: () => {
-      cache.clear();
-    },
+    invalidate: clear,
     async refresh() {
-      cache.clear();
+      clear();
       if (open && (await keys.list()).length > 0) open = false;
     },
     async authenticate(authorization) {
@@ -77,8 +82,9 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
       const hash = hashKey(match[1].trim());
       let record = cache.get(hash);
       if (record === undefined) {
+        const readAt = generation;
         record = (await keys.findByHash(hash)) ?? null;
-        cache.set(hash, record, record === null ? policy.missTtlMs : policy.hitTtlMs);
+        if (readAt === generation) cache.set(hash, record, record === null ? policy.missTtlMs : policy.hitTtlMs);
       }
       if (record === null) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
       if (!record.enabled) throw new GatewayError('invalid_api_key', `The API key '${record.name}' has been revoked.`);

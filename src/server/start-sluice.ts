@@ -21,6 +21,7 @@ import type { KeyCachePolicy } from './authenticate.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
+import { createChangeTargets, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 
@@ -42,6 +43,8 @@ export interface StartOptions {
   keyCachePolicy?: KeyCachePolicy;
   /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** PostgreSQL: how changes from other instances arrive; defaultPropagationPolicy when absent (tests shorten or switch off parts). */
+  propagationPolicy?: PropagationPolicy;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -64,6 +67,8 @@ export interface RunningSluice {
   url: string;
   app: SluiceApp;
   services: Services;
+  /** PostgreSQL: the follower of other instances' changes; SQLite (one instance): undefined. */
+  changes: StoreChangeFollower | undefined;
   /** Stops accepting, lets open streams finish (up to the shutdown deadline), flushes the log, closes the store. */
   close(): Promise<void>;
 }
@@ -152,6 +157,10 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await closeOpened();
     throw error;
   });
+  const feed = services.store.changes;
+  const changes = feed === undefined
+    ? undefined
+    : followStoreChanges(feed, createChangeTargets({ channels, keyAccess: services.keyAccess, learned: relay.learned, capabilities: services.store.capabilities }), logger, options.propagationPolicy);
   const shutdown = new AbortController();
   // Every open request listens for the deadline (and stops when it is over): no listener cap.
   setMaxListeners(0, shutdown.signal);
@@ -182,6 +191,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   });
   app.addHook('onClose', async () => {
     healthChecks.stop();
+    await changes?.close();
     await closeOpened();
   });
   await app.listen({ host, port });
@@ -214,5 +224,5 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       clearInterval(idleSweep);
     }
   };
-  return { url: `http://${urlHost}:${boundPort}`, app, services, close };
+  return { url: `http://${urlHost}:${boundPort}`, app, services, changes, close };
 }

@@ -3,6 +3,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CapabilityStore, LearnedCapability } from './ports.ts';
 import { orNull, orUndefined, parseJsonText } from './row-values.ts';
+import type { RecordChange } from './record-change.ts';
 import type { Database, LearnedCapabilitiesTable } from './schema.ts';
 
 function toLearnedCapability(row: Selectable<LearnedCapabilitiesTable>): LearnedCapability {
@@ -17,7 +18,7 @@ function toLearnedCapability(row: Selectable<LearnedCapabilitiesTable>): Learned
   };
 }
 
-export function createCapabilityStore(db: Kysely<Database>): CapabilityStore {
+export function createCapabilityStore(db: Kysely<Database>, record: RecordChange): CapabilityStore {
   const selectCapabilities = () => db.selectFrom('learned_capabilities').selectAll();
 
   return {
@@ -31,7 +32,7 @@ export function createCapabilityStore(db: Kysely<Database>): CapabilityStore {
         learned_at: capability.learnedAt,
         recheck_at: orNull(capability.recheckAt),
       };
-      await db
+      await record({ topic: 'capability', name: capability.channel, model: capability.model }, (executor) => executor
         .insertInto('learned_capabilities')
         .values(row)
         .onConflict((conflict) =>
@@ -42,7 +43,7 @@ export function createCapabilityStore(db: Kysely<Database>): CapabilityStore {
             recheck_at: row.recheck_at,
           }),
         )
-        .execute();
+        .execute());
     },
 
     async list(channel) {
@@ -53,9 +54,11 @@ export function createCapabilityStore(db: Kysely<Database>): CapabilityStore {
     },
 
     async delete(channel, model, capability) {
-      let query = db.deleteFrom('learned_capabilities').where('channel', '=', channel).where('model', '=', model);
-      if (capability !== undefined) query = query.where('capability', '=', capability);
-      const result = await query.executeTakeFirst();
+      const result = await record({ topic: 'capability', name: channel, model }, (executor) => {
+        let query = executor.deleteFrom('learned_capabilities').where('channel', '=', channel).where('model', '=', model);
+        if (capability !== undefined) query = query.where('capability', '=', capability);
+        return query.executeTakeFirst();
+      });
       return Number(result.numDeletedRows);
     },
 

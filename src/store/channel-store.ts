@@ -3,6 +3,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ChannelStore, StoredChannel } from './ports.ts';
 import { parseJsonObject, readFlag, toFlag } from './row-values.ts';
+import type { RecordChange } from './record-change.ts';
 import type { Database, StoredChannelsTable } from './schema.ts';
 import { guardUnique } from './store-errors.ts';
 
@@ -16,7 +17,7 @@ function toStoredChannel(row: Selectable<StoredChannelsTable>): StoredChannel {
   };
 }
 
-export function createChannelStore(db: Kysely<Database>, now: () => number = Date.now): ChannelStore {
+export function createChannelStore(db: Kysely<Database>, now: () => number, record: RecordChange): ChannelStore {
   const selectChannels = () => db.selectFrom('stored_channels').selectAll();
 
   return {
@@ -30,7 +31,7 @@ export function createChannelStore(db: Kysely<Database>, now: () => number = Dat
         updated_at: time,
       };
       await guardUnique('name', `A channel named "${channel.name}" already exists.`, () =>
-        db.insertInto('stored_channels').values(row).execute(),
+        record({ topic: 'channel', name: channel.name }, (executor) => executor.insertInto('stored_channels').values(row).execute()),
       );
       return toStoredChannel(row);
     },
@@ -49,12 +50,12 @@ export function createChannelStore(db: Kysely<Database>, now: () => number = Dat
       const set: Updateable<StoredChannelsTable> = { updated_at: now() };
       if (changes.config !== undefined) set.config = JSON.stringify(changes.config);
       if (changes.enabled !== undefined) set.enabled = toFlag(changes.enabled);
-      const row = await db.updateTable('stored_channels').set(set).where('name', '=', name).returningAll().executeTakeFirst();
+      const row = await record({ topic: 'channel', name }, (executor) => executor.updateTable('stored_channels').set(set).where('name', '=', name).returningAll().executeTakeFirst());
       return row === undefined ? undefined : toStoredChannel(row);
     },
 
     async delete(name) {
-      const result = await db.deleteFrom('stored_channels').where('name', '=', name).executeTakeFirst();
+      const result = await record({ topic: 'channel', name }, (executor) => executor.deleteFrom('stored_channels').where('name', '=', name).executeTakeFirst());
       return result.numDeletedRows > 0n;
     },
   };

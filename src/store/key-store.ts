@@ -4,6 +4,7 @@ import type { Kysely, Selectable, Updateable } from 'kysely';
 import { generateKey, hashKey, readKeyPrefix } from './hash-key.ts';
 import type { CreatedKey, KeyChanges, KeyRecord, KeyStore, NewKey } from './ports.ts';
 import { orNull, orUndefined, parseStringList, readFlag, toFlag } from './row-values.ts';
+import type { RecordChange } from './record-change.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
 import { isUniqueViolation, StoreConflictError } from './store-errors.ts';
 
@@ -47,7 +48,7 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
   return set;
 }
 
-export function createKeyStore(db: Kysely<Database>, now: () => number = Date.now): KeyStore {
+export function createKeyStore(db: Kysely<Database>, now: () => number, record: RecordChange): KeyStore {
   const selectKeys = () => db.selectFrom('api_keys').selectAll();
 
   /** The unique violation was on the name or on the key hash; say which. */
@@ -81,7 +82,7 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
         updated_at: time,
       };
       try {
-        await db.insertInto('api_keys').values(row).execute();
+        await record({ topic: 'key', name: row.id }, (executor) => executor.insertInto('api_keys').values(row).execute());
       } catch (error) {
         if (isUniqueViolation(error)) throw await explainConflict(input.name, error);
         throw error;
@@ -106,12 +107,9 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
 
     async update(id, changes) {
       try {
-        const row = await db
-          .updateTable('api_keys')
-          .set(describeKeyChanges(changes, now()))
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirst();
+        const row = await record({ topic: 'key', name: id }, (executor) =>
+          executor.updateTable('api_keys').set(describeKeyChanges(changes, now())).where('id', '=', id).returningAll().executeTakeFirst(),
+        );
         return row === undefined ? undefined : toKeyRecord(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw new StoreConflictError('name', `A key named "${changes.name ?? ''}" already exists.`, { cause: error });
@@ -120,12 +118,12 @@ export function createKeyStore(db: Kysely<Database>, now: () => number = Date.no
     },
 
     async revoke(id) {
-      const result = await db.updateTable('api_keys').set({ enabled: 0, updated_at: now() }).where('id', '=', id).executeTakeFirst();
+      const result = await record({ topic: 'key', name: id }, (executor) => executor.updateTable('api_keys').set({ enabled: 0, updated_at: now() }).where('id', '=', id).executeTakeFirst());
       return result.numUpdatedRows > 0n;
     },
 
     async delete(id) {
-      const result = await db.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst();
+      const result = await record({ topic: 'key', name: id }, (executor) => executor.deleteFrom('api_keys').where('id', '=', id).executeTakeFirst());
       return result.numDeletedRows > 0n;
     },
 

@@ -117,6 +117,19 @@ async function addIngressColumn(db: SchemaDatabase): Promise<void> {
   await db.schema.alterTable('request_logs').addColumn('ingress', 'text').execute();
 }
 
+/**
+ * The counter peers poll as the backstop of LISTEN/NOTIFY (issue 15, docs/scale-out.md §F): one row,
+ * bumped in the same transaction as each change of a channel, key or learned capability.
+ */
+async function addConfigVersion(db: SchemaDatabase): Promise<void> {
+  await db.schema
+    .createTable('sluice_config_version')
+    .addColumn('name', 'text', (column) => column.primaryKey())
+    .addColumn('version', 'bigint', (column) => column.notNull())
+    .execute();
+  await sql`insert into sluice_config_version (name, version) values ('config', 0)`.execute(db);
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -125,6 +138,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0003-write-probe': { up: addWriteProbe },
     '0004-admission': { up: addAdmissionColumns },
     '0005-ingress': { up: addIngressColumn },
+    '0006-config-version': { up: addConfigVersion },
   };
 }
 

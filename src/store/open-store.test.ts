@@ -55,7 +55,7 @@ describe('openStore on SQLite', () => {
     await second.close();
 
     const raw = new DatabaseSync(url.slice('sqlite:'.length));
-    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }, { name: '0004-admission' }, { name: '0005-ingress' }]);
+    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }, { name: '0004-admission' }, { name: '0005-ingress' }, { name: '0006-config-version' }]);
     raw.close();
   });
 
@@ -63,6 +63,8 @@ describe('openStore on SQLite', () => {
     const store = await openStore('sqlite::memory:');
     await store.keys.create({ name: 'app' });
     expect(await store.keys.list()).toHaveLength(1);
+    // One instance on SQLite: no change feed, so no listener and no poll.
+    expect(store.changes).toBeUndefined();
     await store.close();
   });
 });

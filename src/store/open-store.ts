@@ -9,7 +9,8 @@ import { openSqliteDatabase } from './open-sqlite.ts';
 import { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
 import { explainOpenFailure } from './explain-open-failure.ts';
 import { sealChannelSecrets, type SecretSealer } from './seal-channel-secrets.ts';
-import type { Store, StoreKind } from './ports.ts';
+import type { ChangeFeed, Store, StoreKind } from './ports.ts';
+import { createOrigin, readConfigVersion, recordAndNotify, recordLocally } from './record-change.ts';
 import { createRequestLogStore } from './request-log-store.ts';
 import type { Database } from './schema.ts';
 import type { SqliteFileGuard } from './sqlite-file-identity.ts';
@@ -33,13 +34,29 @@ export interface StoreOptions {
 /** The readiness probe's row; every instance rewrites the same one. */
 const probeRowName = 'readiness';
 
-function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, file: SqliteFileGuard | undefined, sealer: SecretSealer | undefined): Store {
+/**
+ * PostgreSQL, shared by any number of instances: every change of a channel, key or capability is
+ * announced in its own transaction, and a dedicated connection listens for the others'.
+ */
+async function createChangeFeed(db: Kysely<Database>, url: string): Promise<ChangeFeed> {
+  const { listenForChanges } = await import('./listen-for-changes.ts');
+  const origin = createOrigin();
+  return {
+    origin,
+    readVersion: () => readConfigVersion(db),
+    listen: (listener, policy) => listenForChanges(url, listener, policy),
+  };
+}
+
+function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number, file: SqliteFileGuard | undefined, sealer: SecretSealer | undefined, changes: ChangeFeed | undefined): Store {
+  const record = changes === undefined ? recordLocally(db) : recordAndNotify(db, changes.origin);
   return {
     kind,
-    keys: createKeyStore(db, now),
+    keys: createKeyStore(db, now, record),
     requestLogs: createRequestLogStore(db, now),
-    capabilities: createCapabilityStore(db),
-    channels: sealChannelSecrets(createChannelStore(db, now), sealer),
+    capabilities: createCapabilityStore(db, record),
+    channels: sealChannelSecrets(createChannelStore(db, now, record), sealer),
+    changes,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -90,7 +107,8 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   const location = parseStoreUrl(url);
   try {
     const { db, file } = await openDatabase(location, options);
-    return assembleStore(db, location.kind, options.now ?? Date.now, file, options.sealer);
+    const changes = location.kind === 'postgres' ? await createChangeFeed(db, location.url) : undefined;
+    return assembleStore(db, location.kind, options.now ?? Date.now, file, options.sealer, changes);
   } catch (error) {
     throw explainOpenFailure(location, error);
   }

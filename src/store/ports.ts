@@ -305,6 +305,57 @@ export interface ChannelStore {
   delete(name: string): Promise<boolean>;
 }
 
+// ── Changes other instances must see (PostgreSQL only) ─────────────────────────────────────────
+
+export type ChangeTopic = 'channel' | 'key' | 'capability';
+
+/** One committed change, as a notification tells it: what changed, never a secret. */
+export interface StoreChange {
+  /** `sluice_config_version` after the change. */
+  version: number;
+  /** The store (instance) that made it: `ChangeFeed.origin` there. */
+  origin: string;
+  topic: ChangeTopic;
+  /** The channel's name, the key's id, or the capability's channel; undefined: the whole topic. */
+  name: string | undefined;
+  /** The capability's upstream model; undefined: every model of `name`. */
+  model: string | undefined;
+}
+
+export interface ChangeListener {
+  onChange(change: StoreChange): void;
+  /** LISTEN is in place (at start and after each reconnect): what was sent meanwhile was missed. */
+  onListening(): void;
+  /** The listening connection failed or could not connect; it is tried again after `retryInMs`. */
+  onError(error: Error, retryInMs: number): void;
+}
+
+export interface ChangeSubscription {
+  /** Whether LISTEN is in place now. */
+  isListening(): boolean;
+  /** Ends the dedicated connection; no reconnect after. */
+  close(): Promise<void>;
+}
+
+export interface ListenPolicy {
+  /** First wait before reconnecting a lost listening connection; doubled on each failure. */
+  reconnectMinMs: number;
+  /** Longest wait between reconnects. */
+  reconnectMaxMs: number;
+  /** A connection attempt that takes longer fails. */
+  connectTimeoutMs: number;
+}
+
+/** Committed changes of channels, keys and learned capabilities, from every instance. */
+export interface ChangeFeed {
+  /** This store's id in the notifications it sends. */
+  readonly origin: string;
+  /** `sluice_config_version` as committed now. */
+  readVersion(): Promise<number>;
+  /** Opens one dedicated connection (outside the pool) that LISTENs, and reconnects by itself. */
+  listen(listener: ChangeListener, policy: ListenPolicy): ChangeSubscription;
+}
+
 // ── All of it ──────────────────────────────────────────────────────────────────────────────────
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -315,6 +366,8 @@ export interface Store {
   requestLogs: RequestLogStore;
   capabilities: CapabilityStore;
   channels: ChannelStore;
+  /** PostgreSQL: changes made by every instance sharing the database; SQLite (one instance): undefined. */
+  changes: ChangeFeed | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /**

@@ -85,10 +85,17 @@ export interface SluiceProbeTable {
   written_at: number;
 }
 
+/** One row (`config`): bumped in every transaction that changes channels, keys or capabilities (migration 0006). */
+export interface SluiceConfigVersionTable {
+  name: string;
+  version: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   request_logs: RequestLogsTable;
   learned_capabilities: LearnedCapabilitiesTable;
   stored_channels: StoredChannelsTable;
   sluice_probe: SluiceProbeTable;
+  sluice_config_version: SluiceConfigVersionTable;
 }
