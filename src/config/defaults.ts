@@ -122,3 +122,15 @@ export const defaultServerSettings = Object.freeze({
 
 /** Added to the longest upstream `timeouts.total_ms` for the default `server.idle_timeout_ms`. */
 export const idleTimeoutMarginMs = 60_000;
+
+/**
+ * The instance registry (PostgreSQL, docs/deploy.md "Instance registry"): each instance rewrites its
+ * `sluice_instances` row every `heartbeatMs` and re-counts the live rows; a row not rewritten within
+ * `liveForMs` (three heartbeats: one slow beat is no death) is not live. A count older than
+ * `liveForMs` (the registry could not be read since) is not used: the share falls back to
+ * `redis_fallback_instances`.
+ */
+export const defaultInstanceRegistryPolicy = Object.freeze({
+  heartbeatMs: 5_000,
+  liveForMs: 15_000,
+});

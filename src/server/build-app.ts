@@ -152,7 +152,7 @@ export function buildApp(options: AppOptions): SluiceApp {
 
   app.get('/healthz', allow('public'), () => ({ status: 'ok' }));
   app.get('/readyz', allow('public'), async (_request, reply) => {
-    const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay, await options.services.storeHealth.read(), options.services.sharedState?.describe());
+    const readiness = checkReadiness(options.relay.channels.snapshot().channels, options.relay, await options.services.storeHealth.read(), options.services.sharedState?.describe(), options.services.instances?.liveCount);
     return reply.code(readiness.ready ? 200 : 503).send(readiness);
   });
   app.get('/metrics', allow('metrics'), async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.render()));

@@ -12,9 +12,11 @@ export interface Readiness {
   store: StoreCondition;
   /** With `redis`: whether limits are shared right now. Down does not make Sluice unready: it admits on its share. */
   sharedState?: SharedStateCondition;
+  /** PostgreSQL: instances live in the instance registry (null: it could not be read lately). */
+  instances?: { live: number | null };
 }
 
-export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>, store: StoreCondition, sharedState?: SharedStateCondition): Readiness {
+export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDependencies, 'breakers' | 'keys'>, store: StoreCondition, sharedState?: SharedStateCondition, liveInstances?: () => number | undefined): Readiness {
   const openCircuits = new Map<string, number>();
   for (const circuit of relay.breakers.snapshot()) {
     if (circuit.state !== 'open') continue;
@@ -32,5 +34,6 @@ export function checkReadiness(channels: readonly Channel[], relay: Pick<RelayDe
   const usable = channels.length - unusable.length;
   const readiness: Readiness = { ready: usable > 0 && store.writable, channels: { total: channels.length, usable }, unusable, store };
   if (sharedState !== undefined) readiness.sharedState = sharedState;
+  if (liveInstances !== undefined) readiness.instances = { live: liveInstances() ?? null };
   return readiness;
 }

@@ -18,6 +18,7 @@ import { StoreHealth } from './store-health.ts';
 import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import type { SharedStateStatus } from '../shared-state/shared-state-status.ts';
 import { checkSharedStateStore, openSharedLimits } from './open-shared-limits.ts';
+import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPolicy } from './instance-registry.ts';
 
 export interface Services {
   store: Store;
@@ -30,6 +31,8 @@ export interface Services {
   refusalRows: RefusalRowLimiter;
   /** Redis up or down (/readyz); undefined without `redis`. */
   sharedState: SharedStateStatus | undefined;
+  /** PostgreSQL: the instances sharing the store (/readyz, the admin API, the share while Redis is down); SQLite: undefined. */
+  instances: InstanceRegistry | undefined;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export interface ServiceOptions {
   keyCachePolicy?: KeyCachePolicy | undefined;
   /** Redis up/down and decisions taken without it. */
   sharedStateMetrics?: SharedStateMetrics | undefined;
+  /** Heartbeat and live window of the instance registry; defaultInstanceRegistryPolicy when absent. */
+  instanceRegistryPolicy?: InstanceRegistryPolicy | undefined;
 }
 
 type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
@@ -131,7 +136,8 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const retention = startLogRetention(store.requestLogs, config.retention, {
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
   });
-  const shared = await openSharedLimits(config, logger, options.sharedStateMetrics);
+  const instances = store.instances === undefined ? undefined : await startInstanceRegistry(store.instances, logger, options.instanceRegistryPolicy);
+  const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances);
   return {
     store,
     keyAccess,
@@ -147,7 +153,9 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     storeHealth,
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
     sharedState: shared?.status,
+    instances,
     async close() {
+      await instances?.close();
       await shared?.[Symbol.asyncDispose]();
       await retention.stop();
       await logWriter.close();

@@ -1,13 +1,15 @@
 // Shared rpm/tpm limits when `redis` is configured (shared-state/), with the start-up rules of
 // docs/deploy.md "Redis: shared limits": redis with a SQLite store is refused; a PostgreSQL store
 // without redis starts with a warning that limits are per instance; every up/down transition of
-// Redis is logged once and shown by `sluice_shared_state_up`.
+// Redis is logged once and shown by `sluice_shared_state_up`. While Redis is down each instance
+// admits `limit / live instances` from the instance registry (instance-registry.ts).
 import type { Logger } from 'pino';
 import { maskRedisUrl, redisNeedsPostgres, type SluiceConfig } from '../config/index.ts';
 import { defaultRedisClientPolicy } from '../config/defaults.ts';
 import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { openSharedState, type SharedState } from '../shared-state/open-shared-state.ts';
 import { parseStoreUrl } from '../store/index.ts';
+import type { InstanceRegistry } from './instance-registry.ts';
 
 /** Throws before anything is opened when the config cannot share state. */
 export function checkSharedStateStore(config: SluiceConfig, logger: Logger): void {
@@ -18,20 +20,27 @@ export function checkSharedStateStore(config: SluiceConfig, logger: Logger): voi
   }
 }
 
-export async function openSharedLimits(config: SluiceConfig, logger: Logger, metrics: SharedStateMetrics | undefined): Promise<SharedState | undefined> {
+function describeShare(fallbackInstances: number, registry: InstanceRegistry | undefined): string {
+  const fallback = fallbackInstances === 1
+    ? 'the full limit on this instance (redis_fallback_instances is 1: with N instances set it to N, or keys get up to N times their limits while Redis is down)'
+    : `1/${String(fallbackInstances)} of each limit on this instance (redis_fallback_instances)`;
+  if (registry === undefined) return fallback;
+  const live = registry.liveCount();
+  return `1/${live === undefined ? 'N' : String(live)} of each limit, N the live instances in the instance registry (when it cannot be read: ${fallback})`;
+}
+
+export async function openSharedLimits(config: SluiceConfig, logger: Logger, metrics: SharedStateMetrics | undefined, registry?: InstanceRegistry): Promise<SharedState | undefined> {
   const redis = config.redis;
   if (redis === undefined) return undefined;
   const shown = maskRedisUrl(redis.url);
-  const share = redis.fallbackInstances === 1
-    ? 'the full limit on this instance (redis_fallback_instances is 1: with N instances set it to N, or keys get up to N times their limits while Redis is down)'
-    : `1/${String(redis.fallbackInstances)} of each limit on this instance (redis_fallback_instances)`;
+  const share = (): string => describeShare(redis.fallbackInstances, registry);
   const sharedState = await openSharedState(
-    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, policy: defaultRedisClientPolicy },
+    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, policy: defaultRedisClientPolicy },
     {
       onTransition(up, reason) {
         metrics?.up(up);
         if (up) logger.info({ redis: shown }, `shared state up (${shown}): rpm/tpm are shared by every instance again`);
-        else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share}, until Redis answers again`);
+        else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share()}, until Redis answers again`);
       },
       onDegraded() {
         metrics?.degraded('rate');
@@ -41,6 +50,6 @@ export async function openSharedLimits(config: SluiceConfig, logger: Logger, met
       },
     },
   );
-  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits are shared through Redis (${shown}); while it is down each instance admits ${share}`);
+  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits are shared through Redis (${shown}); while it is down each instance admits ${share()}`);
   return sharedState;
 }

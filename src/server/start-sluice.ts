@@ -21,6 +21,7 @@ import type { KeyCachePolicy } from './authenticate.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
+import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
@@ -45,6 +46,8 @@ export interface StartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** PostgreSQL: how changes from other instances arrive; defaultPropagationPolicy when absent (tests shorten or switch off parts). */
   propagationPolicy?: PropagationPolicy;
+  /** PostgreSQL: the instance registry's heartbeat and live window; defaultInstanceRegistryPolicy when absent (tests shorten them). */
+  instanceRegistryPolicy?: InstanceRegistryPolicy;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -139,7 +142,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });

@@ -10,6 +10,8 @@ export interface SharedStateSettings {
   url: string;
   keyPrefix: string;
   fallbackInstances: number;
+  /** Instances live now (the instance registry); undefined or answering undefined: `fallbackInstances`. */
+  liveInstances?: (() => number | undefined) | undefined;
   policy: RedisClientPolicy & { retryAfterFailureMs: number };
 }
 
@@ -40,6 +42,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     local: new RateLimits(now),
     keyPrefix: settings.keyPrefix,
     fallbackInstances: settings.fallbackInstances,
+    liveInstances: settings.liveInstances,
     commandTimeoutMs: settings.policy.commandTimeoutMs,
     onSettleError: (error) => { events.onSettleError(error); },
   });

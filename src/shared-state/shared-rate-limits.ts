@@ -1,8 +1,9 @@
 // rpm/tpm admission shared by every instance (docs/scale-out.md §E2): one GCRA script call on Redis
 // per request of a limited key; a key without rpm and tpm never touches Redis, and answers at once.
 // While Redis is down (shared-state-status.ts) the decision is local, on this instance's share of
-// each limit (`limit / fallbackInstances`), never silently on a full per-instance limit (§E3: that
-// is how limits became N× elsewhere). The local buckets are routing/rate-limits.ts's.
+// each limit (`limit / live instances`, from the instance registry; `fallbackInstances` when the
+// registry has no count), never silently on a full per-instance limit (§E3: that is how limits
+// became N× elsewhere). The local buckets are routing/rate-limits.ts's.
 import type { KeyLimits, RateLimiter, RateLimits, RateReservation, RateVerdict } from '../routing/rate-limits.ts';
 import type { SharedRedisClient } from './open-redis.ts';
 import type { SharedStateStatus } from './shared-state-status.ts';
@@ -13,7 +14,10 @@ export interface SharedRateOptions {
   /** In-process buckets for decisions taken while Redis is down. */
   local: RateLimits;
   keyPrefix: string;
+  /** The share's divisor when `liveInstances` is absent or has no count (SQLite, registry unreadable). */
   fallbackInstances: number;
+  /** Instances live now (the instance registry), or undefined when it cannot say. */
+  liveInstances?: (() => number | undefined) | undefined;
   /** The longest a request waits for Redis's answer before it is decided locally. */
   commandTimeoutMs: number;
   /** A settle or refund Redis did not take (the request was already answered). */
@@ -80,9 +84,10 @@ export class SharedRateLimits implements RateLimiter {
   }
 
   #reserveLocally(key: string, limits: KeyLimits, tokens: number): RateVerdict {
-    const { fallbackInstances, local, status } = this.#options;
+    const { fallbackInstances, liveInstances, local, status } = this.#options;
     status.degraded();
-    const share = { rpm: shareOf(limits.rpm, fallbackInstances), tpm: shareOf(limits.tpm, fallbackInstances) };
+    const instances = Math.max(1, liveInstances?.() ?? fallbackInstances);
+    const share = { rpm: shareOf(limits.rpm, instances), tpm: shareOf(limits.tpm, instances) };
     const verdict = local.reserve(key, share, tokens);
     if (verdict.allowed) this.#local.add(verdict.reservation);
     return verdict;

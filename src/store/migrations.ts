@@ -130,6 +130,22 @@ async function addConfigVersion(db: SchemaDatabase): Promise<void> {
   await sql`insert into sluice_config_version (name, version) values ('config', 0)`.execute(db);
 }
 
+/**
+ * The instance registry (issue 15, docs/deploy.md "Instance registry"): one row per running instance,
+ * rewritten by its heartbeat; a row not rewritten for a few heartbeats is an instance gone.
+ */
+async function addInstances(db: SchemaDatabase): Promise<void> {
+  await db.schema
+    .createTable('sluice_instances')
+    .addColumn('id', 'text', (column) => column.primaryKey())
+    .addColumn('host', 'text', (column) => column.notNull())
+    .addColumn('pid', 'integer', (column) => column.notNull())
+    .addColumn('started_at', 'bigint', (column) => column.notNull())
+    .addColumn('last_seen', 'bigint', (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex('sluice_instances_last_seen').on('sluice_instances').column('last_seen').execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -139,6 +155,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0004-admission': { up: addAdmissionColumns },
     '0005-ingress': { up: addIngressColumn },
     '0006-config-version': { up: addConfigVersion },
+    '0007-instances': { up: addInstances },
   };
 }
 

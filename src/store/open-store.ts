@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import { createCapabilityStore } from './capability-store.ts';
 import { createChannelStore } from './channel-store.ts';
+import { createInstanceStore } from './instance-store.ts';
 import { createKeyStore } from './key-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
@@ -57,6 +58,7 @@ function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number,
     capabilities: createCapabilityStore(db, record),
     channels: sealChannelSecrets(createChannelStore(db, now, record), sealer),
     changes,
+    instances: kind === 'postgres' ? createInstanceStore(db) : undefined,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -360,6 +360,24 @@ export interface ChangeFeed {
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** A running instance as the registry knows it; times are the database's clock, epoch ms. */
+export interface InstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  lastSeen: number;
+}
+
+/** The instance registry's rows (PostgreSQL): who shares the database right now. */
+export interface InstanceStore {
+  /** Writes this instance's row with `last_seen` = the database's now. */
+  heartbeat(instance: Pick<InstanceRow, 'id' | 'host' | 'pid' | 'startedAt'>): Promise<void>;
+  /** The rows seen within the last `liveForMs` of the database's clock, oldest start first. */
+  listLive(liveForMs: number): Promise<InstanceRow[]>;
+  remove(id: string): Promise<void>;
+}
+
 export interface Store {
   kind: StoreKind;
   keys: KeyStore;
@@ -368,6 +386,8 @@ export interface Store {
   channels: ChannelStore;
   /** PostgreSQL: changes made by every instance sharing the database; SQLite (one instance): undefined. */
   changes: ChangeFeed | undefined;
+  /** PostgreSQL: the registry of instances sharing the database; SQLite (one instance): undefined. */
+  instances: InstanceStore | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /**

@@ -91,6 +91,15 @@ export interface SluiceConfigVersionTable {
   version: number;
 }
 
+/** One row per running instance, rewritten by its heartbeat (migration 0007); times from the database's clock. */
+export interface SluiceInstancesTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  last_seen: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   request_logs: RequestLogsTable;
@@ -98,4 +107,5 @@ export interface Database {
   stored_channels: StoredChannelsTable;
   sluice_probe: SluiceProbeTable;
   sluice_config_version: SluiceConfigVersionTable;
+  sluice_instances: SluiceInstancesTable;
 }

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
-import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
+import { startSluice, type RunningSluice, type StartOptions } from '../../src/server/start-sluice.ts';
 
 export interface Instance {
   sluice: RunningSluice;
@@ -50,11 +50,11 @@ function captureLogs(): { logger: pino.Logger; logs: Array<Record<string, unknow
 }
 
 /** `count` instances of one config, started one after the other (each syncs the file's keys into the store). */
-export async function startCluster(yaml: string, count: number, apiKey: string): Promise<Cluster> {
+export async function startCluster(yaml: string, count: number, apiKey: string, options: Partial<StartOptions> = {}): Promise<Cluster> {
   const instances: Instance[] = [];
   for (let index = 0; index < count; index += 1) {
     const { logger, logs } = captureLogs();
-    const sluice = await startSluice(parseConfig(yaml, { file: 'cluster.yaml', env: {} }), { port: 0, logger, shutdownMs: 1000 });
+    const sluice = await startSluice(parseConfig(yaml, { file: 'cluster.yaml', env: {} }), { ...options, port: 0, logger, shutdownMs: 1000 });
     instances.push({ sluice, logs, client: new OpenAI({ baseURL: `${sluice.url}/v1`, apiKey, maxRetries: 0 }) });
   }
   return {

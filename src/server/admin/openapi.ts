@@ -3,6 +3,7 @@
 import { capabilityPaths } from './capabilities-routes.ts';
 import { channelPaths } from './channels-routes.ts';
 import { keyPaths } from './keys-routes.ts';
+import { instancesPaths } from './instances-route.ts';
 import { logPaths } from './logs-routes.ts';
 import { jsonResponse, operation, type JsonSchema, type OpenApiPaths } from './openapi-parts.ts';
 import { probePaths } from './probe-route.ts';
@@ -142,6 +143,7 @@ const documentPaths: OpenApiPaths = {
   ...replayPaths,
   ...capabilityPaths,
   ...statsPaths,
+  ...instancesPaths,
 };
 
 export const adminOpenApiDocument = {

@@ -9,6 +9,7 @@ import { apiSecurityHeaders, setSecurityHeaders } from '../security-headers.ts';
 import type { AdminApp, AdminOptions } from './admin-context.ts';
 import { registerCapabilityRoutes } from './capabilities-routes.ts';
 import { registerChannelRoutes } from './channels-routes.ts';
+import { registerInstancesRoute } from './instances-route.ts';
 import { registerKeyRoutes } from './keys-routes.ts';
 import { registerLogRoutes } from './logs-routes.ts';
 import { adminOpenApiDocument } from './openapi.ts';
@@ -43,5 +44,6 @@ export function adminApi(app: AdminApp, options: AdminOptions, done: (error?: Er
   registerReplayRoute(app, options);
   registerCapabilityRoutes(app, options);
   registerStatsRoute(app, options);
+  registerInstancesRoute(app, options);
   done();
 }
