@@ -18,7 +18,7 @@ export interface InstanceRegistry {
   /** This instance's row id. */
   readonly id: string;
   /** Live instances (this one included) at the last beat; undefined when the registry could not be read within `liveForMs`. */
-  liveCount(): number | undefined;
+  readonly liveCount: () => number | undefined;
   /** The live rows now, read from the store. */
   listLive(): Promise<InstanceRow[]>;
   /** Stops the heartbeat and removes this instance's row, so the others count one fewer at their next beat. */

@@ -24,7 +24,7 @@ export function createInstanceStore(db: Kysely<Database>): InstanceStore {
         .orderBy('started_at')
         .orderBy('id')
         .execute();
-      return rows.map((row): InstanceRow => ({ id: row.id, host: row.host, pid: Number(row.pid), startedAt: Number(row.started_at), lastSeen: Number(row.last_seen) }));
+      return rows.map((row): InstanceRow => ({ id: row.id, host: row.host, pid: row.pid, startedAt: row.started_at, lastSeen: row.last_seen }));
     },
     async remove(id) {
       await db.deleteFrom('sluice_instances').where('id', '=', id).execute();
