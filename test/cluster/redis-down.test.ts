@@ -24,7 +24,7 @@ keys:
   - { name: app, key: ${apiKey}, rpm: 20 }
 channels:
   - { name: echo, type: echo, models: [echo] }
-`, 2, apiKey);
+`, 2, apiKey, { instanceRegistryPolicy: { heartbeatMs: 100, liveForMs: 400 } });
 });
 
 afterAll(async () => {
@@ -32,9 +32,9 @@ afterAll(async () => {
   await redis.stop();
 });
 
-async function readyOf(instance: Instance): Promise<{ status: number; body: { sharedState?: { redis: string } } }> {
+async function readyOf(instance: Instance): Promise<{ status: number; body: { sharedState?: { redis: string }; instances?: { live: number | null } } }> {
   const response = await fetch(`${instance.sluice.url}/readyz`);
-  return { status: response.status, body: (await response.json()) as { sharedState?: { redis: string } } };
+  return { status: response.status, body: (await response.json()) as { sharedState?: { redis: string }; instances?: { live: number | null } } };
 }
 
 async function metricOf(instance: Instance, name: string): Promise<number> {
@@ -50,6 +50,8 @@ function countLogs(instance: Instance, words: string): number {
 describe('Redis down under two instances', () => {
   it('keeps answering on each instance\'s share, then shares the limit again when Redis returns', async () => {
     const [first, second] = cluster.instances as [Instance, Instance];
+    // The share divides by the live instances of the registry: the first counts the second at its next beat.
+    for (const instance of cluster.instances) await eventually(() => readyOf(instance), (ready) => ready.body.instances?.live === 2, 2000);
     expect((await sendSpread(cluster.instances, 10, request)).admitted).toBe(10);
     expect((await readyOf(first)).body.sharedState).toEqual({ redis: 'up' });
 
