@@ -163,7 +163,6 @@ describe('channel max_concurrency across three instances', () => {
       if (first === undefined || second === undefined) throw new Error('no instances');
       const hangUp = new AbortController();
       await firstChunkMs(first.client, 10_000, hangUp.signal);
-      expect(await leasesHeld()).toBe(1);
       hangUp.abort();
       // The other instance gets the only slot long before the aborted stream or its lease would end.
       expect(await firstChunkMs(second.client, 100)).toBeLessThan(1000);
