@@ -72,7 +72,7 @@ async function redisCpuMicros(url: string): Promise<number> {
 
 const redis = await startRedis();
 const shared = await openSharedState(
-  { url: redis.url, keyPrefix: 'bench:', fallbackInstances: 1, policy: { ...defaultRedisClientPolicy, commandTimeoutMs: 1000 } },
+  { url: redis.url, keyPrefix: 'bench:', fallbackInstances: 1, leaseMs: 30_000, leasePollMs: 25, policy: { ...defaultRedisClientPolicy, commandTimeoutMs: 1000 } },
   { onTransition: () => undefined, onDegraded: () => { throw new Error('Redis was not used'); }, onSettleError: (error) => { throw error; } },
 );
 try {

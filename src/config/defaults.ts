@@ -47,6 +47,16 @@ export const defaultRedisKeyPrefix = 'sluice:';
 export const defaultRedisFallbackInstances = 1;
 
 /**
+ * `redis_lease_ms`: the life of a `max_concurrency` slot held in Redis (docs/scale-out.md §E2,
+ * "Channel concurrency"). Each instance refreshes all its leases every third of it with one timer, so a
+ * live stream never loses its slot; a dead instance's slots come back after at most this long.
+ */
+export const defaultRedisLeaseMs = 30_000;
+
+/** While a request waits for a slot held in Redis, how often its instance asks again (a release elsewhere sends no signal). */
+export const defaultLeasePollMs = 25;
+
+/**
  * The Redis client fails fast (docs/scale-out.md §E3, §G): no offline queue (a command while
  * disconnected fails at once), each command bounded by `commandTimeoutMs`, reconnects backing off
  * from `reconnectBaseMs` doubling up to `reconnectMaxMs`, connecting bounded by `connectTimeoutMs`.

@@ -128,6 +128,7 @@ export const configSchema = z.strictObject(
     redis: text.nullish(),
     redis_key_prefix: text.nullish(),
     redis_fallback_instances: positiveInteger.nullish(),
+    redis_lease_ms: positiveInteger.nullish(),
     admin_key: text.nullish(),
     secret_key_file: text.nullish(),
     metrics_key: text.nullish(),

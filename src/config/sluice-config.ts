@@ -28,6 +28,11 @@ export interface RedisSettings {
    * tpm on its own (its share; there is no instance registry yet to count the live ones).
    */
   fallbackInstances: number;
+  /**
+   * How long a concurrency slot held in Redis lives without a heartbeat (`redis_lease_ms`): the
+   * slots of an instance that died come back after at most this long.
+   */
+  leaseMs: number;
 }
 
 export interface SluiceConfig {

@@ -268,7 +268,9 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
    * Sluice's overhead) — and the key. Undefined: busy, go elsewhere.
    */
   async function takePermit(channel: Channel, key: string | undefined, hasAlternative: boolean): Promise<TryPermit | undefined> {
-    if (!dependencies.slots.tryEnter(channel.name, channel.maxConcurrency)) {
+    const entered = dependencies.slots.tryEnter(channel.name, channel.maxConcurrency);
+    // Only leased slots answer later; the in-process gate keeps check-and-take synchronous.
+    if (!(entered instanceof Promise ? await entered : entered)) {
       if (hasAlternative) return undefined;
       const queued = dependencies.nowMs();
       try {

@@ -4,7 +4,7 @@ import type { SameDialectRequest, StreamEncoder, Untranslatable } from '../core/
 import type { Provider } from '../providers/types.ts';
 import type { ChannelSource } from '../routing/channel-registry.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
-import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
+import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { KeyRing } from '../routing/key-ring.ts';
 import type { LearnedCapabilities } from './learned-capabilities.ts';
 import type { SendUpstream } from './open-upstream.ts';
@@ -21,8 +21,8 @@ export interface RelayDependencies {
   keys: KeyRing;
   breakers: CircuitBreakers;
   learned: LearnedCapabilities;
-  /** In-flight requests per channel, for `max_concurrency`. */
-  slots: ConcurrencyGate;
+  /** In-flight requests per channel, for `max_concurrency` (leased in Redis when there is one). */
+  slots: SlotGate;
   random: () => number;
   nowMs: () => number;
   /** Every configured secret (API channels' keys too), masked wherever a capture might hold it. */

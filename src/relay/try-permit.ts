@@ -3,7 +3,7 @@
 // back exactly once. Node 24 runs `using` under type stripping (it is JavaScript syntax, not a type).
 import type { BreakerPolicy } from '../core/channel.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
-import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
+import type { SlotGate } from '../routing/concurrency-gate.ts';
 
 /**
  * Passage through a channel's circuit for one request's stay on the channel (its retries included).
@@ -61,14 +61,14 @@ export class CircuitPass implements Disposable {
 
 /** One try's slot under the channel's `max_concurrency`, and the upstream key it uses. */
 export class TryPermit implements Disposable {
-  readonly #slots: ConcurrencyGate;
+  readonly #slots: SlotGate;
   readonly #channel: string;
   readonly key: string | undefined;
   #holdsSlot = true;
   #handedOver = false;
 
   /** Takes ownership of a slot already entered on `slots` for `channel`. */
-  constructor(slots: ConcurrencyGate, channel: string, key: string | undefined) {
+  constructor(slots: SlotGate, channel: string, key: string | undefined) {
     this.#slots = slots;
     this.#channel = channel;
     this.key = key;

@@ -1,12 +1,27 @@
 // Per-channel `max_concurrency`: in-flight requests to an upstream are counted; past the limit a
 // request waits its turn (FIFO) or, when another channel can take it, goes there instead.
 
+/**
+ * What holds `max_concurrency` slots: this in-process gate, or leases shared by every instance
+ * (shared-state/leased-slots.ts), whose check-and-take answers later. Slots of one name are
+ * interchangeable: `leave` gives back any one this instance holds.
+ */
+export interface SlotGate {
+  /** A slot now (true), none free (false); a promise only when the answer needs a round trip. */
+  tryEnter(name: string, max: number | undefined): boolean | Promise<boolean>;
+  /** Waits for a slot, FIFO within this instance; rejects with the signal's reason if it aborts first. */
+  enter(name: string, max: number | undefined, signal: AbortSignal): Promise<void>;
+  leave(name: string): void;
+  /** Slots this instance holds. */
+  inFlight(name: string): number;
+}
+
 interface Lane {
   active: number;
   waiting: Array<() => void>;
 }
 
-export class ConcurrencyGate {
+export class ConcurrencyGate implements SlotGate {
   readonly #lanes = new Map<string, Lane>();
 
   #lane(channel: string): Lane {

@@ -9,7 +9,7 @@
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
-import type { ConcurrencyGate } from '../routing/concurrency-gate.ts';
+import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
 import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
@@ -23,8 +23,8 @@ export interface Admission extends Disposable {
 export interface AdmissionDependencies {
   /** In-process (routing/rate-limits.ts) or shared across instances (shared-state/). */
   rateLimits: RateLimiter;
-  /** In-flight requests per key id. */
-  keySlots: ConcurrencyGate;
+  /** In-flight requests per key id (leased in Redis when there is one). */
+  keySlots: SlotGate;
   keys: KeyStore;
   /** How long a request waits for a key slot when the key sets no `queue_ms`. */
   defaultQueueMs: number;
@@ -56,7 +56,9 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
 
   async function takeSlot(keyId: string, caller: Caller, signal: AbortSignal): Promise<void> {
     const max = caller.maxConcurrency;
-    if (max === undefined || keySlots.tryEnter(keyId, max)) return;
+    if (max === undefined) return;
+    const entered = keySlots.tryEnter(keyId, max);
+    if (entered instanceof Promise ? await entered : entered) return;
     const queueMs = caller.queueMs ?? dependencies.defaultQueueMs;
     const refusal = new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${String(max)} requests at once; none finished within ${String(queueMs)} ms.`, {
       retryAfterSeconds: Math.max(1, queueMs / 1000),

@@ -138,13 +138,15 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   });
   const instances = store.instances === undefined ? undefined : await startInstanceRegistry(store.instances, logger, options.instanceRegistryPolicy);
   const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances);
+  // Channel max_concurrency counted across every instance (leases in Redis) when there is a Redis.
+  if (shared !== undefined) relay.slots = shared.channelSlots;
   return {
     store,
     keyAccess,
     logWriter,
     admission: createAdmissionControl({
       rateLimits: shared?.rateLimits ?? new RateLimits(() => Date.now()),
-      keySlots: new ConcurrencyGate(),
+      keySlots: shared?.keySlots ?? new ConcurrencyGate(),
       keys: store.keys,
       defaultQueueMs: defaultKeyQueueMs,
       defaultCompletionTokens: config.limits.defaultCompletionTokensEstimate,

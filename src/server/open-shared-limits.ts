@@ -5,7 +5,7 @@
 // admits `limit / live instances` from the instance registry (instance-registry.ts).
 import type { Logger } from 'pino';
 import { maskRedisUrl, redisNeedsPostgres, type SluiceConfig } from '../config/index.ts';
-import { defaultRedisClientPolicy } from '../config/defaults.ts';
+import { defaultLeasePollMs, defaultRedisClientPolicy } from '../config/defaults.ts';
 import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { openSharedState, type SharedState } from '../shared-state/open-shared-state.ts';
 import { parseStoreUrl } from '../store/index.ts';
@@ -35,7 +35,7 @@ export async function openSharedLimits(config: SluiceConfig, logger: Logger, met
   const shown = maskRedisUrl(redis.url);
   const share = (): string => describeShare(redis.fallbackInstances, registry);
   const sharedState = await openSharedState(
-    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, policy: defaultRedisClientPolicy },
+    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, leaseMs: redis.leaseMs, leasePollMs: defaultLeasePollMs, policy: defaultRedisClientPolicy },
     {
       onTransition(up, reason) {
         metrics?.up(up);
@@ -48,8 +48,11 @@ export async function openSharedLimits(config: SluiceConfig, logger: Logger, met
       onSettleError(error) {
         logger.debug({ err: error }, 'a tpm charge or refund did not reach Redis');
       },
+      onLeaseError(error) {
+        logger.debug({ err: error }, 'a concurrency lease release or heartbeat did not reach Redis: the lease expires by itself');
+      },
     },
   );
-  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits are shared through Redis (${shown}); while it is down each instance admits ${share()}`);
+  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits and max_concurrency are shared through Redis (${shown}, leases of ${String(redis.leaseMs)} ms); while it is down each instance admits ${share()}`);
   return sharedState;
 }

@@ -1,9 +1,10 @@
 // The Redis client (@redis/client, docs/scale-out.md §D), set up to fail fast (§E3, §G): commands
 // are refused at once while disconnected (no offline queue) and bounded by a command timeout, so a
 // dead Redis never holds a request (a hung one: shared-rate-limits.ts bounds the reply); reconnects back off. Both scripts are
-// sent by EVALSHA, falling back to EVAL once per connection (the client's script support).
+// sent by EVALSHA (and the lease scripts, lease-scripts.ts), falling back to EVAL once per connection (the client's script support).
 import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';
+import { acquireLeaseScript, refreshLeasesScript } from './lease-scripts.ts';
 
 export interface RedisClientPolicy {
   commandTimeoutMs: number;
@@ -28,6 +29,24 @@ const scripts = {
     parseCommand(parser: CommandParser, key: string, rpm: number, tpm: number, requests: number, tokens: number) {
       parser.pushKey(key);
       parser.push(String(rpm), String(tpm), String(requests), String(tokens));
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  acquireLease: defineScript({
+    SCRIPT: acquireLeaseScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, max: number, leaseMs: number, member: string) {
+      parser.pushKey(key);
+      parser.push(String(max), String(leaseMs), member);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  refreshLeases: defineScript({
+    SCRIPT: refreshLeasesScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, leaseMs: number, members: readonly string[]) {
+      parser.pushKey(key);
+      parser.push(String(leaseMs), ...members);
     },
     transformReply: (reply: unknown) => reply as number,
   }),

@@ -1,8 +1,9 @@
 // The shared state of several instances (docs/scale-out.md §E): the Redis client, its up/down flag
-// and what uses it (rpm/tpm admission so far), opened at start and closed at shutdown. Start-up
+// and what uses it (rpm/tpm admission, `max_concurrency` leases with their one heartbeat), opened at start and closed at shutdown. Start-up
 // waits at most the connect timeout: an instance whose Redis is down starts anyway, on its share.
 import { RateLimits } from '../routing/rate-limits.ts';
 import { createRedisClient, type RedisClientPolicy } from './open-redis.ts';
+import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
 import { SharedStateStatus, type StatusEvents } from './shared-state-status.ts';
 
@@ -12,16 +13,26 @@ export interface SharedStateSettings {
   fallbackInstances: number;
   /** Instances live now (the instance registry); undefined or answering undefined: `fallbackInstances`. */
   liveInstances?: (() => number | undefined) | undefined;
+  /** Life of a concurrency lease without a heartbeat; the heartbeat runs every third of it. */
+  leaseMs: number;
+  /** How often a request waiting for a leased slot asks again. */
+  leasePollMs: number;
   policy: RedisClientPolicy & { retryAfterFailureMs: number };
 }
 
 export interface SharedState extends AsyncDisposable {
   status: SharedStateStatus;
   rateLimits: SharedRateLimits;
+  /** Channel `max_concurrency`, shared by every instance. */
+  channelSlots: LeasedSlots;
+  /** Per-key `max_concurrency`, shared by every instance. */
+  keySlots: LeasedSlots;
 }
 
 export interface SharedStateEvents extends StatusEvents {
   onSettleError(error: unknown): void;
+  /** A lease release or heartbeat Redis did not take (the lease then expires by itself). */
+  onLeaseError?(error: unknown): void;
 }
 
 export async function openSharedState(settings: SharedStateSettings, events: SharedStateEvents, now: () => number = Date.now): Promise<SharedState> {
@@ -46,10 +57,30 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     commandTimeoutMs: settings.policy.commandTimeoutMs,
     onSettleError: (error) => { events.onSettleError(error); },
   });
+  const slotsOf = (kind: string) => new LeasedSlots({
+    client,
+    status,
+    keyOf: (name) => `${settings.keyPrefix}slots:${kind}:{${name}}`,
+    fallbackInstances: settings.fallbackInstances,
+    commandTimeoutMs: settings.policy.commandTimeoutMs,
+    leaseMs: settings.leaseMs,
+    pollMs: settings.leasePollMs,
+    onLeaseError: (error) => { events.onLeaseError?.(error); },
+  });
+  const channelSlots = slotsOf('channel');
+  const keySlots = slotsOf('key');
+  // One timer for every lease of this instance, not one per request.
+  const heartbeat = setInterval(() => {
+    void Promise.all([channelSlots.refresh(), keySlots.refresh()]);
+  }, Math.max(1, Math.floor(settings.leaseMs / 3)));
+  heartbeat.unref();
   return {
     status,
     rateLimits,
+    channelSlots,
+    keySlots,
     async [Symbol.asyncDispose]() {
+      clearInterval(heartbeat);
       // Closing on purpose is no transition to report.
       client.removeAllListeners('end');
       client.removeAllListeners('error');

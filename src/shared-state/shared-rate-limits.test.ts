@@ -12,7 +12,7 @@ let degraded = 0;
 beforeAll(async () => {
   redis = await startRedis();
   shared = await openSharedState(
-    { url: redis.url, keyPrefix: 'unit:', fallbackInstances: 4, policy: defaultRedisClientPolicy },
+    { url: redis.url, keyPrefix: 'unit:', fallbackInstances: 4, leaseMs: 30_000, leasePollMs: 25, policy: defaultRedisClientPolicy },
     { onTransition: (up) => { transitions.push(up); }, onDegraded: () => { degraded += 1; }, onSettleError: () => undefined },
   );
 });

@@ -36,7 +36,7 @@ export function shareOf(limit: number | undefined, instances: number): number | 
  * for its reply until the connection closes. This bound covers the whole round trip; the late reply,
  * if any, is dropped (the script still ran: a conservative over-count, never an under-count).
  */
-function withinMs<T>(pending: Promise<T>, ms: number): Promise<T> {
+export function withinMs<T>(pending: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => { reject(new Error(`Redis did not answer within ${String(ms)} ms`)); }, ms);
@@ -44,7 +44,7 @@ function withinMs<T>(pending: Promise<T>, ms: number): Promise<T> {
   return Promise.race([pending, expired]).finally(() => { clearTimeout(timer); });
 }
 
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
