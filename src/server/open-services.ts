@@ -19,6 +19,7 @@ import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import type { SharedStateStatus } from '../shared-state/shared-state-status.ts';
 import { checkSharedStateStore, openSharedLimits } from './open-shared-limits.ts';
 import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPolicy } from './instance-registry.ts';
+import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
 export interface Services {
   store: Store;
@@ -49,6 +50,8 @@ export interface ServiceOptions {
   sharedStateMetrics?: SharedStateMetrics | undefined;
   /** Heartbeat and live window of the instance registry; defaultInstanceRegistryPolicy when absent. */
   instanceRegistryPolicy?: InstanceRegistryPolicy | undefined;
+  /** Redis: the client's bounds; defaultRedisClientPolicy when absent. */
+  redisClientPolicy?: SharedStatePolicy | undefined;
 }
 
 type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
@@ -137,7 +140,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
   });
   const instances = store.instances === undefined ? undefined : await startInstanceRegistry(store.instances, logger, options.instanceRegistryPolicy);
-  const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances);
+  const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances, options.redisClientPolicy);
   // Channel max_concurrency counted across every instance (leases in Redis) when there is a Redis.
   if (shared !== undefined) relay.slots = shared.channelSlots;
   return {

@@ -10,6 +10,7 @@ import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { openSharedState, type SharedState } from '../shared-state/open-shared-state.ts';
 import { parseStoreUrl } from '../store/index.ts';
 import type { InstanceRegistry } from './instance-registry.ts';
+import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
 /** Throws before anything is opened when the config cannot share state. */
 export function checkSharedStateStore(config: SluiceConfig, logger: Logger): void {
@@ -29,13 +30,19 @@ function describeShare(fallbackInstances: number, registry: InstanceRegistry | u
   return `1/${live === undefined ? 'N' : String(live)} of each limit, N the live instances in the instance registry (when it cannot be read: ${fallback})`;
 }
 
-export async function openSharedLimits(config: SluiceConfig, logger: Logger, metrics: SharedStateMetrics | undefined, registry?: InstanceRegistry): Promise<SharedState | undefined> {
+export async function openSharedLimits(
+  config: SluiceConfig,
+  logger: Logger,
+  metrics: SharedStateMetrics | undefined,
+  registry?: InstanceRegistry,
+  policy: SharedStatePolicy = defaultRedisClientPolicy,
+): Promise<SharedState | undefined> {
   const redis = config.redis;
   if (redis === undefined) return undefined;
   const shown = maskRedisUrl(redis.url);
   const share = (): string => describeShare(redis.fallbackInstances, registry);
   const sharedState = await openSharedState(
-    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, leaseMs: redis.leaseMs, leasePollMs: defaultLeasePollMs, policy: defaultRedisClientPolicy },
+    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, leaseMs: redis.leaseMs, leasePollMs: defaultLeasePollMs, policy },
     {
       onTransition(up, reason) {
         metrics?.up(up);

@@ -25,6 +25,7 @@ import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
+import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
 export interface StartOptions {
   port?: number;
@@ -48,6 +49,8 @@ export interface StartOptions {
   propagationPolicy?: PropagationPolicy;
   /** PostgreSQL: the instance registry's heartbeat and live window; defaultInstanceRegistryPolicy when absent (tests shorten them). */
   instanceRegistryPolicy?: InstanceRegistryPolicy;
+  /** Redis: the client's bounds (round-trip bound, reconnects); defaultRedisClientPolicy when absent (exactness tests on a loaded machine widen the round trip). */
+  redisClientPolicy?: SharedStatePolicy;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -142,7 +145,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });

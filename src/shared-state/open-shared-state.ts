@@ -7,6 +7,9 @@ import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
 import { SharedStateStatus, type StatusEvents } from './shared-state-status.ts';
 
+/** The Redis client's bounds, and how long decisions stay local after a failure. */
+export type SharedStatePolicy = RedisClientPolicy & { retryAfterFailureMs: number };
+
 export interface SharedStateSettings {
   url: string;
   keyPrefix: string;
@@ -17,7 +20,7 @@ export interface SharedStateSettings {
   leaseMs: number;
   /** How often a request waiting for a leased slot asks again. */
   leasePollMs: number;
-  policy: RedisClientPolicy & { retryAfterFailureMs: number };
+  policy: SharedStatePolicy;
 }
 
 export interface SharedState extends AsyncDisposable {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, startCluster, type Cluster } from './start-cluster.ts';
+import { createDatabase, patientRedisPolicy, startCluster, type Cluster } from './start-cluster.ts';
 import { startRedis, type RedisServer } from './start-redis.ts';
 
 const apiKey = 'sk-cluster-leases';
@@ -100,7 +100,7 @@ channels:
 }
 
 async function withCluster(yaml: string, work: (cluster: Cluster) => Promise<void>): Promise<void> {
-  const cluster = await startCluster(yaml, 3, apiKey);
+  const cluster = await startCluster(yaml, 3, apiKey, { redisClientPolicy: patientRedisPolicy });
   try {
     await work(cluster);
   } finally {

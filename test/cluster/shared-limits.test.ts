@@ -5,7 +5,7 @@ import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { startSluice } from '../../src/server/start-sluice.ts';
-import { createDatabase, sendSpread, startCluster, type Cluster } from './start-cluster.ts';
+import { createDatabase, patientRedisPolicy, sendSpread, startCluster, type Cluster } from './start-cluster.ts';
 import { startRedis, type RedisServer } from './start-redis.ts';
 
 const apiKey = 'sk-cluster-shared-limits';
@@ -28,7 +28,7 @@ channels:
 }
 
 async function withCluster(withRedis: boolean, keyName: string, limit: string, work: (cluster: Cluster) => Promise<void>): Promise<void> {
-  const cluster = await startCluster(configOf(withRedis, keyName, limit), 3, `${apiKey}-${keyName}`);
+  const cluster = await startCluster(configOf(withRedis, keyName, limit), 3, `${apiKey}-${keyName}`, { redisClientPolicy: patientRedisPolicy });
   try {
     await work(cluster);
   } finally {

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { startSluice, type RunningSluice, type StartOptions } from '../../src/server/start-sluice.ts';
+import { defaultRedisClientPolicy } from '../../src/config/defaults.ts';
 
 export interface Instance {
   sluice: RunningSluice;
@@ -50,6 +51,13 @@ function captureLogs(): { logger: pino.Logger; logs: Array<Record<string, unknow
 }
 
 /** `count` instances of one config, started one after the other (each syncs the file's keys into the store). */
+/**
+ * The Redis bounds for tests that assert exact shared counts: a round trip that a loaded test machine
+ * can stretch past the 100 ms default would turn a shared decision into a local one (the degraded
+ * mode, tested on its own), so exactness tests allow 2 s.
+ */
+export const patientRedisPolicy = { ...defaultRedisClientPolicy, commandTimeoutMs: 2000 };
+
 export async function startCluster(yaml: string, count: number, apiKey: string, options: Partial<StartOptions> = {}): Promise<Cluster> {
   const instances: Instance[] = [];
   for (let index = 0; index < count; index += 1) {
