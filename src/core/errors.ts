@@ -283,6 +283,19 @@ export class GatewayError extends Error {
   }
 }
 
+/** What an error was made with: to make the same error again with another message or class. */
+export function optionsOf(error: GatewayError): GatewayErrorOptions {
+  return {
+    param: error.param,
+    status: error.status,
+    hint: error.hint,
+    retryable: error.retryable,
+    cause: error.cause,
+    ...(error.upstream === undefined ? {} : { upstream: error.upstream }),
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+  };
+}
+
 /**
  * An upstream's error answer that a client of the upstream's own protocol sees as the upstream wrote
  * it (same-dialect pass-through, issue 14): `body` is already in the client's shape; the rest is the
@@ -292,15 +305,7 @@ export class PassedUpstreamError extends GatewayError {
   readonly body: object;
 
   constructor(error: GatewayError, body: object) {
-    super(error.code, error.message, {
-      param: error.param,
-      status: error.status,
-      hint: error.hint,
-      retryable: error.retryable,
-      cause: error.cause,
-      ...(error.upstream === undefined ? {} : { upstream: error.upstream }),
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
-    });
+    super(error.code, error.message, optionsOf(error));
     this.body = body;
   }
 }

@@ -9,18 +9,17 @@ import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
-import { linkAbort } from '../lib/abort.ts';
 import type { PassThroughDialect } from '../providers/types.ts';
 import type { Provider } from '../providers/types.ts';
 import { maskSecrets } from './capture.ts';
-import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
+import type { AttemptCapture } from './capture-exchange.ts';
 import { showsUpstreamErrorAsIs } from './failure-policy.ts';
 import { commitStream, readToCommit } from './committed-stream.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import { PassThroughPath } from './pass-through-path.ts';
 import { UpstreamPump } from './pump-upstream.ts';
 import type { RequestRecord } from './request-record.ts';
-import { watchAttempt, type RelayOutcome } from './run-attempt.ts';
+import { openAttemptScope, type RelayOutcome } from './run-attempt.ts';
 
 export interface PassThroughAttemptInput {
   dialect: PassThroughDialect;
@@ -47,19 +46,8 @@ export function keepErrorBody(dialect: Pick<PassThroughDialect, 'readErrorBody'>
 export async function runPassThroughAttempt(input: PassThroughAttemptInput): Promise<RelayOutcome> {
   const { request, channel, dialect, record } = input;
   const stream = request.stream === true;
-  const attempt = linkAbort(input.signal);
-  const timer = watchAttempt(channel, attempt);
-  const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
+  const { attempt, timer, capture, settle } = openAttemptScope(input);
   let handedOver = false;
-  let settled = false;
-  const settle = (): void => {
-    if (settled) return;
-    settled = true;
-    timer.stop();
-    attempt.dispose();
-    capture?.finish();
-    input.onSettled();
-  };
   try {
     const response = await openUpstream(input.provider, input.upstreamRequest, {
       channel: channel.name,

@@ -128,12 +128,18 @@ function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk[], cha
   return commitStream(path, failure === undefined ? endedSource : failingSource(failure), settle);
 }
 
-export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
-  const { request, channel, provider, plan, record } = input;
+/** One attempt's resources: its abort link, its watchdog and its capture, freed once by `settle`. */
+export interface AttemptScope {
+  attempt: LinkedAbort;
+  timer: AttemptTimer;
+  capture: ReturnType<typeof startExchangeCapture> | undefined;
+  settle: () => void;
+}
+
+export function openAttemptScope(input: { signal: AbortSignal; channel: Channel; upstreamRequest: UpstreamRequest; capture: AttemptCapture | undefined; onSettled: () => void }): AttemptScope {
   const attempt = linkAbort(input.signal);
-  const timer = watchAttempt(channel, attempt);
+  const timer = watchAttempt(input.channel, attempt);
   const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
-  let handedOver = false;
   let settled = false;
   const settle = (): void => {
     if (settled) return;
@@ -143,6 +149,13 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     capture?.finish();
     input.onSettled();
   };
+  return { attempt, timer, capture, settle };
+}
+
+export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
+  const { request, channel, provider, plan, record } = input;
+  const { attempt, timer, capture, settle } = openAttemptScope(input);
+  let handedOver = false;
   try {
     const response = await openUpstream(provider, input.upstreamRequest, {
       channel: channel.name,
