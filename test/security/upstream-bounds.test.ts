@@ -36,7 +36,11 @@ async function gateway(yaml: string): Promise<YamlGateway> {
 async function writePart(response: ServerResponse, part: Buffer | string): Promise<boolean> {
   if (response.destroyed) return false;
   if (response.write(part)) return true;
-  await Promise.race([once(response, 'drain'), once(response, 'close')]);
+  // The waiter that loses the race is removed, so listeners do not pile up over a long body.
+  const settled = new AbortController();
+  await Promise.race([once(response, 'drain', { signal: settled.signal }), once(response, 'close', { signal: settled.signal })]).finally(() => {
+    settled.abort();
+  });
   return !response.destroyed;
 }
 
