@@ -4,36 +4,17 @@
 // timers (first byte, first event, idle), capture, pump and commit point, so retries, failover,
 // breakers and the log row treat both paths alike.
 import { estimateUsage } from '../adapt/estimate-usage.ts';
-import type { Channel } from '../core/channel.ts';
-import type { ChatRequest } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { StreamEncoder } from '../core/ingress-codec.ts';
-import type { UpstreamRequest } from '../core/upstream.ts';
 import type { PassThroughDialect } from '../providers/types.ts';
-import type { Provider } from '../providers/types.ts';
 import { maskSecrets } from './capture.ts';
-import type { AttemptCapture } from './capture-exchange.ts';
 import { showsUpstreamErrorAsIs } from './failure-policy.ts';
-import { commitStream, readToCommit } from './committed-stream.ts';
-import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
+import { openUpstream, readJsonBody } from './open-upstream.ts';
 import { PassThroughPath } from './pass-through-path.ts';
-import { UpstreamPump } from './pump-upstream.ts';
-import type { RequestRecord } from './request-record.ts';
-import { openAttemptScope, type RelayOutcome } from './run-attempt.ts';
+import { openAttemptScope, pumpToCommit, type AttemptInput, type RelayOutcome } from './run-attempt.ts';
 
-export interface PassThroughAttemptInput {
+/** A translated attempt's input without its mode plan (the client's mode is the upstream's), plus the dialect. */
+export interface PassThroughAttemptInput extends Omit<AttemptInput, 'plan'> {
   dialect: PassThroughDialect;
-  /** The internal request (the client's model name, its mode; Sluice's count when the upstream gives none). */
-  request: ChatRequest;
-  createEncoder?: (() => StreamEncoder) | undefined;
-  channel: Channel;
-  provider: Provider;
-  upstreamRequest: UpstreamRequest;
-  signal: AbortSignal;
-  record: RequestRecord;
-  send: SendUpstream;
-  onSettled: () => void;
-  capture: AttemptCapture | undefined;
   /** Every configured secret: an error body that holds one is never shown as is. */
   secrets: readonly string[];
 }
@@ -70,18 +51,17 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
     }
     timer.headersArrived();
     const path = new PassThroughPath(dialect.createStreamRelay(request.model, parseContext), { record, estimate, clientEncoder: input.createEncoder?.() });
-    const pump = new UpstreamPump(response.body, path, () => {
-      timer.chunkArrived();
-    });
-    let rest;
-    try {
-      rest = await readToCommit(path, pump, channel.name);
-    } catch (error) {
-      await pump.release();
-      throw error;
-    }
+    const committed = await pumpToCommit(
+      response.body,
+      path,
+      () => {
+        timer.chunkArrived();
+      },
+      channel.name,
+      settle,
+    );
     handedOver = true;
-    return { kind: 'stream', stream: commitStream(path, rest, settle) };
+    return { kind: 'stream', stream: committed };
   } catch (error) {
     if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
     throw error;

@@ -15,9 +15,9 @@ import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
-import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream } from './committed-stream.ts';
+import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream, type FramePath } from './committed-stream.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
-import { UpstreamPump } from './pump-upstream.ts';
+import { UpstreamPump, type StreamTarget } from './pump-upstream.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
 import type { RequestRecord } from './request-record.ts';
 
@@ -128,6 +128,22 @@ function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk[], cha
   return commitStream(path, failure === undefined ? endedSource : failingSource(failure), settle);
 }
 
+/**
+ * Pumps an upstream stream until its path's first client frame (the commit point), then hands over
+ * the committed rest; before it, the body is released and the failure thrown (the next try runs).
+ */
+export async function pumpToCommit(body: AsyncIterable<Uint8Array>, path: FramePath & StreamTarget, onProgress: () => void, channel: string, settle: () => void): Promise<CommittedStream> {
+  const pump = new UpstreamPump(body, path, onProgress);
+  let rest;
+  try {
+    rest = await readToCommit(path, pump, channel);
+  } catch (error) {
+    await pump.release();
+    throw error;
+  }
+  return commitStream(path, rest, settle);
+}
+
 /** One attempt's resources: its abort link, its watchdog and its capture, freed once by `settle`. */
 export interface AttemptScope {
   attempt: LinkedAbort;
@@ -191,17 +207,9 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       timer.chunkArrived();
     };
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress), request, record) };
-    const path = new ClientStreamPath(pathOptions, parser);
-    const pump = new UpstreamPump(response.body, path, onProgress);
-    let rest;
-    try {
-      rest = await readToCommit(path, pump, channel.name);
-    } catch (error) {
-      await pump.release();
-      throw error;
-    }
+    const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions, parser), onProgress, channel.name, settle);
     handedOver = true;
-    return { kind: 'stream', stream: commitStream(path, rest, settle) };
+    return { kind: 'stream', stream };
   } catch (error) {
     // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
     if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
