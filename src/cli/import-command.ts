@@ -13,7 +13,7 @@ import { formatImportReport } from '../import/format-import-report.ts';
 import { defaultImportPolicy, type ImportPolicy, type ReportItem } from '../import/import-policy.ts';
 import type { KeyEntry } from '../import/map-token.ts';
 import { planImport } from '../import/plan-import.ts';
-import { readSource, SourceError } from '../import/read-source.ts';
+import { readSource, refuseMysqlUrl, SourceError } from '../import/read-source.ts';
 import { sourceKinds, type SourceKind } from '../import/source-tables.ts';
 import { hidePassword, writeConfigText } from '../import/write-config-text.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
@@ -49,6 +49,7 @@ function isSourceKind(word: string | undefined): word is SourceKind {
 async function importFrom(kind: SourceKind, from: string, cli: CliOptions, io: CommandIo, options: ImportCommandOptions): Promise<number> {
   const policy = options.policy ?? defaultImportPolicy;
   const now = options.now ?? Date.now;
+  refuseMysqlUrl(from);
   const outPath = resolve(io.cwd, cli.out ?? defaultConfigFileName);
   if (existsSync(outPath)) throw new SourceError(`${outPath} exists: the import writes a new config file; name another with --out FILE`);
   const store = readTargetStore(cli, io);

@@ -18,8 +18,13 @@ export const mysqlUrlAdvice = [
 
 const sqliteHeader = 'SQLite format 3\0';
 
-export async function readSource(from: string, policy: ImportPolicy): Promise<SourceTables> {
+/** A mysql:// URL is refused at once, before anything else is checked. */
+export function refuseMysqlUrl(from: string): void {
   if (/^(mysql|mariadb)(\+\w+)?:\/\//i.test(from)) throw new SourceError(mysqlUrlAdvice);
+}
+
+export async function readSource(from: string, policy: ImportPolicy): Promise<SourceTables> {
+  refuseMysqlUrl(from);
   if (/^postgres(ql)?:\/\//i.test(from)) return readPostgres(from, policy);
   const path = from.replace(/^sqlite:(\/\/)?/, '');
   if (await startsWith(path, sqliteHeader)) return readSqlite(path, policy);

@@ -116,7 +116,7 @@ describe('sluice import one-api from SQLite', () => {
     const again = await runImport(run, ['one-api', '--from', join(run.directory, 'one-api.db')]);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('imported.yaml exists');
-    const mysql = await runImport(run, ['one-api', '--from', 'mysql://root:secret@db/oneapi'], 'from-mysql.yaml');
+    const mysql = await runImport(run, ['one-api', '--from', 'mysql://root:secret@db/oneapi']);
     expect(mysql.exitCode).toBe(2);
     expect(mysql.stderr).toContain('mysqldump --single-transaction --hex-blob -h HOST -u USER -p DATABASE channels tokens > one-api.sql');
     expect(mysql.stderr).not.toContain('secret');
