@@ -1,4 +1,5 @@
 // Composition root: read the CLI and config, start Sluice, stop cleanly on SIGTERM/SIGINT.
+import { runImportCommand } from './cli/import-command.ts';
 import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     // Exit at once: pooled upstream connections would otherwise keep the process alive a while.
     process.exit(await runReplayCommand(cli, io));
   }
+  if (cli.command === 'import') process.exit(await runImportCommand(cli, { cwd: process.cwd(), env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) }));
   if (cli.command !== undefined) throw new ConfigError([`unknown command '${cli.command}'`, cliUsage]);
   const config = resolveStartupConfig(cli, {
     cwd: process.cwd(),

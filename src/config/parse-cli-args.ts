@@ -1,5 +1,5 @@
 // Command-line flags: `sluice [--config FILE] [--port N] [--host H] [command [args...]]`;
-// `--channel NAME` is for the `replay` command.
+// `--channel NAME` is for the `replay` command; `--from`, `--out` for `import`.
 // Flags may come anywhere; `--` ends them. `--help` / `-h` is the `help` command.
 
 import { ConfigError } from './config-error.ts';
@@ -10,6 +10,9 @@ export interface CliOptions {
   host: string | undefined;
   /** `replay --channel NAME`: pin the replay to one channel. */
   channel: string | undefined;
+  /** `import --from SOURCE` and `--out FILE`. */
+  from?: string | undefined;
+  out?: string | undefined;
   command: string | undefined;
   args: string[];
 }
@@ -17,9 +20,10 @@ export interface CliOptions {
 export const cliUsage = [
   'usage: sluice [--config FILE | -c FILE] [--port N] [--host H]',
   '       sluice replay <request-id> [--channel NAME] [--config FILE]',
+  '       sluice import one-api|new-api --from <sqlite file | postgres://… | mysqldump.sql> [--out sluice.yaml] [--config FILE]',
 ].join('\n');
 
-type ValueFlag = 'config' | 'port' | 'host' | 'channel';
+type ValueFlag = 'config' | 'port' | 'host' | 'channel' | 'from' | 'out';
 
 const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--config': 'config',
@@ -27,6 +31,8 @@ const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--port': 'port',
   '--host': 'host',
   '--channel': 'channel',
+  '--from': 'from',
+  '--out': 'out',
 };
 
 /** `argv` without the node binary and script, i.e. `process.argv.slice(2)`. */
