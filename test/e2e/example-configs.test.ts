@@ -97,7 +97,7 @@ describe('sluice.example.yaml', () => {
   });
 
   it('still parses with its commented admin key, keys and channels uncommented and their variables set', () => {
-    const uncommented = text.replace(/^(\s*)# (admin_key:|keys:|  - \{ name: app|- name:|  [a-z_]+:|    [a-z0-9-]+: \{|fallbacks:)/gm, '$1$2');
+    const uncommented = text.replace(/^(\s*)# (admin_key:|keys:| {2}- \{ name: app|- name:| {2}[a-z_]+:| {4}[a-z0-9-]+: \{|fallbacks:)/gm, '$1$2');
     const config = parseFile('sluice.example.yaml', uncommented, dummyEnvironment(uncommented));
     expect(config.adminKey).toBe('dummy-sluice_admin_key-0123456789');
     expect(config.channels.map((channel) => channel.name)).toEqual(['echo', 'openai', 'xai', 'claude', 'gemini', 'local']);
