@@ -3,7 +3,7 @@ import { runImportCommand } from './cli/import-command.ts';
 import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
-import { createLogger, startSluice } from './server/start-sluice.ts';
+import { createLogger, startSluice, writeStartupBanner } from './server/start-sluice.ts';
 
 async function main(): Promise<void> {
   const cli = parseCliArgs(process.argv.slice(2));
@@ -26,13 +26,7 @@ async function main(): Promise<void> {
   });
   const logger = createLogger(config);
   const sluice = await startSluice(config, { logger });
-  if (sluice.services.keyAccess.startedKeyless) {
-    logger.warn('No client keys configured or stored: serving this machine only (loopback address, loopback Host, no cross-site Origin). Add `keys:` to the config to serve other hosts.');
-  }
-  logger.info(
-    { config: config.file ?? 'embedded default', channels: config.channels.map((channel) => channel.name) },
-    `Sluice listening on ${sluice.url}`,
-  );
+  writeStartupBanner(logger, sluice, config);
   const stop = (signal: string): void => {
     logger.info(`${signal}: shutting down`);
     sluice.close().then(

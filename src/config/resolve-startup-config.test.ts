@@ -40,6 +40,11 @@ describe('resolveStartupConfig', () => {
     expect(resolveStartupConfig(parseCliArgs([]), { cwd: directory, env: {} })).toEqual(embeddedDefaultConfig());
   });
 
+  it('gives the embedded default the admin key in SLUICE_ADMIN_KEY (issue 16: the console without a config)', () => {
+    const adminKey = 'admin-key-from-the-environment-0123';
+    expect(resolveStartupConfig(parseCliArgs([]), { cwd: directory, env: { SLUICE_ADMIN_KEY: adminKey } }).adminKey).toBe(adminKey);
+  });
+
   it('uses ./sluice.yaml from the working directory when it exists', () => {
     writeFileSync(join(directory, 'sluice.yaml'), fileConfig);
     const config = resolveStartupConfig(parseCliArgs([]), { cwd: directory, env: { KEY: 'k' } });

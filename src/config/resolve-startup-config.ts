@@ -1,5 +1,5 @@
 // Which config Sluice starts with: `--config FILE`, else ./sluice.yaml if it exists, else the
-// embedded default; then `--port` / `--host` override `listen`.
+// embedded default (with SLUICE_ADMIN_KEY as its admin_key when set); then `--port` / `--host` override `listen`.
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,5 +35,5 @@ function loadStartupConfig(configFlag: string | undefined, options: StartupOptio
   if (existsSync(defaultPath)) {
     return parseConfig(readConfigText(defaultPath), { ...parseOptions, file: defaultConfigFileName });
   }
-  return embeddedDefaultConfig();
+  return embeddedDefaultConfig(options.env);
 }

@@ -197,7 +197,7 @@ export const errorCatalog = {
     status: 404,
     type: 'invalid_request_error',
     retryable: false,
-    hint: 'Set `admin_key` in the Sluice config (for example `admin_key: ${SLUICE_ADMIN_KEY}`) and restart Sluice.',
+    hint: 'Set `admin_key` in the Sluice config (for example `admin_key: ${SLUICE_ADMIN_KEY}`), or with no config file the environment variable `SLUICE_ADMIN_KEY` (at least 16 characters), and restart Sluice.',
   },
   admin_key_required: {
     status: 401,

@@ -2,6 +2,7 @@
 // content types, and index.html for any other /ui path, so the console's own routes survive a
 // reload. A few static files need no plugin (@fastify/static would be the only new dependency).
 // Only regular files whose real path (symlinks followed) is inside the build folder are served.
+import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
@@ -49,6 +50,11 @@ async function sendIndex(reply: FastifyReply, directory: string): Promise<Fastif
   if (index === undefined) return reply.code(503).type(contentTypes['.html'] ?? 'text/html').header('cache-control', 'no-store').send(notBuiltPage);
   // index.html names the current hashed assets, so it is never cached.
   return reply.type(contentTypes['.html'] ?? 'text/html').header('cache-control', 'no-cache').send(index);
+}
+
+/** Whether the console is built (the start-up banner says how to build it when it is not). */
+export function isConsoleBuilt(directory: string = builtConsole): boolean {
+  return existsSync(resolve(directory, 'index.html'));
 }
 
 export function serveConsole(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, directory: string = builtConsole): void {

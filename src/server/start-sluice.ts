@@ -2,6 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { pino, type Logger } from 'pino';
 import type { SluiceConfig } from '../config/index.ts';
+import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
@@ -19,6 +20,8 @@ import { UpstreamClient } from '../upstream/upstream-client.ts';
 import type { AdminFailurePolicy } from './admin/admin-failures.ts';
 import type { KeyCachePolicy } from './authenticate.ts';
 import { buildApp, type SluiceApp } from './build-app.ts';
+import { describeStartup } from './describe-startup.ts';
+import { isConsoleBuilt } from './serve-console.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
@@ -75,6 +78,8 @@ export interface RunningSluice {
   services: Services;
   /** PostgreSQL: the follower of other instances' changes; SQLite (one instance): undefined. */
   changes: StoreChangeFollower | undefined;
+  /** The channels taking traffic now: the config's and those created through the admin API. */
+  liveChannels(): readonly Channel[];
   /** Stops accepting, lets open streams finish (up to the shutdown deadline), flushes the log, closes the store. */
   close(): Promise<void>;
 }
@@ -127,10 +132,29 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
 
 /**
  * JSON lines to stdout, buffered (4 KiB) so a log line per request is not a write syscall per
- * request; main.ts flushes it at shutdown.
+ * request; writeStartupBanner flushes once after start-up, main.ts again at shutdown.
  */
 export function createLogger(config: SluiceConfig): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+}
+
+/**
+ * The start-up banner (describe-startup.ts), written at once: the buffered destination would
+ * otherwise hold these lines until 4 KiB of request lines followed them, or until shutdown.
+ */
+export function writeStartupBanner(logger: Logger, sluice: RunningSluice, config: SluiceConfig): void {
+  const lines = describeStartup({
+    url: sluice.url,
+    configFile: config.file,
+    store: config.store,
+    redis: config.redis?.url,
+    channels: sluice.liveChannels(),
+    adminEnabled: config.adminKey !== undefined,
+    keyless: sluice.services.keyAccess.startedKeyless,
+    consoleBuilt: isConsoleBuilt(),
+  });
+  for (const line of lines) logger[line.level](line.fields, line.message);
+  logger.flush();
 }
 
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<RunningSluice> {
@@ -230,5 +254,5 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       clearInterval(idleSweep);
     }
   };
-  return { url: `http://${urlHost}:${boundPort}`, app, services, changes, close };
+  return { url: `http://${urlHost}:${boundPort}`, app, services, changes, liveChannels: () => relay.channels.snapshot().channels, close };
 }

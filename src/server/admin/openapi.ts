@@ -4,6 +4,8 @@ import { capabilityPaths } from './capabilities-routes.ts';
 import { channelPaths } from './channels-routes.ts';
 import { keyPaths } from './keys-routes.ts';
 import { instancesPaths } from './instances-route.ts';
+import { modelsPaths } from './models-route.ts';
+import { statusPaths } from './status-route.ts';
 import { logPaths } from './logs-routes.ts';
 import { jsonResponse, operation, type JsonSchema, type OpenApiPaths } from './openapi-parts.ts';
 import { probePaths } from './probe-route.ts';
@@ -144,6 +146,8 @@ const documentPaths: OpenApiPaths = {
   ...capabilityPaths,
   ...statsPaths,
   ...instancesPaths,
+  ...modelsPaths,
+  ...statusPaths,
 };
 
 export const adminOpenApiDocument = {

@@ -1,5 +1,5 @@
 // Every admin API call the console makes, typed (docs/admin-api.md).
-import { adminRequest, queryString, readErrorBody } from './client.ts';
+import { adminRequest, queryString } from './client.ts';
 import type { ChannelView, CreatedKey, KeyView, LearnedCapability, LogDetail, LogPage, ModelView, ProbeResult, ReplayResult, StatsView } from './types.ts';
 
 function listOf<T>(body: unknown, field = 'data'): T[] {
@@ -83,13 +83,17 @@ export function getStats(window: string, signal?: AbortSignal): Promise<StatsVie
   return adminRequest(`/stats${queryString({ window })}`, signal === undefined ? {} : { signal });
 }
 
-/** The public model list (no key needed on loopback without keys; the playground passes one otherwise). */
-export async function listModels(clientKey: string | undefined): Promise<ModelView[]> {
-  const headers: Record<string, string> = clientKey === undefined || clientKey === '' ? {} : { authorization: `Bearer ${clientKey}` };
-  const response = await fetch('/v1/models', { headers });
-  const text = await response.text();
-  if (!response.ok) throw readErrorBody(response.status, text, response.headers.get('x-request-id') ?? undefined);
-  return listOf<ModelView>(JSON.parse(text));
+/** Every model clients may ask for, from the admin API: the playground lists them before it holds a client key. */
+export async function listAllModels(signal?: AbortSignal): Promise<ModelView[]> {
+  return listOf<ModelView>(await adminRequest('/models', signal === undefined ? {} : { signal }));
+}
+
+/** Whether the admin API is on; public (no key), so the sign-in page can say how to turn it on. */
+export async function readAdminStatus(): Promise<'on' | 'off' | undefined> {
+  const response = await fetch('/admin/api/status', { headers: { accept: 'application/json' } }).catch(() => undefined);
+  if (response?.ok !== true) return undefined;
+  const body = (await response.json().catch(() => undefined)) as { admin_api?: unknown } | undefined;
+  return body?.admin_api === 'on' || body?.admin_api === 'off' ? body.admin_api : undefined;
 }
 
 /** The Prometheus page, for what the stats endpoint does not carry (overhead, tokens, adaptations). */

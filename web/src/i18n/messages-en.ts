@@ -23,12 +23,15 @@ export const en = {
 
   'error.hint': 'What to change:',
 
-  'signIn.intro': 'Sign in with the admin key (admin_key in sluice.yaml). It is kept for this browser tab only.',
+  'signIn.intro': 'Sign in with the admin key (admin_key in the config, or SLUICE_ADMIN_KEY without one). It is kept for this browser tab only.',
   'signIn.adminKey': 'Admin key',
   'signIn.submit': 'Sign in',
   'signIn.wrongKey': 'Sluice does not accept this admin key.',
   'signIn.adminOff': 'The admin API is off.',
   'signIn.adminOffHint': 'Set admin_key in the config (e.g. admin_key: ${SLUICE_ADMIN_KEY}) and restart Sluice.',
+  'signIn.adminOffNotice': 'The console cannot sign in until it is on: restart Sluice with an admin key of 16 characters or more,',
+  'signIn.adminOffNoConfig': 'without a config file:',
+  'signIn.adminOffWithConfig': 'with a config file: add admin_key: ${SLUICE_ADMIN_KEY} to it, then start it the same way.',
 
   'dashboard.window': 'Time window',
   'dashboard.autoRefresh': 'Auto-refresh',
@@ -206,8 +209,9 @@ export const en = {
   'playground.upstreamMode': 'Mode client → upstream',
   'playground.events': 'SSE events',
   'playground.requestId': 'Request id',
-  'playground.needsKey': 'Keys are configured: paste a client key, or create one for the playground.',
-  'playground.noModels': 'No models: add a channel, or paste a client key if keys are configured.',
+  'playground.needsKey': 'Keys are configured, so calls need a client key: create one for the playground, or paste one.',
+  'playground.createPlaygroundKey': 'Create a playground key',
+  'playground.noModels': 'No models: add a channel first.',
   'playground.streamAdapted': 'stream adapted',
   'playground.jsonAdapted': 'non-stream adapted',
 } as const;

@@ -25,12 +25,15 @@ export const zh: Record<MessageKey, string> = {
 
   'error.hint': '建议修改：',
 
-  'signIn.intro': '使用管理密钥（sluice.yaml 中的 admin_key）登录。密钥只保存在当前浏览器标签页中。',
+  'signIn.intro': '使用管理密钥（配置中的 admin_key，无配置文件时为 SLUICE_ADMIN_KEY）登录。密钥只保存在当前浏览器标签页中。',
   'signIn.adminKey': '管理密钥',
   'signIn.submit': '登录',
   'signIn.wrongKey': 'Sluice 不接受这个管理密钥。',
   'signIn.adminOff': '管理 API 未开启。',
   'signIn.adminOffHint': '在配置中设置 admin_key（例如 admin_key: ${SLUICE_ADMIN_KEY}）并重启 Sluice。',
+  'signIn.adminOffNotice': '开启之前控制台无法登录：请使用至少 16 个字符的管理密钥重启 Sluice，',
+  'signIn.adminOffNoConfig': '没有配置文件时：',
+  'signIn.adminOffWithConfig': '有配置文件时：在其中加入 admin_key: ${SLUICE_ADMIN_KEY}，再用同样的方式启动。',
 
   'dashboard.window': '时间范围',
   'dashboard.autoRefresh': '自动刷新',
@@ -208,8 +211,9 @@ export const zh: Record<MessageKey, string> = {
   'playground.upstreamMode': '模式 客户端 → 上游',
   'playground.events': 'SSE 事件',
   'playground.requestId': '请求 ID',
-  'playground.needsKey': '已配置密钥：请粘贴客户端密钥，或为调试台新建一个。',
-  'playground.noModels': '没有模型：请添加渠道；如果配置了密钥，请粘贴客户端密钥。',
+  'playground.needsKey': '已配置密钥，调用需要客户端密钥：为调试台新建一个，或粘贴一个。',
+  'playground.createPlaygroundKey': '新建调试台密钥',
+  'playground.noModels': '没有模型：请先添加渠道。',
   'playground.streamAdapted': '流式已适配',
   'playground.jsonAdapted': '非流式已适配',
 };

@@ -2,7 +2,7 @@
 // shown as it streams, and what Sluice did for each call — the channel and model that answered,
 // attempts and overhead (x-sluice-* headers), then the upstream mode and adaptations from the log.
 import { useRef, useState, type ReactNode } from 'react';
-import { createKey, getLog, listKeys, listModels } from '../api/admin.ts';
+import { createKey, getLog, listAllModels, listKeys } from '../api/admin.ts';
 import { sendChat, type ChatOutcome } from '../api/chat.ts';
 import type { LogDetail, ModelView } from '../api/types.ts';
 import { Badge } from '../components/badge.tsx';
@@ -99,15 +99,13 @@ function Result({ title, run, streaming }: { title: string; run: Run; streaming:
 }
 
 /**
- * The models a client may pick. With keys configured, /v1/models wants one: until the operator
- * pastes or creates a key, say so rather than call and be refused.
+ * Every model, from the admin API (no client key needed to list them, issue 16). With keys
+ * configured a call needs one: until the operator pastes or creates a key, offer to create one
+ * rather than send and be refused.
  */
 async function loadModels(clientKey: string): Promise<{ models: ModelView[]; needsKey: boolean }> {
-  if (clientKey === '') {
-    const keys = await listKeys();
-    if (keys.some((key) => key.enabled)) return { models: [], needsKey: true };
-  }
-  return { models: await listModels(clientKey), needsKey: false };
+  const [models, keys] = await Promise.all([listAllModels(), clientKey === '' ? listKeys() : Promise.resolve([])]);
+  return { models, needsKey: keys.some((key) => key.enabled) };
 }
 
 export function PlaygroundPage(): ReactNode {
@@ -198,8 +196,7 @@ export function PlaygroundPage(): ReactNode {
                   </option>
                 ))}
               </select>
-              {models.data?.needsKey === true && <span className="field-help">{t('playground.needsKey')}</span>}
-              {models.data?.needsKey === false && models.data.models.length === 0 && <span className="field-help">{t('playground.noModels')}</span>}
+              {models.data !== undefined && models.data.models.length === 0 && <span className="field-help">{t('playground.noModels')}</span>}
               <ErrorBox error={models.error} />
             </div>
             <div className="field">
@@ -233,6 +230,14 @@ export function PlaygroundPage(): ReactNode {
               />
             </label>
           </div>
+          {models.data?.needsKey === true && clientKey === '' && (
+            <div className="notice" data-testid="needs-key">
+              {t('playground.needsKey')}{' '}
+              <button type="button" className="button primary" onClick={() => { void makeKey(); }}>
+                {t('playground.createPlaygroundKey')}
+              </button>
+            </div>
+          )}
           <ErrorBox error={keyError} />
           <div className="form-actions" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
             <span style={{ display: 'flex', gap: 12 }}>

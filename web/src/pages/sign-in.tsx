@@ -1,7 +1,11 @@
-// Sign in with the admin key (`admin_key` in the config). The key is checked against the admin API
-// before it is kept, so a typo is told at once rather than on the next page.
-import { useState, type ReactNode } from 'react';
+// Sign in with the admin key (`admin_key` in the config, or SLUICE_ADMIN_KEY without one). The key is
+// checked against the admin API before it is kept, so a typo is told at once rather than on the
+// next page. When the admin API is off (GET /admin/api/status, public), the page says so and how to
+// turn it on before anyone types a key.
+import { useEffect, useState, type ReactNode } from 'react';
+import { readAdminStatus } from '../api/admin.ts';
 import { adminRequest, ApiError } from '../api/client.ts';
+import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { useT, type Language } from '../i18n/i18n.tsx';
 import type { Theme } from '../lib/preferences.ts';
@@ -20,6 +24,17 @@ export function SignInPage({ onSignedIn, language, setLanguage, theme, setTheme 
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const [adminStatus, setAdminStatus] = useState<'on' | 'off' | undefined>(undefined);
+
+  useEffect(() => {
+    let current = true;
+    void readAdminStatus().then((status) => {
+      if (current) setAdminStatus(status);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const submit = async (): Promise<void> => {
     setBusy(true);
@@ -51,6 +66,7 @@ export function SignInPage({ onSignedIn, language, setLanguage, theme, setTheme 
           Sluice
         </div>
         <p className="muted">{t('signIn.intro')}</p>
+        {adminStatus === 'off' && <AdminOffNotice />}
         <label className="field">
           <span>{t('signIn.adminKey')}</span>
           <input type="password" name="admin-key" autoComplete="current-password" autoFocus value={key} onChange={(event) => { setKey(event.target.value); }} required />
@@ -69,6 +85,26 @@ export function SignInPage({ onSignedIn, language, setLanguage, theme, setTheme 
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+/** The command that turns the admin API on with no config file (the embedded default reads SLUICE_ADMIN_KEY). */
+const startWithAdminKey = 'SLUICE_ADMIN_KEY=$(openssl rand -hex 32) npm start';
+
+function AdminOffNotice(): ReactNode {
+  const t = useT();
+  return (
+    <div className="notice warn" role="status" data-testid="admin-off">
+      <p style={{ margin: '0 0 6px' }}>
+        <strong>{t('signIn.adminOff')}</strong> {t('signIn.adminOffNotice')}
+      </p>
+      <div className="muted">{t('signIn.adminOffNoConfig')}</div>
+      <div style={{ display: 'flex', gap: 6, alignItems: 'center', margin: '4px 0 6px' }}>
+        <code>{startWithAdminKey}</code>
+        <CopyButton text={startWithAdminKey} />
+      </div>
+      <div className="muted">{t('signIn.adminOffWithConfig')}</div>
     </div>
   );
 }
