@@ -2,6 +2,7 @@
 import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
+import { isWorkersPrimary, runWorkers } from './server/run-workers.ts';
 import { createLogger, startSluice } from './server/start-sluice.ts';
 
 async function main(): Promise<void> {
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   });
   const logger = createLogger(config);
+  // `workers: N`: this process forks N Sluice processes and looks after them (run-workers.ts).
+  if (isWorkersPrimary(config)) process.exit(await runWorkers(config, logger));
   const sluice = await startSluice(config, { logger });
   if (sluice.services.keyAccess.startedKeyless) {
     logger.warn('No client keys configured or stored: serving this machine only (loopback address, loopback Host, no cross-site Origin). Add `keys:` to the config to serve other hosts.');
@@ -31,7 +34,11 @@ async function main(): Promise<void> {
     { config: config.file ?? 'embedded default', channels: config.channels.map((channel) => channel.name) },
     `Sluice listening on ${sluice.url}`,
   );
+  // Once: a worker gets the terminal's SIGINT and the one its primary forwards.
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     logger.info(`${signal}: shutting down`);
     sluice.close().then(
       () => {
@@ -45,8 +52,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

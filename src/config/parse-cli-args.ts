@@ -2,6 +2,7 @@
 // `--channel NAME` is for the `replay` command.
 // Flags may come anywhere; `--` ends them. `--help` / `-h` is the `help` command.
 
+import { readWorkerSetting, type WorkerSetting } from './check-workers.ts';
 import { ConfigError } from './config-error.ts';
 
 export interface CliOptions {
@@ -10,16 +11,18 @@ export interface CliOptions {
   host: string | undefined;
   /** `replay --channel NAME`: pin the replay to one channel. */
   channel: string | undefined;
+  /** `--workers N|auto`: overrides the config's `workers`. */
+  workers: WorkerSetting | undefined;
   command: string | undefined;
   args: string[];
 }
 
 export const cliUsage = [
-  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H]',
+  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H] [--workers N|auto]',
   '       sluice replay <request-id> [--channel NAME] [--config FILE]',
 ].join('\n');
 
-type ValueFlag = 'config' | 'port' | 'host' | 'channel';
+type ValueFlag = 'config' | 'port' | 'host' | 'channel' | 'workers';
 
 const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--config': 'config',
@@ -27,11 +30,12 @@ const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--port': 'port',
   '--host': 'host',
   '--channel': 'channel',
+  '--workers': 'workers',
 };
 
 /** `argv` without the node binary and script, i.e. `process.argv.slice(2)`. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { config: undefined, port: undefined, host: undefined, channel: undefined, command: undefined, args: [] };
+  const options: CliOptions = { config: undefined, port: undefined, host: undefined, channel: undefined, workers: undefined, command: undefined, args: [] };
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] ?? '';
@@ -75,6 +79,10 @@ function setFlag(options: CliOptions, flag: ValueFlag, name: string, value: stri
       throw createUsageError(`option ${name} expects a port number from 0 to 65535, got "${value}"`);
     }
     options.port = port;
+  } else if (flag === 'workers') {
+    const workers = readWorkerSetting(value);
+    if (workers === undefined) throw createUsageError(`option ${name} expects a positive integer or auto, got "${value}"`);
+    options.workers = workers;
   } else {
     options[flag] = value;
   }
