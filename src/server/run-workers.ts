@@ -7,7 +7,7 @@
 //
 // The primary restarts a worker that dies (backoff doubling to a bound, logged), forwards
 // SIGTERM/SIGINT to every worker and exits once all have stopped, killing those still running after
-// `stopWaitMs`. A worker that dies before any worker ever listened (a port in use, a store that does
+// `stopWaitMs`. The first worker starts alone, the others once it listens. A worker that dies before any worker ever listened (a port in use, a store that does
 // not answer) ends the primary with exit code 1 instead of a restart loop: the worker has said why.
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -81,16 +81,20 @@ export function runWorkers(config: Pick<SluiceConfig, 'workers' | 'listen'>, log
   };
 
   cluster.on('listening', (worker, address) => {
-    if (!everListened) say('info', { workers: count, port: address.port }, `Sluice primary ${String(process.pid)}: ${String(count)} workers serving port ${String(address.port)}`);
+    say('info', { worker: worker.process.pid, port: address.port }, `worker ${String(worker.process.pid)} listening on port ${String(address.port)}`);
+    if (everListened) return;
     everListened = true;
-    say('info', { worker: worker.process.pid }, `worker ${String(worker.process.pid)} listening`);
+    for (let index = 1; index < count && stopping === undefined; index += 1) fork();
   });
   cluster.on('exit', (worker, code, signal) => {
     const bornAt = startedAt.get(worker) ?? Date.now();
     startedAt.delete(worker);
     const how = { worker: worker.process.pid, code, signal };
     if (stopping !== undefined) {
-      if (code !== 0) stopping.killed = true;
+      if (code !== 0) {
+        stopping.killed = true;
+        say('warn', how, `worker ${String(worker.process.pid)} ended with ${signal ?? `exit code ${String(code)}`} while stopping`);
+      }
       if (startedAt.size === 0) {
         say('info', { signal: stopping.signal }, 'every worker stopped');
         finish(stopping.killed ? 1 : 0);
@@ -120,6 +124,9 @@ export function runWorkers(config: Pick<SluiceConfig, 'workers' | 'listen'>, log
       stopAll(signal);
     });
   }
-  for (let index = 0; index < count; index += 1) fork();
+  // The first worker starts alone: it migrates the store and writes the file's keys into it, which
+  // several processes at once on an empty store would race over. The others start once it listens.
+  say('info', { workers: count }, `Sluice primary ${String(process.pid)}: starting ${String(count)} workers`);
+  fork();
   return finished;
 }
