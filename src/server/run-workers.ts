@@ -45,7 +45,7 @@ const stopSignals = ['SIGTERM', 'SIGINT'] as const;
  * the exit code for the primary (0: every worker stopped on its own; 1: a start failed or a worker
  * had to be killed).
  */
-export function runWorkers(config: Pick<SluiceConfig, 'workers' | 'listen'>, logger: Logger, policy: WorkerPolicy = defaultWorkerPolicy): Promise<number> {
+export function runWorkers(config: Pick<SluiceConfig, 'workers'>, logger: Logger, policy: WorkerPolicy = defaultWorkerPolicy): Promise<number> {
   const count = countWorkers(config.workers);
   // The primary writes a line now and then: flushed at once, not held in the 4 KiB log buffer.
   const say = (level: 'info' | 'warn' | 'error', fields: object, message: string): void => {
