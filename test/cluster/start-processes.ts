@@ -16,6 +16,15 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const startWaitMs = 60_000;
 const stopWaitMs = 10_000;
 
+/**
+ * Every process spawned here, killed when the test process exits: a hook that times out while
+ * processes start would otherwise leave them running with no one to stop them.
+ */
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
 export interface SluiceProcess {
   url: string;
   port: number;
@@ -54,7 +63,11 @@ export async function spawnSluice(yaml: string, args: readonly string[] = [], lo
   let output = '';
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  spawned.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    spawned.delete(child);
+    resolve(code);
+  }));
   void exited.then(() => { rmSync(dir, { recursive: true, force: true }); });
   const url = `http://127.0.0.1:${String(port)}`;
   return {
