@@ -3,6 +3,7 @@ import { runImportCommand } from './cli/import-command.ts';
 import { runReplayCommand } from './cli/replay-command.ts';
 import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
 import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
+import { isWorkersPrimary, runWorkers } from './server/run-workers.ts';
 import { createLogger, startSluice, writeStartupBanner } from './server/start-sluice.ts';
 
 async function main(): Promise<void> {
@@ -25,9 +26,15 @@ async function main(): Promise<void> {
     typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
   });
   const logger = createLogger(config);
+  // `workers: N`: this process forks N Sluice processes and looks after them (run-workers.ts).
+  if (isWorkersPrimary(config)) process.exit(await runWorkers(config, logger));
   const sluice = await startSluice(config, { logger });
   writeStartupBanner(logger, sluice, config);
+  // Once: a worker gets the terminal's SIGINT and the one its primary forwards.
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     logger.info(`${signal}: shutting down`);
     sluice.close().then(
       () => {
@@ -41,8 +48,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

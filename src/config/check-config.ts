@@ -3,6 +3,7 @@
 // admin key long enough not to be guessed.
 
 import { describeRedisUrlProblem, redisNeedsPostgres } from './check-redis-url.ts';
+import { describeWorkersProblem } from './check-workers.ts';
 import { defaultStore, minAdminKeyLength } from './defaults.ts';
 import { describeAt } from './format-path.ts';
 import type { RawChannel, RawConfig } from './schema.ts';
@@ -30,6 +31,8 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
   });
   problems.push(...checkServerSettings(config.server));
   problems.push(...checkRedis(config));
+  const workersProblem = describeWorkersProblem(config.workers ?? 1, config.redis != null);
+  if (workersProblem !== undefined) problems.push(describeAt(['workers'], workersProblem));
   return problems;
 }
 

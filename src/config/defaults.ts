@@ -71,6 +71,22 @@ export const defaultRedisClientPolicy = Object.freeze({
   retryAfterFailureMs: 1000,
 });
 
+/** `workers`: one process, as before node:cluster (docs/deploy.md "Workers"). */
+export const defaultWorkers = 1;
+
+/**
+ * How the primary of `workers: N` (src/server/run-workers.ts) looks after its workers. A worker that
+ * dies is forked again after `restartBaseMs`, doubling per death up to `restartMaxMs`; a worker that
+ * lived `stableAfterMs` resets the doubling. On SIGTERM/SIGINT the primary waits `stopWaitMs` for the
+ * workers to finish (longer than a worker's 30 s shutdown deadline plus its 2 s cut), then kills them.
+ */
+export const defaultWorkerPolicy = Object.freeze({
+  restartBaseMs: 100,
+  restartMaxMs: 10_000,
+  stableAfterMs: 30_000,
+  stopWaitMs: 40_000,
+});
+
 export const defaultBodyBytes = 10 * 1024 * 1024;
 
 export const defaultKeepaliveMs = 15_000;

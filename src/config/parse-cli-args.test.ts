@@ -14,7 +14,7 @@ function errorOf(argv: string[]): ConfigError {
 
 describe('parseCliArgs', () => {
   it('returns nothing set for no arguments', () => {
-    expect(parseCliArgs([])).toEqual({ config: undefined, port: undefined, host: undefined, channel: undefined, command: undefined, args: [] });
+    expect(parseCliArgs([])).toEqual({ config: undefined, port: undefined, host: undefined, channel: undefined, workers: undefined, command: undefined, args: [] });
   });
 
   it('reads --config FILE, --port N and --host H', () => {

@@ -2,6 +2,7 @@
 // `--channel NAME` is for the `replay` command; `--from`, `--out` for `import`.
 // Flags may come anywhere; `--` ends them. `--help` / `-h` is the `help` command.
 
+import { readWorkerSetting, type WorkerSetting } from './check-workers.ts';
 import { ConfigError } from './config-error.ts';
 
 export interface CliOptions {
@@ -13,17 +14,19 @@ export interface CliOptions {
   /** `import --from SOURCE` and `--out FILE`. */
   from?: string | undefined;
   out?: string | undefined;
+  /** `--workers N|auto`: overrides the config's `workers`. */
+  workers: WorkerSetting | undefined;
   command: string | undefined;
   args: string[];
 }
 
 export const cliUsage = [
-  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H]',
+  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H] [--workers N|auto]',
   '       sluice replay <request-id> [--channel NAME] [--config FILE]',
   '       sluice import one-api|new-api --from <sqlite file | postgres://… | mysqldump.sql> [--out sluice.yaml] [--config FILE]',
 ].join('\n');
 
-type ValueFlag = 'config' | 'port' | 'host' | 'channel' | 'from' | 'out';
+type ValueFlag = 'config' | 'port' | 'host' | 'channel' | 'from' | 'out' | 'workers';
 
 const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--config': 'config',
@@ -33,11 +36,12 @@ const valueFlags: Readonly<Record<string, ValueFlag>> = {
   '--channel': 'channel',
   '--from': 'from',
   '--out': 'out',
+  '--workers': 'workers',
 };
 
 /** `argv` without the node binary and script, i.e. `process.argv.slice(2)`. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { config: undefined, port: undefined, host: undefined, channel: undefined, command: undefined, args: [] };
+  const options: CliOptions = { config: undefined, port: undefined, host: undefined, channel: undefined, workers: undefined, command: undefined, args: [] };
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const word = argv[index] ?? '';
@@ -81,6 +85,10 @@ function setFlag(options: CliOptions, flag: ValueFlag, name: string, value: stri
       throw createUsageError(`option ${name} expects a port number from 0 to 65535, got "${value}"`);
     }
     options.port = port;
+  } else if (flag === 'workers') {
+    const workers = readWorkerSetting(value);
+    if (workers === undefined) throw createUsageError(`option ${name} expects a positive integer or auto, got "${value}"`);
+    options.workers = workers;
   } else {
     options[flag] = value;
   }

@@ -22,8 +22,8 @@ function problemsOf(text: string, env: Record<string, string> = {}): readonly st
 
 describe('redis in the config', () => {
   it('reads the address, the key prefix and the fallback share, with their defaults', () => {
-    expect(parse(`${postgres}\nredis: rediss://app:s3cret@cache:6380/2`).redis).toEqual({ url: 'rediss://app:s3cret@cache:6380/2', keyPrefix: 'sluice:', fallbackInstances: 1, leaseMs: 30_000 });
-    expect(parse(`${postgres}\nredis: redis://cache:6379\nredis_key_prefix: "prod:"\nredis_fallback_instances: 3`).redis).toEqual({ url: 'redis://cache:6379', keyPrefix: 'prod:', fallbackInstances: 3, leaseMs: 30_000 });
+    expect(parse(`${postgres}\nredis: rediss://app:s3cret@cache:6380/2`).redis).toEqual({ url: 'rediss://app:s3cret@cache:6380/2', keyPrefix: 'sluice:', fallbackInstances: 1, leaseMs: 30_000, commandTimeoutMs: 100 });
+    expect(parse(`${postgres}\nredis: redis://cache:6379\nredis_key_prefix: "prod:"\nredis_fallback_instances: 3\nredis_timeout_ms: 500`).redis).toEqual({ url: 'redis://cache:6379', keyPrefix: 'prod:', fallbackInstances: 3, leaseMs: 30_000, commandTimeoutMs: 500 });
     expect(parse(postgres).redis).toBeUndefined();
   });
 

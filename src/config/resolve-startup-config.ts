@@ -1,8 +1,11 @@
 // Which config Sluice starts with: `--config FILE`, else ./sluice.yaml if it exists, else the
-// embedded default (with SLUICE_ADMIN_KEY as its admin_key when set); then `--port` / `--host` override `listen`.
+// embedded default (with SLUICE_ADMIN_KEY as its admin_key when set); then `--port` / `--host` override `listen`,
+// `--workers` the `workers`.
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describeWorkersProblem } from './check-workers.ts';
+import { ConfigError } from './config-error.ts';
 import { defaultConfigFileName } from './defaults.ts';
 import { embeddedDefaultConfig } from './embedded-default.ts';
 import type { ParseConfigOptions } from './parse-config.ts';
@@ -19,6 +22,11 @@ export function resolveStartupConfig(cli: CliOptions, options: StartupOptions): 
   const config = loadStartupConfig(cli.config, options);
   if (cli.port !== undefined) config.listen.port = cli.port;
   if (cli.host !== undefined) config.listen.host = cli.host;
+  if (cli.workers !== undefined) {
+    const problem = describeWorkersProblem(cli.workers, config.redis !== undefined);
+    if (problem !== undefined) throw new ConfigError([`--workers ${String(cli.workers)}: ${problem}`]);
+    config.workers = cli.workers;
+  }
   return config;
 }
 

@@ -2,6 +2,7 @@
 // like `prioirty` stops start-up instead of being ignored. Optional fields accept YAML null (`key:`).
 
 import * as z from 'zod';
+import { workerCount } from './check-workers.ts';
 import { logLevels } from './defaults.ts';
 import { serverSchema } from './server-settings.ts';
 import {
@@ -129,6 +130,9 @@ export const configSchema = z.strictObject(
     redis_key_prefix: text.nullish(),
     redis_fallback_instances: positiveInteger.nullish(),
     redis_lease_ms: positiveInteger.nullish(),
+    /** `workers: N | auto` (docs/deploy.md "Workers"); more than one needs redis (check-workers.ts). */
+    workers: workerCount.nullish(),
+    redis_timeout_ms: positiveInteger.nullish(),
     admin_key: text.nullish(),
     secret_key_file: text.nullish(),
     metrics_key: text.nullish(),

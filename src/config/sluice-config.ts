@@ -1,6 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import type { WorkerSetting } from './check-workers.ts';
 import type { ServerSettings } from './server-settings.ts';
 
 export interface ClientKey {
@@ -33,6 +34,11 @@ export interface RedisSettings {
    * slots of an instance that died come back after at most this long.
    */
   leaseMs: number;
+  /**
+   * The bound on one Redis round trip (`redis_timeout_ms`): a command not answered within it makes
+   * that decision local (the instance's share). Raise it for a Redis across a slow network.
+   */
+  commandTimeoutMs: number;
 }
 
 export interface SluiceConfig {
@@ -44,6 +50,8 @@ export interface SluiceConfig {
   adminKey: string | undefined;
   /** Shared state across instances (`redis:` or SLUICE_REDIS_URL); undefined: everything is per instance. */
   redis: RedisSettings | undefined;
+  /** `workers`: processes serving one port (node:cluster; docs/deploy.md "Workers"); 1: this process alone. */
+  workers: WorkerSetting;
   /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
   secretKeyFile: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */

@@ -35,10 +35,11 @@ export async function openSharedLimits(
   logger: Logger,
   metrics: SharedStateMetrics | undefined,
   registry?: InstanceRegistry,
-  policy: SharedStatePolicy = defaultRedisClientPolicy,
+  policyOverride?: SharedStatePolicy,
 ): Promise<SharedState | undefined> {
   const redis = config.redis;
   if (redis === undefined) return undefined;
+  const policy = policyOverride ?? { ...defaultRedisClientPolicy, commandTimeoutMs: redis.commandTimeoutMs };
   const shown = maskRedisUrl(redis.url);
   const share = (): string => describeShare(redis.fallbackInstances, registry);
   const sharedState = await openSharedState(
