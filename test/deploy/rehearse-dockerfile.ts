@@ -218,7 +218,7 @@ export async function rehearseDockerfile(options: RehearsalOptions): Promise<Reh
   const stages = parseDockerfile(readFileSync(join(options.repoRoot, 'Dockerfile'), 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'sluice-dockerfile-'));
   const timings: Rehearsal['timings'] = [];
-  const cleanup = (): void => rmSync(work, { recursive: true, force: true });
+  const cleanup = (): void => { rmSync(work, { recursive: true, force: true }); };
   let runtime: StageState;
   try {
     runtime = await buildStages(stages, options, work, timings);
@@ -236,7 +236,7 @@ export async function rehearseDockerfile(options: RehearsalOptions): Promise<Reh
   child.stdout.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr.on('data', (data: Buffer) => (output += data.toString()));
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exitCode = code))));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve((exitCode = code)); }));
   const healthcheck = lastOf(runtime.stage, 'HEALTHCHECK');
   const checkHealth = async (): Promise<number | null> => {
     if (healthcheck === undefined || !healthcheck.exec) throw new Error('Dockerfile: the runtime stage needs a HEALTHCHECK in exec form');
@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     env: { SLUICE_CLIENT_KEY: clientKey, SLUICE_ADMIN_KEY: 'admin-rehearsal-0123456789' },
     stepTimeoutMs: 240_000,
     startTimeoutMs: 30_000,
-    log: (line) => console.log(line),
+    log: (line) => { console.log(line); },
   });
   try {
     const ready = await fetch(`${rehearsal.url}/readyz`);
@@ -296,6 +296,7 @@ async function main(): Promise<void> {
     });
     if (!ready.ok || !answer.ok) throw new Error(`/readyz ${String(ready.status)}, chat ${String(answer.status)}: ${await answer.text()}`);
     if (existsSync(join(rehearsal.runtimeRoot, 'app', 'node_modules', 'typescript'))) throw new Error('the runtime stage installed dev dependencies (typescript)');
+    if (/TypeScript is not installed/.test(rehearsal.output())) throw new Error(`the runtime stage ran src/ by type stripping, not the build in dist/:\n${rehearsal.output()}`);
     const code = await rehearsal.stop();
     if (code !== 0) throw new Error(`the server exited with ${String(code)} on SIGTERM:\n${rehearsal.output()}`);
     for (const { step, ms } of rehearsal.timings) console.log(`${String(ms).padStart(7)} ms  ${step}`);
