@@ -3,7 +3,31 @@
 
 import * as z from 'zod';
 import { workerCount } from './check-workers.ts';
-import { logLevels } from './defaults.ts';
+import {
+  defaultBodyBytes,
+  defaultBreakerPolicy,
+  defaultCaptureRetentionDays,
+  defaultChannelPriority,
+  defaultChannelWeight,
+  defaultCompletionTokensEstimate,
+  defaultDropUnsupportedTools,
+  defaultKeepaliveMs,
+  defaultKeyQueueMs,
+  defaultListen,
+  defaultLogLevel,
+  defaultLogRetentionDays,
+  defaultRedisFallbackInstances,
+  defaultRedisKeyPrefix,
+  defaultRedisClientPolicy,
+  defaultRedisLeaseMs,
+  defaultRetryPolicy,
+  defaultStore,
+  defaultTimeoutPolicy,
+  defaultUpstreamLimits,
+  defaultWorkers,
+  logLevels,
+  minAdminKeyLength,
+} from './defaults.ts';
 import { serverSchema } from './server-settings.ts';
 import {
   flag,
@@ -28,41 +52,41 @@ const mappingError = { error: 'expected a mapping' };
 
 export const retrySchema = z.strictObject(
   {
-    attempts: positiveInteger.nullish(),
-    base_ms: nonNegativeInteger.nullish(),
-    max_ms: nonNegativeInteger.nullish(),
-    max_retry_after_ms: nonNegativeInteger.nullish(),
+    attempts: positiveInteger.nullish().describe(`Tries per channel, the first one included. Default ${defaultRetryPolicy.attempts}.`),
+    base_ms: nonNegativeInteger.nullish().describe(`Backoff before the first retry; it doubles each retry, with full jitter. Default ${defaultRetryPolicy.baseMs}.`),
+    max_ms: nonNegativeInteger.nullish().describe(`Longest backoff between two tries. Default ${defaultRetryPolicy.maxMs}.`),
+    max_retry_after_ms: nonNegativeInteger.nullish().describe(`Longest upstream Retry-After honoured; a longer one fails over to another channel instead of waiting. Default ${defaultRetryPolicy.maxRetryAfterMs}.`),
   },
   mappingError,
 );
 
 export const timeoutsSchema = z.strictObject(
   {
-    connect_ms: positiveInteger.nullish(),
-    first_byte_ms: positiveInteger.nullish(),
-    first_chunk_ms: positiveInteger.nullish(),
-    idle_ms: positiveInteger.nullish(),
-    total_ms: positiveInteger.nullish(),
+    connect_ms: positiveInteger.nullish().describe(`Connecting to the upstream. Default ${defaultTimeoutPolicy.connectMs}.`),
+    first_byte_ms: positiveInteger.nullish().describe(`From sending the request to the upstream's response headers. Default ${defaultTimeoutPolicy.firstByteMs}.`),
+    first_chunk_ms: positiveInteger.nullish().describe(`From the response headers to the first parsed chunk. Default ${defaultTimeoutPolicy.firstChunkMs}.`),
+    idle_ms: positiveInteger.nullish().describe(`Longest silence between two upstream chunks. Default ${defaultTimeoutPolicy.idleMs}.`),
+    total_ms: positiveInteger.nullish().describe(`One upstream try from start to end. Default ${defaultTimeoutPolicy.totalMs}.`),
   },
   mappingError,
 );
 
 /** Caps on upstream answers; top level and per channel (a channel's own win field by field). */
 const upstreamLimitFields = {
-  upstream_body_bytes: positiveInteger.nullish(),
-  upstream_stream_bytes: positiveInteger.nullish(),
+  upstream_body_bytes: positiveInteger.nullish().describe(`Largest upstream JSON answer or error body read (decoded bytes). Default ${defaultUpstreamLimits.bodyBytes}.`),
+  upstream_stream_bytes: positiveInteger.nullish().describe(`Largest upstream stream relayed (decoded bytes). Default ${defaultUpstreamLimits.streamBytes}.`),
 };
 
 export const channelLimitsSchema = z.strictObject(upstreamLimitFields, mappingError);
 
 export const breakerSchema = z.strictObject(
   {
-    failure_rate: fraction.nullish(),
-    window_ms: positiveInteger.nullish(),
-    min_calls: positiveInteger.nullish(),
+    failure_rate: fraction.nullish().describe(`Share of failed calls in the window that opens the circuit (above 0, at most 1). Default ${defaultBreakerPolicy.failureRate}.`),
+    window_ms: positiveInteger.nullish().describe(`The window over which calls are counted. Default ${defaultBreakerPolicy.windowMs}.`),
+    min_calls: positiveInteger.nullish().describe(`Calls the window must hold before the rate counts. Default ${defaultBreakerPolicy.minCalls}.`),
     /** Before the rate-based breaker: N consecutive failures. Still accepted, read as `min_calls: N`. */
-    failures: positiveInteger.nullish(),
-    cooldown_ms: nonNegativeInteger.nullish(),
+    failures: positiveInteger.nullish().describe('Older form: N consecutive failures; read as `min_calls: N`.'),
+    cooldown_ms: nonNegativeInteger.nullish().describe(`How long an open circuit stays open before one probe call. Default ${defaultBreakerPolicy.cooldownMs}.`),
   },
   mappingError,
 );
@@ -74,83 +98,89 @@ const streamSupport = z.enum(['required', 'unsupported', 'supported'], {
 const endpointSupport = z.enum(['supported', 'unsupported'], { error: 'expected one of supported, unsupported' });
 
 const capabilityHintsSchema = z.strictObject(
-  { stream: streamSupport.nullish(), stream_options: flag.nullish(), responses_api: endpointSupport.nullish() },
+  {
+    stream: streamSupport.nullish().describe('`required`: only works with stream: true; `unsupported`: refuses it; `supported`: both.'),
+    stream_options: flag.nullish().describe('Whether the upstream accepts `stream_options` (false: never sent).'),
+    responses_api: endpointSupport.nullish().describe('Whether the upstream serves `/v1/responses` for a Responses client (else translated to chat).'),
+  },
   mappingError,
 );
 
 export const channelSchema = z.strictObject(
   {
-    name: text,
-    type: text,
-    base_url: httpUrl.nullish(),
-    api_key: text.nullish(),
-    api_keys: textList.nullish(),
-    models: modelList,
-    model_map: textMap.nullish(),
-    priority: integer.nullish(),
-    weight: positiveNumber.nullish(),
-    overrides: jsonObject.nullish(),
-    headers: headerMap.nullish(),
-    api_version: scalarText.nullish(),
-    default_max_tokens: positiveInteger.nullish(),
-    max_concurrency: positiveInteger.nullish(),
-    prefer_stream: flag.nullish(),
-    debug: flag.nullish(),
-    health_check: z.strictObject({ interval_ms: positiveInteger, models: modelList.nullish() }, mappingError).nullish(),
+    name: text.describe('Unique channel name (logs, metrics, admin API).'),
+    type: text.describe('Upstream dialect: openai, azure, anthropic, gemini, ollama, echo, … (`sluice --help` lists them).'),
+    base_url: httpUrl.nullish().describe('The upstream address (an OpenAI-compatible one ends in `/v1`). Default: the type\'s own address; required for types without one (azure).'),
+    api_key: text.nullish().describe('The upstream API key. Set this or `api_keys`, not both.'),
+    api_keys: textList.nullish().describe('Several upstream API keys, rotated; a key the upstream refuses is set aside.'),
+    models: modelList.describe('Model names (or globs) this channel serves, as clients name them.'),
+    model_map: textMap.nullish().describe('Client model name → upstream model name.'),
+    priority: integer.nullish().describe(`Lower tries first. Default ${defaultChannelPriority}.`),
+    weight: positiveNumber.nullish().describe(`Share of traffic among channels of the same priority. Default ${defaultChannelWeight}.`),
+    overrides: jsonObject.nullish().describe('JSON merge patch (RFC 7396) applied to the upstream request body; `null` deletes a field.'),
+    headers: headerMap.nullish().describe('Extra headers sent to the upstream.'),
+    api_version: scalarText.nullish().describe('API version (azure: the `api-version` query parameter).'),
+    default_max_tokens: positiveInteger.nullish().describe('Output cap sent when the client sets none (upstreams that require one, such as Anthropic).'),
+    max_concurrency: positiveInteger.nullish().describe('Requests in flight to this upstream at once (shared across instances with `redis`). Default: no limit.'),
+    prefer_stream: flag.nullish().describe('Call the upstream in stream mode even for non-stream clients (the answer is collected). Default false.'),
+    debug: flag.nullish().describe('Capture full upstream exchanges of this channel in the store. Default false.'),
+    health_check: z.strictObject({ interval_ms: positiveInteger.describe('Time between two checks.'), models: modelList.nullish().describe('Models to check. Default: the channel\'s models that are not globs.') }, mappingError).nullish().describe('Call the upstream on a timer, so a broken channel is found before a client finds it. Default: off.'),
     capabilities: z
       .record(z.string(), capabilityHintsSchema, { error: 'expected a mapping of model names or globs' })
-      .nullish(),
-    retry: retrySchema.nullish(),
-    timeouts: timeoutsSchema.nullish(),
-    breaker: breakerSchema.nullish(),
-    limits: channelLimitsSchema.nullish(),
+      .nullish()
+      .describe('Per upstream model name (`*` and globs allowed): what the model accepts, before Sluice learns it from errors.'),
+    retry: retrySchema.nullish().describe('This channel\'s retry policy, field by field over the top-level `retry`.'),
+    timeouts: timeoutsSchema.nullish().describe('This channel\'s timeouts, field by field over the top-level `timeouts`.'),
+    breaker: breakerSchema.nullish().describe('This channel\'s circuit breaker, field by field over the top-level `breaker`.'),
+    limits: channelLimitsSchema.nullish().describe('This channel\'s caps on upstream answers, field by field over the top-level `limits`.'),
   },
   mappingError,
 );
 
 export const clientKeySchema = z.strictObject(
   {
-    name: text,
-    key: text,
-    models: modelList.nullish(),
-    rpm: positiveInteger.nullish(),
-    tpm: positiveInteger.nullish(),
-    max_concurrency: positiveInteger.nullish(),
-    queue_ms: nonNegativeInteger.nullish(),
+    name: text.describe('Unique key name (logs, metrics, admin API).'),
+    key: text.describe('The secret a client sends as `Authorization: Bearer <key>` (or `x-api-key`).'),
+    models: modelList.nullish().describe('Models (or globs) this key may call. Default: `*`, all.'),
+    rpm: positiveInteger.nullish().describe('Requests per minute. Default: no limit.'),
+    tpm: positiveInteger.nullish().describe('Tokens per minute (prompt and completion). Default: no limit.'),
+    max_concurrency: positiveInteger.nullish().describe('Requests of this key in flight at once. Default: no limit.'),
+    queue_ms: nonNegativeInteger.nullish().describe(`How long a request past max_concurrency waits for a slot (0: refused at once). Default ${defaultKeyQueueMs}.`),
   },
   mappingError,
 );
 
 export const configSchema = z.strictObject(
   {
-    listen: z.strictObject({ host: text.nullish(), port: portNumber.nullish() }, mappingError).nullish(),
-    store: storeUrl.nullish(),
+    listen: z.strictObject({ host: text.nullish().describe(`Address to listen on; other than loopback needs client keys. Default ${defaultListen.host}.`), port: portNumber.nullish().describe(`Port (0: any free one). Default ${defaultListen.port}.`) }, mappingError).nullish().describe('Where Sluice listens (`--host`, `--port` override it).'),
+    store: storeUrl.nullish().describe(`sqlite:<path> or postgres://user:pass@host/db. Default ${defaultStore}.`),
     /** Shared state for several instances (docs/scale-out.md §E); checked in check-config.ts (the value may hold a password). */
-    redis: text.nullish(),
-    redis_key_prefix: text.nullish(),
-    redis_fallback_instances: positiveInteger.nullish(),
-    redis_lease_ms: positiveInteger.nullish(),
+    redis: text.nullish().describe('redis:// or rediss:// address shared by several instances (needs a PostgreSQL store); SLUICE_REDIS_URL gives it when the file does not. Default: none, everything per instance.'),
+    redis_key_prefix: text.nullish().describe(`Start of every key Sluice writes to Redis. Default ${defaultRedisKeyPrefix}.`),
+    redis_fallback_instances: positiveInteger.nullish().describe(`Instances sharing a limit while Redis is down and the instance registry cannot be read. Default ${defaultRedisFallbackInstances}.`),
+    redis_lease_ms: positiveInteger.nullish().describe(`Life of a max_concurrency slot held in Redis without a heartbeat. Default ${defaultRedisLeaseMs}.`),
     /** `workers: N | auto` (docs/deploy.md "Workers"); more than one needs redis (check-workers.ts). */
-    workers: workerCount.nullish(),
-    redis_timeout_ms: positiveInteger.nullish(),
-    admin_key: text.nullish(),
-    secret_key_file: text.nullish(),
-    metrics_key: text.nullish(),
-    server: serverSchema.nullish(),
-    keys: z.array(clientKeySchema, { error: 'expected a list of keys' }).nullish(),
+    workers: workerCount.nullish().describe(`Sluice processes on one port (node:cluster; auto = one per core); more than 1 needs redis. Default ${String(defaultWorkers)}.`),
+    redis_timeout_ms: positiveInteger.nullish().describe(`Bound on one Redis round trip; past it the decision is taken locally (degraded). Default ${String(defaultRedisClientPolicy.commandTimeoutMs)}.`),
+    admin_key: text.nullish().describe(`Bearer key of the admin API and console (at least ${minAdminKeyLength} characters). Default: none, the admin API is off.`),
+    secret_key_file: text.nullish().describe('File whose first line seals channel secrets stored through the admin API (SLUICE_SECRET_KEY wins). Default: none, stored as given.'),
+    metrics_key: text.nullish().describe('Bearer key GET /metrics requires. Default: none, /metrics is open.'),
+    server: serverSchema.nullish().describe('The HTTP server\'s bounds (docs/security.md "Connection limits").'),
+    keys: z.array(clientKeySchema, { error: 'expected a list of keys' }).nullish().describe('Client keys. None: Sluice serves only loopback clients.'),
     channels: z
       .array(channelSchema, { error: 'expected a list of channels' })
-      .min(1, { error: 'expected at least one channel' }),
-    fallbacks: z.record(z.string(), modelList, { error: 'expected a mapping of model → list of models' }).nullish(),
-    retry: retrySchema.nullish(),
-    timeouts: timeoutsSchema.nullish(),
-    breaker: breakerSchema.nullish(),
-    limits: z.strictObject({ body_bytes: positiveInteger.nullish(), ...upstreamLimitFields, default_completion_tokens_estimate: positiveInteger.nullish() }, mappingError).nullish(),
-    log_retention_days: positiveInteger.nullish(),
-    capture_retention_days: positiveInteger.nullish(),
-    sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
-    drop_unsupported_tools: flag.nullish(),
-    log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
+      .min(1, { error: 'expected at least one channel' })
+      .describe('The upstreams, at least one.'),
+    fallbacks: z.record(z.string(), modelList, { error: 'expected a mapping of model → list of models' }).nullish().describe('Model → models tried after every channel of the model failed.'),
+    retry: retrySchema.nullish().describe('Retries on one channel: exponential backoff with full jitter, Retry-After honoured.'),
+    timeouts: timeoutsSchema.nullish().describe('Upstream timeouts.'),
+    breaker: breakerSchema.nullish().describe('Circuit breaker per channel and model: opens on a failure rate, probes after a cooldown.'),
+    limits: z.strictObject({ body_bytes: positiveInteger.nullish().describe(`Largest client request body. Default ${defaultBodyBytes}.`), ...upstreamLimitFields, default_completion_tokens_estimate: positiveInteger.nullish().describe(`Completion tokens reserved against tpm for a request without an output cap. Default ${defaultCompletionTokensEstimate}.`) }, mappingError).nullish().describe('Size caps.'),
+    log_retention_days: positiveInteger.nullish().describe(`Request log rows older than this are deleted. Default ${defaultLogRetentionDays}.`),
+    capture_retention_days: positiveInteger.nullish().describe(`Debug captures (full bodies) older than this are removed. Default ${defaultCaptureRetentionDays}.`),
+    sse: z.strictObject({ keepalive_ms: positiveInteger.nullish().describe(`Time between SSE keep-alive comments to a streaming client. Default ${defaultKeepaliveMs}.`) }, mappingError).nullish().describe('Streams to clients.'),
+    drop_unsupported_tools: flag.nullish().describe(`Drop hosted tools a translated try cannot run (with a warning header) instead of refusing with 400. Default ${String(defaultDropUnsupportedTools)}.`),
+    log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },
   { error: 'expected a mapping at the top level' },
 );

@@ -44,13 +44,13 @@ const proxyAddress = text.refine(isProxyAddress, { error: 'expected an IP addres
 
 export const serverSchema = z.strictObject(
   {
-    request_timeout_ms: positiveInteger.nullish(),
-    headers_timeout_ms: positiveInteger.nullish(),
-    keep_alive_timeout_ms: positiveInteger.nullish(),
-    idle_timeout_ms: positiveInteger.nullish(),
-    max_connections: positiveInteger.nullish(),
-    max_connections_per_ip: positiveInteger.nullish(),
-    trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish(),
+    request_timeout_ms: positiveInteger.nullish().describe(`Receiving one whole request, headers and body (not the answer). Default ${defaultServerSettings.requestTimeoutMs}.`),
+    headers_timeout_ms: positiveInteger.nullish().describe(`Receiving a request's headers; at most request_timeout_ms. Default ${defaultServerSettings.headersTimeoutMs}.`),
+    keep_alive_timeout_ms: positiveInteger.nullish().describe(`An idle kept-alive connection between two requests. Default ${defaultServerSettings.keepAliveTimeoutMs}.`),
+    idle_timeout_ms: positiveInteger.nullish().describe(`A connection with no byte either way. Default: the longest timeouts.total_ms plus ${idleTimeoutMarginMs}.`),
+    max_connections: positiveInteger.nullish().describe(`Connections served at once. Default ${defaultServerSettings.maxConnections}.`),
+    max_connections_per_ip: positiveInteger.nullish().describe(`Connections per client address. Default ${defaultServerSettings.maxConnectionsPerIp}.`),
+    trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish().describe('Addresses, CIDR ranges or loopback/linklocal/uniquelocal whose X-Forwarded-For is believed. Default: none.'),
   },
   { error: 'expected a mapping' },
 );
