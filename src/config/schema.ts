@@ -13,6 +13,7 @@ import {
   jsonObject,
   modelList,
   nonNegativeInteger,
+  nonNegativeNumber,
   portNumber,
   positiveInteger,
   positiveNumber,
@@ -107,6 +108,21 @@ export const channelSchema = z.strictObject(
   mappingError,
 );
 
+/** USD per 1M tokens (docs/cost.md); `cached_input` and `cache_write_input` default to `input`. */
+export const modelPriceSchema = z.strictObject(
+  { input: nonNegativeNumber, cached_input: nonNegativeNumber.nullish(), cache_write_input: nonNegativeNumber.nullish(), output: nonNegativeNumber },
+  mappingError,
+);
+
+/** Model name or glob → price. */
+export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema, { error: 'expected a mapping of model names or globs to prices' });
+
+/** What a per-key budget allows per UTC day or month (docs/cost.md). */
+export const budgetSchema = z.strictObject(
+  { usd: nonNegativeNumber, period: z.enum(['day', 'month'], { error: 'expected one of day, month' }) },
+  mappingError,
+);
+
 export const clientKeySchema = z.strictObject(
   {
     name: text,
@@ -116,6 +132,7 @@ export const clientKeySchema = z.strictObject(
     tpm: positiveInteger.nullish(),
     max_concurrency: positiveInteger.nullish(),
     queue_ms: nonNegativeInteger.nullish(),
+    budget: budgetSchema.nullish(),
   },
   mappingError,
 );
@@ -146,6 +163,9 @@ export const configSchema = z.strictObject(
     capture_retention_days: positiveInteger.nullish(),
     sse: z.strictObject({ keepalive_ms: positiveInteger.nullish() }, mappingError).nullish(),
     drop_unsupported_tools: flag.nullish(),
+    /** docs/cost.md: prices per model; `prices_file` (relative to this file) is read first, `prices` win over it. */
+    prices: priceTableSchema.nullish(),
+    prices_file: text.nullish(),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish(),
   },
   { error: 'expected a mapping at the top level' },
@@ -157,4 +177,5 @@ export type RawClientKey = z.output<typeof clientKeySchema>;
 export type RawRetry = z.output<typeof retrySchema>;
 export type RawTimeouts = z.output<typeof timeoutsSchema>;
 export type RawBreaker = z.output<typeof breakerSchema>;
+export type RawPriceTable = z.output<typeof priceTableSchema>;
 export type RawChannelLimits = z.output<typeof channelLimitsSchema>;
