@@ -1,7 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
-import type { PriceTable } from '../core/price.ts';
+import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { ServerSettings } from './server-settings.ts';
 
 export interface ClientKey {
@@ -19,13 +19,6 @@ export interface ClientKey {
   queueMs: number | undefined;
   /** USD this key may spend per UTC day or month (docs/cost.md); undefined: no budget. */
   budget: KeyBudget | undefined;
-}
-
-export type BudgetPeriod = 'day' | 'month';
-
-export interface KeyBudget {
-  usd: number;
-  period: BudgetPeriod;
 }
 
 export interface RedisSettings {

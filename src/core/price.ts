@@ -13,3 +13,11 @@ export interface ModelPrice {
 
 /** Model name or glob → price; an exact name wins over a glob, a longer glob over a shorter one. */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
+
+export type BudgetPeriod = 'day' | 'month';
+
+/** What a client key may spend per UTC day or month, in USD at the configured prices. */
+export interface KeyBudget {
+  usd: number;
+  period: BudgetPeriod;
+}
