@@ -75,7 +75,9 @@ describe('cost per request', () => {
 
   it('prices a streamed request the same way', async () => {
     const stream = await clientFor('sk-cost-app-0001').chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }).withResponse();
-    for await (const chunk of stream.data) void chunk;
+    let chunks = 0;
+    for await (const chunk of stream.data) chunks += chunk.choices.length;
+    expect(chunks).toBeGreaterThan(0);
     const row = await logRow(stream.response.headers.get('x-request-id') ?? '');
     expect(row.body.cost_usd).toBeCloseTo(costOfOne, 12);
   });
@@ -105,7 +107,7 @@ describe('cost per request', () => {
 describe('per-key budgets', () => {
   it('settles a reservation to the real cost: the rest of the hold comes back', async () => {
     // max_tokens 100000 holds about $1 at $10 per 1M completion tokens; the request cost far less.
-    await clientFor('sk-cost-roomy-001').chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100_000 });
+    await clientFor('sk-cost-roomy-001').chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 100_000 });
     const roomy = await eventually(() => keyNamed('roomy'), (key) => key?.budget_spent_usd !== undefined && Math.abs(Number(key.budget_spent_usd) - costOfOne) < 1e-9);
     expect(roomy?.budget).toEqual({ usd: 2, period: 'month' });
     expect(roomy?.budget_spent_usd).toBeCloseTo(costOfOne, 12);
@@ -113,7 +115,7 @@ describe('per-key budgets', () => {
 
   it('refuses a request whose upper-bound cost would pass the budget, and a hold larger than the budget at once', async () => {
     const capped = clientFor('sk-cost-capped-01');
-    const ask = () => capped.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 500 });
+    const ask = () => capped.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 500 });
     // Each call holds about $0.005 and costs $0.007: three fit in $0.02, the fourth would not.
     for (let index = 0; index < 3; index += 1) await ask();
     const refusal = await ask().catch((error: unknown) => error);
@@ -123,13 +125,13 @@ describe('per-key budgets', () => {
     expect(error.message).toContain("'capped' may spend $0.02 per day");
     // Until the next UTC day: an hour away on the test's clock.
     expect(Number(error.headers?.get('retry-after'))).toBe(3600);
-    const tooBig = await capped.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100_000 }).catch((caught: unknown) => caught);
+    const tooBig = await capped.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 100_000 }).catch((caught: unknown) => caught);
     expect((tooBig as InstanceType<typeof OpenAI.APIError>).code).toBe('budget_exceeded');
   });
 
   it('starts over at the next period', async () => {
     now += 3600_000;
-    const answer = await clientFor('sk-cost-capped-01').chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 500 });
+    const answer = await clientFor('sk-cost-capped-01').chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 500 });
     expect(answer.choices[0]?.message.content).toBe('ok');
     const capped = await eventually(() => keyNamed('capped'), (key) => Math.abs(Number(key?.budget_spent_usd) - costOfOne) < 1e-9);
     expect(capped?.budget_spent_usd).toBeCloseTo(costOfOne, 12);
