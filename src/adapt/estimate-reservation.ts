@@ -23,9 +23,15 @@ function readCompletionCap(request: JsonObject): number | undefined {
  * `defaultCompletionTokens` when the request sets none.
  */
 export function estimateChatReservation(request: ChatRequest, defaultCompletionTokens: number): number {
+  const { prompt, completion } = estimateChatParts(request, defaultCompletionTokens);
+  return prompt + completion;
+}
+
+/** The same estimate in its two parts, which a budget prices apart (docs/cost.md). */
+export function estimateChatParts(request: ChatRequest, defaultCompletionTokens: number): { prompt: number; completion: number } {
   const prompt = estimateUsage(request, '').prompt_tokens;
   const choices = readCount(request.n) ?? 1;
-  return prompt + choices * (readCompletionCap(request) ?? defaultCompletionTokens);
+  return { prompt, completion: choices * (readCompletionCap(request) ?? defaultCompletionTokens) };
 }
 
 /** Embeddings answer with no completion: the input's tokens (token arrays count as they are). */

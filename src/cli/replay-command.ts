@@ -61,6 +61,7 @@ async function replayFromStore(requestId: string, cli: CliOptions, io: CommandIo
     }
     const replayId = `req_${randomUUID().replaceAll('-', '')}`;
     const result = await replayLoggedRequest({ row, relay, codecs: createIngressCodecs({ dropUnsupportedTools: config.dropUnsupportedTools }), requestId: replayId, channel: cli.channel, signal: AbortSignal.timeout(config.timeouts.totalMs) });
+    services.pricing.price(result.record);
     services.logWriter.append(toLogRow(result.record, undefined, { ip: undefined, headers: { 'user-agent': 'sluice replay' } }, result.startedAt));
     io.stdout(formatReplayReport(result.report));
     return result.report.same ? replayExit.same : replayExit.different;

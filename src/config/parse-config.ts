@@ -8,6 +8,7 @@ import { createFileConfigError } from './config-error.ts';
 import { checkConfig } from './check-config.ts';
 import { describeIssues } from './describe-issues.ts';
 import { interpolateEnv } from './interpolate-env.ts';
+import { locatePricesFile, parsePricesFile } from './load-prices-file.ts';
 import type { Environment } from './interpolate-env.ts';
 import { resolveConfig } from './resolve-config.ts';
 import { configSchema } from './schema.ts';
@@ -37,7 +38,10 @@ export function parseConfig(text: string, options: ParseConfigOptions & { file: 
 
   const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl });
   if (problems.length > 0) throw createFileConfigError(file, problems);
-  return resolveConfig(parsed.data, file);
+  const pricesFile = parsed.data.prices_file;
+  if (pricesFile == null) return resolveConfig(parsed.data, file);
+  const path = locatePricesFile(pricesFile, file);
+  return resolveConfig(parsed.data, file, parsePricesFile(readConfigText(path), path));
 }
 
 /** SLUICE_REDIS_URL gives `redis` when the file does not (the file's own value wins). */

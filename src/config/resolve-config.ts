@@ -26,7 +26,8 @@ import {
   defaultTimeoutPolicy,
   defaultUpstreamLimits,
 } from './defaults.ts';
-import type { RawBreaker, RawChannel, RawChannelLimits, RawClientKey, RawConfig, RawRetry, RawTimeouts } from './schema.ts';
+import type { ModelPrice, PriceTable } from '../core/price.ts';
+import type { RawBreaker, RawChannel, RawChannelLimits, RawClientKey, RawConfig, RawPriceTable, RawRetry, RawTimeouts } from './schema.ts';
 import { resolveServerSettings } from './server-settings.ts';
 import type { ClientKey, SluiceConfig } from './sluice-config.ts';
 
@@ -38,7 +39,8 @@ export interface Policies {
   upstreamLimits: UpstreamLimits;
 }
 
-export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceConfig {
+/** `included`: the `prices_file` table (parse-config.ts reads it); the file's own `prices` win over it, model by model. */
+export function resolveConfig(raw: RawConfig, file: string | undefined, included: RawPriceTable = {}): SluiceConfig {
   const policies: Policies = {
     retry: resolveRetry(raw.retry, defaultRetryPolicy),
     timeouts: resolveTimeouts(raw.timeouts, defaultTimeoutPolicy),
@@ -74,6 +76,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined): SluiceC
     retention: { logDays: raw.log_retention_days ?? defaultLogRetentionDays, captureDays: raw.capture_retention_days ?? defaultCaptureRetentionDays },
     sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },
     logLevel: raw.log_level ?? defaultLogLevel,
+    prices: resolvePrices({ ...included, ...raw.prices }),
     dropUnsupportedTools: raw.drop_unsupported_tools ?? defaultDropUnsupportedTools,
   };
 }
@@ -87,7 +90,16 @@ function resolveClientKey(raw: RawClientKey): ClientKey {
     tpm: raw.tpm ?? undefined,
     maxConcurrency: raw.max_concurrency ?? undefined,
     queueMs: raw.queue_ms ?? undefined,
+    budget: raw.budget == null ? undefined : { usd: raw.budget.usd, period: raw.budget.period },
   };
+}
+
+export function resolvePrices(raw: RawPriceTable): PriceTable {
+  const table: Record<string, ModelPrice> = {};
+  for (const [model, price] of Object.entries(raw)) {
+    table[model] = { input: price.input, cachedInput: price.cached_input ?? undefined, cacheWriteInput: price.cache_write_input ?? undefined, output: price.output };
+  }
+  return table;
 }
 
 export function resolveChannel(raw: RawChannel, policies: Policies): Channel {

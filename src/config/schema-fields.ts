@@ -37,6 +37,12 @@ export const positiveNumber = z.preprocess(
   z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }),
 );
 
+/** A price or an amount of money (`prices:`, a key's `budget.usd`, docs/cost.md): 0 or more. */
+export const nonNegativeNumber = z.preprocess(
+  coerceNumericText,
+  z.number({ error: 'expected a number of 0 or more' }).nonnegative({ error: 'expected a number of 0 or more' }),
+);
+
 /** A share: above 0 and at most 1 (a breaker's `failure_rate`). */
 export const fraction = z.preprocess(
   coerceNumericText,

@@ -38,6 +38,7 @@ import {
   jsonObject,
   modelList,
   nonNegativeInteger,
+  nonNegativeNumber,
   portNumber,
   positiveInteger,
   positiveNumber,
@@ -137,6 +138,21 @@ export const channelSchema = z.strictObject(
   mappingError,
 );
 
+/** USD per 1M tokens (docs/cost.md); `cached_input` and `cache_write_input` default to `input`. */
+export const modelPriceSchema = z.strictObject(
+  { input: nonNegativeNumber, cached_input: nonNegativeNumber.nullish(), cache_write_input: nonNegativeNumber.nullish(), output: nonNegativeNumber },
+  mappingError,
+);
+
+/** Model name or glob → price. */
+export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema, { error: 'expected a mapping of model names or globs to prices' });
+
+/** What a per-key budget allows per UTC day or month (docs/cost.md). */
+export const budgetSchema = z.strictObject(
+  { usd: nonNegativeNumber, period: z.enum(['day', 'month'], { error: 'expected one of day, month' }) },
+  mappingError,
+);
+
 export const clientKeySchema = z.strictObject(
   {
     name: text.describe('Unique key name (logs, metrics, admin API).'),
@@ -146,6 +162,7 @@ export const clientKeySchema = z.strictObject(
     tpm: positiveInteger.nullish().describe('Tokens per minute (prompt and completion). Default: no limit.'),
     max_concurrency: positiveInteger.nullish().describe('Requests of this key in flight at once. Default: no limit.'),
     queue_ms: nonNegativeInteger.nullish().describe(`How long a request past max_concurrency waits for a slot (0: refused at once). Default ${defaultKeyQueueMs}.`),
+    budget: budgetSchema.nullish().describe('Spend allowed per UTC day or month: {usd, period: day|month} (docs/cost.md). Default: no budget.'),
   },
   mappingError,
 );
@@ -180,6 +197,9 @@ export const configSchema = z.strictObject(
     capture_retention_days: positiveInteger.nullish().describe(`Debug captures (full bodies) older than this are removed. Default ${defaultCaptureRetentionDays}.`),
     sse: z.strictObject({ keepalive_ms: positiveInteger.nullish().describe(`Time between SSE keep-alive comments to a streaming client. Default ${defaultKeepaliveMs}.`) }, mappingError).nullish().describe('Streams to clients.'),
     drop_unsupported_tools: flag.nullish().describe(`Drop hosted tools a translated try cannot run (with a warning header) instead of refusing with 400. Default ${String(defaultDropUnsupportedTools)}.`),
+    /** docs/cost.md: prices per model; `prices_file` (relative to this file) is read first, `prices` win over it. */
+    prices: priceTableSchema.nullish().describe('Model name or glob → {input, cached_input, cache_write_input, output} in USD per 1M tokens (docs/cost.md). Default: none, costs unknown.'),
+    prices_file: text.nullish().describe('A price file (relative to this config), e.g. prices/2025-10.yaml; `prices` win over it model by model. Default: none.'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },
   { error: 'expected a mapping at the top level' },
@@ -191,4 +211,5 @@ export type RawClientKey = z.output<typeof clientKeySchema>;
 export type RawRetry = z.output<typeof retrySchema>;
 export type RawTimeouts = z.output<typeof timeoutsSchema>;
 export type RawBreaker = z.output<typeof breakerSchema>;
+export type RawPriceTable = z.output<typeof priceTableSchema>;
 export type RawChannelLimits = z.output<typeof channelLimitsSchema>;

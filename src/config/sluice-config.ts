@@ -1,6 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { WorkerSetting } from './check-workers.ts';
 import type { ServerSettings } from './server-settings.ts';
 
@@ -17,6 +18,8 @@ export interface ClientKey {
   maxConcurrency: number | undefined;
   /** How long a request past `maxConcurrency` waits for a slot before a 429; undefined: the default. */
   queueMs: number | undefined;
+  /** USD this key may spend per UTC day or month (docs/cost.md); undefined: no budget. */
+  budget: KeyBudget | undefined;
 }
 
 export interface RedisSettings {
@@ -77,6 +80,8 @@ export interface SluiceConfig {
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */
   sse: { keepaliveMs: number };
   logLevel: string;
+  /** `prices_file` then `prices` (docs/cost.md): what each model costs; empty: no request has a cost. */
+  prices: PriceTable;
   /**
    * Hosted/server tools a translated request cannot use (Anthropic's web_search, bash, …; issue 14):
    * dropped with an `x-sluice-dropped-tools` header when true, a 400 naming the field when false.

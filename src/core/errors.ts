@@ -91,6 +91,12 @@ export const errorCatalog = {
     retryable: false,
     hint: "This key's token quota is spent; ask the operator to grant more.",
   },
+  budget_exceeded: {
+    status: 429,
+    type: 'insufficient_quota',
+    retryable: false,
+    hint: "This key's spending budget for the current UTC day or month would be exceeded; wait for the next period (Retry-After), send a smaller `max_tokens`, or ask the operator to raise `budget.usd`.",
+  },
   model_not_found: {
     status: 404,
     type: 'invalid_request_error',

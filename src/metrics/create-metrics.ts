@@ -21,7 +21,22 @@ export interface RequestObservation {
   usageSource: string | undefined;
   /** The client protocol (issue 14): chat, responses, messages, embeddings; a fixed set, named by the routes. */
   ingress?: string | undefined;
+  /** The model the upstream was asked for: what a cost is priced by (docs/cost.md). */
+  upstreamModel?: string | undefined;
+  /** USD at the configured prices; undefined: unknown (not counted). */
+  costUsd?: number | undefined;
+  keyName?: string | undefined;
 }
+
+/**
+ * Key names that get their own `key` label on the spend counter; later ones share `other`. Keys are
+ * created through the admin API without a bound, and every label value is a series for good.
+ */
+export const maxSpendKeyLabels = 100;
+
+/** The `key` label of requests without a key (keyless Sluice). */
+const noKeyLabel = 'none';
+const otherKeyLabel = 'other';
 
 /** `learned:stream=required` → `learned:stream`: the kind, without the value, keeps labels few. */
 export function adaptationKind(adaptation: string): string {
@@ -57,6 +72,7 @@ export class Metrics {
   readonly #adaptations = new Counter({ name: 'sluice_adaptations_total', help: 'Adaptations applied, by kind', labelNames: ['kind'], registers: [this.registry] });
   readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
+  readonly #spend = new Counter({ name: 'sluice_spend_usd_total', help: 'USD spent at the configured prices, by key, channel and upstream model (requests without a price are not counted)', labelNames: ['key', 'channel', 'model'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
   // The per-request series, each child resolved once per label tuple (cache-children.ts).
@@ -67,6 +83,8 @@ export class Metrics {
   readonly #tokensBy = cacheChildren((...values) => this.#tokens.labels(...values));
   readonly #ingressBy = cacheChildren((...values) => this.#ingress.labels(...values));
   readonly #adaptationsBy = cacheChildren((...values) => this.#adaptations.labels(...values));
+  readonly #spendBy = cacheChildren((...values) => this.#spend.labels(...values));
+  readonly #keyLabels = new Set<string>();
 
   readonly #labelModel: (model: string) => string;
   readonly #labelChannel: (channel: string) => string;
@@ -90,6 +108,19 @@ export class Metrics {
     if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);
     for (const adaptation of request.adaptations) this.#adaptationsBy.get(adaptationKind(adaptation)).inc();
     if (request.ingress !== undefined) this.#ingressBy.get(request.ingress).inc();
+    if (request.costUsd !== undefined) {
+      const channel = request.channel === undefined ? 'none' : this.#labelChannel(request.channel);
+      this.#spendBy.get(this.#labelKey(request.keyName), channel, this.#labelModel(request.upstreamModel ?? request.model)).inc(request.costUsd);
+    }
+  }
+
+  /** A key's own label while fewer than `maxSpendKeyLabels` keys have one, else `other`. */
+  #labelKey(keyName: string | undefined): string {
+    if (keyName === undefined) return noKeyLabel;
+    if (this.#keyLabels.has(keyName)) return keyName;
+    if (this.#keyLabels.size >= maxSpendKeyLabels) return otherKeyLabel;
+    this.#keyLabels.add(keyName);
+    return keyName;
   }
 
   observeBreaker(channel: string, model: string, state: BreakerStateName): void {

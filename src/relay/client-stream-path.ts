@@ -9,7 +9,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { ChatStreamParser } from '../providers/types.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
-import type { RequestRecord } from './request-record.ts';
+import { recordUsage, type RequestRecord } from './request-record.ts';
 
 export interface ClientStreamOptions {
   clientModel: string;
@@ -84,9 +84,7 @@ export class ClientStreamPath {
     for (const chunk of this.#shaper.finish(estimate)) this.#encode(chunk);
     const usage = this.#shaper.usage ?? estimate();
     if (this.#encoder !== undefined) this.#frame(this.#encoder.encodeEnd(usage));
-    record.promptTokens = usage.prompt_tokens;
-    record.completionTokens = usage.completion_tokens;
-    record.usageSource = this.#shaper.usageSource ?? 'estimated';
+    recordUsage(record, usage, this.#shaper.usageSource ?? 'estimated');
   }
 
   /** The frames produced since the last call, as one string. */

@@ -10,7 +10,7 @@ import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { PassThroughStream } from '../providers/types.ts';
 import type { FramePath } from './committed-stream.ts';
 import type { StreamTarget } from './pump-upstream.ts';
-import type { RequestRecord } from './request-record.ts';
+import { recordUsage, type RequestRecord } from './request-record.ts';
 
 export interface PassThroughPathOptions {
   record: RequestRecord;
@@ -66,9 +66,7 @@ export class PassThroughPath implements StreamTarget, FramePath {
     if (this.#pendingFailure !== undefined) throw this.#pendingFailure;
     const { record } = this.#options;
     const usage = this.#relay.usage ?? this.#options.estimate(this.#relay.text);
-    record.promptTokens = usage.prompt_tokens;
-    record.completionTokens = usage.completion_tokens;
-    record.usageSource = this.#relay.usage === undefined ? 'estimated' : 'upstream';
+    recordUsage(record, usage, this.#relay.usage === undefined ? 'estimated' : 'upstream');
   }
 
   take(): string {

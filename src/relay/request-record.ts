@@ -1,5 +1,5 @@
 // What one request did, filled in as it goes; the log line (and later the log row) is made from it.
-import type { UsageSource } from '../core/chat.ts';
+import { isJsonObject, type Usage, type UsageSource } from '../core/chat.ts';
 import type { Capture } from './capture.ts';
 
 export interface AttemptRecord {
@@ -36,6 +36,11 @@ export interface RequestRecord {
   promptTokens: number | undefined;
   completionTokens: number | undefined;
   usageSource: UsageSource | undefined;
+  /** Of `promptTokens`: read from / written to a prompt cache, where the upstream says (docs/cost.md). */
+  cachedPromptTokens: number | undefined;
+  cacheWritePromptTokens: number | undefined;
+  /** USD at the configured prices; undefined: no usage, or no price for the model (unknown, not 0). */
+  costUsd: number | undefined;
   /** The client protocol (`chat`, `responses`, `messages`; issue 14); undefined for other endpoints. */
   ingress: string | undefined;
 }
@@ -62,6 +67,9 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     promptTokens: undefined,
     completionTokens: undefined,
     usageSource: undefined,
+    cachedPromptTokens: undefined,
+    cacheWritePromptTokens: undefined,
+    costUsd: undefined,
     ingress: undefined,
   };
 }
@@ -69,4 +77,18 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
 /** Time spent waiting on upstreams and backoff so far: the part of a request that is not Sluice's. */
 export function upstreamTimeMs(record: RequestRecord): number {
   return record.attempts.reduce((sum, attempt) => sum + attempt.durationMs, record.waitMs);
+}
+
+function countOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The tokens of an answer: OpenAI's `prompt_tokens_details.cached_tokens` and the cache writes Anthropic channels report. */
+export function recordUsage(record: RequestRecord, usage: Usage, source: UsageSource): void {
+  record.promptTokens = usage.prompt_tokens;
+  record.completionTokens = usage.completion_tokens;
+  record.usageSource = source;
+  const details = usage.prompt_tokens_details;
+  record.cachedPromptTokens = isJsonObject(details) ? countOf(details.cached_tokens) : undefined;
+  record.cacheWritePromptTokens = countOf(usage.cache_creation_input_tokens);
 }

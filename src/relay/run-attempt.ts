@@ -19,7 +19,7 @@ import { commitStream, endedSource, failingSource, readToCommit, type CommittedS
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import { UpstreamPump, type StreamTarget } from './pump-upstream.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
-import type { RequestRecord } from './request-record.ts';
+import { recordUsage, type RequestRecord } from './request-record.ts';
 
 export type RelayOutcome =
   | { kind: 'completion'; completion: ChatCompletion }
@@ -71,9 +71,7 @@ export async function collectStream(body: AsyncIterable<Uint8Array>, parser: Cha
 function finishCompletion(completion: ChatCompletion, request: ChatRequest, record: RequestRecord): ChatCompletion {
   const upstreamUsage = completion.usage ?? undefined;
   const usage = upstreamUsage ?? estimateUsage(request, completionText(completion));
-  record.promptTokens = usage.prompt_tokens;
-  record.completionTokens = usage.completion_tokens;
-  record.usageSource = upstreamUsage === undefined ? 'estimated' : 'upstream';
+  recordUsage(record, usage, upstreamUsage === undefined ? 'estimated' : 'upstream');
   return { ...completion, model: request.model, usage };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { KeyStore } from '../store/index.ts';
+import { createStoreBudgetLedger } from './budget-ledger.ts';
 import { createAdmissionControl } from './account-request.ts';
 import type { Caller } from './authenticate.ts';
 
@@ -18,7 +19,7 @@ function admission() {
     },
     settleTokens: () => Promise.resolve(),
   } as unknown as KeyStore;
-  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), keys, defaultQueueMs: 0, defaultCompletionTokens: 16, onSettleError: () => undefined });
+  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), keys, budgets: createStoreBudgetLedger(keys, () => 0), now: () => 0, defaultQueueMs: 0, defaultCompletionTokens: 16, onSettleError: () => undefined });
   return { control, reserved };
 }
 

@@ -5,10 +5,13 @@
 // conditional UPDATE in the store, so gateways sharing a database cannot overshoot it either). When
 // the answer ends the reservation is SETTLED to the tokens really used: the rest is refunded, an
 // overrun is charged (the quota may go below zero by it, recorded as is). The log row is written
-// after, batched off the request path.
+// after, batched off the request path. A key with a `budget` (docs/cost.md) reserves the request's
+// upper-bound cost the same way (budget-ledger.ts) and settles it to the real cost.
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
+import type { BudgetHold, BudgetLedger } from './budget-ledger.ts';
+import { endOfBudgetPeriod } from './budget-ledger.ts';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
 import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
@@ -16,8 +19,11 @@ import type { Caller } from './authenticate.ts';
 
 /** What an admitted request holds until it ends; disposing of it unsettled refunds everything. */
 export interface Admission extends Disposable {
-  /** The request is over and used `usedTokens`; idempotent (the first call counts). */
-  settle(usedTokens: number): void;
+  /**
+   * The request is over and used `usedTokens`, costing `costUsd` (undefined: unknown, and a held
+   * budget keeps the whole reservation); idempotent (the first call counts).
+   */
+  settle(usedTokens: number, costUsd?: number): void;
 }
 
 export interface AdmissionDependencies {
@@ -26,6 +32,10 @@ export interface AdmissionDependencies {
   /** In-flight requests per key id (leased in Redis when there is one). */
   keySlots: SlotGate;
   keys: KeyStore;
+  /** Per-key budgets' holds. */
+  budgets: BudgetLedger;
+  /** The wall clock budget periods are cut by. */
+  now: () => number;
   /** How long a request waits for a key slot when the key sets no `queue_ms`. */
   defaultQueueMs: number;
   defaultCompletionTokens: number;
@@ -41,7 +51,19 @@ export interface AdmissionControl {
    * `estimateTokens` is called only for a key with a tpm limit or a quota: counting a prompt loads
    * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs.
    */
-  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal): Promise<Admission>;
+  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, priced?: PricedRequest): Promise<Admission>;
+}
+
+/**
+ * The most the request may cost in USD (relay/price-request.ts); undefined: no price for it. Called
+ * only for a key with a budget; a request without one (embeddings) holds nothing of a budget.
+ */
+export type QuoteUsd = () => number | undefined;
+
+export interface PricedRequest {
+  quoteUsd: QuoteUsd;
+  /** The hold's id (a ledger keyed by request may use it). */
+  requestId: string;
 }
 
 const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
@@ -80,6 +102,25 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     throw new GatewayError('insufficient_quota', `The token quota of the key '${caller.keyName ?? ''}' ${left}; this request may use ${String(tokens)}: its prompt and its max_completion_tokens (or, when it sets none, the gateway's default estimate).`);
   }
 
+  async function reserveBudget(keyId: string, caller: Caller, priced: PricedRequest | undefined): Promise<BudgetHold | undefined> {
+    const budget = caller.budget;
+    if (budget === undefined || priced === undefined) return undefined;
+    const name = caller.keyName ?? '';
+    const quote = priced.quoteUsd();
+    if (quote === undefined) {
+      // Deny by default: a spend that cannot be priced cannot be kept within a budget.
+      throw new GatewayError('model_not_allowed', `The key '${name}' has a budget, and this model has no price in the Sluice config (\`prices:\`), so what it costs cannot be counted.`, { param: 'model' });
+    }
+    const verdict = await dependencies.budgets.reserve(keyId, budget, quote, priced.requestId);
+    if (verdict === undefined) return undefined;
+    if (verdict.granted) return verdict.hold;
+    const now = dependencies.now();
+    const left = Math.max(0, budget.usd - verdict.spentUsd);
+    throw new GatewayError('budget_exceeded', `The key '${name}' may spend $${formatUsd(budget.usd)} per ${budget.period} (UTC); $${formatUsd(left)} is left and this request may cost up to $${formatUsd(quote)}: its prompt and its max_completion_tokens (or, when it sets none, the gateway's default estimate).`, {
+      retryAfterSeconds: Math.max(1, Math.ceil((endOfBudgetPeriod(budget.period, now) - now) / 1000)),
+    });
+  }
+
   function refuseByRate(caller: Caller, limit: 'rpm' | 'tpm' | undefined, retryAfterSeconds: number): GatewayError {
     const described = limit === 'rpm' ? `${String(caller.rpm)} requests per minute` : `${String(caller.tpm)} tokens per minute`;
     return new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${described}.`, { retryAfterSeconds });
@@ -87,12 +128,12 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
 
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    async admit(caller, estimateTokens, signal) {
+    async admit(caller, estimateTokens, signal, priced) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
       // Awaited only for a key that has something to wait on: each await is a turn of the microtask queue per request.
       if (caller.maxConcurrency !== undefined) await takeSlot(keyId, caller, signal);
-      const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined;
+      const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined || caller.budget !== undefined;
       let estimatedTokens = 0;
       try {
         if (countsTokens) estimatedTokens = estimateTokens();
@@ -102,9 +143,11 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
       }
       let rate: RateReservation | undefined;
       let quotaHeld = false;
-      const releaseAll = (usedTokens: number): void => {
+      let budgetHold: BudgetHold | undefined;
+      const releaseAll = (usedTokens: number, costUsd: number | undefined): void => {
         if (rate !== undefined) rateLimits.settle(rate, usedTokens);
         if (quotaHeld) keys.settleTokens(keyId, estimatedTokens, usedTokens).catch(dependencies.onSettleError);
+        if (budgetHold !== undefined) dependencies.budgets.settle(keyId, budgetHold, costUsd ?? budgetHold.reservedUsd, priced?.requestId ?? '').catch(dependencies.onSettleError);
         if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
       };
       try {
@@ -114,21 +157,27 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
         quotaHeld = caller.remainingTokens === undefined ? false : await reserveQuota(keyId, caller, estimatedTokens);
+        budgetHold = await reserveBudget(keyId, caller, priced);
       } catch (error) {
         if (rate !== undefined) rateLimits.release(rate);
         rate = undefined;
-        releaseAll(0);
+        releaseAll(0, 0);
         throw error;
       }
       let settled = false;
-      const settle = (usedTokens: number): void => {
+      const settle = (usedTokens: number, costUsd?: number): void => {
         if (settled) return;
         settled = true;
-        releaseAll(usedTokens);
+        releaseAll(usedTokens, costUsd);
       };
-      return { settle, [Symbol.dispose]: () => { settle(0); } };
+      return { settle, [Symbol.dispose]: () => { settle(0, 0); } };
     },
   };
+}
+
+/** Dollars for a message: cents for amounts of a cent or more, else four significant digits. */
+function formatUsd(usd: number): string {
+  return usd >= 0.01 ? usd.toFixed(2) : usd.toPrecision(4);
 }
 
 /** Where a request came from: an HTTP request, or the `replay` command (no address). */
@@ -163,6 +212,8 @@ export function toLogRow(record: RequestRecord, caller: Caller | undefined, requ
     ingress: record.ingress,
     overheadMs: record.overheadMs,
     capture: record.capture === undefined ? undefined : JSON.stringify(record.capture),
+    costUsd: record.costUsd,
+    cachedPromptTokens: record.cachedPromptTokens,
   };
 }
 

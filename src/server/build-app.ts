@@ -177,9 +177,12 @@ export function buildApp(options: AppOptions): SluiceApp {
     relay: options.relay,
     keepaliveMs: options.keepaliveMs,
     admission: options.services.admission,
+    pricing: options.services.pricing,
     finishRequest: (record, caller, request) => {
+      // Relayed routes priced it before settling; a replay or a refusal is priced here (idempotent).
+      options.services.pricing.price(record);
       writeRequestLine(record, caller?.keyName);
-      options.metrics.observeRequest({ ...record, model: record.clientModel });
+      options.metrics.observeRequest({ ...record, model: record.clientModel, keyName: caller?.keyName });
       recordRequest(record, caller, request, options.services.logWriter);
     },
     onStreamStart: () => {

@@ -1,7 +1,7 @@
 // A chat request in any client protocol (POST /v1/chat/completions, and the ingress codecs of
 // issue 14): parse and validate at the edge into the internal chat request, relay, then write the
 // answer in the client's protocol, as JSON or SSE.
-import { estimateChatReservation } from '../adapt/estimate-reservation.ts';
+import { estimateChatParts } from '../adapt/estimate-reservation.ts';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
@@ -29,7 +29,12 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       };
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
-      await exchange.admit(() => estimateChatReservation(chatRequest, options.admission.defaultCompletionTokens));
+      let reservation: { prompt: number; completion: number } | undefined;
+      const estimate = () => (reservation ??= estimateChatParts(chatRequest, options.admission.defaultCompletionTokens));
+      await exchange.admit(
+        () => estimate().prompt + estimate().completion,
+        () => options.pricing.quote(chatRequest.model, estimate().prompt, estimate().completion),
+      );
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect, untranslatable }, options.relay);

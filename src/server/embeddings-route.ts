@@ -13,7 +13,9 @@ export function createEmbeddingsHandler(options: RouteOptions) {
     const embeddingsRequest = parseEmbeddingsRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''));
     record.clientModel = embeddingsRequest.model;
     if (caller !== undefined) authorizeModel(caller, embeddingsRequest.model);
-    await exchange.admit(() => estimateEmbeddingsReservation(embeddingsRequest));
+    let tokens: number | undefined;
+    const estimate = () => (tokens ??= estimateEmbeddingsReservation(embeddingsRequest));
+    await exchange.admit(estimate, () => options.pricing.quote(embeddingsRequest.model, estimate(), 0));
     const response = await relayEmbeddings(embeddingsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
     await sendJson(exchange, response);
   }, { protocol: 'embeddings' });

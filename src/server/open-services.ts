@@ -12,6 +12,8 @@ import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
 import { createLogWriter, hashKey, isStoreUnavailableError, openStore, parseStoreUrl, startLogRetention, startLogThread, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
+import { createStoreBudgetLedger } from './budget-ledger.ts';
+import { createPricing, type Pricing } from '../relay/price-request.ts';
 import { createKeyAccess, type KeyAccess, type KeyCachePolicy } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
@@ -26,6 +28,8 @@ export interface Services {
   keyAccess: KeyAccess;
   logWriter: LogWriter<RequestLogRow>;
   admission: AdmissionControl;
+  /** Prices requests from their usage, and quotes them for budgets (docs/cost.md). */
+  pricing: Pricing;
   /** Whether the store takes writes (/readyz). */
   storeHealth: StoreHealth;
   /** Which refusals before authentication are logged and stored (per client address). */
@@ -52,6 +56,8 @@ export interface ServiceOptions {
   instanceRegistryPolicy?: InstanceRegistryPolicy | undefined;
   /** Redis: the client's bounds; defaultRedisClientPolicy when absent. */
   redisClientPolicy?: SharedStatePolicy | undefined;
+  /** The wall clock key budgets cut their days and months by; Date.now when absent (tests move it). */
+  clock?: (() => number) | undefined;
 }
 
 type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
@@ -101,7 +107,7 @@ function createRefusalRowLimiter(logger: Logger, metrics: StoreMetrics | undefin
 async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
   for (const key of config.keys) {
     const existing = await store.keys.findByHash(hashKey(key.key));
-    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null };
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null, budget: key.budget ?? null };
     if (existing !== undefined) {
       await store.keys.update(existing.id, { ...changes, name: key.name });
       continue;
@@ -109,7 +115,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
     // A key whose value changed in the file replaces the stored one of the same name.
     const sameName = (await store.keys.list()).find((record) => record.name === key.name);
     if (sameName !== undefined) await store.keys.delete(sameName.id);
-    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs });
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs, budget: key.budget });
   }
 }
 
@@ -125,7 +131,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   await syncConfigKeys(store, config);
   // Every request of a key with a tpm limit or a quota counts its prompt: with such keys, load the
   // tokenizer before traffic rather than on the first such request (adapt/count-tokens.ts).
-  if ((await store.keys.list()).some((key) => key.tpm !== undefined || key.remainingTokens !== undefined)) loadTokenizer();
+  if ((await store.keys.list()).some((key) => key.tpm !== undefined || key.remainingTokens !== undefined || key.budget !== undefined)) loadTokenizer();
   relay.learned.load(fromStoredCapabilities(await store.capabilities.list(), Number.MAX_SAFE_INTEGER));
   relay.learned.onLearn((entry) => {
     for (const row of toStoredCapabilities(entry)) {
@@ -151,10 +157,13 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
       rateLimits: shared?.rateLimits ?? new RateLimits(() => Date.now()),
       keySlots: shared?.keySlots ?? new ConcurrencyGate(),
       keys: store.keys,
+      budgets: createStoreBudgetLedger(store.keys, options.clock ?? Date.now),
+      now: options.clock ?? Date.now,
       defaultQueueMs: defaultKeyQueueMs,
       defaultCompletionTokens: config.limits.defaultCompletionTokensEstimate,
       onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s token quota'); },
     }),
+    pricing: createPricing(config.prices, relay),
     storeHealth,
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
     sharedState: shared?.status,

@@ -6,7 +6,8 @@ import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
-import { usedTokensOf, type Admission, type AdmissionControl } from './account-request.ts';
+import { usedTokensOf, type Admission, type AdmissionControl, type QuoteUsd } from './account-request.ts';
+import type { Pricing } from '../relay/price-request.ts';
 import type { Caller } from './authenticate.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
 import { renderError, toGatewayError } from './render-error.ts';
@@ -16,6 +17,8 @@ export interface RouteOptions {
   keepaliveMs: number;
   /** Per-key concurrency, rpm, tpm and quota: taken by `Exchange.admit`, settled when the request ends. */
   admission: AdmissionControl;
+  /** Each request's cost from its usage (set on the record before it settles and is logged), and quotes for budgets. */
+  pricing: Pricing;
   /** Called once per request, when it is over: the log line, the metrics, the log row. */
   finishRequest: (record: RequestRecord, caller: Caller | undefined, request: FastifyRequest) => void;
   onStreamStart: () => void;
@@ -39,9 +42,10 @@ export interface Exchange {
   /**
    * Admits the request against its key's limits, reserving `estimateTokens()` (counted only when the
    * key has a tpm limit or a quota); called once the key, the model and the body are accepted (a
-   * refused request spends nothing). Throws a 429.
+   * refused request spends nothing). `quoteUsd`, the request's upper-bound cost, is asked only for a
+   * key with a budget. Throws a 429.
    */
-  admit(estimateTokens: () => number): Promise<void>;
+  admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void>;
 }
 
 export function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -142,8 +146,8 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     shutdown.enter(relay);
     const { signal } = relay;
     let admission: Admission | undefined;
-    const admit = async (estimateTokens: () => number): Promise<void> => {
-      admission = await options.admission.admit(caller, estimateTokens, signal);
+    const admit = async (estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> => {
+      admission = await options.admission.admit(caller, estimateTokens, signal, quoteUsd === undefined ? undefined : { quoteUsd, requestId: request.id });
     };
     try {
       await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });
@@ -154,7 +158,8 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
-      admission?.settle(usedTokensOf(record));
+      options.pricing.price(record);
+      admission?.settle(usedTokensOf(record), record.costUsd);
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
       shutdown.leave(relay);
       options.finishRequest(record, caller, request);

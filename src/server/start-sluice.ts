@@ -54,6 +54,8 @@ export interface StartOptions {
   instanceRegistryPolicy?: InstanceRegistryPolicy;
   /** Redis: the client's bounds (round-trip bound, reconnects); defaultRedisClientPolicy when absent (exactness tests on a loaded machine widen the round trip). */
   redisClientPolicy?: SharedStatePolicy;
+  /** The wall clock key budgets cut their UTC days and months by (docs/cost.md); Date.now when absent (tests move it). */
+  clock?: () => number;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -169,7 +171,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy, clock: options.clock }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });

@@ -1,6 +1,7 @@
 // Client API keys: stored as sha256 hash + a short visible prefix; the full key leaves only once.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { BudgetPeriod, KeyBudget } from '../core/price.ts';
 import { generateKey, hashKey, readKeyPrefix } from './hash-key.ts';
 import type { CreatedKey, KeyChanges, KeyRecord, KeyStore, NewKey } from './ports.ts';
 import { orNull, orUndefined, parseStringList, readFlag, toFlag } from './row-values.ts';
@@ -23,9 +24,17 @@ function toKeyRecord(row: Selectable<ApiKeysTable>): KeyRecord {
     expiresAt: orUndefined(row.expires_at),
     enabled: readFlag(row.enabled),
     debug: readFlag(row.debug),
+    budget: readBudget(row),
+    budgetSpentUsd: orUndefined(row.budget_spent_usd),
+    budgetPeriodStart: orUndefined(row.budget_period_start),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function readBudget(row: Selectable<ApiKeysTable>): KeyBudget | undefined {
+  const period: BudgetPeriod | undefined = row.budget_period === 'day' || row.budget_period === 'month' ? row.budget_period : undefined;
+  return row.budget_usd === null || period === undefined ? undefined : { usd: row.budget_usd, period };
 }
 
 function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKeysTable> {
@@ -45,6 +54,9 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
   if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt;
   if (changes.enabled !== undefined) set.enabled = toFlag(changes.enabled);
   if (changes.debug !== undefined) set.debug = toFlag(changes.debug);
+  if (changes.budget === null) Object.assign(set, { budget_usd: null, budget_period: null, budget_spent_usd: null, budget_period_start: null });
+  else if (changes.budget !== undefined) Object.assign(set, { budget_usd: changes.budget.usd, budget_period: changes.budget.period });
+  if (changes.budgetSpentUsd !== undefined) set.budget_spent_usd = changes.budgetSpentUsd;
   return set;
 }
 
@@ -78,6 +90,10 @@ export function createKeyStore(db: Kysely<Database>, now: () => number, record: 
         expires_at: orNull(input.expiresAt),
         enabled: toFlag(input.enabled ?? true),
         debug: toFlag(input.debug ?? false),
+        budget_usd: input.budget?.usd ?? null,
+        budget_period: input.budget?.period ?? null,
+        budget_period_start: null,
+        budget_spent_usd: input.budget === undefined ? null : 0,
         created_at: time,
         updated_at: time,
       };
@@ -157,7 +173,48 @@ export function createKeyStore(db: Kysely<Database>, now: () => number, record: 
         .executeTakeFirst();
       return row?.remaining_tokens == null ? undefined : row.remaining_tokens;
     },
+
+    async reserveBudget(id, periodStart, amountUsd) {
+      checkAmount(amountUsd);
+      // One conditional UPDATE, like reserveTokens: a stored period older than this one starts over
+      // from 0 in the same statement, so no instance can reset a spend another one just took.
+      const over = sql<boolean>`(budget_period_start IS NULL OR budget_period_start < ${periodStart})`;
+      const spentNow = sql<number>`CASE WHEN ${over} THEN 0 ELSE COALESCE(budget_spent_usd, 0) END`;
+      const held = await db
+        .updateTable('api_keys')
+        .set({
+          budget_spent_usd: sql<number>`${spentNow} + ${amountUsd}`,
+          budget_period_start: sql<number>`CASE WHEN ${over} THEN ${periodStart} ELSE budget_period_start END`,
+        })
+        .where('id', '=', id)
+        .where('budget_usd', 'is not', null)
+        .where(sql<boolean>`${spentNow} + ${amountUsd} <= budget_usd`)
+        .returning(['budget_spent_usd', 'budget_period_start'])
+        .executeTakeFirst();
+      if (held?.budget_spent_usd != null && held.budget_period_start != null) return { granted: true, spentUsd: held.budget_spent_usd, periodStart: held.budget_period_start };
+      const row = await db.selectFrom('api_keys').select(['budget_usd', 'budget_spent_usd', 'budget_period_start']).where('id', '=', id).executeTakeFirst();
+      if (row?.budget_usd == null) return undefined;
+      const current = row.budget_period_start != null && row.budget_period_start >= periodStart;
+      return { granted: false, spentUsd: current ? (row.budget_spent_usd ?? 0) : 0, periodStart: current && row.budget_period_start != null ? row.budget_period_start : periodStart };
+    },
+
+    async settleBudget(id, periodStart, reservedUsd, costUsd) {
+      checkAmount(reservedUsd);
+      checkAmount(costUsd);
+      const result = await db
+        .updateTable('api_keys')
+        .set({ budget_spent_usd: sql<number>`budget_spent_usd + ${costUsd - reservedUsd}` })
+        .where('id', '=', id)
+        .where('budget_period_start', '=', periodStart)
+        .where('budget_spent_usd', 'is not', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
   };
+}
+
+function checkAmount(usd: number): void {
+  if (!Number.isFinite(usd) || usd < 0) throw new RangeError(`Cannot hold ${usd} USD: give a finite amount ≥ 0.`);
 }
 
 function checkTokenCount(tokens: number): void {

@@ -146,6 +146,20 @@ async function addInstances(db: SchemaDatabase): Promise<void> {
   await db.schema.createIndex('sluice_instances_last_seen').on('sluice_instances').column('last_seen').execute();
 }
 
+/**
+ * Cost (issue 16, docs/cost.md): each request's cost in USD at the configured prices (null: no usage
+ * or no price) and its cached prompt tokens; a key's budget per UTC day or month, what the current
+ * period has spent (in-flight reservations included) and when that period started.
+ */
+async function addCostColumns(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('request_logs').addColumn('cost_usd', 'double precision').execute();
+  await db.schema.alterTable('request_logs').addColumn('cached_prompt_tokens', 'integer').execute();
+  await db.schema.alterTable('api_keys').addColumn('budget_usd', 'double precision').execute();
+  await db.schema.alterTable('api_keys').addColumn('budget_period', 'text').execute();
+  await db.schema.alterTable('api_keys').addColumn('budget_period_start', 'bigint').execute();
+  await db.schema.alterTable('api_keys').addColumn('budget_spent_usd', 'double precision').execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -156,6 +170,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0005-ingress': { up: addIngressColumn },
     '0006-config-version': { up: addConfigVersion },
     '0007-instances': { up: addInstances },
+    '0009-cost': { up: addCostColumns },
   };
 }
 

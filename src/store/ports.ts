@@ -1,6 +1,7 @@
 // What the rest of Sluice may ask of storage. relay/ and server/ depend on these interfaces only;
 // open-store.ts builds them on SQLite or PostgreSQL. Times are epoch milliseconds throughout.
 import type { UsageSource } from '../core/chat.ts';
+import type { KeyBudget } from '../core/price.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -32,6 +33,11 @@ export interface KeyRecord {
   enabled: boolean;
   /** Capture every exchange of this key's requests (debug). */
   debug: boolean;
+  /** USD per UTC day or month (docs/cost.md); undefined: no budget. */
+  budget: KeyBudget | undefined;
+  /** What the period starting at `budgetPeriodStart` spent, in-flight reservations included; above the budget after an overrun. */
+  budgetSpentUsd: number | undefined;
+  budgetPeriodStart: number | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -49,6 +55,7 @@ export interface NewKey {
   expiresAt?: number | undefined;
   enabled?: boolean | undefined;
   debug?: boolean | undefined;
+  budget?: KeyBudget | undefined;
 }
 
 /** Fields to change; `null` clears a limit. A new `quotaTokens` also refills `remainingTokens`. */
@@ -64,12 +71,24 @@ export interface KeyChanges {
   expiresAt?: number | null | undefined;
   enabled?: boolean | undefined;
   debug?: boolean | undefined;
+  /** A new budget keeps what the current period spent; `null` removes the budget and its spend. */
+  budget?: KeyBudget | null | undefined;
+  /** Sets what the current period spent (0: a fresh start). */
+  budgetSpentUsd?: number | undefined;
 }
 
 export interface TokenReservation {
   granted: boolean;
   /** The balance after the reservation (granted) or as it stands (refused). */
   remainingTokens: number;
+}
+
+export interface BudgetReservation {
+  granted: boolean;
+  /** The period's spend after the reservation (granted) or as it stands (refused). */
+  spentUsd: number;
+  /** The start of the period the reservation counts in (settle it there). */
+  periodStart: number;
 }
 
 export interface CreatedKey {
@@ -102,6 +121,18 @@ export interface KeyStore {
    * below zero if it used more (not clamped). The balance after, or undefined without a quota.
    */
   settleTokens(id: string, reserved: number, used: number): Promise<number | undefined>;
+  /**
+   * Holds `amountUsd` of the key's budget in the period starting at `periodStart`, atomically, only
+   * if the period's spend plus it stays within the budget; a stored period older than `periodStart`
+   * starts over from 0. undefined when the key has no budget or does not exist.
+   */
+  reserveBudget(id: string, periodStart: number, amountUsd: number): Promise<BudgetReservation | undefined>;
+  /**
+   * Moves the spend of the period starting at `periodStart` by cost − reserved (above the budget if
+   * the request cost more, never clamped); nothing when that period is over (its spend was reset).
+   * Whether it applied.
+   */
+  settleBudget(id: string, periodStart: number, reservedUsd: number, costUsd: number): Promise<boolean>;
 }
 
 // ── Request log ────────────────────────────────────────────────────────────────────────────────
@@ -147,6 +178,10 @@ export interface RequestLogRow {
   capture: string | undefined;
   /** The client protocol: `chat`, `responses`, `messages`, `embeddings` (issue 14). */
   ingress: string | undefined;
+  /** USD at the configured prices; undefined: no usage, or no price (docs/cost.md). */
+  costUsd?: number | undefined;
+  /** Of `promptTokens`: read from a prompt cache, where the upstream said. */
+  cachedPromptTokens?: number | undefined;
 }
 
 export interface RequestLogFilter {
@@ -197,6 +232,23 @@ export interface ChannelModelStats {
   firstTokenMs: Percentiles | undefined;
 }
 
+/** What one key spent on one channel and upstream model over a window (docs/cost.md). */
+export interface SpendGroup {
+  /** undefined: requests without a key (keyless Sluice, refusals before authentication). */
+  keyName: string | undefined;
+  channel: string | undefined;
+  /** The upstream model, or the client's model when no channel answered. */
+  model: string;
+  requests: number;
+  /** USD of the priced requests. */
+  costUsd: number;
+  /** Requests that used tokens but had no price: their cost is unknown (not in `costUsd`). */
+  unpricedRequests: number;
+  promptTokens: number;
+  cachedPromptTokens: number;
+  completionTokens: number;
+}
+
 /** One span of a window's time series. */
 export interface TimelineBucket {
   start: number;
@@ -233,6 +285,8 @@ export interface RequestLogStore {
   list(filter?: RequestLogFilter, page?: PageRequest): Promise<RequestLogPage>;
   /** Sorted by channel, then model. */
   summarize(window: StatsWindow): Promise<ChannelModelStats[]>;
+  /** Sorted by key, channel, model. */
+  spend(window: StatsWindow): Promise<SpendGroup[]>;
   /** The window in `buckets` equal spans, oldest first. */
   timeline(window: StatsWindow, buckets: number): Promise<TimelineBucket[]>;
   /**

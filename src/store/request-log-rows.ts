@@ -43,6 +43,8 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     overhead_ms: orNull(row.overheadMs),
     capture: orNull(row.capture),
     ingress: orNull(row.ingress),
+    cost_usd: orNull(row.costUsd),
+    cached_prompt_tokens: orNull(row.cachedPromptTokens),
   };
 }
 
@@ -103,5 +105,7 @@ export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRo
     overheadMs: orUndefined(row.overhead_ms),
     capture: orUndefined(row.capture),
     ingress: orUndefined(row.ingress),
+    costUsd: orUndefined(row.cost_usd),
+    cachedPromptTokens: orUndefined(row.cached_prompt_tokens),
   };
 }

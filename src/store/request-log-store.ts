@@ -5,6 +5,7 @@ import type { PageRequest, RequestLogFilter, RequestLogPage, RequestLogStore } f
 import { fromLogTableRow, toLogTableRow } from './request-log-rows.ts';
 import type { Database } from './schema.ts';
 import { bucketRequestLogs, summarizeRequestLogs } from './summarize-request-logs.ts';
+import { summarizeSpend } from './summarize-spend.ts';
 
 export const defaultPageSize = 50;
 export const maxPageSize = 500;
@@ -82,6 +83,10 @@ export function createRequestLogStore(db: Kysely<Database>, now: () => number = 
 
     summarize(window) {
       return summarizeRequestLogs(db, { since: window.since, until: window.until ?? now() });
+    },
+
+    spend(window) {
+      return summarizeSpend(db, { since: window.since, until: window.until ?? now() });
     },
 
     timeline(window, buckets) {

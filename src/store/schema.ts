@@ -23,6 +23,11 @@ export interface ApiKeysTable {
   /** Migration 0003: requests of this key in flight at once, and how long one past it waits. */
   max_concurrency: number | null;
   queue_ms: number | null;
+  /** Migration 0009 (docs/cost.md): USD per period, `day` | `month`, the current period's start and spend. */
+  budget_usd: number | null;
+  budget_period: string | null;
+  budget_period_start: number | null;
+  budget_spent_usd: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -57,6 +62,9 @@ export interface RequestLogsTable {
   answered_model: string | null;
   overhead_ms: number | null;
   capture: string | null;
+  /** Migration 0009: USD at the configured prices (null: unknown), and the prompt tokens read from a cache. */
+  cost_usd: number | null;
+  cached_prompt_tokens: number | null;
 }
 
 export interface LearnedCapabilitiesTable {

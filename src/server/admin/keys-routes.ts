@@ -9,6 +9,8 @@ import { readBody, showTime } from './read-input.ts';
 
 const limit = z.int().positive().nullable();
 const expiry = z.iso.datetime({ offset: true }).nullable();
+/** docs/cost.md: USD per UTC day or month at the configured prices; `null` removes it. */
+const budget = z.strictObject({ usd: z.number().nonnegative(), period: z.enum(['day', 'month']) }).nullable();
 
 const keyFields = {
   models: z.array(z.string().min(1)).min(1),
@@ -20,10 +22,11 @@ const keyFields = {
   expires_at: expiry,
   enabled: z.boolean(),
   debug: z.boolean(),
+  budget,
 };
 
 const createKeyBody = z.strictObject({ name: z.string().min(1), ...z.object(keyFields).partial().shape });
-const changeKeyBody = z.strictObject({ name: z.string().min(1), remaining_tokens: z.int().nonnegative().nullable(), ...keyFields }).partial();
+const changeKeyBody = z.strictObject({ name: z.string().min(1), remaining_tokens: z.int().nonnegative().nullable(), budget_spent_usd: z.number().nonnegative(), ...keyFields }).partial();
 
 type IdParams = { Params: { id: string } };
 
@@ -43,6 +46,9 @@ function describeKey(record: KeyRecord, context: AdminContext) {
     expires_at: showTime(record.expiresAt),
     enabled: record.enabled,
     debug: record.debug,
+    budget: record.budget ?? null,
+    budget_spent_usd: record.budget === undefined ? null : (record.budgetSpentUsd ?? 0),
+    budget_period_start: showTime(record.budgetPeriodStart),
     created_at: showTime(record.createdAt),
     updated_at: showTime(record.updatedAt),
   };
@@ -61,6 +67,8 @@ function toChanges(body: z.output<typeof changeKeyBody>): KeyChanges {
   if (body.expires_at !== undefined) changes.expiresAt = body.expires_at === null ? null : Date.parse(body.expires_at);
   if (body.enabled !== undefined) changes.enabled = body.enabled;
   if (body.debug !== undefined) changes.debug = body.debug;
+  if (body.budget !== undefined) changes.budget = body.budget;
+  if (body.budget_spent_usd !== undefined) changes.budgetSpentUsd = body.budget_spent_usd;
   return changes;
 }
 
@@ -98,6 +106,7 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
         expiresAt: body.expires_at == null ? undefined : Date.parse(body.expires_at),
         enabled: body.enabled,
         debug: body.debug,
+        budget: body.budget ?? undefined,
       }),
     );
     // Only its hash is stored, so this is the one moment the key can join the masked secrets: a key
@@ -145,7 +154,7 @@ export const keyPaths: OpenApiPaths = {
   },
   '/keys/{id}': {
     patch: operation({
-      summary: 'Change a key: models, limits (`null` clears one), quota (a new quota refills the balance), expiry, enabled, debug.',
+      summary: 'Change a key: models, limits (`null` clears one), quota (a new quota refills the balance), budget (`null` removes it; a new one keeps the period\'s spend; `budget_spent_usd: 0` forgives it), expiry, enabled, debug.',
       parameters: [idParameter],
       body: jsonSchemaOf(changeKeyBody),
       responses: { '200': jsonResponse('The key after the change.', keyRef) },

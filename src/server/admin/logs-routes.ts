@@ -52,6 +52,8 @@ export function describeLogRow(row: RequestLogRow) {
     prompt_tokens: row.promptTokens ?? null,
     completion_tokens: row.completionTokens ?? null,
     usage_source: row.usageSource ?? null,
+    cached_prompt_tokens: row.cachedPromptTokens ?? null,
+    cost_usd: row.costUsd ?? null,
     client_ip: row.clientIp ?? null,
     user_agent: row.userAgent ?? null,
     captured: row.capture !== undefined,

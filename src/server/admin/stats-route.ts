@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import type { Percentiles } from '../../store/index.ts';
 import type { AdminApp, AdminContext } from './admin-context.ts';
+import { describeSpend, spendSchema } from './describe-spend.ts';
 import { jsonResponse, operation, type OpenApiPaths } from './openapi-parts.ts';
 import { readQuery, showTime } from './read-input.ts';
 
@@ -39,6 +40,7 @@ export function registerStatsRoute(app: AdminApp, context: AdminContext): void {
     await context.services.logWriter.flush();
     const groups = await context.services.store.requestLogs.summarize({ since, until });
     const timeline = await context.services.store.requestLogs.timeline({ since, until }, seriesBuckets);
+    const spend = await context.services.store.requestLogs.spend({ since, until });
     return {
       window: window.text,
       since: showTime(since),
@@ -60,6 +62,7 @@ export function registerStatsRoute(app: AdminApp, context: AdminContext): void {
         first_token_ms: roundPercentiles(bucket.firstTokenMs),
         overhead_ms: bucket.overheadMs === undefined ? null : { p50: bucket.overheadMs.p50, p95: bucket.overheadMs.p95, p99: bucket.overheadMs.p99 },
       })),
+      spend: describeSpend(spend),
     };
   });
 }
@@ -69,7 +72,7 @@ const percentilesSchema = { anyOf: [{ type: 'null' }, { type: 'object', properti
 export const statsPaths: OpenApiPaths = {
   '/stats': {
     get: operation({
-      summary: 'Per channel and model over the window (default 1h, at most 30d): requests, errors, error rate, duration and time-to-first-token percentiles in ms (nearest rank), aggregated by the database.',
+      summary: 'Per channel and model over the window (default 1h, at most 30d): requests, errors, error rate, duration and time-to-first-token percentiles in ms (nearest rank), and spend in USD per key, channel and model, aggregated by the database.',
       query: statsQuery,
       responses: {
         '200': jsonResponse('One group per channel and model; `channel` is null for requests that reached none.', {
@@ -78,6 +81,7 @@ export const statsPaths: OpenApiPaths = {
             window: { type: 'string' },
             since: { type: 'string', format: 'date-time' },
             until: { type: 'string', format: 'date-time' },
+            spend: spendSchema,
             series: {
               type: 'array',
               description: `The window in ${String(60)} equal spans, oldest first; \`time\` is a span's start.`,

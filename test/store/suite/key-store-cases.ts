@@ -127,6 +127,42 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       expect((await keys.get(record.id))?.remainingTokens).toBeUndefined();
     });
 
+    it('holds a budget only while the period\'s spend covers it, settles to the real cost, and starts a new period from 0', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', budget: { usd: 1, period: 'day' } });
+      const day1 = Date.UTC(2026, 0, 1);
+      const day2 = Date.UTC(2026, 0, 2);
+      expect(await keys.reserveBudget(record.id, day1, 0.6)).toEqual({ granted: true, spentUsd: 0.6, periodStart: day1 });
+      expect(await keys.reserveBudget(record.id, day1, 0.5)).toEqual({ granted: false, spentUsd: 0.6, periodStart: day1 });
+      // The request cost 0.1 of the 0.6 it held: 0.5 comes back.
+      expect(await keys.settleBudget(record.id, day1, 0.6, 0.1)).toBe(true);
+      expect((await keys.reserveBudget(record.id, day1, 0.5))?.granted).toBe(true);
+      expect((await keys.get(record.id))?.budgetSpentUsd).toBeCloseTo(0.6, 12);
+      // The next day starts over; a hold of the day before settles nowhere.
+      expect(await keys.reserveBudget(record.id, day2, 0.9)).toEqual({ granted: true, spentUsd: 0.9, periodStart: day2 });
+      expect(await keys.settleBudget(record.id, day1, 0.5, 0.5)).toBe(false);
+      expect((await keys.get(record.id))?.budgetSpentUsd).toBeCloseTo(0.9, 12);
+      expect(await keys.reserveBudget(record.id, day1, 0.05)).toMatchObject({ granted: true, periodStart: day2 });
+    });
+
+    it('grants concurrent budget holds no further than the budget', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', budget: { usd: 1, period: 'month' } });
+      const results = await Promise.all(Array.from({ length: 20 }, () => keys.reserveBudget(record.id, 0, 0.25)));
+      expect(results.filter((result) => result?.granted === true)).toHaveLength(4);
+    });
+
+    it('holds no budget for a key without one, and removing a budget forgets its spend', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app' });
+      expect(await keys.reserveBudget(record.id, 0, 1)).toBeUndefined();
+      expect(await keys.reserveBudget('no-such-id', 0, 1)).toBeUndefined();
+      await keys.update(record.id, { budget: { usd: 2, period: 'month' } });
+      expect((await keys.reserveBudget(record.id, 0, 1))?.granted).toBe(true);
+      expect(await keys.update(record.id, { budget: null })).toMatchObject({ budget: undefined, budgetSpentUsd: undefined });
+      await expect(keys.reserveBudget(record.id, 0, -1)).rejects.toThrow(RangeError);
+    });
+
     it('lists keys oldest first', async () => {
       const { keys } = context.store();
       await keys.create({ name: 'b' });

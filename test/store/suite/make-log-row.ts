@@ -30,6 +30,8 @@ export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRo
     overheadMs: 0.25,
     capture: '{"clientRequest":"{}","clientResponse":"{}","attempts":[]}',
     ingress: 'chat',
+    costUsd: 0.000123,
+    cachedPromptTokens: 8,
     ...overrides,
   };
 }

@@ -30,6 +30,8 @@ export function describeRequestLogCases(context: SuiteContext): void {
         usageSource: undefined,
         clientIp: undefined,
         userAgent: undefined,
+        costUsd: undefined,
+        cachedPromptTokens: undefined,
       });
       await requestLogs.append([row, bare]);
       expect(await requestLogs.get('req_full')).toStrictEqual(row);

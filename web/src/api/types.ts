@@ -155,6 +155,9 @@ export interface LogRow {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   usage_source: 'upstream' | 'estimated' | null;
+  /** USD at the configured prices; null: no usage or no price (unknown, not 0). Absent before docs/cost.md. */
+  cost_usd?: number | null;
+  cached_prompt_tokens?: number | null;
   client_ip: string | null;
   user_agent: string | null;
   /** A debug capture is kept with the row. */
@@ -236,12 +239,28 @@ export interface StatsBucket {
   overhead_ms?: Percentiles | null;
 }
 
+export interface SpendTotal {
+  cost_usd: number;
+  requests: number;
+  unpriced_requests: number;
+}
+
+/** GET /stats `spend` (docs/cost.md): USD per key, channel and model, totals dearest first. */
+export interface SpendView {
+  total_usd: number;
+  unpriced_requests: number;
+  by_key: (SpendTotal & { key: string | null })[];
+  by_channel: (SpendTotal & { channel: string | null })[];
+  by_model: (SpendTotal & { model: string })[];
+}
+
 export interface StatsView {
   window: string;
   since: string;
   until: string;
   data: StatsGroup[];
   series?: StatsBucket[];
+  spend?: SpendView;
 }
 
 export interface ModelView {

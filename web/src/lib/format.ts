@@ -25,6 +25,13 @@ export function formatPercent(ratio: number | null | undefined): string {
   return `${percent < 10 && percent > 0 ? percent.toFixed(1) : Math.round(percent)}%`;
 }
 
+/** USD: cents from a cent up, else four significant digits (a request often costs a fraction of a cent). */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '–';
+  if (usd === 0) return '$0';
+  return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(4)}`;
+}
+
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }

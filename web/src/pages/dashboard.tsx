@@ -2,34 +2,67 @@
 // own overhead, tokens, what was adapted, and each channel's health. Refreshes itself.
 import { useState, type ReactNode } from 'react';
 import { getStats, listChannels } from '../api/admin.ts';
-import type { ChannelView, CircuitView, Percentiles, StatsGroup } from '../api/types.ts';
+import type { ChannelView, CircuitView, Percentiles, SpendTotal, SpendView, StatsGroup } from '../api/types.ts';
 import { Badge, type Tone } from '../components/badge.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { LineChart } from '../components/line-chart.tsx';
 import { useT } from '../i18n/i18n.tsx';
 import { bucketRows, readWindowRows, rowCap, seriesPoints, totalsOf, windows, type DashboardData, type WindowId } from '../lib/dashboard-data.ts';
-import { formatCount, formatMs, formatPercent, formatRate } from '../lib/format.ts';
+import { formatCount, formatMs, formatPercent, formatRate, formatUsd } from '../lib/format.ts';
 import { adaptationTone } from '../lib/log-labels.ts';
 import { useResource } from '../lib/use-resource.ts';
 
 const refreshMs = 10_000;
 
-async function loadDashboard(windowId: WindowId, signal: AbortSignal): Promise<{ data: DashboardData; groups: StatsGroup[]; channels: ChannelView[] }> {
+async function loadDashboard(windowId: WindowId, signal: AbortSignal): Promise<{ data: DashboardData; groups: StatsGroup[]; channels: ChannelView[]; spend: SpendView | undefined }> {
   const [stats, channels] = await Promise.all([getStats(windowId, signal), listChannels(signal)]);
   const until = new Date(stats.until).getTime();
   const since = new Date(stats.since).getTime();
   const { rows, capped } = await readWindowRows(since, until, signal);
   const series = stats.series;
   const points = series !== undefined && series.length > 0 ? seriesPoints(series, (until - since) / series.length) : bucketRows(rows, since, until);
-  return { data: { points, totals: totalsOf(rows), capped }, groups: stats.data, channels };
+  return { data: { points, totals: totalsOf(rows), capped }, groups: stats.data, channels, spend: stats.spend };
 }
 
-function Stat({ label, value, sub }: { label: string; value: string; sub?: string }): ReactNode {
+function Stat({ label, value, sub }: { label: string; value: string; sub?: string | undefined }): ReactNode {
   return (
     <div className="stat">
       <div className="stat-label">{label}</div>
       <div className="stat-value">{value}</div>
       {sub !== undefined && <div className="stat-sub">{sub}</div>}
+    </div>
+  );
+}
+
+function SpendList({ title, rows }: { title: string; rows: readonly (SpendTotal & { name: string })[] }): ReactNode {
+  const dearest = Math.max(...rows.map((row) => row.cost_usd), 0);
+  return (
+    <div>
+      <h3 className="muted">{title}</h3>
+      {rows.map((row) => (
+        <div key={row.name} className="usage">
+          <div className="usage-label">
+            <span>{row.name}</span>
+            <span>{formatUsd(row.cost_usd)}</span>
+          </div>
+          <div className="usage-track">
+            <div className="usage-fill" style={{ width: `${(dearest === 0 ? 0 : (row.cost_usd / dearest) * 100).toFixed(1)}%`, background: 'var(--accent)' }} />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** What the window cost, by key, channel and model (docs/cost.md). */
+function SpendCard({ spend }: { spend: SpendView | undefined }): ReactNode {
+  const t = useT();
+  if (spend === undefined || (spend.total_usd === 0 && spend.by_key.every((row) => row.cost_usd === 0))) return <div className="muted">{t('dashboard.noSpend')}</div>;
+  return (
+    <div className="grid charts" data-testid="spend">
+      <SpendList title={t('dashboard.byKey')} rows={spend.by_key.map((row) => ({ ...row, name: row.key ?? '–' }))} />
+      <SpendList title={t('dashboard.byChannel')} rows={spend.by_channel.map((row) => ({ ...row, name: row.channel ?? '–' }))} />
+      <SpendList title={t('dashboard.byModel')} rows={spend.by_model.map((row) => ({ ...row, name: row.model }))} />
     </div>
   );
 }
@@ -152,6 +185,7 @@ export function DashboardPage(): ReactNode {
           value={formatCount((totals?.promptTokens ?? 0) + (totals?.completionTokens ?? 0))}
           sub={`${t('dashboard.prompt')} ${formatCount(totals?.promptTokens)} · ${t('dashboard.completion')} ${formatCount(totals?.completionTokens)}${totals !== undefined && totals.estimatedTokens > 0 ? ` · ${t('dashboard.estimated')} ${formatCount(totals.estimatedTokens)}` : ''}`}
         />
+        <Stat label={t('dashboard.spend')} value={formatUsd(loaded?.spend?.total_usd)} sub={loaded?.spend !== undefined && loaded.spend.unpriced_requests > 0 ? t('dashboard.unpriced', { count: loaded.spend.unpriced_requests }) : undefined} />
       </div>
       <div className="grid charts">
         <LineChart title={t('dashboard.rps')} times={times} emptyText={empty} format={formatRate} series={[{ name: t('dashboard.perSecond'), color: 'var(--series-1)', values: points.map((point) => (point.requestsPerSecond === 0 ? 0 : point.requestsPerSecond)) }]} />
@@ -179,6 +213,10 @@ export function DashboardPage(): ReactNode {
           ]}
         />
       </div>
+      <section className="card">
+        <h2 className="card-header">{t('dashboard.spendBy')}</h2>
+        <SpendCard spend={loaded?.spend} />
+      </section>
       <div className="two-columns wide-left">
         <section className="card">
           <h2 className="card-header">{t('dashboard.channelHealth')}</h2>

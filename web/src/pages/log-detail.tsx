@@ -8,7 +8,7 @@ import { Badge } from '../components/badge.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { SseTranscript } from '../components/sse-transcript.tsx';
 import { useT, type Translate } from '../i18n/i18n.tsx';
-import { formatMs, formatTime } from '../lib/format.ts';
+import { formatMs, formatTime, formatUsd } from '../lib/format.ts';
 import { adaptationTone, modeLabel, statusTone, tokensLabel } from '../lib/log-labels.ts';
 import { href, navigate } from '../lib/router.ts';
 import { looksLikeSse, prettyJson } from '../lib/sse.ts';
@@ -295,6 +295,8 @@ export function LogDetailPage({ requestId }: { requestId: string }): ReactNode {
               <dd>
                 {tokensLabel(detail)} {detail.usage_source !== undefined && detail.usage_source !== null && <Badge tone={detail.usage_source === 'estimated' ? 'warn' : 'neutral'}>{detail.usage_source}</Badge>}
               </dd>
+              <dt>{t('logs.cost')}</dt>
+              <dd data-testid="cost">{detail.cost_usd === undefined || detail.cost_usd === null ? <span className="muted">{detail.prompt_tokens === null ? '–' : t('logs.noPrice')}</span> : formatUsd(detail.cost_usd)}</dd>
               <dt>{t('detail.client')}</dt>
               <dd className="mono">
                 {detail.client_ip ?? '–'} {detail.user_agent ?? ''}

@@ -5,7 +5,7 @@ import { listChannels, listKeys, listLogs, type LogQuery } from '../api/admin.ts
 import { Badge } from '../components/badge.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { useT } from '../i18n/i18n.tsx';
-import { formatMs, formatTime, parseLocalDateTime } from '../lib/format.ts';
+import { formatMs, formatTime, formatUsd, parseLocalDateTime } from '../lib/format.ts';
 import { adaptationTone, modeLabel, statusTone, tokensLabel } from '../lib/log-labels.ts';
 import { href, navigate, useSearch } from '../lib/router.ts';
 import { useResource } from '../lib/use-resource.ts';
@@ -172,6 +172,7 @@ export function LogsPage(): ReactNode {
               <th className="num">TTFT</th>
               <th className="num">{t('logs.duration')}</th>
               <th className="num">{t('logs.tokens')}</th>
+              <th className="num">{t('logs.cost')}</th>
               <th>{t('logs.adaptations')}</th>
             </tr>
           </thead>
@@ -209,6 +210,7 @@ export function LogsPage(): ReactNode {
                   {tokensLabel(row)}
                   {row.usage_source === 'estimated' ? '*' : ''}
                 </td>
+                <td data-label={t('logs.cost')} className="num nowrap">{formatUsd(row.cost_usd)}</td>
                 <td data-label={t('logs.adaptations')}>
                   <div className="badges">
                     {row.adaptations.map((adaptation) => (
