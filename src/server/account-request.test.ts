@@ -3,6 +3,7 @@ import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { KeyStore } from '../store/index.ts';
 import { createAdmissionControl } from './account-request.ts';
+import { createStoreQuota } from './key-quota.ts';
 import type { Caller } from './authenticate.ts';
 
 function caller(limits: Partial<Caller>): Caller {
@@ -18,7 +19,7 @@ function admission() {
     },
     settleTokens: () => Promise.resolve(),
   } as unknown as KeyStore;
-  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), keys, defaultQueueMs: 0, defaultCompletionTokens: 16, onSettleError: () => undefined });
+  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), quota: createStoreQuota(keys, () => undefined), defaultQueueMs: 0, defaultCompletionTokens: 16 });
   return { control, reserved };
 }
 
@@ -31,9 +32,9 @@ describe('admission counts a prompt only when a limit needs it', () => {
       return 42;
     };
     const signal = new AbortController().signal;
-    using _plain = await control.admit(caller({ keyId: 'plain', rpm: 10 }), estimate('plain'), signal);
-    using _rated = await control.admit(caller({ keyId: 'rated', tpm: 1000 }), estimate('rated'), signal);
-    using _quota = await control.admit(caller({ keyId: 'quota', remainingTokens: 1000 }), estimate('quota'), signal);
+    using _plain = await control.admit(caller({ keyId: 'plain', rpm: 10 }), estimate('plain'), signal, 'req-1');
+    using _rated = await control.admit(caller({ keyId: 'rated', tpm: 1000 }), estimate('rated'), signal, 'req-2');
+    using _quota = await control.admit(caller({ keyId: 'quota', remainingTokens: 1000 }), estimate('quota'), signal, 'req-3');
     expect(estimatedFor).toEqual(['rated', 'quota']);
     expect(reserved).toEqual([42]);
   });

@@ -1,8 +1,9 @@
 // Per-key accounting at the edge. Before a request is relayed — after its key, its model and its
 // body were accepted, so a refused request spends nothing — it is ADMITTED: a slot of the key's
 // `max_concurrency` (waiting up to `queue_ms`), then one request and its token estimate reserved
-// against rpm/tpm (synchronously, no await between check and take) and against the quota (one
-// conditional UPDATE in the store, so gateways sharing a database cannot overshoot it either). When
+// against rpm/tpm (synchronously, no await between check and take) and against the quota (key-quota.ts:
+// a conditional UPDATE in the store, or a hold in Redis under the request's id when `redis` is
+// configured — either way instances sharing a database cannot overshoot it). When
 // the answer ends the reservation is SETTLED to the tokens really used: the rest is refunded, an
 // overrun is charged (the quota may go below zero by it, recorded as is). The log row is written
 // after, batched off the request path.
@@ -11,8 +12,9 @@ import { GatewayError } from '../core/errors.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
-import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
+import type { LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
+import type { KeyQuota, QuotaHold } from './key-quota.ts';
 
 /** What an admitted request holds until it ends; disposing of it unsettled refunds everything. */
 export interface Admission extends Disposable {
@@ -25,12 +27,11 @@ export interface AdmissionDependencies {
   rateLimits: RateLimiter;
   /** In-flight requests per key id (leased in Redis when there is one). */
   keySlots: SlotGate;
-  keys: KeyStore;
+  /** Token quotas: in the store, or held in Redis (key-quota.ts). */
+  quota: KeyQuota;
   /** How long a request waits for a key slot when the key sets no `queue_ms`. */
   defaultQueueMs: number;
   defaultCompletionTokens: number;
-  /** A settlement the store could not write (the request is already answered). */
-  onSettleError: (error: unknown) => void;
 }
 
 export interface AdmissionControl {
@@ -39,9 +40,10 @@ export interface AdmissionControl {
   /**
    * Throws 429 (rate_limited, insufficient_quota) when the key may not run this request now.
    * `estimateTokens` is called only for a key with a tpm limit or a quota: counting a prompt loads
-   * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs.
+   * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs. A quota
+   * hold carries `requestId` (the ledger charges each request id once).
    */
-  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal): Promise<Admission>;
+  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, requestId: string): Promise<Admission>;
 }
 
 const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
@@ -52,7 +54,7 @@ export function usedTokensOf(record: RequestRecord): number {
 }
 
 export function createAdmissionControl(dependencies: AdmissionDependencies): AdmissionControl {
-  const { rateLimits, keySlots, keys } = dependencies;
+  const { rateLimits, keySlots, quota } = dependencies;
 
   async function takeSlot(keyId: string, caller: Caller, signal: AbortSignal): Promise<void> {
     const max = caller.maxConcurrency;
@@ -72,10 +74,11 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     }
   }
 
-  async function reserveQuota(keyId: string, caller: Caller, tokens: number): Promise<boolean> {
-    if (caller.remainingTokens === undefined) return false;
-    const held = await keys.reserveTokens(keyId, tokens);
-    if (held === undefined || held.granted) return held !== undefined;
+  async function reserveQuota(keyId: string, caller: Caller, tokens: number, requestId: string): Promise<QuotaHold | undefined> {
+    if (caller.remainingTokens === undefined) return undefined;
+    const held = await quota.reserve(keyId, tokens, requestId);
+    if (held === undefined) return undefined;
+    if (held.granted) return held.hold;
     const left = held.remainingTokens <= 0 ? 'is spent' : `has ${String(held.remainingTokens)} tokens left`;
     throw new GatewayError('insufficient_quota', `The token quota of the key '${caller.keyName ?? ''}' ${left}; this request may use ${String(tokens)}: its prompt and its max_completion_tokens (or, when it sets none, the gateway's default estimate).`);
   }
@@ -87,7 +90,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
 
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    async admit(caller, estimateTokens, signal) {
+    async admit(caller, estimateTokens, signal, requestId) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
       // Awaited only for a key that has something to wait on: each await is a turn of the microtask queue per request.
@@ -101,10 +104,10 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         throw error;
       }
       let rate: RateReservation | undefined;
-      let quotaHeld = false;
+      let quotaHeld: QuotaHold | undefined;
       const releaseAll = (usedTokens: number): void => {
         if (rate !== undefined) rateLimits.settle(rate, usedTokens);
-        if (quotaHeld) keys.settleTokens(keyId, estimatedTokens, usedTokens).catch(dependencies.onSettleError);
+        quotaHeld?.settle(usedTokens);
         if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
       };
       try {
@@ -113,7 +116,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         const verdict = pending instanceof Promise ? await pending : pending;
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
-        quotaHeld = caller.remainingTokens === undefined ? false : await reserveQuota(keyId, caller, estimatedTokens);
+        quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
       } catch (error) {
         if (rate !== undefined) rateLimits.release(rate);
         rate = undefined;

@@ -143,7 +143,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     const { signal } = relay;
     let admission: Admission | undefined;
     const admit = async (estimateTokens: () => number): Promise<void> => {
-      admission = await options.admission.admit(caller, estimateTokens, signal);
+      admission = await options.admission.admit(caller, estimateTokens, signal, request.id);
     };
     try {
       await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });

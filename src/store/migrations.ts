@@ -146,6 +146,22 @@ async function addInstances(db: SchemaDatabase): Promise<void> {
   await db.schema.createIndex('sluice_instances_last_seen').on('sluice_instances').column('last_seen').execute();
 }
 
+/**
+ * The quota ledger (issue 15, docs/deploy.md "Quotas across instances"): one row per settled charge,
+ * keyed by the request id, so a batch written twice charges once; `remaining_tokens` moves in the
+ * same transaction as the rows that were new.
+ */
+async function addQuotaLedger(db: SchemaDatabase): Promise<void> {
+  await db.schema
+    .createTable('quota_ledger')
+    .addColumn('request_id', 'text', (column) => column.primaryKey())
+    .addColumn('key_id', 'text', (column) => column.notNull())
+    .addColumn('tokens', 'bigint', (column) => column.notNull())
+    .addColumn('settled_at', 'bigint', (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex('quota_ledger_key_id').on('quota_ledger').columns(['key_id', 'settled_at']).execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -156,6 +172,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0005-ingress': { up: addIngressColumn },
     '0006-config-version': { up: addConfigVersion },
     '0007-instances': { up: addInstances },
+    '0008-quota-ledger': { up: addQuotaLedger },
   };
 }
 

@@ -100,6 +100,14 @@ export interface SluiceInstancesTable {
   last_seen: number;
 }
 
+/** One settled charge of a key's token quota, once per request id (migration 0008). */
+export interface QuotaLedgerTable {
+  request_id: string;
+  key_id: string;
+  tokens: number;
+  settled_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   request_logs: RequestLogsTable;
@@ -108,4 +116,5 @@ export interface Database {
   sluice_probe: SluiceProbeTable;
   sluice_config_version: SluiceConfigVersionTable;
   sluice_instances: SluiceInstancesTable;
+  quota_ledger: QuotaLedgerTable;
 }
