@@ -127,6 +127,41 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       expect((await keys.get(record.id))?.remainingTokens).toBeUndefined();
     });
 
+    it('charges a settled request once however often its ledger batch is written, in the same transaction as remaining_tokens', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });
+      const { record: other } = await store.keys.create({ name: 'other', quotaTokens: 50 });
+      const batch = [
+        { requestId: 'req_1', keyId: record.id, tokens: 100 },
+        { requestId: 'req_2', keyId: other.id, tokens: 80 },
+        { requestId: 'req_3', keyId: record.id, tokens: 30 },
+        { requestId: 'req_1', keyId: record.id, tokens: 100 },
+      ];
+      expect(await store.quotaLedger.record(batch)).toBe(3);
+      // The same batch again (a retry after an answer that never came): nothing new, nothing charged.
+      expect(await store.quotaLedger.record(batch)).toBe(0);
+      expect(await store.quotaLedger.record([{ requestId: 'req_3', keyId: record.id, tokens: 30 }, { requestId: 'req_4', keyId: record.id, tokens: 5 }])).toBe(1);
+      expect((await store.keys.get(record.id))?.remainingTokens).toBe(1000 - 135);
+      // An overrun past the balance is charged, never clamped.
+      expect((await store.keys.get(other.id))?.remainingTokens).toBe(-30);
+      expect(await store.quotaLedger.record([])).toBe(0);
+    });
+
+    it('reads a seed for a copy of the balance: remaining_tokens and the change version it includes; none without a quota', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 700 });
+      const { record: plain } = await store.keys.create({ name: 'plain' });
+      const seed = await store.quotaLedger.readSeed(record.id);
+      expect(seed?.remainingTokens).toBe(700);
+      await store.keys.update(record.id, { remainingTokens: 900 });
+      const after = await store.quotaLedger.readSeed(record.id);
+      expect(after?.remainingTokens).toBe(900);
+      // PostgreSQL counts every change (SQLite, one instance, announces none).
+      expect(after?.version).toBeGreaterThanOrEqual(seed?.version ?? 0);
+      expect(await store.quotaLedger.readSeed(plain.id)).toBeUndefined();
+      expect(await store.quotaLedger.readSeed('no-such-id')).toBeUndefined();
+    });
+
     it('lists keys oldest first', async () => {
       const { keys } = context.store();
       await keys.create({ name: 'b' });
