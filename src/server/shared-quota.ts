@@ -32,6 +32,8 @@ export interface SharedQuotaOptions {
   onSettleError: (error: unknown) => void;
   /** Charges the ledger could not write after its retries, or could not queue. */
   onChargesLost: (error: unknown, charges: number) => void;
+  /** When a charge settled (compared with when an admin last set the balance); Date.now when absent. */
+  now?: (() => number) | undefined;
 }
 
 /** The balance of a key's token quota in Redis; other balances (budgets) take other names. */
@@ -61,6 +63,7 @@ function recordWithRetries(ledger: QuotaLedger, retryDelaysMs: readonly number[]
 
 export function createSharedQuota(options: SharedQuotaOptions): KeyQuota {
   const { holds, keys, ledger, policy } = options;
+  const now = options.now ?? Date.now;
   /** Keys whose Redis copy this instance knows to be off: dropped before the next use. */
   const stale = new Set<string>();
   const outbox: LogWriter<QuotaCharge> = createLogWriter(recordWithRetries(ledger, policy.retryDelaysMs), {
@@ -85,7 +88,7 @@ export function createSharedQuota(options: SharedQuotaOptions): KeyQuota {
     void holds.settle(tokenBalanceOf(keyId), requestId, used).then((taken) => {
       if (!taken) stale.add(keyId);
     });
-    if (used > 0) outbox.append({ requestId, keyId, tokens: used });
+    if (used > 0) outbox.append({ requestId, keyId, tokens: used, settledAt: now() });
   };
 
   /** Drops the copy this instance knows to be off; false while Redis does not answer. */

@@ -149,7 +149,7 @@ async function addInstances(db: SchemaDatabase): Promise<void> {
 /**
  * The quota ledger (issue 15, docs/deploy.md "Quotas across instances"): one row per settled charge,
  * keyed by the request id, so a batch written twice charges once; `remaining_tokens` moves in the
- * same transaction as the rows that were new.
+ * same transaction as the rows that were new, by those settled since an admin last set it.
  */
 async function addQuotaLedger(db: SchemaDatabase): Promise<void> {
   await db.schema
@@ -160,6 +160,8 @@ async function addQuotaLedger(db: SchemaDatabase): Promise<void> {
     .addColumn('settled_at', 'bigint', (column) => column.notNull())
     .execute();
   await db.schema.createIndex('quota_ledger_key_id').on('quota_ledger').columns(['key_id', 'settled_at']).execute();
+  // When an admin last set the balance: a charge settled before it is recorded but not taken off it.
+  await db.schema.alterTable('api_keys').addColumn('balance_set_at', 'bigint').execute();
 }
 
 /** By name; applied in name order. */

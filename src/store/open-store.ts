@@ -60,7 +60,7 @@ function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number,
     channels: sealChannelSecrets(createChannelStore(db, now, record), sealer),
     changes,
     instances: kind === 'postgres' ? createInstanceStore(db) : undefined,
-    quotaLedger: createQuotaLedger(db, now),
+    quotaLedger: createQuotaLedger(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -386,6 +386,11 @@ export interface QuotaCharge {
   keyId: string;
   /** Tokens the request used (≥ 0). */
   tokens: number;
+  /**
+   * When the request settled (this instance's clock): a charge settled before an admin last set the
+   * balance is recorded but not taken off it — the new balance was set with it already spent.
+   */
+  settledAt: number;
 }
 
 export interface QuotaSeed {

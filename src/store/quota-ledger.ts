@@ -1,19 +1,20 @@
 // The quota ledger (migration 0008; docs/scale-out.md §E2 "Quota", step 3): while quotas are held in
 // Redis, each instance batches the charges it settled and writes them here, off the request path.
 // A charge is keyed by its request id, so a batch retried after an unknown outcome charges nothing
-// twice; the key's `remaining_tokens` (the truth) moves by the new charges in the same transaction,
+// twice; the key's `remaining_tokens` (the truth) moves by the new charges in the same transaction
+// (those settled since an admin last set the balance: one set before was set with them spent),
 // one UPDATE per key in key order, so two instances' batches lock rows in one order and cannot
 // deadlock (LiteLLM PR #27221).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { configVersionRowName } from './record-change.ts';
 import type { QuotaCharge, QuotaLedger } from './ports.ts';
 import type { Database } from './schema.ts';
 
-/** Sums each key's new charges, sorted by key id. */
-export function sumByKey(charges: readonly { key_id: string; tokens: number }[]): Array<[string, number]> {
-  const sums = new Map<string, number>();
-  for (const charge of charges) sums.set(charge.key_id, (sums.get(charge.key_id) ?? 0) + charge.tokens);
-  return [...sums].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+/** Each key's newly written request ids, sorted by key id. */
+export function groupByKey(charges: readonly { key_id: string; request_id: string }[]): Array<[string, string[]]> {
+  const groups = new Map<string, string[]>();
+  for (const charge of charges) groups.set(charge.key_id, [...(groups.get(charge.key_id) ?? []), charge.request_id]);
+  return [...groups].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
 }
 
 /** One charge per request id (the first), so one statement never inserts an id twice. */
@@ -23,23 +24,24 @@ function dedupe(charges: readonly QuotaCharge[]): QuotaCharge[] {
   return [...first.values()];
 }
 
-export function createQuotaLedger(db: Kysely<Database>, now: () => number): QuotaLedger {
+export function createQuotaLedger(db: Kysely<Database>): QuotaLedger {
   return {
     async record(charges) {
-      const rows = dedupe(charges).map((charge) => ({ request_id: charge.requestId, key_id: charge.keyId, tokens: charge.tokens, settled_at: now() }));
+      const rows = dedupe(charges).map((charge) => ({ request_id: charge.requestId, key_id: charge.keyId, tokens: charge.tokens, settled_at: charge.settledAt }));
       if (rows.length === 0) return 0;
       return db.transaction().execute(async (transaction) => {
         const written = await transaction
           .insertInto('quota_ledger')
           .values(rows)
           .onConflict((conflict) => conflict.column('request_id').doNothing())
-          .returning(['key_id', 'tokens'])
+          .returning(['key_id', 'request_id'])
           .execute();
-        for (const [keyId, tokens] of sumByKey(written)) {
-          if (tokens === 0) continue;
+        for (const [keyId, requestIds] of groupByKey(written)) {
+          // The sum is taken against the row as updated: an admin's set committed meanwhile is seen.
+          const spent = sql<number>`(select coalesce(sum(${sql.ref('quota_ledger.tokens')}), 0) from quota_ledger where ${sql.ref('quota_ledger.request_id')} in (${sql.join(requestIds)}) and ${sql.ref('quota_ledger.settled_at')} >= coalesce(${sql.ref('api_keys.balance_set_at')}, 0))`;
           await transaction
             .updateTable('api_keys')
-            .set((eb) => ({ remaining_tokens: eb('remaining_tokens', '-', tokens) }))
+            .set((eb) => ({ remaining_tokens: eb('remaining_tokens', '-', spent) }))
             .where('id', '=', keyId)
             .where('remaining_tokens', 'is not', null)
             .execute();

@@ -23,6 +23,8 @@ export interface ApiKeysTable {
   /** Migration 0003: requests of this key in flight at once, and how long one past it waits. */
   max_concurrency: number | null;
   queue_ms: number | null;
+  /** Migration 0008: when `remaining_tokens` was last set (created, or an admin change); ledger charges settled before it are not taken off. */
+  balance_set_at: Generated<number | null>;
   created_at: number;
   updated_at: number;
 }

@@ -13,11 +13,12 @@ import { createDatabase, patientRedisPolicy, sendSpread, startCluster, type Clus
 import { startRedis, type RedisServer } from './start-redis.ts';
 
 const apiKey = 'sk-cluster-quota';
+const adminKey = 'sk-cluster-quota-admin';
 const usedPerRequest = 106;
 const request = { model: 'echo', max_tokens: 50, messages: [{ role: 'user' as const, content: Array.from({ length: 50 }, () => 'word').join(' ') }] };
 
 /** Keys made before the instances start, each with its quota; the config names the same keys (synced by hash). */
-const quotas = { exact: 1000, flushed: 1500, down: 1200, plain: undefined, local: 1000 } as const;
+const quotas = { exact: 1000, flushed: 1500, down: 1200, topped: 300, plain: undefined, local: 1000 } as const;
 type KeyName = keyof typeof quotas;
 
 let redis: RedisServer;
@@ -30,6 +31,7 @@ const keyOf = (name: KeyName): string => `${apiKey}-${name}`;
 function configOf(withRedis: boolean, names: readonly KeyName[]): string {
   return `
 store: ${storeUrl}
+admin_key: ${adminKey}
 ${withRedis ? `redis: ${redis.url}` : ''}
 keys:
 ${names.map((name) => `  - { name: ${name}, key: ${keyOf(name)} }`).join('\n')}
@@ -99,7 +101,7 @@ beforeAll(async () => {
   await store.close();
   database = new Client({ connectionString: storeUrl });
   await database.connect();
-  shared = await startCluster(configOf(true, ['exact', 'flushed', 'down', 'plain']), 3, keyOf('exact'), { redisClientPolicy: patientRedisPolicy });
+  shared = await startCluster(configOf(true, ['exact', 'flushed', 'down', 'topped', 'plain']), 3, keyOf('exact'), { redisClientPolicy: patientRedisPolicy });
 });
 
 afterAll(async () => {
@@ -118,10 +120,10 @@ describe('a token quota across three instances', () => {
     expect(await redisBalanceOf('exact')).toBe('46');
 
     // The ledger's batches written again (a retry after an answer that never came) charge nothing twice.
-    const rows = await database.query<{ request_id: string; key_id: string; tokens: string }>("select request_id, key_id, tokens from quota_ledger where key_id = (select id from api_keys where name = 'exact')");
+    const rows = await database.query<{ request_id: string; key_id: string; tokens: string; settled_at: string }>("select request_id, key_id, tokens, settled_at from quota_ledger where key_id = (select id from api_keys where name = 'exact')");
     const store = await openStore(storeUrl);
     try {
-      expect(await store.quotaLedger.record(rows.rows.map((row) => ({ requestId: row.request_id, keyId: row.key_id, tokens: Number(row.tokens) })))).toBe(0);
+      expect(await store.quotaLedger.record(rows.rows.map((row) => ({ requestId: row.request_id, keyId: row.key_id, tokens: Number(row.tokens), settledAt: Number(row.settled_at) })))).toBe(0);
     } finally {
       await store.close();
     }
@@ -153,6 +155,22 @@ describe('a token quota across three instances', () => {
     expect(await settledTo('flushed', quotas.flushed - 14 * usedPerRequest)).toBe(16);
     expect(await ledgerOf('flushed')).toEqual({ rows: 14, tokens: 14 * usedPerRequest });
     expect(await redisBalanceOf('flushed')).toBe('16');
+  });
+
+  it('re-seeds every instance\'s view after an admin sets the balance on one of them', async () => {
+    const instances = onKey(shared, 'topped');
+    expect((await sendSpread(instances, 3, request)).admitted).toBe(2);
+    expect(await redisBalanceOf('topped')).toBe(String(300 - 2 * usedPerRequest));
+    const id = (await database.query<{ id: string }>("select id from api_keys where name = 'topped'")).rows[0]?.id ?? '';
+    const patched = await fetch(`${shared.instances[0]?.sluice.url ?? ''}/admin/api/keys/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ remaining_tokens: 1000 }),
+    });
+    expect(patched.status).toBe(200);
+    // Sent to the other two instances only: the copy in Redis was dropped and seeded with the new 1000.
+    expect(await sendSpread(instances.slice(1), 60, request)).toMatchObject({ admitted: 9, limited: 51 });
+    expect(await settledTo('topped', 1000 - 9 * usedPerRequest)).toBe(46);
   });
 
   it('never touches Redis or the ledger for a key without a quota', async () => {
