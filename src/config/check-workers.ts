@@ -20,7 +20,10 @@ export function readWorkerSetting(value: unknown): WorkerSetting | undefined {
 
 export const workerSettingProblem = 'expected a positive integer or auto';
 
-export const workerCount = z.custom<WorkerSetting>((value) => readWorkerSetting(value) !== undefined, { error: workerSettingProblem }).transform((value) => readWorkerSetting(value) ?? 1);
+// A union rather than z.custom, so the configuration reference (docs/configuration.md) can name its type.
+export const workerCount = z
+  .union([z.number().int().positive(), z.string().regex(workerPattern)], { error: workerSettingProblem })
+  .transform((value) => readWorkerSetting(value) ?? 1);
 
 /** Why these workers cannot run with this config; undefined when they can. */
 export function describeWorkersProblem(workers: WorkerSetting, hasRedis: boolean): string | undefined {

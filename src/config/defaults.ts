@@ -160,3 +160,20 @@ export const defaultInstanceRegistryPolicy = Object.freeze({
   heartbeatMs: 5_000,
   liveForMs: 15_000,
 });
+
+/**
+ * Quotas held in Redis (docs/deploy.md "Quotas across instances", docs/scale-out.md §E2): a hold
+ * lives the longest `timeouts.total_ms` plus `quotaHoldGraceMs` unsettled, so only the holds of an
+ * instance that died ever expire. Settled charges go to the PostgreSQL ledger in batches of at most
+ * `batchSize`, `flushIntervalMs` after the first waits (the spend another instance may not see
+ * after Redis loses its copy is about this long's worth); a batch the database refused is retried
+ * after each of `retryDelaysMs` (idempotent by request id), then counted lost and logged; at most
+ * `maxQueued` charges wait (more are lost and logged).
+ */
+export const defaultQuotaLedgerPolicy = Object.freeze({
+  quotaHoldGraceMs: 60_000,
+  flushIntervalMs: 200,
+  batchSize: 500,
+  maxQueued: 100_000,
+  retryDelaysMs: Object.freeze([100, 500, 2000]),
+});

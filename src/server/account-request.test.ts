@@ -4,6 +4,7 @@ import { RateLimits } from '../routing/rate-limits.ts';
 import type { KeyStore } from '../store/index.ts';
 import { createStoreBudgetLedger } from './budget-ledger.ts';
 import { createAdmissionControl } from './account-request.ts';
+import { createStoreQuota } from './key-quota.ts';
 import type { Caller } from './authenticate.ts';
 
 function caller(limits: Partial<Caller>): Caller {
@@ -19,7 +20,7 @@ function admission() {
     },
     settleTokens: () => Promise.resolve(),
   } as unknown as KeyStore;
-  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), keys, budgets: createStoreBudgetLedger(keys, () => 0), now: () => 0, defaultQueueMs: 0, defaultCompletionTokens: 16, onSettleError: () => undefined });
+  const control = createAdmissionControl({ rateLimits: new RateLimits(() => 0), keySlots: new ConcurrencyGate(), quota: createStoreQuota(keys, () => undefined), budgets: createStoreBudgetLedger(keys, () => 0), now: () => 0, defaultQueueMs: 0, defaultCompletionTokens: 16, onSettleError: () => undefined });
   return { control, reserved };
 }
 
@@ -32,9 +33,9 @@ describe('admission counts a prompt only when a limit needs it', () => {
       return 42;
     };
     const signal = new AbortController().signal;
-    using _plain = await control.admit(caller({ keyId: 'plain', rpm: 10 }), estimate('plain'), signal);
-    using _rated = await control.admit(caller({ keyId: 'rated', tpm: 1000 }), estimate('rated'), signal);
-    using _quota = await control.admit(caller({ keyId: 'quota', remainingTokens: 1000 }), estimate('quota'), signal);
+    using _plain = await control.admit(caller({ keyId: 'plain', rpm: 10 }), estimate('plain'), signal, 'req-1');
+    using _rated = await control.admit(caller({ keyId: 'rated', tpm: 1000 }), estimate('rated'), signal, 'req-2');
+    using _quota = await control.admit(caller({ keyId: 'quota', remainingTokens: 1000 }), estimate('quota'), signal, 'req-3');
     expect(estimatedFor).toEqual(['rated', 'quota']);
     expect(reserved).toEqual([42]);
   });

@@ -1,8 +1,9 @@
 // Per-key accounting at the edge. Before a request is relayed — after its key, its model and its
 // body were accepted, so a refused request spends nothing — it is ADMITTED: a slot of the key's
 // `max_concurrency` (waiting up to `queue_ms`), then one request and its token estimate reserved
-// against rpm/tpm (synchronously, no await between check and take) and against the quota (one
-// conditional UPDATE in the store, so gateways sharing a database cannot overshoot it either). When
+// against rpm/tpm (synchronously, no await between check and take) and against the quota (key-quota.ts:
+// a conditional UPDATE in the store, or a hold in Redis under the request's id when `redis` is
+// configured — either way instances sharing a database cannot overshoot it). When
 // the answer ends the reservation is SETTLED to the tokens really used: the rest is refunded, an
 // overrun is charged (the quota may go below zero by it, recorded as is). The log row is written
 // after, batched off the request path. A key with a `budget` (docs/cost.md) reserves the request's
@@ -14,8 +15,9 @@ import type { BudgetHold, BudgetLedger } from './budget-ledger.ts';
 import { endOfBudgetPeriod } from './budget-ledger.ts';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
-import type { KeyStore, LogWriter, RequestLogRow } from '../store/index.ts';
+import type { LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
+import type { KeyQuota, QuotaHold } from './key-quota.ts';
 
 /** What an admitted request holds until it ends; disposing of it unsettled refunds everything. */
 export interface Admission extends Disposable {
@@ -31,7 +33,8 @@ export interface AdmissionDependencies {
   rateLimits: RateLimiter;
   /** In-flight requests per key id (leased in Redis when there is one). */
   keySlots: SlotGate;
-  keys: KeyStore;
+  /** Token quotas: in the store, or held in Redis (key-quota.ts). */
+  quota: KeyQuota;
   /** Per-key budgets' holds. */
   budgets: BudgetLedger;
   /** The wall clock budget periods are cut by. */
@@ -39,7 +42,7 @@ export interface AdmissionDependencies {
   /** How long a request waits for a key slot when the key sets no `queue_ms`. */
   defaultQueueMs: number;
   defaultCompletionTokens: number;
-  /** A settlement the store could not write (the request is already answered). */
+  /** A budget settlement the store could not write (the request is already answered). */
   onSettleError: (error: unknown) => void;
 }
 
@@ -49,9 +52,10 @@ export interface AdmissionControl {
   /**
    * Throws 429 (rate_limited, insufficient_quota) when the key may not run this request now.
    * `estimateTokens` is called only for a key with a tpm limit or a quota: counting a prompt loads
-   * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs.
+   * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs. A quota
+   * hold carries `requestId` (the ledger charges each request id once).
    */
-  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, priced?: PricedRequest): Promise<Admission>;
+  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, requestId: string, quoteUsd?: QuoteUsd): Promise<Admission>;
 }
 
 /**
@@ -59,12 +63,6 @@ export interface AdmissionControl {
  * only for a key with a budget; a request without one (embeddings) holds nothing of a budget.
  */
 export type QuoteUsd = () => number | undefined;
-
-export interface PricedRequest {
-  quoteUsd: QuoteUsd;
-  /** The hold's id (a ledger keyed by request may use it). */
-  requestId: string;
-}
 
 const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
 
@@ -74,7 +72,7 @@ export function usedTokensOf(record: RequestRecord): number {
 }
 
 export function createAdmissionControl(dependencies: AdmissionDependencies): AdmissionControl {
-  const { rateLimits, keySlots, keys } = dependencies;
+  const { rateLimits, keySlots, quota } = dependencies;
 
   async function takeSlot(keyId: string, caller: Caller, signal: AbortSignal): Promise<void> {
     const max = caller.maxConcurrency;
@@ -94,24 +92,25 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     }
   }
 
-  async function reserveQuota(keyId: string, caller: Caller, tokens: number): Promise<boolean> {
-    if (caller.remainingTokens === undefined) return false;
-    const held = await keys.reserveTokens(keyId, tokens);
-    if (held === undefined || held.granted) return held !== undefined;
+  async function reserveQuota(keyId: string, caller: Caller, tokens: number, requestId: string): Promise<QuotaHold | undefined> {
+    if (caller.remainingTokens === undefined) return undefined;
+    const held = await quota.reserve(keyId, tokens, requestId);
+    if (held === undefined) return undefined;
+    if (held.granted) return held.hold;
     const left = held.remainingTokens <= 0 ? 'is spent' : `has ${String(held.remainingTokens)} tokens left`;
     throw new GatewayError('insufficient_quota', `The token quota of the key '${caller.keyName ?? ''}' ${left}; this request may use ${String(tokens)}: its prompt and its max_completion_tokens (or, when it sets none, the gateway's default estimate).`);
   }
 
-  async function reserveBudget(keyId: string, caller: Caller, priced: PricedRequest | undefined): Promise<BudgetHold | undefined> {
+  async function reserveBudget(keyId: string, caller: Caller, requestId: string, quoteUsd: QuoteUsd | undefined): Promise<BudgetHold | undefined> {
     const budget = caller.budget;
-    if (budget === undefined || priced === undefined) return undefined;
+    if (budget === undefined || quoteUsd === undefined) return undefined;
     const name = caller.keyName ?? '';
-    const quote = priced.quoteUsd();
+    const quote = quoteUsd();
     if (quote === undefined) {
       // Deny by default: a spend that cannot be priced cannot be kept within a budget.
       throw new GatewayError('model_not_allowed', `The key '${name}' has a budget, and this model has no price in the Sluice config (\`prices:\`), so what it costs cannot be counted.`, { param: 'model' });
     }
-    const verdict = await dependencies.budgets.reserve(keyId, budget, quote, priced.requestId);
+    const verdict = await dependencies.budgets.reserve(keyId, budget, quote, requestId);
     if (verdict === undefined) return undefined;
     if (verdict.granted) return verdict.hold;
     const now = dependencies.now();
@@ -128,7 +127,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
 
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    async admit(caller, estimateTokens, signal, priced) {
+    async admit(caller, estimateTokens, signal, requestId, quoteUsd) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
       // Awaited only for a key that has something to wait on: each await is a turn of the microtask queue per request.
@@ -142,12 +141,12 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         throw error;
       }
       let rate: RateReservation | undefined;
-      let quotaHeld = false;
+      let quotaHeld: QuotaHold | undefined;
       let budgetHold: BudgetHold | undefined;
       const releaseAll = (usedTokens: number, costUsd: number | undefined): void => {
         if (rate !== undefined) rateLimits.settle(rate, usedTokens);
-        if (quotaHeld) keys.settleTokens(keyId, estimatedTokens, usedTokens).catch(dependencies.onSettleError);
-        if (budgetHold !== undefined) dependencies.budgets.settle(keyId, budgetHold, costUsd ?? budgetHold.reservedUsd, priced?.requestId ?? '').catch(dependencies.onSettleError);
+        quotaHeld?.settle(usedTokens);
+        if (budgetHold !== undefined) dependencies.budgets.settle(keyId, budgetHold, costUsd ?? budgetHold.reservedUsd, requestId).catch(dependencies.onSettleError);
         if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
       };
       try {
@@ -156,8 +155,8 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         const verdict = pending instanceof Promise ? await pending : pending;
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
-        quotaHeld = caller.remainingTokens === undefined ? false : await reserveQuota(keyId, caller, estimatedTokens);
-        budgetHold = await reserveBudget(keyId, caller, priced);
+        quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
+        budgetHold = await reserveBudget(keyId, caller, requestId, quoteUsd);
       } catch (error) {
         if (rate !== undefined) rateLimits.release(rate);
         rate = undefined;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { fromStoredCapabilities, type LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import type { CapabilityStore, ChangeFeed, ChangeSubscription, ListenPolicy, StoreChange } from '../store/index.ts';
 import type { KeyAccess } from './authenticate.ts';
+import type { KeyQuota } from './key-quota.ts';
 import type { LiveChannels } from './live-channels.ts';
 
 export interface PropagationPolicy extends ListenPolicy {
@@ -30,6 +31,8 @@ export interface ChangeTargets {
   reloadChannels(): Promise<void>;
   /** Forget cached key records, so a revoked key is refused at its next use. */
   refreshKeys(): Promise<void>;
+  /** One key changed at `version` (a copy of its quota balance in Redis is read again from the store). */
+  keyChanged?(keyId: string, version: number): Promise<void>;
   /** Reload one channel and model's learned capabilities, or all of them when `channel` is undefined. */
   reloadCapabilities(channel?: string, model?: string): Promise<void>;
 }
@@ -44,7 +47,12 @@ export interface StoreChangeFollower {
 
 function applyChange(change: StoreChange, targets: ChangeTargets): Promise<void> {
   if (change.topic === 'channel') return targets.reloadChannels();
-  if (change.topic === 'key') return targets.refreshKeys();
+  if (change.topic === 'key') {
+    const keyId = change.name;
+    return keyId === undefined || targets.keyChanged === undefined
+      ? targets.refreshKeys()
+      : targets.refreshKeys().then(() => targets.keyChanged?.(keyId, change.version));
+  }
   return change.name === undefined ? targets.reloadCapabilities() : targets.reloadCapabilities(change.name, change.model);
 }
 
@@ -135,12 +143,15 @@ export interface ChangeTargetParts {
   keyAccess: Pick<KeyAccess, 'refresh'>;
   learned: Pick<LearnedCapabilities, 'list' | 'forget' | 'load' | 'replace'>;
   capabilities: Pick<CapabilityStore, 'list'>;
+  /** Token quotas (a copy of a changed key's balance in Redis is dropped); absent: nothing to drop. */
+  quota?: Pick<KeyQuota, 'keyChanged'> | undefined;
 }
 
 export function createChangeTargets(parts: ChangeTargetParts): ChangeTargets {
   return {
     reloadChannels: () => parts.channels.reload(),
     refreshKeys: () => parts.keyAccess.refresh(),
+    keyChanged: (keyId, version) => parts.quota?.keyChanged(keyId, version) ?? Promise.resolve(),
     async reloadCapabilities(channel, model) {
       const rows = await parts.capabilities.list(channel);
       if (channel === undefined) {

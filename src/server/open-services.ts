@@ -6,7 +6,7 @@ import { loadTokenizer } from '../adapt/count-tokens.ts';
 import type { SluiceConfig } from '../config/index.ts';
 import { fromStoredCapabilities, toStoredCapabilities } from '../relay/learned-capabilities.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
-import { defaultKeyQueueMs } from '../config/defaults.ts';
+import { defaultKeyQueueMs, defaultQuotaLedgerPolicy } from '../config/defaults.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
@@ -14,6 +14,8 @@ import { createLogWriter, hashKey, isStoreUnavailableError, openStore, parseStor
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createStoreBudgetLedger } from './budget-ledger.ts';
 import { createPricing, type Pricing } from '../relay/price-request.ts';
+import { createStoreQuota, type KeyQuota } from './key-quota.ts';
+import { createSharedQuota } from './shared-quota.ts';
 import { createKeyAccess, type KeyAccess, type KeyCachePolicy } from './authenticate.ts';
 import { RefusalRowLimiter } from './limit-refusal-rows.ts';
 import { StoreHealth } from './store-health.ts';
@@ -38,6 +40,8 @@ export interface Services {
   sharedState: SharedStateStatus | undefined;
   /** PostgreSQL: the instances sharing the store (/readyz, the admin API, the share while Redis is down); SQLite: undefined. */
   instances: InstanceRegistry | undefined;
+  /** Token quotas: in the store, or held in Redis with the ledger in PostgreSQL (key-quota.ts). */
+  quota: KeyQuota;
   close(): Promise<void>;
 }
 
@@ -149,6 +153,16 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances, options.redisClientPolicy);
   // Channel max_concurrency counted across every instance (leases in Redis) when there is a Redis.
   if (shared !== undefined) relay.slots = shared.channelSlots;
+  const onSettleError = (error: unknown): void => { logger.error({ err: error }, 'could not settle a key\'s token quota'); };
+  const quota = shared === undefined ? createStoreQuota(store.keys, onSettleError) : createSharedQuota({
+    holds: shared.balances,
+    keys: store.keys,
+    ledger: store.quotaLedger,
+    policy: defaultQuotaLedgerPolicy,
+    onDegraded: () => { shared.status.degraded('quota'); },
+    onSettleError,
+    onChargesLost: (error, charges) => { logger.error({ err: error, charges }, `could not write ${String(charges)} quota charges to the ledger: remaining_tokens misses them (the request log rows still have their tokens)`); },
+  });
   return {
     store,
     keyAccess,
@@ -156,19 +170,22 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     admission: createAdmissionControl({
       rateLimits: shared?.rateLimits ?? new RateLimits(() => Date.now()),
       keySlots: shared?.keySlots ?? new ConcurrencyGate(),
-      keys: store.keys,
+      quota,
       budgets: createStoreBudgetLedger(store.keys, options.clock ?? Date.now),
       now: options.clock ?? Date.now,
       defaultQueueMs: defaultKeyQueueMs,
       defaultCompletionTokens: config.limits.defaultCompletionTokensEstimate,
-      onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s token quota'); },
+      onSettleError: (error) => { logger.error({ err: error }, 'could not settle a key\'s budget'); },
     }),
     pricing: createPricing(config.prices, relay),
     storeHealth,
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
     sharedState: shared?.status,
     instances,
+    quota,
     async close() {
+      // The ledger's waiting charges reach the store before anything closes.
+      await quota.close();
       await instances?.close();
       await shared?.[Symbol.asyncDispose]();
       await retention.stop();

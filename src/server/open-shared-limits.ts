@@ -5,7 +5,7 @@
 // admits `limit / live instances` from the instance registry (instance-registry.ts).
 import type { Logger } from 'pino';
 import { maskRedisUrl, redisNeedsPostgres, type SluiceConfig } from '../config/index.ts';
-import { defaultLeasePollMs, defaultRedisClientPolicy } from '../config/defaults.ts';
+import { defaultLeasePollMs, defaultQuotaLedgerPolicy, defaultRedisClientPolicy } from '../config/defaults.ts';
 import type { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { openSharedState, type SharedState } from '../shared-state/open-shared-state.ts';
 import { parseStoreUrl } from '../store/index.ts';
@@ -30,6 +30,11 @@ function describeShare(fallbackInstances: number, registry: InstanceRegistry | u
   return `1/${live === undefined ? 'N' : String(live)} of each limit, N the live instances in the instance registry (when it cannot be read: ${fallback})`;
 }
 
+/** A quota hold outlives any request: the longest `timeouts.total_ms` and a grace (docs/deploy.md "Quotas across instances"). */
+export function holdLifeOf(config: SluiceConfig): number {
+  return Math.max(config.timeouts.totalMs, ...config.channels.map((channel) => channel.timeouts.totalMs)) + defaultQuotaLedgerPolicy.quotaHoldGraceMs;
+}
+
 export async function openSharedLimits(
   config: SluiceConfig,
   logger: Logger,
@@ -43,15 +48,15 @@ export async function openSharedLimits(
   const shown = maskRedisUrl(redis.url);
   const share = (): string => describeShare(redis.fallbackInstances, registry);
   const sharedState = await openSharedState(
-    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, leaseMs: redis.leaseMs, leasePollMs: defaultLeasePollMs, policy },
+    { url: redis.url, keyPrefix: redis.keyPrefix, fallbackInstances: redis.fallbackInstances, liveInstances: registry?.liveCount, leaseMs: redis.leaseMs, leasePollMs: defaultLeasePollMs, holdLifeMs: holdLifeOf(config), policy },
     {
       onTransition(up, reason) {
         metrics?.up(up);
         if (up) logger.info({ redis: shown }, `shared state up (${shown}): rpm/tpm are shared by every instance again`);
-        else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share()}, until Redis answers again`);
+        else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share()}, and token quotas are held by a conditional UPDATE in the store, until Redis answers again`);
       },
-      onDegraded() {
-        metrics?.degraded('rate');
+      onDegraded(what) {
+        metrics?.degraded(what);
       },
       onSettleError(error) {
         logger.debug({ err: error }, 'a tpm charge or refund did not reach Redis');
@@ -61,6 +66,6 @@ export async function openSharedLimits(
       },
     },
   );
-  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits and max_concurrency are shared through Redis (${shown}, leases of ${String(redis.leaseMs)} ms); while it is down each instance admits ${share()}`);
+  logger.info({ redis: shown, key_prefix: redis.keyPrefix, fallback_instances: redis.fallbackInstances }, `rpm/tpm limits, max_concurrency and token quotas are shared through Redis (${shown}, leases of ${String(redis.leaseMs)} ms); while it is down each instance admits ${share()}, quotas by the store`);
   return sharedState;
 }

@@ -147,7 +147,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
     const { signal } = relay;
     let admission: Admission | undefined;
     const admit = async (estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> => {
-      admission = await options.admission.admit(caller, estimateTokens, signal, quoteUsd === undefined ? undefined : { quoteUsd, requestId: request.id });
+      admission = await options.admission.admit(caller, estimateTokens, signal, request.id, quoteUsd);
     };
     try {
       await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });

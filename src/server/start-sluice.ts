@@ -192,7 +192,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const feed = services.store.changes;
   const changes = feed === undefined
     ? undefined
-    : followStoreChanges(feed, createChangeTargets({ channels, keyAccess: services.keyAccess, learned: relay.learned, capabilities: services.store.capabilities }), logger, options.propagationPolicy);
+    : followStoreChanges(feed, createChangeTargets({ channels, keyAccess: services.keyAccess, learned: relay.learned, capabilities: services.store.capabilities, quota: services.quota }), logger, options.propagationPolicy);
   const shutdown = new AbortController();
   // Every open request listens for the deadline (and stops when it is over): no listener cap.
   setMaxListeners(0, shutdown.signal);

@@ -1,9 +1,10 @@
 // The Redis client (@redis/client, docs/scale-out.md §D), set up to fail fast (§E3, §G): commands
 // are refused at once while disconnected (no offline queue) and bounded by a command timeout, so a
 // dead Redis never holds a request (a hung one: shared-rate-limits.ts bounds the reply); reconnects back off. Both scripts are
-// sent by EVALSHA (and the lease scripts, lease-scripts.ts), falling back to EVAL once per connection (the client's script support).
+// sent by EVALSHA (and the lease scripts, lease-scripts.ts, and the balance holds, hold-scripts.ts), falling back to EVAL once per connection (the client's script support).
 import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';
+import { forgetBalanceScript, reserveHoldScript, settleHoldScript } from './hold-scripts.ts';
 import { acquireLeaseScript, refreshLeasesScript } from './lease-scripts.ts';
 
 export interface RedisClientPolicy {
@@ -47,6 +48,35 @@ const scripts = {
     parseCommand(parser: CommandParser, key: string, leaseMs: number, members: readonly string[]) {
       parser.pushKey(key);
       parser.push(String(leaseMs), ...members);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  reserveHold: defineScript({
+    SCRIPT: reserveHoldScript,
+    NUMBER_OF_KEYS: 2,
+    parseCommand(parser: CommandParser, balance: string, expiries: string, amount: number, holdId: string, lifeMs: number, seed: string, seedVersion: string) {
+      parser.pushKey(balance);
+      parser.pushKey(expiries);
+      parser.push(String(amount), holdId, String(lifeMs), seed, seedVersion);
+    },
+    transformReply: (reply: unknown) => reply as [number, number],
+  }),
+  settleHold: defineScript({
+    SCRIPT: settleHoldScript,
+    NUMBER_OF_KEYS: 2,
+    parseCommand(parser: CommandParser, balance: string, expiries: string, holdId: string, used: number) {
+      parser.pushKey(balance);
+      parser.pushKey(expiries);
+      parser.push(holdId, String(used));
+    },
+    transformReply: (reply: unknown) => reply as [number, number],
+  }),
+  forgetBalance: defineScript({
+    SCRIPT: forgetBalanceScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, balance: string, version: string) {
+      parser.pushKey(balance);
+      parser.push(version);
     },
     transformReply: (reply: unknown) => reply as number,
   }),

@@ -1,8 +1,9 @@
 // The shared state of several instances (docs/scale-out.md §E): the Redis client, its up/down flag
-// and what uses it (rpm/tpm admission, `max_concurrency` leases with their one heartbeat), opened at start and closed at shutdown. Start-up
+// and what uses it (rpm/tpm admission, `max_concurrency` leases with their one heartbeat, balance holds), opened at start and closed at shutdown. Start-up
 // waits at most the connect timeout: an instance whose Redis is down starts anyway, on its share.
 import { RateLimits } from '../routing/rate-limits.ts';
 import { createRedisClient, type RedisClientPolicy } from './open-redis.ts';
+import { BalanceHolds, defaultHoldLifeMs } from './balance-holds.ts';
 import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
 import { SharedStateStatus, type StatusEvents } from './shared-state-status.ts';
@@ -20,6 +21,8 @@ export interface SharedStateSettings {
   leaseMs: number;
   /** How often a request waiting for a leased slot asks again. */
   leasePollMs: number;
+  /** How long a balance hold (a quota reservation) lives unsettled: longer than any request runs; defaultHoldLifeMs when absent. */
+  holdLifeMs?: number | undefined;
   policy: SharedStatePolicy;
 }
 
@@ -30,6 +33,8 @@ export interface SharedState extends AsyncDisposable {
   channelSlots: LeasedSlots;
   /** Per-key `max_concurrency`, shared by every instance. */
   keySlots: LeasedSlots;
+  /** Reserve-then-settle holds on balances (a key's token quota). */
+  balances: BalanceHolds;
 }
 
 export interface SharedStateEvents extends StatusEvents {
@@ -77,11 +82,13 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     void Promise.all([channelSlots.refresh(), keySlots.refresh()]);
   }, Math.max(1, Math.floor(settings.leaseMs / 3)));
   heartbeat.unref();
+  const balances = new BalanceHolds({ client, status, keyPrefix: settings.keyPrefix, holdLifeMs: settings.holdLifeMs ?? defaultHoldLifeMs, commandTimeoutMs: settings.policy.commandTimeoutMs });
   return {
     status,
     rateLimits,
     channelSlots,
     keySlots,
+    balances,
     async [Symbol.asyncDispose]() {
       clearInterval(heartbeat);
       // Closing on purpose is no transition to report.

@@ -11,10 +11,13 @@ export interface SharedStateCondition {
   reason?: string;
 }
 
+/** What a decision taken without the shared state was about: rpm/tpm (and slots), or a quota hold. */
+export type DegradedWhat = 'rate' | 'quota';
+
 export interface StatusEvents {
   onTransition(up: boolean, reason: string): void;
-  /** A decision was taken locally because the shared state was down. */
-  onDegraded(): void;
+  /** A decision was taken locally (or, for a quota, in the store) because the shared state was down. */
+  onDegraded(what: DegradedWhat): void;
 }
 
 export class SharedStateStatus {
@@ -59,8 +62,8 @@ export class SharedStateStatus {
     if (this.#connected) this.#report(true, 'a command answered');
   }
 
-  degraded(): void {
-    this.#events.onDegraded();
+  degraded(what: DegradedWhat = 'rate'): void {
+    this.#events.onDegraded(what);
   }
 
   describe(): SharedStateCondition {

@@ -51,6 +51,7 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
     set.remaining_tokens = changes.quotaTokens;
   }
   if (changes.remainingTokens !== undefined) set.remaining_tokens = changes.remainingTokens;
+  if (changes.quotaTokens !== undefined || changes.remainingTokens !== undefined) set.balance_set_at = now;
   if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt;
   if (changes.enabled !== undefined) set.enabled = toFlag(changes.enabled);
   if (changes.debug !== undefined) set.debug = toFlag(changes.debug);
@@ -87,6 +88,7 @@ export function createKeyStore(db: Kysely<Database>, now: () => number, record: 
         queue_ms: orNull(input.queueMs),
         quota_tokens: orNull(input.quotaTokens),
         remaining_tokens: orNull(input.quotaTokens),
+        balance_set_at: input.quotaTokens === undefined ? null : time,
         expires_at: orNull(input.expiresAt),
         enabled: toFlag(input.enabled ?? true),
         debug: toFlag(input.debug ?? false),

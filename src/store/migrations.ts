@@ -147,6 +147,24 @@ async function addInstances(db: SchemaDatabase): Promise<void> {
 }
 
 /**
+ * The quota ledger (issue 15, docs/deploy.md "Quotas across instances"): one row per settled charge,
+ * keyed by the request id, so a batch written twice charges once; `remaining_tokens` moves in the
+ * same transaction as the rows that were new, by those settled since an admin last set it.
+ */
+async function addQuotaLedger(db: SchemaDatabase): Promise<void> {
+  await db.schema
+    .createTable('quota_ledger')
+    .addColumn('request_id', 'text', (column) => column.primaryKey())
+    .addColumn('key_id', 'text', (column) => column.notNull())
+    .addColumn('tokens', 'bigint', (column) => column.notNull())
+    .addColumn('settled_at', 'bigint', (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex('quota_ledger_key_id').on('quota_ledger').columns(['key_id', 'settled_at']).execute();
+  // When an admin last set the balance: a charge settled before it is recorded but not taken off it.
+  await db.schema.alterTable('api_keys').addColumn('balance_set_at', 'bigint').execute();
+}
+
+/**
  * Cost (issue 16, docs/cost.md): each request's cost in USD at the configured prices (null: no usage
  * or no price) and its cached prompt tokens; a key's budget per UTC day or month, what the current
  * period has spent (in-flight reservations included) and when that period started.
@@ -170,6 +188,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0005-ingress': { up: addIngressColumn },
     '0006-config-version': { up: addConfigVersion },
     '0007-instances': { up: addInstances },
+    '0008-quota-ledger': { up: addQuotaLedger },
     '0009-cost': { up: addCostColumns },
   };
 }

@@ -5,6 +5,7 @@ import { createCapabilityStore } from './capability-store.ts';
 import { createChannelStore } from './channel-store.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { createKeyStore } from './key-store.ts';
+import { createQuotaLedger } from './quota-ledger.ts';
 import { migrateToLatest } from './migrations.ts';
 import { openSqliteDatabase } from './open-sqlite.ts';
 import { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
@@ -59,6 +60,7 @@ function assembleStore(db: Kysely<Database>, kind: StoreKind, now: () => number,
     channels: sealChannelSecrets(createChannelStore(db, now, record), sealer),
     changes,
     instances: kind === 'postgres' ? createInstanceStore(db) : undefined,
+    quotaLedger: createQuotaLedger(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -432,6 +432,39 @@ export interface InstanceStore {
   remove(id: string): Promise<void>;
 }
 
+// ── The quota ledger (settled charges, once per request id) ───────────────────────────────────
+
+export interface QuotaCharge {
+  /** The request's id: a charge recorded twice under one id counts once. */
+  requestId: string;
+  keyId: string;
+  /** Tokens the request used (≥ 0). */
+  tokens: number;
+  /**
+   * When the request settled (this instance's clock): a charge settled before an admin last set the
+   * balance is recorded but not taken off it — the new balance was set with it already spent.
+   */
+  settledAt: number;
+}
+
+export interface QuotaSeed {
+  /** The key's `remaining_tokens` as committed. */
+  remainingTokens: number;
+  /** `sluice_config_version` in the same read: a key change announced at this version or before is in it. */
+  version: number;
+}
+
+export interface QuotaLedger {
+  /**
+   * Records the charges in one transaction, in key order: each request id not recorded before is
+   * written and taken off its key's `remaining_tokens` (below zero if need be, never clamped); one
+   * recorded before is skipped. Resolves to the number of charges that were new.
+   */
+  record(charges: readonly QuotaCharge[]): Promise<number>;
+  /** The balance to seed a shared copy from; undefined when the key has no quota or is gone. */
+  readSeed(keyId: string): Promise<QuotaSeed | undefined>;
+}
+
 export interface Store {
   kind: StoreKind;
   keys: KeyStore;
@@ -442,6 +475,8 @@ export interface Store {
   changes: ChangeFeed | undefined;
   /** PostgreSQL: the registry of instances sharing the database; SQLite (one instance): undefined. */
   instances: InstanceStore | undefined;
+  /** Settled quota charges, idempotent by request id (used when quotas are held in Redis). */
+  quotaLedger: QuotaLedger;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /**

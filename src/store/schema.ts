@@ -23,6 +23,8 @@ export interface ApiKeysTable {
   /** Migration 0003: requests of this key in flight at once, and how long one past it waits. */
   max_concurrency: number | null;
   queue_ms: number | null;
+  /** Migration 0008: when `remaining_tokens` was last set (created, or an admin change); ledger charges settled before it are not taken off. */
+  balance_set_at: Generated<number | null>;
   /** Migration 0009 (docs/cost.md): USD per period, `day` | `month`, the current period's start and spend. */
   budget_usd: number | null;
   budget_period: string | null;
@@ -108,6 +110,14 @@ export interface SluiceInstancesTable {
   last_seen: number;
 }
 
+/** One settled charge of a key's token quota, once per request id (migration 0008). */
+export interface QuotaLedgerTable {
+  request_id: string;
+  key_id: string;
+  tokens: number;
+  settled_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   request_logs: RequestLogsTable;
@@ -116,4 +126,5 @@ export interface Database {
   sluice_probe: SluiceProbeTable;
   sluice_config_version: SluiceConfigVersionTable;
   sluice_instances: SluiceInstancesTable;
+  quota_ledger: QuotaLedgerTable;
 }

@@ -119,8 +119,11 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
   app.patch<IdParams>('/keys/:id', async (request) => {
     const body = readBody(changeKeyBody, request);
     await requireKey(context, request.params.id);
-    const updated = await asConflict(() => store.keys.update(request.params.id, toChanges(body)));
+    const changes = toChanges(body);
+    const updated = await asConflict(() => store.keys.update(request.params.id, changes));
     await keyAccess.refresh();
+    // A copy of the balance in Redis is read again from the store (peers do so on the change's notification too).
+    if (changes.quotaTokens !== undefined || changes.remainingTokens !== undefined) await context.services.quota.keyChanged(request.params.id);
     if (updated === undefined) throw new GatewayError('not_found', `There is no key with the id '${request.params.id}'.`);
     return describeKey(updated, context);
   });
@@ -132,6 +135,7 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
     }
     await store.keys.delete(record.id);
     await keyAccess.refresh();
+    await context.services.quota.keyChanged(record.id);
     return { id: record.id, deleted: true };
   });
 }

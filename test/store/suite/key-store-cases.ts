@@ -163,6 +163,56 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       await expect(keys.reserveBudget(record.id, 0, -1)).rejects.toThrow(RangeError);
     });
 
+    it('charges a settled request once however often its ledger batch is written, in the same transaction as remaining_tokens', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });
+      const { record: other } = await store.keys.create({ name: 'other', quotaTokens: 50 });
+      const at = context.now();
+      const batch = [
+        { requestId: 'req_1', keyId: record.id, tokens: 100, settledAt: at },
+        { requestId: 'req_2', keyId: other.id, tokens: 80, settledAt: at },
+        { requestId: 'req_3', keyId: record.id, tokens: 30, settledAt: at },
+        { requestId: 'req_1', keyId: record.id, tokens: 100, settledAt: at },
+      ];
+      expect(await store.quotaLedger.record(batch)).toBe(3);
+      // The same batch again (a retry after an answer that never came): nothing new, nothing charged.
+      expect(await store.quotaLedger.record(batch)).toBe(0);
+      expect(await store.quotaLedger.record([{ requestId: 'req_3', keyId: record.id, tokens: 30, settledAt: at }, { requestId: 'req_4', keyId: record.id, tokens: 5, settledAt: at }])).toBe(1);
+      expect((await store.keys.get(record.id))?.remainingTokens).toBe(1000 - 135);
+      // An overrun past the balance is charged, never clamped.
+      expect((await store.keys.get(other.id))?.remainingTokens).toBe(-30);
+      expect(await store.quotaLedger.record([])).toBe(0);
+    });
+
+    it('records but does not take off a charge settled before an admin last set the balance', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });
+      const before = context.now();
+      context.advance(10);
+      await store.keys.update(record.id, { remainingTokens: 500 });
+      context.advance(10);
+      expect(await store.quotaLedger.record([
+        { requestId: 'req_old', keyId: record.id, tokens: 100, settledAt: before },
+        { requestId: 'req_new', keyId: record.id, tokens: 40, settledAt: context.now() },
+      ])).toBe(2);
+      expect((await store.keys.get(record.id))?.remainingTokens).toBe(460);
+    });
+
+    it('reads a seed for a copy of the balance: remaining_tokens and the change version it includes; none without a quota', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 700 });
+      const { record: plain } = await store.keys.create({ name: 'plain' });
+      const seed = await store.quotaLedger.readSeed(record.id);
+      expect(seed?.remainingTokens).toBe(700);
+      await store.keys.update(record.id, { remainingTokens: 900 });
+      const after = await store.quotaLedger.readSeed(record.id);
+      expect(after?.remainingTokens).toBe(900);
+      // PostgreSQL counts every change (SQLite, one instance, announces none).
+      expect(after?.version).toBeGreaterThanOrEqual(seed?.version ?? 0);
+      expect(await store.quotaLedger.readSeed(plain.id)).toBeUndefined();
+      expect(await store.quotaLedger.readSeed('no-such-id')).toBeUndefined();
+    });
+
     it('lists keys oldest first', async () => {
       const { keys } = context.store();
       await keys.create({ name: 'b' });
