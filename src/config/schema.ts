@@ -2,7 +2,7 @@
 // like `prioirty` stops start-up instead of being ignored. Optional fields accept YAML null (`key:`).
 
 import * as z from 'zod';
-import { logLevels } from './defaults.ts';
+import { logLevels, maxConfigPollMs, minConfigPollMs } from './defaults.ts';
 import { serverSchema } from './server-settings.ts';
 import {
   flag,
@@ -129,6 +129,8 @@ export const configSchema = z.strictObject(
     redis_key_prefix: text.nullish(),
     redis_fallback_instances: positiveInteger.nullish(),
     redis_lease_ms: positiveInteger.nullish(),
+    /** PostgreSQL: the backstop poll of other instances' changes (docs/deploy.md "Shared verdicts"). */
+    config_poll_ms: integer.pipe(z.number().min(minConfigPollMs, { error: `expected ${String(minConfigPollMs)} to ${String(maxConfigPollMs)} ms` }).max(maxConfigPollMs, { error: `expected ${String(minConfigPollMs)} to ${String(maxConfigPollMs)} ms` })).nullish(),
     admin_key: text.nullish(),
     secret_key_file: text.nullish(),
     metrics_key: text.nullish(),

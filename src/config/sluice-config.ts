@@ -44,6 +44,8 @@ export interface SluiceConfig {
   adminKey: string | undefined;
   /** Shared state across instances (`redis:` or SLUICE_REDIS_URL); undefined: everything is per instance. */
   redis: RedisSettings | undefined;
+  /** PostgreSQL: how often the config version is polled, the backstop of LISTEN/NOTIFY (`config_poll_ms`). */
+  configPollMs: number;
   /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
   secretKeyFile: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */

@@ -20,6 +20,8 @@ import type { SharedStateStatus } from '../shared-state/shared-state-status.ts';
 import { checkSharedStateStore, openSharedLimits } from './open-shared-limits.ts';
 import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPolicy } from './instance-registry.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
+import type { HealthOwnership } from '../relay/check-health.ts';
+import { shareVerdicts } from './share-verdicts.ts';
 
 export interface Services {
   store: Store;
@@ -34,6 +36,8 @@ export interface Services {
   sharedState: SharedStateStatus | undefined;
   /** PostgreSQL: the instances sharing the store (/readyz, the admin API, the share while Redis is down); SQLite: undefined. */
   instances: InstanceRegistry | undefined;
+  /** Redis: which instance runs each channel's health check; undefined: this one runs them all. */
+  healthOwnership: HealthOwnership | undefined;
   close(): Promise<void>;
 }
 
@@ -143,6 +147,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const shared = await openSharedLimits(config, logger, options.sharedStateMetrics, instances, options.redisClientPolicy);
   // Channel max_concurrency counted across every instance (leases in Redis) when there is a Redis.
   if (shared !== undefined) relay.slots = shared.channelSlots;
+  const healthOwnership = shared === undefined ? undefined : shareVerdicts(shared, relay, logger);
   return {
     store,
     keyAccess,
@@ -159,6 +164,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     refusalRows: createRefusalRowLimiter(logger, options.metrics),
     sharedState: shared?.status,
     instances,
+    healthOwnership,
     async close() {
       await instances?.close();
       await shared?.[Symbol.asyncDispose]();

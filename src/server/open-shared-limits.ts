@@ -49,11 +49,14 @@ export async function openSharedLimits(
         if (up) logger.info({ redis: shown }, `shared state up (${shown}): rpm/tpm are shared by every instance again`);
         else logger.warn({ redis: shown, reason }, `shared state down (${shown}: ${reason}): rpm/tpm now admit ${share()}, until Redis answers again`);
       },
-      onDegraded() {
-        metrics?.degraded('rate');
+      onDegraded(what) {
+        metrics?.degraded(what);
       },
       onSettleError(error) {
         logger.debug({ err: error }, 'a tpm charge or refund did not reach Redis');
+      },
+      onVerdictError(error) {
+        logger.debug({ err: error }, 'a refused key or health verdict did not reach Redis: each instance keeps its own meanwhile');
       },
       onLeaseError(error) {
         logger.debug({ err: error }, 'a concurrency lease release or heartbeat did not reach Redis: the lease expires by itself');

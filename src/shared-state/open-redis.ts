@@ -5,6 +5,7 @@
 import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';
 import { acquireLeaseScript, refreshLeasesScript } from './lease-scripts.ts';
+import { claimOwnerScript, shareRefusalScript } from './verdict-scripts.ts';
 
 export interface RedisClientPolicy {
   commandTimeoutMs: number;
@@ -47,6 +48,24 @@ const scripts = {
     parseCommand(parser: CommandParser, key: string, leaseMs: number, members: readonly string[]) {
       parser.pushKey(key);
       parser.push(String(leaseMs), ...members);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  shareRefusal: defineScript({
+    SCRIPT: shareRefusalScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, record: string, lifeMs: number, channel: string, message: string) {
+      parser.pushKey(key);
+      parser.push(record, String(lifeMs), channel, message);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  claimOwner: defineScript({
+    SCRIPT: claimOwnerScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, instance: string, leaseMs: number) {
+      parser.pushKey(key);
+      parser.push(instance, String(leaseMs));
     },
     transformReply: (reply: unknown) => reply as number,
   }),

@@ -11,10 +11,13 @@ export interface SharedStateCondition {
   reason?: string;
 }
 
+/** What was decided locally: rpm/tpm (and leased slots), a refused key kept to this instance, a health check run without an owner. */
+export type DegradedDecision = 'rate' | 'key_refusal' | 'health';
+
 export interface StatusEvents {
   onTransition(up: boolean, reason: string): void;
   /** A decision was taken locally because the shared state was down. */
-  onDegraded(): void;
+  onDegraded(what: DegradedDecision): void;
 }
 
 export class SharedStateStatus {
@@ -59,8 +62,8 @@ export class SharedStateStatus {
     if (this.#connected) this.#report(true, 'a command answered');
   }
 
-  degraded(): void {
-    this.#events.onDegraded();
+  degraded(what: DegradedDecision = 'rate'): void {
+    this.#events.onDegraded(what);
   }
 
   describe(): SharedStateCondition {
