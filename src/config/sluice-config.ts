@@ -24,8 +24,8 @@ export interface RedisSettings {
   /** Prepended to every key Sluice writes, so several deployments can share one Redis. */
   keyPrefix: string;
   /**
-   * While Redis is unreachable each instance admits `limit / fallbackInstances` of a key's rpm and
-   * tpm on its own (its share; there is no instance registry yet to count the live ones).
+   * While Redis is unreachable and the instance registry has no count, each instance admits
+   * `limit / fallbackInstances` of a key's rpm and tpm and of `max_concurrency` caps on its own (its share).
    */
   fallbackInstances: number;
   /**

@@ -7,7 +7,7 @@ function verdictsWhileDown() {
   const degraded: DegradedDecision[] = [];
   const status = new SharedStateStatus({ onTransition: () => undefined, onDegraded: (what) => { degraded.push(what); } }, () => 0, 1000);
   // Never connected: no command may be sent, so the client is never touched.
-  const verdicts = new SharedVerdicts({ client: {} as SharedRedisClient, status, keyPrefix: 'sluice:', instance: 'me', commandTimeoutMs: 100, onError: () => undefined });
+  const verdicts = new SharedVerdicts({ client: null as unknown as SharedRedisClient, status, keyPrefix: 'sluice:', instance: 'me', commandTimeoutMs: 100, onError: () => undefined });
   return { verdicts, degraded };
 }
 
