@@ -177,3 +177,23 @@ export const defaultQuotaLedgerPolicy = Object.freeze({
   maxQueued: 100_000,
   retryDelaysMs: Object.freeze([100, 500, 2000]),
 });
+
+/**
+ * Shared verdicts (docs/deploy.md "Shared verdicts"): the instance that owns a channel's health
+ * check holds its Redis lease for this many check intervals, renewed at each check, so another
+ * instance takes over within that long after the owner dies; a down verdict holds every
+ * instance's circuit open as long (the next check's verdict replaces it).
+ */
+export const defaultHealthOwnerIntervals = 2;
+
+/** Rows of `sluice_instances` not rewritten for this long (a crashed instance's) are deleted by the live instances' heartbeats. */
+export const defaultInstancePruneAfterMs = 60 * 60_000;
+
+/**
+ * `config_poll_ms`: how often each instance on PostgreSQL reads `sluice_config_version`, the
+ * backstop for a change whose NOTIFY it missed (docs/scale-out.md §E2): such a change is applied
+ * within this long. Bounded to 100 ms–5 s: faster is a query storm, slower breaks the ≤ 5 s promise.
+ */
+export const defaultConfigPollMs = 2_000;
+export const minConfigPollMs = 100;
+export const maxConfigPollMs = 5_000;

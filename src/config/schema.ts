@@ -10,6 +10,7 @@ import {
   defaultChannelPriority,
   defaultChannelWeight,
   defaultCompletionTokensEstimate,
+  defaultConfigPollMs,
   defaultDropUnsupportedTools,
   defaultKeepaliveMs,
   defaultKeyQueueMs,
@@ -26,7 +27,9 @@ import {
   defaultUpstreamLimits,
   defaultWorkers,
   logLevels,
+  maxConfigPollMs,
   minAdminKeyLength,
+  minConfigPollMs,
 } from './defaults.ts';
 import { serverSchema } from './server-settings.ts';
 import {
@@ -179,6 +182,8 @@ export const configSchema = z.strictObject(
     /** `workers: N | auto` (docs/deploy.md "Workers"); more than one needs redis (check-workers.ts). */
     workers: workerCount.nullish().describe(`Sluice processes on one port (node:cluster; auto = one per core); more than 1 needs redis. Default ${String(defaultWorkers)}.`),
     redis_timeout_ms: positiveInteger.nullish().describe(`Bound on one Redis round trip; past it the decision is taken locally (degraded). Default ${String(defaultRedisClientPolicy.commandTimeoutMs)}.`),
+    /** PostgreSQL: the backstop poll of other instances' changes (docs/deploy.md "Shared verdicts"). */
+    config_poll_ms: integer.pipe(z.number().min(minConfigPollMs, { error: `expected ${String(minConfigPollMs)} to ${String(maxConfigPollMs)} ms` }).max(maxConfigPollMs, { error: `expected ${String(minConfigPollMs)} to ${String(maxConfigPollMs)} ms` })).nullish().describe(`PostgreSQL: how often each instance reads the config version, the backstop of LISTEN/NOTIFY (${String(minConfigPollMs)}–${String(maxConfigPollMs)} ms). Default ${String(defaultConfigPollMs)}.`),
     admin_key: text.nullish().describe(`Bearer key of the admin API and console (at least ${minAdminKeyLength} characters). Default: none, the admin API is off.`),
     secret_key_file: text.nullish().describe('File whose first line seals channel secrets stored through the admin API (SLUICE_SECRET_KEY wins). Default: none, stored as given.'),
     metrics_key: text.nullish().describe('Bearer key GET /metrics requires. Default: none, /metrics is open.'),

@@ -28,8 +28,8 @@ export interface RedisSettings {
   /** Prepended to every key Sluice writes, so several deployments can share one Redis. */
   keyPrefix: string;
   /**
-   * While Redis is unreachable each instance admits `limit / fallbackInstances` of a key's rpm and
-   * tpm on its own (its share; there is no instance registry yet to count the live ones).
+   * While Redis is unreachable and the instance registry has no count, each instance admits
+   * `limit / fallbackInstances` of a key's rpm and tpm and of `max_concurrency` caps on its own (its share).
    */
   fallbackInstances: number;
   /**
@@ -55,6 +55,8 @@ export interface SluiceConfig {
   redis: RedisSettings | undefined;
   /** `workers`: processes serving one port (node:cluster; docs/deploy.md "Workers"); 1: this process alone. */
   workers: WorkerSetting;
+  /** PostgreSQL: how often the config version is polled, the backstop of LISTEN/NOTIFY (`config_poll_ms`). */
+  configPollMs: number;
   /** A file holding the key that seals API channels' secrets at rest; SLUICE_SECRET_KEY wins over it. */
   secretKeyFile: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <metrics_key>`. */

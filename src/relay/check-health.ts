@@ -1,7 +1,12 @@
 // Active health checks: a one-token request to each checked model, in the mode the model supports
 // (a stream-only model is checked with a stream — unlike gateways whose non-stream checks keep such
 // channels disabled forever). The verdict feeds the circuit breaker, so a channel that recovers is
-// taken back without waiting for client traffic to probe it.
+// taken back without waiting for client traffic to probe it. With several instances (a Redis), one
+// instance owns each channel's check (a lease it renews at each check) and every instance applies
+// its verdict to its own breakers: up closes them, down keeps them open until the next check
+// (docs/deploy.md "Shared verdicts"); the others send no pings. Alone, or while Redis is down, each
+// instance checks for itself and the verdict counts in its breaker like a call.
+import { defaultHealthOwnerIntervals } from '../config/defaults.ts';
 import { planUpstreamMode } from '../adapt/plan-upstream-mode.ts';
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
 import type { Channel } from '../core/channel.ts';
@@ -21,6 +26,15 @@ export interface HealthVerdict {
   upstreamStream: boolean;
   durationMs: number;
   error: string | undefined;
+  /** Whether the answer says anything about the channel's health (a refusal of the ping itself does not). */
+  counts: boolean;
+}
+
+/** Who runs a channel's checks (shared-state/ behind it): `other` means another instance does. */
+export interface HealthOwnership {
+  claim(channel: string, leaseMs: number): Promise<'owner' | 'other' | 'local'>;
+  /** Tells the other instances the owner's verdict. */
+  share(verdict: { channel: string; model: string; up: boolean; holdMs: number }): void;
 }
 
 export async function checkHealth(channel: Channel, model: string, dependencies: RelayDependencies, signal: AbortSignal): Promise<HealthVerdict> {
@@ -34,21 +48,47 @@ export async function checkHealth(channel: Channel, model: string, dependencies:
   const upstreamRequest = prepareUpstreamRequest(provider, request, { channel, upstreamModel: model, apiKey, stream: plan.upstreamStream, streamOptions: false });
   const record = createRequestRecord('health-check', model, false);
   const started = dependencies.nowMs();
-  const circuit = CircuitBreakers.keyOf(channel.name, model);
   try {
     await runAttempt({ request, channel, provider, plan, upstreamRequest, signal, record, send: dependencies.send, onSettled: () => undefined, capture: undefined });
-    dependencies.breakers.recordSuccess(circuit, channel.breaker);
-    return { channel: channel.name, model, ok: true, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: undefined };
+    return { channel: channel.name, model, ok: true, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: undefined, counts: true };
   } catch (error) {
     // A refusal of the ping itself (400) says nothing about the channel's health.
-    if (isGatewayError(error) && error.retryable) dependencies.breakers.recordFailure(circuit, channel.breaker);
+    const counts = isGatewayError(error) && error.retryable;
     const message = maskSecrets(error instanceof Error ? error.message : String(error), dependencies.secrets);
-    return { channel: channel.name, model, ok: false, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: message };
+    return { channel: channel.name, model, ok: false, upstreamStream: plan.upstreamStream, durationMs: dependencies.nowMs() - started, error: message, counts };
   }
 }
 
-/** Runs every channel's checks on its interval until `stop` is called. */
-export function scheduleHealthChecks(dependencies: RelayDependencies, onVerdict: (verdict: HealthVerdict) => void): { stop: () => void } {
+/** The verdict into this instance's breaker: counted like a call (alone), or taken as it is (the owner's, shared). */
+export function applyHealthVerdict(verdict: HealthVerdict, channel: Channel, dependencies: RelayDependencies, shared: { holdMs: number } | undefined): void {
+  if (!verdict.counts) return;
+  const circuit = CircuitBreakers.keyOf(verdict.channel, verdict.model);
+  if (shared !== undefined) dependencies.breakers.applyVerdict(circuit, verdict.ok, shared.holdMs);
+  else if (verdict.ok) dependencies.breakers.recordSuccess(circuit, channel.breaker);
+  else dependencies.breakers.recordFailure(circuit, channel.breaker);
+}
+
+/** How long an owner's lease, and its down verdict, last: a few check intervals (the next check renews both). */
+export function ownerLeaseMsOf(intervalMs: number): number {
+  return intervalMs * defaultHealthOwnerIntervals;
+}
+
+async function runChecks(channel: Channel, dependencies: RelayDependencies, ownership: HealthOwnership | undefined, onVerdict: (verdict: HealthVerdict) => void, signal: AbortSignal): Promise<void> {
+  const intervalMs = channel.healthCheck?.intervalMs ?? 0;
+  const holdMs = ownerLeaseMsOf(intervalMs);
+  const role = ownership === undefined ? 'local' : await ownership.claim(channel.name, holdMs);
+  if (role === 'other' || signal.aborted) return;
+  for (const model of channel.healthCheck?.models ?? []) {
+    checkHealth(channel, model, dependencies, signal).then((verdict) => {
+      applyHealthVerdict(verdict, channel, dependencies, role === 'owner' ? { holdMs } : undefined);
+      if (role === 'owner' && verdict.counts) ownership?.share({ channel: channel.name, model, up: verdict.ok, holdMs });
+      onVerdict(verdict);
+    }, () => undefined);
+  }
+}
+
+/** Runs every channel's checks on its interval until `stop` is called; with `ownership`, only the channels this instance owns. */
+export function scheduleHealthChecks(dependencies: RelayDependencies, onVerdict: (verdict: HealthVerdict) => void, ownership?: HealthOwnership): { stop: () => void } {
   const controller = new AbortController();
   const timers = dependencies.channels.snapshot().channels.flatMap((started) => {
     const check = started.healthCheck;
@@ -58,9 +98,7 @@ export function scheduleHealthChecks(dependencies: RelayDependencies, onVerdict:
       // checked as it stands, or not at all.
       const channel = dependencies.channels.snapshot().channels.find((candidate) => candidate.name === started.name);
       if (channel === undefined) return;
-      for (const model of channel.healthCheck?.models ?? []) {
-        checkHealth(channel, model, dependencies, controller.signal).then(onVerdict, () => undefined);
-      }
+      void runChecks(channel, dependencies, ownership, onVerdict, controller.signal);
     }, check.intervalMs);
     timer.unref();
     return [timer];

@@ -103,4 +103,18 @@ describe('CircuitBreakers', () => {
     open(breakers, CircuitBreakers.keyOf('ch', 'm1'));
     expect(breakers.tryPass(CircuitBreakers.keyOf('ch', 'm2'), policy)).toBe(true);
   });
+
+  it('takes a health verdict as it is: down opens and refuses even a probe until the hold ends, up closes', () => {
+    const { breakers, advance } = setup();
+    breakers.applyVerdict('a', false, 5000);
+    expect(breakers.stateOf('a')).toBe('open');
+    advance(policy.cooldownMs);
+    expect(breakers.tryPass('a', policy)).toBe(false);
+    advance(5000 - policy.cooldownMs);
+    expect(breakers.tryPass('a', policy)).toBe(true);
+    expect(breakers.stateOf('a')).toBe('half-open');
+    breakers.applyVerdict('a', true, 5000);
+    expect(breakers.stateOf('a')).toBe('closed');
+    expect(breakers.tryPass('a', policy)).toBe(true);
+  });
 });

@@ -29,6 +29,8 @@ interface Circuit {
   state: BreakerState;
   buckets: Bucket[];
   openedAt: number;
+  /** A health verdict from the channel's check owner keeps it open until then (shared verdicts). */
+  heldUntil: number;
   probeInFlight: boolean;
   /** The bucket length the window was last counted with (the policy's `windowMs / windowBuckets`). */
   spanMs: number;
@@ -65,7 +67,7 @@ export class CircuitBreakers {
     let circuit = this.#circuits.get(key);
     if (circuit === undefined) {
       if (this.#circuits.size >= maxCircuits) this.#evictOne();
-      circuit = { state: 'closed', buckets: emptyWindow(), openedAt: 0, probeInFlight: false, spanMs: 1 };
+      circuit = { state: 'closed', buckets: emptyWindow(), openedAt: 0, heldUntil: 0, probeInFlight: false, spanMs: 1 };
       this.#circuits.set(key, circuit);
     }
     return circuit;
@@ -119,6 +121,7 @@ export class CircuitBreakers {
       this.opened += 1;
     }
     if (to !== 'half-open') circuit.buckets = emptyWindow();
+    if (to === 'closed') circuit.heldUntil = 0;
     this.#onTransition({ key, from, to, failures });
   }
 
@@ -127,7 +130,8 @@ export class CircuitBreakers {
     const circuit = this.#circuits.get(key);
     if (circuit === undefined || circuit.state === 'closed') return true;
     if (circuit.state === 'open') {
-      if (this.#now() - circuit.openedAt < policy.cooldownMs) return false;
+      const now = this.#now();
+      if (now - circuit.openedAt < policy.cooldownMs || now < circuit.heldUntil) return false;
       this.#move(key, circuit, 'half-open', 0);
     }
     if (circuit.probeInFlight) return false;
@@ -163,6 +167,22 @@ export class CircuitBreakers {
     this.#count(circuit, policy, true);
     const { calls, failures } = this.#totals(circuit);
     if (calls >= policy.minCalls && failures >= policy.failureRate * calls) this.#move(key, circuit, 'open', failures);
+  }
+
+  /**
+   * A health check's verdict, taken as it is (docs/deploy.md "Shared verdicts"): up closes the
+   * circuit; down opens it (or keeps it open) and refuses even a half-open probe for `holdMs`, until
+   * the check runs again. With several instances one of them checks and every one applies this.
+   */
+  applyVerdict(key: string, up: boolean, holdMs: number): void {
+    const circuit = this.#circuit(key);
+    circuit.heldUntil = up ? 0 : this.#now() + holdMs;
+    if (up) {
+      if (circuit.state !== 'closed') this.#move(key, circuit, 'closed', 0);
+      return;
+    }
+    circuit.probeInFlight = false;
+    if (circuit.state !== 'open') this.#move(key, circuit, 'open', this.#totals(circuit).failures);
   }
 
   /** Lets a half-open probe slot go without a verdict (the attempt ended for another reason). */

@@ -58,4 +58,19 @@ describe('KeyRing set-aside scopes', () => {
     expect(keys.problems()).toHaveLength(maxModelSetAsides);
     expect(keys.choose('a', ['k1'], 'm0')).toEqual({ kind: 'key', key: 'k1' });
   });
+
+  it('tells its listeners of channel-wide refusals only, and adopts one seen elsewhere without telling them', () => {
+    const { keys, advance } = ring();
+    const told: unknown[] = [];
+    keys.onRefusal((refusal) => told.push(refusal));
+    keys.setAside('a', 'k1', 'HTTP 401: invalid key', 1000, { status: 401 });
+    keys.setAside('a', 'k2', 'HTTP 404: no such model', 1000, { model: 'm', status: 404 });
+    expect(told).toEqual([{ channel: 'a', key: 'k1', reason: 'HTTP 401: invalid key', status: 401, recheckAfterMs: 1000 }]);
+    keys.adopt('b', 'b1', 'HTTP 401 elsewhere', 500, 401);
+    expect(told).toHaveLength(1);
+    expect(keys.choose('b', ['b1', 'b2'])).toEqual({ kind: 'key', key: 'b2' });
+    expect(keys.choose('b', ['b1', 'b2'])).toEqual({ kind: 'key', key: 'b2' });
+    advance(500);
+    expect(keys.choose('b', ['b1', 'b2'])).toEqual({ kind: 'key', key: 'b1' });
+  });
 });

@@ -21,8 +21,18 @@ export type KeyChoice = { kind: 'key'; key: string | undefined } | { kind: 'exha
  */
 export const maxModelSetAsides = 1000;
 
+/** A channel-wide set-aside taken on this instance: what the upstream said about its own key. */
+export interface KeyRefusal {
+  channel: string;
+  key: string;
+  reason: string;
+  status: number | undefined;
+  recheckAfterMs: number;
+}
+
 export class KeyRing {
   readonly #next = new Map<string, number>();
+  readonly #refusalListeners: Array<(refusal: KeyRefusal) => void> = [];
   readonly #problems = new Map<string, KeyProblem>();
   readonly #modelProblems = new Map<string, KeyProblem>();
   readonly #now: () => number;
@@ -72,6 +82,7 @@ export class KeyRing {
     const problem: KeyProblem = { reason, since: now, recheckAt: now + recheckAfterMs, ...(model === undefined ? {} : { model }), ...(status === undefined ? {} : { status }) };
     if (model === undefined) {
       this.#problems.set(KeyRing.#idOf(channel, key), problem);
+      for (const listener of this.#refusalListeners) listener({ channel, key, reason, status, recheckAfterMs });
       return;
     }
     const id = KeyRing.#idOf(channel, key, model);
@@ -81,6 +92,20 @@ export class KeyRing {
       if (this.#modelProblems.size <= maxModelSetAsides && old.recheckAt > now) break;
       this.#modelProblems.delete(oldId);
     }
+  }
+
+  /**
+   * Called on each channel-wide set-aside made here (the key itself refused), so other instances can
+   * be told; model-scoped ones are not reported: the model name may be a client's choice.
+   */
+  onRefusal(listener: (refusal: KeyRefusal) => void): void {
+    this.#refusalListeners.push(listener);
+  }
+
+  /** A channel-wide set-aside another instance saw (shared-state/), kept until its own re-check time; no listener is told. */
+  adopt(channel: string, key: string, reason: string, recheckAfterMs: number, status: number | undefined): void {
+    const now = this.#now();
+    this.#problems.set(KeyRing.#idOf(channel, key), { reason, since: now, recheckAt: now + recheckAfterMs, ...(status === undefined ? {} : { status }) });
   }
 
   clear(channel: string, key: string): void {

@@ -5,6 +5,7 @@
 // PostgreSQL keeps no notification for a session that was away (docs/scale-out.md §C, §E2, §F).
 // Every apply runs one at a time, in order, so an older reload never lands after a newer one.
 import type { Logger } from 'pino';
+import { defaultConfigPollMs } from '../config/defaults.ts';
 import { fromStoredCapabilities, type LearnedCapabilities } from '../relay/learned-capabilities.ts';
 import type { CapabilityStore, ChangeFeed, ChangeSubscription, ListenPolicy, StoreChange } from '../store/index.ts';
 import type { KeyAccess } from './authenticate.ts';
@@ -19,12 +20,20 @@ export interface PropagationPolicy extends ListenPolicy {
 }
 
 export const defaultPropagationPolicy: Readonly<PropagationPolicy> = Object.freeze({
-  pollMs: 2_000,
+  pollMs: defaultConfigPollMs,
   listen: true,
   reconnectMinMs: 100,
   reconnectMaxMs: 5_000,
   connectTimeoutMs: 5_000,
 });
+
+/** How a change reached this instance: its notification, the version poll, or the full reload at a (re)connect. */
+export type ChangeSource = 'notify' | 'poll' | 'reconnect';
+
+/** Told of each change applied (metrics/propagation-metrics.ts), with the lag from the sender's commit when the notification carried it. */
+export interface PropagationObserver {
+  applied(source: ChangeSource, lagMs: number | undefined): void;
+}
 
 /** What a change on another instance makes this one do. */
 export interface ChangeTargets {
@@ -56,7 +65,13 @@ function applyChange(change: StoreChange, targets: ChangeTargets): Promise<void>
   return change.name === undefined ? targets.reloadCapabilities() : targets.reloadCapabilities(change.name, change.model);
 }
 
-export function followStoreChanges(feed: ChangeFeed, targets: ChangeTargets, logger: Logger, policy: PropagationPolicy = defaultPropagationPolicy): StoreChangeFollower {
+export function followStoreChanges(
+  feed: ChangeFeed,
+  targets: ChangeTargets,
+  logger: Logger,
+  policy: PropagationPolicy = defaultPropagationPolicy,
+  observer: PropagationObserver = { applied: () => undefined },
+): StoreChangeFollower {
   let appliedVersion = 0;
   /** A reload failed: the next poll reloads everything, whatever the version says. */
   let stale = false;
@@ -92,6 +107,7 @@ export function followStoreChanges(feed: ChangeFeed, targets: ChangeTargets, log
       if (version > appliedVersion || stale) {
         logger.info({ version, applied: appliedVersion }, 'the config version moved without a notification: reloading channels, keys and capabilities');
         await reloadEverything();
+        observer.applied('poll', undefined);
       }
     });
   };
@@ -103,14 +119,20 @@ export function followStoreChanges(feed: ChangeFeed, targets: ChangeTargets, log
       {
         onChange: (change) => {
           enqueue(async () => {
-            if (change.origin !== feed.origin) await applyChange(change, targets);
+            if (change.origin !== feed.origin) {
+              await applyChange(change, targets);
+              observer.applied('notify', change.sentAt === undefined ? undefined : Math.max(0, Date.now() - change.sentAt));
+            }
             appliedVersion = Math.max(appliedVersion, change.version);
           });
         },
         onListening: () => {
           if (lostAt !== undefined) logger.info({ down_ms: Date.now() - lostAt }, 'listening for changes from other instances again: reloading channels, keys and capabilities');
           lostAt = undefined;
-          enqueue(reloadEverything);
+          enqueue(async () => {
+            await reloadEverything();
+            observer.applied('reconnect', undefined);
+          });
         },
         onError: (error, retryInMs) => {
           lostAt ??= Date.now();

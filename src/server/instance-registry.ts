@@ -3,15 +3,19 @@
 // same beat, caches how many rows are live. While Redis is down each instance admits
 // `limit / live instances` (docs/scale-out.md §E3) — the count of instances that are there now, not
 // a configured guess. It lives in PostgreSQL because it is needed exactly when Redis is not there.
+// Each beat also deletes the rows no instance rewrote for `pruneAfterMs` (an instance that crashed
+// never removes its own), so the table stays as small as the set of instances.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { defaultInstanceRegistryPolicy } from '../config/defaults.ts';
+import { defaultInstancePruneAfterMs, defaultInstanceRegistryPolicy } from '../config/defaults.ts';
 import type { InstanceRow, InstanceStore } from '../store/index.ts';
 
 export interface InstanceRegistryPolicy {
   heartbeatMs: number;
   liveForMs: number;
+  /** Rows not rewritten for this long are deleted; defaultInstancePruneAfterMs when absent. */
+  pruneAfterMs?: number | undefined;
 }
 
 export interface InstanceRegistry {
@@ -37,6 +41,8 @@ export async function startInstanceRegistry(store: InstanceStore, logger: Logger
       await store.heartbeat(self);
       const live = (await store.listLive(policy.liveForMs)).length;
       counted = { live: Math.max(1, live), at: now() };
+      const pruned = await store.prune(Math.max(policy.liveForMs, policy.pruneAfterMs ?? defaultInstancePruneAfterMs));
+      if (pruned > 0) logger.info({ pruned }, `deleted ${String(pruned)} rows of instances gone (not seen for ${String(policy.pruneAfterMs ?? defaultInstancePruneAfterMs)} ms) from the instance registry`);
       if (failing) logger.info({ live }, 'the instance registry answers again');
       failing = false;
     } catch (error) {

@@ -24,6 +24,8 @@ import type { SharedStateStatus } from '../shared-state/shared-state-status.ts';
 import { checkSharedStateStore, openSharedLimits } from './open-shared-limits.ts';
 import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPolicy } from './instance-registry.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
+import type { HealthOwnership } from '../relay/check-health.ts';
+import { shareVerdicts } from './share-verdicts.ts';
 
 export interface Services {
   store: Store;
@@ -42,6 +44,8 @@ export interface Services {
   instances: InstanceRegistry | undefined;
   /** Token quotas: in the store, or held in Redis with the ledger in PostgreSQL (key-quota.ts). */
   quota: KeyQuota;
+  /** Redis: which instance runs each channel's health check; undefined: this one runs them all. */
+  healthOwnership: HealthOwnership | undefined;
   close(): Promise<void>;
 }
 
@@ -163,6 +167,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     onSettleError,
     onChargesLost: (error, charges) => { logger.error({ err: error, charges }, `could not write ${String(charges)} quota charges to the ledger: remaining_tokens misses them (the request log rows still have their tokens)`); },
   });
+  const healthOwnership = shared === undefined ? undefined : shareVerdicts(shared, relay, logger);
   return {
     store,
     keyAccess,
@@ -183,6 +188,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     sharedState: shared?.status,
     instances,
     quota,
+    healthOwnership,
     async close() {
       // The ledger's waiting charges reach the store before anything closes.
       await quota.close();

@@ -61,6 +61,9 @@ export async function openSharedLimits(
       onSettleError(error) {
         logger.debug({ err: error }, 'a tpm charge or refund did not reach Redis');
       },
+      onVerdictError(error) {
+        logger.debug({ err: error }, 'a refused key or health verdict did not reach Redis: each instance keeps its own meanwhile');
+      },
       onLeaseError(error) {
         logger.debug({ err: error }, 'a concurrency lease release or heartbeat did not reach Redis: the lease expires by itself');
       },

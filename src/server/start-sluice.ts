@@ -5,6 +5,7 @@ import type { SluiceConfig } from '../config/index.ts';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
+import { PropagationMetrics } from '../metrics/propagation-metrics.ts';
 import { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
 import { StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
@@ -25,7 +26,7 @@ import { isConsoleBuilt } from './serve-console.ts';
 import { checkListenAddress } from './check-listen.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
-import { createChangeTargets, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
+import { createChangeTargets, defaultPropagationPolicy, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
@@ -192,7 +193,13 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const feed = services.store.changes;
   const changes = feed === undefined
     ? undefined
-    : followStoreChanges(feed, createChangeTargets({ channels, keyAccess: services.keyAccess, learned: relay.learned, capabilities: services.store.capabilities, quota: services.quota }), logger, options.propagationPolicy);
+    : followStoreChanges(
+      feed,
+      createChangeTargets({ channels, keyAccess: services.keyAccess, learned: relay.learned, capabilities: services.store.capabilities, quota: services.quota }),
+      logger,
+      options.propagationPolicy ?? { ...defaultPropagationPolicy, pollMs: config.configPollMs },
+      new PropagationMetrics(metrics.registry),
+    );
   const shutdown = new AbortController();
   // Every open request listens for the deadline (and stops when it is over): no listener cap.
   setMaxListeners(0, shutdown.signal);
@@ -220,7 +227,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const healthChecks = scheduleHealthChecks(relay, (verdict) => {
     if (verdict.ok) logger.debug(verdict, `health check ${verdict.channel}/${verdict.model} ok`);
     else logger.warn(verdict, `health check ${verdict.channel}/${verdict.model} failed`);
-  });
+  }, services.healthOwnership);
   app.addHook('onClose', async () => {
     healthChecks.stop();
     await changes?.close();

@@ -4,8 +4,9 @@
 // of them (open-shared-state.ts), so a dead instance's slots come back after `leaseMs`. A request
 // that must wait does so in a local FIFO and asks Redis again on a local release or every
 // `pollMs` (a release elsewhere sends no signal). While Redis is down the decision is local, on
-// this instance's share of the cap (`max / fallbackInstances`, at least 1), counting every slot it
-// holds — the rule shared-rate-limits.ts applies to rpm/tpm, never the full cap silently.
+// this instance's share of the cap (`max / live instances`, at least 1), counting every slot it
+// holds — the rule shared-rate-limits.ts applies to rpm/tpm, never the full cap silently; the
+// divisor is the instances live now (the instance registry) when it can say, like rpm/tpm's.
 import { randomUUID } from 'node:crypto';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { SharedRedisClient } from './open-redis.ts';
@@ -17,7 +18,10 @@ export interface LeasedSlotsOptions {
   status: SharedStateStatus;
   /** The Redis key of a name's set: prefix, kind (`channel`, `key`), the name hash-tagged. */
   keyOf: (name: string) => string;
+  /** The share's divisor when `liveInstances` is absent or has no count. */
   fallbackInstances: number;
+  /** Instances live now (the instance registry), or undefined when it cannot say. */
+  liveInstances?: (() => number | undefined) | undefined;
   commandTimeoutMs: number;
   leaseMs: number;
   pollMs: number;
@@ -76,8 +80,9 @@ export class LeasedSlots implements SlotGate {
   }
 
   #enterLocally(lane: Lane, max: number): boolean {
-    this.#options.status.degraded();
-    if (lane.leased.length + lane.local >= slotShareOf(max, this.#options.fallbackInstances)) return false;
+    const { status, liveInstances, fallbackInstances } = this.#options;
+    status.degraded();
+    if (lane.leased.length + lane.local >= slotShareOf(max, Math.max(1, liveInstances?.() ?? fallbackInstances))) return false;
     lane.local += 1;
     return true;
   }

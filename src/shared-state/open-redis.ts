@@ -6,6 +6,7 @@ import { createClient, defineScript, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';
 import { forgetBalanceScript, reserveHoldScript, settleHoldScript } from './hold-scripts.ts';
 import { acquireLeaseScript, refreshLeasesScript } from './lease-scripts.ts';
+import { claimOwnerScript, shareRefusalScript } from './verdict-scripts.ts';
 
 export interface RedisClientPolicy {
   commandTimeoutMs: number;
@@ -77,6 +78,24 @@ const scripts = {
     parseCommand(parser: CommandParser, balance: string, version: string) {
       parser.pushKey(balance);
       parser.push(version);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  shareRefusal: defineScript({
+    SCRIPT: shareRefusalScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, record: string, lifeMs: number, channel: string, message: string) {
+      parser.pushKey(key);
+      parser.push(record, String(lifeMs), channel, message);
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+  claimOwner: defineScript({
+    SCRIPT: claimOwnerScript,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, key: string, instance: string, leaseMs: number) {
+      parser.pushKey(key);
+      parser.push(instance, String(leaseMs));
     },
     transformReply: (reply: unknown) => reply as number,
   }),

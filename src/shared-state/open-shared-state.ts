@@ -1,12 +1,15 @@
 // The shared state of several instances (docs/scale-out.md §E): the Redis client, its up/down flag
-// and what uses it (rpm/tpm admission, `max_concurrency` leases with their one heartbeat, balance holds), opened at start and closed at shutdown. Start-up
+// and what uses it (rpm/tpm admission, `max_concurrency` leases with their one heartbeat, balance holds, refused keys
+// and health verdicts on a second, subscribing connection), opened at start and closed at shutdown. Start-up
 // waits at most the connect timeout: an instance whose Redis is down starts anyway, on its share.
+import { randomUUID } from 'node:crypto';
 import { RateLimits } from '../routing/rate-limits.ts';
 import { createRedisClient, type RedisClientPolicy } from './open-redis.ts';
 import { BalanceHolds, defaultHoldLifeMs } from './balance-holds.ts';
 import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
 import { SharedStateStatus, type StatusEvents } from './shared-state-status.ts';
+import { SharedVerdicts, type VerdictListener } from './shared-verdicts.ts';
 
 /** The Redis client's bounds, and how long decisions stay local after a failure. */
 export type SharedStatePolicy = RedisClientPolicy & { retryAfterFailureMs: number };
@@ -35,12 +38,18 @@ export interface SharedState extends AsyncDisposable {
   keySlots: LeasedSlots;
   /** Reserve-then-settle holds on balances (a key's token quota). */
   balances: BalanceHolds;
+  /** Refused upstream keys and health-check verdicts, shared by every instance. */
+  verdicts: SharedVerdicts;
+  /** Delivers the other instances' verdicts (and, at each (re)connect, the refused keys recorded). */
+  followVerdicts(listener: VerdictListener): void;
 }
 
 export interface SharedStateEvents extends StatusEvents {
   onSettleError(error: unknown): void;
   /** A lease release or heartbeat Redis did not take (the lease then expires by itself). */
   onLeaseError?(error: unknown): void;
+  /** A verdict publish, load or subscription Redis did not take. */
+  onVerdictError?(error: unknown): void;
 }
 
 export async function openSharedState(settings: SharedStateSettings, events: SharedStateEvents, now: () => number = Date.now): Promise<SharedState> {
@@ -70,6 +79,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     status,
     keyOf: (name) => `${settings.keyPrefix}slots:${kind}:{${name}}`,
     fallbackInstances: settings.fallbackInstances,
+    liveInstances: settings.liveInstances,
     commandTimeoutMs: settings.policy.commandTimeoutMs,
     leaseMs: settings.leaseMs,
     pollMs: settings.leasePollMs,
@@ -83,14 +93,38 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
   }, Math.max(1, Math.floor(settings.leaseMs / 3)));
   heartbeat.unref();
   const balances = new BalanceHolds({ client, status, keyPrefix: settings.keyPrefix, holdLifeMs: settings.holdLifeMs ?? defaultHoldLifeMs, commandTimeoutMs: settings.policy.commandTimeoutMs });
+  const onVerdictError = (error: unknown): void => { events.onVerdictError?.(error); };
+  const verdicts = new SharedVerdicts({ client, status, keyPrefix: settings.keyPrefix, instance: randomUUID(), commandTimeoutMs: settings.policy.commandTimeoutMs, onError: onVerdictError });
+  // Subscribing takes a connection of its own; the client subscribes again by itself after a reconnect.
+  const subscriber = client.duplicate();
+  subscriber.on('error', onVerdictError);
+  let subscribed = false;
+  const followVerdicts = (listener: VerdictListener): void => {
+    subscriber.on('ready', () => {
+      void verdicts.loadRefusals(listener).catch(onVerdictError);
+      if (subscribed) return;
+      subscribed = true;
+      subscriber.subscribe(verdicts.channelName, (message) => { verdicts.receive(message, listener); }).catch((error: unknown) => {
+        subscribed = false;
+        onVerdictError(error);
+      });
+    });
+    subscriber.connect().catch(onVerdictError);
+  };
   return {
     status,
     rateLimits,
     channelSlots,
     keySlots,
     balances,
+    verdicts,
+    followVerdicts,
     async [Symbol.asyncDispose]() {
       clearInterval(heartbeat);
+      subscriber.removeAllListeners('error');
+      subscriber.on('error', () => undefined);
+      if (subscriber.isReady) await subscriber.close().catch(() => { subscriber.destroy(); });
+      else if (subscriber.isOpen) subscriber.destroy();
       // Closing on purpose is no transition to report.
       client.removeAllListeners('end');
       client.removeAllListeners('error');

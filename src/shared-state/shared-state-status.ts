@@ -11,8 +11,8 @@ export interface SharedStateCondition {
   reason?: string;
 }
 
-/** What a decision taken without the shared state was about: rpm/tpm (and slots), or a quota hold. */
-export type DegradedWhat = 'rate' | 'quota';
+/** What was decided locally: rpm/tpm (and leased slots), a quota held in the store instead of Redis, a refused key kept to this instance, a health check run without an owner. */
+export type DegradedWhat = 'rate' | 'quota' | 'key_refusal' | 'health';
 
 export interface StatusEvents {
   onTransition(up: boolean, reason: string): void;

@@ -29,5 +29,9 @@ export function createInstanceStore(db: Kysely<Database>): InstanceStore {
     async remove(id) {
       await db.deleteFrom('sluice_instances').where('id', '=', id).execute();
     },
+    async prune(olderThanMs) {
+      const result = await db.deleteFrom('sluice_instances').where('last_seen', '<', sql<number>`${databaseNowMs} - ${olderThanMs}`).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -374,6 +374,8 @@ export interface StoreChange {
   name: string | undefined;
   /** The capability's upstream model; undefined: every model of `name`. */
   model: string | undefined;
+  /** The sender's clock (epoch ms) just before its commit: the lag to the apply, when clocks agree. */
+  sentAt?: number | undefined;
 }
 
 export interface ChangeListener {
@@ -430,6 +432,8 @@ export interface InstanceStore {
   /** The rows seen within the last `liveForMs` of the database's clock, oldest start first. */
   listLive(liveForMs: number): Promise<InstanceRow[]>;
   remove(id: string): Promise<void>;
+  /** Deletes the rows not rewritten within the last `olderThanMs` of the database's clock (crashed instances'); returns how many. */
+  prune(olderThanMs: number): Promise<number>;
 }
 
 // ── The quota ledger (settled charges, once per request id) ───────────────────────────────────

@@ -43,7 +43,7 @@ export function createOrigin(): string {
 /** The notification's text: small, no secrets (names and ids only). */
 export function writeChangePayload(change: StoreChange): string {
   const cut = (text: string | undefined): string | undefined => (text === undefined ? undefined : text.slice(0, maxPayloadNameLength));
-  return JSON.stringify({ v: change.version, o: change.origin, t: change.topic, n: cut(change.name), m: cut(change.model) });
+  return JSON.stringify({ v: change.version, o: change.origin, t: change.topic, n: cut(change.name), m: cut(change.model), a: change.sentAt });
 }
 
 /** The change a payload describes; undefined when it is not one of ours. */
@@ -56,7 +56,7 @@ export function readChangePayload(payload: string): StoreChange | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const fields = parsed as Record<string, unknown>;
-  const { v: version, o: origin, t: topic, n: name, m: model } = fields;
+  const { v: version, o: origin, t: topic, n: name, m: model, a: sentAt } = fields;
   if (typeof version !== 'number' || typeof origin !== 'string') return undefined;
   if (topic !== 'channel' && topic !== 'key' && topic !== 'capability') return undefined;
   return {
@@ -65,6 +65,7 @@ export function readChangePayload(payload: string): StoreChange | undefined {
     topic,
     name: typeof name === 'string' && name.length < maxPayloadNameLength ? name : undefined,
     model: typeof model === 'string' && model.length < maxPayloadNameLength ? model : undefined,
+    ...(typeof sentAt === 'number' ? { sentAt } : {}),
   };
 }
 
@@ -79,7 +80,7 @@ export function recordAndNotify(db: Kysely<Database>, origin: string): RecordCha
         .where('name', '=', configVersionRowName)
         .returning('version')
         .executeTakeFirstOrThrow();
-      const payload = writeChangePayload({ ...subject, version, origin, name: subject.name, model: subject.model });
+      const payload = writeChangePayload({ ...subject, version, origin, name: subject.name, model: subject.model, sentAt: Date.now() });
       await sql`select pg_notify(${changeChannelName}, ${payload})`.execute(transaction);
       return result;
     });
