@@ -1,52 +1,20 @@
-// Composition root: read the CLI and config, start Sluice, stop cleanly on SIGTERM/SIGINT.
-import { runReplayCommand } from './cli/replay-command.ts';
-import { cliUsage, ConfigError, parseCliArgs, resolveStartupConfig } from './config/index.ts';
-import { providerTypes, providerTypesWithoutDefaultBaseUrl } from './providers/registry.ts';
-import { createLogger, startSluice } from './server/start-sluice.ts';
+// Composition root: read the command line, run the command it names (src/cli/commands.ts; `start`
+// when none), exit with its status unless it keeps serving.
+import { formatCommandList } from './cli/help-command.ts';
+import { findCommand } from './cli/commands.ts';
+import { ConfigError, parseCliArgs } from './config/index.ts';
 
 async function main(): Promise<void> {
   const cli = parseCliArgs(process.argv.slice(2));
-  if (cli.command === 'help') {
-    process.stdout.write(`${cliUsage}\n`);
-    return;
+  const command = findCommand(cli.command);
+  if (command === undefined) {
+    process.stderr.write(`sluice: unknown command '${cli.command ?? ''}'\n${formatCommandList()}\n`);
+    process.exit(2);
   }
-  if (cli.command === 'replay') {
-    const io = { cwd: process.cwd(), env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
-    // Exit at once: pooled upstream connections would otherwise keep the process alive a while.
-    process.exit(await runReplayCommand(cli, io));
-  }
-  if (cli.command !== undefined) throw new ConfigError([`unknown command '${cli.command}'`, cliUsage]);
-  const config = resolveStartupConfig(cli, {
-    cwd: process.cwd(),
-    env: process.env,
-    channelTypes: providerTypes,
-    typesNeedingBaseUrl: providerTypesWithoutDefaultBaseUrl,
-  });
-  const logger = createLogger(config);
-  const sluice = await startSluice(config, { logger });
-  if (sluice.services.keyAccess.startedKeyless) {
-    logger.warn('No client keys configured or stored: serving this machine only (loopback address, loopback Host, no cross-site Origin). Add `keys:` to the config to serve other hosts.');
-  }
-  logger.info(
-    { config: config.file ?? 'embedded default', channels: config.channels.map((channel) => channel.name) },
-    `Sluice listening on ${sluice.url}`,
-  );
-  const stop = (signal: string): void => {
-    logger.info(`${signal}: shutting down`);
-    sluice.close().then(
-      () => {
-        logger.flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        logger.flush();
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const io = { cwd: process.cwd(), env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+  const outcome = await (await command.load())(cli, io);
+  // Exit at once: pooled upstream connections (replay) would otherwise keep the process alive a while.
+  if (outcome !== 'serving') process.exit(outcome);
 }
 
 main().catch((error: unknown) => {

@@ -14,9 +14,12 @@ export interface CliOptions {
   args: string[];
 }
 
+/** One line per command (src/cli/commands.ts has each one's summary and details: `sluice help <command>`). */
 export const cliUsage = [
-  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H]',
+  'usage: sluice [start] [--config FILE | -c FILE] [--port N] [--host H]',
+  '       sluice check-config [--config FILE]',
   '       sluice replay <request-id> [--channel NAME] [--config FILE]',
+  '       sluice help [command]',
 ].join('\n');
 
 type ValueFlag = 'config' | 'port' | 'host' | 'channel';
