@@ -7,6 +7,6 @@ export const neededMajor = 24;
 
 const foundMajor = Number(process.versions.node.split('.')[0]);
 if (!(foundMajor >= neededMajor)) {
-  process.stderr.write(`sluice: needs Node.js ${neededMajor} or newer, found ${process.version} (${process.execPath}); install Node.js ${neededMajor} (https://nodejs.org) and run again.\n`);
+  process.stderr.write(`sluice: needs Node.js ${neededMajor} or newer, found v${process.versions.node} (${process.execPath}); install Node.js ${neededMajor} (https://nodejs.org) and run again.\n`);
   process.exit(2);
 }
