@@ -2,14 +2,27 @@
 // when none), exit with its status unless it keeps serving.
 import { formatCommandList } from './cli/help-command.ts';
 import { findCommand } from './cli/commands.ts';
-import { ConfigError, parseCliArgs } from './config/index.ts';
+import { ConfigError, parseCliArgs, type CliOptions } from './config/index.ts';
+
+/** Exit status of a command line that names no command or option Sluice knows. */
+const usageExit = 2;
+
+function readCommandLine(): CliOptions {
+  try {
+    return parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(error.problems.map((line) => `sluice: ${line}\n`).join(''));
+    process.exit(usageExit);
+  }
+}
 
 async function main(): Promise<void> {
-  const cli = parseCliArgs(process.argv.slice(2));
+  const cli = readCommandLine();
   const command = findCommand(cli.command);
   if (command === undefined) {
     process.stderr.write(`sluice: unknown command '${cli.command ?? ''}'\n${formatCommandList()}\n`);
-    process.exit(2);
+    process.exit(usageExit);
   }
   const io = { cwd: process.cwd(), env: process.env, stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
   const outcome = await (await command.load())(cli, io);

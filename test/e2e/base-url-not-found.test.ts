@@ -23,7 +23,7 @@ describe('an upstream 404 caused by a wrong base_url', () => {
     await emulator.close();
   });
 
-  async function errorOf(model: string): Promise<OpenAI.APIError> {
+  async function errorOf(model: string): Promise<InstanceType<typeof OpenAI.APIError>> {
     const error: unknown = await gateway.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
     if (!(error instanceof OpenAI.APIError)) throw new Error(`expected an API error, got ${String(error)}`);
     return error;
