@@ -1,7 +1,6 @@
 // Composition root: read the command line, run the command it names (src/cli/commands.ts; `start`
 // when none), exit with its status unless it keeps serving.
-import { formatCommandList } from './cli/help-command.ts';
-import { findCommand } from './cli/commands.ts';
+import { findCommand, formatCommandList } from './cli/commands.ts';
 import { ConfigError, parseCliArgs, type CliOptions } from './config/index.ts';
 
 /** Exit status of a command line that names no command or option Sluice knows. */

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliUsage, parseCliArgs } from '../config/index.ts';
 import { runCheckConfigCommand } from './check-config-command.ts';
-import { commands, findCommand } from './commands.ts';
-import { runHelpCommand } from './help-command.ts';
+import { commands, findCommand, runHelpCommand } from './commands.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 afterAll(() => {

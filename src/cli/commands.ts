@@ -3,21 +3,8 @@
 // folder exporting `run<Name>Command(cli, io)` and one entry here (its usage line also goes into
 // `cliUsage`, src/config/parse-cli-args.ts; a test keeps the two in step).
 import type { CliOptions } from '../config/index.ts';
+import type { Command } from './command-types.ts';
 import type { CommandIo } from './replay-command.ts';
-
-/** An exit status, or 'serving': the command started something that keeps the process alive. */
-export type CommandOutcome = number | 'serving';
-export type RunCommand = (cli: CliOptions, io: CommandIo) => CommandOutcome | Promise<CommandOutcome>;
-
-export interface Command {
-  name: string;
-  /** The synopsis, as in `cliUsage`. */
-  usage: string;
-  summary: string;
-  /** What `sluice help <command>` adds: options, exit statuses, where to read more. */
-  details: string;
-  load: () => Promise<RunCommand>;
-}
 
 /** The command run when none is named (`sluice`, `npm start`). */
 export const defaultCommandName = 'start';
@@ -62,10 +49,32 @@ export const commands: readonly Command[] = [
     usage: 'sluice help [command]',
     summary: 'this list, or one command in detail (also --help, -h)',
     details: '`sluice help check-config` and `sluice check-config --help` print the same.',
-    load: async () => (await import('./help-command.ts')).runHelpCommand,
+    load: () => Promise.resolve(runHelpCommand),
   },
 ];
 
 export function findCommand(name: string | undefined): Command | undefined {
   return commands.find((command) => command.name === (name ?? defaultCommandName));
+}
+
+export function formatCommandList(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return ['usage: sluice <command> [options]   (no command: start)', '', 'commands:', ...lines, '', 'sluice help <command> for one command; docs/cli.md for all.'].join('\n');
+}
+
+/** `sluice help [command]` (and `--help` / `-h` anywhere): the command list, or one command in detail. */
+export function runHelpCommand(cli: CliOptions, io: CommandIo): number {
+  const [name] = cli.args;
+  if (name === undefined) {
+    io.stdout(`${formatCommandList()}\n`);
+    return 0;
+  }
+  const command = findCommand(name);
+  if (command === undefined) {
+    io.stderr(`sluice: unknown command '${name}'\n${formatCommandList()}\n`);
+    return 2;
+  }
+  io.stdout(`usage: ${command.usage}\n\n${command.summary}.\n${command.details}\n`);
+  return 0;
 }

@@ -3,7 +3,7 @@
 import { findConfigWarnings, resolveStartupConfig, type CliOptions } from '../config/index.ts';
 import { providerTypes, providerTypesNeedingApiKey, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
 import { createLogger, startSluice } from '../server/start-sluice.ts';
-import type { CommandOutcome } from './commands.ts';
+import type { CommandOutcome } from './command-types.ts';
 import type { CommandIo } from './replay-command.ts';
 
 export async function runStartCommand(cli: CliOptions, io: CommandIo): Promise<CommandOutcome> {
