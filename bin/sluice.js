@@ -3,13 +3,21 @@
 // when it is missing or older than its sources (build-if-stale.js), so a stale build is never run.
 // Without TypeScript installed (`npm ci --omit=dev`) and no current build, it runs the sources
 // through Node's type stripping instead, as before dist/ existed, at ~35 MB more memory.
-import { buildIfStale } from './build-if-stale.js';
-
-const outcome = buildIfStale();
-if (outcome === 'unavailable') {
-  console.error('sluice: TypeScript is not installed, so the server runs from src/ by type stripping (`npm ci` installs it; the compiled build uses less memory).');
-  await import('../src/main.ts');
-} else {
-  // A computed specifier: dist/ exists only once built, so the type checker must not look for it.
-  await import(new URL('../dist/main.js', import.meta.url).href);
-}
+//
+// The Node version is checked first (require-node.js), loaded by a dynamic import: static imports
+// would all be parsed before this file's first line runs, so an older Node would stop on a parser or
+// loader error instead of one line naming the version it found and the one Sluice needs.
+import('./require-node.js')
+  .then(() => import('./build-if-stale.js'))
+  .then(({ buildIfStale }) => {
+    if (buildIfStale() === 'unavailable') {
+      console.error('sluice: TypeScript is not installed, so the server runs from src/ by type stripping (`npm ci` installs it; the compiled build uses less memory).');
+      return import('../src/main.ts');
+    }
+    // A computed specifier: dist/ exists only once built, so the type checker must not look for it.
+    return import(new URL('../dist/main.js', import.meta.url).href);
+  })
+  .catch((/** @type {unknown} */ error) => {
+    process.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

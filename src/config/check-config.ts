@@ -6,7 +6,7 @@ import { describeRedisUrlProblem, redisNeedsPostgres } from './check-redis-url.t
 import { describeWorkersProblem } from './check-workers.ts';
 import { defaultStore, minAdminKeyLength } from './defaults.ts';
 import { describeAt } from './format-path.ts';
-import type { RawChannel, RawConfig } from './schema.ts';
+import type { RawChannel, RawClientKey, RawConfig } from './schema.ts';
 import { checkServerSettings } from './server-settings.ts';
 
 export interface CheckOptions {
@@ -15,7 +15,12 @@ export interface CheckOptions {
   typesNeedingBaseUrl?: readonly string[] | undefined;
 }
 
-export function checkConfig(config: RawConfig, options: CheckOptions): string[] {
+/** A channel or key whose required fields may be missing: what salvage-config.ts kept of a rejected one. */
+export type CheckedChannel = Omit<RawChannel, 'name' | 'type'> & Partial<Pick<RawChannel, 'name' | 'type'>>;
+type CheckedKey = Omit<RawClientKey, 'name' | 'key'> & Partial<Pick<RawClientKey, 'name' | 'key'>>;
+export type CheckedConfig = Omit<RawConfig, 'channels' | 'keys'> & { channels: CheckedChannel[]; keys?: CheckedKey[] | null | undefined };
+
+export function checkConfig(config: CheckedConfig, options: CheckOptions): string[] {
   const problems: string[] = [];
   if (config.admin_key != null && config.admin_key.length < minAdminKeyLength) {
     // The length only, never the value: the message goes to logs.
@@ -36,7 +41,7 @@ export function checkConfig(config: RawConfig, options: CheckOptions): string[] 
   return problems;
 }
 
-function checkRedis(config: RawConfig): string[] {
+function checkRedis(config: CheckedConfig): string[] {
   if (config.redis == null) return [];
   const problem = describeRedisUrlProblem(config.redis);
   if (problem !== undefined) return [describeAt(['redis'], problem)];
@@ -44,11 +49,12 @@ function checkRedis(config: RawConfig): string[] {
 }
 
 /** The cross-field rules of one channel entry; `at` is its path (empty for a lone entry). */
-export function checkChannel(channel: RawChannel, at: ReadonlyArray<string | number>, options: CheckOptions): string[] {
+export function checkChannel(channel: CheckedChannel, at: ReadonlyArray<string | number>, options: CheckOptions): string[] {
   const problems: string[] = [];
   if (channel.api_key != null && channel.api_keys != null) {
     problems.push(describeAt([...at], 'set api_key or api_keys, not both'));
   }
+  if (channel.type === undefined) return problems;
   if (channel.base_url == null && options.typesNeedingBaseUrl?.includes(channel.type) === true) {
     problems.push(describeAt([...at, 'base_url'], `required for channel type "${channel.type}", which has no default address`));
   }
@@ -60,7 +66,7 @@ export function checkChannel(channel: RawChannel, at: ReadonlyArray<string | num
 }
 
 function findDuplicates(
-  values: readonly string[],
+  values: ReadonlyArray<string | undefined>,
   list: string,
   field: string,
   what: string,
@@ -69,6 +75,7 @@ function findDuplicates(
   const firstIndex = new Map<string, number>();
   const problems: string[] = [];
   values.forEach((value, index) => {
+    if (value === undefined) return;
     const first = firstIndex.get(value);
     if (first === undefined) {
       firstIndex.set(value, index);

@@ -24,3 +24,5 @@ export {
 export { parseChannelEntry } from './parse-channel-entry.ts';
 export type { ChannelEntryOptions } from './parse-channel-entry.ts';
 export type { Policies } from './resolve-config.ts';
+export { findConfigWarnings } from './find-config-warnings.ts';
+export type { WarningOptions } from './find-config-warnings.ts';

@@ -20,10 +20,13 @@ export interface CliOptions {
   args: string[];
 }
 
+/** One line per command (src/cli/commands.ts has each one's summary and details: `sluice help <command>`). */
 export const cliUsage = [
-  'usage: sluice [--config FILE | -c FILE] [--port N] [--host H] [--workers N|auto]',
+  'usage: sluice [start] [--config FILE | -c FILE] [--port N] [--host H] [--workers N|auto]',
+  '       sluice check-config [--config FILE]',
   '       sluice replay <request-id> [--channel NAME] [--config FILE]',
   '       sluice import one-api|new-api --from <sqlite file | postgres://… | mysqldump.sql> [--out sluice.yaml] [--config FILE]',
+  '       sluice help [command]',
 ].join('\n');
 
 type ValueFlag = 'config' | 'port' | 'host' | 'channel' | 'from' | 'out' | 'workers';

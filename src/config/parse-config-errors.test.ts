@@ -17,12 +17,19 @@ function problemsOf(text: string, env: Record<string, string | undefined> = {}, 
 
 describe('parseConfig rejects a bad config', () => {
   it('names the file, line and column of a YAML syntax error', () => {
-    expect(problemsOf('channels: [{ name: a\nlisten: x')[0]).toMatch(/^sluice\.yaml: line \d+, column \d+: \S/);
+    expect(problemsOf('channels: [{ name: a\nlisten: x')[0]).toMatch(/^sluice\.yaml:\d+:\d+: \S/);
   });
 
   it('reports a duplicate YAML key with its line', () => {
     expect(problemsOf(`channels: [${channel}]\nstore: sqlite:a\nstore: sqlite:b`)).toEqual([
-      'sluice.yaml: line 3, column 1: Map keys must be unique',
+      'sluice.yaml:3:1: Map keys must be unique',
+    ]);
+  });
+
+  it('reports an indentation error as one file:line:col line, not every error the parser derives from it', () => {
+    // The parser itself gives two errors here (a compact mapping nested, an implicit key over two lines).
+    expect(problemsOf('channels:\n  - name: a\n    type: openai\n      models: [m]\n')).toEqual([
+      'sluice.yaml:3:11: Nested mappings are not allowed in compact mappings',
     ]);
   });
 
@@ -145,5 +152,24 @@ describe('parseConfig rejects a bad config', () => {
 
   it('rejects a document that is not a mapping', () => {
     expect(problemsOf('- a\n- b')).toEqual(['sluice.yaml: expected a mapping at the top level, got a list']);
+  });
+
+  it('reports a wrong channel type together with the schema errors of other fields', () => {
+    const text = 'log_level: loud\nchannels:\n  - { name: a, type: opneai, models: [m], weight: -1 }\n  - { name: a, type: openai, models: [m] }';
+    expect(problemsOf(text, {}, ['openai', 'echo'])).toEqual([
+      'sluice.yaml: channels[0].weight: expected a positive number, got -1',
+      'sluice.yaml: log_level: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'sluice.yaml: channels[1].name: duplicate channel name "a", already used by channels[0]',
+      'sluice.yaml: channels[0].type: unknown channel type "opneai"; known types: openai, echo',
+    ]);
+  });
+
+  it('reports a missing environment variable together with the other errors, once per field', () => {
+    const text = 'listen: { port: "${PORT}" }\nadmin_key: short\nchannels: [{ name: a, type: nope, models: [m] }]';
+    expect(problemsOf(text, {}, ['openai'])).toEqual([
+      'sluice.yaml: listen.port: environment variable PORT is not set',
+      'sluice.yaml: admin_key: too short (5 characters); an admin key needs at least 16, for example from `openssl rand -hex 32`',
+      'sluice.yaml: channels[0].type: unknown channel type "nope"; known types: openai',
+    ]);
   });
 });

@@ -1,16 +1,18 @@
 // YAML text → validated, resolved SluiceConfig. Stages: YAML parse (with `${…}` shielded) →
-// `${ENV}` interpolation → schema → cross-field checks → defaults. Each stage reports all its problems.
+// `${ENV}` interpolation → schema → cross-field checks → defaults. One report holds every stage's
+// problems (a syntax error alone stops at once: nothing after it can be read).
 
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
-import { createFileConfigError } from './config-error.ts';
+import { ConfigError, createFileConfigError } from './config-error.ts';
 import { checkConfig } from './check-config.ts';
 import { describeIssues } from './describe-issues.ts';
 import { interpolateEnv } from './interpolate-env.ts';
 import { locatePricesFile, parsePricesFile } from './load-prices-file.ts';
 import type { Environment } from './interpolate-env.ts';
 import { resolveConfig } from './resolve-config.ts';
+import { salvageConfig } from './salvage-config.ts';
 import { configSchema } from './schema.ts';
 import { shieldReferences, unshieldReferences, unshieldText } from './shield-references.ts';
 import type { SluiceConfig } from './sluice-config.ts';
@@ -23,25 +25,41 @@ export interface ParseConfigOptions {
   typesNeedingBaseUrl?: readonly string[];
 }
 
-/** Throws ConfigError naming `file`, the field path and what is wrong. */
+/** Throws ConfigError naming `file`, the field path and what is wrong: every problem at once. */
 export function parseConfig(text: string, options: ParseConfigOptions & { file: string }): SluiceConfig {
   const { file } = options;
   // The core schema (YAML 1.2) keeps `api_version: 2024-10-21` a string and `yes` a string.
   const document = parseDocument(shieldReferences(text), { schema: 'core', merge: true, logLevel: 'error' });
-  if (document.errors.length > 0) throw createFileConfigError(file, document.errors.map(describeYamlError));
+  const [yamlError] = document.errors;
+  if (yamlError !== undefined) throw new ConfigError([describeYamlError(file, yamlError)]);
 
   const interpolated = interpolateEnv(unshieldReferences(document.toJS() ?? {}), options.env);
-  if (interpolated.problems.length > 0) throw createFileConfigError(file, interpolated.problems);
-
+  const checkOptions = { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl };
   const parsed = configSchema.safeParse(withEnvironmentRedis(interpolated.value, options.env), { reportInput: true });
-  if (!parsed.success) throw createFileConfigError(file, describeIssues(parsed.error.issues, configSchema));
-
-  const problems = checkConfig(parsed.data, { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl });
-  if (problems.length > 0) throw createFileConfigError(file, problems);
+  // A rejected config still goes through the cross-field rules, on what did parse (salvage-config.ts).
+  const checked = parsed.success ? parsed.data : salvageConfig(interpolated.value);
+  const problems = [
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues, configSchema)),
+    ...(checked === undefined ? [] : checkConfig(checked, checkOptions)),
+  ];
+  if (!parsed.success || interpolated.problems.length > 0 || problems.length > 0) {
+    throw createFileConfigError(file, [...interpolated.problems, ...dropUnresolved(problems, interpolated.problems)]);
+  }
   const pricesFile = parsed.data.prices_file;
   if (pricesFile == null) return resolveConfig(parsed.data, file);
   const path = locatePricesFile(pricesFile, file);
   return resolveConfig(parsed.data, file, parsePricesFile(readConfigText(path), path));
+}
+
+/** A field whose `${VAR}` did not resolve is reported once, as that: not again for the text left in it. */
+function dropUnresolved(problems: readonly string[], unresolved: readonly string[]): string[] {
+  const paths = new Set(unresolved.map(pathOfProblem));
+  return [...new Set(problems)].filter((problem) => !paths.has(pathOfProblem(problem)));
+}
+
+function pathOfProblem(problem: string): string {
+  const end = problem.indexOf(': ');
+  return end === -1 ? '' : problem.slice(0, end);
 }
 
 /** SLUICE_REDIS_URL gives `redis` when the file does not (the file's own value wins). */
@@ -72,10 +90,13 @@ function isMissingFile(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
-/** `line 3, column 5: <first line of the YAML error>`; the library's own message repeats the position. */
-function describeYamlError(error: YAMLError): string {
+/**
+ * `sluice.yaml:3:5: <what>` (the compiler convention editors jump to), the first syntax error only:
+ * the parser's later errors follow from the first one (an indentation slip gives several).
+ */
+function describeYamlError(file: string, error: YAMLError): string {
   const [firstLine = error.message] = unshieldText(error.message).split('\n');
   const message = firstLine.replace(/ at line \d+, column \d+:?$/, '');
   const position = error.linePos?.[0];
-  return position === undefined ? message : `line ${position.line}, column ${position.col}: ${message}`;
+  return position === undefined ? `${file}: ${message}` : `${file}:${position.line}:${position.col}: ${message}`;
 }

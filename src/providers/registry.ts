@@ -18,6 +18,11 @@ export const providerTypesWithoutDefaultBaseUrl: readonly string[] = [...provide
   .filter((provider) => provider.defaultBaseUrl === undefined)
   .map((provider) => provider.type);
 
+/** Types whose upstreams refuse calls without an API key: a channel of one without a key gets a start-up warning. */
+export const providerTypesNeedingApiKey: readonly string[] = [...providers.values()]
+  .filter((provider) => provider.apiKeyOptional !== true)
+  .map((provider) => provider.type);
+
 export function findProvider(type: string): Provider | undefined {
   return providers.get(type);
 }

@@ -50,6 +50,8 @@ export interface ChatStreamParser {
 export interface Provider {
   readonly type: string;
   readonly defaultBaseUrl: string | undefined;
+  /** Its upstreams answer without an API key (a local Ollama, the built-in echo): no start-up warning for a keyless channel. */
+  readonly apiKeyOptional?: true;
   /** What this dialect's upstreams can do unless config or learning says otherwise. */
   readonly defaultCapabilities: Capabilities;
   buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;

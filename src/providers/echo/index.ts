@@ -11,6 +11,7 @@ const defaultBaseUrl = 'echo://local/v1';
 export const echoProvider: Provider = {
   type: 'echo',
   defaultBaseUrl,
+  apiKeyOptional: true,
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,

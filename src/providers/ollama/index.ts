@@ -15,6 +15,7 @@ const defaultBaseUrl = 'http://localhost:11434';
 export const ollamaProvider: Provider = {
   type: 'ollama',
   defaultBaseUrl,
+  apiKeyOptional: true,
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
