@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { parseConfig } from './parse-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const channels = 'channels: [{ name: a, type: echo, models: [m] }]';
 
@@ -9,13 +9,7 @@ function parse(text: string) {
 }
 
 function problemsOf(text: string): readonly string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsThrownBy(() => parse(text));
 }
 
 describe('config_poll_ms', () => {

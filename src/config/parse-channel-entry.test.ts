@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { defaultBreakerPolicy, defaultUpstreamLimits, defaultRetryPolicy, defaultTimeoutPolicy } from './defaults.ts';
 import { parseChannelEntry, type ChannelEntryOptions } from './parse-channel-entry.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const options: ChannelEntryOptions = {
   policies: { retry: { ...defaultRetryPolicy, attempts: 7 }, timeouts: defaultTimeoutPolicy, breaker: defaultBreakerPolicy, upstreamLimits: defaultUpstreamLimits },
@@ -10,13 +10,7 @@ const options: ChannelEntryOptions = {
 };
 
 function problemsOf(entry: unknown): readonly string[] {
-  try {
-    parseChannelEntry(entry, options);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsThrownBy(() => parseChannelEntry(entry, options));
 }
 
 describe('parseChannelEntry', () => {

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
 import { parseConfig } from './parse-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const channel = '{ name: a, type: openai, models: [m] }';
 
 /** The ConfigError's problem lines for a bad config. */
 function problemsOf(text: string, env: Record<string, string | undefined> = {}, channelTypes?: string[]): readonly string[] {
-  try {
-    parseConfig(text, channelTypes === undefined ? { file: 'sluice.yaml', env } : { file: 'sluice.yaml', env, channelTypes });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsThrownBy(() => parseConfig(text, channelTypes === undefined ? { file: 'sluice.yaml', env } : { file: 'sluice.yaml', env, channelTypes }));
 }
 
 describe('parseConfig rejects a bad config', () => {

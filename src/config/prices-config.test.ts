@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { parsePricesFile } from './load-prices-file.ts';
 import { parseConfig } from './parse-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'sluice-prices-'));
 afterAll(() => {
@@ -17,15 +17,7 @@ function parse(text: string, file = join(directory, 'sluice.yaml')) {
   return parseConfig(text, { file, env: {} });
 }
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = problemsThrownBy;
 
 describe('prices in the config', () => {
   it('reads prices per model name or glob, USD per 1M tokens', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { maskRedisUrl } from './check-redis-url.ts';
 import { parseConfig } from './parse-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const channels = 'channels: [{ name: a, type: echo, models: [m] }]';
 const postgres = 'store: postgres://sluice@db/sluice';
@@ -11,13 +11,7 @@ function parse(text: string, env: Record<string, string> = {}) {
 }
 
 function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsThrownBy(() => parse(text, env));
 }
 
 describe('redis in the config', () => {

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { defaultServerSettings } from './defaults.ts';
 import { parseConfig } from './parse-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const channel = 'channels: [{ name: a, type: openai, models: [m], timeouts: { total_ms: 900000 } }]';
 
 function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, { file: 'sluice.yaml', env: {} });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsThrownBy(() => parseConfig(text, { file: 'sluice.yaml', env: {} }));
 }
 
 describe('the server section', () => {

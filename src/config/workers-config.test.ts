@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.ts';
 import { parseConfig } from './parse-config.ts';
 import { parseCliArgs } from './parse-cli-args.ts';
 import { resolveStartupConfig } from './resolve-startup-config.ts';
+import { problemsThrownBy } from './__fixtures__/problems-thrown-by.ts';
 
 const channels = 'channels: [{ name: a, type: echo, models: [m] }]';
 const shared = 'store: postgres://sluice@db/sluice\nredis: redis://cache:6379/0';
@@ -16,15 +16,7 @@ function parse(text: string, env: Record<string, string> = {}) {
   return parseConfig(`${channels}\n${text}`, { file: 'sluice.yaml', env });
 }
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = problemsThrownBy;
 
 describe('workers in the config', () => {
   it('is 1 by default, and reads a count or auto (also as ${ENV} text)', () => {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { SharedRedisClient } from './open-redis.ts';
 import { reasonOf, withinMs } from './shared-rate-limits.ts';
 import type { SharedStateStatus } from './shared-state-status.ts';
+import { readJsonFields } from '../lib/read-json-fields.ts';
 
 /** Refused keys loaded at most on a (re)connect: bounded however many a Redis holds. */
 export const maxLoadedRefusals = 10_000;
@@ -62,14 +63,8 @@ function text(value: unknown): string | undefined {
 
 /** The verdict a message or record describes; undefined when it is not one of ours. */
 export function readVerdict(payload: string, remainingMs?: number): { from: string | undefined; refusal?: SharedRefusal; health?: SharedHealth } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const fields = parsed as Record<string, unknown>;
+  const fields = readJsonFields(payload);
+  if (fields === undefined) return undefined;
   const channel = text(fields.c);
   const ms = remainingMs ?? fields.ms;
   if (channel === undefined || typeof ms !== 'number' || !(ms > 0)) return undefined;

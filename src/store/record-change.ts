@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ChangeTopic, StoreChange } from './ports.ts';
 import type { Database } from './schema.ts';
+import { readJsonFields } from '../lib/read-json-fields.ts';
 
 /** The PostgreSQL channel every instance LISTENs on. */
 export const changeChannelName = 'sluice_changes';
@@ -48,14 +49,8 @@ export function writeChangePayload(change: StoreChange): string {
 
 /** The change a payload describes; undefined when it is not one of ours. */
 export function readChangePayload(payload: string): StoreChange | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const fields = parsed as Record<string, unknown>;
+  const fields = readJsonFields(payload);
+  if (fields === undefined) return undefined;
   const { v: version, o: origin, t: topic, n: name, m: model, a: sentAt } = fields;
   if (typeof version !== 'number' || typeof origin !== 'string') return undefined;
   if (topic !== 'channel' && topic !== 'key' && topic !== 'capability') return undefined;

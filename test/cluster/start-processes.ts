@@ -3,14 +3,14 @@
 // `workers: N` primary with its workers. Each gets a config file in a temp dir and a free port; the
 // start resolves once /healthz answers, the stop sends SIGTERM and waits (bounded), then SIGKILLs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
+import { findFreePort } from '../support/find-free-port.ts';
+export { findFreePort };
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const startWaitMs = 60_000;
@@ -36,16 +36,6 @@ export interface SluiceProcess {
   client(apiKey: string): OpenAI;
   /** SIGTERM, then SIGKILL if it has not exited within the stop wait; resolves with the exit code. */
   stop(): Promise<number | null>;
-}
-
-export async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Spawns `node src/main.ts --config <yaml in a temp file> --port <free> [...args]`; does not wait for it to listen. */

@@ -3,9 +3,10 @@
 // redis-server is not installed the tests fail with how to get it — never a silent skip.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from '../support/find-free-port.ts';
 
 export interface RedisServer {
   url: string;
@@ -28,15 +29,6 @@ function requireRedisServer(): void {
   if (found.error !== undefined || found.status !== 0) {
     throw new Error('redis-server is not installed (or not on PATH): the cluster tests need a real Redis. Install it with `apt-get install -y redis-server` (.ci/run does).');
   }
-}
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 function answersPing(port: number): Promise<boolean> {

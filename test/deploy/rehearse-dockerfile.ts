@@ -15,12 +15,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, matchesGlob, posix, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { copyPaths, lastOf, parseDockerfile, type Instruction, type Stage } from './parse-dockerfile.ts';
+import { findFreePort } from '../support/find-free-port.ts';
 
 export type InstallMode = 'clean' | 'shared';
 
@@ -146,16 +146,6 @@ async function applyRun(state: StageState, instruction: Instruction, options: Re
     const ran = await runCommand('sh', ['-c', command], { cwd, env: { ...baseEnv(), ...state.env }, timeoutMs: options.stepTimeoutMs });
     if (ran.code !== 0) throw new Error(`RUN ${part} failed (exit ${String(ran.code)}, ${options.stepTimeoutMs} ms allowed):\n${ran.output.slice(-4000)}`);
   }
-}
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function prepareContext(options: RehearsalOptions, work: string): string {

@@ -3,16 +3,15 @@
 // runs it. Checked on a copy of the repository in a temp folder, with Node's type stripping turned
 // off, so a .ts file loaded by either thread (the request-log thread included) fails the start.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../bin/build-if-stale.js';
+import { findFreePort } from '../support/find-free-port.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const clientKey = 'sk-built-server-0123456789';
@@ -35,16 +34,6 @@ interface Started {
   exited: Promise<number | null>;
   stop(): void;
   output(): string;
-}
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /**

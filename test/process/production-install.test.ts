@@ -8,11 +8,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../support/find-free-port.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const installTimeoutMs = 180_000;
@@ -40,14 +41,6 @@ beforeAll(() => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 }, 60_000);
-
-async function findFreePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('npm ci --omit=dev', () => {
   it('installs neither TypeScript nor the test tools, but the console build tool', () => {

