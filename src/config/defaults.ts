@@ -197,3 +197,6 @@ export const defaultInstancePruneAfterMs = 60 * 60_000;
 export const defaultConfigPollMs = 2_000;
 export const minConfigPollMs = 100;
 export const maxConfigPollMs = 5_000;
+
+/** `routing`: the balancing strategy within a priority, and the slow start of a recovered channel (docs/routing.md). */
+export const defaultRoutingPolicy = Object.freeze({ strategy: 'weighted' as const, slowStartMs: 30_000 });

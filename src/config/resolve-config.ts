@@ -7,6 +7,7 @@ import {
   defaultDropUnsupportedTools,
   defaultBodyBytes,
   defaultBreakerPolicy,
+  defaultRoutingPolicy,
   defaultCaptureRetentionDays,
   defaultCompletionTokensEstimate,
   defaultConfigPollMs,
@@ -70,6 +71,11 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
     keys: (raw.keys ?? []).map(resolveClientKey),
     channels,
     fallbacks: { ...raw.fallbacks },
+    routing: {
+      strategy: raw.routing?.strategy ?? defaultRoutingPolicy.strategy,
+      models: Object.entries(raw.routing?.models ?? {}),
+      slowStartMs: raw.routing?.slow_start_s == null ? defaultRoutingPolicy.slowStartMs : raw.routing.slow_start_s * 1000,
+    },
     ...policies,
     limits: {
       bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes,

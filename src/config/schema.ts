@@ -2,6 +2,7 @@
 // like `prioirty` stops start-up instead of being ignored. Optional fields accept YAML null (`key:`).
 
 import * as z from 'zod';
+import { balanceStrategies } from '../core/routing-policy.ts';
 import { workerCount } from './check-workers.ts';
 import {
   defaultBodyBytes,
@@ -22,6 +23,7 @@ import {
   defaultRedisClientPolicy,
   defaultRedisLeaseMs,
   defaultRetryPolicy,
+  defaultRoutingPolicy,
   defaultStore,
   defaultTimeoutPolicy,
   defaultUpstreamLimits,
@@ -106,6 +108,17 @@ const capabilityHintsSchema = z.strictObject(
     stream: streamSupport.nullish().describe('`required`: only works with stream: true; `unsupported`: refuses it; `supported`: both.'),
     stream_options: flag.nullish().describe('Whether the upstream accepts `stream_options` (false: never sent).'),
     responses_api: endpointSupport.nullish().describe('Whether the upstream serves `/v1/responses` for a Responses client (else translated to chat).'),
+  },
+  mappingError,
+);
+
+const strategyName = z.enum(balanceStrategies, { error: `expected one of ${balanceStrategies.join(', ')}` });
+
+export const routingSchema = z.strictObject(
+  {
+    strategy: strategyName.nullish().describe(`Balancing within one priority: weighted (random by weight), least_busy (fewest in flight on this instance), latency (two random choices, the lower measured time to first token × errors). Default ${defaultRoutingPolicy.strategy}.`),
+    models: z.record(z.string().min(1), strategyName, { error: 'expected a mapping of model globs to strategies' }).nullish().describe('Client model glob → strategy, over `strategy`; the first glob that matches wins. Default: none.'),
+    slow_start_s: nonNegativeNumber.nullish().describe(`latency: a channel whose circuit closes again ramps its weight from a tenth to whole over this many seconds (0: at once). Default ${String(defaultRoutingPolicy.slowStartMs / 1000)}.`),
   },
   mappingError,
 );
@@ -197,6 +210,7 @@ export const configSchema = z.strictObject(
     retry: retrySchema.nullish().describe('Retries on one channel: exponential backoff with full jitter, Retry-After honoured.'),
     timeouts: timeoutsSchema.nullish().describe('Upstream timeouts.'),
     breaker: breakerSchema.nullish().describe('Circuit breaker per channel and model: opens on a failure rate, probes after a cooldown.'),
+    routing: routingSchema.nullish().describe('How channels of one priority share the traffic (docs/routing.md).'),
     limits: z.strictObject({ body_bytes: positiveInteger.nullish().describe(`Largest client request body. Default ${defaultBodyBytes}.`), ...upstreamLimitFields, default_completion_tokens_estimate: positiveInteger.nullish().describe(`Completion tokens reserved against tpm for a request without an output cap. Default ${defaultCompletionTokensEstimate}.`) }, mappingError).nullish().describe('Size caps.'),
     log_retention_days: positiveInteger.nullish().describe(`Request log rows older than this are deleted. Default ${defaultLogRetentionDays}.`),
     capture_retention_days: positiveInteger.nullish().describe(`Debug captures (full bodies) older than this are removed. Default ${defaultCaptureRetentionDays}.`),

@@ -2,6 +2,7 @@
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
+import type { RoutingPolicy } from '../core/routing-policy.ts';
 import type { WorkerSetting } from './check-workers.ts';
 import type { ServerSettings } from './server-settings.ts';
 
@@ -70,6 +71,8 @@ export interface SluiceConfig {
   retry: RetryPolicy;
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
+  /** `routing`: the balancing strategy per model within a priority (docs/routing.md). */
+  routing: RoutingPolicy;
   /** `limits.upstream_*` of the file: the caps a channel without its own `limits` gets. */
   upstreamLimits: UpstreamLimits;
   /**

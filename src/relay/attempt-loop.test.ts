@@ -8,6 +8,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/types.ts';
 import { fixedChannels } from '../routing/channel-registry.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
+import { ChannelStats, measurePolicy } from '../routing/channel-stats.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import { runAttemptLoop, type PreparedTry } from './attempt-loop.ts';
@@ -214,5 +215,33 @@ describe('runAttemptLoop', () => {
     expect(record.waitMs).toBeGreaterThanOrEqual(70);
     expect(record.attempts.every((attempt) => attempt.durationMs < 30)).toBe(true);
     expect(upstreamTimeMs(record)).toBeLessThanOrEqual(elapsed);
+  });
+});
+
+describe('runAttemptLoop feeding the balancer (routing/channel-stats.ts)', () => {
+  function measured(channels: Channel[]) {
+    const fixture = setup(channels);
+    const stats = new ChannelStats({ strategy: 'latency', models: [], slowStartMs: 0 }, fixture.dependencies.nowMs, () => 0);
+    fixture.dependencies.channelStats = stats;
+    return { ...fixture, stats };
+  }
+  const context = (record: ReturnType<typeof createRequestRecord>) => ({ signal: new AbortController().signal, record, captureAll: false });
+
+  it('counts upstream failures against the channel and measures the one that answered', async () => {
+    const { dependencies, record, candidates, stats } = measured([channel('a'), channel('b')]);
+    const tries = scripted({ a: [upstream('a', 503), upstream('a', 503)], b: ['ok'] });
+    await runAttemptLoop({ model: 'm', candidates, context: context(record), dependencies, prepare: tries.prepare });
+    expect(stats.measure('a').errorRate).toBeGreaterThan(0.4);
+    expect(stats.measure('b')).toMatchObject({ errorRate: 0, latencyMs: 0 });
+  });
+
+  it('does not count a 4xx caused by the client body against any channel, only the 503 after it', async () => {
+    const { dependencies, candidates, stats } = measured([channel('a', { retry: { attempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1000 } }), channel('b')]);
+    const badBody = scripted({ a: [upstream('a', 400, 'messages is required')], b: [upstream('b', 400, 'messages is required')] });
+    await expect(runAttemptLoop({ model: 'm', candidates, context: context(createRequestRecord('r1', 'm', false)), dependencies, prepare: badBody.prepare })).rejects.toThrow();
+    const busy = scripted({ a: [upstream('a', 503)], b: ['ok'] });
+    await runAttemptLoop({ model: 'm', candidates, context: context(createRequestRecord('r2', 'm', false)), dependencies, prepare: busy.prepare });
+    expect(stats.measure('a').errorRate).toBeCloseTo(measurePolicy.ewmaAlpha);
+    expect(stats.measure('b').errorRate).toBe(0);
   });
 });

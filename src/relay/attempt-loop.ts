@@ -197,12 +197,16 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
         Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
         if (deadline.signal.aborted) throw error;
+        // The balancer's score: load, timeouts, resets at once; an answer about the body only in judgeChannel's verdict.
+        if (countsAgainstChannel(error) && !blamesBody(error)) dependencies.channelStats?.recordFailure(channel.name, attempt.durationMs);
         if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay })) continue;
         return undefined;
       }
       attempt.durationMs = dependencies.nowMs() - started;
       attempt.status = 200;
       pass.succeed();
+      // Until the commit point: a stream's first token, else the whole answer.
+      dependencies.channelStats?.recordSuccess(channel.name, attempt.durationMs);
       Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
       prepared.succeeded(value, started);
       streaming = prepared.keepsRunning(value);
@@ -254,12 +258,16 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       if (countsAgainstChannel(error)) pass.fail();
       return;
     }
+    const countFailure = (count: () => void) => (): void => {
+      count();
+      dependencies.channelStats?.recordFailure(channel.name, 0);
+    };
     if (suspects.some((suspect) => suspect.channel !== channel.name)) {
       suspects.length = 0;
       context.record.adaptations.push('request-fault');
       throw error;
     }
-    if (countsAgainstChannel(error)) suspects.push({ channel: channel.name, count: pass.defer() });
+    if (countsAgainstChannel(error)) suspects.push({ channel: channel.name, count: countFailure(pass.defer()) });
   }
 
   /**

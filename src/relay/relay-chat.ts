@@ -48,7 +48,7 @@ function keepCarriers(candidates: Candidate[], request: ChatRequest, context: Re
 }
 
 export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
-  const planned = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random);
+  const planned = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random, dependencies.channelStats);
   if (planned.length === 0) {
     throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
   }

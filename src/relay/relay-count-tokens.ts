@@ -11,7 +11,7 @@ import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 
 export async function relayCountTokens(request: SameDialectRequest, model: string, context: RelayContext, dependencies: RelayDependencies): Promise<JsonObject | undefined> {
-  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, model, dependencies.random).filter((candidate) => {
+  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, model, dependencies.random, dependencies.channelStats).filter((candidate) => {
     const dialect = providerFor(dependencies, candidate.channel).passThrough;
     return dialect?.protocol === request.protocol && dialect.buildCountRequest !== undefined;
   });

@@ -3,6 +3,7 @@
 import type { SameDialectRequest, StreamEncoder, Untranslatable } from '../core/ingress-codec.ts';
 import type { Provider } from '../providers/types.ts';
 import type { ChannelSource } from '../routing/channel-registry.ts';
+import type { ChannelStats } from '../routing/channel-stats.ts';
 import type { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
 import type { KeyRing } from '../routing/key-ring.ts';
@@ -23,6 +24,8 @@ export interface RelayDependencies {
   learned: LearnedCapabilities;
   /** In-flight requests per channel, for `max_concurrency` (leased in Redis when there is one). */
   slots: SlotGate;
+  /** Measured latency, errors and load per channel, and the balancing strategy per model (none: `weighted`). */
+  channelStats?: ChannelStats | undefined;
   random: () => number;
   nowMs: () => number;
   /** Every configured secret (API channels' keys too), masked wherever a capture might hold it. */

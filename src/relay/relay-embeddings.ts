@@ -10,7 +10,7 @@ import { planAttempts } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 
 export async function relayEmbeddings(request: EmbeddingsRequest, context: RelayContext, dependencies: RelayDependencies): Promise<EmbeddingsResponse> {
-  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random).filter(
+  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random, dependencies.channelStats).filter(
     (candidate) => providerFor(dependencies, candidate.channel).embeddings !== undefined,
   );
   if (candidates.length === 0) {

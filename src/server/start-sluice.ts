@@ -11,6 +11,7 @@ import { StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
 import { ChannelRegistry } from '../routing/channel-registry.ts';
+import { ChannelStats } from '../routing/channel-stats.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
@@ -112,7 +113,9 @@ function createLearned(logger: Logger): LearnedCapabilities {
 /** `upstream` is the caller's: it closes it when it is done (startSluice in the app's onClose). */
 export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics, upstream: UpstreamClient): LiveRelayDependencies {
   const nowMs = (): number => performance.now();
-  return {
+  // In flight as the relay's slot gate counts it now (open-services.ts may swap in Redis leases).
+  const channelStats = new ChannelStats(config.routing, nowMs, (channel) => relay.slots.inFlight(channel));
+  const relay: LiveRelayDependencies = {
     channels: new ChannelRegistry(config.channels),
     fallbacks: config.fallbacks,
     totalMs: config.timeouts.totalMs,
@@ -121,16 +124,19 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
     keys: new KeyRing(() => Date.now()),
     breakers: new CircuitBreakers(nowMs, (transition) => {
       const [channel, model] = transition.key.split('\u0000');
+      if (transition.to === 'closed' && transition.from !== 'closed') channelStats.recordRecovery(channel ?? '');
       logger.warn({ channel, model, from: transition.from, to: transition.to, failures: transition.failures }, `circuit ${channel}/${model} ${transition.to}`);
       metrics.observeBreaker(channel ?? '', model ?? '', transition.to);
     }),
     learned: createLearned(logger),
     slots: new ConcurrencyGate(),
+    channelStats,
     random: Math.random,
     nowMs,
     secrets: collectSecrets(config),
     captureCapBytes: defaultCaptureCapBytes,
   };
+  return relay;
 }
 
 /**
