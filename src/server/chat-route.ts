@@ -12,7 +12,8 @@ import { createRelayedHandler, describeRouting, recordFailure, sendJson, type Ro
 import { writeSse } from './write-sse.ts';
 import type { CommittedStream } from '../relay/committed-stream.ts';
 import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
-import { cacheHeader, planCacheUse } from './plan-cache-use.ts';
+import { cacheHeader, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
+import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
 
 export function createChatHandler<State>(options: RouteOptions, codec: IngressCodec<State>) {
   return createRelayedHandler(
@@ -81,7 +82,15 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
         await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
-      await writeStream(outcome.stream, answerHeaders);
+      if (!cacheUse.stores) {
+        await writeStream(outcome.stream, answerHeaders);
+        return;
+      }
+      // Stored only once the client got all of it: no header can say so any more.
+      const collected = collectCommittedStream(outcome.stream);
+      await writeStream(collected.stream, answerHeaders);
+      const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
+      if (completion !== undefined) cacheUse.store(withRecordedUsage(completion, record));
     },
     codec,
   );

@@ -15,8 +15,17 @@ export const cacheHitAdaptation = 'cache-hit';
 export interface CacheUse {
   /** The stored answer, when there is one to serve. */
   readonly hit: ChatCompletion | undefined;
-  /** Stores a whole answer; true when stored (the answer then says `x-sluice-cache: miss`). */
+  /** Whether an answer to this request may be stored (a streamed one is then collected as it goes out). */
+  readonly stores: boolean;
+  /** Stores a whole answer; true when stored (a JSON answer then says `x-sluice-cache: miss`). */
   store(completion: ChatCompletion): boolean;
+}
+
+/** A streamed answer's usage, when the client did not ask for it in the stream: what the record counted. */
+export function withRecordedUsage(completion: ChatCompletion, record: RequestRecord): ChatCompletion {
+  if (completion.usage != null || record.promptTokens === undefined || record.completionTokens === undefined) return completion;
+  const usage = { prompt_tokens: record.promptTokens, completion_tokens: record.completionTokens, total_tokens: record.promptTokens + record.completionTokens };
+  return { ...completion, usage };
 }
 
 /** The client's Cache-Control directives that matter here: `no-store` wins over `no-cache`. */
@@ -28,7 +37,7 @@ export function readCacheDirective(headers: IncomingHttpHeaders): 'no-store' | '
   return undefined;
 }
 
-const noCacheUse: CacheUse = { hit: undefined, store: () => false };
+const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => false };
 
 /**
  * The cache's part in this request, with `record.cache` set for the log and the metric; the no-op
@@ -47,5 +56,5 @@ export function planCacheUse(cache: ResponseCache | undefined, protocol: string,
   record.cache = directive === 'no-cache' ? 'bypass' : hit === undefined ? 'miss' : 'hit';
   // The log row names the hit among its adaptations (it has no upstream attempt).
   if (hit !== undefined) record.adaptations.push(cacheHitAdaptation);
-  return { hit, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion) };
+  return { hit, stores: true, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion) };
 }

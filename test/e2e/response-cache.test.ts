@@ -4,7 +4,8 @@
 import type OpenAI from 'openai';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatCompletionsOnly, startEmulator, type Emulator } from '../emulators/emulator-server.ts';
+import { chatCompletionsOnly, startEmulator, wantsStream, type Emulator } from '../emulators/emulator-server.ts';
+import { jsonFrame, openAiDone } from '../emulators/sse-writer.ts';
 import { answerFor, lastUserText, serveFault } from '../emulators/faulty-upstream.ts';
 import { startYamlGateway, type YamlGateway } from '../support/start-yaml-gateway.ts';
 
@@ -19,6 +20,12 @@ async function countingUpstream(): Promise<Emulator> {
     chatCompletionsOnly((request, response) => {
       const question = lastUserText(request);
       if (question.startsWith('fail')) return serveFault({ status: 400 }, request, response);
+      if (question.startsWith('cut') && wantsStream(request)) {
+        const chunk = (delta: object, finish: string | null) => jsonFrame({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`${chunk({ role: 'assistant', content: 'Half an' }, null)}${chunk({}, 'length')}${openAiDone}`);
+        return undefined;
+      }
       if (question.startsWith('cut')) {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Half an' }, finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }));
@@ -52,8 +59,8 @@ async function askPlain(client: OpenAI, question: string, options: { extra?: Rec
   return { content: data.choices[0]?.message.content, usage: data.usage, cache: response.headers.get('x-sluice-cache') };
 }
 
-async function askStream(client: OpenAI, question: string) {
-  const { data, response } = await client.chat.completions.create({ ...ask(question), stream: true, stream_options: { include_usage: true } }).withResponse();
+async function askStream(client: OpenAI, question: string, includeUsage = true) {
+  const { data, response } = await client.chat.completions.create({ ...ask(question), stream: true, stream_options: { include_usage: includeUsage } }).withResponse();
   let content = '';
   let usage: OpenAI.CompletionUsage | undefined;
   for await (const chunk of data) {
@@ -80,6 +87,19 @@ describe('the exact response cache', () => {
     const page = await (await fetch(`${gateway.url}/metrics`)).text();
     const samples = parsePrometheusTextFormat(page).find((family) => family.name === 'sluice_cache_requests_total')?.metrics ?? [];
     expect(Object.fromEntries(samples.map((sample) => [sample.labels?.result, sample.value]))).toEqual({ hit: '2', miss: '1' });
+  });
+
+  it('serves a streamed answer, stored once it ended, to later requests in either mode', async () => {
+    const { upstream, client } = await start('{ ttl_s: 60 }');
+    const streamed = await askStream(client, 'q2', false);
+    expect([streamed.cache, streamed.content, streamed.usage]).toEqual([null, answerFor('q2'), undefined]);
+    const plain = await askPlain(client, 'q2');
+    expect([plain.cache, plain.content]).toEqual(['hit', answerFor('q2')]);
+    // The client did not ask for usage in the stream: the stored answer has the usage Sluice counted.
+    expect(plain.usage?.total_tokens).toBeGreaterThan(0);
+    const again = await askStream(client, 'q2');
+    expect([again.cache, again.content, again.usage?.total_tokens]).toEqual(['hit', answerFor('q2'), plain.usage?.total_tokens]);
+    expect(upstream.received).toHaveLength(1);
   });
 
   it('is off without a cache: section', async () => {
@@ -117,8 +137,10 @@ describe('the exact response cache', () => {
       await expect(client.chat.completions.create({ ...ask('fail please'), stream: false })).rejects.toMatchObject({ status: 400 });
       expect((await askPlain(client, 'cut short')).cache).toBeNull();
       expect((await askPlain(client, 'several', { extra: { n: 2 } })).cache).toBeNull();
+      expect((await askStream(client, 'cut streamed')).content).toBe('Half an');
     }
-    expect(upstream.received).toHaveLength(6);
+    expect((await askPlain(client, 'cut streamed')).cache).toBeNull();
+    expect(upstream.received).toHaveLength(9);
   });
 
   it('forgets an answer after ttl_s', async () => {
