@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chatCompletionsOnly, startEmulator, wantsStream, type Emulator } from '../emulators/emulator-server.ts';
 import { jsonFrame, openAiDone } from '../emulators/sse-writer.ts';
 import { answerFor, lastUserText, serveFault } from '../emulators/faulty-upstream.ts';
+import { createAdminClient } from '../support/admin-client.ts';
 import { startYamlGateway, type YamlGateway } from '../support/start-yaml-gateway.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -167,5 +168,37 @@ describe('the exact response cache', () => {
     await askPlain(client, 'q1');
     expect((await askPlain(client, 'q1')).cache).toBeNull();
     expect(upstream.received).toHaveLength(2);
+  });
+});
+
+describe('a hit and the caller', () => {
+  it('still checks the key and its models, and leaves a log row without an upstream attempt or tokens', async () => {
+    const upstream = await countingUpstream();
+    const adminKey = 'admin-key-for-the-cache-test';
+    const yaml = [
+      'listen: { host: 127.0.0.1, port: 0 }',
+      `admin_key: ${adminKey}`,
+      'keys: [{ name: app, key: app-key-123, models: [m] }, { name: narrow, key: narrow-key-123, models: [other] }]',
+      'channels:',
+      `  - { name: up, type: openai, base_url: "${upstream.url}", api_key: test-key, models: [m, other] }`,
+      'cache: { ttl_s: 60 }',
+    ].join('\n');
+    const gateway = await startYamlGateway(yaml);
+    cleanups.push(() => gateway.close());
+    const app = gateway.client.withOptions({ apiKey: 'app-key-123' });
+    expect((await askPlain(app, 'q1')).cache).toBe('miss');
+    const { response } = await app.chat.completions.create({ ...ask('q1'), stream: false }).withResponse();
+    expect(response.headers.get('x-sluice-cache')).toBe('hit');
+    await expect(gateway.client.withOptions({ apiKey: 'narrow-key-123' }).chat.completions.create({ ...ask('q1'), stream: false })).rejects.toMatchObject({ status: 403 });
+    await expect(gateway.client.withOptions({ apiKey: 'wrong' }).chat.completions.create({ ...ask('q1'), stream: false })).rejects.toMatchObject({ status: 401 });
+    expect(upstream.received).toHaveLength(1);
+    const requestId = response.headers.get('x-request-id') ?? '';
+    const admin = createAdminClient(gateway.url, adminKey);
+    let row = await admin('GET', `/logs/${requestId}`);
+    for (let tries = 0; row.status === 404 && tries < 50; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      row = await admin('GET', `/logs/${requestId}`);
+    }
+    expect(row.body).toMatchObject({ request_id: requestId, key: 'app', status: 200, attempts: [], adaptations: ['cache-hit'], prompt_tokens: null, completion_tokens: null });
   });
 });
