@@ -103,13 +103,6 @@ describe('the exact response cache', () => {
     expect(upstream.received).toHaveLength(1);
   });
 
-  it('is off without a cache: section', async () => {
-    const { upstream, client } = await start(undefined);
-    const answers = [await askPlain(client, 'q1'), await askPlain(client, 'q1')];
-    expect(upstream.received).toHaveLength(2);
-    expect(answers.map((answer) => answer.cache)).toEqual([null, null]);
-  });
-
   it('keys by the fields that change the answer', async () => {
     const { upstream, client } = await start('{ ttl_s: 60 }');
     await askPlain(client, 'q1');
