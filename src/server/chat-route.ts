@@ -64,12 +64,13 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       };
       if (cacheUse.hit !== undefined) {
         const hitHeaders = { ...headers, [cacheHeader]: 'hit' };
+        const cached = replayCachedCompletion(cacheUse.hit, chatRequest, answerContext.createdAt);
         if (chatRequest.stream === true) {
-          await writeStream(replayCachedStream(cacheUse.hit, chatRequest, createEncoder?.()), hitHeaders);
+          await writeStream(replayCachedStream(cached, chatRequest, createEncoder?.()), hitHeaders);
           return;
         }
         reply.headers(hitHeaders);
-        await sendJson(exchange, codec.encodeCompletion(replayCachedCompletion(cacheUse.hit, chatRequest, answerContext.createdAt), state, answerContext));
+        await sendJson(exchange, codec.encodeCompletion(cached, state, answerContext));
         return;
       }
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect, untranslatable }, options.relay);
