@@ -1,5 +1,6 @@
 // Every config default lives here (docs/style.md 5): policies as data, no magic numbers elsewhere.
 
+import type { CachePolicy } from '../core/cache-policy.ts';
 import type { BreakerPolicy, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 
 /**
@@ -200,3 +201,6 @@ export const maxConfigPollMs = 5_000;
 
 /** `routing`: the balancing strategy within a priority, and the slow start of a recovered channel (docs/routing.md). */
 export const defaultRoutingPolicy = Object.freeze({ strategy: 'weighted' as const, slowStartMs: 30_000 });
+
+/** The exact response cache when `cache:` is configured (docs/caching.md); without it there is no cache. */
+export const defaultCachePolicy: Readonly<CachePolicy> = Object.freeze({ ttlMs: 300_000, maxEntries: 1000, maxBytes: 64 * 1024 * 1024, models: Object.freeze(['*']) });

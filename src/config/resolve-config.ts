@@ -4,6 +4,7 @@
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import {
+  defaultCachePolicy,
   defaultDropUnsupportedTools,
   defaultBodyBytes,
   defaultBreakerPolicy,
@@ -86,6 +87,15 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
     logLevel: raw.log_level ?? defaultLogLevel,
     prices: resolvePrices({ ...included, ...raw.prices }),
     dropUnsupportedTools: raw.drop_unsupported_tools ?? defaultDropUnsupportedTools,
+    cache:
+      raw.cache == null
+        ? undefined
+        : {
+            ttlMs: raw.cache.ttl_s == null ? defaultCachePolicy.ttlMs : raw.cache.ttl_s * 1000,
+            maxEntries: raw.cache.max_entries ?? defaultCachePolicy.maxEntries,
+            maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
+            models: raw.cache.models ?? defaultCachePolicy.models,
+          },
   };
 }
 

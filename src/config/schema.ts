@@ -6,6 +6,7 @@ import { balanceStrategies } from '../core/routing-policy.ts';
 import { workerCount } from './check-workers.ts';
 import {
   defaultBodyBytes,
+  defaultCachePolicy,
   defaultBreakerPolicy,
   defaultCaptureRetentionDays,
   defaultChannelPriority,
@@ -219,6 +220,18 @@ export const configSchema = z.strictObject(
     /** docs/cost.md: prices per model; `prices_file` (relative to this file) is read first, `prices` win over it. */
     prices: priceTableSchema.nullish().describe('Model name or glob → {input, cached_input, cache_write_input, output} in USD per 1M tokens (docs/cost.md). Default: none, costs unknown.'),
     prices_file: text.nullish().describe('A price file (relative to this config), e.g. prices/2025-10.yaml; `prices` win over it model by model. Default: none.'),
+    cache: z
+      .strictObject(
+        {
+          ttl_s: positiveNumber.nullish().describe(`Seconds a stored answer is served. Default ${String(defaultCachePolicy.ttlMs / 1000)}.`),
+          max_entries: positiveInteger.nullish().describe(`Most answers held. Default ${String(defaultCachePolicy.maxEntries)}.`),
+          max_bytes: positiveInteger.nullish().describe(`Most bytes held (the answers' JSON text); the least recently used go first. Default ${String(defaultCachePolicy.maxBytes)}.`),
+          models: modelList.nullish().describe(`Client model names or globs whose answers are cached. Default ${defaultCachePolicy.models.join(', ')}.`),
+        },
+        mappingError,
+      )
+      .nullish()
+      .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },
   { error: 'expected a mapping at the top level' },

@@ -1,6 +1,7 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import type { CachePolicy } from '../core/cache-policy.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { RoutingPolicy } from '../core/routing-policy.ts';
 import type { WorkerSetting } from './check-workers.ts';
@@ -92,4 +93,6 @@ export interface SluiceConfig {
    * dropped with an `x-sluice-dropped-tools` header when true, a 400 naming the field when false.
    */
   dropUnsupportedTools: boolean;
+  /** The exact response cache (docs/caching.md); undefined: off, the default. */
+  cache: CachePolicy | undefined;
 }

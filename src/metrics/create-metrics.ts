@@ -26,6 +26,8 @@ export interface RequestObservation {
   /** USD at the configured prices; undefined: unknown (not counted). */
   costUsd?: number | undefined;
   keyName?: string | undefined;
+  /** What the exact response cache did (hit, miss, bypass); undefined: not in play. */
+  cache?: string | undefined;
 }
 
 /**
@@ -73,6 +75,7 @@ export class Metrics {
   readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #spend = new Counter({ name: 'sluice_spend_usd_total', help: 'USD spent at the configured prices, by key, channel and upstream model (requests without a price are not counted)', labelNames: ['key', 'channel', 'model'], registers: [this.registry] });
+  readonly #cache = new Counter({ name: 'sluice_cache_requests_total', help: 'Requests the exact response cache saw, by result (hit, miss, bypass)', labelNames: ['result'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
   // The per-request series, each child resolved once per label tuple (cache-children.ts).
@@ -108,6 +111,7 @@ export class Metrics {
     if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);
     for (const adaptation of request.adaptations) this.#adaptationsBy.get(adaptationKind(adaptation)).inc();
     if (request.ingress !== undefined) this.#ingressBy.get(request.ingress).inc();
+    if (request.cache !== undefined) this.#cache.labels(request.cache).inc();
     if (request.costUsd !== undefined) {
       const channel = request.channel === undefined ? 'none' : this.#labelChannel(request.channel);
       this.#spendBy.get(this.#labelKey(request.keyName), channel, this.#labelModel(request.upstreamModel ?? request.model)).inc(request.costUsd);

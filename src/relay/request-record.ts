@@ -2,6 +2,9 @@
 import { isJsonObject, type Usage, type UsageSource } from '../core/chat.ts';
 import type { Capture } from './capture.ts';
 
+/** hit: served from the cache; miss: looked up, not there; bypass: `Cache-Control: no-store` / `no-cache`. */
+export type CacheResult = 'hit' | 'miss' | 'bypass';
+
 export interface AttemptRecord {
   channel: string;
   upstreamModel: string;
@@ -32,6 +35,8 @@ export interface RequestRecord {
   overheadMs: number | undefined;
   /** Full exchanges, when debug capture was on for this request. */
   capture: Capture | undefined;
+  /** What the exact response cache did (docs/caching.md); undefined: not in play (off, or another model). */
+  cache?: CacheResult | undefined;
   durationMs: number;
   promptTokens: number | undefined;
   completionTokens: number | undefined;

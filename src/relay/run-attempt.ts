@@ -113,7 +113,7 @@ export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTim
 }
 
 /** The replay adaptation: a completion through the same client path, frames ready at once. */
-function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk[], channel: string, settle: () => void): CommittedStream {
+export function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk[], channel: string, settle: () => void): CommittedStream {
   path.pushChunks(chunks);
   let failure: unknown;
   try {

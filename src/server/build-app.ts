@@ -8,6 +8,7 @@ import type { ServerSettings } from '../config/server-settings.ts';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
+import type { ResponseCache } from '../relay/response-cache.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { AdminOptions } from './admin/admin-context.ts';
@@ -62,6 +63,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** Config `drop_unsupported_tools`: hosted/server tools are dropped with a warning header instead of a 400. */
   dropUnsupportedTools: boolean;
+  /** Config `cache`: the exact response cache of chat answers (docs/caching.md); absent: off. */
+  responseCache?: ResponseCache | undefined;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -193,6 +196,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     },
     captureAll: (caller) => options.debug || caller?.debug === true,
     shutdownSignal: options.shutdownSignal,
+    responseCache: options.responseCache,
   };
   const codecs = createIngressCodecs({ dropUnsupportedTools: options.dropUnsupportedTools });
   app.post('/v1/chat/completions', allow('client', codecs.chat.protocol), createChatHandler(routeOptions, codecs.chat));

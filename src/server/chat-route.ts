@@ -10,6 +10,10 @@ import { droppedToolsAdaptation, relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createRelayedHandler, describeRouting, recordFailure, sendJson, type RouteOptions } from './relayed-route.ts';
 import { writeSse } from './write-sse.ts';
+import type { CommittedStream } from '../relay/committed-stream.ts';
+import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
+import { cacheHeader, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
+import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
 
 export function createChatHandler<State>(options: RouteOptions, codec: IngressCodec<State>) {
   return createRelayedHandler(
@@ -37,32 +41,57 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       );
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
+      // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
+      const cacheUse = planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record);
+      const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
+        reply.hijack();
+        options.onStreamStart();
+        const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
+        try {
+          const failure = await writeSse(reply.raw, stream, {
+            requestId: request.id,
+            keepaliveMs: options.keepaliveMs,
+            // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
+            signal: clientSignal,
+            headers: { ...streamHeaders, ...describeRouting(record, started) },
+            ...(transcript === undefined ? {} : { transcript }),
+          });
+          if (failure !== undefined) recordFailure(record, failure);
+        } finally {
+          options.onStreamEnd();
+          if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
+        }
+      };
+      if (cacheUse.hit !== undefined) {
+        const hitHeaders = { ...headers, [cacheHeader]: 'hit' };
+        const cached = replayCachedCompletion(cacheUse.hit, chatRequest, answerContext.createdAt);
+        if (chatRequest.stream === true) {
+          await writeStream(replayCachedStream(cached, chatRequest, createEncoder?.()), hitHeaders);
+          return;
+        }
+        reply.headers(hitHeaders);
+        await sendJson(exchange, codec.encodeCompletion(cached, state, answerContext));
+        return;
+      }
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect, untranslatable }, options.relay);
       // A translated try answered without the hosted tools: the answer says which.
       const answerHeaders = untranslatable !== undefined && record.adaptations.includes(droppedToolsAdaptation) ? { ...headers, ...untranslatable.headers } : headers;
       if (answerHeaders !== undefined) reply.headers(answerHeaders);
       if (outcome.kind !== 'stream') {
+        if (outcome.kind === 'completion' && cacheUse.store(outcome.completion)) reply.header(cacheHeader, 'miss');
         // A pass-through answer is already in the client's protocol.
         await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
-      reply.hijack();
-      options.onStreamStart();
-      const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
-      try {
-        const failure = await writeSse(reply.raw, outcome.stream, {
-          requestId: request.id,
-          keepaliveMs: options.keepaliveMs,
-          // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
-          signal: clientSignal,
-          headers: { ...answerHeaders, ...describeRouting(record, started) },
-          ...(transcript === undefined ? {} : { transcript }),
-        });
-        if (failure !== undefined) recordFailure(record, failure);
-      } finally {
-        options.onStreamEnd();
-        if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
+      if (!cacheUse.stores) {
+        await writeStream(outcome.stream, answerHeaders);
+        return;
       }
+      // Stored only once the client got all of it: no header can say so any more.
+      const collected = collectCommittedStream(outcome.stream);
+      await writeStream(collected.stream, answerHeaders);
+      const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
+      if (completion !== undefined) cacheUse.store(withRecordedUsage(completion, record));
     },
     codec,
   );

@@ -1,0 +1,79 @@
+// The exact response cache in memory (docs/caching.md): completions by cache key, bounded by entry
+// count and by bytes, the least recently used dropped first, each trusted for `ttlMs`. A Map keeps
+// insertion order, so re-inserting a key on every hit makes its first key the least recently used.
+import type { CachePolicy } from '../core/cache-policy.ts';
+import type { ChatCompletion } from '../core/chat.ts';
+import { matchesGlob } from '../lib/match-glob.ts';
+
+
+interface Entry {
+  completion: ChatCompletion;
+  bytes: number;
+  expiresAt: number;
+}
+
+export class ResponseCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #policy: CachePolicy;
+  readonly #now: () => number;
+  #bytes = 0;
+
+  constructor(policy: CachePolicy, now: () => number) {
+    this.#policy = policy;
+    this.#now = now;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Bytes held now: the sum of the stored answers' JSON lengths. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether answers for `model` are cached at all. */
+  covers(model: string): boolean {
+    return this.#policy.models.some((glob) => matchesGlob(glob, model));
+  }
+
+  /** The answer stored under `key`, unless missing or past its time to live. */
+  get(key: string): ChatCompletion | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#remove(key, entry);
+    if (entry.expiresAt <= this.#now()) return undefined;
+    this.#insert(key, entry);
+    return entry.completion;
+  }
+
+  /** Stores `completion`; false when it alone is larger than `maxBytes` (nothing is evicted for it). */
+  set(key: string, completion: ChatCompletion): boolean {
+    const bytes = Buffer.byteLength(JSON.stringify(completion));
+    if (bytes > this.#policy.maxBytes) return false;
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#remove(key, previous);
+    this.#insert(key, { completion, bytes, expiresAt: this.#now() + this.#policy.ttlMs });
+    while (this.#entries.size > this.#policy.maxEntries || this.#bytes > this.#policy.maxBytes) {
+      const oldest = this.#entries.entries().next();
+      if (oldest.done === true) break;
+      this.#remove(...oldest.value);
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #insert(key: string, entry: Entry): void {
+    this.#entries.set(key, entry);
+    this.#bytes += entry.bytes;
+  }
+
+  #remove(key: string, entry: Entry): void {
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
+  }
+}

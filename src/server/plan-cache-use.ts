@@ -1,0 +1,60 @@
+// Whether and how the exact response cache takes part in one chat request (docs/caching.md): the
+// key, the client's Cache-Control, the lookup, and the store of a whole answer.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatCompletion, ChatRequest } from '../core/chat.ts';
+import { computeCacheKey, isCacheableCompletion, isCacheableRequest } from '../relay/compute-cache-key.ts';
+import type { RequestRecord } from '../relay/request-record.ts';
+import type { ResponseCache } from '../relay/response-cache.ts';
+
+/** The response header that says what the cache did: `hit`, or `miss` when this answer was stored. */
+export const cacheHeader = 'x-sluice-cache';
+
+/** The adaptation a served hit records (log row, `x-sluice-adaptations`). */
+export const cacheHitAdaptation = 'cache-hit';
+
+export interface CacheUse {
+  /** The stored answer, when there is one to serve. */
+  readonly hit: ChatCompletion | undefined;
+  /** Whether an answer to this request may be stored (a streamed one is then collected as it goes out). */
+  readonly stores: boolean;
+  /** Stores a whole answer; true when stored (a JSON answer then says `x-sluice-cache: miss`). */
+  store(completion: ChatCompletion): boolean;
+}
+
+/** A streamed answer's usage, when the client did not ask for it in the stream: what the record counted. */
+export function withRecordedUsage(completion: ChatCompletion, record: RequestRecord): ChatCompletion {
+  if (completion.usage != null || record.promptTokens === undefined || record.completionTokens === undefined) return completion;
+  const usage = { prompt_tokens: record.promptTokens, completion_tokens: record.completionTokens, total_tokens: record.promptTokens + record.completionTokens };
+  return { ...completion, usage };
+}
+
+/** The client's Cache-Control directives that matter here: `no-store` wins over `no-cache`. */
+export function readCacheDirective(headers: IncomingHttpHeaders): 'no-store' | 'no-cache' | undefined {
+  const value = headers['cache-control'];
+  const directives = (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',').map((part) => part.trim().toLowerCase());
+  if (directives.includes('no-store')) return 'no-store';
+  if (directives.includes('no-cache')) return 'no-cache';
+  return undefined;
+}
+
+const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => false };
+
+/**
+ * The cache's part in this request, with `record.cache` set for the log and the metric; the no-op
+ * when the cache is off, the protocol is not Chat Completions, the model is not covered, `n > 1`,
+ * or the client said `no-store`. `no-cache` skips the lookup and stores the fresh answer.
+ */
+export function planCacheUse(cache: ResponseCache | undefined, protocol: string, request: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): CacheUse {
+  if (cache === undefined || protocol !== 'chat' || !cache.covers(request.model) || !isCacheableRequest(request)) return noCacheUse;
+  const directive = readCacheDirective(headers);
+  if (directive === 'no-store') {
+    record.cache = 'bypass';
+    return noCacheUse;
+  }
+  const key = computeCacheKey(request);
+  const hit = directive === 'no-cache' ? undefined : cache.get(key);
+  record.cache = directive === 'no-cache' ? 'bypass' : hit === undefined ? 'miss' : 'hit';
+  // The log row names the hit among its adaptations (it has no upstream attempt).
+  if (hit !== undefined) record.adaptations.push(cacheHitAdaptation);
+  return { hit, stores: true, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion) };
+}
