@@ -3,6 +3,7 @@
 
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
+import { resolveAlertDelivery, resolveAlertRule } from './alerts-schema.ts';
 import {
   defaultDropUnsupportedTools,
   defaultBodyBytes,
@@ -80,6 +81,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
     logLevel: raw.log_level ?? defaultLogLevel,
     prices: resolvePrices({ ...included, ...raw.prices }),
     dropUnsupportedTools: raw.drop_unsupported_tools ?? defaultDropUnsupportedTools,
+    alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };
 }
 

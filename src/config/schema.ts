@@ -31,6 +31,7 @@ import {
   minAdminKeyLength,
   minConfigPollMs,
 } from './defaults.ts';
+import { alertDeliverySchema, alertRuleSchema } from './alerts-schema.ts';
 import { serverSchema } from './server-settings.ts';
 import {
   flag,
@@ -205,6 +206,8 @@ export const configSchema = z.strictObject(
     /** docs/cost.md: prices per model; `prices_file` (relative to this file) is read first, `prices` win over it. */
     prices: priceTableSchema.nullish().describe('Model name or glob → {input, cached_input, cache_write_input, output} in USD per 1M tokens (docs/cost.md). Default: none, costs unknown.'),
     prices_file: text.nullish().describe('A price file (relative to this config), e.g. prices/2025-10.yaml; `prices` win over it model by model. Default: none.'),
+    alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules on a channel\'s error rate or breaker, with the webhooks they notify (docs/alerts.md). Default: none.'),
+    alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },
   { error: 'expected a mapping at the top level' },

@@ -1,5 +1,6 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
+import type { AlertDeliveryPolicy, AlertRule } from '../core/alert.ts';
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { WorkerSetting } from './check-workers.ts';
@@ -89,4 +90,6 @@ export interface SluiceConfig {
    * dropped with an `x-sluice-dropped-tools` header when true, a 400 naming the field when false.
    */
   dropUnsupportedTools: boolean;
+  /** `alerts` and `alert_delivery` (docs/alerts.md); no rules: no alerts. */
+  alerts: { rules: AlertRule[]; delivery: AlertDeliveryPolicy };
 }
