@@ -101,6 +101,8 @@ function collectSecrets(config: SluiceConfig): string[] {
   ];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   if (config.metricsKey !== undefined) secrets.push(config.metricsKey);
+  // Webhook URLs hold their service's token (docs/alerts.md); signing secrets are secrets.
+  for (const rule of config.alerts.rules) for (const notify of rule.notify) secrets.push(notify.url, ...(notify.secret === undefined ? [] : [notify.secret]));
   return secrets;
 }
 
