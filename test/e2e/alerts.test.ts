@@ -175,3 +175,40 @@ describe('alerts on a channel error rate', () => {
     expect(await listAlerts()).toMatchObject([{ rule: 'primary-errors', channel: 'primary', state: 'resolved' }]);
   });
 });
+
+describe('alerts on a breaker opening', () => {
+  it('fires when the channel\'s circuit opens and resolves once when it closes again', async () => {
+    const upstream = await startUpstream();
+    const receiver = await startReceiver();
+    const gateway = await startYamlGateway([
+      `admin_key: ${adminKey}`,
+      'channels:',
+      `  - { name: primary, type: openai, base_url: "${upstream.url}", api_key: k, models: [m] }`,
+      'retry: { attempts: 1 }',
+      'breaker: { min_calls: 3, failure_rate: 0.5, cooldown_ms: 300 }',
+      'alerts:',
+      '  - name: primary-breaker',
+      '    when: { breaker_open: true }',
+      '    hold_s: 0',
+      `    notify: [{ url: "${receiver.url}" }]`,
+    ].join('\n'));
+    try {
+      const send = (): Promise<unknown> => gateway.client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+      upstream.mode.answer = 'fail';
+      for (let index = 0; index < 5; index += 1) await send();
+      await waitFor(() => receiver.received.length === 1, 'the firing message');
+      expect(receiver.received[0]?.body).toMatchObject({ rule: 'primary-breaker', channel: 'primary', state: 'firing', summary: 'primary: circuit open for m' });
+      upstream.mode.answer = 'ok';
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      for (let index = 0; index < 3; index += 1) await send();
+      await waitFor(() => receiver.received.length === 2, 'the resolved message');
+      expect(receiver.received[1]?.body).toMatchObject({ state: 'resolved' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(receiver.received).toHaveLength(2);
+    } finally {
+      await gateway.close();
+      upstream.server.close();
+      receiver.server.close();
+    }
+  });
+});
