@@ -32,7 +32,7 @@ describe('AlertDelivery', () => {
   it('retries a failing receiver with doubling, capped backoff and gives up after the last try', async () => {
     const { delivery, posts, sleeps, outcomes } = startDelivery([500, new Error('connect ECONNREFUSED'), 503]);
     delivery.enqueue(event, [notify('http://a/')]);
-    await delivery.close();
+    await delivery.idle();
     expect(posts).toHaveLength(3);
     expect(sleeps).toEqual([100, 150]);
     expect(outcomes).toEqual([{ url: 'http://a/', delivered: false, tries: 3, error: 'answered 503' }]);
@@ -41,7 +41,7 @@ describe('AlertDelivery', () => {
   it('stops retrying once the receiver accepts', async () => {
     const { delivery, posts, outcomes } = startDelivery([500, 204]);
     delivery.enqueue(event, [notify('http://a/')]);
-    await delivery.close();
+    await delivery.idle();
     expect(posts).toHaveLength(2);
     expect(outcomes).toMatchObject([{ delivered: true, tries: 2 }]);
   });
@@ -49,9 +49,20 @@ describe('AlertDelivery', () => {
   it('drops messages past the queue bound instead of growing', async () => {
     const { delivery, posts } = startDelivery([]);
     delivery.enqueue(event, [notify('http://a/'), notify('http://b/'), notify('http://c/'), notify('http://d/')]);
-    await delivery.close();
+    await delivery.idle();
     expect(delivery.dropped).toBe(2);
     expect(posts).toEqual(['http://a/', 'http://b/']);
+  });
+});
+
+describe('AlertDelivery.close', () => {
+  it('drops waiting messages and stops retrying, so shutdown is not held up by a receiver that is down', async () => {
+    const { delivery, posts, outcomes } = startDelivery([500, 500, 500, 500]);
+    delivery.enqueue(event, [notify('http://a/'), notify('http://b/')]);
+    await delivery.close();
+    expect(posts).toEqual(['http://a/']);
+    expect(outcomes).toMatchObject([{ url: 'http://a/', delivered: false, tries: 1 }]);
+    expect(delivery.dropped).toBe(1);
   });
 });
 

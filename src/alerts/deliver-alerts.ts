@@ -54,9 +54,19 @@ export class AlertDelivery {
     });
   }
 
-  /** Stops taking messages and waits for the queue to empty (bounded by the policy's tries). */
+  /** Resolves when every queued message has been delivered or given up on. */
+  async idle(): Promise<void> {
+    await this.#running;
+  }
+
+  /**
+   * Stops taking messages and waits only for the POST in flight (bounded by `timeoutMs`): no more
+   * retries or waiting messages, so a receiver that is down does not hold up shutdown.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    this.dropped += this.#queue.length;
+    this.#queue.length = 0;
     await this.#running;
   }
 
@@ -78,6 +88,7 @@ export class AlertDelivery {
       } catch (failure) {
         error = failure instanceof Error ? failure.message : String(failure);
       }
+      if (this.#closed) return { url: message.notify.url, delivered: false, tries, error };
       if (tries < this.#policy.attempts) await this.#sleep(Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (tries - 1)));
     }
     return { url: message.notify.url, delivered: false, tries: this.#policy.attempts, error };
