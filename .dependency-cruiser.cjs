@@ -24,6 +24,7 @@ module.exports = {
     only('upstream', ['core', 'lib'], 'upstream/ → core, lib'),
     only('store', ['core', 'lib'], 'store/ → core, lib'),
     only('metrics', ['core', 'lib'], 'metrics/ → core, lib'),
+    only('alerts', ['core', 'lib'], 'alerts/ (rules, state, webhook formats, delivery queue) → core, lib; the socket is upstream/post-webhook.ts'),
     only('shared-state', ['core', 'lib', 'routing'], 'shared-state/ → core, lib, routing (the limiter interface it implements)'),
     only('import', ['core', 'lib'], 'import/ (one-api/new-api rows → Sluice entries) → core, lib; the command in cli/ writes them'),
     only('relay', ['core', 'lib', 'config', 'codec', 'providers', 'adapt', 'routing', 'upstream', 'store'], 'relay/ never imports server/'),

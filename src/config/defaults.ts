@@ -204,3 +204,19 @@ export const defaultRoutingPolicy = Object.freeze({ strategy: 'weighted' as cons
 
 /** The exact response cache when `cache:` is configured (docs/caching.md); without it there is no cache. */
 export const defaultCachePolicy: Readonly<CachePolicy> = Object.freeze({ ttlMs: 300_000, maxEntries: 1000, maxBytes: 64 * 1024 * 1024, models: Object.freeze(['*']) });
+
+/** An alert rule's `when` (docs/alerts.md): the error-rate window and the volume it needs to judge. */
+export const defaultAlertWindowS = 300;
+export const defaultAlertMinRequests = 20;
+/** `hold_s`: a firing alert stays firing at least this long, so a flapping channel sends two messages, not a storm. */
+export const defaultAlertHoldS = 60;
+/** A firing error-rate alert resolves once the rate is below this share of its threshold (hysteresis). */
+export const defaultAlertResolveRatio = 0.5;
+/** How often firing alerts are checked for resolution when no traffic comes to re-check them. */
+export const defaultAlertCheckEveryMs = 1_000;
+
+/**
+ * `alert_delivery` (docs/alerts.md "Delivery"): messages waiting at most, tries per message,
+ * backoff between tries (doubled, capped) and the bound on one POST to a webhook.
+ */
+export const defaultAlertDelivery = Object.freeze({ queueSize: 100, attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 5_000 });

@@ -3,6 +3,7 @@
 
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { isGlob } from '../lib/match-glob.ts';
+import { resolveAlertDelivery, resolveAlertRule } from './alerts-schema.ts';
 import {
   defaultCachePolicy,
   defaultDropUnsupportedTools,
@@ -96,6 +97,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
           },
+    alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };
 }
 

@@ -34,6 +34,7 @@ import {
   minAdminKeyLength,
   minConfigPollMs,
 } from './defaults.ts';
+import { alertDeliverySchema, alertRuleSchema } from './alerts-schema.ts';
 import { serverSchema } from './server-settings.ts';
 import {
   flag,
@@ -232,6 +233,8 @@ export const configSchema = z.strictObject(
       )
       .nullish()
       .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
+    alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules on a channel\'s error rate or breaker, with the webhooks they notify (docs/alerts.md). Default: none.'),
+    alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },
   { error: 'expected a mapping at the top level' },

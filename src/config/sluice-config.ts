@@ -1,5 +1,6 @@
 // The resolved configuration the rest of Sluice uses: camelCase, every default filled in.
 
+import type { AlertDeliveryPolicy, AlertRule } from '../core/alert.ts';
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import type { CachePolicy } from '../core/cache-policy.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
@@ -95,4 +96,6 @@ export interface SluiceConfig {
   dropUnsupportedTools: boolean;
   /** The exact response cache (docs/caching.md); undefined: off, the default. */
   cache: CachePolicy | undefined;
+  /** `alerts` and `alert_delivery` (docs/alerts.md); no rules: no alerts. */
+  alerts: { rules: AlertRule[]; delivery: AlertDeliveryPolicy };
 }

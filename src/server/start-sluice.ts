@@ -29,6 +29,7 @@ import { ResponseCache } from '../relay/response-cache.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, defaultPropagationPolicy, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
+import { openAlerts, type AlertOptions, type Alerts } from './open-alerts.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
@@ -47,6 +48,8 @@ export interface StartOptions {
   storeReadOnly?: boolean;
   /** How wrong admin keys are slowed; defaultAdminFailurePolicy when absent (tests that send many on purpose raise it). */
   adminFailurePolicy?: AdminFailurePolicy;
+  /** Tests: the alert engine's clock and re-check interval. */
+  alertOptions?: AlertOptions;
   /** Bounds of the key-lookup cache; defaultKeyCachePolicy when absent (a test floods a small one). */
   keyCachePolicy?: KeyCachePolicy;
   /** Where SLUICE_SECRET_KEY is read; process.env when absent. */
@@ -100,6 +103,8 @@ function collectSecrets(config: SluiceConfig): string[] {
   ];
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   if (config.metricsKey !== undefined) secrets.push(config.metricsKey);
+  // Webhook URLs hold their service's token (docs/alerts.md); signing secrets are secrets.
+  for (const rule of config.alerts.rules) for (const notify of rule.notify) secrets.push(notify.url, ...(notify.secret === undefined ? [] : [notify.secret]));
   return secrets;
 }
 
@@ -112,7 +117,7 @@ function createLearned(logger: Logger): LearnedCapabilities {
 }
 
 /** `upstream` is the caller's: it closes it when it is done (startSluice in the app's onClose). */
-export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics, upstream: UpstreamClient): LiveRelayDependencies {
+export function createRelayDependencies(config: SluiceConfig, logger: Logger, metrics: Metrics, upstream: UpstreamClient, alerts?: Alerts): LiveRelayDependencies {
   const nowMs = (): number => performance.now();
   // In flight as the relay's slot gate counts it now (open-services.ts may swap in Redis leases).
   const channelStats = new ChannelStats(config.routing, nowMs, (channel) => relay.slots.inFlight(channel));
@@ -128,6 +133,7 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
       if (transition.to === 'closed' && transition.from !== 'closed') channelStats.recordRecovery(channel ?? '');
       logger.warn({ channel, model, from: transition.from, to: transition.to, failures: transition.failures }, `circuit ${channel}/${model} ${transition.to}`);
       metrics.observeBreaker(channel ?? '', model ?? '', transition.to);
+      alerts?.observeBreaker(channel ?? '', model ?? '', transition.to !== 'closed');
     }),
     learned: createLearned(logger),
     slots: new ConcurrencyGate(),
@@ -174,7 +180,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // Labels from the live channel list (the relay's, replaced when the admin API changes a channel).
   const metrics = new Metrics({ processMetrics: true, labelModel: (model) => labelModel(model), labelChannel: (channel) => labelChannel(channel) });
   const upstream = new UpstreamClient();
-  const relay = createRelayDependencies(config, logger, metrics, upstream);
+  const alerts = openAlerts(config.alerts.rules, config.alerts.delivery, logger, options.alertOptions);
+  const relay = createRelayDependencies(config, logger, metrics, upstream, alerts);
   const labelModel = createModelLabeler(relay);
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
@@ -229,6 +236,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       adminKey: config.adminKey,
       channels,
       configKeyNames: new Set(config.keys.map((key) => key.name)),
+      alerts,
       ...(options.adminFailurePolicy === undefined ? {} : { failurePolicy: options.adminFailurePolicy }),
     },
   });
@@ -238,6 +246,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   }, services.healthOwnership);
   app.addHook('onClose', async () => {
     healthChecks.stop();
+    await alerts.close();
     await changes?.close();
     await closeOpened();
   });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../../relay/request-record.ts';
 import type { IngressCodecs } from '../ingress-codecs.ts';
+import type { Alerts } from '../open-alerts.ts';
 import type { LiveChannels } from '../live-channels.ts';
 import type { Services } from '../open-services.ts';
 import type { AdminFailurePolicy } from './admin-failures.ts';
@@ -20,6 +21,8 @@ export interface AdminContext {
   finishReplay: (record: RequestRecord, request: FastifyRequest) => void;
   /** The client protocols' codecs: a replay reads a captured request with its own. */
   codecs: IngressCodecs;
+  /** The alert rules' state (GET /alerts); undefined where no gateway runs (tests of the API alone). */
+  alerts?: Alerts | undefined;
 }
 
 export interface AdminOptions extends AdminContext {

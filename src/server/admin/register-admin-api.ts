@@ -8,6 +8,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { declareAccess } from '../route-access.ts';
 import { apiSecurityHeaders, setSecurityHeaders } from '../security-headers.ts';
 import type { AdminApp, AdminOptions } from './admin-context.ts';
+import { registerAlertsRoute } from './alerts-route.ts';
 import { registerCapabilityRoutes } from './capabilities-routes.ts';
 import { registerChannelRoutes } from './channels-routes.ts';
 import { registerInstancesRoute } from './instances-route.ts';
@@ -49,6 +50,7 @@ export function adminApi(app: AdminApp, options: AdminOptions, done: (error?: Er
   registerCapabilityRoutes(app, options);
   registerStatsRoute(app, options);
   registerInstancesRoute(app, options);
+  registerAlertsRoute(app, options);
   registerModelsRoute(app, options);
   done();
 }

@@ -1,0 +1,52 @@
+// GET /alerts: every alert that has fired since start, firing ones first (docs/alerts.md).
+import type { AdminApp, AdminContext } from './admin-context.ts';
+import { jsonResponse, operation, type OpenApiPaths } from './openapi-parts.ts';
+
+export function registerAlertsRoute(app: AdminApp, context: AdminContext): void {
+  app.get('/alerts', () => {
+    const alerts = context.alerts?.list() ?? [];
+    return {
+      data: alerts.map((alert) => ({
+        rule: alert.rule,
+        channel: alert.channel,
+        state: alert.state,
+        summary: alert.summary,
+        error_rate: alert.errorRate ?? null,
+        requests: alert.requests ?? null,
+        fired_at: new Date(alert.firedAt).toISOString(),
+        changed_at: new Date(alert.at).toISOString(),
+      })),
+    };
+  });
+}
+
+export const alertsPaths: OpenApiPaths = {
+  '/alerts': {
+    get: operation({
+      summary: "The alerts of the config's `alerts` rules that have fired since this instance started, firing ones first, one per rule and channel.",
+      responses: {
+        '200': jsonResponse('The alerts.', {
+          type: 'object',
+          properties: {
+            data: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  rule: { type: 'string' },
+                  channel: { type: 'string' },
+                  state: { type: 'string', enum: ['firing', 'resolved'] },
+                  summary: { type: 'string', description: 'What the condition measured at the last change.' },
+                  error_rate: { type: ['number', 'null'], description: 'Error-rate rules: the rate at the last change.' },
+                  requests: { type: ['integer', 'null'], description: 'Error-rate rules: upstream attempts in the window at the last change.' },
+                  fired_at: { type: 'string', format: 'date-time' },
+                  changed_at: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
+        }),
+      },
+    }),
+  },
+};
