@@ -1,21 +1,17 @@
 // GET /alerts: every alert that has fired since start, firing ones first (docs/alerts.md).
+import { describeAlertFields } from '../../alerts/format-webhook.ts';
 import type { AdminApp, AdminContext } from './admin-context.ts';
 import { jsonResponse, operation, type OpenApiPaths } from './openapi-parts.ts';
 
 export function registerAlertsRoute(app: AdminApp, context: AdminContext): void {
   app.get('/alerts', () => {
     const alerts = context.alerts?.list() ?? [];
+    // The generic webhook's fields (alerts/format-webhook.ts), with the time of the last change named for a list.
     return {
-      data: alerts.map((alert) => ({
-        rule: alert.rule,
-        channel: alert.channel,
-        state: alert.state,
-        summary: alert.summary,
-        error_rate: alert.errorRate ?? null,
-        requests: alert.requests ?? null,
-        fired_at: new Date(alert.firedAt).toISOString(),
-        changed_at: new Date(alert.at).toISOString(),
-      })),
+      data: alerts.map((alert) => {
+        const { at, ...fields } = describeAlertFields(alert);
+        return { ...fields, changed_at: at };
+      }),
     };
   });
 }
