@@ -103,6 +103,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'GET /v1/models lists the models this gateway serves.',
   },
+  endpoint_not_served: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'No channel serving this model has the endpoint asked for: use a model whose channel does (docs/endpoints.md), or ask the operator to add one.',
+  },
   unsupported_feature: {
     status: 400,
     type: 'invalid_request_error',

@@ -5,7 +5,10 @@ import type { JsonObject } from './chat.ts';
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
+  /** The JSON sent; with `raw`, what learning and capture see of the body (src/relay/encode-endpoint-body.ts). */
   body: JsonObject;
+  /** The bytes sent instead of `body`'s JSON (a multipart upload; issue 18's endpoints), typed by the `content-type` header. */
+  raw?: Uint8Array;
 }
 
 export interface UpstreamResponse {

@@ -4,6 +4,7 @@ import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, CapabilityHints, Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, PlainChunk, PlainContent, Usage } from '../core/chat.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
+import type { EndpointName } from '../core/endpoint.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import type { GatewayError } from '../core/errors.ts';
 import type { SameDialectRequest } from '../core/ingress-codec.ts';
@@ -63,6 +64,8 @@ export interface Provider {
   parseError(status: number, bodyText: string): UpstreamErrorDetails;
   /** `POST /v1/embeddings`, for dialects that have it. */
   readonly embeddings?: EmbeddingsDialect;
+  /** The other OpenAI endpoints (images, audio, moderations, rerank; issue 18), for dialects whose upstreams serve them. */
+  readonly endpoints?: EndpointDialect;
   /** A client protocol this dialect takes as it is (same-dialect pass-through, issue 14). */
   readonly passThrough?: PassThroughDialect;
   /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
@@ -79,6 +82,14 @@ export interface EmbeddingsDialect {
   buildRequest(request: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
   /** The answer → OpenAI's shape. Throws GatewayError when it is not one. */
   parseResponse(body: unknown, context: ParseContext): EmbeddingsResponse;
+}
+
+/** Where a dialect's upstream serves an endpoint besides chat and embeddings (issue 18, docs/endpoints.md). */
+export interface EndpointDialect {
+  /** Whether this channel's upstream has the endpoint at all; channels that do not are left out of the plan. */
+  serves(endpoint: EndpointName, channel: Channel): boolean;
+  /** The endpoint's URL and the key's header for this channel and model (the relay adds the body's content-type). */
+  locate(endpoint: EndpointName, target: EmbeddingsTarget): { url: string; headers: Record<string, string> };
 }
 
 // Same-dialect pass-through (issue 14, docs/ingress-protocols.md §D1): a client protocol that an

@@ -76,7 +76,7 @@ export class UpstreamClient {
       response = await request(upstreamRequest.url, {
         method: 'POST',
         headers: upstreamRequest.headers,
-        body: JSON.stringify(upstreamRequest.body),
+        body: upstreamRequest.raw ?? JSON.stringify(upstreamRequest.body),
         signal: deadline.signal,
         dispatcher: this.#agentFor(options.timeouts.connectMs),
         headersTimeout: options.timeouts.firstByteMs,

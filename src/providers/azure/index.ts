@@ -4,6 +4,7 @@ import type { Provider } from '../types.ts';
 import { createResponsesPassThrough } from '../openai/pass-through-responses.ts';
 import { buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
 import { azureEmbeddings } from './embeddings.ts';
+import { azureEndpoints } from './endpoints.ts';
 import { parseAzureError } from './parse-error.ts';
 
 /**
@@ -21,5 +22,6 @@ export const azureProvider: Provider = {
   createChatStreamParser,
   parseError: parseAzureError,
   embeddings: azureEmbeddings,
+  endpoints: azureEndpoints,
   passThrough: createResponsesPassThrough(buildResponsesCall, servesResponses),
 };

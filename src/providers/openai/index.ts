@@ -2,6 +2,7 @@ import type { Provider } from '../types.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { buildChatRequest } from './build-request.ts';
 import { openaiEmbeddings } from './embeddings.ts';
+import { openaiEndpoints } from './endpoints.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
 import { createResponsesPassThrough } from './pass-through-responses.ts';
@@ -19,5 +20,6 @@ export const openaiProvider: Provider = {
   createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: openaiEmbeddings(defaultBaseUrl),
+  endpoints: openaiEndpoints(defaultBaseUrl),
   passThrough: createResponsesPassThrough((target) => buildResponsesCall(target, defaultBaseUrl)),
 };
