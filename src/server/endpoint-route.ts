@@ -1,0 +1,112 @@
+// The routes of issue 18's endpoints (images, audio, moderations, rerank; docs/endpoints.md), one
+// shape: the route's own parser turns the client's request into a call (or a 400), then the key's
+// model allow-list, admission (rpm, and the request's units against tpm/quota), the endpoint relay
+// (src/relay/relay-endpoint.ts: retries and failover before the first byte), and the upstream's answer
+// sent as it came — its content type, its bytes; a streamed answer (audio, SSE) written as it arrives.
+import { once } from 'node:events';
+import type { FastifyRequest } from 'fastify';
+import { isJsonObject } from '../core/chat.ts';
+import type { AnswerMode, EndpointBody, EndpointName } from '../core/endpoint.ts';
+import { GatewayError } from '../core/errors.ts';
+import { relayEndpoint, type EndpointAnswer } from '../relay/relay-endpoint.ts';
+import { authorizeModel } from './authenticate.ts';
+import { createRelayedHandler, describeRouting, recordFailure, type Exchange, type RouteOptions } from './relayed-route.ts';
+import { toGatewayError } from './render-error.ts';
+
+/** What a route's parser makes of one client request. */
+export interface EndpointRequest {
+  model: string;
+  body: EndpointBody;
+  answer: AnswerMode;
+  /** The client asked for a stream (`stream: true`, `stream_format: sse`), for the log row. */
+  clientStream: boolean;
+  /** Reserved against the key's tpm and quota until the answer says what was used (docs/endpoints.md). */
+  units: number;
+}
+
+export interface EndpointRoute {
+  endpoint: EndpointName;
+  /** The client's request → the call; throws a GatewayError (400) for a body the upstream would refuse. */
+  parse(request: FastifyRequest): EndpointRequest;
+  /** Tokens or units the answer reports, for the log row and the key's settlement; absent: none counted. */
+  readUsage?: (answer: EndpointAnswer) => { prompt: number; completion: number } | undefined;
+}
+
+/** Response headers of the upstream's that describe its body to the client (not its transport). */
+const passedHeaders: readonly string[] = ['content-type', 'content-disposition'];
+
+function answerHeaders(answer: EndpointAnswer): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of passedHeaders) {
+    const value = answer.headers[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = first;
+  }
+  headers['content-type'] ??= 'application/json';
+  return headers;
+}
+
+/** `usage` of a JSON answer in either naming (OpenAI's prompt/completion, or input/output tokens). */
+export function readJsonUsage(answer: EndpointAnswer): { prompt: number; completion: number } | undefined {
+  if (answer.bytes === undefined || !String(answer.headers['content-type'] ?? 'application/json').includes('json')) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(answer.bytes));
+  } catch {
+    return undefined;
+  }
+  const usage = isJsonObject(body) ? body.usage : undefined;
+  if (!isJsonObject(usage)) return undefined;
+  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+  const prompt = count(usage.prompt_tokens ?? usage.input_tokens ?? usage.total_tokens);
+  const completion = count(usage.completion_tokens ?? usage.output_tokens);
+  return { prompt, completion };
+}
+
+/** Writes a streamed answer as it arrives, waiting for 'drain' on a full client buffer; leaves the upstream when the client goes. */
+async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<Uint8Array>, headers: Record<string, string>, options: RouteOptions): Promise<void> {
+  const { reply, record, clientSignal } = exchange;
+  reply.hijack();
+  options.onStreamStart();
+  const response = reply.raw;
+  try {
+    response.writeHead(200, { ...headers, 'x-request-id': record.requestId });
+    for await (const piece of stream) {
+      if (response.destroyed || clientSignal.aborted) break;
+      if (!response.write(piece)) await once(response, 'drain', { signal: clientSignal });
+    }
+    if (!response.destroyed) response.end();
+  } catch (error) {
+    // After the first byte the status is sent: the client sees the body end early; the row says why.
+    if (!clientSignal.aborted) recordFailure(record, toGatewayError(error));
+    response.destroy();
+  } finally {
+    await stream.return?.();
+    options.onStreamEnd();
+  }
+}
+
+export function createEndpointHandler(options: RouteOptions, route: EndpointRoute) {
+  return createRelayedHandler(
+    options,
+    async (exchange) => {
+      const { request, record, caller, signal } = exchange;
+      const call = route.parse(request);
+      Object.assign(record, { clientModel: call.model, clientStream: call.clientStream });
+      if (caller !== undefined) authorizeModel(caller, call.model);
+      await exchange.admit(() => call.units);
+      const answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
+      const headers = { ...answerHeaders(answer), ...describeRouting(record, exchange.started) };
+      if (answer.stream !== undefined) {
+        await writeStreamed(exchange, answer.stream, headers, options);
+        return;
+      }
+      if (answer.bytes === undefined) throw new GatewayError('internal_error', `${answer.channel} gave no answer body`);
+      const usage = (route.readUsage ?? readJsonUsage)(answer);
+      if (usage !== undefined) Object.assign(record, { promptTokens: usage.prompt, completionTokens: usage.completion, usageSource: 'upstream' });
+      if (record.capture !== undefined) record.capture.clientResponse = `[${answer.bytes.byteLength} bytes, ${headers['content-type'] ?? ''}]`;
+      await exchange.reply.code(200).headers(headers).send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+    },
+    { protocol: route.endpoint },
+  );
+}
