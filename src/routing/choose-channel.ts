@@ -1,4 +1,5 @@
-// Channel choice: the lowest `priority` first, weighted random within a priority.
+// Weighted random order within one priority (the `weighted` strategy, src/routing/balance-strategy.ts);
+// the priorities themselves are ordered by src/relay/plan-attempts.ts.
 // Randomness is injected so tests can pin it.
 
 export interface Weighted {
@@ -7,18 +8,6 @@ export interface Weighted {
 }
 
 export type RandomSource = () => number;
-
-/** Orders candidates into an attempt plan: by priority, each priority group shuffled by weight. */
-export function orderByPriorityAndWeight<T extends Weighted>(candidates: readonly T[], random: RandomSource = Math.random): T[] {
-  const groups = new Map<number, T[]>();
-  for (const candidate of candidates) {
-    const group = groups.get(candidate.priority) ?? [];
-    group.push(candidate);
-    groups.set(candidate.priority, group);
-  }
-  const priorities = [...groups.keys()].sort((a, b) => a - b);
-  return priorities.flatMap((priority) => shuffleByWeight(groups.get(priority) ?? [], random));
-}
 
 /** Weighted random order without replacement: each pick is proportional to the remaining weights. */
 export function shuffleByWeight<T extends Weighted>(items: readonly T[], random: RandomSource): T[] {
