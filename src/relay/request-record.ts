@@ -43,6 +43,9 @@ export interface RequestRecord {
   usageSource: UsageSource | undefined;
   /** Of `promptTokens`: read from / written to a prompt cache, where the upstream says (docs/cost.md). */
   cachedPromptTokens: number | undefined;
+  /** The client request's body and the answer sent to the client, in bytes (issue 18's endpoints measure the answer). */
+  requestBytes: number | undefined;
+  responseBytes: number | undefined;
   cacheWritePromptTokens: number | undefined;
   /** USD at the configured prices; undefined: no usage, or no price for the model (unknown, not 0). */
   costUsd: number | undefined;
@@ -73,6 +76,8 @@ export function createRequestRecord(requestId: string, clientModel: string, clie
     completionTokens: undefined,
     usageSource: undefined,
     cachedPromptTokens: undefined,
+    requestBytes: undefined,
+    responseBytes: undefined,
     cacheWritePromptTokens: undefined,
     costUsd: undefined,
     ingress: undefined,

@@ -213,6 +213,8 @@ export function toLogRow(record: RequestRecord, caller: Caller | undefined, requ
     capture: record.capture === undefined ? undefined : JSON.stringify(record.capture),
     costUsd: record.costUsd,
     cachedPromptTokens: record.cachedPromptTokens,
+    requestBytes: record.requestBytes,
+    responseBytes: record.responseBytes,
   };
 }
 

@@ -71,8 +71,10 @@ async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<U
   const response = reply.raw;
   try {
     response.writeHead(200, { ...headers, 'x-request-id': record.requestId });
+    record.responseBytes = 0;
     for await (const piece of stream) {
       if (response.destroyed || clientSignal.aborted) break;
+      record.responseBytes += piece.byteLength;
       if (!response.write(piece)) await once(response, 'drain', { signal: clientSignal });
     }
     if (!response.destroyed) response.end();
@@ -104,6 +106,7 @@ export function createEndpointHandler(options: RouteOptions, route: EndpointRout
       if (answer.bytes === undefined) throw new GatewayError('internal_error', `${answer.channel} gave no answer body`);
       const usage = (route.readUsage ?? readJsonUsage)(answer);
       if (usage !== undefined) Object.assign(record, { promptTokens: usage.prompt, completionTokens: usage.completion, usageSource: 'upstream' });
+      record.responseBytes = answer.bytes.byteLength;
       if (record.capture !== undefined) record.capture.clientResponse = `[${answer.bytes.byteLength} bytes, ${headers['content-type'] ?? ''}]`;
       await exchange.reply.code(200).headers(headers).send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
     },

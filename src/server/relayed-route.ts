@@ -137,6 +137,15 @@ function renderFor(client: ClientProtocol | undefined, failure: GatewayError, re
   return client?.renderError === undefined ? renderError(failure, requestId) : client.renderError(failure, requestId);
 }
 
+/** The client's body size: its Content-Length when it sent one (the framework held it to that), else what was read. */
+function measureBody(request: FastifyRequest): number | undefined {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isSafeInteger(declared) && declared >= 0) return declared;
+  const body: unknown = request.body;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  return Buffer.isBuffer(body) ? body.byteLength : undefined;
+}
+
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
   const shutdown = followShutdown(options.shutdownSignal);
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -161,6 +170,7 @@ export function createRelayedHandler(options: RouteOptions, handle: (exchange: E
       if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
     } finally {
       record.durationMs = performance.now() - started;
+      record.requestBytes = measureBody(request);
       options.pricing.price(record);
       admission?.settle(usedTokensOf(record), record.costUsd);
       if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);

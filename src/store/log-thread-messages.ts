@@ -14,7 +14,7 @@ export const logColumns = [
   'time', 'request_id', 'key_name', 'client_model', 'channel', 'upstream_model', 'client_stream', 'upstream_stream',
   'adaptations', 'attempts', 'status', 'error_code', 'error_message', 'first_token_ms', 'duration_ms', 'prompt_tokens',
   'completion_tokens', 'usage_source', 'client_ip', 'user_agent', 'answered_model', 'overhead_ms', 'capture',
-  'ingress', 'cost_usd', 'cached_prompt_tokens',
+  'ingress', 'cost_usd', 'cached_prompt_tokens', 'request_bytes', 'response_bytes',
 ] as const;
 
 /** The rows' column values, `logColumns.length` per row, in logColumns order. */

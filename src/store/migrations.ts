@@ -178,6 +178,15 @@ async function addCostColumns(db: SchemaDatabase): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('budget_spent_usd', 'double precision').execute();
 }
 
+/**
+ * Sizes (issue 18, docs/endpoints.md): the client request's body and the answer sent to the client, in
+ * bytes (null where not measured), so an upload or an image answer is visible in the log.
+ */
+async function addSizeColumns(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('request_logs').addColumn('request_bytes', 'bigint').execute();
+  await db.schema.alterTable('request_logs').addColumn('response_bytes', 'bigint').execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -190,6 +199,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0007-instances': { up: addInstances },
     '0008-quota-ledger': { up: addQuotaLedger },
     '0009-cost': { up: addCostColumns },
+    '0013-sizes': { up: addSizeColumns },
   };
 }
 

@@ -57,6 +57,9 @@ export interface RequestLogRow {
   costUsd?: number | undefined;
   /** Of `promptTokens`: read from a prompt cache, where the upstream said. */
   cachedPromptTokens?: number | undefined;
+  /** The client request's body and the answer sent to the client, in bytes; undefined where not measured (issue 18). */
+  requestBytes?: number | undefined;
+  responseBytes?: number | undefined;
 }
 
 export interface RequestLogFilter {

@@ -45,6 +45,8 @@ export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> 
     ingress: orNull(row.ingress),
     cost_usd: orNull(row.costUsd),
     cached_prompt_tokens: orNull(row.cachedPromptTokens),
+    request_bytes: orNull(row.requestBytes),
+    response_bytes: orNull(row.responseBytes),
   };
 }
 
@@ -73,6 +75,11 @@ function parseAttempts(text: string): LoggedAttempt[] {
       },
     ];
   });
+}
+
+/** A bigint column: a number from SQLite, a string from PostgreSQL. */
+function readByteCount(value: number | string | null): number | undefined {
+  return value === null ? undefined : Number(value);
 }
 
 function readUsageSource(value: string | null): UsageSource | undefined {
@@ -107,5 +114,7 @@ export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRo
     ingress: orUndefined(row.ingress),
     costUsd: orUndefined(row.cost_usd),
     cachedPromptTokens: orUndefined(row.cached_prompt_tokens),
+    requestBytes: readByteCount(row.request_bytes),
+    responseBytes: readByteCount(row.response_bytes),
   };
 }

@@ -67,6 +67,9 @@ export interface RequestLogsTable {
   /** Migration 0009: USD at the configured prices (null: unknown), and the prompt tokens read from a cache. */
   cost_usd: number | null;
   cached_prompt_tokens: number | null;
+  /** bigint: PostgreSQL hands it back as a string. */
+  request_bytes: number | string | null;
+  response_bytes: number | string | null;
 }
 
 export interface LearnedCapabilitiesTable {

@@ -80,6 +80,8 @@ describe('the request log', () => {
     });
     expect(nonStream?.body).toMatchObject({ client_stream: false, status: 200, adaptations: [], attempts: [{ status: 200 }], usage_source: 'upstream' });
     expect(failed?.body).toMatchObject({ status: 400, error_code: 'upstream_rejected', error_message: expect.stringContaining('Invalid value for temperature'), attempts: [{ channel: 'strict', status: 400 }] });
+    // The client body's size (issue 18); a chat answer's own size is not measured.
+    expect(failed?.body).toMatchObject({ request_bytes: Buffer.byteLength(JSON.stringify({ model: 'picky', messages: ask, temperature: 1.5 })), response_bytes: null });
   });
 
   it('answers 404 for a request id it never saw', async () => {

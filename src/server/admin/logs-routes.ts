@@ -54,6 +54,8 @@ export function describeLogRow(row: RequestLogRow) {
     usage_source: row.usageSource ?? null,
     cached_prompt_tokens: row.cachedPromptTokens ?? null,
     cost_usd: row.costUsd ?? null,
+    request_bytes: row.requestBytes ?? null,
+    response_bytes: row.responseBytes ?? null,
     client_ip: row.clientIp ?? null,
     user_agent: row.userAgent ?? null,
     captured: row.capture !== undefined,

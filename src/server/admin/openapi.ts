@@ -112,6 +112,8 @@ const schemas: Record<string, JsonSchema> = {
       cached_prompt_tokens: { ...nullable('integer'), description: 'Of `prompt_tokens`: read from a prompt cache, where the upstream said.' },
       cost_usd: { ...nullable('number'), description: 'USD at the configured prices (docs/cost.md); null: no usage, or no price for the model (unknown, not 0).' },
       usage_source: { enum: ['upstream', 'estimated', null] },
+      request_bytes: { ...nullable('integer'), description: "The client request's body, in bytes." },
+      response_bytes: { ...nullable('integer'), description: 'The answer sent to the client, in bytes; null where not measured (chat answers).' },
       client_ip: nullable('string'),
       user_agent: nullable('string'),
       captured: boolean,

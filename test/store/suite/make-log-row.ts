@@ -32,6 +32,8 @@ export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRo
     ingress: 'chat',
     costUsd: 0.000123,
     cachedPromptTokens: 8,
+    requestBytes: 1_234,
+    responseBytes: 5_000_000_000,
     ...overrides,
   };
 }

@@ -32,6 +32,8 @@ export function describeRequestLogCases(context: SuiteContext): void {
         userAgent: undefined,
         costUsd: undefined,
         cachedPromptTokens: undefined,
+        requestBytes: undefined,
+        responseBytes: undefined,
       });
       await requestLogs.append([row, bare]);
       expect(await requestLogs.get('req_full')).toStrictEqual(row);
