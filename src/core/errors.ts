@@ -109,6 +109,12 @@ export const errorCatalog = {
     retryable: false,
     hint: 'Sluice is stateless and runs no hosted tools: leave out the field named in `param` (resend the full history in `input`), or set `drop_unsupported_tools: true` for hosted tools.',
   },
+  completions_not_served: {
+    status: 400,
+    type: 'invalid_request_error',
+    retryable: false,
+    hint: 'No channel of this model serves the legacy /v1/completions endpoint (openai, azure and OpenAI-compatible channels do, unless their upstream answered 404 for it): call POST /v1/chat/completions, or add such a channel.',
+  },
   route_not_found: {
     status: 404,
     type: 'invalid_request_error',

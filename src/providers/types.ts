@@ -3,6 +3,7 @@
 import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, CapabilityHints, Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, PlainChunk, PlainContent, Usage } from '../core/chat.ts';
+import type { CompletionsRequest, TextCompletion } from '../core/completions.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import type { GatewayError } from '../core/errors.ts';
@@ -65,6 +66,8 @@ export interface Provider {
   readonly embeddings?: EmbeddingsDialect;
   /** A client protocol this dialect takes as it is (same-dialect pass-through, issue 14). */
   readonly passThrough?: PassThroughDialect;
+  /** The legacy `POST /v1/completions`, for dialects whose upstreams serve it (issue 18). */
+  readonly completions?: CompletionsDialect;
   /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
   answerLocally?: (request: UpstreamRequest, signal: AbortSignal) => UpstreamResponse;
 }
@@ -79,6 +82,20 @@ export interface EmbeddingsDialect {
   buildRequest(request: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest;
   /** The answer → OpenAI's shape. Throws GatewayError when it is not one. */
   parseResponse(body: unknown, context: ParseContext): EmbeddingsResponse;
+}
+
+/**
+ * The legacy Completions endpoint (issue 18): the client's body goes on with the upstream model name
+ * and mode; answers and chunks are `text_completion` objects read loosely, never translated to chat.
+ */
+export interface CompletionsDialect {
+  buildRequest(request: CompletionsRequest, target: UpstreamTarget): UpstreamRequest;
+  /** A JSON answer. Throws GatewayError when it is not one. */
+  parseResponse(body: unknown, context: ParseContext): TextCompletion;
+  /** One decoded stream event → its chunk; undefined for keep-alive noise. Throws GatewayError on an in-band error. */
+  readonly parseStreamEvent: (event: StreamEvent, context: ParseContext) => TextCompletion | undefined;
+  /** The upstream's verdict on its own endpoint (a 404 for `/completions`): the capability to remember. */
+  readonly learnFrom: (error: GatewayError) => CapabilityHints | undefined;
 }
 
 // Same-dialect pass-through (issue 14, docs/ingress-protocols.md §D1): a client protocol that an

@@ -3,6 +3,7 @@ import { createChatStreamParser } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
 import { createResponsesPassThrough } from '../openai/pass-through-responses.ts';
 import { buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
+import { azureCompletions } from './completions.ts';
 import { azureEmbeddings } from './embeddings.ts';
 import { parseAzureError } from './parse-error.ts';
 
@@ -21,5 +22,6 @@ export const azureProvider: Provider = {
   createChatStreamParser,
   parseError: parseAzureError,
   embeddings: azureEmbeddings,
+  completions: azureCompletions,
   passThrough: createResponsesPassThrough(buildResponsesCall, servesResponses),
 };

@@ -1,6 +1,7 @@
 import type { Provider } from '../types.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { buildChatRequest } from './build-request.ts';
+import { openaiCompletions } from './completions.ts';
 import { openaiEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
@@ -19,5 +20,6 @@ export const openaiProvider: Provider = {
   createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: openaiEmbeddings(defaultBaseUrl),
+  completions: openaiCompletions(defaultBaseUrl),
   passThrough: createResponsesPassThrough((target) => buildResponsesCall(target, defaultBaseUrl)),
 };
