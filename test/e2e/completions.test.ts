@@ -42,6 +42,7 @@ channels:
   - { name: only-chat, type: openai, base_url: ${onlyChat.url}, api_key: sk-c, models: [chatty] }
   - { name: claude, type: anthropic, api_key: sk-ant, models: [claude-sonnet] }
   - { name: azure, type: azure, base_url: "${azure.url.replace(/\/v1$/, '')}", api_key: az-key, api_version: "2024-10-21", models: [instruct-deployment] }
+  - { name: declared, type: openai, base_url: ${up.url}, api_key: sk-up, models: [legacy-off], capabilities: { "*": { completions: unsupported } } }
   - { name: old-relay, type: openai, base_url: ${oldRelay.url}, api_key: sk-o, models: [old] }
 `;
   sluice = await startSluice(parseConfig(yaml, { file: 'completions.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
@@ -129,6 +130,9 @@ describe('POST /v1/completions', () => {
     expect(again).toMatchObject({ status: 400, error: { code: 'completions_not_served' } });
     expect(again.error.message).toContain("'chatty'");
     expect(onlyChat.received).toHaveLength(1);
+    // Declared in the channel's config: never sent there.
+    expect(await post({ model: 'legacy-off', prompt: 'x' })).toMatchObject({ status: 400, error: { code: 'completions_not_served' } });
+    expect(up.received.some((request) => request.body?.['model'] === 'legacy-off')).toBe(false);
   });
 
   it("uses Azure's deployment URL and api-key header", async () => {
