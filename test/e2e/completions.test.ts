@@ -19,6 +19,12 @@ let azure: Emulator;
 let oldRelay: Emulator;
 let sluice: RunningSluice;
 let client: OpenAI;
+const adminKey = 'completions-admin-key-0123456789';
+
+async function logRow(requestId: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sluice.url}/admin/api/logs/${requestId}`, { headers: { authorization: `Bearer ${adminKey}` } });
+  return (await response.json()) as Record<string, unknown>;
+}
 
 beforeAll(async () => {
   [down, up, dies, noCompletions, vllm, onlyChat, azure, oldRelay] = await Promise.all([
@@ -32,6 +38,7 @@ beforeAll(async () => {
     startCompletionsUpstream({ behaviour: 'rejects-stream-options' }),
   ]);
   const yaml = `
+admin_key: ${adminKey}
 retry: { attempts: 2, base_ms: 1, max_ms: 5 }
 channels:
   - { name: down, type: openai, base_url: ${down.url}, api_key: sk-down, models: [instruct], priority: 0 }
@@ -72,6 +79,16 @@ describe('POST /v1/completions', () => {
     expect(up.received[0]?.body).toEqual({ model: 'gpt-3.5-turbo-instruct', prompt: 'def add(a, b):', suffix: '\n\nprint(add(1, 2))', echo: true, logprobs: 2, max_tokens: 8, stop: ['\n\n'] });
     expect(response.headers.get('x-sluice-channel')).toBe('up');
     expect(response.headers.get('x-sluice-attempts')).toBe('3');
+    expect(await logRow(response.headers.get('x-request-id') ?? '')).toMatchObject({
+      ingress: 'completions',
+      client_model: 'instruct',
+      channel: 'up',
+      status: 200,
+      attempts: [{ channel: 'down', status: 503 }, { channel: 'down', status: 503 }, { channel: 'up', status: 200 }],
+      prompt_tokens: 5,
+      completion_tokens: 4,
+      usage_source: 'upstream',
+    });
   });
 
   it('streams text_completion chunks with the model name spliced, usage last when asked, then [DONE]', async () => {
@@ -105,7 +122,9 @@ describe('POST /v1/completions', () => {
       })(),
     ).rejects.toThrow(/engine died mid-generation/);
     expect(text).toBe('The answer');
-    const raw = await (await fetch(`${sluice.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: 'flaky', prompt: 'x', stream: true }) })).text();
+    const rawResponse = await fetch(`${sluice.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: 'flaky', prompt: 'x', stream: true }) });
+    const raw = await rawResponse.text();
+    expect(await logRow(rawResponse.headers.get('x-request-id') ?? '')).toMatchObject({ ingress: 'completions', client_stream: true, error_code: 'upstream_stream_error' });
     const frames = raw.split('\n\n').filter((frame) => frame !== '');
     expect(JSON.parse(frames.at(-2)?.slice('data: '.length) ?? '')).toMatchObject({ error: { code: 'upstream_stream_error', type: 'server_error' } });
     expect(frames.at(-1)).toBe('data: [DONE]');
