@@ -3,6 +3,7 @@
 // (run-attempt.ts), so retries, failover, breakers and the log row treat it alike.
 import { estimateCompletionsUsage } from '../adapt/estimate-completions.ts';
 import type { Channel } from '../core/channel.ts';
+import { isJsonObject, type Usage } from '../core/chat.ts';
 import type { CompletionsRequest, TextCompletion } from '../core/completions.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
@@ -32,10 +33,10 @@ export interface CompletionsAttemptInput {
 
 /** The client sees the model name it asked for, and always usage (counted locally if need be). */
 function finishAnswer(answer: TextCompletion, request: CompletionsRequest, record: RequestRecord): TextCompletion {
-  const upstreamUsage = answer.usage !== null && typeof answer.usage === 'object' ? (answer.usage as TextCompletion['usage']) : undefined;
+  const upstreamUsage = isJsonObject(answer.usage) ? (answer.usage as Usage) : undefined;
   const text = answer.choices.map((choice) => (typeof choice.text === 'string' ? choice.text : '')).join('');
   const usage = upstreamUsage ?? estimateCompletionsUsage(request, text);
-  recordUsage(record, usage as Parameters<typeof recordUsage>[1], upstreamUsage === undefined ? 'estimated' : 'upstream');
+  recordUsage(record, usage, upstreamUsage === undefined ? 'estimated' : 'upstream');
   return { ...answer, model: request.model, usage };
 }
 
