@@ -50,6 +50,7 @@ channels:
   - { name: claude, type: anthropic, api_key: sk-ant, models: [claude-sonnet] }
   - { name: azure, type: azure, base_url: "${azure.url.replace(/\/v1$/, '')}", api_key: az-key, api_version: "2024-10-21", models: [instruct-deployment] }
   - { name: declared, type: openai, base_url: ${up.url}, api_key: sk-up, models: [legacy-off], capabilities: { "*": { completions: unsupported } } }
+  - { name: ollama, type: ollama, base_url: "${vllm.url.replace(/\/v1$/, '')}", models: [qwen2.5-coder] }
   - { name: old-relay, type: openai, base_url: ${oldRelay.url}, api_key: sk-o, models: [old] }
 `;
   sluice = await startSluice(parseConfig(yaml, { file: 'completions.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
@@ -159,6 +160,16 @@ describe('POST /v1/completions', () => {
     expect(result.choices[0]?.text).toBe('The answer is 42');
     expect(azure.received[0]?.path).toBe('/openai/deployments/instruct-deployment/completions?api-version=2024-10-21');
     expect(azure.received[0]?.headers['api-key']).toBe('az-key');
+  });
+
+  it("sends an Ollama channel's call to its OpenAI-compatible /v1/completions", async () => {
+    const stream = await client.completions.create({ model: 'qwen2.5-coder', prompt: 'def fib(n):', suffix: '    return a', stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe('The answer is 42');
+    const sent = vllm.received.at(-1);
+    expect(sent?.path).toBe('/v1/completions');
+    expect(sent?.body).toMatchObject({ model: 'qwen2.5-coder', prompt: 'def fib(n):', suffix: '    return a', stream: true });
   });
 
   it('learns that an upstream rejects stream_options and still gives usage, counted locally', async () => {
