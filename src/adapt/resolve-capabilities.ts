@@ -29,12 +29,14 @@ export function resolveCapabilities(
   let stream: Capabilities['stream'] | undefined;
   let streamOptions: boolean | undefined;
   let responsesApi: Capabilities['responsesApi'];
+  let completions: Capabilities['completions'];
   const dropFields = new Set(defaults.dropFields);
   for (const source of sources) {
     for (const hints of matchingHints(source, model)) {
       stream ??= hints.stream;
       streamOptions ??= hints.streamOptions;
       responsesApi ??= hints.responsesApi;
+      completions ??= hints.completions;
       // Fields to leave out add up across sources: each one was rejected by the upstream.
       for (const field of hints.dropFields ?? []) dropFields.add(field);
     }
@@ -42,5 +44,7 @@ export function resolveCapabilities(
   const resolved: Capabilities = { stream: stream ?? defaults.stream, streamOptions: streamOptions ?? defaults.streamOptions, dropFields: [...dropFields] };
   responsesApi ??= defaults.responsesApi;
   if (responsesApi !== undefined) resolved.responsesApi = responsesApi;
+  completions ??= defaults.completions;
+  if (completions !== undefined) resolved.completions = completions;
   return resolved;
 }

@@ -155,6 +155,7 @@ function resolveCapabilities(raw: RawChannel['capabilities']): Record<string, Ca
     if (hints.stream != null) resolved.stream = hints.stream;
     if (hints.stream_options != null) resolved.streamOptions = hints.stream_options;
     if (hints.responses_api != null) resolved.responsesApi = hints.responses_api;
+    if (hints.completions != null) resolved.completions = hints.completions;
     capabilities[model] = resolved;
   }
   return capabilities;

@@ -110,6 +110,7 @@ const capabilityHintsSchema = z.strictObject(
     stream: streamSupport.nullish().describe('`required`: only works with stream: true; `unsupported`: refuses it; `supported`: both.'),
     stream_options: flag.nullish().describe('Whether the upstream accepts `stream_options` (false: never sent).'),
     responses_api: endpointSupport.nullish().describe('Whether the upstream serves `/v1/responses` for a Responses client (else translated to chat).'),
+    completions: endpointSupport.nullish().describe('Whether the upstream serves the legacy `/v1/completions` (unset: tried, and learned from its 404; `unsupported`: never sent there).'),
   },
   mappingError,
 );

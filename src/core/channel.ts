@@ -13,6 +13,8 @@ export interface CapabilityHints {
   dropFields?: readonly string[];
   /** `POST /responses` for same-dialect pass-through (src/providers/openai/pass-through-responses.ts). */
   responsesApi?: EndpointSupport;
+  /** `POST /completions`, the legacy endpoint (src/providers/openai/completions.ts). */
+  completions?: EndpointSupport;
 }
 
 export interface Capabilities {
@@ -21,6 +23,8 @@ export interface Capabilities {
   dropFields: readonly string[];
   /** Unset: the dialect has no such endpoint to ask about. */
   responsesApi?: EndpointSupport;
+  /** Unset: not known; tried unless the dialect has no such endpoint. */
+  completions?: EndpointSupport;
 }
 
 export interface RetryPolicy {

@@ -3,6 +3,7 @@
 import type { StreamEvent } from '../codec/sse/index.ts';
 import type { Capabilities, CapabilityHints, Channel } from '../core/channel.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, PlainChunk, PlainContent, Usage } from '../core/chat.ts';
+import type { CompletionsRequest, TextCompletion } from '../core/completions.ts';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/embeddings.ts';
 import type { EndpointName } from '../core/endpoint.ts';
 import type { UpstreamErrorDetails, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
@@ -68,6 +69,8 @@ export interface Provider {
   readonly endpoints?: EndpointDialect;
   /** A client protocol this dialect takes as it is (same-dialect pass-through, issue 14). */
   readonly passThrough?: PassThroughDialect;
+  /** The legacy `POST /v1/completions`, for dialects whose upstreams serve it (issue 18). */
+  readonly completions?: CompletionsDialect;
   /** An in-process upstream (the built-in echo) answers here instead of over a socket. */
   answerLocally?: (request: UpstreamRequest, signal: AbortSignal) => UpstreamResponse;
 }
@@ -90,6 +93,20 @@ export interface EndpointDialect {
   serves(endpoint: EndpointName, channel: Channel): boolean;
   /** The endpoint's URL and the key's header for this channel and model (the relay adds the body's content-type). */
   locate(endpoint: EndpointName, target: EmbeddingsTarget): { url: string; headers: Record<string, string> };
+}
+
+/**
+ * The legacy Completions endpoint (issue 18): the client's body goes on with the upstream model name
+ * and mode; answers and chunks are `text_completion` objects read loosely, never translated to chat.
+ */
+export interface CompletionsDialect {
+  buildRequest(request: CompletionsRequest, target: UpstreamTarget): UpstreamRequest;
+  /** A JSON answer. Throws GatewayError when it is not one. */
+  parseResponse(body: unknown, context: ParseContext): TextCompletion;
+  /** One decoded stream event → its chunk; undefined for keep-alive noise. Throws GatewayError on an in-band error. */
+  readonly parseStreamEvent: (event: StreamEvent, context: ParseContext) => TextCompletion | undefined;
+  /** The upstream's verdict on its own endpoint (a 404 for `/completions`): the capability to remember. */
+  readonly learnFrom: (error: GatewayError) => CapabilityHints | undefined;
 }
 
 // Same-dialect pass-through (issue 14, docs/ingress-protocols.md §D1): a client protocol that an

@@ -60,6 +60,13 @@ describe('stored capabilities', () => {
     expect(fromStoredCapabilities(rows, Number.MAX_SAFE_INTEGER)).toEqual([entry]);
   });
 
+  it('keeps what an upstream said about its /completions endpoint across a restart', () => {
+    const entry = { channel: 'c', model: 'm', hints: { completions: 'unsupported' as const }, evidence: '404 Not Found', learnedAt: 1, recheckAt: 100 };
+    const rows = toStoredCapabilities(entry);
+    expect(rows.map((row) => [row.capability, row.value])).toEqual([['completions', 'unsupported']]);
+    expect(fromStoredCapabilities(rows, Number.MAX_SAFE_INTEGER)).toEqual([entry]);
+  });
+
   it('skips rows it does not understand', () => {
     const row = { channel: 'c', model: 'm', capability: 'probe', value: true, evidence: 'x', learnedAt: 1, recheckAt: undefined };
     expect(fromStoredCapabilities([row], 5)).toEqual([]);

@@ -105,6 +105,7 @@ export function toStoredCapabilities(entry: LearnedCapability): StoredCapability
   if (entry.hints.streamOptions !== undefined) rows.push({ ...base, capability: 'stream_options', value: entry.hints.streamOptions });
   if (entry.hints.dropFields !== undefined) rows.push({ ...base, capability: 'drop_fields', value: [...entry.hints.dropFields] });
   if (entry.hints.responsesApi !== undefined) rows.push({ ...base, capability: 'responses_api', value: entry.hints.responsesApi });
+  if (entry.hints.completions !== undefined) rows.push({ ...base, capability: 'completions', value: entry.hints.completions });
   return rows;
 }
 
@@ -118,6 +119,7 @@ export function fromStoredCapabilities(rows: readonly StoredCapability[], never:
     else if (row.capability === 'stream_options' && typeof row.value === 'boolean') entry.hints = { ...entry.hints, streamOptions: row.value };
     else if (row.capability === 'drop_fields' && Array.isArray(row.value)) entry.hints = { ...entry.hints, dropFields: row.value.filter((field): field is string => typeof field === 'string') };
     else if (row.capability === 'responses_api' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, responsesApi: row.value };
+    else if (row.capability === 'completions' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, completions: row.value };
     else continue;
     entry.recheckAt = Math.min(entry.recheckAt, row.recheckAt ?? never);
     entries.set(id, entry);

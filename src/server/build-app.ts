@@ -22,6 +22,7 @@ import { encodeAnthropicModel, encodeAnthropicModelList } from '../ingress/messa
 import { createIngressCodecs } from './ingress-codecs.ts';
 import { registerMessagesRoutes } from './messages-routes.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
+import { completionsProtocol, createCompletionsHandler } from './completions-route.ts';
 import { registerResponsesRoutes } from './responses-routes.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
@@ -202,6 +203,7 @@ export function buildApp(options: AppOptions): SluiceApp {
   const codecs = createIngressCodecs({ dropUnsupportedTools: options.dropUnsupportedTools });
   app.post('/v1/chat/completions', allow('client', codecs.chat.protocol), createChatHandler(routeOptions, codecs.chat));
   app.post('/v1/embeddings', allow('client', 'embeddings'), createEmbeddingsHandler(routeOptions));
+  app.post('/v1/completions', allow('client', completionsProtocol), createCompletionsHandler(routeOptions));
   registerResponsesRoutes(app, routeOptions, { codec: codecs.responses });
   registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools, codec: codecs.messages });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, codecs, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });

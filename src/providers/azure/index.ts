@@ -3,6 +3,7 @@ import { createChatStreamParser } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
 import { createResponsesPassThrough } from '../openai/pass-through-responses.ts';
 import { buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
+import { azureCompletions } from './completions.ts';
 import { azureEmbeddings } from './embeddings.ts';
 import { azureEndpoints } from './endpoints.ts';
 import { parseAzureError } from './parse-error.ts';
@@ -23,5 +24,6 @@ export const azureProvider: Provider = {
   parseError: parseAzureError,
   embeddings: azureEmbeddings,
   endpoints: azureEndpoints,
+  completions: azureCompletions,
   passThrough: createResponsesPassThrough(buildResponsesCall, servesResponses),
 };

@@ -1,6 +1,7 @@
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import type { Provider } from '../types.ts';
 import { buildChatRequest } from './build-request.ts';
+import { openaiCompletions } from '../openai/completions.ts';
 import { ollamaEmbeddings } from './embeddings.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
@@ -22,4 +23,6 @@ export const ollamaProvider: Provider = {
   createChatStreamParser,
   parseError: parseErrorBody,
   embeddings: ollamaEmbeddings(defaultBaseUrl),
+  // Ollama's OpenAI compatibility (docs.ollama.com/openai): `/v1/completions` beside the native API.
+  completions: openaiCompletions(defaultBaseUrl, '/v1/completions'),
 };

@@ -1,6 +1,7 @@
 import type { Provider } from '../types.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { buildChatRequest } from './build-request.ts';
+import { openaiCompletions } from './completions.ts';
 import { openaiEmbeddings } from './embeddings.ts';
 import { openaiEndpoints } from './endpoints.ts';
 import { parseChatResponse } from './parse-response.ts';
@@ -21,5 +22,6 @@ export const openaiProvider: Provider = {
   parseError: parseErrorBody,
   embeddings: openaiEmbeddings(defaultBaseUrl),
   endpoints: openaiEndpoints(defaultBaseUrl),
+  completions: openaiCompletions(defaultBaseUrl),
   passThrough: createResponsesPassThrough((target) => buildResponsesCall(target, defaultBaseUrl)),
 };

@@ -28,7 +28,7 @@ export function buildResponsesBody(request: SameDialectRequest, target: Upstream
 
 // A 404 that names a missing model or deployment is about the model, not the route: OpenAI
 // "The model `x` does not exist", Azure "DeploymentNotFound … deployment for this resource does not exist".
-const missingModel = /model_not_found|deploymentnotfound|\b(model|deployment)\b[^.]*\b(does not exist|not found)/i;
+export const missingModel = /model_not_found|deploymentnotfound|\b(model|deployment)\b[^.]*\b(does not exist|not found)/i;
 // A 400 about the endpoint itself (a relay or api-version without the Responses API).
 const endpointWords = /responses api|\/responses\b|unrecogni[sz]ed request url|unknown (url|endpoint|route|path)|invalid url/i;
 
