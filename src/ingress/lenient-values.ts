@@ -4,14 +4,14 @@
 import * as z from 'zod';
 
 /** `"true"`/`"false"` → the boolean; anything else is left for the schema to judge. */
-function coerceBoolean(value: unknown): unknown {
+export function coerceBoolean(value: unknown): unknown {
   if (value === 'true') return true;
   if (value === 'false') return false;
   return value;
 }
 
 /** A numeric string → the number; anything else is left for the schema to judge. */
-function coerceNumber(value: unknown): unknown {
+export function coerceNumber(value: unknown): unknown {
   if (typeof value !== 'string' || value.trim() === '') return value;
   const number = Number(value);
   return Number.isFinite(number) ? number : value;

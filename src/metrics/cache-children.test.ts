@@ -20,6 +20,12 @@ describe('cacheChildren', () => {
     expect(cache.get('a', 'b c')).toBe('a|b c');
   });
 
+  it('keeps tuples apart whatever characters their values hold', () => {
+    const cache = cacheChildren((...values) => ({ values }));
+    expect(cache.get('a\u0001b', 'c')).not.toBe(cache.get('a', 'b\u0001c'));
+    expect(cache.get('a\u0001b', 'c')).toEqual({ values: ['a\u0001b', 'c'] });
+  });
+
   it('holds at most maxEntries tuples, starting over when full', () => {
     let made = 0;
     const cache = cacheChildren(() => ({ serial: made++ }), 2);

@@ -13,7 +13,8 @@ import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 /** `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`. */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean },
+  /** `abort`: aborts the controller behind `signal`, which is the call's own (upstream/upstream-client.ts). */
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; abort?: (reason: GatewayError) => void },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -35,6 +36,8 @@ export function prepareUpstreamRequest(provider: Provider, request: ChatRequest,
 export interface OpenOptions {
   channel: string;
   signal: AbortSignal;
+  /** Aborts the controller behind `signal` when it is this call's own: the call then links no controller of its own. */
+  abort?: (reason: GatewayError) => void;
   timeouts: TimeoutPolicy;
   limits: UpstreamLimits;
   stream: boolean;

@@ -19,6 +19,12 @@ export interface SendOptions {
   limits: UpstreamLimits;
   /** The call asks for a stream: a 2xx body is held to `limits.streamBytes`, not `bodyBytes`. */
   stream: boolean;
+  /**
+   * Aborts the controller behind `signal` (the caller's own, one per call): the call's deadline then
+   * aborts it directly instead of through a controller of its own linked to it (issue 13: one abort
+   * link fewer per request). Absent: the call links its own.
+   */
+  abort?: (reason: GatewayError) => void;
 }
 
 /** How long idle pooled connections are kept open. */
@@ -36,17 +42,22 @@ function capFor(status: number, options: SendOptions): Pick<BodyScope, 'what' | 
 
 /** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal. */
 function startCallDeadline(options: SendOptions) {
-  const call = linkAbort(options.signal);
+  const call = options.abort === undefined ? linkAbort(options.signal) : undefined;
+  const abort =
+    options.abort ??
+    ((reason: GatewayError) => {
+      call?.abort(reason);
+    });
   const { totalMs } = options.timeouts;
   const timer = setTimeout(() => {
-    call.abort(new GatewayError('upstream_timeout', `${options.channel} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream: { channel: options.channel } }));
+    abort(new GatewayError('upstream_timeout', `${options.channel} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream: { channel: options.channel } }));
   }, totalMs);
   timer.unref();
   return {
-    signal: call.signal,
+    signal: call?.signal ?? options.signal,
     end: () => {
       clearTimeout(timer);
-      call.dispose();
+      call?.dispose();
     },
   };
 }
