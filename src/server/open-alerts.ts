@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { AlertEngine } from '../alerts/alert-engine.ts';
 import { AlertDelivery } from '../alerts/deliver-alerts.ts';
 import type { AlertDeliveryPolicy, AlertEvent, AlertRule } from '../core/alert.ts';
-import { errorCatalog, type ErrorCode } from '../core/errors.ts';
 import { defaultAlertCheckEveryMs, defaultAlertResolveRatio } from '../config/defaults.ts';
 import type { AttemptRecord } from '../relay/request-record.ts';
 import { postWebhook } from '../upstream/post-webhook.ts';
@@ -21,17 +20,6 @@ export interface Alerts {
 export interface AlertOptions {
   now?: () => number;
   checkEveryMs?: number;
-}
-
-/**
- * Whether a failed attempt was the upstream's doing, as the breaker judges it (relay/classify-failure.ts
- * countsAgainstChannel): a retryable failure or refused credentials; a refusal of the request itself
- * (a client's 4xx passed on) is not.
- */
-export function isUpstreamFailure(errorCode: string | undefined): boolean {
-  if (errorCode === undefined) return false;
-  const entry = (errorCatalog as Record<string, { retryable: boolean } | undefined>)[errorCode];
-  return errorCode === ('upstream_auth_failed' satisfies ErrorCode) || entry?.retryable === true;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -61,7 +49,7 @@ export function openAlerts(rules: readonly AlertRule[], delivery: AlertDeliveryP
   return {
     observeAttempts: (attempts) => {
       if (rules.length === 0) return;
-      for (const attempt of attempts) engine.observeAttempt(attempt.channel, isUpstreamFailure(attempt.errorCode));
+      for (const attempt of attempts) engine.observeAttempt(attempt.channel, attempt.countsAgainstChannel);
     },
     observeBreaker: (channel, model, open) => {
       engine.observeBreaker(channel, model, open);
