@@ -3,7 +3,7 @@ import type { AlertEvent, AlertNotify } from '../core/alert.ts';
 import { AlertDelivery, type DeliveryOutcome } from './deliver-alerts.ts';
 import { formatWebhook, signDingtalk, signFeishu } from './format-webhook.ts';
 
-const event: AlertEvent = { rule: 'errors', channel: 'primary', state: 'firing', summary: 's', errorRate: 0.5, requests: 20, at: 0, firedAt: 0 };
+const event: AlertEvent = { rule: 'errors', kind: 'error_rate', subject: 'channel', name: 'primary', state: 'firing', summary: 's', value: 0.5, threshold: 0.1, requests: 20, at: 0, firedAt: 0 };
 const policy = { queueSize: 2, attempts: 3, baseDelayMs: 100, maxDelayMs: 150, timeoutMs: 1000 };
 
 function startDelivery(answers: Array<number | Error>) {
@@ -35,7 +35,7 @@ describe('AlertDelivery', () => {
     await delivery.idle();
     expect(posts).toHaveLength(3);
     expect(sleeps).toEqual([100, 150]);
-    expect(outcomes).toEqual([{ url: 'http://a/', delivered: false, tries: 3, error: 'answered 503' }]);
+    expect(outcomes).toEqual([{ rule: 'errors', url: 'http://a/', delivered: false, tries: 3, error: 'answered 503' }]);
   });
 
   it('stops retrying once the receiver accepts', async () => {
