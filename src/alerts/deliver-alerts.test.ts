@@ -10,6 +10,7 @@ function startDelivery(answers: Array<number | Error>) {
   const posts: string[] = [];
   const sleeps: number[] = [];
   const outcomes: DeliveryOutcome[] = [];
+  const dropped: string[] = [];
   const delivery = new AlertDelivery(policy, (request, timeoutMs) => {
     expect(timeoutMs).toBe(1000);
     posts.push(request.url);
@@ -22,8 +23,9 @@ function startDelivery(answers: Array<number | Error>) {
       return Promise.resolve();
     },
     onOutcome: (outcome) => outcomes.push(outcome),
+    onDropped: (rule) => dropped.push(rule),
   });
-  return { delivery, posts, sleeps, outcomes };
+  return { delivery, posts, sleeps, outcomes, dropped };
 }
 
 const notify = (url: string): AlertNotify => ({ url, format: 'generic', secret: undefined });
@@ -47,19 +49,21 @@ describe('AlertDelivery', () => {
   });
 
   it('drops messages past the queue bound instead of growing', async () => {
-    const { delivery, posts } = startDelivery([]);
+    const { delivery, posts, dropped } = startDelivery([]);
     delivery.enqueue(event, [notify('http://a/'), notify('http://b/'), notify('http://c/'), notify('http://d/')]);
     await delivery.idle();
     expect(delivery.dropped).toBe(2);
+    expect(dropped).toEqual(['errors', 'errors']);
     expect(posts).toEqual(['http://a/', 'http://b/']);
   });
 });
 
 describe('AlertDelivery.close', () => {
   it('drops waiting messages and stops retrying, so shutdown is not held up by a receiver that is down', async () => {
-    const { delivery, posts, outcomes } = startDelivery([500, 500, 500, 500]);
+    const { delivery, posts, outcomes, dropped } = startDelivery([500, 500, 500, 500]);
     delivery.enqueue(event, [notify('http://a/'), notify('http://b/')]);
     await delivery.close();
+    expect(dropped).toEqual(['errors']);
     expect(posts).toEqual(['http://a/']);
     expect(outcomes).toMatchObject([{ url: 'http://a/', delivered: false, tries: 1 }]);
     expect(delivery.dropped).toBe(1);
