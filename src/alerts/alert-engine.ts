@@ -174,17 +174,19 @@ export class AlertEngine {
     for (const [index, rule] of this.#rules.entries()) {
       if (rule.when.kind !== kind) continue;
       for (const slot of this.#slots[index]?.values() ?? []) {
-        if (!levels.has(slot.name)) slot.level = absent;
+        if (levels.has(slot.name)) continue;
+        slot.level = absent;
+        this.#evaluate(slot, now);
       }
     }
+    // Judged at once: a slot that fires is never the one that makes room for the next subject.
     for (const [name, level] of levels) {
       for (const [index, rule] of this.#matching([kind], () => name)) {
         const slot = this.#slot(index, rule, name, now);
-        if (slot !== undefined) slot.level = level;
+        if (slot === undefined) continue;
+        slot.level = level;
+        this.#evaluate(slot, now);
       }
-    }
-    for (const [index, rule] of this.#rules.entries()) {
-      if (rule.when.kind === kind) for (const slot of this.#slots[index]?.values() ?? []) this.#evaluate(slot, now);
     }
   }
 

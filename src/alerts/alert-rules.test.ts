@@ -113,3 +113,14 @@ describe('AlertEngine bounds', () => {
     expect(engine.list()).toHaveLength(2);
   });
 });
+
+describe('AlertEngine bounds on levels', () => {
+  it('fires for a low key even when more keys than the bound are sampled, and keeps it while others churn', () => {
+    const { events, engine } = startEngine([ruleOf({ kind: 'quota_left_below', fraction: 0.1 })], 3);
+    const levels = new Map(Array.from({ length: 10 }, (_, index) => [`key-${String(index)}`, { value: index === 1 ? 0.05 : 0.9 }]));
+    engine.observeLevels('quota_left_below', levels, { value: 1 });
+    engine.observeLevels('quota_left_below', levels, { value: 1 });
+    expect(states(events)).toEqual(['key-1:firing']);
+    expect(engine.list()).toHaveLength(1);
+  });
+});
