@@ -7,6 +7,8 @@ const rule: AlertRule = {
   name: 'errors',
   when: { kind: 'error_rate', errorRate: 0.1, windowMs: 10_000, minRequests: 20 },
   channels: ['pri*'],
+  models: undefined,
+  keys: ['*'],
   notify: [],
   holdMs: 5_000,
 };
@@ -14,10 +16,10 @@ const rule: AlertRule = {
 function startEngine(rules: AlertRule[] = [rule]) {
   const clock = { now: 1_000_000 };
   const events: AlertEvent[] = [];
-  const engine = new AlertEngine(rules, { resolveRatio: 0.5 }, () => clock.now, (event) => events.push(event));
+  const engine = new AlertEngine(rules, { resolveRatio: 0.5, latencyResolveRatio: 0.8, maxSubjectsPerRule: 100 }, () => clock.now, (event) => events.push(event));
   const send = (channel: string, ok: number, failed: number): void => {
-    for (let index = 0; index < ok; index += 1) engine.observeAttempt(channel, false);
-    for (let index = 0; index < failed; index += 1) engine.observeAttempt(channel, true);
+    for (let index = 0; index < ok; index += 1) engine.observeAttempt({ channel, model: 'm', failed: false, succeeded: true, durationMs: 10 });
+    for (let index = 0; index < failed; index += 1) engine.observeAttempt({ channel, model: 'm', failed: true, succeeded: false, durationMs: 10 });
   };
   return { clock, events, engine, send };
 }
@@ -52,7 +54,7 @@ describe('AlertEngine error rate', () => {
     const { events, send, engine } = startEngine();
     send('primary', 17, 3);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ rule: 'errors', channel: 'primary', state: 'firing', requests: 20 });
+    expect(events[0]).toMatchObject({ rule: 'errors', subject: 'channel', name: 'primary', state: 'firing', requests: 20 });
     send('primary', 0, 50);
     engine.evaluateAll();
     expect(events).toHaveLength(1);

@@ -3,13 +3,14 @@ import type { AlertEvent, AlertNotify } from '../core/alert.ts';
 import { AlertDelivery, type DeliveryOutcome } from './deliver-alerts.ts';
 import { formatWebhook, signDingtalk, signFeishu } from './format-webhook.ts';
 
-const event: AlertEvent = { rule: 'errors', channel: 'primary', state: 'firing', summary: 's', errorRate: 0.5, requests: 20, at: 0, firedAt: 0 };
+const event: AlertEvent = { rule: 'errors', kind: 'error_rate', subject: 'channel', name: 'primary', state: 'firing', summary: 's', value: 0.5, threshold: 0.1, requests: 20, at: 0, firedAt: 0 };
 const policy = { queueSize: 2, attempts: 3, baseDelayMs: 100, maxDelayMs: 150, timeoutMs: 1000 };
 
 function startDelivery(answers: Array<number | Error>) {
   const posts: string[] = [];
   const sleeps: number[] = [];
   const outcomes: DeliveryOutcome[] = [];
+  const dropped: string[] = [];
   const delivery = new AlertDelivery(policy, (request, timeoutMs) => {
     expect(timeoutMs).toBe(1000);
     posts.push(request.url);
@@ -22,8 +23,9 @@ function startDelivery(answers: Array<number | Error>) {
       return Promise.resolve();
     },
     onOutcome: (outcome) => outcomes.push(outcome),
+    onDropped: (rule) => dropped.push(rule),
   });
-  return { delivery, posts, sleeps, outcomes };
+  return { delivery, posts, sleeps, outcomes, dropped };
 }
 
 const notify = (url: string): AlertNotify => ({ url, format: 'generic', secret: undefined });
@@ -35,7 +37,7 @@ describe('AlertDelivery', () => {
     await delivery.idle();
     expect(posts).toHaveLength(3);
     expect(sleeps).toEqual([100, 150]);
-    expect(outcomes).toEqual([{ url: 'http://a/', delivered: false, tries: 3, error: 'answered 503' }]);
+    expect(outcomes).toEqual([{ rule: 'errors', url: 'http://a/', delivered: false, tries: 3, error: 'answered 503' }]);
   });
 
   it('stops retrying once the receiver accepts', async () => {
@@ -47,19 +49,21 @@ describe('AlertDelivery', () => {
   });
 
   it('drops messages past the queue bound instead of growing', async () => {
-    const { delivery, posts } = startDelivery([]);
+    const { delivery, posts, dropped } = startDelivery([]);
     delivery.enqueue(event, [notify('http://a/'), notify('http://b/'), notify('http://c/'), notify('http://d/')]);
     await delivery.idle();
     expect(delivery.dropped).toBe(2);
+    expect(dropped).toEqual(['errors', 'errors']);
     expect(posts).toEqual(['http://a/', 'http://b/']);
   });
 });
 
 describe('AlertDelivery.close', () => {
   it('drops waiting messages and stops retrying, so shutdown is not held up by a receiver that is down', async () => {
-    const { delivery, posts, outcomes } = startDelivery([500, 500, 500, 500]);
+    const { delivery, posts, outcomes, dropped } = startDelivery([500, 500, 500, 500]);
     delivery.enqueue(event, [notify('http://a/'), notify('http://b/')]);
     await delivery.close();
+    expect(dropped).toEqual(['errors']);
     expect(posts).toEqual(['http://a/']);
     expect(outcomes).toMatchObject([{ url: 'http://a/', delivered: false, tries: 1 }]);
     expect(delivery.dropped).toBe(1);

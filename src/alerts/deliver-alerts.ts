@@ -10,6 +10,7 @@ export type DeliveryPolicy = AlertDeliveryPolicy;
 export type PostWebhook = (request: WebhookRequest, timeoutMs: number) => Promise<number>;
 
 export interface DeliveryOutcome {
+  rule: string;
   url: string;
   delivered: boolean;
   tries: number;
@@ -28,16 +29,18 @@ export class AlertDelivery {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #onOutcome: (outcome: DeliveryOutcome) => void;
+  readonly #onDropped: (rule: string) => void;
   #running: Promise<void> | undefined;
   #closed = false;
   dropped = 0;
 
-  constructor(policy: DeliveryPolicy, post: PostWebhook, options: { now: () => number; sleep: (ms: number) => Promise<void>; onOutcome: (outcome: DeliveryOutcome) => void }) {
+  constructor(policy: DeliveryPolicy, post: PostWebhook, options: { now: () => number; sleep: (ms: number) => Promise<void>; onOutcome: (outcome: DeliveryOutcome) => void; onDropped?: (rule: string) => void }) {
     this.#policy = policy;
     this.#post = post;
     this.#now = options.now;
     this.#sleep = options.sleep;
     this.#onOutcome = options.onOutcome;
+    this.#onDropped = options.onDropped ?? (() => undefined);
   }
 
   /** Queues the alert for each of its webhooks; returns at once. */
@@ -45,6 +48,7 @@ export class AlertDelivery {
     for (const target of notify) {
       if (this.#closed || this.#queue.length >= this.#policy.queueSize) {
         this.dropped += 1;
+        this.#onDropped(event.rule);
         continue;
       }
       this.#queue.push({ event, notify: target });
@@ -66,7 +70,7 @@ export class AlertDelivery {
   async close(): Promise<void> {
     this.#closed = true;
     this.dropped += this.#queue.length;
-    this.#queue.length = 0;
+    for (const message of this.#queue.splice(0)) this.#onDropped(message.event.rule);
     await this.#running;
   }
 
@@ -83,14 +87,14 @@ export class AlertDelivery {
       const request = formatWebhook(message.event, message.notify, this.#now());
       try {
         const status = await this.#post(request, this.#policy.timeoutMs);
-        if (status >= 200 && status < 300) return { url: message.notify.url, delivered: true, tries, error: undefined };
+        if (status >= 200 && status < 300) return { rule: message.event.rule, url: message.notify.url, delivered: true, tries, error: undefined };
         error = `answered ${String(status)}`;
       } catch (failure) {
         error = failure instanceof Error ? failure.message : String(failure);
       }
-      if (this.#closed) return { url: message.notify.url, delivered: false, tries, error };
+      if (this.#closed) return { rule: message.event.rule, url: message.notify.url, delivered: false, tries, error };
       if (tries < this.#policy.attempts) await this.#sleep(Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (tries - 1)));
     }
-    return { url: message.notify.url, delivered: false, tries: this.#policy.attempts, error };
+    return { rule: message.event.rule, url: message.notify.url, delivered: false, tries: this.#policy.attempts, error };
   }
 }

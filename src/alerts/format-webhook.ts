@@ -10,24 +10,31 @@ export interface WebhookRequest {
 /** WeCom takes at most 2048 bytes of text: this many characters fit even at 3 UTF-8 bytes each. */
 const wecomTextChars = 682;
 
-/** The generic format's fields (docs/alerts.md "Generic JSON"). */
+/** The generic format's fields (docs/alerts.md "Webhook formats"). */
 export function describeAlertFields(event: AlertEvent): Record<string, unknown> {
   return {
     rule: event.rule,
-    channel: event.channel,
+    kind: event.kind,
+    subject: event.subject,
+    name: event.name,
+    channel: event.subject === 'channel' ? event.name : null,
     state: event.state,
     summary: event.summary,
-    error_rate: event.errorRate ?? null,
+    value: event.value ?? null,
+    threshold: event.threshold ?? null,
+    error_rate: event.kind === 'error_rate' ? (event.value ?? null) : null,
     requests: event.requests ?? null,
     at: new Date(event.at).toISOString(),
     fired_at: new Date(event.firedAt).toISOString(),
   };
 }
 
+const subjectWords = { channel: 'channel', model: 'model', key: 'key', shared_state: 'shared state' } as const;
+
 /** The one line a chat message says. */
 export function describeAlert(event: AlertEvent): string {
   const mark = event.state === 'firing' ? '[FIRING]' : '[RESOLVED]';
-  return `${mark} Sluice alert ${event.rule} on channel ${event.channel}: ${event.summary}`;
+  return `${mark} Sluice alert ${event.rule} on ${subjectWords[event.subject]} ${event.name}: ${event.summary}`;
 }
 
 /**

@@ -1,21 +1,30 @@
-// `alerts:` and `alert_delivery:` (docs/alerts.md): rules on a channel's error rate or breaker, the
-// webhooks each one notifies, and how messages are delivered.
+// `alerts:` and `alert_delivery:` (docs/alerts.md): rules on a channel's or model's error rate or
+// latency, a breaker, upstream keys set aside, a key's quota left, the shared state; the webhooks
+// each one notifies, and how messages are delivered.
 import * as z from 'zod';
-import { alertFormats, type AlertDeliveryPolicy, type AlertRule } from '../core/alert.ts';
+import { alertFormats, type AlertCondition, type AlertDeliveryPolicy, type AlertRule } from '../core/alert.ts';
 import { defaultAlertDelivery, defaultAlertHoldS, defaultAlertMinRequests, defaultAlertWindowS } from './defaults.ts';
 import { flag, fraction, httpUrl, nonNegativeInteger, positiveInteger, text, textList } from './schema-fields.ts';
 
 const mappingError = { error: 'expected a mapping' };
 
+const conditionNames = ['error_rate', 'p95_ms', 'breaker_open', 'keys_set_aside', 'quota_left_below', 'shared_state_degraded'] as const;
+
 const whenSchema = z.strictObject(
   {
-    error_rate: fraction.nullish().describe('Fire when this share of the channel\'s upstream attempts failed (upstream-caused failures only, not client 4xx), e.g. 0.02.'),
-    window_s: positiveInteger.nullish().describe(`The sliding window the error rate is measured over, in seconds. Default ${String(defaultAlertWindowS)}.`),
-    min_requests: positiveInteger.nullish().describe(`Attempts the window must hold before the rate is judged. Default ${String(defaultAlertMinRequests)}.`),
-    breaker_open: flag.nullish().describe('Fire when a circuit of the channel opens (instead of an error rate); resolves when every one closed.'),
+    error_rate: fraction.nullish().describe('Fire when this share of the upstream attempts failed (failures the circuit breaker counts: never a client\'s bad request), e.g. 0.02.'),
+    p95_ms: positiveInteger.nullish().describe('Fire when the 95th percentile of successful attempts\' time to the first token (streams) or the answer (non-stream) is above this many ms.'),
+    window_s: positiveInteger.nullish().describe(`error_rate and p95_ms: the sliding window measured over, in seconds. Default ${String(defaultAlertWindowS)}.`),
+    min_requests: positiveInteger.nullish().describe(`error_rate and p95_ms: attempts the window must hold before it is judged. Default ${String(defaultAlertMinRequests)}.`),
+    breaker_open: flag.nullish().describe('Fire when a circuit of the channel opens; resolves when every one closed.'),
+    keys_set_aside: positiveInteger.nullish().describe('Fire when at least this many of the channel\'s upstream keys are set aside (refused by the upstream for the whole channel).'),
+    quota_left_below: fraction.nullish().describe('Fire when a client key\'s token quota or USD budget has less than this share left (keys with a quota or budget only), e.g. 0.1.'),
+    shared_state_degraded: flag.nullish().describe('Fire while the shared state (Redis) does not answer; resolves when it answers again.'),
   },
   mappingError,
-).refine((when) => (when.error_rate != null) !== (when.breaker_open === true), { error: 'expected either error_rate or breaker_open: true' });
+)
+  .refine((when) => conditionNames.filter((name) => when[name] != null && when[name] !== false).length === 1, { error: `expected exactly one condition: ${conditionNames.join(', ')}` })
+  .refine((when) => (when.window_s == null && when.min_requests == null) || when.error_rate != null || when.p95_ms != null, { error: 'window_s and min_requests go with error_rate or p95_ms' });
 
 const notifySchema = z.strictObject(
   {
@@ -29,13 +38,17 @@ const notifySchema = z.strictObject(
 export const alertRuleSchema = z.strictObject(
   {
     name: text.describe('The alert\'s name in messages and GET /admin/api/alerts.'),
-    when: whenSchema.describe('The condition: {error_rate, window_s, min_requests} or {breaker_open: true}.'),
-    channels: textList.min(1, { error: 'expected at least one channel name or glob' }).nullish().describe('Channel names or globs watched. Default: `*`, every channel.'),
+    when: whenSchema.describe('The condition, one of: {error_rate, window_s, min_requests}, {p95_ms, window_s, min_requests}, {breaker_open: true}, {keys_set_aside: N}, {quota_left_below: share}, {shared_state_degraded: true}.'),
+    channels: textList.min(1, { error: 'expected at least one channel name or glob' }).nullish().describe('Channel names or globs watched (error_rate, p95_ms, breaker_open, keys_set_aside). Default: `*`, every channel.'),
+    models: textList.min(1, { error: 'expected at least one model name or glob' }).nullish().describe('error_rate and p95_ms: watch these client models (names or globs) instead of channels. Default: none, channels are watched.'),
+    keys: textList.min(1, { error: 'expected at least one key name or glob' }).nullish().describe('quota_left_below: the client key names or globs watched. Default: `*`, every key with a quota or budget.'),
     notify: z.array(notifySchema, { error: 'expected a list of webhooks' }).nullish().describe('Webhooks told when the alert fires and when it resolves. Default: none (listed only).'),
     hold_s: nonNegativeInteger.nullish().describe(`A firing alert stays firing at least this long, in seconds. Default ${String(defaultAlertHoldS)}.`),
   },
   mappingError,
-);
+)
+  .refine((rule) => rule.models == null || ((rule.when.error_rate != null || rule.when.p95_ms != null) && rule.channels == null), { error: 'models goes with error_rate or p95_ms, instead of channels' })
+  .refine((rule) => rule.keys == null || rule.when.quota_left_below != null, { error: 'keys goes with quota_left_below' });
 
 export const alertDeliverySchema = z.strictObject(
   {
@@ -50,14 +63,24 @@ export const alertDeliverySchema = z.strictObject(
 export type RawAlertRule = z.output<typeof alertRuleSchema>;
 export type RawAlertDelivery = z.output<typeof alertDeliverySchema>;
 
+function resolveCondition(when: RawAlertRule['when']): AlertCondition {
+  const windowMs = (when.window_s ?? defaultAlertWindowS) * 1000;
+  const minRequests = when.min_requests ?? defaultAlertMinRequests;
+  if (when.error_rate != null) return { kind: 'error_rate', errorRate: when.error_rate, windowMs, minRequests };
+  if (when.p95_ms != null) return { kind: 'p95_latency', p95Ms: when.p95_ms, windowMs, minRequests };
+  if (when.keys_set_aside != null) return { kind: 'keys_set_aside', keys: when.keys_set_aside };
+  if (when.quota_left_below != null) return { kind: 'quota_left_below', fraction: when.quota_left_below };
+  if (when.shared_state_degraded === true) return { kind: 'shared_state_degraded' };
+  return { kind: 'breaker_open' };
+}
+
 export function resolveAlertRule(raw: RawAlertRule): AlertRule {
-  const when = raw.when.error_rate == null
-    ? { kind: 'breaker_open' as const }
-    : { kind: 'error_rate' as const, errorRate: raw.when.error_rate, windowMs: (raw.when.window_s ?? defaultAlertWindowS) * 1000, minRequests: raw.when.min_requests ?? defaultAlertMinRequests };
   return {
     name: raw.name,
-    when,
+    when: resolveCondition(raw.when),
     channels: raw.channels ?? ['*'],
+    models: raw.models ?? undefined,
+    keys: raw.keys ?? ['*'],
     notify: (raw.notify ?? []).map((notify) => ({ url: notify.url, format: notify.format ?? 'generic', secret: notify.secret ?? undefined })),
     holdMs: (raw.hold_s ?? defaultAlertHoldS) * 1000,
   };

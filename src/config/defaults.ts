@@ -214,6 +214,12 @@ export const defaultAlertHoldS = 60;
 export const defaultAlertResolveRatio = 0.5;
 /** How often firing alerts are checked for resolution when no traffic comes to re-check them. */
 export const defaultAlertCheckEveryMs = 1_000;
+/** A firing p95 latency alert resolves once the p95 is below this share of its bound (hysteresis). */
+export const defaultAlertLatencyResolveRatio = 0.8;
+/** Subjects (channels, models, keys) one alert rule watches at most: the alerts held and listed stay bounded. */
+export const defaultAlertMaxSubjectsPerRule = 100;
+/** How often `quota_left_below` rules read the keys' balances from the store. */
+export const defaultAlertQuotaCheckEveryMs = 30_000;
 
 /**
  * `alert_delivery` (docs/alerts.md "Delivery"): messages waiting at most, tries per message,

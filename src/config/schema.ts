@@ -234,7 +234,7 @@ export const configSchema = z.strictObject(
       )
       .nullish()
       .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
-    alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules on a channel\'s error rate or breaker, with the webhooks they notify (docs/alerts.md). Default: none.'),
+    alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules (a channel\'s or model\'s error rate or p95 latency, a breaker, upstream keys set aside, a key\'s quota left, the shared state), with the webhooks they notify (docs/alerts.md). Default: none.'),
     alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },

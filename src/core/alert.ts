@@ -11,10 +11,18 @@ export interface AlertNotify {
   secret: string | undefined;
 }
 
-/** A channel's upstream-caused error rate over a sliding window, once the window holds `minRequests`. */
+/** The share of failed upstream attempts over a sliding window, once the window holds `minRequests`. */
 export interface ErrorRateCondition {
   kind: 'error_rate';
   errorRate: number;
+  windowMs: number;
+  minRequests: number;
+}
+
+/** The 95th percentile of successful attempts' time to the commit point over a window, above `p95Ms`. */
+export interface LatencyCondition {
+  kind: 'p95_latency';
+  p95Ms: number;
   windowMs: number;
   minRequests: number;
 }
@@ -24,11 +32,37 @@ export interface BreakerOpenCondition {
   kind: 'breaker_open';
 }
 
+/** At least `keys` of the channel's upstream keys are set aside (refused for the whole channel). */
+export interface KeysSetAsideCondition {
+  kind: 'keys_set_aside';
+  keys: number;
+}
+
+/** A client key's token quota or USD budget has less than this share left. */
+export interface QuotaLeftCondition {
+  kind: 'quota_left_below';
+  fraction: number;
+}
+
+/** The shared state (Redis) does not answer: limits are held per instance. */
+export interface SharedStateDegradedCondition {
+  kind: 'shared_state_degraded';
+}
+
+export type AlertCondition = ErrorRateCondition | LatencyCondition | BreakerOpenCondition | KeysSetAsideCondition | QuotaLeftCondition | SharedStateDegradedCondition;
+
+/** What one alert is about: a channel, a client model, a client key, or this instance's shared state. */
+export type AlertSubject = 'channel' | 'model' | 'key' | 'shared_state';
+
 export interface AlertRule {
   name: string;
-  when: ErrorRateCondition | BreakerOpenCondition;
-  /** Channel names or globs the rule watches. */
+  when: AlertCondition;
+  /** Channel names or globs the rule watches (channel subjects). */
   channels: string[];
+  /** Client model names or globs: an error-rate or latency rule on models instead of channels; undefined: on channels. */
+  models: string[] | undefined;
+  /** Client key names or globs a `quota_left_below` rule watches. */
+  keys: string[];
   notify: AlertNotify[];
   /** A firing alert stays firing at least this long (`hold_s`). */
   holdMs: number;
@@ -36,14 +70,21 @@ export interface AlertRule {
 
 export type AlertState = 'firing' | 'resolved';
 
-/** One alert: a rule on one channel, firing or resolved; sent to the rule's webhooks on each change. */
+/** One alert: a rule on one subject, firing or resolved; sent to the rule's webhooks on each change. */
 export interface AlertEvent {
   rule: string;
-  channel: string;
+  /** The condition's kind (`error_rate`, `p95_latency`, …). */
+  kind: AlertCondition['kind'];
+  subject: AlertSubject;
+  /** The channel, model or key name; `redis` for the shared state. */
+  name: string;
   state: AlertState;
-  /** What the condition measured when it changed (error rate and volume, or the open circuit's model). */
+  /** What the condition measured when it changed, in words. */
   summary: string;
-  errorRate: number | undefined;
+  /** The measured value (error rate, p95 ms, keys set aside, share left, 1 for down) and the rule's bound. */
+  value: number | undefined;
+  threshold: number | undefined;
+  /** Error-rate and latency rules: attempts in the window. */
   requests: number | undefined;
   /** Epoch ms. */
   at: number;

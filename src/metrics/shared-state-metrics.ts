@@ -19,7 +19,11 @@ export class SharedStateMetrics {
     for (const what of ['rate', 'quota', 'key_refusal', 'health'] as const) this.#degraded.inc({ what }, 0);
   }
 
+  /** The last state reported; undefined until the first (alerts read it: docs/alerts.md). */
+  isUp: boolean | undefined;
+
   up(isUp: boolean): void {
+    this.isUp = isUp;
     this.#up.set(isUp ? 1 : 0);
   }
 

@@ -126,6 +126,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   const failures: Failure[] = [];
   const suspects: Suspect[] = [];
   const refused: Candidate[] = [];
+  /** Tries whose failure blamed the body: not the upstream's fault after all if the request turns out at fault. */
+  const bodyBlamedAttempts: AttemptRecord[] = [];
   let handedOver = false;
   try {
     for (const [index, candidate] of candidates.entries()) {
@@ -178,7 +180,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         failures.push({ channel: channel.name, error: prepared });
         return undefined;
       }
-      const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0 };
+      const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0, countsAgainstChannel: false };
       context.record.attempts.push(attempt);
       stay.tries += 1;
       const started = dependencies.nowMs();
@@ -197,9 +199,11 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
         Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
         if (deadline.signal.aborted) throw error;
+        attempt.countsAgainstChannel = countsAgainstChannel(error);
+        if (blamesBody(error)) bodyBlamedAttempts.push(attempt);
         // The balancer's score: load, timeouts, resets at once; an answer about the body only in judgeChannel's verdict.
         if (countsAgainstChannel(error) && !blamesBody(error)) dependencies.channelStats?.recordFailure(channel.name, attempt.durationMs);
-        if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay })) continue;
+        if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay, attempt })) continue;
         return undefined;
       }
       attempt.durationMs = dependencies.nowMs() - started;
@@ -221,7 +225,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
    */
   async function recover(
     error: GatewayError,
-    at: { candidate: Candidate; prepared: PreparedTry<T>; pass: CircuitPass; key: string | undefined; hasAlternative: boolean; stay: { tries: number; adaptations: number } },
+    at: { candidate: Candidate; prepared: PreparedTry<T>; pass: CircuitPass; key: string | undefined; hasAlternative: boolean; stay: { tries: number; adaptations: number }; attempt: AttemptRecord },
   ): Promise<boolean> {
     const { channel, upstreamModel } = at.candidate;
     const status = error.upstream?.status;
@@ -236,6 +240,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       context.record.adaptations.push(describeLearning(learning));
       at.stay.adaptations += 1;
       at.stay.tries -= 1;
+      at.attempt.countsAgainstChannel = false;
       return true;
     }
     if (keyScope !== undefined && at.key !== undefined) {
@@ -264,6 +269,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     };
     if (suspects.some((suspect) => suspect.channel !== channel.name)) {
       suspects.length = 0;
+      for (const attempt of bodyBlamedAttempts) attempt.countsAgainstChannel = false;
       context.record.adaptations.push('request-fault');
       throw error;
     }

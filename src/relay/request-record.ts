@@ -12,6 +12,12 @@ export interface AttemptRecord {
   status: number | undefined;
   errorCode: string | undefined;
   durationMs: number;
+  /**
+   * The breaker's verdict on this try (relay/classify-failure.ts countsAgainstChannel, as the attempt
+   * loop applies it): the upstream was at fault. False for a success, an adaptation, a request past its
+   * deadline, and an answer another channel gave the same body (the body was at fault). Alerts count it.
+   */
+  countsAgainstChannel: boolean;
 }
 
 export interface RequestRecord {

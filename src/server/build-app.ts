@@ -187,7 +187,7 @@ export function buildApp(options: AppOptions): SluiceApp {
       options.services.pricing.price(record);
       writeRequestLine(record, caller?.keyName);
       options.metrics.observeRequest({ ...record, model: record.clientModel, keyName: caller?.keyName });
-      options.admin.alerts?.observeAttempts(record.attempts);
+      options.admin.alerts?.observeAttempts(record.attempts, record.clientModel);
       recordRequest(record, caller, request, options.services.logWriter);
     },
     onStreamStart: () => {

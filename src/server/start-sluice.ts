@@ -29,7 +29,8 @@ import { ResponseCache } from '../relay/response-cache.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, defaultPropagationPolicy, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
-import { openAlerts, type AlertOptions, type Alerts } from './open-alerts.ts';
+import { countKeysSetAside, openAlerts, type AlertOptions, type Alerts } from './open-alerts.ts';
+import { AlertMetrics } from '../metrics/alert-metrics.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
@@ -180,13 +181,14 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // Labels from the live channel list (the relay's, replaced when the admin API changes a channel).
   const metrics = new Metrics({ processMetrics: true, labelModel: (model) => labelModel(model), labelChannel: (channel) => labelChannel(channel) });
   const upstream = new UpstreamClient();
-  const alerts = openAlerts(config.alerts.rules, config.alerts.delivery, logger, options.alertOptions);
+  const alerts = openAlerts(config.alerts.rules, config.alerts.delivery, logger, options.alertOptions, new AlertMetrics(metrics.registry, config.alerts.rules.map((rule) => rule.name)));
+  const sharedStateMetrics = config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry);
   const relay = createRelayDependencies(config, logger, metrics, upstream, alerts);
   const labelModel = createModelLabeler(relay);
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
-  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics: config.redis === undefined ? undefined : new SharedStateMetrics(metrics.registry), storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy, clock: options.clock }).catch(async (error: unknown) => {
+  const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics, storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy, clock: options.clock }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
   });
@@ -204,6 +206,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await closeOpened();
     throw error;
   });
+  alerts.watch({ keysSetAside: () => countKeysSetAside(relay.keys.problems(), Date.now()), sharedStateUp: () => sharedStateMetrics?.isUp, listKeys: () => services.store.keys.list() });
   const feed = services.store.changes;
   const changes = feed === undefined
     ? undefined

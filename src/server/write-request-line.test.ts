@@ -6,7 +6,7 @@ import { createRequestLineWriter, requestLineFields, requestLineMessage } from '
 function sampleRecord(status: number) {
   const record = createRequestRecord('req_1', 'gpt-x', false);
   Object.assign(record, { channel: 'a', upstreamModel: 'gpt-x', upstreamStream: false, status, durationMs: 12.6, overheadMs: 0.25, errorMessage: status >= 400 ? 'bad "quote" \u2028' : undefined });
-  record.attempts.push({ channel: 'a', upstreamModel: 'gpt-x', upstreamStream: false, status, errorCode: undefined, durationMs: 10 });
+  record.attempts.push({ channel: 'a', upstreamModel: 'gpt-x', upstreamStream: false, status, errorCode: undefined, durationMs: 10, countsAgainstChannel: status >= 500 });
   record.capture = { clientRequest: 'secret body', clientResponse: '', attempts: [] };
   return record;
 }

@@ -20,6 +20,8 @@ export interface LoggedAttempt {
   status: number | undefined;
   errorCode: string | undefined;
   durationMs: number;
+  /** The upstream was at fault, as the breaker judged (false in rows written before it was kept). */
+  countsAgainstChannel: boolean;
 }
 
 /** One request: relay's RequestRecord plus who asked and when. */

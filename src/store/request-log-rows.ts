@@ -72,6 +72,7 @@ function parseAttempts(text: string): LoggedAttempt[] {
         status: readNumber(item.status),
         errorCode: readString(item.errorCode),
         durationMs: readNumber(item.durationMs) ?? 0,
+        countsAgainstChannel: item.countsAgainstChannel === true,
       },
     ];
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parseConfig } from '../../src/config/index.ts';
+import type { AlertOptions } from '../../src/server/open-alerts.ts';
 import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
 
 export interface YamlGateway {
@@ -17,12 +18,12 @@ export interface YamlGateway {
 }
 
 /** `yaml` is the config without `store:`; the store is a SQLite file in a temporary folder. */
-export async function startYamlGateway(yaml: string, options: { shutdownMs?: number } = {}): Promise<YamlGateway> {
+export async function startYamlGateway(yaml: string, options: { shutdownMs?: number; alertOptions?: AlertOptions } = {}): Promise<YamlGateway> {
   const directory = await mkdtemp(join(tmpdir(), 'sluice-security-'));
   const store = `sqlite:${join(directory, 'sluice.db')}`;
   try {
     const config = parseConfig(`store: "${store}"\nlog_level: warn\n${yaml}`, { file: 'test.yaml', env: {} });
-    const sluice = await startSluice(config, { port: 0, ...(options.shutdownMs === undefined ? {} : { shutdownMs: options.shutdownMs }) });
+    const sluice = await startSluice(config, { port: 0, ...(options.shutdownMs === undefined ? {} : { shutdownMs: options.shutdownMs }), ...(options.alertOptions === undefined ? {} : { alertOptions: options.alertOptions }) });
     const client = new OpenAI({ baseURL: `${sluice.url}/v1`, apiKey: 'anything', maxRetries: 0, timeout: 20_000 });
     let closed = false;
     return {

@@ -5,6 +5,7 @@ import { LanguageProvider, useT, type Language, type MessageKey } from './i18n/i
 import { useLanguagePreference, useTheme, type Theme } from './lib/preferences.ts';
 import { href, navigate, usePath } from './lib/router.ts';
 import { readAdminKey } from './lib/session.ts';
+import { AlertsPage } from './pages/alerts.tsx';
 import { ChannelsPage } from './pages/channels.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { KeysPage } from './pages/keys.tsx';
@@ -19,6 +20,7 @@ const pages: readonly { path: string; label: MessageKey }[] = [
   { path: '/keys', label: 'nav.keys' },
   { path: '/logs', label: 'nav.logs' },
   { path: '/playground', label: 'nav.playground' },
+  { path: '/alerts', label: 'nav.alerts' },
 ];
 
 function isActive(current: string, path: string): boolean {
@@ -31,6 +33,7 @@ function Page({ path }: { path: string }): ReactNode {
   if (path === '/logs') return <LogsPage />;
   if (path.startsWith('/logs/')) return <LogDetailPage requestId={decodeURIComponent(path.slice('/logs/'.length))} />;
   if (path === '/playground') return <PlaygroundPage />;
+  if (path === '/alerts') return <AlertsPage />;
   return <DashboardPage />;
 }
 

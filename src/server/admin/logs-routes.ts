@@ -42,6 +42,7 @@ export function describeLogRow(row: RequestLogRow) {
       status: attempt.status ?? null,
       error_code: attempt.errorCode ?? null,
       duration_ms: attempt.durationMs,
+      counts_against_channel: attempt.countsAgainstChannel,
     })),
     status: row.status,
     error_code: row.errorCode ?? null,

@@ -99,7 +99,7 @@ const schemas: Record<string, JsonSchema> = {
       adaptations: { type: 'array', items: string },
       attempts: {
         type: 'array',
-        items: { type: 'object', properties: { channel: string, upstream_model: string, upstream_stream: boolean, status: nullable('integer'), error_code: nullable('string'), duration_ms: { type: 'number' } } },
+        items: { type: 'object', properties: { channel: string, upstream_model: string, upstream_stream: boolean, status: nullable('integer'), error_code: nullable('string'), duration_ms: { type: 'number' }, counts_against_channel: { type: 'boolean', description: 'The upstream was at fault, as the circuit breaker judged (docs/alerts.md).' } } },
       },
       status: integer,
       error_code: nullable('string'),

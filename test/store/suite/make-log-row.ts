@@ -13,8 +13,8 @@ export function makeLogRow(overrides: Partial<RequestLogRow> = {}): RequestLogRo
     upstreamStream: true,
     adaptations: ['collect-stream'],
     attempts: [
-      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: false, status: 400, errorCode: 'upstream_rejected', durationMs: 40 },
-      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: true, status: 200, errorCode: undefined, durationMs: 900 },
+      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: false, status: 400, errorCode: 'upstream_rejected', durationMs: 40, countsAgainstChannel: false },
+      { channel: 'dashscope', upstreamModel: 'qwq-plus', upstreamStream: true, status: 200, errorCode: undefined, durationMs: 900, countsAgainstChannel: false },
     ],
     status: 200,
     errorCode: undefined,

@@ -1,6 +1,6 @@
 // Every admin API call the console makes, typed (docs/admin-api.md).
 import { adminRequest, queryString } from './client.ts';
-import type { ChannelView, CreatedKey, KeyView, LearnedCapability, LogDetail, LogPage, ModelView, ProbeResult, ReplayResult, StatsView } from './types.ts';
+import type { AlertView, ChannelView, CreatedKey, KeyView, LearnedCapability, LogDetail, LogPage, ModelView, ProbeResult, ReplayResult, StatsView } from './types.ts';
 
 function listOf<T>(body: unknown, field = 'data'): T[] {
   if (Array.isArray(body)) return body as T[];
@@ -100,4 +100,8 @@ export async function readAdminStatus(): Promise<'on' | 'off' | undefined> {
 export async function fetchMetrics(signal?: AbortSignal): Promise<string> {
   const response = await fetch('/metrics', signal === undefined ? {} : { signal });
   return response.ok ? response.text() : '';
+}
+
+export async function listAlerts(signal?: AbortSignal): Promise<AlertView[]> {
+  return listOf<AlertView>(await adminRequest('/alerts', signal === undefined ? {} : { signal }));
 }

@@ -268,3 +268,19 @@ export interface ModelView {
   owned_by: string;
   capabilities?: { stream: 'native' | 'adapted'; non_stream: 'native' | 'adapted'; stream_options: boolean };
 }
+
+/** One alert of GET /alerts (docs/alerts.md): a rule on a channel, model, key or the shared state. */
+export interface AlertView {
+  rule: string;
+  kind: string;
+  subject: 'channel' | 'model' | 'key' | 'shared_state';
+  name: string;
+  channel: string | null;
+  state: 'firing' | 'resolved';
+  summary: string;
+  value: number | null;
+  threshold: number | null;
+  requests: number | null;
+  fired_at: string;
+  changed_at: string;
+}
