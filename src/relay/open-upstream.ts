@@ -10,10 +10,13 @@ import { describeBodyText, readBodyBytes } from '../lib/describe-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
 import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 
-/** `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`. */
+/**
+ * `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`.
+ * `deadlineHeld`: the caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog).
+ */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -38,6 +41,8 @@ export interface OpenOptions {
   timeouts: TimeoutPolicy;
   limits: UpstreamLimits;
   stream: boolean;
+  /** The signal already ends the call at `timeouts.total_ms` (run-attempt.ts's watchAttempt): the client adds no deadline. */
+  deadlineHeld?: boolean;
   send: SendUpstream;
   /** Sees the response before it is read (debug capture tees its body here). */
   observe?: (response: UpstreamResponse) => UpstreamResponse;

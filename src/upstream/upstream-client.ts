@@ -19,6 +19,12 @@ export interface SendOptions {
   limits: UpstreamLimits;
   /** The call asks for a stream: a 2xx body is held to `limits.streamBytes`, not `bodyBytes`. */
   stream: boolean;
+  /**
+   * The caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog,
+   * src/relay/run-attempt.ts): no timer and abort link of the call's own, one of each less per
+   * held stream (issue 13).
+   */
+  deadlineHeld?: boolean;
 }
 
 /** How long idle pooled connections are kept open. */
@@ -34,8 +40,11 @@ function capFor(status: number, options: SendOptions): Pick<BodyScope, 'what' | 
   return { what: 'an answer', capBytes: options.limits.bodyBytes, capSetting: 'limits.upstream_body_bytes' };
 }
 
-/** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal. */
-function startCallDeadline(options: SendOptions) {
+const heldByCaller = (): void => undefined;
+
+/** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal, unless the caller holds it. */
+function startCallDeadline(options: SendOptions): { signal: AbortSignal; end: () => void } {
+  if (options.deadlineHeld === true) return { signal: options.signal, end: heldByCaller };
   const call = linkAbort(options.signal);
   const { totalMs } = options.timeouts;
   const timer = setTimeout(() => {
