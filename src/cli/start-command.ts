@@ -1,6 +1,7 @@
 // `sluice [start]`: read the config, start Sluice (or its workers), log the config's warnings and the
 // start-up banner, stop cleanly on SIGTERM/SIGINT. The process stays up while it serves ('serving').
 import { findConfigWarnings, resolveStartupConfig, type CliOptions } from '../config/index.ts';
+import { compactHeap } from '../lib/compact-heap.ts';
 import { providerTypes, providerTypesNeedingApiKey, providerTypesWithoutDefaultBaseUrl } from '../providers/registry.ts';
 import { isWorkersPrimary, runWorkers } from '../server/run-workers.ts';
 import { createLogger, startSluice, writeStartupBanner } from '../server/start-sluice.ts';
@@ -23,7 +24,8 @@ export async function runStartCommand(cli: CliOptions, io: CommandIo): Promise<C
   // Signals are taken from the first moment: a worker told to stop while it starts (its primary
   // stopping, a restart racing a SIGTERM) stops cleanly once started, instead of dying unflushed.
   // Once: a worker gets the terminal's SIGINT and the one its primary forwards.
-  const started = startSluice(config, { logger });
+  // What start-up allocated is collected before the first request, not kept at rest (lib/compact-heap.ts).
+  const started = startSluice(config, { logger, beforeListen: compactHeap });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -57,3 +57,52 @@ describe('startWatchdog', () => {
     watchdog.stop();
   });
 });
+
+describe('startWatchdog with a limit', () => {
+  const wait = (ms: number): Promise<void> => sleep(ms, new AbortController().signal);
+
+  it('ends at the limit although kicked in time, with the limit’s callback, once', async () => {
+    const fired: string[] = [];
+    const watchdog = startWatchdog(1_000, (ms) => fired.push(`idle ${ms}`), { ms: 60, onExpire: (ms) => fired.push(`limit ${ms}`) });
+    const started = performance.now();
+    while (performance.now() - started < 150) {
+      await wait(10);
+      watchdog.kick();
+    }
+    expect(fired).toEqual(['limit 60']);
+    watchdog.kick(5);
+    await wait(30);
+    expect(fired).toEqual(['limit 60']);
+  });
+
+  it('still ends a countdown that runs out before the limit', async () => {
+    const fired: string[] = [];
+    const watchdog = startWatchdog(20, (ms) => fired.push(`idle ${ms}`), { ms: 5_000, onExpire: (ms) => fired.push(`limit ${ms}`) });
+    watchdog.kick(10);
+    await wait(40);
+    expect(fired).toEqual(['idle 10']);
+    watchdog.stop();
+  });
+
+  it('after limitOnly, waits for the limit alone; without a limit, for nothing', async () => {
+    const fired: string[] = [];
+    const limited = startWatchdog(10, (ms) => fired.push(`idle ${ms}`), { ms: 60, onExpire: (ms) => fired.push(`limit ${ms}`) });
+    const unlimited = startWatchdog(10, (ms) => fired.push(`other ${ms}`));
+    limited.limitOnly();
+    unlimited.limitOnly();
+    limited.kick(5);
+    await wait(30);
+    expect(fired).toEqual([]);
+    await wait(60);
+    expect(fired).toEqual(['limit 60']);
+  });
+
+  it('fires nothing once stopped', async () => {
+    const fired: number[] = [];
+    const watchdog = startWatchdog(10, (ms) => fired.push(ms), { ms: 20, onExpire: (ms) => fired.push(ms) });
+    watchdog.stop();
+    watchdog.kick();
+    await wait(40);
+    expect(fired).toEqual([]);
+  });
+});

@@ -62,35 +62,86 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export interface Watchdog {
   /** Restarts the countdown, with a new length when given. */
   kick(ms?: number): void;
+  /** No more countdowns between kicks: only the limit (if any) still runs, until `stop`. */
+  limitOnly(): void;
   stop(): void;
 }
 
-/** Calls `onExpire` when `kick` has not been called for `ms`. One timer, refreshed: cheap per chunk. */
-export function startWatchdog(ms: number, onExpire: (ms: number) => void): Watchdog {
-  let length = ms;
-  let stopped = false;
-  let timer = setTimeout(() => {
-    onExpire(length);
-  }, length);
-  timer.unref();
-  return {
-    kick(next = length) {
-      if (stopped) return;
-      if (next === length) {
-        timer.refresh();
-        return;
-      }
-      clearTimeout(timer);
-      length = next;
-      timer = setTimeout(() => {
-        onExpire(length);
-      }, length);
-      timer.unref();
-    },
-    /** For good: a later kick does not re-arm it. */
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
+/** A bound on the watchdog's whole life, kicks or not: a call's total deadline. */
+export interface WatchdogLimit {
+  ms: number;
+  onExpire: (ms: number) => void;
+}
+
+/**
+ * One timer for a countdown that kicks restart and a limit they do not: armed for whichever ends
+ * first. While the countdown ends first a kick is `refresh()` (cheap per chunk); once the limit is
+ * nearer than a countdown, the timer is left for the limit and kicks do nothing. One object per
+ * watchdog, its timer's callback bound once: a held stream keeps it for its whole life (issue 13).
+ */
+class LimitedWatchdog implements Watchdog {
+  readonly #onExpire: (ms: number) => void;
+  readonly #limit: WatchdogLimit | undefined;
+  readonly #endsAt: number;
+  #length: number;
+  #timer: NodeJS.Timeout | undefined;
+  /** The timer is armed for the limit (or for nothing): kicks no longer move it. */
+  #final = false;
+  #stopped = false;
+
+  constructor(ms: number, onExpire: (ms: number) => void, limit: WatchdogLimit | undefined) {
+    this.#onExpire = onExpire;
+    this.#limit = limit;
+    this.#endsAt = limit === undefined ? Number.POSITIVE_INFINITY : performance.now() + limit.ms;
+    this.#length = ms;
+    this.#arm(ms);
+  }
+
+  readonly #expire = (): void => {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#final && this.#limit !== undefined) this.#limit.onExpire(this.#limit.ms);
+    else this.#onExpire(this.#length);
   };
+
+  #arm(length: number | undefined): void {
+    const remaining = this.#endsAt - performance.now();
+    this.#final = length === undefined || remaining <= length;
+    const delay = this.#final ? remaining : length;
+    if (delay === undefined || delay === Number.POSITIVE_INFINITY) return;
+    this.#timer = setTimeout(this.#expire, Math.max(0, delay));
+    this.#timer.unref();
+  }
+
+  kick(next = this.#length): void {
+    if (this.#stopped || this.#final) return;
+    if (next === this.#length && this.#endsAt - performance.now() > next) {
+      this.#timer?.refresh();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#length = next;
+    this.#arm(next);
+  }
+
+  limitOnly(): void {
+    if (this.#stopped || this.#final) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#arm(undefined);
+  }
+
+  /** For good: a later kick does not re-arm it. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+}
+
+/**
+ * Calls `onExpire` when `kick` has not been called for `ms`; with a `limit`, calls `limit.onExpire`
+ * once `limit.ms` have passed since the start, kicks or not. One timer for both.
+ */
+export function startWatchdog(ms: number, onExpire: (ms: number) => void, limit?: WatchdogLimit): Watchdog {
+  return new LimitedWatchdog(ms, onExpire, limit);
 }

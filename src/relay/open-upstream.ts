@@ -10,11 +10,13 @@ import { describeBodyText, readBodyBytes } from '../lib/describe-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
 import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 
-/** `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`. */
+/**
+ * `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`.
+ * `deadlineHeld`: the caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog).
+ */
 export type SendUpstream = (
   request: UpstreamRequest,
-  /** `abort`: aborts the controller behind `signal`, which is the call's own (upstream/upstream-client.ts). */
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; abort?: (reason: GatewayError) => void },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -36,11 +38,11 @@ export function prepareUpstreamRequest(provider: Provider, request: ChatRequest,
 export interface OpenOptions {
   channel: string;
   signal: AbortSignal;
-  /** Aborts the controller behind `signal` when it is this call's own: the call then links no controller of its own. */
-  abort?: (reason: GatewayError) => void;
   timeouts: TimeoutPolicy;
   limits: UpstreamLimits;
   stream: boolean;
+  /** The signal already ends the call at `timeouts.total_ms` (run-attempt.ts's watchAttempt): the client adds no deadline. */
+  deadlineHeld?: boolean;
   send: SendUpstream;
   /** Sees the response before it is read (debug capture tees its body here). */
   observe?: (response: UpstreamResponse) => UpstreamResponse;

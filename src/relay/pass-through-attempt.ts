@@ -37,13 +37,14 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
       limits: channel.limits,
       stream,
       send: input.send,
+      deadlineHeld: true,
       keepErrorBody: keepErrorBody(dialect, input.secrets),
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     const estimate = (text: string) => estimateUsage(request, text);
     if (!stream) {
-      timer.stop();
+      timer.answerFollows();
       const answer = dialect.readAnswer(await readJsonBody(response, channel.name), request.model, parseContext);
       const usage = answer.usage ?? estimate(answer.text);
       Object.assign(record, { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, usageSource: answer.usage === undefined ? 'estimated' : 'upstream' });

@@ -84,19 +84,33 @@ function completionText(completion: ChatCompletion): string {
 export interface AttemptTimer {
   headersArrived(): void;
   chunkArrived(): void;
+  /** A whole answer follows (undici's idle timeout covers its bytes): only the call's total limit still runs. */
+  answerFollows(): void;
   stop(): void;
 }
 
 /**
  * One timer per attempt, re-armed at each phase: first byte (from the send), first chunk (from the
- * headers), idle (between parsed chunks). On expiry it aborts the attempt with a typed timeout.
+ * headers), idle (between parsed chunks); and the call's total limit (`timeouts.total_ms`) in the
+ * same timer, so the upstream client keeps no deadline of its own (`deadlineHeld`). On expiry it
+ * aborts the attempt with a typed timeout.
  */
 export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
-  const { firstByteMs, firstChunkMs, idleMs } = channel.timeouts;
+  const { firstByteMs, firstChunkMs, idleMs, totalMs } = channel.timeouts;
   let phase = 'waiting for the first byte';
-  const watchdog = startWatchdog(firstByteMs, (ms) => {
-    attempt.abort(new GatewayError('upstream_timeout', `${channel.name} timed out ${phase} (${ms} ms)`, { upstream: { channel: channel.name } }));
-  });
+  const upstream = { channel: channel.name };
+  const watchdog = startWatchdog(
+    firstByteMs,
+    (ms) => {
+      attempt.abort(new GatewayError('upstream_timeout', `${channel.name} timed out ${phase} (${ms} ms)`, { upstream }));
+    },
+    {
+      ms: totalMs,
+      onExpire: () => {
+        attempt.abort(new GatewayError('upstream_timeout', `${channel.name} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream }));
+      },
+    },
+  );
   return {
     headersArrived() {
       phase = 'waiting for the first chunk';
@@ -105,6 +119,9 @@ export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTim
     chunkArrived() {
       phase = 'between chunks (idle)';
       watchdog.kick(idleMs);
+    },
+    answerFollows() {
+      watchdog.limitOnly();
     },
     stop: () => {
       watchdog.stop();
@@ -182,6 +199,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       limits: channel.limits,
       stream: plan.upstreamStream,
       send: input.send,
+      deadlineHeld: true,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     // `created` for dialects whose answers carry no time (Anthropic, Gemini): when the answer arrived.
@@ -196,7 +214,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     };
     if (!plan.upstreamStream) {
       // A JSON body: undici's idle timeout covers its bytes.
-      timer.stop();
+      timer.answerFollows();
       const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);

@@ -63,6 +63,8 @@ export interface StartOptions {
   redisClientPolicy?: SharedStatePolicy;
   /** The wall clock key budgets cut their UTC days and months by (docs/cost.md); Date.now when absent (tests move it). */
   clock?: () => number;
+  /** Runs once everything is open and the routes are ready, just before the server listens (the start command compacts the heap then). */
+  beforeListen?: () => void;
 }
 
 /** Open streams get this long to finish once a shutdown starts. */
@@ -253,6 +255,10 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await changes?.close();
     await closeOpened();
   });
+  if (options.beforeListen !== undefined) {
+    await app.ready();
+    options.beforeListen();
+  }
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;

@@ -4,7 +4,7 @@
 // waits at most the connect timeout: an instance whose Redis is down starts anyway, on its share.
 import { randomUUID } from 'node:crypto';
 import { RateLimits } from '../routing/rate-limits.ts';
-import { createRedisClient, type RedisClientPolicy } from './open-redis.ts';
+import type { RedisClientPolicy } from './open-redis.ts';
 import { BalanceHolds, defaultHoldLifeMs } from './balance-holds.ts';
 import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
@@ -54,6 +54,9 @@ export interface SharedStateEvents extends StatusEvents {
 
 export async function openSharedState(settings: SharedStateSettings, events: SharedStateEvents, now: () => number = Date.now): Promise<SharedState> {
   const status = new SharedStateStatus(events, now, settings.policy.retryAfterFailureMs);
+  // Loaded only here: @redis/client (with @opentelemetry/api) is ~5 MB of heap an instance without
+  // `shared_state` never uses (idle RSS, issue 13; docs/benchmarks.md "Memory, round three").
+  const { createRedisClient } = await import('./open-redis.ts');
   const client = createRedisClient(settings.url, settings.policy);
   client.on('ready', () => { status.connected(); });
   // Every failure also arrives as an 'error' event; without a listener it would end the process.

@@ -20,11 +20,11 @@ export interface SendOptions {
   /** The call asks for a stream: a 2xx body is held to `limits.streamBytes`, not `bodyBytes`. */
   stream: boolean;
   /**
-   * Aborts the controller behind `signal` (the caller's own, one per call): the call's deadline then
-   * aborts it directly instead of through a controller of its own linked to it (issue 13: one abort
-   * link fewer per request). Absent: the call links its own.
+   * The caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog,
+   * src/relay/run-attempt.ts): no timer and abort link of the call's own, one of each less per
+   * held stream (issue 13).
    */
-  abort?: (reason: GatewayError) => void;
+  deadlineHeld?: boolean;
 }
 
 /** How long idle pooled connections are kept open. */
@@ -40,24 +40,22 @@ function capFor(status: number, options: SendOptions): Pick<BodyScope, 'what' | 
   return { what: 'an answer', capBytes: options.limits.bodyBytes, capSetting: 'limits.upstream_body_bytes' };
 }
 
-/** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal. */
-function startCallDeadline(options: SendOptions) {
-  const call = options.abort === undefined ? linkAbort(options.signal) : undefined;
-  const abort =
-    options.abort ??
-    ((reason: GatewayError) => {
-      call?.abort(reason);
-    });
+const heldByCaller = (): void => undefined;
+
+/** The call's own deadline (`timeouts.total_ms` of the channel) on top of the caller's signal, unless the caller holds it. */
+function startCallDeadline(options: SendOptions): { signal: AbortSignal; end: () => void } {
+  if (options.deadlineHeld === true) return { signal: options.signal, end: heldByCaller };
+  const call = linkAbort(options.signal);
   const { totalMs } = options.timeouts;
   const timer = setTimeout(() => {
-    abort(new GatewayError('upstream_timeout', `${options.channel} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream: { channel: options.channel } }));
+    call.abort(new GatewayError('upstream_timeout', `${options.channel} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream: { channel: options.channel } }));
   }, totalMs);
   timer.unref();
   return {
-    signal: call?.signal ?? options.signal,
+    signal: call.signal,
     end: () => {
       clearTimeout(timer);
-      call?.dispose();
+      call.dispose();
     },
   };
 }
@@ -87,7 +85,7 @@ export class UpstreamClient {
       response = await request(upstreamRequest.url, {
         method: 'POST',
         headers: upstreamRequest.headers,
-        body: upstreamRequest.raw ?? JSON.stringify(upstreamRequest.body),
+        body: JSON.stringify(upstreamRequest.body),
         signal: deadline.signal,
         dispatcher: this.#agentFor(options.timeouts.connectMs),
         headersTimeout: options.timeouts.firstByteMs,

@@ -1,6 +1,7 @@
 // A lighter process (issue 13): packages only some deployments need are loaded when needed, not
 // at start. gpt-tokenizer (~43 MB of heap) only when a token must be counted — an upstream without
-// usage, or a key with a tpm limit or a quota; pg only for a PostgreSQL store.
+// usage, or a key with a tpm limit or a quota; pg only for a PostgreSQL store; @redis/client only
+// with `shared_state` (test/cluster/ covers that one loaded and used).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,7 @@ async function runChild(keys: string, key: string): Promise<Report> {
 }
 
 describe('packages loaded on demand', () => {
-  it('starts and answers a request whose upstream reports usage without loading the tokenizer or pg', async () => {
+  it('starts and answers a request whose upstream reports usage without loading the tokenizer, pg or the Redis client', async () => {
     const report = await runChild('keys:\n  - { name: app, key: sk-plain-0123456789, models: ["*"], rpm: 100 }\n', 'sk-plain-0123456789');
     expect(report).toEqual({ status: 200, atStart: [], afterRequest: [] });
   });

@@ -4,7 +4,7 @@
 import { registerHooks } from 'node:module';
 import { text } from 'node:stream/consumers';
 
-const watched = new Set(['gpt-tokenizer', 'pg']);
+const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client']);
 const loaded = new Set<string>();
 registerHooks({
   resolve(specifier, context, nextResolve) {
