@@ -2,6 +2,7 @@
 // every default filled in). Per-channel policies override the top-level ones field by field.
 
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import { defaultEndpointUnits } from '../core/endpoint-units.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import { resolveAlertDelivery, resolveAlertRule } from './alerts-schema.ts';
 import {
@@ -97,6 +98,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
           },
+    units: { image: raw.units?.image ?? defaultEndpointUnits.image, audioSecond: raw.units?.audio_second ?? defaultEndpointUnits.audioSecond, request: raw.units?.request ?? defaultEndpointUnits.request },
     alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };
 }

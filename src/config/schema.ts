@@ -36,6 +36,7 @@ import {
 } from './defaults.ts';
 import { alertDeliverySchema, alertRuleSchema } from './alerts-schema.ts';
 import { serverSchema } from './server-settings.ts';
+import { defaultEndpointUnits } from '../core/endpoint-units.ts';
 import {
   flag,
   fraction,
@@ -233,6 +234,17 @@ export const configSchema = z.strictObject(
       )
       .nullish()
       .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
+    units: z
+      .strictObject(
+        {
+          image: nonNegativeInteger.nullish().describe(`Units per image asked for (n) from /v1/images/*, where the upstream reports no tokens. Default ${String(defaultEndpointUnits.image)}.`),
+          audio_second: nonNegativeInteger.nullish().describe(`Units per second of audio, where the upstream reports no tokens. Default ${String(defaultEndpointUnits.audioSecond)}.`),
+          request: nonNegativeInteger.nullish().describe(`Units per moderations, rerank or audio request that counts nothing else. Default ${String(defaultEndpointUnits.request)}.`),
+        },
+        mappingError,
+      )
+      .nullish()
+      .describe('Request units of the images, audio, moderations and rerank endpoints, counted against a key\'s tpm and quota where the upstream reports no tokens (docs/endpoints.md "Units").'),
     alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules on a channel\'s error rate or breaker, with the webhooks they notify (docs/alerts.md). Default: none.'),
     alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
