@@ -37,6 +37,7 @@ import {
 import { alertDeliverySchema, alertRuleSchema } from './alerts-schema.ts';
 import { serverSchema } from './server-settings.ts';
 import { defaultEndpointUnits } from '../core/endpoint-units.ts';
+import { endpointPaths, type EndpointName } from '../core/endpoint.ts';
 import {
   flag,
   fraction,
@@ -126,6 +127,15 @@ export const routingSchema = z.strictObject(
   mappingError,
 );
 
+/** A channel's path for an endpoint (config `paths`): after its base_url when it starts with `/`, else a whole http(s) URL. */
+const endpointPath = text.refine((value) => value.startsWith('/') || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)), { error: 'expected a path starting with / (after base_url) or an http:// or https:// URL' });
+
+/** One optional path per endpoint of issue 18 (docs/endpoints.md); rerank's is the one that differs between upstreams. */
+const endpointPathsSchema = z.strictObject(
+  Object.fromEntries(Object.entries(endpointPaths).map(([endpoint, path]) => [endpoint, endpointPath.nullish().describe(`Path of ${endpoint} after base_url (or a whole URL). Default ${path}.`)])) as Record<EndpointName, z.ZodOptional<z.ZodNullable<typeof endpointPath>>>,
+  mappingError,
+);
+
 export const channelSchema = z.strictObject(
   {
     name: text.describe('Unique channel name (logs, metrics, admin API).'),
@@ -153,6 +163,7 @@ export const channelSchema = z.strictObject(
     timeouts: timeoutsSchema.nullish().describe('This channel\'s timeouts, field by field over the top-level `timeouts`.'),
     breaker: breakerSchema.nullish().describe('This channel\'s circuit breaker, field by field over the top-level `breaker`.'),
     limits: channelLimitsSchema.nullish().describe('This channel\'s caps on upstream answers, field by field over the top-level `limits`.'),
+    paths: endpointPathsSchema.nullish().describe('Where this channel\'s upstream serves the images, audio, moderations and rerank endpoints, per endpoint: `{rerank: /v1/rerank}` (docs/endpoints.md). Default: each endpoint\'s OpenAI path after base_url.'),
   },
   mappingError,
 );

@@ -29,5 +29,6 @@ export function describeLearning(hints: CapabilityHints): string {
   if (hints.stream !== undefined) return `learned:stream=${hints.stream}`;
   if (hints.streamOptions !== undefined) return `learned:stream_options=${String(hints.streamOptions)}`;
   if (hints.responsesApi !== undefined) return `learned:responses_api=${hints.responsesApi}`;
+  if (hints.unsupportedEndpoints !== undefined) return `learned:unsupported=${hints.unsupportedEndpoints.join(',')}`;
   return `learned:drop=${(hints.dropFields ?? []).join(',')}`;
 }

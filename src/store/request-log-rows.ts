@@ -76,7 +76,7 @@ function parseAttempts(text: string): LoggedAttempt[] {
 }
 
 function readUsageSource(value: string | null): UsageSource | undefined {
-  return value === 'upstream' || value === 'estimated' ? value : undefined;
+  return value === 'upstream' || value === 'estimated' || value === 'units' ? value : undefined;
 }
 
 export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRow {

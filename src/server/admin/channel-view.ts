@@ -18,6 +18,7 @@ export function describeHints(hints: CapabilityHints): Record<string, unknown> {
     ...(hints.streamOptions === undefined ? {} : { stream_options: hints.streamOptions }),
     ...(hints.dropFields === undefined ? {} : { drop_fields: hints.dropFields }),
     ...(hints.responsesApi === undefined ? {} : { responses_api: hints.responsesApi }),
+    ...(hints.unsupportedEndpoints === undefined ? {} : { unsupported_endpoints: hints.unsupportedEndpoints }),
   };
 }
 
