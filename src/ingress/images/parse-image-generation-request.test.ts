@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../core/errors.ts';
+import type { GatewayError } from '../../core/errors.ts';
 import { parseModerationsRequest } from '../moderations/parse-moderations-request.ts';
 import { parseImageGenerationRequest } from './parse-image-generation-request.ts';
 
