@@ -40,6 +40,8 @@ channels:
   - { name: openai, type: openai, base_url: ${openai.url}, api_key: sk-openai, models: [omni-moderation-latest, gpt-image-1, dall-e-3, bge-reranker-v2-m3], priority: 1 }
   - { name: vllm, type: openai, base_url: ${vllm.url}, api_key: sk-vllm, models: [bge-reranker-v2-m3], priority: 2, paths: { rerank: "${vllmRoot}/rerank" } }
   - { name: claude, type: anthropic, api_key: sk-ant, models: [claude-sonnet-4] }
+  - { name: tiny, type: openai, base_url: ${openai.url}, api_key: sk-tiny, models: [dall-e-2], priority: 0, limits: { upstream_body_bytes: 200 } }
+  - { name: roomy, type: openai, base_url: ${openai.url}, api_key: sk-roomy, models: [dall-e-2], priority: 1 }
 `;
   sluice = await startSluice(parseConfig(yaml, { file: 'endpoints.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
   client = new OpenAI({ baseURL: `${sluice.url}/v1`, apiKey: appKey, maxRetries: 0 });
@@ -97,6 +99,14 @@ describe('POST /v1/images/generations', () => {
     expect(data.data).toEqual([{ url: 'https://images.example/img-0.png?sig=abc', revised_prompt: 'revised 0' }]);
     const row = await logRow(response.headers.get('x-request-id') ?? '');
     expect(row.body).toMatchObject({ ingress: 'images.generations', prompt_tokens: 500, completion_tokens: 0, usage_source: 'units' });
+  });
+
+  it("holds an image answer to the channel's limits.upstream_body_bytes, and fails over when it is larger", async () => {
+    const { data, response } = await client.images.generate({ model: 'dall-e-2', prompt: 'two cats', n: 3 }).withResponse();
+    expect(data.data).toHaveLength(3);
+    expect(response.headers.get('x-sluice-channel')).toBe('roomy');
+    const row = await logRow(response.headers.get('x-request-id') ?? '');
+    expect(row.body).toMatchObject({ attempts: [{ channel: 'tiny', error_code: 'upstream_body_too_large' }, { channel: 'roomy', status: 200 }] });
   });
 
   it('counts the units against the key tpm: a second request over it is refused with 429 before it is relayed', async () => {
