@@ -53,6 +53,7 @@ export const capabilityPaths: OpenApiPaths = {
                   stream_options: { type: 'boolean' },
                   drop_fields: { type: 'array', items: { type: 'string' } },
                   responses_api: { enum: ['supported', 'unsupported'] },
+                  unsupported_endpoints: { type: 'array', items: { type: 'string' }, description: 'Endpoints the upstream answered 404/405/501 for (docs/endpoints.md).' },
                   evidence: { type: 'string', description: "The upstream's words, or the probe, that showed it." },
                   learned_at: { type: 'string', format: 'date-time' },
                   recheck_at: { type: 'string', format: 'date-time' },
