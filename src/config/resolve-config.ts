@@ -2,6 +2,8 @@
 // every default filled in). Per-channel policies override the top-level ones field by field.
 
 import type { BreakerPolicy, CapabilityHints, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
+import { defaultEndpointUnits } from '../core/endpoint-units.ts';
+import type { EndpointName } from '../core/endpoint.ts';
 import { isGlob } from '../lib/match-glob.ts';
 import { resolveAlertDelivery, resolveAlertRule } from './alerts-schema.ts';
 import {
@@ -97,6 +99,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
           },
+    units: { image: raw.units?.image ?? defaultEndpointUnits.image, audioSecond: raw.units?.audio_second ?? defaultEndpointUnits.audioSecond, request: raw.units?.request ?? defaultEndpointUnits.request },
     alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };
 }
@@ -145,7 +148,13 @@ export function resolveChannel(raw: RawChannel, policies: Policies): Channel {
     timeouts: resolveTimeouts(raw.timeouts, policies.timeouts),
     breaker: resolveBreaker(raw.breaker, policies.breaker),
     limits: resolveUpstreamLimits(raw.limits, policies.upstreamLimits),
+    ...(raw.paths == null ? {} : { endpointPaths: resolveEndpointPaths(raw.paths) }),
   };
+}
+
+/** The paths the config sets (YAML nulls left out: those endpoints keep their default). */
+function resolveEndpointPaths(raw: NonNullable<RawChannel['paths']>): Partial<Record<EndpointName, string>> {
+  return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 function resolveCapabilities(raw: RawChannel['capabilities']): Record<string, CapabilityHints> {

@@ -36,6 +36,8 @@ import {
 } from './defaults.ts';
 import { alertDeliverySchema, alertRuleSchema } from './alerts-schema.ts';
 import { serverSchema } from './server-settings.ts';
+import { defaultEndpointUnits } from '../core/endpoint-units.ts';
+import { endpointPaths, type EndpointName } from '../core/endpoint.ts';
 import {
   flag,
   fraction,
@@ -126,6 +128,15 @@ export const routingSchema = z.strictObject(
   mappingError,
 );
 
+/** A channel's path for an endpoint (config `paths`): after its base_url when it starts with `/`, else a whole http(s) URL. */
+const endpointPath = text.refine((value) => value.startsWith('/') || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)), { error: 'expected a path starting with / (after base_url) or an http:// or https:// URL' });
+
+/** One optional path per endpoint of issue 18 (docs/endpoints.md); rerank's is the one that differs between upstreams. */
+const endpointPathsSchema = z.strictObject(
+  Object.fromEntries(Object.entries(endpointPaths).map(([endpoint, path]) => [endpoint, endpointPath.nullish().describe(`Path of ${endpoint} after base_url (or a whole URL). Default ${path}.`)])) as Record<EndpointName, z.ZodOptional<z.ZodNullable<typeof endpointPath>>>,
+  mappingError,
+);
+
 export const channelSchema = z.strictObject(
   {
     name: text.describe('Unique channel name (logs, metrics, admin API).'),
@@ -153,6 +164,7 @@ export const channelSchema = z.strictObject(
     timeouts: timeoutsSchema.nullish().describe('This channel\'s timeouts, field by field over the top-level `timeouts`.'),
     breaker: breakerSchema.nullish().describe('This channel\'s circuit breaker, field by field over the top-level `breaker`.'),
     limits: channelLimitsSchema.nullish().describe('This channel\'s caps on upstream answers, field by field over the top-level `limits`.'),
+    paths: endpointPathsSchema.nullish().describe('Where this channel\'s upstream serves the images, audio, moderations and rerank endpoints, per endpoint: `{rerank: /v1/rerank}` (docs/endpoints.md). Default: each endpoint\'s OpenAI path after base_url.'),
   },
   mappingError,
 );
@@ -235,6 +247,17 @@ export const configSchema = z.strictObject(
       .nullish()
       .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
     alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules (a channel\'s or model\'s error rate or p95 latency, a breaker, upstream keys set aside, a key\'s quota left, the shared state), with the webhooks they notify (docs/alerts.md). Default: none.'),
+    units: z
+      .strictObject(
+        {
+          image: nonNegativeInteger.nullish().describe(`Units per image asked for (n) from /v1/images/*, where the upstream reports no tokens. Default ${String(defaultEndpointUnits.image)}.`),
+          audio_second: nonNegativeInteger.nullish().describe(`Units per second of audio, where the upstream reports no tokens. Default ${String(defaultEndpointUnits.audioSecond)}.`),
+          request: nonNegativeInteger.nullish().describe(`Units per moderations, rerank or audio request that counts nothing else. Default ${String(defaultEndpointUnits.request)}.`),
+        },
+        mappingError,
+      )
+      .nullish()
+      .describe('Request units of the images, audio, moderations and rerank endpoints, counted against a key\'s tpm and quota where the upstream reports no tokens (docs/endpoints.md "Units").'),
     alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),
   },

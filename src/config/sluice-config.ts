@@ -3,6 +3,7 @@
 import type { AlertDeliveryPolicy, AlertRule } from '../core/alert.ts';
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import type { CachePolicy } from '../core/cache-policy.ts';
+import type { EndpointUnits } from '../core/endpoint-units.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { RoutingPolicy } from '../core/routing-policy.ts';
 import type { WorkerSetting } from './check-workers.ts';
@@ -96,6 +97,8 @@ export interface SluiceConfig {
   dropUnsupportedTools: boolean;
   /** The exact response cache (docs/caching.md); undefined: off, the default. */
   cache: CachePolicy | undefined;
+  /** `units`: request units of the images, audio, moderations and rerank endpoints (docs/endpoints.md "Units"). */
+  units: EndpointUnits;
   /** `alerts` and `alert_delivery` (docs/alerts.md); no rules: no alerts. */
   alerts: { rules: AlertRule[]; delivery: AlertDeliveryPolicy };
 }

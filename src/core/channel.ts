@@ -1,5 +1,7 @@
 // A channel as the rest of Sluice sees it: plain data, resolved from config (names camelCased).
 
+import type { EndpointName } from './endpoint.ts';
+
 export type StreamSupport = 'required' | 'unsupported' | 'supported';
 
 /** Whether an upstream serves an endpoint of its API besides chat (the Responses API, issue 14). */
@@ -15,6 +17,8 @@ export interface CapabilityHints {
   responsesApi?: EndpointSupport;
   /** `POST /completions`, the legacy endpoint (src/providers/openai/completions.ts). */
   completions?: EndpointSupport;
+  /** Endpoints of issue 18 the upstream answered 404/405/501 for (learned; src/adapt/learn-endpoint-support.ts). */
+  unsupportedEndpoints?: readonly EndpointName[];
 }
 
 export interface Capabilities {
@@ -91,4 +95,6 @@ export interface Channel {
   timeouts: TimeoutPolicy;
   breaker: BreakerPolicy;
   limits: UpstreamLimits;
+  /** Config `paths`: where the upstream serves an endpoint of issue 18 instead of its OpenAI path (a path after base_url, or a whole URL). */
+  endpointPaths?: Partial<Record<EndpointName, string>>;
 }

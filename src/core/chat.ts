@@ -118,7 +118,8 @@ export interface ChatCompletionChunk extends JsonObject {
   usage?: Usage | null;
 }
 
-export type UsageSource = 'upstream' | 'estimated';
+/** `units`: no tokens reported; the request's configured units (issue 18's endpoints, docs/endpoints.md "Units"). */
+export type UsageSource = 'upstream' | 'estimated' | 'units';
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

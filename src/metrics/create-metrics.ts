@@ -71,6 +71,9 @@ export class Metrics {
   readonly #overhead = new Histogram({ name: 'sluice_overhead_seconds', help: "Sluice's own time: total minus time spent waiting on upstreams and backoff", buckets: overheadBuckets, registers: [this.registry] });
   readonly #tokens = new Counter({ name: 'sluice_tokens_total', help: 'Tokens by type and usage source (upstream or estimated)', labelNames: ['type', 'source'], registers: [this.registry] });
   readonly #ingress = new Counter({ name: 'sluice_ingress_requests_total', help: 'Client requests by client protocol (chat, responses, messages, embeddings)', labelNames: ['ingress'], registers: [this.registry] });
+  // Issue 18: the endpoint (route protocol) a request came by, with its status and duration; a fixed set named by the routes.
+  readonly #ingressOutcome = new Counter({ name: 'sluice_ingress_responses_total', help: 'Client requests by client protocol or endpoint (chat, embeddings, moderations, rerank, images.generations, …) and status', labelNames: ['ingress', 'status'], registers: [this.registry] });
+  readonly #ingressDuration = new Histogram({ name: 'sluice_ingress_duration_seconds', help: 'Total request duration by client protocol or endpoint', labelNames: ['ingress'], buckets: latencyBuckets, registers: [this.registry] });
   readonly #adaptations = new Counter({ name: 'sluice_adaptations_total', help: 'Adaptations applied, by kind', labelNames: ['kind'], registers: [this.registry] });
   readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
@@ -85,6 +88,8 @@ export class Metrics {
   readonly #firstTokenBy = cacheChildren((...values) => this.#firstToken.labels(...values));
   readonly #tokensBy = cacheChildren((...values) => this.#tokens.labels(...values));
   readonly #ingressBy = cacheChildren((...values) => this.#ingress.labels(...values));
+  readonly #ingressOutcomeBy = cacheChildren((...values) => this.#ingressOutcome.labels(...values));
+  readonly #ingressDurationBy = cacheChildren((...values) => this.#ingressDuration.labels(...values));
   readonly #adaptationsBy = cacheChildren((...values) => this.#adaptations.labels(...values));
   readonly #spendBy = cacheChildren((...values) => this.#spend.labels(...values));
   readonly #keyLabels = new Set<string>();
@@ -110,7 +115,11 @@ export class Metrics {
     if (request.promptTokens !== undefined) this.#tokensBy.get('prompt', source).inc(request.promptTokens);
     if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);
     for (const adaptation of request.adaptations) this.#adaptationsBy.get(adaptationKind(adaptation)).inc();
-    if (request.ingress !== undefined) this.#ingressBy.get(request.ingress).inc();
+    if (request.ingress !== undefined) {
+      this.#ingressBy.get(request.ingress).inc();
+      this.#ingressOutcomeBy.get(request.ingress, String(request.status)).inc();
+      this.#ingressDurationBy.get(request.ingress).observe(request.durationMs / 1000);
+    }
     if (request.cache !== undefined) this.#cache.labels(request.cache).inc();
     if (request.costUsd !== undefined) {
       const channel = request.channel === undefined ? 'none' : this.#labelChannel(request.channel);

@@ -30,5 +30,6 @@ export function describeLearning(hints: CapabilityHints): string {
   if (hints.streamOptions !== undefined) return `learned:stream_options=${String(hints.streamOptions)}`;
   if (hints.responsesApi !== undefined) return `learned:responses_api=${hints.responsesApi}`;
   if (hints.completions !== undefined) return `learned:completions=${hints.completions}`;
+  if (hints.unsupportedEndpoints !== undefined) return `learned:unsupported=${hints.unsupportedEndpoints.join(',')}`;
   return `learned:drop=${(hints.dropFields ?? []).join(',')}`;
 }

@@ -2,6 +2,7 @@
 // a time after which they are re-checked (forgotten, and learned again if still true). Kept in
 // memory; a persistence hook lets the store keep them across restarts.
 import type { CapabilityHints } from '../core/channel.ts';
+import { endpointPaths, type EndpointName } from '../core/endpoint.ts';
 import type { LearnedCapability as StoredCapability } from '../store/ports.ts';
 
 export interface LearnedCapability {
@@ -76,6 +77,7 @@ export class LearnedCapabilities {
       ...previous,
       ...hints,
       ...(hints.dropFields === undefined ? {} : { dropFields: [...new Set([...(previous.dropFields ?? []), ...hints.dropFields])] }),
+      ...(hints.unsupportedEndpoints === undefined ? {} : { unsupportedEndpoints: [...new Set([...(previous.unsupportedEndpoints ?? []), ...hints.unsupportedEndpoints])] }),
     };
     const entry = { channel, model, hints: merged, evidence, learnedAt: now, recheckAt: now + recheckAfterMs };
     // Delete first, so a model learned again moves to the end (the newest) of the map's order.
@@ -106,6 +108,7 @@ export function toStoredCapabilities(entry: LearnedCapability): StoredCapability
   if (entry.hints.dropFields !== undefined) rows.push({ ...base, capability: 'drop_fields', value: [...entry.hints.dropFields] });
   if (entry.hints.responsesApi !== undefined) rows.push({ ...base, capability: 'responses_api', value: entry.hints.responsesApi });
   if (entry.hints.completions !== undefined) rows.push({ ...base, capability: 'completions', value: entry.hints.completions });
+  if (entry.hints.unsupportedEndpoints !== undefined) rows.push({ ...base, capability: 'unsupported_endpoints', value: [...entry.hints.unsupportedEndpoints] });
   return rows;
 }
 
@@ -120,6 +123,7 @@ export function fromStoredCapabilities(rows: readonly StoredCapability[], never:
     else if (row.capability === 'drop_fields' && Array.isArray(row.value)) entry.hints = { ...entry.hints, dropFields: row.value.filter((field): field is string => typeof field === 'string') };
     else if (row.capability === 'responses_api' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, responsesApi: row.value };
     else if (row.capability === 'completions' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, completions: row.value };
+    else if (row.capability === 'unsupported_endpoints' && Array.isArray(row.value)) entry.hints = { ...entry.hints, unsupportedEndpoints: row.value.filter((endpoint): endpoint is EndpointName => typeof endpoint === 'string' && Object.hasOwn(endpointPaths, endpoint)) };
     else continue;
     entry.recheckAt = Math.min(entry.recheckAt, row.recheckAt ?? never);
     entries.set(id, entry);

@@ -4,6 +4,7 @@
 // body is re-sent to each channel with its model name (src/relay/encode-endpoint-body.ts). A `whole`
 // answer is read inside the try (a body that breaks off fails over); a `streamed` one commits on its
 // first bytes and the rest is the route's to pass on as it arrives.
+import { isLearnedUnsupported, learnEndpointSupport } from '../adapt/learn-endpoint-support.ts';
 import { applyMergePatch } from '../adapt/merge-patch.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { AnswerMode, EndpointBody, EndpointName } from '../core/endpoint.ts';
@@ -14,7 +15,7 @@ import { providerFor, runAttemptLoop } from './attempt-loop.ts';
 import { captureFor, startExchangeCapture } from './capture-exchange.ts';
 import { encodeEndpointBody } from './encode-endpoint-body.ts';
 import { openUpstream } from './open-upstream.ts';
-import { planAttempts } from './plan-attempts.ts';
+import { planAttempts, type Candidate } from './plan-attempts.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
 
 export interface EndpointCall {
@@ -97,11 +98,15 @@ class ResumedBody implements AsyncIterableIterator<Uint8Array> {
 }
 
 export async function relayEndpoint(call: EndpointCall, context: RelayContext, dependencies: RelayDependencies): Promise<EndpointAnswer> {
-  const candidates = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, call.model, dependencies.random, dependencies.channelStats).filter(
+  const serving = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, call.model, dependencies.random, dependencies.channelStats).filter(
     (candidate) => providerFor(dependencies, candidate.channel).endpoints?.serves(call.endpoint, candidate.channel) === true,
   );
+  // Channels whose upstream said it has no such endpoint (a 404 for its path, learned) are left out until the lesson expires.
+  const lacksEndpoint = (candidate: Candidate): boolean => isLearnedUnsupported(dependencies.learned.hintsFor(candidate.channel.name), candidate.upstreamModel, call.endpoint);
+  const candidates = serving.filter((candidate) => !lacksEndpoint(candidate));
   if (candidates.length === 0) {
-    throw new GatewayError('endpoint_not_served', `No channel serving the model '${call.model}' has the ${call.endpoint} endpoint.`, { param: 'model' });
+    const learned = serving.length === 0 ? '' : ` (${serving.map((candidate) => candidate.channel.name).join(', ')} answered that they have none; re-checked later)`;
+    throw new GatewayError('endpoint_not_served', `No channel serving the model '${call.model}' has the ${call.endpoint} endpoint${learned}.`, { param: 'model' });
   }
   const streamed = call.answer === 'streamed';
   return runAttemptLoop<EndpointAnswer>({
@@ -113,6 +118,8 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
       const { channel, upstreamModel } = candidate;
       const dialect = provider.endpoints;
       if (dialect === undefined) return new GatewayError('internal_error', `channel ${channel.name} has no ${call.endpoint} endpoint`);
+      // Learned in this request (its 404 just now): the next channel is tried.
+      if (lacksEndpoint(candidate)) return new GatewayError('endpoint_not_served', `${channel.name} has no ${call.endpoint} endpoint for '${upstreamModel}' (its upstream answered so).`, { param: 'model', upstream: { channel: channel.name } });
       const located = dialect.locate(call.endpoint, { channel, upstreamModel, apiKey });
       const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel);
       const upstreamRequest: UpstreamRequest = {
@@ -157,6 +164,7 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
         },
         // Usage is the route's to read from the answer (rerank and images report it, audio does not).
         succeeded: () => undefined,
+        learnFrom: (error) => learnEndpointSupport(error, call.endpoint),
         keepsRunning: () => streamed,
       };
     },

@@ -191,10 +191,6 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     const response = await openUpstream(provider, input.upstreamRequest, {
       channel: channel.name,
       signal: attempt.signal,
-      // The attempt's controller is this call's own: its total deadline aborts it directly.
-      abort: (reason) => {
-        attempt.abort(reason);
-      },
       timeouts: channel.timeouts,
       limits: channel.limits,
       stream: plan.upstreamStream,

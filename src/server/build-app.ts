@@ -23,6 +23,9 @@ import { createIngressCodecs } from './ingress-codecs.ts';
 import { registerMessagesRoutes } from './messages-routes.ts';
 import { createEmbeddingsHandler } from './embeddings-route.ts';
 import { completionsProtocol, createCompletionsHandler } from './completions-route.ts';
+import { createEndpointHandler } from './endpoint-route.ts';
+import { imageGenerationsRoute, moderationsRoute, rerankRoute } from './endpoint-routes.ts';
+import { defaultEndpointUnits, type EndpointUnits } from '../core/endpoint-units.ts';
 import { registerResponsesRoutes } from './responses-routes.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
@@ -66,6 +69,8 @@ export interface AppOptions {
   dropUnsupportedTools: boolean;
   /** Config `cache`: the exact response cache of chat answers (docs/caching.md); absent: off. */
   responseCache?: ResponseCache | undefined;
+  /** Config `units`: request units of issue 18's endpoints (src/core/endpoint-units.ts); absent: the defaults. */
+  units?: EndpointUnits | undefined;
 }
 
 /** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
@@ -204,6 +209,11 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.post('/v1/chat/completions', allow('client', codecs.chat.protocol), createChatHandler(routeOptions, codecs.chat));
   app.post('/v1/embeddings', allow('client', 'embeddings'), createEmbeddingsHandler(routeOptions));
   app.post('/v1/completions', allow('client', completionsProtocol), createCompletionsHandler(routeOptions));
+  // Issue 18: moderations, rerank, image generation (docs/endpoints.md); units per config `units`.
+  const units = options.units ?? defaultEndpointUnits;
+  app.post('/v1/moderations', allow('client', 'moderations'), createEndpointHandler(routeOptions, moderationsRoute(units)));
+  app.post('/v1/rerank', allow('client', 'rerank'), createEndpointHandler(routeOptions, rerankRoute(units)));
+  app.post('/v1/images/generations', allow('client', 'images.generations'), createEndpointHandler(routeOptions, imageGenerationsRoute(units)));
   registerResponsesRoutes(app, routeOptions, { codec: codecs.responses });
   registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools, codec: codecs.messages });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, codecs, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });

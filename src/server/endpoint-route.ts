@@ -22,6 +22,8 @@ export interface EndpointRequest {
   clientStream: boolean;
   /** Reserved against the key's tpm and quota until the answer says what was used (docs/endpoints.md). */
   units: number;
+  /** The whole answer in the shape the client gets (rerank's normalized results); absent: as it came. */
+  reshape?: (answer: EndpointAnswer & { bytes: Uint8Array }) => Uint8Array;
 }
 
 export interface EndpointRoute {
@@ -63,6 +65,11 @@ export function readJsonUsage(answer: EndpointAnswer): { prompt: number; complet
   return { prompt, completion };
 }
 
+/** No tokens reported: the units reserved are what the request used (src/core/endpoint-units.ts), settled and logged as `units`. */
+function settleUnits(record: Exchange['record'], units: number): void {
+  Object.assign(record, { promptTokens: units, completionTokens: 0, usageSource: 'units' });
+}
+
 /** Writes a streamed answer as it arrives, waiting for 'drain' on a full client buffer; leaves the upstream when the client goes. */
 async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<Uint8Array>, headers: Record<string, string>, options: RouteOptions): Promise<void> {
   const { reply, record, clientSignal } = exchange;
@@ -100,15 +107,18 @@ export function createEndpointHandler(options: RouteOptions, route: EndpointRout
       const answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
       const headers = { ...answerHeaders(answer), ...describeRouting(record, exchange.started) };
       if (answer.stream !== undefined) {
+        settleUnits(record, call.units);
         await writeStreamed(exchange, answer.stream, headers, options);
         return;
       }
       if (answer.bytes === undefined) throw new GatewayError('internal_error', `${answer.channel} gave no answer body`);
-      const usage = (route.readUsage ?? readJsonUsage)(answer);
+      const bytes = call.reshape === undefined ? answer.bytes : call.reshape({ ...answer, bytes: answer.bytes });
+      const usage = (route.readUsage ?? readJsonUsage)({ ...answer, bytes });
       if (usage !== undefined) Object.assign(record, { promptTokens: usage.prompt, completionTokens: usage.completion, usageSource: 'upstream' });
-      record.responseBytes = answer.bytes.byteLength;
-      if (record.capture !== undefined) record.capture.clientResponse = `[${answer.bytes.byteLength} bytes, ${headers['content-type'] ?? ''}]`;
-      await exchange.reply.code(200).headers(headers).send(Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength));
+      else settleUnits(record, call.units);
+      record.responseBytes = bytes.byteLength;
+      if (record.capture !== undefined) record.capture.clientResponse = `[${bytes.byteLength} bytes, ${headers['content-type'] ?? ''}]`;
+      await exchange.reply.code(200).headers(headers).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     },
     { protocol: route.endpoint },
   );

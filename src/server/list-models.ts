@@ -3,7 +3,9 @@
 // (as LibreChat users asked for) can show it. A model the key may not use is not there at all
 // (issue 12, item 6): listed, it would only earn a 403.
 import { resolveCapabilities } from '../adapt/resolve-capabilities.ts';
+import { isLearnedUnsupported } from '../adapt/learn-endpoint-support.ts';
 import type { Channel } from '../core/channel.ts';
+import { endpointPaths, type EndpointName } from '../core/endpoint.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Provider } from '../providers/types.ts';
 import { findRoutes, listClientModels, type Route } from '../relay/find-routes.ts';
@@ -23,12 +25,37 @@ export interface ModelEntry {
     /** Whether the upstream is sent `stream_options`; usage is given to clients either way. */
     stream_options: boolean;
   };
+  /**
+   * The endpoints some channel of this model serves (docs/endpoints.md "/v1/models"): the chat
+   * protocols always, `embeddings` and issue 18's endpoints where a channel's dialect has them and its
+   * upstream has not answered 404 for them (learned). An extra field: the SDKs' `models.list()` keeps it.
+   */
+  endpoints: string[];
 }
 
 export interface ModelCatalog {
   channels: readonly Channel[];
   findProvider: (type: string) => Provider | undefined;
   learned: LearnedCapabilities;
+}
+
+/** Every client protocol a chat model is reachable by (chat itself, or translated: docs/ingress-protocols.md). */
+const chatEndpoints: readonly string[] = ['chat.completions', 'responses', 'messages'];
+
+/** What the channels of `model` serve, in a fixed order (the chat protocols, completions, embeddings, then issue 18's other endpoints). */
+function listEndpoints(model: string, catalog: ModelCatalog): string[] {
+  const served = new Set<string>();
+  for (const { channel, upstreamModel } of findRoutes(catalog.channels, model)) {
+    const provider = catalog.findProvider(channel.type);
+    if (provider === undefined) continue;
+    if (provider.embeddings !== undefined) served.add('embeddings');
+    const learned = catalog.learned.hintsFor(channel.name);
+    if (provider.completions !== undefined && resolveCapabilities(upstreamModel, [channel.capabilities, learned], provider.defaultCapabilities).completions !== 'unsupported') served.add('completions');
+    for (const endpoint of Object.keys(endpointPaths) as EndpointName[]) {
+      if (provider.endpoints?.serves(endpoint, channel) === true && !isLearnedUnsupported(learned, upstreamModel, endpoint)) served.add(endpoint);
+    }
+  }
+  return [...chatEndpoints, ...['completions', 'embeddings', ...Object.keys(endpointPaths)].filter((endpoint) => served.has(endpoint))];
 }
 
 /** Capabilities from config, then what Sluice learned, then the dialect's defaults. */
@@ -45,6 +72,7 @@ function describeModel(model: string, route: Route, catalog: ModelCatalog): Mode
       non_stream: capabilities.stream === 'required' ? 'adapted' : 'native',
       stream_options: capabilities.streamOptions,
     },
+    endpoints: listEndpoints(model, catalog),
   };
 }
 

@@ -233,6 +233,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
     dropUnsupportedTools: config.dropUnsupportedTools,
+    units: config.units,
     responseCache: config.cache === undefined ? undefined : new ResponseCache(config.cache, () => performance.now()),
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,

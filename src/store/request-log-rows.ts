@@ -84,7 +84,7 @@ function readByteCount(value: number | string | null): number | undefined {
 }
 
 function readUsageSource(value: string | null): UsageSource | undefined {
-  return value === 'upstream' || value === 'estimated' ? value : undefined;
+  return value === 'upstream' || value === 'estimated' || value === 'units' ? value : undefined;
 }
 
 export function fromLogTableRow(row: Selectable<RequestLogsTable>): RequestLogRow {

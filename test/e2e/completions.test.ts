@@ -155,6 +155,14 @@ describe('POST /v1/completions', () => {
     expect(up.received.some((request) => request.body?.['model'] === 'legacy-off')).toBe(false);
   });
 
+  it('lists completions among the endpoints of /v1/models only where a channel serves it', async () => {
+    const models = await fetch(`${sluice.url}/v1/models`).then(async (response) => (await response.json()) as { data: { id: string; endpoints?: string[] }[] });
+    const endpointsOf = (id: string) => models.data.find((model) => model.id === id)?.endpoints ?? [];
+    expect(endpointsOf('instruct')).toContain('completions');
+    expect(endpointsOf('claude-sonnet')).not.toContain('completions');
+    expect(endpointsOf('legacy-off')).not.toContain('completions');
+  });
+
   it("uses Azure's deployment URL and api-key header", async () => {
     const result = await client.completions.create({ model: 'instruct-deployment', prompt: 'hello' });
     expect(result.choices[0]?.text).toBe('The answer is 42');

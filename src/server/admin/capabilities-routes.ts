@@ -54,6 +54,7 @@ export const capabilityPaths: OpenApiPaths = {
                   drop_fields: { type: 'array', items: { type: 'string' } },
                   responses_api: { enum: ['supported', 'unsupported'] },
                   completions: { enum: ['supported', 'unsupported'] },
+                  unsupported_endpoints: { type: 'array', items: { type: 'string' }, description: 'Endpoints the upstream answered 404/405/501 for (docs/endpoints.md).' },
                   evidence: { type: 'string', description: "The upstream's words, or the probe, that showed it." },
                   learned_at: { type: 'string', format: 'date-time' },
                   recheck_at: { type: 'string', format: 'date-time' },

@@ -19,6 +19,7 @@ export function describeHints(hints: CapabilityHints): Record<string, unknown> {
     ...(hints.dropFields === undefined ? {} : { drop_fields: hints.dropFields }),
     ...(hints.responsesApi === undefined ? {} : { responses_api: hints.responsesApi }),
     ...(hints.completions === undefined ? {} : { completions: hints.completions }),
+    ...(hints.unsupportedEndpoints === undefined ? {} : { unsupported_endpoints: hints.unsupportedEndpoints }),
   };
 }
 

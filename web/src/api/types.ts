@@ -154,7 +154,7 @@ export interface LogRow {
   overhead_ms: number | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
-  usage_source: 'upstream' | 'estimated' | null;
+  usage_source: 'upstream' | 'estimated' | 'units' | null;
   /** USD at the configured prices; null: no usage or no price (unknown, not 0). Absent before docs/cost.md. */
   cost_usd?: number | null;
   cached_prompt_tokens?: number | null;
