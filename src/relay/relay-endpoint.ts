@@ -114,14 +114,15 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
       const dialect = provider.endpoints;
       if (dialect === undefined) return new GatewayError('internal_error', `channel ${channel.name} has no ${call.endpoint} endpoint`);
       const located = dialect.locate(call.endpoint, { channel, upstreamModel, apiKey });
-      const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel);
+      const attemptCapture = captureFor(channel, context, dependencies);
+      const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel, attemptCapture !== undefined);
       const upstreamRequest: UpstreamRequest = {
         url: located.url,
-        headers: { ...located.headers, 'content-type': encoded.contentType, ...channel.headers },
+        // content-length: a form sent in pieces would otherwise go chunked, which not every upstream takes.
+        headers: { ...located.headers, 'content-type': encoded.contentType, 'content-length': String(encoded.byteLength), ...channel.headers },
         body: encoded.summary,
         raw: encoded.bytes,
       };
-      const attemptCapture = captureFor(channel, context, dependencies);
       return {
         body: encoded.summary,
         upstreamStream: streamed,
