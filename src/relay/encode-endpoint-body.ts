@@ -26,18 +26,18 @@ export function describeFile(file: MultipartFile, hash = false): string {
   return `[file ${file.filename}, ${file.contentType}, ${file.bytes.byteLength} bytes${digest}]`;
 }
 
-/** A form's text fields with each file summarized (debug capture of the client's and the upstream's side). */
+/** A form's text fields with each file summarized (debug capture of the client's and the upstream's side); a repeated name lists its values. */
 export function summarizeForm(fields: readonly (readonly [string, string])[], files: readonly MultipartFile[], hash = false): JsonObject {
+  const values = new Map<string, string[]>();
+  const add = (name: string, value: string): void => {
+    const present = values.get(name);
+    if (present === undefined) values.set(name, [value]);
+    else present.push(value);
+  };
+  for (const [name, value] of fields) add(name, value);
+  for (const file of files) add(file.field, describeFile(file, hash));
   const summary: JsonObject = {};
-  for (const [name, value] of fields) {
-    const present = summary[name];
-    summary[name] = present === undefined ? value : Array.isArray(present) ? [...present, value] : [present as string, value];
-  }
-  for (const file of files) {
-    const present = summary[file.field];
-    const described = describeFile(file, hash);
-    summary[file.field] = present === undefined ? described : Array.isArray(present) ? [...present, described] : [present as string, described];
-  }
+  for (const [name, list] of values) summary[name] = list.length === 1 ? (list[0] ?? '') : list;
   return summary;
 }
 

@@ -95,8 +95,8 @@ describe('relayEndpoint', () => {
     expect(sent[1]?.headers.authorization).toBe('Bearer key-b');
     const contentType = sent[1]?.headers['content-type'] ?? '';
     // undici's own multipart parser, independent of the encoder under test (a test, not a server path).
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const raw = sent[1]?.raw;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const parsed = await new Response(raw instanceof Uint8Array ? raw : Buffer.concat(raw ?? []), { headers: { 'content-type': contentType } }).formData();
     expect(parsed.get('model')).toBe('b-whisper');
     expect(parsed.get('response_format')).toBe('text');

@@ -22,6 +22,10 @@ export interface EndpointRequest {
   clientStream: boolean;
   /** Reserved against the key's tpm and quota until the answer says what was used (docs/endpoints.md). */
   units: number;
+  /** The answer's content type when the upstream sends none (absent: application/json). */
+  defaultContentType?: string;
+  /** The client's body as debug capture keeps it (a form: fields, and files by size, type and hash); absent: the body text. */
+  describe?: () => string;
 }
 
 export interface EndpointRoute {
@@ -35,14 +39,14 @@ export interface EndpointRoute {
 /** Response headers of the upstream's that describe its body to the client (not its transport). */
 const passedHeaders: readonly string[] = ['content-type', 'content-disposition'];
 
-function answerHeaders(answer: EndpointAnswer): Record<string, string> {
+function answerHeaders(answer: EndpointAnswer, defaultContentType = 'application/json'): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of passedHeaders) {
     const value = answer.headers[name];
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) headers[name] = first;
   }
-  headers['content-type'] ??= 'application/json';
+  headers['content-type'] ??= defaultContentType;
   return headers;
 }
 
@@ -95,8 +99,13 @@ export function createEndpointHandler(options: RouteOptions, route: EndpointRout
       Object.assign(record, { clientModel: call.model, clientStream: call.clientStream });
       if (caller !== undefined) authorizeModel(caller, call.model);
       await exchange.admit(() => call.units);
-      const answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
-      const headers = { ...answerHeaders(answer), ...describeRouting(record, exchange.started) };
+      let answer: EndpointAnswer;
+      try {
+        answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
+      } finally {
+        if (record.capture !== undefined && call.describe !== undefined) record.capture.clientRequest = call.describe();
+      }
+      const headers = { ...answerHeaders(answer, call.defaultContentType), ...describeRouting(record, exchange.started) };
       if (answer.stream !== undefined) {
         await writeStreamed(exchange, answer.stream, headers, options);
         return;

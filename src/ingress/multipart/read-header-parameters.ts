@@ -17,9 +17,9 @@ function readQuoted(text: string, start: number): { value: string; end: number }
   let value = '';
   let index = start + 1;
   while (index < text.length) {
-    const character = text[index];
+    const character = text.charAt(index);
     if (character === '\\' && index + 1 < text.length) {
-      value += text[index + 1];
+      value += text.charAt(index + 1);
       index += 2;
     } else if (character === '"') {
       return { value, end: index + 1 };
