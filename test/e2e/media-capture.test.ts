@@ -5,7 +5,7 @@
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, speechAudio, startMediaEmulator, transcriptText, type MediaEmulator } from '../emulators/openai-media.ts';
-import { createAdminClient, type AdminCall } from '../support/admin-client.ts';
+import { createAdminClient, type AdminCall, type Loose } from '../support/admin-client.ts';
 import { startYamlGateway, type YamlGateway } from '../support/start-yaml-gateway.ts';
 
 const adminKey = 'admin-key-for-media-capture';
@@ -30,11 +30,11 @@ afterAll(async () => {
   await media.close();
 });
 
-async function captureOf(requestId: string | null) {
+async function captureOf(requestId: string | null): Promise<Loose> {
   const detail = await admin('GET', `/logs/${requestId ?? ''}`);
   expect(detail.status).toBe(200);
   expect(detail.body.captured).toBe(true);
-  return detail.body.capture;
+  return detail.body.capture as Loose;
 }
 
 describe('debug capture of audio', () => {
