@@ -152,6 +152,10 @@ describe('POST /v1/audio/transcriptions', () => {
         });
       });
       outgoing.on('error', reject);
+      // Without the cap the server would wait for the rest of the body: fail fast instead of hanging.
+      outgoing.setTimeout(5000, () => {
+        outgoing.destroy(new Error('no answer before the body was all sent'));
+      });
       outgoing.write('--b\r\ncontent-disposition: form-data; name="file"; filename="a.wav"\r\n\r\n');
     });
     expect(status).toBe(413);
