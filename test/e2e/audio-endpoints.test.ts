@@ -52,6 +52,7 @@ channels:
     models: [whisper-1, gpt-4o-transcribe, tts-1, whisper-failover, tts-failover]
     model_map: { whisper-failover: whisper-1, tts-failover: tts-1 }
     priority: 1
+  - { name: azure, type: azure, base_url: ${media.url.replace(/\/v1$/, '')}, api_key: azure-key, api_version: "2024-10-21", models: [whisper-azure, tts-azure] }
 `);
   admin = createAdminClient(gateway.url, adminKey);
 });
@@ -169,6 +170,20 @@ describe('POST /v1/audio/transcriptions', () => {
 
 // The SDK marks audio.translations deprecated; clients still call it, so Sluice relays it.
 /* eslint-disable @typescript-eslint/no-deprecated */
+describe('an Azure channel', () => {
+  it('gets the upload and the speech call under the deployment, with its api-key', async () => {
+    const before = media.received.length;
+    expect((await gateway.client.audio.transcriptions.create({ file: await audioFile(), model: 'whisper-azure' })).text).toBe(transcriptText);
+    const speech = await gateway.client.audio.speech.create({ model: 'tts-azure', input: 'Hello there.', voice: 'alloy' });
+    expect(Buffer.from(await speech.arrayBuffer()).equals(speechAudio)).toBe(true);
+    const [upload, spoken] = media.received.slice(before);
+    expect(upload?.path).toBe('/openai/deployments/whisper-azure/audio/transcriptions?api-version=2024-10-21');
+    expect(upload?.headers['api-key']).toBe('azure-key');
+    expect(upload?.bytes.includes(clip)).toBe(true);
+    expect(spoken?.path).toBe('/openai/deployments/tts-azure/audio/speech?api-version=2024-10-21');
+  });
+});
+
 describe('POST /v1/audio/translations', () => {
   it('relays JSON and srt answers, and fails over before the first byte', async () => {
     const before = media.forms.length;

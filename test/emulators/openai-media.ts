@@ -11,6 +11,8 @@
 //   is made (here in several pieces with pauses); `stream_format: sse` → `speech.audio.delta`
 //   ({audio: base64}) then `speech.audio.done` ({usage}).
 // - POST /v1/images/edits, "Create image edit": `{created, data: [{b64_json}], usage}`.
+// Azure OpenAI serves the same bodies under a deployment (`/openai/deployments/{d}/audio/…?api-version=…`,
+// learn.microsoft.com/azure/ai-foundry/openai/reference): those paths are answered like `/v1/…`.
 // Multipart forms are read with undici's own FormData parser, independent of Sluice's.
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -132,7 +134,7 @@ async function answerSpeech(request: ReceivedRequest, response: ServerResponse, 
 export async function startMediaEmulator(options: MediaOptions = {}): Promise<MediaEmulator> {
   const forms: ReceivedForm[] = [];
   const emulator = await startEmulator(async (request, response) => {
-    const path = request.path.split('?')[0] ?? '';
+    const path = (request.path.split('?')[0] ?? '').replace(/^\/openai\/deployments\/[^/]+\//, '/v1/');
     if (request.method === 'POST' && path === '/v1/audio/speech') return answerSpeech(request, response, options);
     if (request.method !== 'POST' || !['/v1/audio/transcriptions', '/v1/audio/translations', '/v1/images/edits'].includes(path)) {
       sendJson(response, 404, { error: { message: `Invalid URL (${request.method} ${path})`, type: 'invalid_request_error', param: null, code: null } });
