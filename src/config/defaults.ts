@@ -90,6 +90,13 @@ export const defaultWorkerPolicy = Object.freeze({
 
 export const defaultBodyBytes = 10 * 1024 * 1024;
 
+/**
+ * The largest multipart upload (audio transcriptions/translations, image edits; docs/endpoints.md
+ * "Uploads"): 25 MiB, OpenAI's own limit on an audio file. The body is held once in memory, because a
+ * failover re-sends it.
+ */
+export const defaultUploadBytes = 25 * 1024 * 1024;
+
 export const defaultKeepaliveMs = 15_000;
 
 /**

@@ -66,7 +66,7 @@ describe('parseConfig rejects a bad config', () => {
 
   it('lists the known keys when an unknown key looks like no typo', () => {
     expect(problemsOf(`limits: { frobnicate: 1 }\nchannels: [${channel}]`)).toEqual([
-      'sluice.yaml: limits.frobnicate: unknown key; known keys: body_bytes, upstream_body_bytes, upstream_stream_bytes, default_completion_tokens_estimate',
+      'sluice.yaml: limits.frobnicate: unknown key; known keys: body_bytes, upstream_body_bytes, upstream_stream_bytes, default_completion_tokens_estimate, upload_bytes',
     ]);
   });
 

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     expect(config.adminKey).toBe('admin-secret-of-16-chars');
     expect(config.keys).toEqual([{ name: 'app', key: 'sk-app', models: ['*'], rpm: 600, tpm: 200000 }]);
     expect(config.fallbacks).toEqual({ 'gpt-4o': ['gpt-4o-mini'] });
-    expect(config.limits).toEqual({ bodyBytes: 1048576, defaultCompletionTokensEstimate: 1024 });
+    expect(config.limits).toEqual({ bodyBytes: 1048576, defaultCompletionTokensEstimate: 1024, uploadBytes: 26214400 });
     expect(config.sse).toEqual({ keepaliveMs: 10000 });
     expect(config.logLevel).toBe('debug');
     expect(config.channels[0]).toEqual({
@@ -96,7 +96,7 @@ describe('parseConfig', () => {
       adminKey: undefined,
       keys: [],
       fallbacks: {},
-      limits: { bodyBytes: 10 * 1024 * 1024, defaultCompletionTokensEstimate: 1024 },
+      limits: { bodyBytes: 10 * 1024 * 1024, defaultCompletionTokensEstimate: 1024, uploadBytes: 25 * 1024 * 1024 },
       retention: { logDays: 30, captureDays: 7 },
       sse: { keepaliveMs: 15000 },
       logLevel: 'info',

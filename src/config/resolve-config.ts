@@ -14,6 +14,7 @@ import {
   defaultRoutingPolicy,
   defaultCaptureRetentionDays,
   defaultCompletionTokensEstimate,
+  defaultUploadBytes,
   defaultConfigPollMs,
   defaultLogRetentionDays,
   defaultChannelPriority,
@@ -84,6 +85,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
     limits: {
       bodyBytes: raw.limits?.body_bytes ?? defaultBodyBytes,
       defaultCompletionTokensEstimate: raw.limits?.default_completion_tokens_estimate ?? defaultCompletionTokensEstimate,
+      uploadBytes: raw.limits?.upload_bytes ?? defaultUploadBytes,
     },
     retention: { logDays: raw.log_retention_days ?? defaultLogRetentionDays, captureDays: raw.capture_retention_days ?? defaultCaptureRetentionDays },
     sse: { keepaliveMs: raw.sse?.keepalive_ms ?? defaultKeepaliveMs },

@@ -82,7 +82,7 @@ export interface SluiceConfig {
    * `defaultCompletionTokensEstimate`: the completion tokens a request is assumed to use when it sets
    * no `max_tokens`/`max_completion_tokens`, reserved against tpm and quota at admission.
    */
-  limits: { bodyBytes: number; defaultCompletionTokensEstimate: number };
+  limits: { bodyBytes: number; defaultCompletionTokensEstimate: number; uploadBytes: number };
   /** How long request log rows are kept, and their debug captures (nulled out sooner). */
   retention: { logDays: number; captureDays: number };
   /** `keepaliveMs`: send a `: keep-alive` comment to the client when the upstream is silent this long. */

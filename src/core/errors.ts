@@ -35,7 +35,7 @@ export const errorCatalog = {
     status: 413,
     type: 'invalid_request_error',
     retryable: false,
-    hint: 'Send a smaller body, or raise `limits.body_bytes` in the Sluice config.',
+    hint: 'Send a smaller body, or raise the setting the message names in the Sluice config (`limits.body_bytes`; `limits.upload_bytes` for uploads).',
   },
   missing_api_key: {
     status: 401,

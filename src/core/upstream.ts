@@ -7,8 +7,11 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** The JSON sent; with `raw`, what learning and capture see of the body (src/relay/encode-endpoint-body.ts). */
   body: JsonObject;
-  /** The bytes sent instead of `body`'s JSON (a multipart upload; issue 18's endpoints), typed by the `content-type` header. */
-  raw?: Uint8Array;
+  /**
+   * The bytes sent instead of `body`'s JSON (a multipart upload; issue 18's endpoints), typed by the
+   * `content-type` header: one buffer, or pieces sent in order (a form whose files are not copied).
+   */
+  raw?: Uint8Array | readonly Uint8Array[];
 }
 
 export interface UpstreamResponse {

@@ -4,6 +4,7 @@ import type { Channel } from '../core/channel.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { capText, CappedText, maskHeaders, maskSecrets, teeBody, type CapturedExchange } from './capture.ts';
 import type { RelayContext, RelayDependencies } from './relay-dependencies.ts';
+import { BinaryDigest, isBinaryContentType } from './summarize-binary-body.ts';
 
 export interface AttemptCapture {
   exchanges: CapturedExchange[];
@@ -38,15 +39,20 @@ export function startExchangeCapture(upstreamRequest: UpstreamRequest, capture: 
   };
   capture.exchanges.push(exchange);
   const sink = new CappedText(capture.capBytes);
+  // Audio and image answers are recorded by size, type and hash, not as text (docs/endpoints.md).
+  let digest: BinaryDigest | undefined;
   return {
     observe: (response) => {
       exchange.status = response.status;
       exchange.responseHeaders = maskHeaders(response.headers, capture.secrets);
-      return { ...response, body: teeBody(response.body, sink) };
+      const contentType = response.headers['content-type'];
+      const type = Array.isArray(contentType) ? contentType[0] : contentType;
+      if (type !== undefined && isBinaryContentType(type)) digest = new BinaryDigest(type);
+      return { ...response, body: teeBody(response.body, digest ?? sink) };
     },
     finish: () => {
-      exchange.responseBody = maskSecrets(sink.text, capture.secrets);
-      exchange.truncated = sink.truncated;
+      exchange.responseBody = digest === undefined ? maskSecrets(sink.text, capture.secrets) : digest.describe();
+      exchange.truncated = digest === undefined && sink.truncated;
     },
   };
 }

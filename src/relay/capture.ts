@@ -99,7 +99,7 @@ export class CappedText {
 }
 
 /** Copies a body's bytes into `sink` as they pass, without holding them back. */
-export async function* teeBody(body: AsyncIterable<Uint8Array>, sink: CappedText): AsyncGenerator<Uint8Array> {
+export async function* teeBody(body: AsyncIterable<Uint8Array>, sink: { append(chunk: Uint8Array): void }): AsyncGenerator<Uint8Array> {
   for await (const chunk of body) {
     sink.append(chunk);
     yield chunk;

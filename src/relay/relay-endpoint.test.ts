@@ -95,8 +95,9 @@ describe('relayEndpoint', () => {
     expect(sent[1]?.headers.authorization).toBe('Bearer key-b');
     const contentType = sent[1]?.headers['content-type'] ?? '';
     // undici's own multipart parser, independent of the encoder under test (a test, not a server path).
+    const raw = sent[1]?.raw;
     // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const parsed = await new Response(sent[1]?.raw, { headers: { 'content-type': contentType } }).formData();
+    const parsed = await new Response(raw instanceof Uint8Array ? raw : Buffer.concat(raw ?? []), { headers: { 'content-type': contentType } }).formData();
     expect(parsed.get('model')).toBe('b-whisper');
     expect(parsed.get('response_format')).toBe('text');
     const file = parsed.get('file');
@@ -114,7 +115,9 @@ describe('relayEndpoint', () => {
     await relayEndpoint({ endpoint: 'images.generations', model: 'whisper', body: { kind: 'json', json: { model: 'whisper', prompt: 'a cat' } }, answer: 'whole' }, context, dependencies);
     expect(sent[0]?.url).toBe('https://r.openai.azure.com/openai/deployments/az-whisper/images/generations?api-version=2025-04-01-preview');
     expect(sent[0]?.headers['api-key']).toBe('key-az');
-    expect(JSON.parse(new TextDecoder().decode(sent[0]?.raw))).toEqual({ model: 'az-whisper', prompt: 'a cat', quality: 'hd' });
+    const raw = sent[0]?.raw;
+    expect(raw).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(new TextDecoder().decode(raw as Uint8Array))).toEqual({ model: 'az-whisper', prompt: 'a cat', quality: 'hd' });
   });
 
   it('holds the channel’s slot while a streamed answer is read, and gives it back when it ends or is left unread', async () => {

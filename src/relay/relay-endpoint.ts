@@ -121,14 +121,15 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
       // Learned in this request (its 404 just now): the next channel is tried.
       if (lacksEndpoint(candidate)) return new GatewayError('endpoint_not_served', `${channel.name} has no ${call.endpoint} endpoint for '${upstreamModel}' (its upstream answered so).`, { param: 'model', upstream: { channel: channel.name } });
       const located = dialect.locate(call.endpoint, { channel, upstreamModel, apiKey });
-      const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel);
+      const attemptCapture = captureFor(channel, context, dependencies);
+      const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel, attemptCapture !== undefined);
       const upstreamRequest: UpstreamRequest = {
         url: located.url,
-        headers: { ...located.headers, 'content-type': encoded.contentType, ...channel.headers },
+        // content-length: a form sent in pieces would otherwise go chunked, which not every upstream takes.
+        headers: { ...located.headers, 'content-type': encoded.contentType, 'content-length': String(encoded.byteLength), ...channel.headers },
         body: encoded.summary,
         raw: encoded.bytes,
       };
-      const attemptCapture = captureFor(channel, context, dependencies);
       return {
         body: encoded.summary,
         upstreamStream: streamed,

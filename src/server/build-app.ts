@@ -26,6 +26,7 @@ import { completionsProtocol, createCompletionsHandler } from './completions-rou
 import { createEndpointHandler } from './endpoint-route.ts';
 import { imageGenerationsRoute, moderationsRoute, rerankRoute } from './endpoint-routes.ts';
 import { defaultEndpointUnits, type EndpointUnits } from '../core/endpoint-units.ts';
+import { registerMediaRoutes } from './media-routes.ts';
 import { registerResponsesRoutes } from './responses-routes.ts';
 import { recordFailure, type RouteOptions } from './relayed-route.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
@@ -65,6 +66,8 @@ export interface AppOptions {
   metricsKey: string | undefined;
   /** Timeouts, connection caps, trusted proxies. */
   server: ServerSettings;
+  /** Config `limits.upload_bytes`: the largest multipart upload (docs/endpoints.md "Uploads"). */
+  uploadLimitBytes: number;
   /** Config `drop_unsupported_tools`: hosted/server tools are dropped with a warning header instead of a 400. */
   dropUnsupportedTools: boolean;
   /** Config `cache`: the exact response cache of chat answers (docs/caching.md); absent: off. */
@@ -73,10 +76,10 @@ export interface AppOptions {
   units?: EndpointUnits | undefined;
 }
 
-/** Fastify's own errors (body too large, unreadable body) in the catalog's terms. */
-function fromFrameworkError(error: FastifyError, bodyLimitBytes: number): GatewayError {
+/** Fastify's own errors (body too large, unreadable body) in the catalog's terms; a 413 names the route's own limit and its setting. */
+function fromFrameworkError(error: FastifyError, bodyLimitBytes: number, bodyLimitSetting = 'limits.body_bytes'): GatewayError {
   if (error.statusCode === 413) {
-    return new GatewayError('body_too_large', `The request body is larger than the limit of ${bodyLimitBytes} bytes.`);
+    return new GatewayError('body_too_large', `The request body is larger than the limit of ${bodyLimitBytes} bytes (${bodyLimitSetting}).`);
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new GatewayError('invalid_request', error.message);
@@ -115,6 +118,11 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
   });
+  // Uploads (audio, image edits) are read once into one Buffer, up to the route's limit
+  // (limits.upload_bytes), and parsed by the route (src/ingress/multipart/); files stay views into it.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
   app.decorateRequest('caller', undefined);
 
   const access = {
@@ -131,7 +139,8 @@ export function buildApp(options: AppOptions): SluiceApp {
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, options.bodyLimitBytes);
+    const routeConfig = request.is404 ? undefined : request.routeOptions;
+    const gatewayError = error instanceof GatewayError ? error : fromFrameworkError(error, routeConfig?.bodyLimit ?? options.bodyLimitBytes, routeConfig?.config.bodyLimitSetting);
     // Refused before authentication: one client address gets a bounded number of log lines and rows.
     // The matched route's protocol renders it (Anthropic's shape on /v1/messages), else OpenAI's.
     const render = (request.is404 ? undefined : request.routeOptions.config.renderError) ?? renderError;
@@ -214,6 +223,7 @@ export function buildApp(options: AppOptions): SluiceApp {
   app.post('/v1/moderations', allow('client', 'moderations'), createEndpointHandler(routeOptions, moderationsRoute(units)));
   app.post('/v1/rerank', allow('client', 'rerank'), createEndpointHandler(routeOptions, rerankRoute(units)));
   app.post('/v1/images/generations', allow('client', 'images.generations'), createEndpointHandler(routeOptions, imageGenerationsRoute(units)));
+  registerMediaRoutes(app, routeOptions, options.uploadLimitBytes, units);
   registerResponsesRoutes(app, routeOptions, { codec: codecs.responses });
   registerMessagesRoutes(app, routeOptions, { dropUnsupportedTools: options.dropUnsupportedTools, codec: codecs.messages });
   void app.register(adminApi, { prefix: adminApiPrefix, ...options.admin, services: options.services, relay: options.relay, codecs, finishReplay: (record, request) => { routeOptions.finishRequest(record, undefined, request); } });

@@ -24,6 +24,10 @@ export interface EndpointRequest {
   units: number;
   /** The whole answer in the shape the client gets (rerank's normalized results); absent: as it came. */
   reshape?: (answer: EndpointAnswer & { bytes: Uint8Array }) => Uint8Array;
+  /** The answer's content type when the upstream sends none (absent: application/json). */
+  defaultContentType?: string;
+  /** The client's body as debug capture keeps it (a form: fields, and files by size, type and hash); absent: the body text. */
+  describe?: () => string;
 }
 
 export interface EndpointRoute {
@@ -37,14 +41,14 @@ export interface EndpointRoute {
 /** Response headers of the upstream's that describe its body to the client (not its transport). */
 const passedHeaders: readonly string[] = ['content-type', 'content-disposition'];
 
-function answerHeaders(answer: EndpointAnswer): Record<string, string> {
+function answerHeaders(answer: EndpointAnswer, defaultContentType = 'application/json'): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of passedHeaders) {
     const value = answer.headers[name];
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) headers[name] = first;
   }
-  headers['content-type'] ??= 'application/json';
+  headers['content-type'] ??= defaultContentType;
   return headers;
 }
 
@@ -104,8 +108,13 @@ export function createEndpointHandler(options: RouteOptions, route: EndpointRout
       Object.assign(record, { clientModel: call.model, clientStream: call.clientStream });
       if (caller !== undefined) authorizeModel(caller, call.model);
       await exchange.admit(() => call.units);
-      const answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
-      const headers = { ...answerHeaders(answer), ...describeRouting(record, exchange.started) };
+      let answer: EndpointAnswer;
+      try {
+        answer = await relayEndpoint({ endpoint: route.endpoint, model: call.model, body: call.body, answer: call.answer }, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
+      } finally {
+        if (record.capture !== undefined && call.describe !== undefined) record.capture.clientRequest = call.describe();
+      }
+      const headers = { ...answerHeaders(answer, call.defaultContentType), ...describeRouting(record, exchange.started) };
       if (answer.stream !== undefined) {
         settleUnits(record, call.units);
         await writeStreamed(exchange, answer.stream, headers, options);

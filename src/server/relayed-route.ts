@@ -71,7 +71,8 @@ export function describeRouting(record: RequestRecord, started: number): Record<
 
 /** The client's side of a captured exchange, capped and with every secret masked. */
 function finishCapture(capture: Capture, body: unknown, relay: RelayDependencies): void {
-  capture.clientRequest = maskSecrets(capText(typeof body === 'string' ? body : '', relay.captureCapBytes), relay.secrets);
+  // A body that is not text (a multipart upload) keeps what its route described of it.
+  capture.clientRequest = maskSecrets(capText(typeof body === 'string' ? body : capture.clientRequest, relay.captureCapBytes), relay.secrets);
   capture.clientResponse = maskSecrets(capText(capture.clientResponse, relay.captureCapBytes), relay.secrets);
 }
 

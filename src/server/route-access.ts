@@ -29,6 +29,8 @@ declare module 'fastify' {
     renderError?: (error: GatewayError, requestId: string) => RenderedError;
     /** The route's client protocol (issue 14), for the log row of a request refused before its handler. */
     protocol?: string;
+    /** The setting that bounds this route's body, named in its 413 (absent: `limits.body_bytes`). */
+    bodyLimitSetting?: string;
   }
 }
 

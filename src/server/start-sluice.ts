@@ -231,6 +231,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     metrics,
     debug: options.debug ?? process.env.SLUICE_DEBUG === '1',
     bodyLimitBytes: config.limits.bodyBytes,
+    uploadLimitBytes: config.limits.uploadBytes,
     keepaliveMs: config.sse.keepaliveMs,
     dropUnsupportedTools: config.dropUnsupportedTools,
     units: config.units,

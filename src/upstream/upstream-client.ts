@@ -2,6 +2,7 @@
 // requests for keep-alive pooling, owned by the client that start-up creates and closes (no module
 // globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
 // `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -11,6 +12,13 @@ import { planDecoding } from './decode-content.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
+
+/** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
+function encodeBody(upstreamRequest: UpstreamRequest): string | Uint8Array | Readable {
+  const raw = upstreamRequest.raw;
+  if (raw === undefined) return JSON.stringify(upstreamRequest.body);
+  return raw instanceof Uint8Array ? raw : Readable.from(raw, { objectMode: false });
+}
 
 export interface SendOptions {
   channel: string;
@@ -85,7 +93,7 @@ export class UpstreamClient {
       response = await request(upstreamRequest.url, {
         method: 'POST',
         headers: upstreamRequest.headers,
-        body: JSON.stringify(upstreamRequest.body),
+        body: encodeBody(upstreamRequest),
         signal: deadline.signal,
         dispatcher: this.#agentFor(options.timeouts.connectMs),
         headersTimeout: options.timeouts.firstByteMs,

@@ -11,6 +11,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   rawBody: string;
+  /** The body's bytes as received (uploads: compare what arrived with what was sent). */
+  bytes: Buffer;
   /** The body parsed as JSON when it is a JSON object; undefined otherwise. */
   body: JsonObject | undefined;
 }
@@ -43,12 +45,14 @@ export async function startEmulator(handler: EmulatorHandler): Promise<Emulator>
     const parts: Buffer[] = [];
     incoming.on('data', (part: Buffer) => parts.push(part));
     incoming.on('end', () => {
-      const rawBody = Buffer.concat(parts).toString('utf8');
+      const bytes = Buffer.concat(parts);
+      const rawBody = bytes.toString('utf8');
       const request: ReceivedRequest = {
         method: incoming.method ?? '',
         path: incoming.url ?? '',
         headers: incoming.headers,
         rawBody,
+        bytes,
         body: parseBody(rawBody),
       };
       received.push(request);
