@@ -111,6 +111,7 @@ function resolveClientKey(raw: RawClientKey): ClientKey {
     maxConcurrency: raw.max_concurrency ?? undefined,
     queueMs: raw.queue_ms ?? undefined,
     budget: raw.budget == null ? undefined : { usd: raw.budget.usd, period: raw.budget.period },
+    cache: raw.cache == null ? undefined : { enabled: raw.cache.enabled ?? true, ttlMs: raw.cache.ttl_s == null ? undefined : raw.cache.ttl_s * 1000, models: raw.cache.models ?? undefined },
   };
 }
 

@@ -171,6 +171,16 @@ export const budgetSchema = z.strictObject(
   mappingError,
 );
 
+/** One key's own response-cache settings (docs/caching.md "Per key"); absent fields follow the global `cache`. */
+export const keyCacheSchema = z.strictObject(
+  {
+    enabled: flag.nullish().describe('false: this key\'s requests neither read nor write the cache. Default true.'),
+    ttl_s: positiveNumber.nullish().describe('Seconds this key\'s answers are stored, and the oldest answer it is served. Default: the global cache.ttl_s.'),
+    models: modelList.nullish().describe('Client model names or globs cached for this key, replacing the global cache.models. Default: the global list.'),
+  },
+  mappingError,
+);
+
 export const clientKeySchema = z.strictObject(
   {
     name: text.describe('Unique key name (logs, metrics, admin API).'),
@@ -181,6 +191,7 @@ export const clientKeySchema = z.strictObject(
     max_concurrency: positiveInteger.nullish().describe('Requests of this key in flight at once. Default: no limit.'),
     queue_ms: nonNegativeInteger.nullish().describe(`How long a request past max_concurrency waits for a slot (0: refused at once). Default ${defaultKeyQueueMs}.`),
     budget: budgetSchema.nullish().describe('Spend allowed per UTC day or month: {usd, period: day|month} (docs/cost.md). Default: no budget.'),
+    cache: keyCacheSchema.nullish().describe('This key\'s response-cache settings {enabled, ttl_s, models} (docs/caching.md "Per key"); needs the global cache. Default: the global settings.'),
   },
   mappingError,
 );

@@ -26,6 +26,18 @@ describe('ResponseCache', () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it('stores for the time to live it is given, and serves only answers younger than the age asked for', () => {
+    const { cache, advance } = createCache({ ttlMs: 1000 });
+    cache.set('short', answer('s'), 100);
+    cache.set('k', answer('a'));
+    advance(150);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('k', 100)).toBeUndefined();
+    // Too old for that reader, still there for the others.
+    expect(cache.get('k')?.choices[0]?.message.content).toBe('a');
+    expect(cache.get('k', 151)?.choices[0]?.message.content).toBe('a');
+  });
+
   it('drops the least recently used answer past max_entries', () => {
     const { cache } = createCache({ maxEntries: 2 });
     cache.set('a', answer('a'));

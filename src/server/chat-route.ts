@@ -42,7 +42,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
-      const cacheUse = planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record);
+      const cacheUse = planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
       const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
         reply.hijack();
         options.onStreamStart();

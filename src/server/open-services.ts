@@ -115,7 +115,7 @@ function createRefusalRowLimiter(logger: Logger, metrics: StoreMetrics | undefin
 async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
   for (const key of config.keys) {
     const existing = await store.keys.findByHash(hashKey(key.key));
-    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null, budget: key.budget ?? null };
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null, budget: key.budget ?? null, cache: key.cache ?? null };
     if (existing !== undefined) {
       await store.keys.update(existing.id, { ...changes, name: key.name });
       continue;
@@ -123,7 +123,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
     // A key whose value changed in the file replaces the stored one of the same name.
     const sameName = (await store.keys.list()).find((record) => record.name === key.name);
     if (sameName !== undefined) await store.keys.delete(sameName.id);
-    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs, budget: key.budget });
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs, budget: key.budget, cache: key.cache });
   }
 }
 

@@ -1,6 +1,7 @@
 // Whether and how the exact response cache takes part in one chat request (docs/caching.md): the
 // key, the client's Cache-Control, the lookup, and the store of a whole answer.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { ChatCompletion, ChatRequest } from '../core/chat.ts';
 import { computeCacheKey, isCacheableCompletion, isCacheableRequest } from '../relay/compute-cache-key.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
@@ -41,20 +42,24 @@ const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => false
 
 /**
  * The cache's part in this request, with `record.cache` set for the log and the metric; the no-op
- * when the cache is off, the protocol is not Chat Completions, the model is not covered, `n > 1`,
- * or the client said `no-store`. `no-cache` skips the lookup and stores the fresh answer.
+ * when the cache is off (for everyone, or for the caller's key), the protocol is not Chat
+ * Completions, the model is not covered (by the key's list when it has one), `n > 1`, or the client
+ * said `no-store`. `no-cache` skips the lookup and stores the fresh answer. A key's `ttl_s` bounds
+ * both the age of what it is served and how long its answers are stored.
  */
-export function planCacheUse(cache: ResponseCache | undefined, protocol: string, request: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): CacheUse {
-  if (cache === undefined || protocol !== 'chat' || !cache.covers(request.model) || !isCacheableRequest(request)) return noCacheUse;
+export function planCacheUse(cache: ResponseCache | undefined, protocol: string, request: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord, keyCache?: KeyCacheSettings): CacheUse {
+  if (cache === undefined || protocol !== 'chat' || keyCache?.enabled === false) return noCacheUse;
+  if (!cache.covers(request.model, keyCache?.models) || !isCacheableRequest(request)) return noCacheUse;
+  const ttlMs = keyCache?.ttlMs ?? cache.policy.ttlMs;
   const directive = readCacheDirective(headers);
   if (directive === 'no-store') {
     record.cache = 'bypass';
     return noCacheUse;
   }
   const key = computeCacheKey(request);
-  const hit = directive === 'no-cache' ? undefined : cache.get(key);
+  const hit = directive === 'no-cache' ? undefined : cache.get(key, ttlMs);
   record.cache = directive === 'no-cache' ? 'bypass' : hit === undefined ? 'miss' : 'hit';
   // The log row names the hit among its adaptations (it has no upstream attempt).
   if (hit !== undefined) record.adaptations.push(cacheHitAdaptation);
-  return { hit, stores: true, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion) };
+  return { hit, stores: true, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion, ttlMs) };
 }
