@@ -96,6 +96,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxEntries: raw.cache.max_entries ?? defaultCachePolicy.maxEntries,
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
+            maxEntryBytes: raw.cache.max_entry_bytes ?? defaultCachePolicy.maxEntryBytes,
           },
     alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };

@@ -239,11 +239,12 @@ export const configSchema = z.strictObject(
           max_entries: positiveInteger.nullish().describe(`Most answers held. Default ${String(defaultCachePolicy.maxEntries)}.`),
           max_bytes: positiveInteger.nullish().describe(`Most bytes held (the answers' JSON text); the least recently used go first. Default ${String(defaultCachePolicy.maxBytes)}.`),
           models: modelList.nullish().describe(`Client model names or globs whose answers are cached. Default ${defaultCachePolicy.models.join(', ')}.`),
+          max_entry_bytes: positiveInteger.nullish().describe(`Largest answer stored, as its JSON text; a larger one is not stored (in memory and in Redis). Default ${String(defaultCachePolicy.maxEntryBytes)}.`),
         },
         mappingError,
       )
       .nullish()
-      .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
+      .describe('Exact response cache, in memory, or in Redis shared by every instance when `redis` is set (docs/caching.md). Default: none, nothing is cached.'),
     alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules on a channel\'s error rate or breaker, with the webhooks they notify (docs/alerts.md). Default: none.'),
     alert_delivery: alertDeliverySchema.nullish().describe('How alert messages reach webhooks: queue, tries, backoff, timeout (docs/alerts.md).'),
     log_level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).nullish().describe(`Log level (LOG_LEVEL overrides it). Default ${defaultLogLevel}.`),

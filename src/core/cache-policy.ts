@@ -9,6 +9,8 @@ export interface CachePolicy {
   maxBytes: number;
   /** Client model names or globs whose answers are cached (config `cache.models`). */
   models: readonly string[];
+  /** Largest answer stored, as its JSON text (config `cache.max_entry_bytes`): a larger one is not stored. */
+  maxEntryBytes: number;
 }
 
 /**

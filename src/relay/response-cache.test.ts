@@ -8,9 +8,9 @@ function answer(content: string): ChatCompletion {
 
 const sizeOf = (completion: ChatCompletion): number => Buffer.byteLength(JSON.stringify(completion));
 
-function createCache(overrides: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number; models: string[] }> = {}) {
+function createCache(overrides: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number; models: string[]; maxEntryBytes: number }> = {}) {
   let now = 0;
-  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], ...overrides }, () => now);
+  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], maxEntryBytes: 1_000_000, ...overrides }, () => now);
   return { cache, advance: (ms: number) => (now += ms) };
 }
 

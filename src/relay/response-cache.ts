@@ -4,6 +4,7 @@
 import type { CachePolicy } from '../core/cache-policy.ts';
 import type { ChatCompletion } from '../core/chat.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
+import type { AnswerCache, CacheLookup } from './answer-cache.ts';
 
 
 interface Entry {
@@ -13,7 +14,8 @@ interface Entry {
   expiresAt: number;
 }
 
-export class ResponseCache {
+export class ResponseCache implements AnswerCache {
+  readonly backend = 'memory';
   readonly #entries = new Map<string, Entry>();
   readonly #policy: CachePolicy;
   readonly #now: () => number;
@@ -56,10 +58,18 @@ export class ResponseCache {
     return entry.storedAt + maxAgeMs > now ? entry.completion : undefined;
   }
 
-  /** Stores `completion` for `ttlMs`; false when it alone is larger than `maxBytes` (nothing is evicted for it). */
+  lookup(key: string, maxAgeMs: number): Promise<CacheLookup> {
+    return Promise.resolve(this.get(key, maxAgeMs));
+  }
+
+  store(key: string, completion: ChatCompletion, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.set(key, completion, ttlMs));
+  }
+
+  /** Stores `completion` for `ttlMs`; false when it alone is larger than `maxEntryBytes` or `maxBytes` (nothing is evicted for it). */
   set(key: string, completion: ChatCompletion, ttlMs: number = this.#policy.ttlMs): boolean {
     const bytes = Buffer.byteLength(JSON.stringify(completion));
-    if (bytes > this.#policy.maxBytes) return false;
+    if (bytes > this.#policy.maxBytes || bytes > this.#policy.maxEntryBytes) return false;
     const previous = this.#entries.get(key);
     if (previous !== undefined) this.#remove(key, previous);
     const now = this.#now();

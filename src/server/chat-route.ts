@@ -42,7 +42,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
-      const cacheUse = planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
+      const cacheUse = await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
       const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
         reply.hijack();
         options.onStreamStart();
@@ -78,7 +78,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const answerHeaders = untranslatable !== undefined && record.adaptations.includes(droppedToolsAdaptation) ? { ...headers, ...untranslatable.headers } : headers;
       if (answerHeaders !== undefined) reply.headers(answerHeaders);
       if (outcome.kind !== 'stream') {
-        if (outcome.kind === 'completion' && cacheUse.store(outcome.completion)) reply.header(cacheHeader, 'miss');
+        if (outcome.kind === 'completion' && (await cacheUse.store(outcome.completion))) reply.header(cacheHeader, 'miss');
         // A pass-through answer is already in the client's protocol.
         await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
@@ -91,7 +91,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const collected = collectCommittedStream(outcome.stream);
       await writeStream(collected.stream, answerHeaders);
       const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
-      if (completion !== undefined) cacheUse.store(withRecordedUsage(completion, record));
+      if (completion !== undefined) await cacheUse.store(withRecordedUsage(completion, record));
     },
     codec,
   );

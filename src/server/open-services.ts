@@ -26,6 +26,7 @@ import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPoli
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 import type { HealthOwnership } from '../relay/check-health.ts';
 import { shareVerdicts } from './share-verdicts.ts';
+import type { SharedBytes } from '../relay/answer-cache.ts';
 
 export interface Services {
   store: Store;
@@ -46,6 +47,8 @@ export interface Services {
   quota: KeyQuota;
   /** Redis: which instance runs each channel's health check; undefined: this one runs them all. */
   healthOwnership: HealthOwnership | undefined;
+  /** Redis: the response cache's shared entries (docs/caching.md "Redis"); undefined without `redis`. */
+  sharedAnswers: SharedBytes | undefined;
   close(): Promise<void>;
 }
 
@@ -189,6 +192,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     instances,
     quota,
     healthOwnership,
+    sharedAnswers: shared?.answers,
     async close() {
       // The ledger's waiting charges reach the store before anything closes.
       await quota.close();

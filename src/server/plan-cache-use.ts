@@ -5,7 +5,7 @@ import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { ChatCompletion, ChatRequest } from '../core/chat.ts';
 import { computeCacheKey, isCacheableCompletion, isCacheableRequest } from '../relay/compute-cache-key.ts';
 import type { RequestRecord } from '../relay/request-record.ts';
-import type { ResponseCache } from '../relay/response-cache.ts';
+import { cacheUnavailable, type AnswerCache } from '../relay/answer-cache.ts';
 
 /** The response header that says what the cache did: `hit`, or `miss` when this answer was stored. */
 export const cacheHeader = 'x-sluice-cache';
@@ -19,7 +19,7 @@ export interface CacheUse {
   /** Whether an answer to this request may be stored (a streamed one is then collected as it goes out). */
   readonly stores: boolean;
   /** Stores a whole answer; true when stored (a JSON answer then says `x-sluice-cache: miss`). */
-  store(completion: ChatCompletion): boolean;
+  store(completion: ChatCompletion): Promise<boolean>;
 }
 
 /** A streamed answer's usage, when the client did not ask for it in the stream: what the record counted. */
@@ -38,7 +38,7 @@ export function readCacheDirective(headers: IncomingHttpHeaders): 'no-store' | '
   return undefined;
 }
 
-const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => false };
+const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => Promise.resolve(false) };
 
 /**
  * The cache's part in this request, with `record.cache` set for the log and the metric; the no-op
@@ -47,7 +47,7 @@ const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => false
  * said `no-store`. `no-cache` skips the lookup and stores the fresh answer. A key's `ttl_s` bounds
  * both the age of what it is served and how long its answers are stored.
  */
-export function planCacheUse(cache: ResponseCache | undefined, protocol: string, request: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord, keyCache?: KeyCacheSettings): CacheUse {
+export async function planCacheUse(cache: AnswerCache | undefined, protocol: string, request: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord, keyCache?: KeyCacheSettings): Promise<CacheUse> {
   if (cache === undefined || protocol !== 'chat' || keyCache?.enabled === false) return noCacheUse;
   if (!cache.covers(request.model, keyCache?.models) || !isCacheableRequest(request)) return noCacheUse;
   const ttlMs = keyCache?.ttlMs ?? cache.policy.ttlMs;
@@ -57,9 +57,14 @@ export function planCacheUse(cache: ResponseCache | undefined, protocol: string,
     return noCacheUse;
   }
   const key = computeCacheKey(request);
-  const hit = directive === 'no-cache' ? undefined : cache.get(key, ttlMs);
-  record.cache = directive === 'no-cache' ? 'bypass' : hit === undefined ? 'miss' : 'hit';
+  const found = directive === 'no-cache' ? undefined : await cache.lookup(key, ttlMs);
+  if (found === cacheUnavailable) {
+    // The shared store is down: served as if the cache were off, and counted (docs/caching.md "Redis").
+    record.cache = cacheUnavailable;
+    return noCacheUse;
+  }
+  record.cache = directive === 'no-cache' ? 'bypass' : found === undefined ? 'miss' : 'hit';
   // The log row names the hit among its adaptations (it has no upstream attempt).
-  if (hit !== undefined) record.adaptations.push(cacheHitAdaptation);
-  return { hit, stores: true, store: (completion) => isCacheableCompletion(completion) && cache.set(key, completion, ttlMs) };
+  if (found !== undefined) record.adaptations.push(cacheHitAdaptation);
+  return { hit: found, stores: true, store: async (completion) => isCacheableCompletion(completion) && (await cache.store(key, completion, ttlMs)) };
 }

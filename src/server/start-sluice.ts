@@ -25,7 +25,7 @@ import { buildApp, type SluiceApp } from './build-app.ts';
 import { describeStartup } from './describe-startup.ts';
 import { isConsoleBuilt } from './serve-console.ts';
 import { checkListenAddress } from './check-listen.ts';
-import { ResponseCache } from '../relay/response-cache.ts';
+import { openResponseCache } from './open-response-cache.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, defaultPropagationPolicy, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
@@ -228,7 +228,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
     dropUnsupportedTools: config.dropUnsupportedTools,
-    responseCache: config.cache === undefined ? undefined : new ResponseCache(config.cache, () => performance.now()),
+    responseCache: openResponseCache(config.cache, services.sharedAnswers, logger),
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
