@@ -97,6 +97,7 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
             maxEntryBytes: raw.cache.max_entry_bytes ?? defaultCachePolicy.maxEntryBytes,
+            chargeHits: raw.cache.charge_hits ?? defaultCachePolicy.chargeHits,
           },
     alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
   };

@@ -239,6 +239,7 @@ export const configSchema = z.strictObject(
           max_entries: positiveInteger.nullish().describe(`Most answers held. Default ${String(defaultCachePolicy.maxEntries)}.`),
           max_bytes: positiveInteger.nullish().describe(`Most bytes held (the answers' JSON text); the least recently used go first. Default ${String(defaultCachePolicy.maxBytes)}.`),
           models: modelList.nullish().describe(`Client model names or globs whose answers are cached. Default ${defaultCachePolicy.models.join(', ')}.`),
+          charge_hits: flag.nullish().describe(`true: a hit settles the stored answer's usage against the key's tpm, quota and budget, like an upstream answer. Default ${String(defaultCachePolicy.chargeHits)}: a hit charges no tokens.`),
           max_entry_bytes: positiveInteger.nullish().describe(`Largest answer stored, as its JSON text; a larger one is not stored (in memory and in Redis). Default ${String(defaultCachePolicy.maxEntryBytes)}.`),
         },
         mappingError,

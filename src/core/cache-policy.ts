@@ -11,6 +11,8 @@ export interface CachePolicy {
   models: readonly string[];
   /** Largest answer stored, as its JSON text (config `cache.max_entry_bytes`): a larger one is not stored. */
   maxEntryBytes: number;
+  /** A hit settles the stored answer's usage against the key's tpm, quota and budget (config `cache.charge_hits`). */
+  chargeHits: boolean;
 }
 
 /**

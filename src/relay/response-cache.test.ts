@@ -10,7 +10,7 @@ const sizeOf = (completion: ChatCompletion): number => Buffer.byteLength(JSON.st
 
 function createCache(overrides: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number; models: string[]; maxEntryBytes: number }> = {}) {
   let now = 0;
-  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], maxEntryBytes: 1_000_000, ...overrides }, () => now);
+  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], maxEntryBytes: 1_000_000, chargeHits: false, ...overrides }, () => now);
   return { cache, advance: (ms: number) => (now += ms) };
 }
 

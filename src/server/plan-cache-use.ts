@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { ChatCompletion, ChatRequest } from '../core/chat.ts';
 import { computeCacheKey, isCacheableCompletion, isCacheableRequest } from '../relay/compute-cache-key.ts';
-import type { RequestRecord } from '../relay/request-record.ts';
+import { recordUsage, type RequestRecord } from '../relay/request-record.ts';
 import { cacheUnavailable, type AnswerCache } from '../relay/answer-cache.ts';
 
 /** The response header that says what the cache did: `hit`, or `miss` when this answer was stored. */
@@ -66,5 +66,7 @@ export async function planCacheUse(cache: AnswerCache | undefined, protocol: str
   record.cache = directive === 'no-cache' ? 'bypass' : found === undefined ? 'miss' : 'hit';
   // The log row names the hit among its adaptations (it has no upstream attempt).
   if (found !== undefined) record.adaptations.push(cacheHitAdaptation);
+  // `charge_hits`: the stored usage is the request's, settled against the key and priced like an upstream answer's.
+  if (found?.usage != null && cache.policy.chargeHits) recordUsage(record, found.usage, 'upstream');
   return { hit: found, stores: true, store: async (completion) => isCacheableCompletion(completion) && (await cache.store(key, completion, ttlMs)) };
 }
