@@ -5,7 +5,7 @@ import type OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatCompletionsOnly, startEmulator } from '../emulators/emulator-server.ts';
 import { serveFault } from '../emulators/faulty-upstream.ts';
-import { createAdminClient, eventually, type AdminCall } from '../support/admin-client.ts';
+import { createAdminClient, eventually, rowsOf, type AdminCall } from '../support/admin-client.ts';
 import { startYamlGateway } from '../support/start-yaml-gateway.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -35,13 +35,13 @@ async function start(cache: string): Promise<{ client: OpenAI; admin: AdminCall;
 }
 
 async function ask(client: OpenAI): Promise<{ cache: string | null; tokens: number | undefined; requestId: string }> {
-  const { data, response } = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'q1' }], max_tokens: 50, stream: false }).withResponse();
+  const { data, response } = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'q1' }], max_completion_tokens: 50, stream: false }).withResponse();
   return { cache: response.headers.get('x-sluice-cache'), tokens: data.usage?.total_tokens, requestId: response.headers.get('x-request-id') ?? '' };
 }
 
 /** The key's balance once every reservation has been settled (settling follows the answer). */
 async function settledBalance(admin: AdminCall, keyId: string, expected: number): Promise<number> {
-  const read = async () => Number((await admin('GET', '/keys')).body.data.find((key: { id: string }) => key.id === keyId).remaining_tokens);
+  const read = async () => Number(rowsOf(await admin('GET', '/keys')).find((key) => key.id === keyId)?.remaining_tokens);
   return eventually(read, (balance) => balance === expected, 3000);
 }
 
