@@ -145,6 +145,12 @@ export class Metrics {
     return this.registry.metrics();
   }
 
+  /** `sluice_cache_requests_total` by result, for the admin API's GET /cache. */
+  async cacheCounts(): Promise<Record<string, number>> {
+    const { values } = await this.#cache.get();
+    return Object.fromEntries(values.map((sample) => [String(sample.labels.result), sample.value]));
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }

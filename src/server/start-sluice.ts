@@ -217,6 +217,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const shutdown = new AbortController();
   // Every open request listens for the deadline (and stops when it is over): no listener cap.
   setMaxListeners(0, shutdown.signal);
+  const responseCache = openResponseCache(config.cache, services.sharedAnswers, logger);
   const app = buildApp({
     logger,
     channels: config.channels,
@@ -228,7 +229,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     bodyLimitBytes: config.limits.bodyBytes,
     keepaliveMs: config.sse.keepaliveMs,
     dropUnsupportedTools: config.dropUnsupportedTools,
-    responseCache: openResponseCache(config.cache, services.sharedAnswers, logger),
+    responseCache,
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
@@ -237,6 +238,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       channels,
       configKeyNames: new Set(config.keys.map((key) => key.name)),
       alerts,
+      cache: { answers: responseCache, counts: () => metrics.cacheCounts(), since: Date.now() },
       ...(options.adminFailurePolicy === undefined ? {} : { failurePolicy: options.adminFailurePolicy }),
     },
   });

@@ -1,6 +1,7 @@
 // The admin API's OpenAPI 3.1 document, assembled from the paths each resource file declares next
 // to its routes. A test checks that every registered admin route is in it.
 import { alertsPaths } from './alerts-route.ts';
+import { cachePaths } from './cache-route.ts';
 import { capabilityPaths } from './capabilities-routes.ts';
 import { channelPaths } from './channels-routes.ts';
 import { keyPaths } from './keys-routes.ts';
@@ -156,6 +157,7 @@ const documentPaths: OpenApiPaths = {
   ...alertsPaths,
   ...modelsPaths,
   ...statusPaths,
+  ...cachePaths,
 };
 
 export const adminOpenApiDocument = {

@@ -268,3 +268,13 @@ export interface ModelView {
   owned_by: string;
   capabilities?: { stream: 'native' | 'adapted'; non_stream: 'native' | 'adapted'; stream_options: boolean };
 }
+
+/** GET /admin/api/cache: the response cache's settings and this instance's counts since it started. */
+export interface CacheView {
+  enabled: boolean;
+  backend: 'memory' | 'redis' | null;
+  ttl_s: number | null;
+  since: string;
+  requests: { hit: number; miss: number; bypass: number; unavailable: number };
+  hit_ratio: number | null;
+}

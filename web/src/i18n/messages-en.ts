@@ -223,6 +223,10 @@ export const en = {
   'playground.noModels': 'No models: add a channel first.',
   'playground.streamAdapted': 'stream adapted',
   'playground.jsonAdapted': 'non-stream adapted',
+  'dashboard.cacheHitRatio': 'Cache hit ratio',
+  'dashboard.cacheHits': '{hits} hits of {lookups} lookups · {backend}',
+  'dashboard.cacheUnavailable': '{count} without Redis',
+  'dashboard.cacheHelp': 'Response cache on this instance since {since}: hits over lookups (no-store and no-cache requests are not lookups).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -225,4 +225,8 @@ export const zh: Record<MessageKey, string> = {
   'playground.noModels': '没有模型：请先添加渠道。',
   'playground.streamAdapted': '流式已适配',
   'playground.jsonAdapted': '非流式已适配',
+  'dashboard.cacheHitRatio': '缓存命中率',
+  'dashboard.cacheHits': '{lookups} 次查找中命中 {hits} 次 · {backend}',
+  'dashboard.cacheUnavailable': '{count} 次 Redis 不可用',
+  'dashboard.cacheHelp': '本实例自 {since} 起的响应缓存：命中次数 / 查找次数（no-store 与 no-cache 请求不算查找）。',
 };
