@@ -12,7 +12,7 @@ import { createRelayedHandler, describeRouting, recordFailure, sendJson, type Ro
 import { writeSse } from './write-sse.ts';
 import type { CommittedStream } from '../relay/committed-stream.ts';
 import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
-import { cacheHeader, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
+import { cacheHeader, noCacheUse, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
 import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
 
 export function createChatHandler<State>(options: RouteOptions, codec: IngressCodec<State>) {
@@ -42,7 +42,8 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
-      const cacheUse = await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
+      // No await (one more turn of the microtask queue) when the cache is off.
+      const cacheUse = options.responseCache === undefined ? noCacheUse : await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
       const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
         reply.hijack();
         options.onStreamStart();

@@ -38,7 +38,8 @@ export function readCacheDirective(headers: IncomingHttpHeaders): 'no-store' | '
   return undefined;
 }
 
-const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => Promise.resolve(false) };
+/** The cache takes no part. */
+export const noCacheUse: CacheUse = { hit: undefined, stores: false, store: () => Promise.resolve(false) };
 
 /**
  * The cache's part in this request, with `record.cache` set for the log and the metric; the no-op
