@@ -49,22 +49,24 @@ async function logRow(admin: AdminCall, requestId: string) {
   return (await eventually(() => admin('GET', `/logs/${requestId}`), (answer) => answer.status === 200, 3000)).body;
 }
 
-describe('what a hit charges', () => {
-  it('charges no tokens by default', async () => {
-    const { client, admin, keyId, received } = await start('{ ttl_s: 60 }');
-    const miss = await ask(client);
-    expect(miss.cache).toBe('miss');
-    const used = miss.tokens ?? 0;
-    expect(used).toBeGreaterThan(0);
-    expect(await settledBalance(admin, keyId, quota - used)).toBe(quota - used);
-    const hit = await ask(client);
-    expect([hit.cache, hit.tokens]).toEqual(['hit', used]);
-    expect(received()).toBe(1);
-    expect(await logRow(admin, hit.requestId)).toMatchObject({ adaptations: ['cache-hit'], prompt_tokens: null, completion_tokens: null });
-    expect(await settledBalance(admin, keyId, quota - used)).toBe(quota - used);
-  });
+/** Without charge_hits: the hit leaves the balance where the miss left it, and its log row has no tokens. */
+async function expectFreeHits(): Promise<void> {
+  const { client, admin, keyId, received } = await start('{ ttl_s: 60 }');
+  const miss = await ask(client);
+  expect(miss.cache).toBe('miss');
+  const used = miss.tokens ?? 0;
+  expect(used).toBeGreaterThan(0);
+  expect(await settledBalance(admin, keyId, quota - used)).toBe(quota - used);
+  const hit = await ask(client);
+  expect([hit.cache, hit.tokens]).toEqual(['hit', used]);
+  expect(received()).toBe(1);
+  expect(await logRow(admin, hit.requestId)).toMatchObject({ adaptations: ['cache-hit'], prompt_tokens: null, completion_tokens: null });
+  expect(await settledBalance(admin, keyId, quota - used)).toBe(quota - used);
+}
 
-  it('settles the stored usage against the key with charge_hits: true', async () => {
+describe('what a hit charges', () => {
+  it('charges no tokens by default, and settles the stored usage against the key with charge_hits: true', async () => {
+    await expectFreeHits();
     const { client, admin, keyId, received } = await start('{ ttl_s: 60, charge_hits: true }');
     const miss = await ask(client);
     const used = miss.tokens ?? 0;

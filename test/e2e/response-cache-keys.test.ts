@@ -106,8 +106,10 @@ describe('per-key cache settings through the admin keys API', () => {
     expect(upstream.received).toHaveLength(3);
   });
 
-  it('refuses a cache setting that is not valid with a 400', async () => {
+  it('takes a valid cache setting and refuses one that is not with a 400', async () => {
     const { admin } = await start(['{ name: on, key: on-key-123 }']);
+    const valid = await admin('POST', '/keys', { name: 'valid', cache: { ttl_s: 0.5 } });
+    expect([valid.status, valid.body.cache]).toEqual([201, { enabled: true, ttl_s: 0.5, models: null }]);
     for (const cache of [{ ttl_s: 0 }, { enabled: 'no' }, { models: [] }, { size: 1 }]) {
       const answer = await admin('POST', '/keys', { name: `bad-${JSON.stringify(cache)}`, cache });
       expect(answer.status).toBe(400);
