@@ -210,7 +210,7 @@ export const maxConfigPollMs = 5_000;
 export const defaultRoutingPolicy = Object.freeze({ strategy: 'weighted' as const, slowStartMs: 30_000 });
 
 /** The exact response cache when `cache:` is configured (docs/caching.md); without it there is no cache. */
-export const defaultCachePolicy: Readonly<CachePolicy> = Object.freeze({ ttlMs: 300_000, maxEntries: 1000, maxBytes: 64 * 1024 * 1024, models: Object.freeze(['*']) });
+export const defaultCachePolicy: Readonly<CachePolicy> = Object.freeze({ ttlMs: 300_000, maxEntries: 1000, maxBytes: 64 * 1024 * 1024, models: Object.freeze(['*']), maxEntryBytes: 1024 * 1024, chargeHits: false });
 
 /** An alert rule's `when` (docs/alerts.md): the error-rate window and the volume it needs to judge. */
 export const defaultAlertWindowS = 300;

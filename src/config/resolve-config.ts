@@ -100,6 +100,8 @@ export function resolveConfig(raw: RawConfig, file: string | undefined, included
             maxEntries: raw.cache.max_entries ?? defaultCachePolicy.maxEntries,
             maxBytes: raw.cache.max_bytes ?? defaultCachePolicy.maxBytes,
             models: raw.cache.models ?? defaultCachePolicy.models,
+            maxEntryBytes: raw.cache.max_entry_bytes ?? defaultCachePolicy.maxEntryBytes,
+            chargeHits: raw.cache.charge_hits ?? defaultCachePolicy.chargeHits,
           },
     units: { image: raw.units?.image ?? defaultEndpointUnits.image, audioSecond: raw.units?.audio_second ?? defaultEndpointUnits.audioSecond, request: raw.units?.request ?? defaultEndpointUnits.request },
     alerts: { rules: (raw.alerts ?? []).map(resolveAlertRule), delivery: resolveAlertDelivery(raw.alert_delivery) },
@@ -116,6 +118,7 @@ function resolveClientKey(raw: RawClientKey): ClientKey {
     maxConcurrency: raw.max_concurrency ?? undefined,
     queueMs: raw.queue_ms ?? undefined,
     budget: raw.budget == null ? undefined : { usd: raw.budget.usd, period: raw.budget.period },
+    cache: raw.cache == null ? undefined : { enabled: raw.cache.enabled ?? true, ttlMs: raw.cache.ttl_s == null ? undefined : raw.cache.ttl_s * 1000, models: raw.cache.models ?? undefined },
   };
 }
 

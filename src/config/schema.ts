@@ -185,6 +185,16 @@ export const budgetSchema = z.strictObject(
   mappingError,
 );
 
+/** One key's own response-cache settings (docs/caching.md "Per key"); absent fields follow the global `cache`. */
+export const keyCacheSchema = z.strictObject(
+  {
+    enabled: flag.nullish().describe('false: this key\'s requests neither read nor write the cache. Default true.'),
+    ttl_s: positiveNumber.nullish().describe('Seconds this key\'s answers are stored, and the oldest answer it is served. Default: the global cache.ttl_s.'),
+    models: modelList.nullish().describe('Client model names or globs cached for this key, replacing the global cache.models. Default: the global list.'),
+  },
+  mappingError,
+);
+
 export const clientKeySchema = z.strictObject(
   {
     name: text.describe('Unique key name (logs, metrics, admin API).'),
@@ -195,6 +205,7 @@ export const clientKeySchema = z.strictObject(
     max_concurrency: positiveInteger.nullish().describe('Requests of this key in flight at once. Default: no limit.'),
     queue_ms: nonNegativeInteger.nullish().describe(`How long a request past max_concurrency waits for a slot (0: refused at once). Default ${defaultKeyQueueMs}.`),
     budget: budgetSchema.nullish().describe('Spend allowed per UTC day or month: {usd, period: day|month} (docs/cost.md). Default: no budget.'),
+    cache: keyCacheSchema.nullish().describe('This key\'s response-cache settings {enabled, ttl_s, models} (docs/caching.md "Per key"); needs the global cache. Default: the global settings.'),
   },
   mappingError,
 );
@@ -242,11 +253,13 @@ export const configSchema = z.strictObject(
           max_entries: positiveInteger.nullish().describe(`Most answers held. Default ${String(defaultCachePolicy.maxEntries)}.`),
           max_bytes: positiveInteger.nullish().describe(`Most bytes held (the answers' JSON text); the least recently used go first. Default ${String(defaultCachePolicy.maxBytes)}.`),
           models: modelList.nullish().describe(`Client model names or globs whose answers are cached. Default ${defaultCachePolicy.models.join(', ')}.`),
+          charge_hits: flag.nullish().describe(`true: a hit settles the stored answer's usage against the key's tpm, quota and budget, like an upstream answer. Default ${String(defaultCachePolicy.chargeHits)}: a hit charges no tokens.`),
+          max_entry_bytes: positiveInteger.nullish().describe(`Largest answer stored, as its JSON text; a larger one is not stored (in memory and in Redis). Default ${String(defaultCachePolicy.maxEntryBytes)}.`),
         },
         mappingError,
       )
       .nullish()
-      .describe('Exact response cache in memory (docs/caching.md). Default: none, nothing is cached.'),
+      .describe('Exact response cache, in memory, or in Redis shared by every instance when `redis` is set (docs/caching.md). Default: none, nothing is cached.'),
     alerts: z.array(alertRuleSchema, { error: 'expected a list of alert rules' }).nullish().describe('Alert rules (a channel\'s or model\'s error rate or p95 latency, a breaker, upstream keys set aside, a key\'s quota left, the shared state), with the webhooks they notify (docs/alerts.md). Default: none.'),
     units: z
       .strictObject(

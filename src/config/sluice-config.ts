@@ -2,7 +2,7 @@
 
 import type { AlertDeliveryPolicy, AlertRule } from '../core/alert.ts';
 import type { BreakerPolicy, Channel, RetryPolicy, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
-import type { CachePolicy } from '../core/cache-policy.ts';
+import type { CachePolicy, KeyCacheSettings } from '../core/cache-policy.ts';
 import type { EndpointUnits } from '../core/endpoint-units.ts';
 import type { KeyBudget, PriceTable } from '../core/price.ts';
 import type { RoutingPolicy } from '../core/routing-policy.ts';
@@ -24,6 +24,8 @@ export interface ClientKey {
   queueMs: number | undefined;
   /** USD this key may spend per UTC day or month (docs/cost.md); undefined: no budget. */
   budget: KeyBudget | undefined;
+  /** Its own response-cache settings (docs/caching.md "Per key"); undefined: the global ones. */
+  cache: KeyCacheSettings | undefined;
 }
 
 export interface RedisSettings {

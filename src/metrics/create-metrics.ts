@@ -78,7 +78,7 @@ export class Metrics {
   readonly #breakerState = new Gauge({ name: 'sluice_breaker_state', help: 'Circuit state per channel and model: 0 closed, 1 half-open, 2 open', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #breakerOpened = new Counter({ name: 'sluice_breaker_opened_total', help: 'Times a circuit opened', labelNames: ['channel', 'model'], registers: [this.registry] });
   readonly #spend = new Counter({ name: 'sluice_spend_usd_total', help: 'USD spent at the configured prices, by key, channel and upstream model (requests without a price are not counted)', labelNames: ['key', 'channel', 'model'], registers: [this.registry] });
-  readonly #cache = new Counter({ name: 'sluice_cache_requests_total', help: 'Requests the exact response cache saw, by result (hit, miss, bypass)', labelNames: ['result'], registers: [this.registry] });
+  readonly #cache = new Counter({ name: 'sluice_cache_requests_total', help: 'Requests the exact response cache saw, by result (hit, miss, bypass, unavailable: the shared store did not answer)', labelNames: ['result'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
   // The per-request series, each child resolved once per label tuple (cache-children.ts).
@@ -152,6 +152,12 @@ export class Metrics {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** `sluice_cache_requests_total` by result, for the admin API's GET /cache. */
+  async cacheCounts(): Promise<Record<string, number>> {
+    const { values } = await this.#cache.get();
+    return Object.fromEntries(values.map((sample) => [String(sample.labels.result), sample.value]));
   }
 
   get contentType(): string {

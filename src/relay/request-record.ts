@@ -2,8 +2,8 @@
 import { isJsonObject, type Usage, type UsageSource } from '../core/chat.ts';
 import type { Capture } from './capture.ts';
 
-/** hit: served from the cache; miss: looked up, not there; bypass: `Cache-Control: no-store` / `no-cache`. */
-export type CacheResult = 'hit' | 'miss' | 'bypass';
+/** hit: served from the cache; miss: looked up, not there; bypass: `Cache-Control: no-store` / `no-cache`; unavailable: the shared store (Redis) did not answer. */
+export type CacheResult = 'hit' | 'miss' | 'bypass' | 'unavailable';
 
 export interface AttemptRecord {
   channel: string;

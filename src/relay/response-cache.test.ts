@@ -8,9 +8,9 @@ function answer(content: string): ChatCompletion {
 
 const sizeOf = (completion: ChatCompletion): number => Buffer.byteLength(JSON.stringify(completion));
 
-function createCache(overrides: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number; models: string[] }> = {}) {
+function createCache(overrides: Partial<{ ttlMs: number; maxEntries: number; maxBytes: number; models: string[]; maxEntryBytes: number }> = {}) {
   let now = 0;
-  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], ...overrides }, () => now);
+  const cache = new ResponseCache({ ttlMs: 1000, maxEntries: 10, maxBytes: 1_000_000, models: ['*'], maxEntryBytes: 1_000_000, chargeHits: false, ...overrides }, () => now);
   return { cache, advance: (ms: number) => (now += ms) };
 }
 
@@ -24,6 +24,18 @@ describe('ResponseCache', () => {
     expect(cache.get('k')).toBeUndefined();
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
+  });
+
+  it('stores for the time to live it is given, and serves only answers younger than the age asked for', () => {
+    const { cache, advance } = createCache({ ttlMs: 1000 });
+    cache.set('short', answer('s'), 100);
+    cache.set('k', answer('a'));
+    advance(150);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('k', 100)).toBeUndefined();
+    // Too old for that reader, still there for the others.
+    expect(cache.get('k')?.choices[0]?.message.content).toBe('a');
+    expect(cache.get('k', 151)?.choices[0]?.message.content).toBe('a');
   });
 
   it('drops the least recently used answer past max_entries', () => {

@@ -4,15 +4,18 @@
 import type { CachePolicy } from '../core/cache-policy.ts';
 import type { ChatCompletion } from '../core/chat.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
+import type { AnswerCache, CacheLookup } from './answer-cache.ts';
 
 
 interface Entry {
   completion: ChatCompletion;
   bytes: number;
+  storedAt: number;
   expiresAt: number;
 }
 
-export class ResponseCache {
+export class ResponseCache implements AnswerCache {
+  readonly backend = 'memory';
   readonly #entries = new Map<string, Entry>();
   readonly #policy: CachePolicy;
   readonly #now: () => number;
@@ -32,28 +35,45 @@ export class ResponseCache {
     return this.#bytes;
   }
 
-  /** Whether answers for `model` are cached at all. */
-  covers(model: string): boolean {
-    return this.#policy.models.some((glob) => matchesGlob(glob, model));
+  get policy(): CachePolicy {
+    return this.#policy;
   }
 
-  /** The answer stored under `key`, unless missing or past its time to live. */
-  get(key: string): ChatCompletion | undefined {
+  /** Whether answers for `model` are cached at all (`models`: a key's own list instead of the global one). */
+  covers(model: string, models: readonly string[] = this.#policy.models): boolean {
+    return models.some((glob) => matchesGlob(glob, model));
+  }
+
+  /**
+   * The answer stored under `key`, unless missing, past its time to live, or stored `maxAgeMs` ago
+   * or earlier (a key with a shorter ttl is served only answers that young; the entry stays for others).
+   */
+  get(key: string, maxAgeMs: number = this.#policy.ttlMs): ChatCompletion | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     this.#remove(key, entry);
-    if (entry.expiresAt <= this.#now()) return undefined;
+    const now = this.#now();
+    if (entry.expiresAt <= now) return undefined;
     this.#insert(key, entry);
-    return entry.completion;
+    return entry.storedAt + maxAgeMs > now ? entry.completion : undefined;
   }
 
-  /** Stores `completion`; false when it alone is larger than `maxBytes` (nothing is evicted for it). */
-  set(key: string, completion: ChatCompletion): boolean {
+  lookup(key: string, maxAgeMs: number): Promise<CacheLookup> {
+    return Promise.resolve(this.get(key, maxAgeMs));
+  }
+
+  store(key: string, completion: ChatCompletion, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.set(key, completion, ttlMs));
+  }
+
+  /** Stores `completion` for `ttlMs`; false when it alone is larger than `maxEntryBytes` or `maxBytes` (nothing is evicted for it). */
+  set(key: string, completion: ChatCompletion, ttlMs: number = this.#policy.ttlMs): boolean {
     const bytes = Buffer.byteLength(JSON.stringify(completion));
-    if (bytes > this.#policy.maxBytes) return false;
+    if (bytes > this.#policy.maxBytes || bytes > this.#policy.maxEntryBytes) return false;
     const previous = this.#entries.get(key);
     if (previous !== undefined) this.#remove(key, previous);
-    this.#insert(key, { completion, bytes, expiresAt: this.#now() + this.#policy.ttlMs });
+    const now = this.#now();
+    this.#insert(key, { completion, bytes, storedAt: now, expiresAt: now + ttlMs });
     while (this.#entries.size > this.#policy.maxEntries || this.#bytes > this.#policy.maxBytes) {
       const oldest = this.#entries.entries().next();
       if (oldest.done === true) break;

@@ -5,6 +5,7 @@
 // at start: no key in the config and none stored (Sluice then listens on loopback only, see
 // check-listen.ts). Creating a key ends it; deleting keys never starts it again.
 import { GatewayError } from '../core/errors.ts';
+import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { KeyBudget } from '../core/price.ts';
 import { LruCache } from '../lib/lru-cache.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
@@ -23,6 +24,8 @@ export interface Caller {
   queueMs?: number | undefined;
   /** USD per UTC day or month (docs/cost.md); undefined: no budget. */
   budget?: KeyBudget | undefined;
+  /** Its own response-cache settings (docs/caching.md "Per key"); undefined: the global ones. */
+  cache?: KeyCacheSettings | undefined;
   debug: boolean;
 }
 
@@ -54,7 +57,7 @@ export interface KeyAccess {
 }
 
 function callerOf(record: KeyRecord): Caller {
-  return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug, maxConcurrency: record.maxConcurrency, queueMs: record.queueMs, budget: record.budget };
+  return { keyId: record.id, keyName: record.name, models: record.models, rpm: record.rpm, tpm: record.tpm, remainingTokens: record.remainingTokens, debug: record.debug, maxConcurrency: record.maxConcurrency, queueMs: record.queueMs, budget: record.budget, cache: record.cache };
 }
 
 export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now, policy: KeyCachePolicy = defaultKeyCachePolicy): Promise<KeyAccess> {

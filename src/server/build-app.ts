@@ -8,7 +8,7 @@ import type { ServerSettings } from '../config/server-settings.ts';
 import type { Channel } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import type { ResponseCache } from '../relay/response-cache.ts';
+import type { AnswerCache } from '../relay/answer-cache.ts';
 import type { Provider } from '../providers/types.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { AdminOptions } from './admin/admin-context.ts';
@@ -71,7 +71,7 @@ export interface AppOptions {
   /** Config `drop_unsupported_tools`: hosted/server tools are dropped with a warning header instead of a 400. */
   dropUnsupportedTools: boolean;
   /** Config `cache`: the exact response cache of chat answers (docs/caching.md); absent: off. */
-  responseCache?: ResponseCache | undefined;
+  responseCache?: AnswerCache | undefined;
   /** Config `units`: request units of issue 18's endpoints (src/core/endpoint-units.ts); absent: the defaults. */
   units?: EndpointUnits | undefined;
 }

@@ -12,7 +12,7 @@ import { createRelayedHandler, describeRouting, recordFailure, sendJson, type Ro
 import { writeSse } from './write-sse.ts';
 import type { CommittedStream } from '../relay/committed-stream.ts';
 import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
-import { cacheHeader, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
+import { cacheHeader, noCacheUse, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
 import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
 
 export function createChatHandler<State>(options: RouteOptions, codec: IngressCodec<State>) {
@@ -42,7 +42,8 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
-      const cacheUse = planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record);
+      // No await (one more turn of the microtask queue) when the cache is off.
+      const cacheUse = options.responseCache === undefined ? noCacheUse : await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
       const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
         reply.hijack();
         options.onStreamStart();
@@ -78,7 +79,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const answerHeaders = untranslatable !== undefined && record.adaptations.includes(droppedToolsAdaptation) ? { ...headers, ...untranslatable.headers } : headers;
       if (answerHeaders !== undefined) reply.headers(answerHeaders);
       if (outcome.kind !== 'stream') {
-        if (outcome.kind === 'completion' && cacheUse.store(outcome.completion)) reply.header(cacheHeader, 'miss');
+        if (outcome.kind === 'completion' && (await cacheUse.store(outcome.completion))) reply.header(cacheHeader, 'miss');
         // A pass-through answer is already in the client's protocol.
         await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
@@ -91,7 +92,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const collected = collectCommittedStream(outcome.stream);
       await writeStream(collected.stream, answerHeaders);
       const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
-      if (completion !== undefined) cacheUse.store(withRecordedUsage(completion, record));
+      if (completion !== undefined) await cacheUse.store(withRecordedUsage(completion, record));
     },
     codec,
   );

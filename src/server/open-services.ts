@@ -26,6 +26,7 @@ import { startInstanceRegistry, type InstanceRegistry, type InstanceRegistryPoli
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 import type { HealthOwnership } from '../relay/check-health.ts';
 import { shareVerdicts } from './share-verdicts.ts';
+import type { SharedBytes } from '../relay/answer-cache.ts';
 
 export interface Services {
   store: Store;
@@ -46,6 +47,8 @@ export interface Services {
   quota: KeyQuota;
   /** Redis: which instance runs each channel's health check; undefined: this one runs them all. */
   healthOwnership: HealthOwnership | undefined;
+  /** Redis: the response cache's shared entries (docs/caching.md "Redis"); undefined without `redis`. */
+  sharedAnswers: SharedBytes | undefined;
   close(): Promise<void>;
 }
 
@@ -115,7 +118,7 @@ function createRefusalRowLimiter(logger: Logger, metrics: StoreMetrics | undefin
 async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void> {
   for (const key of config.keys) {
     const existing = await store.keys.findByHash(hashKey(key.key));
-    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null, budget: key.budget ?? null };
+    const changes = { models: key.models, rpm: key.rpm ?? null, tpm: key.tpm ?? null, maxConcurrency: key.maxConcurrency ?? null, queueMs: key.queueMs ?? null, budget: key.budget ?? null, cache: key.cache ?? null };
     if (existing !== undefined) {
       await store.keys.update(existing.id, { ...changes, name: key.name });
       continue;
@@ -123,7 +126,7 @@ async function syncConfigKeys(store: Store, config: SluiceConfig): Promise<void>
     // A key whose value changed in the file replaces the stored one of the same name.
     const sameName = (await store.keys.list()).find((record) => record.name === key.name);
     if (sameName !== undefined) await store.keys.delete(sameName.id);
-    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs, budget: key.budget });
+    await store.keys.create({ name: key.name, key: key.key, models: key.models, rpm: key.rpm, tpm: key.tpm, maxConcurrency: key.maxConcurrency, queueMs: key.queueMs, budget: key.budget, cache: key.cache });
   }
 }
 
@@ -189,6 +192,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
     instances,
     quota,
     healthOwnership,
+    sharedAnswers: shared?.answers,
     async close() {
       // The ledger's waiting charges reach the store before anything closes.
       await quota.close();

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
-import type { ResponseCache } from '../relay/response-cache.ts';
+import type { AnswerCache } from '../relay/answer-cache.ts';
 import { createRequestRecord, upstreamTimeMs, type RequestRecord } from '../relay/request-record.ts';
 import { usedTokensOf, type Admission, type AdmissionControl, type QuoteUsd } from './account-request.ts';
 import type { Pricing } from '../relay/price-request.ts';
@@ -29,7 +29,7 @@ export interface RouteOptions {
   /** Aborted (with `shutting_down`) when the shutdown deadline passes: what still runs ends then. */
   shutdownSignal: AbortSignal;
   /** The exact response cache of chat answers (config `cache`, docs/caching.md); absent: off. */
-  responseCache?: ResponseCache | undefined;
+  responseCache?: AnswerCache | undefined;
 }
 
 export interface Exchange {

@@ -25,7 +25,7 @@ import { buildApp, type SluiceApp } from './build-app.ts';
 import { describeStartup } from './describe-startup.ts';
 import { isConsoleBuilt } from './serve-console.ts';
 import { checkListenAddress } from './check-listen.ts';
-import { ResponseCache } from '../relay/response-cache.ts';
+import { openResponseCache } from './open-response-cache.ts';
 import { loadLiveChannels, type LiveRelayDependencies } from './live-channels.ts';
 import type { InstanceRegistryPolicy } from './instance-registry.ts';
 import { createChangeTargets, defaultPropagationPolicy, followStoreChanges, type PropagationPolicy, type StoreChangeFollower } from './follow-store-changes.ts';
@@ -222,6 +222,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const shutdown = new AbortController();
   // Every open request listens for the deadline (and stops when it is over): no listener cap.
   setMaxListeners(0, shutdown.signal);
+  const responseCache = openResponseCache(config.cache, services.sharedAnswers, logger);
   const app = buildApp({
     logger,
     channels: config.channels,
@@ -235,7 +236,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     keepaliveMs: config.sse.keepaliveMs,
     dropUnsupportedTools: config.dropUnsupportedTools,
     units: config.units,
-    responseCache: config.cache === undefined ? undefined : new ResponseCache(config.cache, () => performance.now()),
+    responseCache,
     shutdownSignal: shutdown.signal,
     metricsKey: config.metricsKey,
     server: config.server,
@@ -244,6 +245,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       channels,
       configKeyNames: new Set(config.keys.map((key) => key.name)),
       alerts,
+      cache: { answers: responseCache, counts: () => metrics.cacheCounts(), since: Date.now() },
       ...(options.adminFailurePolicy === undefined ? {} : { failurePolicy: options.adminFailurePolicy }),
     },
   });

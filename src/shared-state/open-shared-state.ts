@@ -9,6 +9,7 @@ import { BalanceHolds, defaultHoldLifeMs } from './balance-holds.ts';
 import { LeasedSlots } from './leased-slots.ts';
 import { SharedRateLimits } from './shared-rate-limits.ts';
 import { SharedStateStatus, type StatusEvents } from './shared-state-status.ts';
+import { SharedAnswers } from './shared-answers.ts';
 import { SharedVerdicts, type VerdictListener } from './shared-verdicts.ts';
 
 /** The Redis client's bounds, and how long decisions stay local after a failure. */
@@ -40,6 +41,8 @@ export interface SharedState extends AsyncDisposable {
   balances: BalanceHolds;
   /** Refused upstream keys and health-check verdicts, shared by every instance. */
   verdicts: SharedVerdicts;
+  /** The exact response cache's entries (docs/caching.md "Redis"). */
+  answers: SharedAnswers;
   /** Delivers the other instances' verdicts (and, at each (re)connect, the refused keys recorded). */
   followVerdicts(listener: VerdictListener): void;
 }
@@ -121,6 +124,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     keySlots,
     balances,
     verdicts,
+    answers: new SharedAnswers({ client, status, keyPrefix: settings.keyPrefix, commandTimeoutMs: settings.policy.commandTimeoutMs }),
     followVerdicts,
     async [Symbol.asyncDispose]() {
       clearInterval(heartbeat);

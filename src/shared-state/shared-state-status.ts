@@ -11,8 +11,8 @@ export interface SharedStateCondition {
   reason?: string;
 }
 
-/** What was decided locally: rpm/tpm (and leased slots), a quota held in the store instead of Redis, a refused key kept to this instance, a health check run without an owner. */
-export type DegradedWhat = 'rate' | 'quota' | 'key_refusal' | 'health';
+/** What was decided locally: rpm/tpm (and leased slots), a quota held in the store instead of Redis, a refused key kept to this instance, a health check run without an owner, a response-cache lookup or store skipped. */
+export type DegradedWhat = 'rate' | 'quota' | 'key_refusal' | 'health' | 'cache';
 
 export interface StatusEvents {
   onTransition(up: boolean, reason: string): void;

@@ -1,5 +1,6 @@
 // The store's ports for client API keys (quota, budget) and the quota ledger: what server/ may ask of
 // them (ports.ts re-exports everything). Times are epoch milliseconds.
+import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { KeyBudget } from '../core/price.ts';
 
 // ── Client API keys ────────────────────────────────────────────────────────────────────────────
@@ -35,6 +36,8 @@ export interface KeyRecord {
   /** What the period starting at `budgetPeriodStart` spent, in-flight reservations included; above the budget after an overrun. */
   budgetSpentUsd: number | undefined;
   budgetPeriodStart: number | undefined;
+  /** Its own response-cache settings (docs/caching.md "Per key"); undefined: the global ones. */
+  cache: KeyCacheSettings | undefined;
   createdAt: number;
   updatedAt: number;
 }
@@ -53,6 +56,7 @@ export interface NewKey {
   enabled?: boolean | undefined;
   debug?: boolean | undefined;
   budget?: KeyBudget | undefined;
+  cache?: KeyCacheSettings | undefined;
 }
 
 /** Fields to change; `null` clears a limit. A new `quotaTokens` also refills `remainingTokens`. */
@@ -72,6 +76,8 @@ export interface KeyChanges {
   budget?: KeyBudget | null | undefined;
   /** Sets what the current period spent (0: a fresh start). */
   budgetSpentUsd?: number | undefined;
+  /** `null`: back to the global cache settings. */
+  cache?: KeyCacheSettings | null | undefined;
 }
 
 export interface TokenReservation {

@@ -1,10 +1,11 @@
 // Client API keys: stored as sha256 hash + a short visible prefix; the full key leaves only once.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { KeyCacheSettings } from '../core/cache-policy.ts';
 import type { BudgetPeriod, KeyBudget } from '../core/price.ts';
 import { generateKey, hashKey, readKeyPrefix } from './hash-key.ts';
 import type { CreatedKey, KeyChanges, KeyRecord, KeyStore, NewKey } from './ports.ts';
-import { orNull, orUndefined, parseStringList, readFlag, toFlag } from './row-values.ts';
+import { orNull, orUndefined, parseJsonObject, parseStringList, readFlag, toFlag } from './row-values.ts';
 import type { RecordChange } from './record-change.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
 import { isUniqueViolation, StoreConflictError } from './store-errors.ts';
@@ -27,6 +28,7 @@ function toKeyRecord(row: Selectable<ApiKeysTable>): KeyRecord {
     budget: readBudget(row),
     budgetSpentUsd: orUndefined(row.budget_spent_usd),
     budgetPeriodStart: orUndefined(row.budget_period_start),
+    cache: readKeyCache(row.cache),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -35,6 +37,22 @@ function toKeyRecord(row: Selectable<ApiKeysTable>): KeyRecord {
 function readBudget(row: Selectable<ApiKeysTable>): KeyBudget | undefined {
   const period: BudgetPeriod | undefined = row.budget_period === 'day' || row.budget_period === 'month' ? row.budget_period : undefined;
   return row.budget_usd === null || period === undefined ? undefined : { usd: row.budget_usd, period };
+}
+
+/** The `cache` column: `{enabled, ttl_ms, models}` as JSON; null (or text that is not an object) reads as none. */
+function readKeyCache(text: string | null): KeyCacheSettings | undefined {
+  if (text === null) return undefined;
+  const { enabled, ttl_ms: ttlMs, models } = parseJsonObject(text);
+  return {
+    enabled: enabled !== false,
+    ttlMs: typeof ttlMs === 'number' && ttlMs > 0 ? ttlMs : undefined,
+    models: Array.isArray(models) ? models.filter((model) => typeof model === 'string') : undefined,
+  };
+}
+
+function writeKeyCache(settings: KeyCacheSettings | undefined | null): string | null {
+  if (settings == null) return null;
+  return JSON.stringify({ enabled: settings.enabled, ttl_ms: settings.ttlMs, models: settings.models });
 }
 
 function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKeysTable> {
@@ -58,6 +76,7 @@ function describeKeyChanges(changes: KeyChanges, now: number): Updateable<ApiKey
   if (changes.budget === null) Object.assign(set, { budget_usd: null, budget_period: null, budget_spent_usd: null, budget_period_start: null });
   else if (changes.budget !== undefined) Object.assign(set, { budget_usd: changes.budget.usd, budget_period: changes.budget.period });
   if (changes.budgetSpentUsd !== undefined) set.budget_spent_usd = changes.budgetSpentUsd;
+  if (changes.cache !== undefined) set.cache = writeKeyCache(changes.cache);
   return set;
 }
 
@@ -96,6 +115,7 @@ export function createKeyStore(db: Kysely<Database>, now: () => number, record: 
         budget_period: input.budget?.period ?? null,
         budget_period_start: null,
         budget_spent_usd: input.budget === undefined ? null : 0,
+        cache: writeKeyCache(input.cache),
         created_at: time,
         updated_at: time,
       };

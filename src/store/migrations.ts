@@ -178,6 +178,11 @@ async function addCostColumns(db: SchemaDatabase): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('budget_spent_usd', 'double precision').execute();
 }
 
+/** Per-key response-cache settings (issue 17, docs/caching.md "Per key"): JSON text, null for the global ones. */
+async function addKeyCacheColumn(db: SchemaDatabase): Promise<void> {
+  await db.schema.alterTable('api_keys').addColumn('cache', 'text').execute();
+}
+
 /**
  * Sizes (issue 18, docs/endpoints.md): the client request's body and the answer sent to the client, in
  * bytes (null where not measured), so an upload or an image answer is visible in the log.
@@ -199,6 +204,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0007-instances': { up: addInstances },
     '0008-quota-ledger': { up: addQuotaLedger },
     '0009-cost': { up: addCostColumns },
+    '0010-key-cache': { up: addKeyCacheColumn },
     '0013-sizes': { up: addSizeColumns },
   };
 }

@@ -30,6 +30,8 @@ export interface ApiKeysTable {
   budget_period: string | null;
   budget_period_start: number | null;
   budget_spent_usd: number | null;
+  /** Migration 0010 (docs/caching.md "Per key"): JSON `{enabled, ttl_ms, models}`, null: the global cache settings. */
+  cache: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }

@@ -10,6 +10,15 @@ import type { Alerts } from '../open-alerts.ts';
 import type { LiveChannels } from '../live-channels.ts';
 import type { Services } from '../open-services.ts';
 import type { AdminFailurePolicy } from './admin-failures.ts';
+import type { AnswerCache } from '../../relay/answer-cache.ts';
+
+/** What GET /cache reads: the response cache (undefined: off) and the request counts by result. */
+export interface CacheReport {
+  answers: AnswerCache | undefined;
+  counts: () => Promise<Readonly<Record<string, number>>>;
+  /** When the counts started (this instance's start). */
+  since: number;
+}
 
 export interface AdminContext {
   services: Services;
@@ -23,6 +32,8 @@ export interface AdminContext {
   codecs: IngressCodecs;
   /** The alert rules' state (GET /alerts); undefined where no gateway runs (tests of the API alone). */
   alerts?: Alerts | undefined;
+  /** The response cache and its counts (GET /cache); undefined where no gateway runs. */
+  cache?: CacheReport | undefined;
 }
 
 export interface AdminOptions extends AdminContext {

@@ -1,6 +1,7 @@
 // /keys: client API keys. Only a hash and a short prefix are stored; the full key is in the answer
 // to POST once and never again. Every change refreshes the key cache, so auth sees it at once.
 import * as z from 'zod';
+import type { KeyCacheSettings } from '../../core/cache-policy.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { isStoreConflictError, type KeyChanges, type KeyRecord } from '../../store/index.ts';
 import type { AdminApp, AdminContext } from './admin-context.ts';
@@ -11,6 +12,11 @@ const limit = z.int().positive().nullable();
 const expiry = z.iso.datetime({ offset: true }).nullable();
 /** docs/cost.md: USD per UTC day or month at the configured prices; `null` removes it. */
 const budget = z.strictObject({ usd: z.number().nonnegative(), period: z.enum(['day', 'month']) }).nullable();
+
+/** docs/caching.md "Per key": this key's own response-cache settings; `null` (or absent at creation) follows the global ones. */
+const cache = z
+  .strictObject({ enabled: z.boolean().optional(), ttl_s: z.number().positive().optional(), models: z.array(z.string().min(1)).min(1).optional() })
+  .nullable();
 
 const keyFields = {
   models: z.array(z.string().min(1)).min(1),
@@ -23,7 +29,18 @@ const keyFields = {
   enabled: z.boolean(),
   debug: z.boolean(),
   budget,
+  cache,
 };
+
+function toKeyCache(body: z.output<typeof cache>): KeyCacheSettings | null {
+  if (body === null) return null;
+  return { enabled: body.enabled ?? true, ttlMs: body.ttl_s === undefined ? undefined : body.ttl_s * 1000, models: body.models };
+}
+
+function describeKeyCache(settings: KeyCacheSettings | undefined) {
+  if (settings === undefined) return null;
+  return { enabled: settings.enabled, ttl_s: settings.ttlMs === undefined ? null : settings.ttlMs / 1000, models: settings.models ?? null };
+}
 
 const createKeyBody = z.strictObject({ name: z.string().min(1), ...z.object(keyFields).partial().shape });
 const changeKeyBody = z.strictObject({ name: z.string().min(1), remaining_tokens: z.int().nonnegative().nullable(), budget_spent_usd: z.number().nonnegative(), ...keyFields }).partial();
@@ -49,6 +66,7 @@ function describeKey(record: KeyRecord, context: AdminContext) {
     budget: record.budget ?? null,
     budget_spent_usd: record.budget === undefined ? null : (record.budgetSpentUsd ?? 0),
     budget_period_start: showTime(record.budgetPeriodStart),
+    cache: describeKeyCache(record.cache),
     created_at: showTime(record.createdAt),
     updated_at: showTime(record.updatedAt),
   };
@@ -69,6 +87,7 @@ function toChanges(body: z.output<typeof changeKeyBody>): KeyChanges {
   if (body.debug !== undefined) changes.debug = body.debug;
   if (body.budget !== undefined) changes.budget = body.budget;
   if (body.budget_spent_usd !== undefined) changes.budgetSpentUsd = body.budget_spent_usd;
+  if (body.cache !== undefined) changes.cache = toKeyCache(body.cache);
   return changes;
 }
 
@@ -107,6 +126,7 @@ export function registerKeyRoutes(app: AdminApp, context: AdminContext): void {
         enabled: body.enabled,
         debug: body.debug,
         budget: body.budget ?? undefined,
+        cache: body.cache == null ? undefined : toKeyCache(body.cache) ?? undefined,
       }),
     );
     // Only its hash is stored, so this is the one moment the key can join the masked secrets: a key
@@ -158,7 +178,7 @@ export const keyPaths: OpenApiPaths = {
   },
   '/keys/{id}': {
     patch: operation({
-      summary: 'Change a key: models, limits (`null` clears one), quota (a new quota refills the balance), budget (`null` removes it; a new one keeps the period\'s spend; `budget_spent_usd: 0` forgives it), expiry, enabled, debug.',
+      summary: 'Change a key: models, limits (`null` clears one), quota (a new quota refills the balance), budget (`null` removes it; a new one keeps the period\'s spend; `budget_spent_usd: 0` forgives it), expiry, enabled, debug, cache (`{enabled, ttl_s, models}`; `null`: the global cache settings).',
       parameters: [idParameter],
       body: jsonSchemaOf(changeKeyBody),
       responses: { '200': jsonResponse('The key after the change.', keyRef) },

@@ -1,6 +1,7 @@
 // The admin API's OpenAPI 3.1 document, assembled from the paths each resource file declares next
 // to its routes. A test checks that every registered admin route is in it.
 import { alertsPaths } from './alerts-route.ts';
+import { cachePaths } from './cache-route.ts';
 import { capabilityPaths } from './capabilities-routes.ts';
 import { channelPaths } from './channels-routes.ts';
 import { keyPaths } from './keys-routes.ts';
@@ -79,6 +80,7 @@ const schemas: Record<string, JsonSchema> = {
       budget: { anyOf: [{ type: 'object', properties: { usd: { type: 'number' }, period: { enum: ['day', 'month'] } } }, { type: 'null' }], description: 'USD per UTC day or month at the configured prices (docs/cost.md).' },
       budget_spent_usd: { ...nullable('number'), description: 'What the current period spent, in-flight reservations included; above the budget after an overrun (recorded, never clamped).' },
       budget_period_start: { anyOf: [time, { type: 'null' }], description: 'The start of the period `budget_spent_usd` counts; an older one means nothing was spent since.' },
+      cache: { anyOf: [{ type: 'object', properties: { enabled: boolean, ttl_s: nullable('number'), models: { anyOf: [{ type: 'array', items: string }, { type: 'null' }] } } }, { type: 'null' }], description: 'This key\'s response-cache settings (docs/caching.md "Per key"); null: the global ones.' },
       created_at: time,
       updated_at: time,
     },
@@ -157,6 +159,7 @@ const documentPaths: OpenApiPaths = {
   ...alertsPaths,
   ...modelsPaths,
   ...statusPaths,
+  ...cachePaths,
 };
 
 export const adminOpenApiDocument = {

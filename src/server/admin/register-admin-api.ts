@@ -9,6 +9,7 @@ import { declareAccess } from '../route-access.ts';
 import { apiSecurityHeaders, setSecurityHeaders } from '../security-headers.ts';
 import type { AdminApp, AdminOptions } from './admin-context.ts';
 import { registerAlertsRoute } from './alerts-route.ts';
+import { registerCacheRoute } from './cache-route.ts';
 import { registerCapabilityRoutes } from './capabilities-routes.ts';
 import { registerChannelRoutes } from './channels-routes.ts';
 import { registerInstancesRoute } from './instances-route.ts';
@@ -52,5 +53,6 @@ export function adminApi(app: AdminApp, options: AdminOptions, done: (error?: Er
   registerInstancesRoute(app, options);
   registerAlertsRoute(app, options);
   registerModelsRoute(app, options);
+  registerCacheRoute(app, options);
   done();
 }

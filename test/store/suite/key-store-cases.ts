@@ -163,6 +163,20 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       await expect(keys.reserveBudget(record.id, 0, -1)).rejects.toThrow(RangeError);
     });
 
+    it('stores a key\'s own cache settings, changes them, and null returns it to the global ones', async () => {
+      const { keys } = context.store();
+      const { record } = await keys.create({ name: 'app', cache: { enabled: false, ttlMs: undefined, models: undefined } });
+      expect(record.cache).toEqual({ enabled: false, ttlMs: undefined, models: undefined });
+      expect((await keys.get(record.id))?.cache).toEqual({ enabled: false, ttlMs: undefined, models: undefined });
+      await keys.update(record.id, { cache: { enabled: true, ttlMs: 1500, models: ['gpt-4o*'] } });
+      expect((await keys.get(record.id))?.cache).toEqual({ enabled: true, ttlMs: 1500, models: ['gpt-4o*'] });
+      await keys.update(record.id, { rpm: 5 });
+      expect((await keys.get(record.id))?.cache).toEqual({ enabled: true, ttlMs: 1500, models: ['gpt-4o*'] });
+      await keys.update(record.id, { cache: null });
+      expect((await keys.get(record.id))?.cache).toBeUndefined();
+      expect((await keys.create({ name: 'plain' })).record.cache).toBeUndefined();
+    });
+
     it('charges a settled request once however often its ledger batch is written, in the same transaction as remaining_tokens', async () => {
       const store = context.store();
       const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });

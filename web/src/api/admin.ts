@@ -1,6 +1,6 @@
 // Every admin API call the console makes, typed (docs/admin-api.md).
 import { adminRequest, queryString } from './client.ts';
-import type { AlertView, ChannelView, CreatedKey, KeyView, LearnedCapability, LogDetail, LogPage, ModelView, ProbeResult, ReplayResult, StatsView } from './types.ts';
+import type { AlertView, CacheView, ChannelView, CreatedKey, KeyView, LearnedCapability, LogDetail, LogPage, ModelView, ProbeResult, ReplayResult, StatsView } from './types.ts';
 
 function listOf<T>(body: unknown, field = 'data'): T[] {
   if (Array.isArray(body)) return body as T[];
@@ -81,6 +81,10 @@ export function replayLog(requestId: string, channel?: string): Promise<ReplayRe
 
 export function getStats(window: string, signal?: AbortSignal): Promise<StatsView> {
   return adminRequest(`/stats${queryString({ window })}`, signal === undefined ? {} : { signal });
+}
+
+export function getCache(signal?: AbortSignal): Promise<CacheView> {
+  return adminRequest('/cache', signal === undefined ? {} : { signal });
 }
 
 /** Every model clients may ask for, from the admin API: the playground lists them before it holds a client key. */

@@ -284,3 +284,13 @@ export interface AlertView {
   fired_at: string;
   changed_at: string;
 }
+
+/** GET /admin/api/cache: the response cache's settings and this instance's counts since it started. */
+export interface CacheView {
+  enabled: boolean;
+  backend: 'memory' | 'redis' | null;
+  ttl_s: number | null;
+  since: string;
+  requests: { hit: number; miss: number; bypass: number; unavailable: number };
+  hit_ratio: number | null;
+}

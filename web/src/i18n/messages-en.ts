@@ -241,6 +241,10 @@ export const en = {
   'alerts.noneFiring': 'Nothing is firing.',
   'alerts.noneResolved': 'No alert has resolved since this instance started.',
   'alerts.note': 'Alerts come from the alerts rules in the config (docs/alerts.md); each instance judges its own traffic and keeps its alerts since it started.',
+  'dashboard.cacheHitRatio': 'Cache hit ratio',
+  'dashboard.cacheHits': '{hits} hits of {lookups} lookups · {backend}',
+  'dashboard.cacheUnavailable': '{count} without Redis',
+  'dashboard.cacheHelp': 'Response cache on this instance since {since}: hits over lookups (no-store and no-cache requests are not lookups).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -243,4 +243,8 @@ export const zh: Record<MessageKey, string> = {
   'alerts.noneFiring': '当前没有告警。',
   'alerts.noneResolved': '本实例启动以来没有已恢复的告警。',
   'alerts.note': '告警来自配置中的 alerts 规则（docs/alerts.md）；每个实例只判断自己的流量，并保留自启动以来的告警。',
+  'dashboard.cacheHitRatio': '缓存命中率',
+  'dashboard.cacheHits': '{lookups} 次查找中命中 {hits} 次 · {backend}',
+  'dashboard.cacheUnavailable': '{count} 次 Redis 不可用',
+  'dashboard.cacheHelp': '本实例自 {since} 起的响应缓存：命中次数 / 查找次数（no-store 与 no-cache 请求不算查找）。',
 };

@@ -1,8 +1,8 @@
 // The dashboard: traffic, errors, latency and time to first token over the chosen window, Sluice's
 // own overhead, tokens, what was adapted, and each channel's health. Refreshes itself.
 import { useState, type ReactNode } from 'react';
-import { getStats, listChannels } from '../api/admin.ts';
-import type { ChannelView, CircuitView, Percentiles, SpendTotal, SpendView, StatsGroup } from '../api/types.ts';
+import { getCache, getStats, listChannels } from '../api/admin.ts';
+import type { CacheView, ChannelView, CircuitView, Percentiles, SpendTotal, SpendView, StatsGroup } from '../api/types.ts';
 import { Badge, type Tone } from '../components/badge.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
 import { LineChart } from '../components/line-chart.tsx';
@@ -14,14 +14,15 @@ import { useResource } from '../lib/use-resource.ts';
 
 const refreshMs = 10_000;
 
-async function loadDashboard(windowId: WindowId, signal: AbortSignal): Promise<{ data: DashboardData; groups: StatsGroup[]; channels: ChannelView[]; spend: SpendView | undefined }> {
-  const [stats, channels] = await Promise.all([getStats(windowId, signal), listChannels(signal)]);
+async function loadDashboard(windowId: WindowId, signal: AbortSignal): Promise<{ data: DashboardData; groups: StatsGroup[]; channels: ChannelView[]; spend: SpendView | undefined; cache: CacheView | undefined }> {
+  // The cache view is an extra: a gateway without GET /cache still shows the rest.
+  const [stats, channels, cache] = await Promise.all([getStats(windowId, signal), listChannels(signal), getCache(signal).catch(() => undefined)]);
   const until = new Date(stats.until).getTime();
   const since = new Date(stats.since).getTime();
   const { rows, capped } = await readWindowRows(since, until, signal);
   const series = stats.series;
   const points = series !== undefined && series.length > 0 ? seriesPoints(series, (until - since) / series.length) : bucketRows(rows, since, until);
-  return { data: { points, totals: totalsOf(rows), capped }, groups: stats.data, channels, spend: stats.spend };
+  return { data: { points, totals: totalsOf(rows), capped }, groups: stats.data, channels, spend: stats.spend, cache };
 }
 
 function Stat({ label, value, sub }: { label: string; value: string; sub?: string | undefined }): ReactNode {
@@ -63,6 +64,18 @@ function SpendCard({ spend }: { spend: SpendView | undefined }): ReactNode {
       <SpendList title={t('dashboard.byKey')} rows={spend.by_key.map((row) => ({ ...row, name: row.key ?? '–' }))} />
       <SpendList title={t('dashboard.byChannel')} rows={spend.by_channel.map((row) => ({ ...row, name: row.channel ?? '–' }))} />
       <SpendList title={t('dashboard.byModel')} rows={spend.by_model.map((row) => ({ ...row, name: row.model }))} />
+    </div>
+  );
+}
+
+/** The response cache's hit ratio on this instance since it started (GET /admin/api/cache, docs/caching.md). */
+function CacheStat({ cache }: { cache: CacheView }): ReactNode {
+  const t = useT();
+  const { hit, miss, unavailable } = cache.requests;
+  const sub = t('dashboard.cacheHits', { hits: formatCount(hit), lookups: formatCount(hit + miss + unavailable), backend: cache.backend ?? '' });
+  return (
+    <div data-testid="cache-hit-ratio" title={t('dashboard.cacheHelp', { since: new Date(cache.since).toLocaleString() })}>
+      <Stat label={t('dashboard.cacheHitRatio')} value={formatPercent(cache.hit_ratio)} sub={unavailable > 0 ? `${sub} · ${t('dashboard.cacheUnavailable', { count: unavailable })}` : sub} />
     </div>
   );
 }
@@ -185,6 +198,7 @@ export function DashboardPage(): ReactNode {
           value={formatCount((totals?.promptTokens ?? 0) + (totals?.completionTokens ?? 0))}
           sub={`${t('dashboard.prompt')} ${formatCount(totals?.promptTokens)} · ${t('dashboard.completion')} ${formatCount(totals?.completionTokens)}${totals !== undefined && totals.estimatedTokens > 0 ? ` · ${t('dashboard.estimated')} ${formatCount(totals.estimatedTokens)}` : ''}`}
         />
+        {loaded?.cache?.enabled === true && <CacheStat cache={loaded.cache} />}
         <Stat label={t('dashboard.spend')} value={formatUsd(loaded?.spend?.total_usd)} sub={loaded?.spend !== undefined && loaded.spend.unpriced_requests > 0 ? t('dashboard.unpriced', { count: loaded.spend.unpriced_requests }) : undefined} />
       </div>
       <div className="grid charts">
