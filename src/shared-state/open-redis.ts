@@ -2,7 +2,7 @@
 // are refused at once while disconnected (no offline queue) and bounded by a command timeout, so a
 // dead Redis never holds a request (a hung one: shared-rate-limits.ts bounds the reply); reconnects back off. Both scripts are
 // sent by EVALSHA (and the lease scripts, lease-scripts.ts, and the balance holds, hold-scripts.ts), falling back to EVAL once per connection (the client's script support).
-import { createClient, defineScript, type CommandParser } from '@redis/client';
+import { createClient, defineScript, RESP_TYPES, type CommandParser } from '@redis/client';
 import { admitScript, settleScript } from './gcra-scripts.ts';
 import { forgetBalanceScript, reserveHoldScript, settleHoldScript } from './hold-scripts.ts';
 import { acquireLeaseScript, refreshLeasesScript } from './lease-scripts.ts';
@@ -115,3 +115,10 @@ export function createRedisClient(url: string, policy: RedisClientPolicy) {
 }
 
 export type SharedRedisClient = ReturnType<typeof createRedisClient>;
+
+/** The same connection, answering bulk strings as Buffers (the response cache's compressed entries). */
+export function withBytesReplies(client: SharedRedisClient) {
+  return client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+}
+
+export type BytesRedisClient = ReturnType<typeof withBytesReplies>;

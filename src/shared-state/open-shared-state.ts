@@ -59,7 +59,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
   const status = new SharedStateStatus(events, now, settings.policy.retryAfterFailureMs);
   // Loaded only here: @redis/client (with @opentelemetry/api) is ~5 MB of heap an instance without
   // `shared_state` never uses (idle RSS, issue 13; docs/benchmarks.md "Memory, round three").
-  const { createRedisClient } = await import('./open-redis.ts');
+  const { createRedisClient, withBytesReplies } = await import('./open-redis.ts');
   const client = createRedisClient(settings.url, settings.policy);
   client.on('ready', () => { status.connected(); });
   // Every failure also arrives as an 'error' event; without a listener it would end the process.
@@ -124,7 +124,7 @@ export async function openSharedState(settings: SharedStateSettings, events: Sha
     keySlots,
     balances,
     verdicts,
-    answers: new SharedAnswers({ client, status, keyPrefix: settings.keyPrefix, commandTimeoutMs: settings.policy.commandTimeoutMs }),
+    answers: new SharedAnswers({ client, bytesClient: withBytesReplies(client), status, keyPrefix: settings.keyPrefix, commandTimeoutMs: settings.policy.commandTimeoutMs }),
     followVerdicts,
     async [Symbol.asyncDispose]() {
       clearInterval(heartbeat);

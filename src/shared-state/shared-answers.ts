@@ -5,8 +5,7 @@
 // did not answer within the command bound) a lookup answers `unavailable` at once, a store is
 // dropped, and each is counted as degraded (`sluice_shared_state_degraded_total{what="cache"}`):
 // the request goes on without the cache, never fails for it.
-import { RESP_TYPES } from '@redis/client';
-import type { SharedRedisClient } from './open-redis.ts';
+import type { BytesRedisClient, SharedRedisClient } from './open-redis.ts';
 import { reasonOf, withinMs } from './shared-rate-limits.ts';
 import type { SharedStateStatus } from './shared-state-status.ts';
 
@@ -15,6 +14,8 @@ const unavailable = 'unavailable';
 
 export interface SharedAnswersOptions {
   client: SharedRedisClient;
+  /** `client` answering bulk strings as Buffers (open-redis.ts `withBytesReplies`: only that file loads @redis/client). */
+  bytesClient: BytesRedisClient;
   status: SharedStateStatus;
   keyPrefix: string;
   commandTimeoutMs: number;
@@ -23,11 +24,11 @@ export interface SharedAnswersOptions {
 export class SharedAnswers {
   readonly #options: SharedAnswersOptions;
   // The same connection, answering bulk strings as Buffers: entries are compressed bytes, not text.
-  readonly #bytes;
+  readonly #bytes: BytesRedisClient;
 
   constructor(options: SharedAnswersOptions) {
     this.#options = options;
-    this.#bytes = options.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    this.#bytes = options.bytesClient;
   }
 
   /** The Redis key of a cache key (a hex SHA-256). */
