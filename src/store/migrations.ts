@@ -205,7 +205,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0008-quota-ledger': { up: addQuotaLedger },
     '0009-cost': { up: addCostColumns },
     '0010-key-cache': { up: addKeyCacheColumn },
-    '0013-sizes': { up: addSizeColumns },
+    '0011-sizes': { up: addSizeColumns },
   };
 }
 
