@@ -5,7 +5,7 @@
 // sent as it came — its content type, its bytes; a streamed answer (audio, SSE) written as it arrives.
 import { once } from 'node:events';
 import type { FastifyRequest } from 'fastify';
-import { isJsonObject } from '../core/chat.ts';
+import { isJsonObject, type JsonObject } from '../core/chat.ts';
 import type { AnswerMode, EndpointBody, EndpointName } from '../core/endpoint.ts';
 import { GatewayError } from '../core/errors.ts';
 import { relayEndpoint, type EndpointAnswer } from '../relay/relay-endpoint.ts';
@@ -52,9 +52,15 @@ function answerHeaders(answer: EndpointAnswer, defaultContentType = 'application
   return headers;
 }
 
-/** `usage` of a JSON answer in either naming (OpenAI's prompt/completion, or input/output tokens). */
-export function readJsonUsage(answer: EndpointAnswer): { prompt: number; completion: number } | undefined {
-  if (answer.bytes === undefined || !String(answer.headers['content-type'] ?? 'application/json').includes('json')) return undefined;
+/** A count in a `usage` object: a finite number ≥ 0, else 0. */
+export function readCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+/** The `usage` object of a whole JSON answer; `untypedIsJson`: an answer without a content type is read as JSON. */
+export function readUsageObject(answer: EndpointAnswer, untypedIsJson: boolean): JsonObject | undefined {
+  const contentType = answer.headers['content-type'] ?? (untypedIsJson ? 'application/json' : '');
+  if (answer.bytes === undefined || !String(contentType).includes('json')) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(answer.bytes));
@@ -62,11 +68,14 @@ export function readJsonUsage(answer: EndpointAnswer): { prompt: number; complet
     return undefined;
   }
   const usage = isJsonObject(body) ? body.usage : undefined;
-  if (!isJsonObject(usage)) return undefined;
-  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
-  const prompt = count(usage.prompt_tokens ?? usage.input_tokens ?? usage.total_tokens);
-  const completion = count(usage.completion_tokens ?? usage.output_tokens);
-  return { prompt, completion };
+  return isJsonObject(usage) ? usage : undefined;
+}
+
+/** `usage` of a JSON answer in either naming (OpenAI's prompt/completion, or input/output tokens). */
+export function readJsonUsage(answer: EndpointAnswer): { prompt: number; completion: number } | undefined {
+  const usage = readUsageObject(answer, true);
+  if (usage === undefined) return undefined;
+  return { prompt: readCount(usage.prompt_tokens ?? usage.input_tokens ?? usage.total_tokens), completion: readCount(usage.completion_tokens ?? usage.output_tokens) };
 }
 
 /** No tokens reported: the units reserved are what the request used (src/core/endpoint-units.ts), settled and logged as `units`. */

@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import { isJsonObject } from '../core/chat.ts';
 import type { MultipartFile } from '../core/endpoint.ts';
 import { parseSpeechRequest } from '../ingress/audio/parse-speech-request.ts';
 import { parseTranscriptionRequest, type AudioTextEndpoint } from '../ingress/audio/parse-transcription-request.ts';
@@ -15,7 +14,7 @@ import { defaultMultipartBounds, parseMultipart, type MultipartForm } from '../i
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { summarizeForm } from '../relay/encode-endpoint-body.ts';
 import type { EndpointAnswer } from '../relay/relay-endpoint.ts';
-import { createEndpointHandler, type EndpointRequest } from './endpoint-route.ts';
+import { createEndpointHandler, readCount, readUsageObject, type EndpointRequest } from './endpoint-route.ts';
 import type { EndpointName } from '../core/endpoint.ts';
 import { countsImages, unitsOfAudio, unitsOfImages, unitsOfRequest, type EndpointUnits } from '../core/endpoint-units.ts';
 import type { RouteOptions } from './relayed-route.ts';
@@ -59,18 +58,10 @@ function fromForm(endpoint: EndpointName, parse: (form: MultipartForm) => Parsed
  * input_tokens, output_tokens}` for the gpt-4o models, `{type: "duration", seconds}` for whisper-1.
  */
 export function readTranscriptionUsage(answer: EndpointAnswer, units: EndpointUnits): { prompt: number; completion: number } | undefined {
-  if (answer.bytes === undefined || !String(answer.headers['content-type'] ?? '').includes('json')) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(answer.bytes));
-  } catch {
-    return undefined;
-  }
-  const usage = isJsonObject(body) ? body.usage : undefined;
-  if (!isJsonObject(usage)) return undefined;
-  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
-  if (usage.type === 'duration') return { prompt: unitsOfAudio(units, count(usage.seconds)), completion: 0 };
-  return { prompt: count(usage.input_tokens), completion: count(usage.output_tokens) };
+  const usage = readUsageObject(answer, false);
+  if (usage === undefined) return undefined;
+  if (usage.type === 'duration') return { prompt: unitsOfAudio(units, readCount(usage.seconds)), completion: 0 };
+  return { prompt: readCount(usage.input_tokens), completion: readCount(usage.output_tokens) };
 }
 
 function transcriptionRoute(endpoint: AudioTextEndpoint, units: EndpointUnits) {
