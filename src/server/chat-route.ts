@@ -5,11 +5,10 @@ import { estimateChatParts } from '../adapt/estimate-reservation.ts';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
-import { CappedText } from '../relay/capture.ts';
 import { droppedToolsAdaptation, relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
-import { createRelayedHandler, describeRouting, recordFailure, sendJson, type RouteOptions } from './relayed-route.ts';
-import { writeSse } from './write-sse.ts';
+import { createRelayedHandler, sendJson, type RouteOptions } from './relayed-route.ts';
+import { writeCommittedStream } from './write-committed-stream.ts';
 import type { CommittedStream } from '../relay/committed-stream.ts';
 import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
 import { cacheHeader, noCacheUse, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
@@ -19,7 +18,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
   return createRelayedHandler(
     options,
     async (exchange) => {
-      const { request, reply, record, caller, signal, clientSignal, started } = exchange;
+      const { request, reply, record, caller, signal, clientSignal } = exchange;
       const { chat: chatRequest, state, headers, sameDialect, untranslatable } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers, request.query);
       if (headers !== undefined) reply.headers(headers);
       let promptTokens: number | undefined;
@@ -44,25 +43,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
       // No await (one more turn of the microtask queue) when the cache is off.
       const cacheUse = options.responseCache === undefined ? noCacheUse : await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
-      const writeStream = async (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => {
-        reply.hijack();
-        options.onStreamStart();
-        const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
-        try {
-          const failure = await writeSse(reply.raw, stream, {
-            requestId: request.id,
-            keepaliveMs: options.keepaliveMs,
-            // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
-            signal: clientSignal,
-            headers: { ...streamHeaders, ...describeRouting(record, started) },
-            ...(transcript === undefined ? {} : { transcript }),
-          });
-          if (failure !== undefined) recordFailure(record, failure);
-        } finally {
-          options.onStreamEnd();
-          if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
-        }
-      };
+      const writeStream = (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => writeCommittedStream(exchange, options, stream, streamHeaders);
       if (cacheUse.hit !== undefined) {
         const hitHeaders = { ...headers, [cacheHeader]: 'hit' };
         const cached = replayCachedCompletion(cacheUse.hit, chatRequest, answerContext.createdAt);

@@ -3,36 +3,13 @@
 import { estimateCompletionsParts } from '../adapt/estimate-completions.ts';
 import { parseCompletionsRequest } from '../ingress/completions/parse-completions-request.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
-import { CappedText } from '../relay/capture.ts';
-import type { CommittedStream } from '../relay/committed-stream.ts';
 import { relayCompletions } from '../relay/relay-completions.ts';
 import { authorizeModel } from './authenticate.ts';
-import { createRelayedHandler, describeRouting, recordFailure, sendJson, type Exchange, type RouteOptions } from './relayed-route.ts';
-import { writeSse } from './write-sse.ts';
+import { createRelayedHandler, sendJson, type RouteOptions } from './relayed-route.ts';
+import { writeCommittedStream } from './write-committed-stream.ts';
 
 /** The client protocol's name in the log row and the `sluice_ingress_requests_total` label. */
 export const completionsProtocol = 'completions';
-
-async function writeStream(exchange: Exchange, options: RouteOptions, stream: CommittedStream): Promise<void> {
-  const { reply, record, request, clientSignal, started } = exchange;
-  reply.hijack();
-  options.onStreamStart();
-  const transcript = record.capture === undefined ? undefined : new CappedText(options.relay.captureCapBytes);
-  try {
-    const failure = await writeSse(reply.raw, stream, {
-      requestId: request.id,
-      keepaliveMs: options.keepaliveMs,
-      // The writer stops only when the client is gone: a shutdown still gets its error event and [DONE].
-      signal: clientSignal,
-      headers: describeRouting(record, started),
-      ...(transcript === undefined ? {} : { transcript }),
-    });
-    if (failure !== undefined) recordFailure(record, failure);
-  } finally {
-    options.onStreamEnd();
-    if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
-  }
-}
 
 export function createCompletionsHandler(options: RouteOptions) {
   return createRelayedHandler(
@@ -50,7 +27,7 @@ export function createCompletionsHandler(options: RouteOptions) {
       );
       const outcome = await relayCompletions(completionsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
       if (outcome.kind === 'answer') await sendJson(exchange, outcome.body);
-      else await writeStream(exchange, options, outcome.stream);
+      else await writeCommittedStream(exchange, options, outcome.stream);
     },
     { protocol: completionsProtocol },
   );
