@@ -53,12 +53,14 @@ export async function runCompletionsAttempt(input: CompletionsAttemptInput): Pro
       limits: channel.limits,
       stream,
       send: input.send,
+      // The attempt's watchdog holds the call's total limit, as for chat (run-attempt.ts).
+      deadlineHeld: true,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     const context = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     if (!stream) {
-      // A JSON body: undici's idle timeout covers its bytes.
-      timer.stop();
+      // A JSON body: undici's idle timeout covers its bytes, the watchdog still the total limit.
+      timer.answerFollows();
       return { kind: 'answer', body: finishAnswer(dialect.parseResponse(await readJsonBody(response, channel.name), context), request, record) };
     }
     timer.headersArrived();
