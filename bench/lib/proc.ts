@@ -47,6 +47,21 @@ export function openFileCount(pid: number): number {
   }
 }
 
+/** TCP sockets of the machine in TIME_WAIT (state 06 in /proc/net/tcp and tcp6): ports a new connection may not get yet. */
+export function timeWaitSockets(): number {
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const line of readFileSync(table, 'utf8').split('\n')) {
+        if (line.trim().split(/\s+/, 4)[3] === '06') count += 1;
+      }
+    } catch {
+      // No such table (no IPv6): nothing to count there.
+    }
+  }
+  return count;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     readFileSync(`/proc/${pid}/stat`);

@@ -3,6 +3,7 @@
 // are open; the server's RSS and open file descriptors are sampled meanwhile.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measureClient } from './measure.ts';
+import { timeWaitSockets } from './proc.ts';
 import type { BenchOptions } from './options.ts';
 import type { SlowStreamsResult } from './results.ts';
 import { requestBody, slowStreamsScenario } from './scenarios.ts';
@@ -39,6 +40,28 @@ export function planSlowStreams(wanted: number, limit: { soft: number; hard: num
   };
 }
 
+/** TIME_WAIT sockets tolerated before a target's run; more waits, up to `timeWaitBoundMs`. */
+const timeWaitCeiling = 2_000;
+/** Linux keeps a closed connection in TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN); a little more than that. */
+const timeWaitBoundMs = 70_000;
+
+/**
+ * Waits until the previous target's ~20,000 closed loopback connections have left TIME_WAIT, so each
+ * target starts from the same socket state: in one full run (2026-12-02) the targets that followed
+ * the bare proxy saw connect failures and 136 s set-ups that neither showed when run alone.
+ */
+async function waitForTimeWait(log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  let waiting = timeWaitSockets();
+  if (waiting <= timeWaitCeiling) return;
+  log(`slow-streams: ${waiting} sockets in TIME_WAIT; waiting for them to close (at most ${timeWaitBoundMs / 1000} s)`);
+  while (waiting > timeWaitCeiling && Date.now() - started < timeWaitBoundMs) {
+    await sleep(1_000);
+    waiting = timeWaitSockets();
+  }
+  log(`slow-streams: ${waiting} sockets in TIME_WAIT after ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 export async function runSlowStreams(
   streams: number,
   options: BenchOptions,
@@ -52,6 +75,7 @@ export async function runSlowStreams(
   for (const name of scenario.targets) {
     const old = active.get(name);
     if (old === undefined) continue;
+    await waitForTimeWait(log);
     log(`slow-streams: restarting ${name} fresh`);
     await stopTarget(old);
     active.delete(name);
