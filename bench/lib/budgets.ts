@@ -165,6 +165,24 @@ function adaptationBudgets(results: RunResults): Budget[] {
       pass: verdict(ratio, (v) => v <= budgetLimits.adaptationCpuRatio),
     });
   }
+  // The collect path reads the upstream's 20 chunks; the plain non-stream path reads one body. What
+  // 20 reads cost a proxy that parses nothing is the bare proxy's stream against its non-stream
+  // request, and the plain stream path reads the same chunks as the collect path.
+  const collect = results.scenarios.find((candidate) => candidate.scenario.id.startsWith('collect-c'));
+  if (collect !== undefined) {
+    const connections = collect.scenario.connections;
+    const adapted = median(results, collect.scenario.id, 'sluice', (m) => m.cpuUsPerRequest);
+    const plainStream = median(results, `stream-c${connections}`, 'sluice', (m) => m.cpuUsPerRequest);
+    const bareStream = median(results, `stream-c${connections}`, 'bare', (m) => m.cpuUsPerRequest);
+    const bareRequest = median(results, `ns-c${connections}`, 'bare', (m) => m.cpuUsPerRequest);
+    budgets.push({
+      name: `Collect path vs the plain stream path, which reads the same 20 upstream chunks (Sluice, concurrency ${connections}); the bare proxy's 20-chunk stream vs its non-stream request`,
+      limit: 'no budget in issue 13',
+      measured: `${times(adapted / plainStream)} (${whole(adapted)} vs ${whole(plainStream)} µs); bare proxy ${times(bareStream / bareRequest)} (${whole(bareStream)} vs ${whole(bareRequest)} µs)`,
+      pass: undefined,
+      kind: 'info',
+    });
+  }
   return budgets;
 }
 
