@@ -29,6 +29,9 @@ interface Knobs {
   heldStreams: number;
   heldOk: number;
   note?: string;
+  /** The bare proxy's own p99 at c=1 and first byte (direct: 0.3 and 0.5 ms). */
+  bareP99?: number;
+  bareTtfb?: number;
 }
 
 function run(knobs: Knobs): RunResults {
@@ -44,10 +47,10 @@ function run(knobs: Knobs): RunResults {
     targets: ['direct', 'bare', 'sluice'],
     commands: {},
     scenarios: [
-      scenario('ns-c1', { direct: { latencyP99Ms: 0.3 }, bare: { latencyP99Ms: 0.8 }, sluice: { latencyP99Ms: knobs.p99 } }),
+      scenario('ns-c1', { direct: { latencyP99Ms: 0.3 }, bare: { latencyP99Ms: knobs.bareP99 ?? 0.8 }, sluice: { latencyP99Ms: knobs.p99 } }),
       scenario('ns-c64', { bare: { cpuUsPerRequest: 100, rate: 10_000 }, sluice: { cpuUsPerRequest: knobs.nsCpu, rate: 6_000 } }),
       scenario('stream-c64', { bare: { cpuUsPerRequest: 400, rate: 1_000 }, sluice: { cpuUsPerRequest: 440, rate: knobs.streamRate } }),
-      scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: 0.7, heldBack: 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: 0 } }),
+      scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: knobs.bareTtfb ?? 0.7, heldBack: 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: 0 } }),
       scenario('collect-c64', { sluice: { cpuUsPerRequest: knobs.collectCpu } }),
       scenario('replay-c64', { sluice: { cpuUsPerRequest: 400 } }),
     ],
@@ -85,6 +88,21 @@ describe("issue 13's budgets", () => {
     expect(verdicts({ ...passing, ttfb: 0.95 })['First-byte latency added vs direct']).toBe(false);
     expect(verdicts({ ...passing, collectCpu: 261 })['Collect path']).toBe(false);
     expect(verdicts({ ...passing, idleRss: 101e6 })['Idle RSS of the server process']).toBe(false);
+  });
+
+  it('calls an added-latency budget the machine\'s limit only when the bare proxy misses it too, naming Sluice\'s share over it', () => {
+    // The bare proxy adds 0.5 ms p99 and 0.2 ms first byte: within the limits, so Sluice's misses are its own.
+    expect(verdicts({ ...passing, p99: 3 })['Added latency vs direct']).toBe(false);
+    // The bare proxy adds 2.7 ms p99 and 0.6 ms first byte: no Node gateway meets 1 ms / 0.4 ms here.
+    const slowMachine = computeBudgets(run({ ...passing, p99: 4, ttfb: 1.4, bareP99: 3, bareTtfb: 1.1 }));
+    const p99 = slowMachine.find((budget) => budget.name.startsWith('Added latency vs direct'));
+    expect(p99).toMatchObject({ pass: undefined, kind: 'machine limit' });
+    expect(p99?.measured).toContain("Sluice's own share over the bare proxy 1.000 ms");
+    const firstByte = slowMachine.find((budget) => budget.name.startsWith('First-byte latency added'));
+    expect(firstByte).toMatchObject({ pass: undefined, kind: 'machine limit' });
+    expect(firstByte?.measured).toContain("Sluice's own share over the bare proxy 0.300 ms");
+    // Within the limit is a pass whatever the floor did.
+    expect(verdicts({ ...passing, bareP99: 3 })['Added latency vs direct']).toBe(true);
   });
 
   it('says the machine limited the held streams when fewer fit under the open-files limit, and fails when any was lost', () => {
