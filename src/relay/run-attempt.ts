@@ -171,16 +171,23 @@ export function openAttemptScope(input: { signal: AbortSignal; channel: Channel;
   const attempt = linkAbort(input.signal);
   const timer = watchAttempt(input.channel, attempt);
   const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
+  return { attempt, timer, capture, settle: settleOnce(attempt, timer, capture, input.onSettled) };
+}
+
+/**
+ * The scope's `settle`, made apart from `openAttemptScope` so that a committed stream, which keeps
+ * it to its end, keeps only what it frees (not the attempt's whole input: request, upstream body).
+ */
+function settleOnce(attempt: LinkedAbort, timer: AttemptTimer, capture: AttemptScope['capture'], onSettled: () => void): () => void {
   let settled = false;
-  const settle = (): void => {
+  return () => {
     if (settled) return;
     settled = true;
     timer.stop();
     attempt.dispose();
     capture?.finish();
-    input.onSettled();
+    onSettled();
   };
-  return { attempt, timer, capture, settle };
 }
 
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
