@@ -22,10 +22,15 @@ export function writeCommittedStream(exchange: Exchange, options: RouteOptions, 
     options.onStreamEnd();
     if (record.capture !== undefined && transcript !== undefined) record.capture.clientResponse = transcript.text;
     const after = error === undefined && afterEnd !== undefined ? afterEnd() : Promise.resolve();
-    after.then(
-      () => finish(error),
-      (failure: unknown) => finish(failure),
-    ).catch(() => undefined);
+    // Nothing awaits a held request: what fails while finishing it is logged, as fastify logs a handler's error.
+    after
+      .then(
+        () => finish(error),
+        (failure: unknown) => finish(failure),
+      )
+      .catch((failure: unknown) => {
+        request.log.error({ err: failure }, 'finishing a streamed request failed');
+      });
   };
   try {
     writeSse(
