@@ -119,6 +119,28 @@ function longestOpen(refused: readonly Candidate[], breakers: CircuitBreakers): 
   return refused.reduce<Candidate | undefined>((best, candidate) => (best === undefined || since(candidate) < since(best) ? candidate : best), undefined);
 }
 
+interface TrySettlement {
+  /** The try's outcome is a stream handed to the client: its end also ends the request's deadline. */
+  streaming: boolean;
+  readonly onSettled: () => void;
+}
+
+/**
+ * Runs once per try when its outcome is over: frees the slot; a stream handed to the client also ends
+ * the request's deadline then (a failed try must not end it). Made outside the loop so that a held
+ * stream keeps the permit and the deadline, not the loop's whole scope.
+ */
+function settleTry(permit: TryPermit, deadline: { end(): void }): TrySettlement {
+  const settlement: TrySettlement = {
+    streaming: false,
+    onSettled: () => {
+      permit.releaseSlot();
+      if (settlement.streaming) deadline.end();
+    },
+  };
+  return settlement;
+}
+
 export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   const { candidates, context, dependencies } = input;
   const deadline = startDeadline(context.signal, dependencies.totalMs);
@@ -184,16 +206,10 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       context.record.attempts.push(attempt);
       stay.tries += 1;
       const started = dependencies.nowMs();
-      // Runs once per try when its outcome is over: frees the slot; a stream handed to the client
-      // also ends the request's deadline then (a failed try must not end it).
-      let streaming = false;
-      const onSettled = (): void => {
-        permit.releaseSlot();
-        if (streaming) deadline.end();
-      };
+      const settlement = settleTry(permit, deadline);
       let value: T;
       try {
-        value = await prepared.run(deadline.signal, onSettled);
+        value = await prepared.run(deadline.signal, settlement.onSettled);
       } catch (caught) {
         attempt.durationMs = dependencies.nowMs() - started;
         const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
@@ -213,7 +229,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       dependencies.channelStats?.recordSuccess(channel.name, attempt.durationMs);
       Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
       prepared.succeeded(value, started);
-      streaming = prepared.keepsRunning(value);
+      const streaming = prepared.keepsRunning(value);
+      settlement.streaming = streaming;
       if (streaming) permit.handOver();
       return { value, keepsRunning: streaming };
     }

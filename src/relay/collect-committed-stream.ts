@@ -40,15 +40,22 @@ export function collectCommittedStream(stream: CommittedStream): CollectedStream
   return {
     stream: {
       encoder: stream.encoder,
-      async pipeTo(sink) {
-        await stream.pipeTo({
-          write(frames) {
-            read(frames);
-            return sink.write(frames);
+      pipeTo(sink, done) {
+        stream.pipeTo(
+          {
+            write(frames) {
+              read(frames);
+              return sink.write(frames);
+            },
+            whenDrained: (resume) => {
+              sink.whenDrained(resume);
+            },
           },
-          drained: () => sink.drained(),
-        });
-        ended = true;
+          (end) => {
+            ended = end === undefined;
+            done(end);
+          },
+        );
       },
     },
     result: () => (ended && !broken ? collector.result() : undefined),

@@ -15,20 +15,34 @@ export interface FramePath {
 
 /** Where a committed stream is written (the server's response). */
 export interface FrameSink {
-  /** Writes frames; false when the client's buffer is full: wait for `drained()` before more. */
+  /** Writes frames; false when the client's buffer is full: wait for `whenDrained` before more. */
   write(text: string): boolean;
-  /** Resolves on 'drain', or when the client is gone. */
-  drained(): Promise<void>;
+  /** Calls `resume` once, on 'drain' or when the client is gone. */
+  whenDrained(resume: () => void): void;
 }
+
+/** How a committed stream ended: undefined when whole, else the error that ended it early. */
+export type StreamEnd = { failure: unknown } | undefined;
 
 export interface CommittedStream {
   /**
-   * Writes the stream to the client, to its end. Rejects with the error that ended it early, once
-   * the frames before the error are written. The attempt is settled either way.
+   * Writes the stream to the client, to its end, driven by callbacks (no suspended function per
+   * held stream). Calls `done` once, after the attempt is settled, with the error that ended it
+   * early (the frames before it written), or undefined.
    */
-  pipeTo(sink: FrameSink): Promise<void>;
+  pipeTo(sink: FrameSink, done: (end: StreamEnd) => void): void;
   /** The client protocol's encoder (its failure frames, end and keep-alive); absent: Chat Completions. */
   readonly encoder: StreamEncoder | undefined;
+}
+
+/** `pipeTo` as a promise that rejects with the error that ended the stream early (a replay, the tests). */
+export function pipeToEnd(stream: CommittedStream, sink: FrameSink): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.pipeTo(sink, (end) => {
+      if (end === undefined) resolve();
+      else reject(end.failure instanceof Error ? end.failure : new Error(String(end.failure)));
+    });
+  });
 }
 
 /** What feeds the path: the upstream pump, or nothing more (a replayed completion). */
@@ -61,28 +75,77 @@ export async function readToCommit(path: FramePath, source: FrameSource, channel
 export function commitStream(path: FramePath, source: FrameSource, settle: () => void): CommittedStream {
   return {
     encoder: path.encoder,
-    async pipeTo(sink) {
-      let failed = false;
-      let failure: unknown;
-      try {
-        for (;;) {
-          const text = path.take();
-          if (text !== '' && !sink.write(text)) await sink.drained();
-          if (failed) throw failure;
-          if (source.over) return;
-          try {
-            await source.step();
-          } catch (error) {
-            failed = true;
-            failure = error;
-          }
-        }
-      } finally {
-        await source.release();
-        settle();
-      }
+    pipeTo(sink, done) {
+      new CommittedPipe(path, source, settle, sink, done).write();
     },
   };
+}
+
+/**
+ * One committed stream being written: each upstream read's frames go out with one `write`, the next
+ * read waits for 'drain' when the client's buffer is full. Callbacks, not a loop in an async
+ * function, so a held stream keeps this object and one pending read, not a chain of suspended
+ * frames (docs/benchmarks.md, "Stream writer, round four").
+ */
+class CommittedPipe {
+  readonly #path: FramePath;
+  readonly #source: FrameSource;
+  readonly #settle: () => void;
+  readonly #sink: FrameSink;
+  readonly #done: (end: StreamEnd) => void;
+  #end: StreamEnd;
+
+  constructor(path: FramePath, source: FrameSource, settle: () => void, sink: FrameSink, done: (end: StreamEnd) => void) {
+    this.#path = path;
+    this.#source = source;
+    this.#settle = settle;
+    this.#sink = sink;
+    this.#done = done;
+  }
+
+  /** Writes the frames made so far, then reads on (after 'drain' when the client's buffer is full). */
+  readonly write = (): void => {
+    let text;
+    try {
+      text = this.#path.take();
+      if (text !== '' && !this.#sink.write(text)) {
+        this.#sink.whenDrained(this.#next);
+        return;
+      }
+    } catch (error) {
+      this.#finish({ failure: error });
+      return;
+    }
+    this.#next();
+  };
+
+  readonly #next = (): void => {
+    if (this.#end !== undefined || this.#source.over) {
+      this.#finish(this.#end);
+      return;
+    }
+    let step;
+    try {
+      step = this.#source.step();
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    step.then(this.write, this.#fail);
+  };
+
+  readonly #fail = (error: unknown): void => {
+    this.#end = { failure: error };
+    this.write();
+  };
+
+  #finish(end: StreamEnd): void {
+    const finish = (): void => {
+      this.#settle();
+      this.#done(end);
+    };
+    this.#source.release().then(finish, finish);
+  }
 }
 
 /** A stream that failed after its first frames: the failure comes after them. */

@@ -32,22 +32,28 @@ export class UpstreamPump {
     return this.#over;
   }
 
-  /** One upstream read through the target. Throws the stream's error (the body released first). */
-  async step(): Promise<void> {
-    if (this.#over) return;
+  /**
+   * One upstream read through the target. Rejects with the stream's error (the body released first).
+   * Not an async function: a held stream's pending read keeps no suspended frame.
+   */
+  step(): Promise<void> {
+    if (this.#over) return Promise.resolve();
     const before = this.#target.chunks;
-    let read: IteratorResult<Uint8Array>;
-    try {
-      read = await this.#iterator.next();
-    } catch (error) {
-      this.#over = true;
-      throw error;
-    }
+    return this.#iterator.next().then(
+      (read) => this.#take(read, before),
+      (error: unknown) => {
+        this.#over = true;
+        throw error;
+      },
+    );
+  }
+
+  #take(read: IteratorResult<Uint8Array>, before: number): Promise<void> | undefined {
     try {
       if (read.done === true) {
         this.#over = true;
         this.#target.end();
-        return;
+        return undefined;
       }
       this.#target.push(read.value);
       if (this.#target.finished) {
@@ -55,9 +61,11 @@ export class UpstreamPump {
         drainQuietly(this.#iterator);
         this.#target.end();
       }
+      return undefined;
     } catch (error) {
-      await this.release();
-      throw error;
+      return this.release().then(() => {
+        throw error;
+      });
     } finally {
       if (this.#target.chunks !== before) this.#onProgress();
     }

@@ -11,7 +11,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } fro
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
-import { linkAbort, startWatchdog, type LinkedAbort } from '../lib/abort.ts';
+import { linkAbort, startWatchdog, type LinkedAbort, type Watchdog } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
@@ -96,37 +96,49 @@ export interface AttemptTimer {
  * aborts the attempt with a typed timeout.
  */
 export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
-  const { firstByteMs, firstChunkMs, idleMs, totalMs } = channel.timeouts;
-  let phase = 'waiting for the first byte';
-  const upstream = { channel: channel.name };
-  const watchdog = startWatchdog(
-    firstByteMs,
-    (ms) => {
-      attempt.abort(new GatewayError('upstream_timeout', `${channel.name} timed out ${phase} (${ms} ms)`, { upstream }));
-    },
-    {
-      ms: totalMs,
-      onExpire: () => {
-        attempt.abort(new GatewayError('upstream_timeout', `${channel.name} took longer than its total limit of ${totalMs} ms (timeouts.total_ms)`, { upstream }));
-      },
-    },
-  );
-  return {
-    headersArrived() {
-      phase = 'waiting for the first chunk';
-      watchdog.kick(firstChunkMs);
-    },
-    chunkArrived() {
-      phase = 'between chunks (idle)';
-      watchdog.kick(idleMs);
-    },
-    answerFollows() {
-      watchdog.limitOnly();
-    },
-    stop: () => {
-      watchdog.stop();
-    },
+  return new AttemptWatch(channel, attempt);
+}
+
+/** `watchAttempt`'s timer: one object, no closures per phase, as a held stream keeps it to its end. */
+class AttemptWatch implements AttemptTimer {
+  readonly #channel: Channel;
+  readonly #attempt: LinkedAbort;
+  readonly #watchdog: Watchdog;
+  #phase = 'waiting for the first byte';
+
+  constructor(channel: Channel, attempt: LinkedAbort) {
+    this.#channel = channel;
+    this.#attempt = attempt;
+    this.#watchdog = startWatchdog(channel.timeouts.firstByteMs, this.#phaseExpired, { ms: channel.timeouts.totalMs, onExpire: this.#limitExpired });
+  }
+
+  readonly #phaseExpired = (ms: number): void => {
+    const { name } = this.#channel;
+    this.#attempt.abort(new GatewayError('upstream_timeout', `${name} timed out ${this.#phase} (${ms} ms)`, { upstream: { channel: name } }));
   };
+
+  readonly #limitExpired = (ms: number): void => {
+    const { name } = this.#channel;
+    this.#attempt.abort(new GatewayError('upstream_timeout', `${name} took longer than its total limit of ${ms} ms (timeouts.total_ms)`, { upstream: { channel: name } }));
+  };
+
+  headersArrived(): void {
+    this.#phase = 'waiting for the first chunk';
+    this.#watchdog.kick(this.#channel.timeouts.firstChunkMs);
+  }
+
+  chunkArrived(): void {
+    this.#phase = 'between chunks (idle)';
+    this.#watchdog.kick(this.#channel.timeouts.idleMs);
+  }
+
+  answerFollows(): void {
+    this.#watchdog.limitOnly();
+  }
+
+  stop(): void {
+    this.#watchdog.stop();
+  }
 }
 
 /** The replay adaptation: a completion through the same client path, frames ready at once. */
@@ -171,16 +183,23 @@ export function openAttemptScope(input: { signal: AbortSignal; channel: Channel;
   const attempt = linkAbort(input.signal);
   const timer = watchAttempt(input.channel, attempt);
   const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
+  return { attempt, timer, capture, settle: settleOnce(attempt, timer, capture, input.onSettled) };
+}
+
+/**
+ * The scope's `settle`, made apart from `openAttemptScope` so that a committed stream, which keeps
+ * it to its end, keeps only what it frees (not the attempt's whole input: request, upstream body).
+ */
+function settleOnce(attempt: LinkedAbort, timer: AttemptTimer, capture: AttemptScope['capture'], onSettled: () => void): () => void {
   let settled = false;
-  const settle = (): void => {
+  return () => {
     if (settled) return;
     settled = true;
     timer.stop();
     attempt.dispose();
     capture?.finish();
-    input.onSettled();
+    onSettled();
   };
-  return { attempt, timer, capture, settle };
 }
 
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {

@@ -9,7 +9,6 @@ import { droppedToolsAdaptation, relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createRelayedHandler, sendJson, type RouteOptions } from './relayed-route.ts';
 import { writeCommittedStream } from './write-committed-stream.ts';
-import type { CommittedStream } from '../relay/committed-stream.ts';
 import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cached.ts';
 import { cacheHeader, noCacheUse, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
 import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
@@ -43,12 +42,11 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).
       // No await (one more turn of the microtask queue) when the cache is off.
       const cacheUse = options.responseCache === undefined ? noCacheUse : await planCacheUse(options.responseCache, codec.protocol, chatRequest, request.headers, record, caller?.cache);
-      const writeStream = (stream: CommittedStream, streamHeaders: Record<string, string> | undefined): Promise<void> => writeCommittedStream(exchange, options, stream, streamHeaders);
       if (cacheUse.hit !== undefined) {
         const hitHeaders = { ...headers, [cacheHeader]: 'hit' };
         const cached = replayCachedCompletion(cacheUse.hit, chatRequest, answerContext.createdAt);
         if (chatRequest.stream === true) {
-          await writeStream(replayCachedStream(cached, chatRequest, createEncoder?.()), hitHeaders);
+          writeCommittedStream(exchange, options, replayCachedStream(cached, chatRequest, createEncoder?.()), hitHeaders);
           return;
         }
         reply.headers(hitHeaders);
@@ -66,14 +64,15 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
         return;
       }
       if (!cacheUse.stores) {
-        await writeStream(outcome.stream, answerHeaders);
+        writeCommittedStream(exchange, options, outcome.stream, answerHeaders);
         return;
       }
       // Stored only once the client got all of it: no header can say so any more.
       const collected = collectCommittedStream(outcome.stream);
-      await writeStream(collected.stream, answerHeaders);
-      const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
-      if (completion !== undefined) await cacheUse.store(withRecordedUsage(completion, record));
+      writeCommittedStream(exchange, options, collected.stream, answerHeaders, async () => {
+        const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
+        if (completion !== undefined) await cacheUse.store(withRecordedUsage(completion, record));
+      });
     },
     codec,
   );

@@ -27,7 +27,7 @@ export function createCompletionsHandler(options: RouteOptions) {
       );
       const outcome = await relayCompletions(completionsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
       if (outcome.kind === 'answer') await sendJson(exchange, outcome.body);
-      else await writeCommittedStream(exchange, options, outcome.stream);
+      else writeCommittedStream(exchange, options, outcome.stream);
     },
     { protocol: completionsProtocol },
   );

@@ -49,6 +49,12 @@ export interface Exchange {
    * key with a budget. Throws a 429.
    */
   admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void>;
+  /**
+   * The handler returns while the request goes on (a committed stream written by callbacks): the
+   * request is finished — failure recorded, admission settled, log line, metrics, log row — when
+   * the returned function is called, exactly once, with the error that ended it, if any.
+   */
+  hold(): (error?: unknown) => Promise<void>;
 }
 
 export function recordFailure(record: RequestRecord, error: GatewayError): void {
@@ -150,33 +156,81 @@ function measureBody(request: FastifyRequest): number | undefined {
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
   const shutdown = followShutdown(options.shutdownSignal);
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const started = performance.now();
-    const caller = request.caller;
-    const record = createRequestRecord(request.id, '', false);
-    if (client !== undefined) record.ingress = client.protocol;
-    const relay = new AbortController();
-    const controller = abortOnClientClose(request, reply, relay);
-    shutdown.enter(relay);
-    const { signal } = relay;
-    let admission: Admission | undefined;
-    const admit = async (estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> => {
-      admission = await options.admission.admit(caller, estimateTokens, signal, request.id, quoteUsd);
-    };
+    const exchange = new RelayedExchange(request, reply, options, shutdown, client);
     try {
-      await handle({ request, reply, record, caller, signal, clientSignal: controller.signal, started, admit });
+      await handle(exchange);
     } catch (error) {
-      const failure = toGatewayError(signal.aborted ? signal.reason : error);
-      recordFailure(record, failure);
-      const rendered = renderFor(client, failure, request.id);
-      if (!reply.sent && !controller.signal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, started) }).send(rendered.body);
+      await exchange.fail(error);
     } finally {
-      record.durationMs = performance.now() - started;
-      record.requestBytes = measureBody(request);
-      options.pricing.price(record);
-      admission?.settle(usedTokensOf(record), record.costUsd);
-      if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
-      shutdown.leave(relay);
-      options.finishRequest(record, caller, request);
+      if (!exchange.held) exchange.finish();
     }
   };
+}
+
+/** One relayed request, from its record to its one `finish`: an object, not closures, as a held stream keeps it. */
+class RelayedExchange implements Exchange {
+  readonly started = performance.now();
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly record: RequestRecord;
+  readonly caller: Caller | undefined;
+  readonly signal: AbortSignal;
+  readonly clientSignal: AbortSignal;
+  held = false;
+  readonly #options: RouteOptions;
+  readonly #shutdown: ReturnType<typeof followShutdown>;
+  readonly #client: ClientProtocol | undefined;
+  readonly #relay = new AbortController();
+  #admission: Admission | undefined;
+
+  constructor(request: FastifyRequest, reply: FastifyReply, options: RouteOptions, shutdown: ReturnType<typeof followShutdown>, client: ClientProtocol | undefined) {
+    this.request = request;
+    this.reply = reply;
+    this.caller = request.caller;
+    this.record = createRequestRecord(request.id, '', false);
+    if (client !== undefined) this.record.ingress = client.protocol;
+    this.#options = options;
+    this.#shutdown = shutdown;
+    this.#client = client;
+    this.clientSignal = abortOnClientClose(request, reply, this.#relay).signal;
+    shutdown.enter(this.#relay);
+    this.signal = this.#relay.signal;
+  }
+
+  async admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> {
+    this.#admission = await this.#options.admission.admit(this.caller, estimateTokens, this.signal, this.request.id, quoteUsd);
+  }
+
+  hold(): (error?: unknown) => Promise<void> {
+    this.held = true;
+    return async (error?: unknown): Promise<void> => {
+      try {
+        if (error !== undefined) await this.fail(error);
+      } finally {
+        this.finish();
+      }
+    };
+  }
+
+  /** The request failed: recorded, and answered in the client's protocol when nothing was sent yet. */
+  async fail(error: unknown): Promise<void> {
+    const { record, reply, request, signal } = this;
+    const failure = toGatewayError(signal.aborted ? signal.reason : error);
+    recordFailure(record, failure);
+    const rendered = renderFor(this.#client, failure, request.id);
+    if (!reply.sent && !this.clientSignal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, this.started) }).send(rendered.body);
+  }
+
+  /** Once per request, at its end, whatever happened. */
+  finish(): void {
+    const { record, request } = this;
+    const options = this.#options;
+    record.durationMs = performance.now() - this.started;
+    record.requestBytes = measureBody(request);
+    options.pricing.price(record);
+    this.#admission?.settle(usedTokensOf(record), record.costUsd);
+    if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
+    this.#shutdown.leave(this.#relay);
+    options.finishRequest(record, this.caller, request);
+  }
 }

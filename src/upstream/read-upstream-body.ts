@@ -42,7 +42,8 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   readonly #stopWatching: () => void;
   /** Undefined while the body runs; null once it ended cleanly; else what ended it. */
   #ending: Error | null | undefined = undefined;
-  #wake: (() => void) | undefined;
+  /** A waiting read: true once it is answered. */
+  #wake: (() => boolean) | undefined;
   #received = 0;
   #over = false;
   // A decoder that fails on its own says the bytes were not what content-encoding claimed; one
@@ -74,29 +75,48 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.#over) return { done: true, value: undefined };
+  /** Not an async function: a held stream's pending read keeps a promise and its resolvers, no suspended frame. */
+  next(): Promise<IteratorResult<Uint8Array>> {
     try {
-      for (;;) {
-        const chunk = this.#output.destroyed ? null : (this.#output.read() as Uint8Array | null);
-        if (chunk !== null) {
-          this.#received += chunk.byteLength;
-          if (this.#received > this.#scope.capBytes) throw bodyTooLarge(this.#scope);
-          return { done: false, value: chunk };
-        }
-        if (this.#ending === null) {
-          this.#finish();
-          return { done: true, value: undefined };
-        }
-        if (this.#ending !== undefined) throw this.#ending;
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-      }
+      const read = this.#poll();
+      if (read !== undefined) return Promise.resolve(read);
     } catch (error) {
-      this.#finish();
-      throw this.#describe(error);
+      return Promise.reject(this.#fail(error));
     }
+    return new Promise((resolve, reject) => {
+      this.#wake = () => {
+        try {
+          const read = this.#poll();
+          if (read === undefined) return false;
+          resolve(read);
+        } catch (error) {
+          reject(this.#fail(error));
+        }
+        return true;
+      };
+    });
+  }
+
+  /** What the stream holds now: a read, the end, or undefined to wait for 'readable'; throws what ended it. */
+  #poll(): IteratorResult<Uint8Array> | undefined {
+    if (this.#over) return { done: true, value: undefined };
+    const chunk = this.#output.destroyed ? null : (this.#output.read() as Uint8Array | null);
+    if (chunk !== null) {
+      this.#received += chunk.byteLength;
+      if (this.#received > this.#scope.capBytes) throw bodyTooLarge(this.#scope);
+      return { done: false, value: chunk };
+    }
+    if (this.#ending === null) {
+      this.#finish();
+      return { done: true, value: undefined };
+    }
+    if (this.#ending !== undefined) throw this.#ending;
+    return undefined;
+  }
+
+  #fail(error: unknown): GatewayError {
+    this.#finish();
+    return this.#describe(error);
   }
 
   /** The reader stops early: the socket and the decoders are destroyed. */
@@ -105,10 +125,11 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     return Promise.resolve({ done: true, value: undefined });
   }
 
+  /** A waiting read tries again; it keeps waiting when the stream still holds nothing. */
   readonly #wakeUp = (): void => {
     const wake = this.#wake;
     this.#wake = undefined;
-    wake?.();
+    if (wake !== undefined && !wake()) this.#wake = wake;
   };
 
   #describe(error: unknown): GatewayError {

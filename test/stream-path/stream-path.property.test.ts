@@ -9,7 +9,7 @@ import { createChatStreamParser as createAnthropicParser } from '../../src/provi
 import { createChatStreamParser as createOpenaiParser } from '../../src/providers/openai/parse-stream.ts';
 import { scanPlainChunk } from '../../src/providers/openai/scan-plain-chunk.ts';
 import { ClientStreamPath } from '../../src/relay/client-stream-path.ts';
-import { commitStream, readToCommit } from '../../src/relay/committed-stream.ts';
+import { commitStream, pipeToEnd, readToCommit } from '../../src/relay/committed-stream.ts';
 import { UpstreamPump } from '../../src/relay/pump-upstream.ts';
 import { createRequestRecord } from '../../src/relay/request-record.ts';
 import { runOldPath, type OldDialect, type OldPathOptions, type PathResult } from '../support/old-stream-path/run-old-path.ts';
@@ -42,13 +42,15 @@ async function runNewPath(reads: readonly Uint8Array[], options: OldPathOptions)
   let failure: PathResult['failure'];
   try {
     const rest = await readToCommit(path, pump, 'property');
-    await commitStream(path, rest, () => undefined).pipeTo({
+    await pipeToEnd(commitStream(path, rest, () => undefined), {
       write(frames) {
         text += frames;
         writes += 1;
         return true;
       },
-      drained: () => Promise.resolve(),
+      whenDrained: (resume) => {
+        resume();
+      },
     });
   } catch (error) {
     failure = describeFailure(error);

@@ -7,6 +7,7 @@ import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import { capText, maskSecrets, type Capture } from '../../relay/capture.ts';
 import { relayChat, type RelayOutcome } from '../../relay/relay-chat.ts';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
+import { pipeToEnd } from '../../relay/committed-stream.ts';
 import { createRequestRecord, type RequestRecord } from '../../relay/request-record.ts';
 import { fixedChannels } from '../../routing/channel-registry.ts';
 import type { RequestLogRow } from '../../store/index.ts';
@@ -90,12 +91,14 @@ async function readOutcome(outcome: RelayOutcome, opened: OpenedRequest, context
   const { encoder } = outcome.stream;
   let text = '';
   try {
-    await outcome.stream.pipeTo({
+    await pipeToEnd(outcome.stream, {
       write(frames) {
         text += frames;
         return true;
       },
-      drained: () => Promise.resolve(),
+      whenDrained: (resume) => {
+        resume();
+      },
     });
   } catch (error) {
     const failure = toGatewayError(error);
