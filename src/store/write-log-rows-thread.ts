@@ -1,7 +1,7 @@
 // The request-log thread (node:worker_threads): its own node:sqlite connection to the store's file,
 // one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
 // commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
-// loop. Started and closed by start-log-thread.ts.
+// loop. Started by start-log-thread.ts when a batch is ready, and stopped by it after an idle time.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
