@@ -3,8 +3,8 @@
 // log writer's queue, batching and drop counting stay in log-writer.ts.
 //
 // The thread runs only while rows flow: the first batch starts it, and `idleStopMs` after its last
-// batch was committed it is stopped (its connection closed, the thread ended, its isolate's ~12 MB
-// given back: docs/benchmarks.md "Idle RSS, round four"); the next batch starts it again. A batch
+// batch was committed it is stopped (its connection closed, the thread ended, its isolate freed: ~5 MB
+// of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts it again. A batch
 // that comes while a stop is under way waits for that thread's exit and goes to the new one, so
 // batches are committed in the order they were written. close() (shutdown, after the log writer's
 // last flush) stops it for good. The thread keeps the process alive only while a batch is in flight.
@@ -23,10 +23,10 @@ export interface LogThreadPolicy {
 
 /**
  * 2 s: two of the log writer's flush intervals (log-writer.ts) without a row. A gateway that serves
- * a request every second or two keeps its thread; one at rest gives its memory back within ~3 s of
- * its last request. A restart is cheap enough to take that often: ~1 ms of the main thread's time
- * (the Worker's creation), ~50 ms of CPU on the thread itself, and the first batch after it waits
- * ~70 ms for the thread to boot (docs/benchmarks.md "Idle RSS, round four").
+ * a request every second or two keeps its thread; one at rest gives the memory back ~3 s after its
+ * last request. A restart is cheap enough to take that often: ~1 ms of the main thread's time (the
+ * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
+ * for the thread to boot (docs/benchmarks.md "Idle RSS, round four").
  */
 export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 2000 };
 

@@ -40,8 +40,9 @@ function openLogConnection(settings: LogThreadSettings) {
 }
 
 function serve(port: NonNullable<typeof parentPort>, settings: LogThreadSettings): void {
-  // Opened at once, so the file's identity is taken right after the main thread took its own; a
-  // failure to open is retried on each batch and reported as that batch's error.
+  // Opened at once (the thread starts when a batch is ready), so the file's identity is taken before
+  // that batch; the main thread compares the path with the file it opened before posting each batch
+  // (start-log-thread.ts). A failure to open is retried on each batch and reported as its error.
   let connection: ReturnType<typeof openLogConnection> | undefined;
   try {
     connection = openLogConnection(settings);
