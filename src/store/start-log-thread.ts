@@ -3,11 +3,12 @@
 // log writer's queue, batching and drop counting stay in log-writer.ts.
 //
 // The thread runs only while rows flow: the first batch starts it, and `idleStopMs` after its last
-// batch was committed it is stopped (its connection closed, the thread ended, its isolate freed: ~5 MB
-// of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts it again. A batch
-// that comes while a stop is under way waits for that thread's exit and goes to the new one, so
-// batches are committed in the order they were written. close() (shutdown, after the log writer's
-// last flush) stops it for good. The thread keeps the process alive only while a batch is in flight.
+// batch was committed it is stopped (its connection closed, the thread ended, its isolate freed:
+// ~5 MB of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts
+// it again. A batch that comes while a stop is under way waits for that thread's exit and goes to
+// the new one, so batches are committed in the order they were written. close() (shutdown, after
+// the log writer's last flush) stops it for good. The thread keeps the process alive only while a
+// batch is in flight.
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
