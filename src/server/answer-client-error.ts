@@ -2,10 +2,18 @@
 // request timeout (server.request_timeout_ms), headers too large, or bytes that are not HTTP. The
 // answer is written on the raw socket (there is no request object), in the OpenAI error shape, and
 // the connection closed. Fastify's default handler writes its own shape instead.
-import { STATUS_CODES } from 'node:http';
+import type * as Http from 'node:http';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { GatewayError } from '../core/errors.ts';
 import { renderError } from './render-error.ts';
+
+// Taken by require, not `import … from 'node:http'`: an ES import of a built-in reads every export,
+// and node:http's WebSocket, CloseEvent and MessageEvent are getters that load Node's own bundled
+// undici (internal/deps/undici, ~0.8 MB of source). This was the server's only ES import of node:http
+// (fastify and undici require it); the bundle cost ~3–4 MB of resident memory at rest
+// (docs/benchmarks.md "Idle RSS, round four").
+const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof Http;
 
 function toClientError(error: Error & { code?: string }): GatewayError {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new GatewayError('request_timeout', 'The request was not received in time.');

@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
@@ -70,6 +71,40 @@ describe('startLogThread', () => {
     await thread.close();
     expect((await store.requestLogs.list()).rows).toEqual([]);
     await store.close();
+  });
+
+  it('stops after its idle time without batches and starts again for the next one, losing no row', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false, idleStopMs: 50 });
+    expect(thread.isRunning()).toBe(false);
+    await thread.write([makeLogRow({ requestId: 'req_first' })]);
+    expect(thread.isRunning()).toBe(true);
+    await expect.poll(() => thread.isRunning(), { timeout: 5000, interval: 10 }).toBe(false);
+    await thread.write([makeLogRow({ requestId: 'req_second' })]);
+    expect(thread.isRunning()).toBe(true);
+    await thread.close();
+    expect(thread.isRunning()).toBe(false);
+    expect((await store.requestLogs.list()).rows.map((row) => row.requestId).sort()).toEqual(['req_first', 'req_second']);
+    await store.close();
+  });
+
+  it('keeps the order of batches written while it stops, and writes them all before close resolves', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false, idleStopMs: 1 });
+    await thread.write([makeLogRow({ requestId: 'req_0' })]);
+    // The stop begins 1 ms after that batch; these come while it is under way (or just after).
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const writes = [1, 2, 3].map((index) => thread.write([makeLogRow({ requestId: `req_${String(index)}` })]));
+    const closing = thread.close();
+    await Promise.all(writes);
+    await closing;
+    await expect(thread.write([makeLogRow()])).rejects.toThrow(/request log thread stopped/);
+    await store.close();
+    // Committed in the order written: SQLite's rowids follow the inserts.
+    using database = new DatabaseSync(file, { readOnly: true });
+    expect(database.prepare('SELECT request_id FROM request_logs ORDER BY rowid').all().map((row) => row.request_id)).toEqual(['req_0', 'req_1', 'req_2', 'req_3']);
   });
 
   it('fails later writes once closed, rather than waiting forever', async () => {

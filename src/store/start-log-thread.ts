@@ -1,9 +1,14 @@
 // The main thread's side of the request-log thread (write-log-rows-thread.ts): write(rows) posts a
 // batch and resolves (or rejects with the store's own error) when the thread has committed it; the
-// log writer's queue, batching and drop counting stay in log-writer.ts. Started at start-up, closed at
-// shutdown after the log writer's last flush; the thread keeps the process alive only while a batch
-// is in flight.
-import { once } from 'node:events';
+// log writer's queue, batching and drop counting stay in log-writer.ts.
+//
+// The thread runs only while rows flow: the first batch starts it, and `idleStopMs` after its last
+// batch was committed it is stopped (its connection closed, the thread ended, its isolate freed:
+// ~5 MB of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts
+// it again. A batch that comes while a stop is under way waits for that thread's exit and goes to
+// the new one, so batches are committed in the order they were written. close() (shutdown, after
+// the log writer's last flush) stops it for good. The thread keeps the process alive only while a
+// batch is in flight.
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
@@ -12,13 +17,29 @@ import type { RequestLogRow } from './ports.ts';
 import { refuseLostWrites } from './sqlite-file-identity.ts';
 import { StoreUnavailableError } from './store-errors.ts';
 
+export interface LogThreadPolicy {
+  /** How long the thread stays after its last batch before it is stopped; the next batch starts it again. */
+  idleStopMs: number;
+}
+
+/**
+ * 2 s: two of the log writer's flush intervals (log-writer.ts) without a row. A gateway that serves
+ * a request every second or two keeps its thread; one at rest gives the memory back ~3 s after its
+ * last request. A restart is cheap enough to take that often: ~1 ms of the main thread's time (the
+ * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
+ * for the thread to boot (docs/benchmarks.md "Idle RSS, round four").
+ */
+export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 2000 };
+
 export interface LogThread {
   write(rows: RequestLogRow[]): Promise<void>;
   /** Closes the thread's connection and ends the thread; later writes fail. */
   close(): Promise<void>;
+  /** Whether a thread is running now (started and not yet exited). */
+  isRunning(): boolean;
 }
 
-export interface LogThreadOptions extends LogThreadSettings {
+export interface LogThreadOptions extends LogThreadSettings, Partial<LogThreadPolicy> {
   /** Why the file open on the main thread is no longer the one at the path (sqlite-file-identity.ts). */
   findFileChange?: () => string | undefined;
 }
@@ -28,59 +49,131 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** One thread, from its start to its exit. */
+interface Run {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  exited: Promise<void>;
+}
+
 // The thread's file is this one's sibling in the same form: write-log-rows-thread.js beside the
 // compiled server in dist/ (so neither thread loads type stripping), .ts when run from src/.
 const threadFile = new URL(`./write-log-rows-thread${extname(import.meta.url)}`, import.meta.url);
 
-export function startLogThread(options: LogThreadOptions): LogThread {
-  const settings: LogThreadSettings = { path: options.path, readOnly: options.readOnly };
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  let stopped: Error | undefined;
+function failAll(pending: Map<number, Pending>, error: Error): void {
+  for (const waiting of pending.values()) waiting.reject(error);
+  pending.clear();
+}
+
+/** Starts one thread; `onSettled` is called each time its last batch in flight is answered. */
+function startRun(settings: LogThreadSettings, onSettled: (run: Run) => void, onExit: (run: Run) => void): Run {
   const worker = new Worker(threadFile, { workerData: settings });
   worker.unref();
-
-  const failAll = (error: Error): void => {
-    stopped ??= error;
-    for (const waiting of pending.values()) waiting.reject(error);
-    pending.clear();
+  const pending = new Map<number, Pending>();
+  const run: Run = {
+    worker,
+    pending,
+    exited: new Promise((resolve) => {
+      worker.once('exit', (code) => {
+        failAll(pending, new StoreUnavailableError(`the request log thread stopped (exit code ${String(code)})`));
+        onExit(run);
+        resolve();
+      });
+    }),
   };
   worker.on('message', (reply: LogThreadReply) => {
     if ('kind' in reply) return;
     const waiting = pending.get(reply.id);
     pending.delete(reply.id);
-    if (pending.size === 0) worker.unref();
     if (reply.error === undefined) waiting?.resolve();
     else waiting?.reject(fromSentError(reply.error));
+    if (pending.size === 0) onSettled(run);
   });
   worker.on('error', (error: unknown) => {
     const said = error instanceof Error ? error.message : String(error);
-    failAll(new StoreUnavailableError(`the request log thread failed: ${said}`, { cause: error }));
+    failAll(pending, new StoreUnavailableError(`the request log thread failed: ${said}`, { cause: error }));
   });
-  worker.on('exit', (code) => {
-    failAll(new StoreUnavailableError(`the request log thread stopped (exit code ${String(code)})`));
-  });
+  return run;
+}
+
+/** Asks the thread to close its connection and end, after the batches already posted to it. */
+function stopRun(run: Run): Promise<void> {
+  run.worker.postMessage({ kind: 'close' } satisfies LogThreadRequest);
+  return run.exited;
+}
+
+export function startLogThread(options: LogThreadOptions): LogThread {
+  const settings: LogThreadSettings = { path: options.path, readOnly: options.readOnly };
+  const idleStopMs = options.idleStopMs ?? defaultLogThreadPolicy.idleStopMs;
+  let current: Run | undefined;
+  let stopping: Promise<void> | undefined;
+  let closed: Error | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let nextId = 1;
+
+  const cancelIdleStop = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+  };
+  /** Ends `run` (the current thread); batches written meanwhile wait for its exit. */
+  const stop = (run: Run): Promise<void> => {
+    cancelIdleStop();
+    current = undefined;
+    stopping = stopRun(run).finally(() => {
+      stopping = undefined;
+    });
+    return stopping;
+  };
+  const onSettled = (run: Run): void => {
+    run.worker.unref();
+    cancelIdleStop();
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (current === run && run.pending.size === 0) void stop(run);
+    }, idleStopMs);
+    idleTimer.unref();
+  };
+  // A thread that ended on its own (a crash) is replaced by the next batch.
+  const onExit = (run: Run): void => {
+    if (current !== run) return;
+    current = undefined;
+    cancelIdleStop();
+  };
+
+  /** Posts a batch to the running thread, starting one when none runs. */
+  const post = (rows: RequestLogRow[]): Promise<void> => {
+    // Queued behind the stop in the order written: each starts (or finds) the next thread in turn.
+    if (stopping !== undefined) return stopping.then(() => post(rows));
+    cancelIdleStop();
+    const run = (current ??= startRun(settings, onSettled, onExit));
+    const id = nextId++;
+    const written = new Promise<void>((resolve, reject) => {
+      run.pending.set(id, { resolve, reject });
+    });
+    run.worker.ref();
+    run.worker.postMessage({ kind: 'write', id, values: flattenLogRows(rows) } satisfies LogThreadRequest);
+    return written;
+  };
 
   return {
     write(rows) {
-      if (stopped !== undefined) return Promise.reject(stopped);
+      if (closed !== undefined) return Promise.reject(closed);
       const change = options.findFileChange?.();
       if (change !== undefined) return Promise.reject(refuseLostWrites(change));
-      const id = nextId++;
-      const written = new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-      });
-      worker.ref();
-      worker.postMessage({ kind: 'write', id, values: flattenLogRows(rows) } satisfies LogThreadRequest);
-      return written;
+      return post(rows);
     },
 
     async close() {
-      if (stopped !== undefined) return;
-      worker.ref();
-      const exited = once(worker, 'exit');
-      worker.postMessage({ kind: 'close' } satisfies LogThreadRequest);
-      await exited;
+      closed ??= new StoreUnavailableError('the request log thread stopped: the log writer closed');
+      cancelIdleStop();
+      await stopping;
+      if (current === undefined) return;
+      current.worker.ref();
+      await stop(current);
+    },
+
+    isRunning() {
+      return current !== undefined || stopping !== undefined;
     },
   };
 }

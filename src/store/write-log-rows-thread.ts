@@ -1,7 +1,7 @@
 // The request-log thread (node:worker_threads): its own node:sqlite connection to the store's file,
 // one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
 // commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
-// loop. Started and closed by start-log-thread.ts.
+// loop. Started by start-log-thread.ts when a batch is ready, and stopped by it after an idle time.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
@@ -40,8 +40,9 @@ function openLogConnection(settings: LogThreadSettings) {
 }
 
 function serve(port: NonNullable<typeof parentPort>, settings: LogThreadSettings): void {
-  // Opened at once, so the file's identity is taken right after the main thread took its own; a
-  // failure to open is retried on each batch and reported as that batch's error.
+  // Opened at once (the thread starts when a batch is ready), so the file's identity is taken before
+  // that batch; the main thread compares the path with the file it opened before posting each batch
+  // (start-log-thread.ts). A failure to open is retried on each batch and reported as its error.
   let connection: ReturnType<typeof openLogConnection> | undefined;
   try {
     connection = openLogConnection(settings);

@@ -1,7 +1,9 @@
 // A lighter process (issue 13): packages only some deployments need are loaded when needed, not
 // at start. gpt-tokenizer (~43 MB of heap) only when a token must be counted — an upstream without
 // usage, or a key with a tpm limit or a quota; pg only for a PostgreSQL store; @redis/client only
-// with `shared_state` (test/cluster/ covers that one loaded and used).
+// with `shared_state` (test/cluster/ covers that one loaded and used). Node's own bundled undici
+// (~3 MB at rest) is not loaded at start either: Sluice's HTTP client is the undici package, and an ES
+// import of node:http would load the bundle through its WebSocket getters (server/answer-client-error.ts).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +37,7 @@ async function runChild(keys: string, key: string): Promise<Report> {
 }
 
 describe('packages loaded on demand', () => {
-  it('starts and answers a request whose upstream reports usage without loading the tokenizer, pg or the Redis client', async () => {
+  it('starts and answers a request whose upstream reports usage without loading the tokenizer, pg, the Redis client or Node\'s bundled undici', async () => {
     const report = await runChild('keys:\n  - { name: app, key: sk-plain-0123456789, models: ["*"], rpm: 100 }\n', 'sk-plain-0123456789');
     expect(report).toEqual({ status: 200, atStart: [], afterRequest: [] });
   });

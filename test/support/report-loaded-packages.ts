@@ -1,6 +1,7 @@
 // Run as a child process by test/process/lazy-packages.test.ts: starts Sluice from the YAML given
 // on stdin, makes one chat completion with the key given as argv[2] (if any), and prints which of
-// the watched packages were loaded (resolved by name, through import or require) as one JSON line.
+// the watched packages were loaded (resolved by name, through import or require) as one JSON line;
+// at start, also whether Node's bundled undici was.
 import { registerHooks } from 'node:module';
 import { text } from 'node:stream/consumers';
 
@@ -17,7 +18,12 @@ const { parseConfig } = await import('../../src/config/index.ts');
 const { startSluice } = await import('../../src/server/start-sluice.ts');
 const config = parseConfig(await text(process.stdin), { file: 'child.yaml', env: {} });
 const sluice = await startSluice(config, { port: 0 });
+// Node's own bundled undici (behind fetch, and node:http's WebSocket getters, which an ES import of
+// node:http reads): the child's fetch below loads it, so only its presence at start is reported.
+const { moduleLoadList } = process as unknown as { moduleLoadList: string[] };
+if (moduleLoadList.includes('NativeModule internal/deps/undici/undici')) loaded.add('node:internal/deps/undici');
 const atStart = [...loaded].sort();
+loaded.delete('node:internal/deps/undici');
 const response = await fetch(`${sluice.url}/v1/chat/completions`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', ...(process.argv[2] === undefined ? {} : { authorization: `Bearer ${process.argv[2]}` }) },
