@@ -23,13 +23,15 @@ export interface LogThreadPolicy {
 }
 
 /**
- * 2 s: two of the log writer's flush intervals (log-writer.ts) without a row. A gateway that serves
- * a request every second or two keeps its thread; one at rest gives the memory back ~3 s after its
- * last request. A restart is cheap enough to take that often: ~1 ms of the main thread's time (the
- * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
- * for the thread to boot (docs/benchmarks.md "Idle RSS, round four").
+ * 10 s: ten of the log writer's flush intervals (log-writer.ts) without a row. A gateway that serves
+ * a request every few seconds keeps its thread; one at rest gives the memory back ~11 s after its
+ * last request. A restart costs ~1 ms of the main thread's time (the Worker's creation), ~80 ms of
+ * CPU on the new thread, and the first batch after it waits ~0.1 s for the thread to boot
+ * (docs/benchmarks.md "Idle RSS, round four"), so the worst case — a request just more often than
+ * never, just less often than this — spends under 1 % of a core on restarts. A shorter stop gives
+ * the memory back sooner at up to 4 % of a core (2 s); not worth it for ~5 MB.
  */
-export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 2000 };
+export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 10_000 };
 
 export interface LogThread {
   write(rows: RequestLogRow[]): Promise<void>;
