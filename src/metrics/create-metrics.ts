@@ -6,8 +6,10 @@ import { cacheChildren } from './cache-children.ts';
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
+/** A finished request as its record has it (src/relay/request-record.ts), read as is: no copy per request. */
 export interface RequestObservation {
-  model: string;
+  /** The model the client asked for. */
+  clientModel: string;
   channel: string | undefined;
   status: number;
   clientStream: boolean;
@@ -25,7 +27,6 @@ export interface RequestObservation {
   upstreamModel?: string | undefined;
   /** USD at the configured prices; undefined: unknown (not counted). */
   costUsd?: number | undefined;
-  keyName?: string | undefined;
   /** What the exact response cache did (hit, miss, bypass); undefined: not in play. */
   cache?: string | undefined;
 }
@@ -103,9 +104,9 @@ export class Metrics {
     this.#labelChannel = options.labelChannel ?? unknownLabel;
   }
 
-  observeRequest(request: RequestObservation): void {
+  observeRequest(request: RequestObservation, keyName: string | undefined): void {
     const stream = request.clientStream ? 'true' : 'false';
-    const model = this.#labelModel(request.model);
+    const model = this.#labelModel(request.clientModel);
     this.#requestsBy.get(model, request.channel === undefined ? 'none' : this.#labelChannel(request.channel), String(request.status), stream).inc();
     for (const attempt of request.attempts) this.#attemptsBy.get(this.#labelChannel(attempt.channel), attempt.errorCode ?? 'ok').inc();
     this.#durationBy.get(model, stream).observe(request.durationMs / 1000);
@@ -123,7 +124,7 @@ export class Metrics {
     if (request.cache !== undefined) this.#cache.labels(request.cache).inc();
     if (request.costUsd !== undefined) {
       const channel = request.channel === undefined ? 'none' : this.#labelChannel(request.channel);
-      this.#spendBy.get(this.#labelKey(request.keyName), channel, this.#labelModel(request.upstreamModel ?? request.model)).inc(request.costUsd);
+      this.#spendBy.get(this.#labelKey(keyName), channel, this.#labelModel(request.upstreamModel ?? request.clientModel)).inc(request.costUsd);
     }
   }
 

@@ -200,7 +200,7 @@ export function buildApp(options: AppOptions): SluiceApp {
       // Relayed routes priced it before settling; a replay or a refusal is priced here (idempotent).
       options.services.pricing.price(record);
       writeRequestLine(record, caller?.keyName);
-      options.metrics.observeRequest({ ...record, model: record.clientModel, keyName: caller?.keyName });
+      options.metrics.observeRequest(record, caller?.keyName);
       options.admin.alerts?.observeAttempts(record.attempts, record.clientModel);
       recordRequest(record, caller, request, options.services.logWriter);
     },

@@ -2,7 +2,7 @@
 // instead of an async iterator: the same decoding, cap, cut and typed failures as readUpstreamBody,
 // without an async generator and a promise per chunk (~14 µs less per non-stream request,
 // docs/benchmarks.md "Non-stream path"). A stream is still read chunk by chunk (read-upstream-body.ts).
-import { finished, pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
@@ -16,6 +16,11 @@ function describeFailure(error: unknown, decodeFailure: unknown, scope: BodyScop
     });
   }
   return describeSendFailure(error, scope);
+}
+
+/** What stream.finished() reports for a stream closed before its end (Node's ERR_STREAM_PREMATURE_CLOSE). */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 export function readWholeUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): Promise<Uint8Array> {
@@ -52,8 +57,18 @@ export function readWholeUpstreamBody(source: Readable, decoders: readonly Trans
       }
       chunks.push(chunk);
     });
-    finished(output, (error) => {
-      finish(error === undefined || error === null ? undefined : describeFailure(error, decodeFailure, scope));
+    // The end, an error, or a close before either, as stream.finished() reports them, but with three
+    // listeners: finished() makes an AsyncResource per call, and each one kept everything it reached
+    // alive through V8's young-generation collections (docs/benchmarks.md, "Non-stream allocations, round four").
+    output.on('end', () => {
+      finish(undefined);
+    });
+    output.on('error', (error) => {
+      finish(describeFailure(error, decodeFailure, scope));
+    });
+    output.on('close', () => {
+      const failure = output.errored ?? (output.readableEnded ? undefined : prematureClose());
+      finish(failure === undefined ? undefined : describeFailure(failure, decodeFailure, scope));
     });
   });
 }
