@@ -3,14 +3,13 @@
 // globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
 // `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
 import { Readable } from 'node:stream';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
 import { planDecoding } from './decode-content.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { dispatchCall, type CallResponse } from './dispatch-call.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 
@@ -89,13 +88,14 @@ export class UpstreamClient {
   readonly send = async (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> => {
     const deadline = startCallDeadline(options);
     const scope = { channel: options.channel, signal: deadline.signal };
-    let response: CallResponse;
+    let response: Awaited<ReturnType<typeof request>>;
     try {
-      response = await dispatchCall(this.#agentFor(options.timeouts.connectMs), upstreamRequest.url, {
+      response = await request(upstreamRequest.url, {
         method: 'POST',
         headers: upstreamRequest.headers,
         body: encodeBody(upstreamRequest),
         signal: deadline.signal,
+        dispatcher: this.#agentFor(options.timeouts.connectMs),
         headersTimeout: options.timeouts.firstByteMs,
         bodyTimeout: options.timeouts.idleMs,
       });
