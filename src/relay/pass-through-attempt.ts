@@ -4,13 +4,12 @@
 // timers (first byte, first event, idle), capture, pump and commit point, so retries, failover,
 // breakers and the log row treat both paths alike.
 import { estimateUsage } from '../adapt/estimate-usage.ts';
-import { GatewayError } from '../core/errors.ts';
 import type { PassThroughDialect } from '../providers/types.ts';
 import { maskSecrets } from './capture.ts';
 import { showsUpstreamErrorAsIs } from './failure-policy.ts';
 import { openUpstream, readJsonBody } from './open-upstream.ts';
 import { PassThroughPath } from './pass-through-path.ts';
-import { openAttemptScope, pumpToCommit, type AttemptInput, type RelayOutcome } from './run-attempt.ts';
+import { openAttemptScope, pumpToCommit, settleUnlessStreamed, type AttemptInput, type RelayOutcome } from './run-attempt.ts';
 
 /** A translated attempt's input without its mode plan (the client's mode is the upstream's), plus the dialect. */
 export interface PassThroughAttemptInput extends Omit<AttemptInput, 'plan'> {
@@ -28,8 +27,7 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
   const { request, channel, dialect, record } = input;
   const stream = request.stream === true;
   const { attempt, timer, capture, settle } = openAttemptScope(input);
-  let handedOver = false;
-  try {
+  return settleUnlessStreamed(attempt, settle, async () => {
     const response = await openUpstream(input.provider, input.upstreamRequest, {
       channel: channel.name,
       signal: attempt.signal,
@@ -61,12 +59,6 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
       channel.name,
       settle,
     );
-    handedOver = true;
     return { kind: 'stream', stream: committed };
-  } catch (error) {
-    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
-    throw error;
-  } finally {
-    if (!handedOver) settle();
-  }
+  });
 }

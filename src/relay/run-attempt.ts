@@ -202,11 +202,28 @@ function settleOnce(attempt: LinkedAbort, timer: AttemptTimer, capture: AttemptS
   };
 }
 
+/**
+ * Runs an attempt's read of its upstream. The attempt is settled when the read ends, unless it
+ * returns a committed stream, which settles it when the stream ends; an abort of the attempt (a
+ * watchdog) or of the request says why better than the socket error it caused.
+ */
+export async function settleUnlessStreamed<Outcome extends { kind: string }>(attempt: { readonly signal: AbortSignal }, settle: () => void, read: () => Promise<Outcome>): Promise<Outcome> {
+  let outcome: Outcome | undefined;
+  try {
+    outcome = await read();
+    return outcome;
+  } catch (error) {
+    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
+    throw error;
+  } finally {
+    if (outcome?.kind !== 'stream') settle();
+  }
+}
+
 export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const { attempt, timer, capture, settle } = openAttemptScope(input);
-  let handedOver = false;
-  try {
+  return settleUnlessStreamed(attempt, settle, async () => {
     const response = await openUpstream(provider, input.upstreamRequest, {
       channel: channel.name,
       signal: attempt.signal,
@@ -233,8 +250,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
-      handedOver = true;
-      return { kind: 'stream', stream };
+        return { kind: 'stream', stream };
     }
     timer.headersArrived();
     const parser = provider.createChatStreamParser(parseContext);
@@ -243,13 +259,6 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     };
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress), request, record) };
     const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions, parser), onProgress, channel.name, settle);
-    handedOver = true;
     return { kind: 'stream', stream };
-  } catch (error) {
-    // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
-    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
-    throw error;
-  } finally {
-    if (!handedOver) settle();
-  }
+  });
 }

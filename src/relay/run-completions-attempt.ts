@@ -5,7 +5,6 @@ import { estimateCompletionsUsage } from '../adapt/estimate-completions.ts';
 import type { Channel } from '../core/channel.ts';
 import { isJsonObject, type Usage } from '../core/chat.ts';
 import type { CompletionsRequest, TextCompletion } from '../core/completions.ts';
-import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
 import type { CompletionsDialect, Provider } from '../providers/types.ts';
 import type { AttemptCapture } from './capture-exchange.ts';
@@ -13,7 +12,7 @@ import type { CommittedStream } from './committed-stream.ts';
 import { CompletionsStreamPath } from './completions-stream-path.ts';
 import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
 import { recordUsage, type RequestRecord } from './request-record.ts';
-import { openAttemptScope, pumpToCommit } from './run-attempt.ts';
+import { openAttemptScope, pumpToCommit, settleUnlessStreamed } from './run-attempt.ts';
 
 export type CompletionsOutcome = { kind: 'answer'; body: TextCompletion } | { kind: 'stream'; stream: CommittedStream };
 
@@ -44,8 +43,7 @@ export async function runCompletionsAttempt(input: CompletionsAttemptInput): Pro
   const { request, channel, dialect, record } = input;
   const stream = request.stream === true;
   const { attempt, timer, capture, settle } = openAttemptScope(input);
-  let handedOver = false;
-  try {
+  return settleUnlessStreamed(attempt, settle, async () => {
     const response = await openUpstream(input.provider, input.upstreamRequest, {
       channel: channel.name,
       signal: attempt.signal,
@@ -81,13 +79,6 @@ export async function runCompletionsAttempt(input: CompletionsAttemptInput): Pro
       channel.name,
       settle,
     );
-    handedOver = true;
     return { kind: 'stream', stream: committed };
-  } catch (error) {
-    // An abort of the attempt (a watchdog) or of the request says why better than the socket error.
-    if (attempt.signal.aborted && attempt.signal.reason instanceof GatewayError) throw attempt.signal.reason;
-    throw error;
-  } finally {
-    if (!handedOver) settle();
-  }
+  });
 }
