@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
-import { startLogThread } from './start-log-thread.ts';
+import { chooseIdleStop, startLogThread } from './start-log-thread.ts';
 import { isStoreUnavailableError } from './store-errors.ts';
 import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
@@ -85,6 +85,32 @@ describe('startLogThread', () => {
     expect(thread.isRunning()).toBe(true);
     await thread.close();
     expect(thread.isRunning()).toBe(false);
+    expect((await store.requestLogs.list()).rows.map((row) => row.requestId).sort()).toEqual(['req_first', 'req_second']);
+    await store.close();
+  });
+
+  it('waits twice as long after a restart that came soon after a stop, and the first wait again after a long quiet', () => {
+    const policy = { idleStopMs: 1000, maxIdleStopMs: 60_000 };
+    expect(chooseIdleStop(5000, undefined, policy)).toBe(1000);
+    expect(chooseIdleStop(1000, 300, policy)).toBe(2000);
+    expect(chooseIdleStop(2000, 59_000, policy)).toBe(4000);
+    expect(chooseIdleStop(32_000, 10, policy)).toBe(60_000);
+    expect(chooseIdleStop(60_000, 10, policy)).toBe(60_000);
+    expect(chooseIdleStop(60_000, 60_001, policy)).toBe(1000);
+  });
+
+  it('keeps a thread restarted right after its stop for twice the idle wait', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false, idleStopMs: 100, maxIdleStopMs: 10_000 });
+    await thread.write([makeLogRow({ requestId: 'req_first' })]);
+    await expect.poll(() => thread.isRunning(), { timeout: 5000, interval: 5 }).toBe(false);
+    await thread.write([makeLogRow({ requestId: 'req_second' })]);
+    const settled = performance.now();
+    await expect.poll(() => thread.isRunning(), { timeout: 5000, interval: 5 }).toBe(false);
+    // 200 ms now (a timer fires no earlier than asked); a fixed wait would have stopped it after 100.
+    expect(performance.now() - settled).toBeGreaterThanOrEqual(195);
+    await thread.close();
     expect((await store.requestLogs.list()).rows.map((row) => row.requestId).sort()).toEqual(['req_first', 'req_second']);
     await store.close();
   });

@@ -2,8 +2,9 @@
 // batch and resolves (or rejects with the store's own error) when the thread has committed it; the
 // log writer's queue, batching and drop counting stay in log-writer.ts.
 //
-// The thread runs only while rows flow: the first batch starts it, and `idleStopMs` after its last
-// batch was committed it is stopped (its connection closed, the thread ended, its isolate freed:
+// The thread runs only while rows flow: the first batch starts it, and an idle wait after its last
+// batch was committed (`defaultLogThreadPolicy`: 1 s, doubled for a thread restarted soon after a
+// stop, up to 60 s) it is stopped (its connection closed, the thread ended, its isolate freed:
 // ~5 MB of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts
 // it again. A batch that comes while a stop is under way waits for that thread's exit and goes to
 // the new one, so batches are committed in the order they were written. close() (shutdown, after
@@ -18,20 +19,36 @@ import { refuseLostWrites } from './sqlite-file-identity.ts';
 import { StoreUnavailableError } from './store-errors.ts';
 
 export interface LogThreadPolicy {
-  /** How long the thread stays after its last batch before it is stopped; the next batch starts it again. */
+  /** How long the thread stays after its last batch before it is stopped, at first; the next batch starts it again. */
   idleStopMs: number;
+  /**
+   * The most it stays: each restart within this long of the last stop doubles the wait (up to
+   * this), and a restart after a longer quiet goes back to `idleStopMs`.
+   */
+  maxIdleStopMs: number;
 }
 
 /**
- * 10 s: ten of the log writer's flush intervals (log-writer.ts) without a row. A gateway that serves
- * a request every few seconds keeps its thread; one at rest gives the memory back ~11 s after its
- * last request. A restart costs ~1 ms of the main thread's time (the Worker's creation), ~80 ms of
- * CPU on the new thread, and the first batch after it waits ~0.1 s for the thread to boot
- * (docs/benchmarks.md "Idle RSS, round four"), so the worst case — a request just more often than
- * never, just less often than this — spends under 1 % of a core on restarts. A shorter stop gives
- * the memory back sooner at up to 4 % of a core (2 s); not worth it for ~5 MB.
+ * 1 s, doubling up to 60 s. A gateway at rest gives the thread's memory back (~5 MB,
+ * docs/benchmarks.md "Idle RSS, round four") one log-writer flush interval (log-writer.ts, 1 s)
+ * after its last rows were committed. A restart costs ~1 ms of the main thread's time (the
+ * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
+ * for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
+ * next time. Traffic a few seconds apart keeps it after one or two restarts; the worst case, a
+ * request just more than 60 s after the last, restarts it once a minute (~0.13 % of a core).
+ * A fixed wait has to choose between memory held for its whole length at rest and a restart for
+ * every request a little more than it apart (4 % of a core at 2 s).
  */
-export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 10_000 };
+export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 1000, maxIdleStopMs: 60_000 };
+
+/**
+ * The idle wait of a thread started `sinceStopMs` after the previous one stopped (undefined: the
+ * first thread): doubled when the restart came within `maxIdleStopMs`, the first wait otherwise.
+ */
+export function chooseIdleStop(previousMs: number, sinceStopMs: number | undefined, policy: LogThreadPolicy): number {
+  if (sinceStopMs === undefined || sinceStopMs > policy.maxIdleStopMs) return policy.idleStopMs;
+  return Math.min(previousMs * 2, policy.maxIdleStopMs);
+}
 
 export interface LogThread {
   write(rows: RequestLogRow[]): Promise<void>;
@@ -106,7 +123,12 @@ function stopRun(run: Run): Promise<void> {
 
 export function startLogThread(options: LogThreadOptions): LogThread {
   const settings: LogThreadSettings = { path: options.path, readOnly: options.readOnly };
-  const idleStopMs = options.idleStopMs ?? defaultLogThreadPolicy.idleStopMs;
+  const policy: LogThreadPolicy = {
+    idleStopMs: options.idleStopMs ?? defaultLogThreadPolicy.idleStopMs,
+    maxIdleStopMs: options.maxIdleStopMs ?? defaultLogThreadPolicy.maxIdleStopMs,
+  };
+  let idleStopMs = policy.idleStopMs;
+  let stoppedAt: number | undefined;
   let current: Run | undefined;
   let stopping: Promise<void> | undefined;
   let closed: Error | undefined;
@@ -121,6 +143,7 @@ export function startLogThread(options: LogThreadOptions): LogThread {
   const stop = (run: Run): Promise<void> => {
     cancelIdleStop();
     current = undefined;
+    stoppedAt = performance.now();
     stopping = stopRun(run).finally(() => {
       stopping = undefined;
     });
@@ -147,7 +170,11 @@ export function startLogThread(options: LogThreadOptions): LogThread {
     // Queued behind the stop in the order written: each starts (or finds) the next thread in turn.
     if (stopping !== undefined) return stopping.then(() => post(rows));
     cancelIdleStop();
-    const run = (current ??= startRun(settings, onSettled, onExit));
+    if (current === undefined) {
+      idleStopMs = chooseIdleStop(idleStopMs, stoppedAt === undefined ? undefined : performance.now() - stoppedAt, policy);
+      current = startRun(settings, onSettled, onExit);
+    }
+    const run = current;
     const id = nextId++;
     const written = new Promise<void>((resolve, reject) => {
       run.pending.set(id, { resolve, reject });
