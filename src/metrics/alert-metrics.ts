@@ -1,7 +1,7 @@
 // Alerts as metrics (docs/alerts.md "Metrics"): how many alerts of each rule are firing, and what
 // became of each webhook message. Labelled by rule name only (from the config, so bounded) and a
 // fixed outcome; registered on the instance's registry beside create-metrics.ts's.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from './prom-client-parts.ts';
 
 /** delivered: a 2xx answer; failed: every try failed; dropped: the queue was full, or shutdown came first. */
 export const notificationOutcomes = ['delivered', 'failed', 'dropped'] as const;

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per Sluice instance. Recording is a few label
 // lookups per request, off any await; rendering happens only when /metrics is scraped.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from './prom-client-parts.ts';
 import { cacheChildren } from './cache-children.ts';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

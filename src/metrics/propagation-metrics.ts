@@ -2,7 +2,7 @@
 // as the backstop, server/follow-store-changes.ts): how many were applied by each path, and how
 // long a notified change took from the sender's commit to its apply here. Registered on the
 // instance's registry beside create-metrics.ts's.
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from './prom-client-parts.ts';
 
 export type PropagationSource = 'notify' | 'poll' | 'reconnect';
 

@@ -1,6 +1,6 @@
 // Whether the shared state (Redis) is up, and how many decisions were taken without it. Registered
 // on the instance's registry beside create-metrics.ts's.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from './prom-client-parts.ts';
 
 export type DegradedWhat = 'rate' | 'quota' | 'key_refusal' | 'health' | 'cache';
 

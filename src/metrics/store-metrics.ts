@@ -1,6 +1,6 @@
 // What the store lost or refused, as counters an operator can alert on. Registered on the instance's
 // registry beside create-metrics.ts's; every label value comes from a fixed list.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from './prom-client-parts.ts';
 
 export type DropReason = 'store_error' | 'queue_full' | 'closed';
 

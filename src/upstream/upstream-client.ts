@@ -3,7 +3,7 @@
 // globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
 // `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
 import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, request, type ResponseData } from './undici-parts.ts';
 import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
@@ -88,7 +88,7 @@ export class UpstreamClient {
   readonly send = async (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> => {
     const deadline = startCallDeadline(options);
     const scope = { channel: options.channel, signal: deadline.signal };
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: ResponseData;
     try {
       response = await request(upstreamRequest.url, {
         method: 'POST',

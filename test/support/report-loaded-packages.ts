@@ -5,7 +5,9 @@
 import { registerHooks } from 'node:module';
 import { text } from 'node:stream/consumers';
 
-const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client']);
+// undici and prom-client by their index: Sluice takes the parts it uses from their own files
+// (upstream/undici-parts.ts, metrics/prom-client-parts.ts), so neither index is ever loaded.
+const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client', 'undici', 'prom-client']);
 const loaded = new Set<string>();
 registerHooks({
   resolve(specifier, context, nextResolve) {
