@@ -1,6 +1,6 @@
 // The parts of prom-client Sluice uses, taken from its own files. Its index also loads the
 // Pushgateway (node:https, with TLS), the cluster aggregator and Summary (tdigest, bintrees): ~1 MB
-// of heap for as long as the process runs (docs/benchmarks.md "Idle RSS, round five"). prom-client
+// of heap measured alone, for as long as the process runs (docs/benchmarks.md "Idle RSS, round five"). prom-client
 // has no `exports` map, so these paths are its public layout; the package's own declarations type them.
 import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';

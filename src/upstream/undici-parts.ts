@@ -1,8 +1,9 @@
 // The two parts of undici Sluice uses, Agent and request(), taken from undici's own files. Its index
 // (`import … from 'undici'`) loads the whole package — fetch, WebSocket, EventSource, the caches,
-// the mock agents: 110 files, ~1.3 MB of source and ~2.8 MB of heap for as long as the process runs
-// (docs/benchmarks.md "Idle RSS, round five"). undici has no `exports` map, so these paths are its
-// public layout; the package's own declarations type them.
+// the mock agents: 110 files and ~1.3 MB of source, where these need 25 (with prom-client's index,
+// ~2 MB of Sluice's heap at rest, for as long as the process runs: docs/benchmarks.md "Idle RSS,
+// round five"). undici has no `exports` map, so these paths are its public layout; the package's
+// own declarations type them.
 import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
 
