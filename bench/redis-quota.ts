@@ -91,6 +91,7 @@ try {
   const ledger: QuotaLedger = {
     record: (charges) => { ledgerBatches += 1; return store.quotaLedger.record(charges); },
     readSeed: (keyId) => { seeds += 1; return store.quotaLedger.readSeed(keyId); },
+    prune: (before, batchRows) => store.quotaLedger.prune(before, batchRows),
   };
   let degraded = 0;
   const sharedQuota = createSharedQuota({ holds: shared.balances, keys: store.keys, ledger, policy: defaultQuotaLedgerPolicy, onDegraded: () => { degraded += 1; }, onSettleError: () => undefined, onChargesLost: (error) => { throw error; } });

@@ -154,6 +154,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   const logWriter = createRequestLogWriter(logSink.write, logger, storeHealth, options.metrics);
   const keyAccess = await createKeyAccess(store.keys, Date.now, options.keyCachePolicy);
   const retention = startLogRetention(store.requestLogs, config.retention, {
+    ledger: store.quotaLedger,
     onError: (error: unknown) => { logger.error({ err: error }, 'could not prune the request log'); },
   });
   const instances = store.instances === undefined ? undefined : await startInstanceRegistry(store.instances, logger, options.instanceRegistryPolicy);

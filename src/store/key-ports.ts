@@ -169,4 +169,6 @@ export interface QuotaLedger {
   record(charges: readonly QuotaCharge[]): Promise<number>;
   /** The balance to seed a shared copy from; undefined when the key has no quota or is gone. */
   readSeed(keyId: string): Promise<QuotaSeed | undefined>;
+  /** Deletes up to `batchRows` charges settled before `before` (epoch ms), oldest first; resolves to how many. */
+  prune(before: number, batchRows: number): Promise<number>;
 }

@@ -192,6 +192,14 @@ async function addSizeColumns(db: SchemaDatabase): Promise<void> {
   await db.schema.alterTable('request_logs').addColumn('response_bytes', 'bigint').execute();
 }
 
+/**
+ * Ledger retention (docs/security.md "Retention"): the quota ledger's charges are pruned with the
+ * request log, by `settled_at`, oldest first in small batches; this index serves those deletes.
+ */
+async function addLedgerTimeIndex(db: SchemaDatabase): Promise<void> {
+  await db.schema.createIndex('quota_ledger_settled_at').on('quota_ledger').columns(['settled_at', 'request_id']).execute();
+}
+
 /** By name; applied in name order. */
 function listMigrations(kind: StoreKind): Record<string, Migration> {
   return {
@@ -206,6 +214,7 @@ function listMigrations(kind: StoreKind): Record<string, Migration> {
     '0009-cost': { up: addCostColumns },
     '0010-key-cache': { up: addKeyCacheColumn },
     '0011-sizes': { up: addSizeColumns },
+    '0012-ledger-retention': { up: addLedgerTimeIndex },
   };
 }
 

@@ -55,7 +55,7 @@ describe('openStore on SQLite', () => {
     await second.close();
 
     const raw = new DatabaseSync(url.slice('sqlite:'.length));
-    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }, { name: '0004-admission' }, { name: '0005-ingress' }, { name: '0006-config-version' }, { name: '0007-instances' }, { name: '0008-quota-ledger' }, { name: '0009-cost' }, { name: '0010-key-cache' }, { name: '0011-sizes' }]);
+    expect(raw.prepare('SELECT name FROM sluice_migration').all()).toEqual([{ name: '0001-initial' }, { name: '0002-capture' }, { name: '0003-write-probe' }, { name: '0004-admission' }, { name: '0005-ingress' }, { name: '0006-config-version' }, { name: '0007-instances' }, { name: '0008-quota-ledger' }, { name: '0009-cost' }, { name: '0010-key-cache' }, { name: '0011-sizes' }, { name: '0012-ledger-retention' }]);
     raw.close();
   });
 

@@ -50,6 +50,14 @@ export function createQuotaLedger(db: Kysely<Database>): QuotaLedger {
       });
     },
 
+    async prune(before, batchRows) {
+      // As the request log's prune: a bounded batch by key, oldest first, through the (settled_at,
+      // request_id) index (migration 0012), so each statement holds its locks for a bounded time.
+      const expired = db.selectFrom('quota_ledger').select('request_id').where('settled_at', '<', before).orderBy('settled_at').limit(batchRows);
+      const deleted = await db.deleteFrom('quota_ledger').where('request_id', 'in', expired).executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    },
+
     async readSeed(keyId) {
       // One statement, one snapshot: the balance and the version of the last key change it includes.
       const row = await db

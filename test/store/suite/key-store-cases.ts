@@ -212,6 +212,22 @@ export function describeKeyStoreCases(context: SuiteContext): void {
       expect((await store.keys.get(record.id))?.remainingTokens).toBe(460);
     });
 
+    it('prunes charges settled before a cut, oldest first in bounded batches, leaving the balance as it is', async () => {
+      const store = context.store();
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });
+      const start = context.now();
+      const charges = Array.from({ length: 7 }, (_, index) => ({ requestId: `req_${String(index)}`, keyId: record.id, tokens: 10, settledAt: start + index }));
+      expect(await store.quotaLedger.record(charges)).toBe(7);
+      // Before req_5: five charges due, in batches of at most three.
+      expect(await store.quotaLedger.prune(start + 5, 3)).toBe(3);
+      expect(await store.quotaLedger.prune(start + 5, 3)).toBe(2);
+      expect(await store.quotaLedger.prune(start + 5, 3)).toBe(0);
+      expect((await store.keys.get(record.id))?.remainingTokens).toBe(930);
+      // What is left is still the ledger: the two kept charge nothing twice, a pruned one is new again.
+      expect(await store.quotaLedger.record([charges[5]!, charges[6]!])).toBe(0);
+      expect(await store.quotaLedger.record([charges[4]!])).toBe(1);
+    });
+
     it('reads a seed for a copy of the balance: remaining_tokens and the change version it includes; none without a quota', async () => {
       const store = context.store();
       const { record } = await store.keys.create({ name: 'app', quotaTokens: 700 });

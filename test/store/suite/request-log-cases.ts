@@ -177,6 +177,22 @@ export function describeRequestLogCases(context: SuiteContext): void {
       expect(left.rows.filter((row) => row.capture !== undefined).map((row) => row.requestId)).toEqual(['fresh']);
     });
 
+    it('prunes the quota ledger by the log retention in the same passes', async () => {
+      const store = context.store();
+      const day = 86_400_000;
+      const { record } = await store.keys.create({ name: 'app', quotaTokens: 1000 });
+      const old = Array.from({ length: 7 }, (_, index) => ({ requestId: `old${String(index)}`, keyId: record.id, tokens: 1, settledAt: context.now() - 31 * day + index }));
+      await store.quotaLedger.record([...old, { requestId: 'fresh', keyId: record.id, tokens: 1, settledAt: context.now() - day }]);
+      const retention = startLogRetention(store.requestLogs, { logDays: 30, captureDays: 7 }, { now: () => context.now(), schedule: { intervalMs: 3_600_000, batchRows: 5 }, onError: () => undefined, ledger: store.quotaLedger });
+      try {
+        expect(await retention.runOnce()).toEqual({ deletedRows: 0, clearedCaptures: 0, deletedCharges: 7 });
+        // The one kept is still there: written again, it charges nothing.
+        expect(await store.quotaLedger.record([{ requestId: 'fresh', keyId: record.id, tokens: 1, settledAt: context.now() - day }])).toBe(0);
+      } finally {
+        await retention.stop();
+      }
+    });
+
     it('runs retention passes until nothing is due', async () => {
       const { requestLogs } = context.store();
       const day = 86_400_000;
