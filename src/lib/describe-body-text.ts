@@ -35,9 +35,15 @@ function canReadAtOnce(body: object): body is ReadableAtOnce {
   return typeof (body as Partial<ReadableAtOnce>).readAll === 'function';
 }
 
-/** Reads a whole byte stream (its cap is the reader's: upstream/ stops a body at its limit). */
-export async function readBodyBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  if (canReadAtOnce(body)) return body.readAll();
+/**
+ * Reads a whole byte stream (its cap is the reader's: upstream/ stops a body at its limit). Not an
+ * async function: a body read at once hands back its own promise, without another one around it.
+ */
+export function readBodyBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  return canReadAtOnce(body) ? body.readAll() : readChunks(body);
+}
+
+async function readChunks(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of body) {

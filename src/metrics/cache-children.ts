@@ -1,10 +1,10 @@
 // The child of a labelled metric for each tuple of label values, made once and kept: a request then
 // builds no label object per series. The label sets are few (labels come from configured names,
 // relay/label-model.ts); bounded anyway: past `maxCachedLabelSets` tuples the cache starts over.
-// prom-client 15's children still hash their label set on each inc/observe (lib/counter.js
-// `labels()` binds `inc` to the labels), so this saves the allocations, not the hashing: prom-client
-// is ~1% of Sluice's CPU per request (docs/benchmarks.md, "log off the event loop"). The lookup walks
-// one Map per label instead of joining the values into a key (issue 13: the join was half the cost).
+// prom-client 15's own children hash their label set on each inc/observe (lib/counter.js `labels()`
+// binds `inc` to the labels); the children cached here are bind-children.ts's, which do not. The
+// lookup walks one Map per label instead of joining the values into a key (issue 13: the join was
+// half the cost).
 
 /** Label tuples kept per metric; more than a config yields, so the cache never refills in practice. */
 export const maxCachedLabelSets = 4096;

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per Sluice instance. Recording is a few label
 // lookups per request, off any await; rendering happens only when /metrics is scraped.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from './prom-client-parts.ts';
+import { bindCounter, bindHistogram } from './bind-children.ts';
 import { cacheChildren } from './cache-children.ts';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -82,17 +83,18 @@ export class Metrics {
   readonly #cache = new Counter({ name: 'sluice_cache_requests_total', help: 'Requests the exact response cache saw, by result (hit, miss, bypass, unavailable: the shared store did not answer)', labelNames: ['result'], registers: [this.registry] });
   readonly #activeStreams = new Gauge({ name: 'sluice_active_streams', help: 'Streams being written to clients', registers: [this.registry] });
 
-  // The per-request series, each child resolved once per label tuple (cache-children.ts).
-  readonly #requestsBy = cacheChildren((...values) => this.#requests.labels(...values));
-  readonly #attemptsBy = cacheChildren((...values) => this.#attempts.labels(...values));
-  readonly #durationBy = cacheChildren((...values) => this.#duration.labels(...values));
-  readonly #firstTokenBy = cacheChildren((...values) => this.#firstToken.labels(...values));
-  readonly #tokensBy = cacheChildren((...values) => this.#tokens.labels(...values));
-  readonly #ingressBy = cacheChildren((...values) => this.#ingress.labels(...values));
-  readonly #ingressOutcomeBy = cacheChildren((...values) => this.#ingressOutcome.labels(...values));
-  readonly #ingressDurationBy = cacheChildren((...values) => this.#ingressDuration.labels(...values));
-  readonly #adaptationsBy = cacheChildren((...values) => this.#adaptations.labels(...values));
-  readonly #spendBy = cacheChildren((...values) => this.#spend.labels(...values));
+  // The per-request series, each child bound once per label tuple (cache-children.ts, bind-children.ts).
+  readonly #requestsBy = cacheChildren((...values) => bindCounter(this.#requests, values));
+  readonly #attemptsBy = cacheChildren((...values) => bindCounter(this.#attempts, values));
+  readonly #durationBy = cacheChildren((...values) => bindHistogram(this.#duration, values));
+  readonly #firstTokenBy = cacheChildren((...values) => bindHistogram(this.#firstToken, values));
+  readonly #tokensBy = cacheChildren((...values) => bindCounter(this.#tokens, values));
+  readonly #ingressBy = cacheChildren((...values) => bindCounter(this.#ingress, values));
+  readonly #ingressOutcomeBy = cacheChildren((...values) => bindCounter(this.#ingressOutcome, values));
+  readonly #ingressDurationBy = cacheChildren((...values) => bindHistogram(this.#ingressDuration, values));
+  readonly #adaptationsBy = cacheChildren((...values) => bindCounter(this.#adaptations, values));
+  readonly #spendBy = cacheChildren((...values) => bindCounter(this.#spend, values));
+  readonly #overheadSeries = bindHistogram(this.#overhead, []);
   readonly #keyLabels = new Set<string>();
 
   readonly #labelModel: (model: string) => string;
@@ -111,7 +113,7 @@ export class Metrics {
     for (const attempt of request.attempts) this.#attemptsBy.get(this.#labelChannel(attempt.channel), attempt.errorCode ?? 'ok').inc();
     this.#durationBy.get(model, stream).observe(request.durationMs / 1000);
     if (request.firstTokenMs !== undefined) this.#firstTokenBy.get(model).observe(request.firstTokenMs / 1000);
-    if (request.overheadMs !== undefined) this.#overhead.observe(Math.max(0, request.overheadMs) / 1000);
+    if (request.overheadMs !== undefined) this.#overheadSeries.observe(Math.max(0, request.overheadMs) / 1000);
     const source = request.usageSource ?? 'none';
     if (request.promptTokens !== undefined) this.#tokensBy.get('prompt', source).inc(request.promptTokens);
     if (request.completionTokens !== undefined) this.#tokensBy.get('completion', source).inc(request.completionTokens);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../store/index.ts';
+import type * as HashKeyModule from '../store/hash-key.ts';
 import { authorizeModel, createKeyAccess, defaultKeyCachePolicy, type Caller } from './authenticate.ts';
 
 async function access() {
@@ -11,6 +12,19 @@ async function access() {
   await store.keys.create({ name: 'late', key: 'sk-late-0123456789', expiresAt: 1 });
   return { store, key, keyAccess: await createKeyAccess(store.keys) };
 }
+
+// Every sha256 of a presented key counted (the store's own hashing too), passed through unchanged.
+const hashing = vi.hoisted(() => ({ calls: 0 }));
+vi.mock('../store/hash-key.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof HashKeyModule>();
+  return {
+    ...original,
+    hashKey: (key: string) => {
+      hashing.calls += 1;
+      return original.hashKey(key);
+    },
+  };
+});
 
 const caller = (models: string[]): Caller => ({ keyId: 'k', keyName: 'app', models, rpm: undefined, tpm: undefined, remainingTokens: undefined, debug: false });
 
@@ -75,13 +89,60 @@ describe('createKeyAccess', () => {
     let now = 1_000_000;
     const store = await openStore('sqlite::memory:');
     await store.keys.create({ name: 'app', key: 'sk-app-0123456789' });
-    const keyAccess = await createKeyAccess(store.keys, () => now, { maxEntries: 10, hitTtlMs: 10_000, missTtlMs: 100 });
+    const keyAccess = await createKeyAccess(store.keys, () => now, { maxEntries: 10, hitTtlMs: 10_000, missTtlMs: 100, maxHashedKeys: 10 });
     await expect(keyAccess.authenticate('Bearer sk-later-0123456789')).rejects.toMatchObject({ code: 'invalid_api_key' });
     // Created behind the cache's back (another instance): seen once the miss has expired.
     await store.keys.create({ name: 'later', key: 'sk-later-0123456789' });
     await expect(keyAccess.authenticate('Bearer sk-later-0123456789')).rejects.toMatchObject({ code: 'invalid_api_key' });
     now += 100;
     expect((await keyAccess.authenticate('Bearer sk-later-0123456789')).keyName).toBe('later');
+    await store.close();
+  });
+});
+
+describe('the hashes of accepted keys', () => {
+  async function counted(policy = defaultKeyCachePolicy) {
+    const store = await openStore('sqlite::memory:');
+    const { key, record } = await store.keys.create({ name: 'app', key: 'sk-app-0123456789' });
+    return { store, key, record, keyAccess: await createKeyAccess(store.keys, Date.now, policy) };
+  }
+
+  it('hashes an accepted key once, and still refuses it on the next request once it is revoked', async () => {
+    const { store, key, record, keyAccess } = await counted();
+    hashing.calls = 0;
+    for (let index = 0; index < 5; index += 1) expect((await keyAccess.authenticate(`Bearer ${key}`)).keyName).toBe('app');
+    expect([hashing.calls, keyAccess.hashedKeys()]).toEqual([1, 1]);
+    await store.keys.revoke(record.id);
+    await keyAccess.refresh();
+    await expect(keyAccess.authenticate(`Bearer ${key}`)).rejects.toThrow(/revoked/);
+    await expect(keyAccess.authenticate(`Bearer ${key}`)).rejects.toThrow(/revoked/);
+    expect(keyAccess.hashedKeys()).toBe(0);
+    await store.close();
+  });
+
+  it('finds the record again through the remembered hash once its cached record expired', async () => {
+    let now = 1_000_000;
+    const store = await openStore('sqlite::memory:');
+    const { key, record } = await store.keys.create({ name: 'app', key: 'sk-app-0123456789' });
+    const keyAccess = await createKeyAccess(store.keys, () => now, { maxEntries: 10, hitTtlMs: 100, missTtlMs: 100, maxHashedKeys: 10 });
+    expect((await keyAccess.authenticate(`Bearer ${key}`)).keyName).toBe('app');
+    await store.keys.update(record.id, { enabled: false });
+    now += 99;
+    expect((await keyAccess.authenticate(`Bearer ${key}`)).keyName).toBe('app');
+    now += 1;
+    await expect(keyAccess.authenticate(`Bearer ${key}`)).rejects.toThrow(/revoked/);
+    await store.close();
+  });
+
+  it('holds no wrong key, and at most maxHashedKeys accepted ones', async () => {
+    const { store, keyAccess } = await counted({ ...defaultKeyCachePolicy, maxHashedKeys: 5 });
+    for (let index = 0; index < 200; index += 1) await keyAccess.authenticate(`Bearer sk-${randomBytes(12).toString('hex')}`).catch(() => undefined);
+    expect(keyAccess.hashedKeys()).toBe(0);
+    const created = [];
+    for (let index = 0; index < 8; index += 1) created.push((await store.keys.create({ name: `k${String(index)}`, key: `sk-k${String(index)}-0123456789` })).key);
+    for (const key of created) await keyAccess.authenticate(`Bearer ${key}`);
+    expect(keyAccess.hashedKeys()).toBe(5);
+    expect((await keyAccess.authenticate(`Bearer ${created[0] ?? ''}`)).keyName).toBe('k0');
     await store.close();
   });
 });

@@ -1,7 +1,11 @@
 // Client keys, from the store (config keys are synced into it at start): `Authorization: Bearer
-// <key>` looked up by its sha256, so neither a timing nor a map probe compares the key itself.
-// Records are cached briefly, in a bounded cache, so the hot path does not wait on the database and
-// random keys cannot grow memory. Whether Sluice is keyless (every caller allowed) is decided once,
+// <key>` looked up by its sha256, so neither a timing nor a map probe compares the key itself with a
+// stored one. Records are cached briefly, in a bounded cache, so the hot path does not wait on the
+// database and random keys cannot grow memory. The sha256 of a key that was just accepted is
+// remembered too (by the key as presented, at most `maxHashedKeys`, each for `hitTtlMs` after it was hashed), so a
+// client's next request does not hash it again; that cache only spares the hash: every request still
+// goes through the record cache and its checks, so a revoked, disabled or expired key is refused as
+// soon as before. It holds only keys that were accepted, never an unknown one. Whether Sluice is keyless (every caller allowed) is decided once,
 // at start: no key in the config and none stored (Sluice then listens on loopback only, see
 // check-listen.ts). Creating a key ends it; deleting keys never starts it again.
 import { GatewayError } from '../core/errors.ts';
@@ -38,9 +42,11 @@ export interface KeyCachePolicy {
   hitTtlMs: number;
   /** How long an unknown key is remembered as unknown (short: a key created elsewhere shows soon). */
   missTtlMs: number;
+  /** Accepted keys whose hash is remembered at most (each for `hitTtlMs` after it was hashed); the least recently used is dropped first. */
+  maxHashedKeys: number;
 }
 
-export const defaultKeyCachePolicy: Readonly<KeyCachePolicy> = Object.freeze({ maxEntries: 10_000, hitTtlMs: 2000, missTtlMs: 500 });
+export const defaultKeyCachePolicy: Readonly<KeyCachePolicy> = Object.freeze({ maxEntries: 10_000, hitTtlMs: 2000, missTtlMs: 500, maxHashedKeys: 1000 });
 
 export interface KeyAccess {
   authenticate(authorization: string | undefined): Promise<Caller>;
@@ -54,6 +60,8 @@ export interface KeyAccess {
   readonly startedKeyless: boolean;
   /** How many key hashes the cache holds now (bounded by the policy's `maxEntries`). */
   cachedEntries(): number;
+  /** How many accepted keys have their hash remembered now (bounded by the policy's `maxHashedKeys`). */
+  hashedKeys(): number;
 }
 
 function callerOf(record: KeyRecord): Caller {
@@ -63,6 +71,8 @@ function callerOf(record: KeyRecord): Caller {
 export async function createKeyAccess(keys: KeyStore, now: () => number = Date.now, policy: KeyCachePolicy = defaultKeyCachePolicy): Promise<KeyAccess> {
   // A miss is cached as null, so a cache miss (undefined) and a known-unknown key differ.
   const cache = new LruCache<string, KeyRecord | null>(policy.maxEntries, now);
+  // Presented key → its hash, for accepted keys only (a flood of wrong keys never lands here).
+  const hashes = new LruCache<string, string>(policy.maxHashedKeys, now);
   const startedKeyless = (await keys.list()).length === 0;
   let open = startedKeyless;
   // Bumped by each clear: a lookup that began before a clear (a revocation from another instance,
@@ -71,11 +81,13 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
   const clear = (): void => {
     generation += 1;
     cache.clear();
+    hashes.clear();
   };
   return {
     startedKeyless,
     isOpen: () => open,
     cachedEntries: () => cache.size,
+    hashedKeys: () => hashes.size,
     invalidate: clear,
     async refresh() {
       clear();
@@ -85,7 +97,10 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
       if (open) return anyone;
       const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
       if (match?.[1] === undefined) throw new GatewayError('missing_api_key', 'No API key was given: send `Authorization: Bearer <key>` (or `x-api-key: <key>`).');
-      const hash = hashKey(match[1].trim());
+      const presented = match[1].trim();
+      const seenAt = generation;
+      const remembered = hashes.get(presented);
+      const hash = remembered ?? hashKey(presented);
       let record = cache.get(hash);
       if (record === undefined) {
         const readAt = generation;
@@ -95,6 +110,8 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
       if (record === null) throw new GatewayError('invalid_api_key', 'The API key is not valid.');
       if (!record.enabled) throw new GatewayError('invalid_api_key', `The API key '${record.name}' has been revoked.`);
       if (record.expiresAt !== undefined && record.expiresAt <= now()) throw new GatewayError('invalid_api_key', `The API key '${record.name}' expired.`);
+      // Not after a clear that came while the record was read: a clear drops every key held.
+      if (remembered === undefined && seenAt === generation) hashes.set(presented, hash, policy.hitTtlMs);
       return callerOf(record);
     },
   };

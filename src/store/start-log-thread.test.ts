@@ -38,6 +38,41 @@ describe('startLogThread', () => {
     await store.close();
   });
 
+  it('writes every column, set or NULL, and reads back rows identical to those written', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false });
+    const full = makeLogRow({ requestId: 'req_full', errorCode: 'upstream_error', errorMessage: 'said "no" — ünïcode 🙂', overheadMs: 0.125, adaptations: ['collect-stream', 'learned:stream=required'] });
+    const bare = makeLogRow({
+      requestId: 'req_bare', keyName: undefined, channel: undefined, upstreamModel: undefined, upstreamStream: undefined, adaptations: [], attempts: [], errorCode: undefined,
+      errorMessage: undefined, firstTokenMs: undefined, promptTokens: undefined, completionTokens: undefined, usageSource: undefined, clientIp: undefined, userAgent: undefined,
+      answeredModel: undefined, overheadMs: undefined, capture: undefined, ingress: undefined, costUsd: undefined, cachedPromptTokens: undefined, requestBytes: undefined, responseBytes: undefined,
+    });
+    const other = makeLogRow({ requestId: 'req_other', clientStream: true, upstreamStream: false, status: 502, capture: '', promptTokens: 0 });
+    await thread.write([full, bare, other]);
+    await thread.close();
+    expect(await store.requestLogs.get('req_full')).toStrictEqual(full);
+    expect(await store.requestLogs.get('req_bare')).toStrictEqual(bare);
+    expect(await store.requestLogs.get('req_other')).toStrictEqual(other);
+    await store.close();
+  });
+
+  it('writes a long batch whole and in order', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false });
+    const rows = Array.from({ length: 23 }, (_, index) =>
+      makeLogRow({ requestId: `req_${String(index)}`, time: 1000 + index, status: 200 + index, ...(index % 3 === 0 ? { keyName: undefined, errorMessage: `failed ${'ü'.repeat(index)}`, costUsd: undefined } : {}) }),
+    );
+    // One request id twice: the later row is the one read back.
+    rows[10] = makeLogRow({ requestId: 'req_9', time: 1010, status: 599 });
+    await thread.write(rows);
+    await thread.close();
+    for (const [index, row] of rows.entries()) if (index !== 9) expect(await store.requestLogs.get(row.requestId)).toStrictEqual(row);
+    expect((await store.requestLogs.list({}, { limit: 100 })).rows).toHaveLength(23);
+    await store.close();
+  });
+
   it('rejects a batch with the database’s own error, recognised as the store being unavailable', async () => {
     const file = await makeFile();
     const store = await openStore(`sqlite:${file}`);

@@ -14,7 +14,7 @@ let second: Instance;
 
 beforeAll(async () => {
   const storeUrl = await createDatabase('notify_keys');
-  const keyCachePolicy = { maxEntries: 100, hitTtlMs: longTrustMs, missTtlMs: longTrustMs };
+  const keyCachePolicy = { maxEntries: 100, hitTtlMs: longTrustMs, missTtlMs: longTrustMs, maxHashedKeys: 100 };
   instances.push((first = await startInstance(storeUrl, undefined, { keyCachePolicy })), (second = await startInstance(storeUrl, undefined, { keyCachePolicy })));
 });
 
