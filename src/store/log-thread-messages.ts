@@ -1,18 +1,38 @@
 // What the main thread and the request-log thread say to each other (start-log-thread.ts,
-// write-log-rows-thread.ts). A batch crosses encoded by encode-log-rows.ts: the structured clone of
-// nested row objects (attempts, adaptations) cost ~10 µs a row on the main thread, a flat array of
-// column values a fraction of that (docs/benchmarks.md, "log off the event loop"), two buffers and
-// one string less again. Errors cross as plain fields: a structured clone keeps an Error's message
-// but drops node:sqlite's `code`/`errcode`, which isStoreUnavailableError reads.
-import type { EncodedLogRows } from './encode-log-rows.ts';
+// write-log-rows-thread.ts). A batch crosses as one flat array of column values, row after row: the
+// structured clone of nested row objects (attempts, adaptations) cost ~10 µs a row on the main
+// thread, a flat array of strings and numbers a fraction of that (docs/benchmarks.md, "log off the
+// event loop"). Errors cross as plain fields: a structured clone keeps an Error's message but drops
+// node:sqlite's `code`/`errcode`, which isStoreUnavailableError reads.
+import type { SQLInputValue } from 'node:sqlite';
+import type { RequestLogRow } from './ports.ts';
+import { toLogTableRow } from './request-log-rows.ts';
 import { StoreUnavailableError } from './store-errors.ts';
+
+/** Every column toLogTableRow fills, in the order a batch's values are laid out and inserted. */
+export const logColumns = [
+  'time', 'request_id', 'key_name', 'client_model', 'channel', 'upstream_model', 'client_stream', 'upstream_stream',
+  'adaptations', 'attempts', 'status', 'error_code', 'error_message', 'first_token_ms', 'duration_ms', 'prompt_tokens',
+  'completion_tokens', 'usage_source', 'client_ip', 'user_agent', 'answered_model', 'overhead_ms', 'capture',
+  'ingress', 'cost_usd', 'cached_prompt_tokens', 'request_bytes', 'response_bytes',
+] as const;
+
+/** The rows' column values, `logColumns.length` per row, in logColumns order. */
+export function flattenLogRows(rows: readonly RequestLogRow[]): SQLInputValue[] {
+  const values: SQLInputValue[] = [];
+  for (const row of rows) {
+    const tableRow = toLogTableRow(row);
+    for (const column of logColumns) values.push((tableRow[column] ?? null));
+  }
+  return values;
+}
 
 export interface LogThreadSettings {
   path: string;
   readOnly: boolean;
 }
 
-export type LogThreadRequest = { kind: 'write'; id: number; batch: EncodedLogRows } | { kind: 'close' };
+export type LogThreadRequest = { kind: 'write'; id: number; values: SQLInputValue[] } | { kind: 'close' };
 
 export interface SentError {
   name: string;

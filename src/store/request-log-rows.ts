@@ -6,14 +6,14 @@ import { orNull, orUndefined, parseJsonText, parseStringList, readFlag, readOpti
 import type { RequestLogsTable } from './schema.ts';
 
 /** Integer columns get whole milliseconds: PostgreSQL refuses `12.5` for an integer, and a cursor is made of `time`. */
-export function wholeMs(value: number): number {
+function wholeMs(value: number): number {
   return Math.round(value);
 }
 
 /** A client's User-Agent is kept to this many characters: it is the client's to make any size. */
 export const maxUserAgentChars = 256;
 
-export function truncate(text: string | undefined, maxChars: number): string | undefined {
+function truncate(text: string | undefined, maxChars: number): string | undefined {
   return text === undefined || text.length <= maxChars ? text : text.slice(0, maxChars);
 }
 

@@ -13,8 +13,7 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
-import { encodeLogRows } from './encode-log-rows.ts';
-import { fromSentError } from './log-thread-messages.ts';
+import { flattenLogRows, fromSentError } from './log-thread-messages.ts';
 import type { RequestLogRow } from './ports.ts';
 import { refuseLostWrites } from './sqlite-file-identity.ts';
 import { StoreUnavailableError } from './store-errors.ts';
@@ -181,7 +180,7 @@ export function startLogThread(options: LogThreadOptions): LogThread {
       run.pending.set(id, { resolve, reject });
     });
     run.worker.ref();
-    run.worker.postMessage({ kind: 'write', id, batch: encodeLogRows(rows) } satisfies LogThreadRequest);
+    run.worker.postMessage({ kind: 'write', id, values: flattenLogRows(rows) } satisfies LogThreadRequest);
     return written;
   };
 

@@ -2,12 +2,11 @@
 // one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
 // commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
 // loop. Started by start-log-thread.ts when a batch is ready, and stopped by it after an idle time.
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
-import { decodeLogRows, logColumns, type EncodedLogRows } from './encode-log-rows.ts';
-import { toSentError } from './log-thread-messages.ts';
+import { logColumns, toSentError } from './log-thread-messages.ts';
 import { compactHeap } from '../lib/compact-heap.ts';
 import { guardSqliteFile } from './sqlite-file-identity.ts';
 
@@ -20,13 +19,13 @@ function openLogConnection(settings: LogThreadSettings) {
   const insert = database.prepare(insertSql);
   return {
     /** One transaction: a batch lands whole or not at all, and SQLite commits once per batch. */
-    write(batch: EncodedLogRows): void {
+    write(values: SQLInputValue[]): void {
       file.assertUnchanged();
       database.exec('BEGIN');
       try {
-        // One row a statement: ten rows a statement cost more of this thread's CPU under sustained
-        // writes, not less (docs/benchmarks.md "Non-stream CPU, round five").
-        decodeLogRows(batch, (values) => insert.run(...values));
+        for (let start = 0; start < values.length; start += logColumns.length) {
+          insert.run(...values.slice(start, start + logColumns.length));
+        }
         database.exec('COMMIT');
       } catch (error) {
         // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR: lang_transaction.html).
@@ -59,7 +58,7 @@ function serve(port: NonNullable<typeof parentPort>, settings: LogThreadSettings
     }
     try {
       connection ??= openLogConnection(settings);
-      connection.write(request.batch);
+      connection.write(request.values);
       port.postMessage({ id: request.id } satisfies LogThreadReply);
     } catch (error) {
       port.postMessage({ id: request.id, error: toSentError(error) } satisfies LogThreadReply);
