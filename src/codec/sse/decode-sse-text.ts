@@ -12,10 +12,22 @@ import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts
 
 const LF = 10;
 const SPACE = 32;
+const COLON = 58;
 
-/** The value of a field line `name:value`: after the colon and one optional space. */
-function fieldValue(line: string, colon: number): string {
-  return line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1);
+/** The value of a field line `name:value` ending at `end`: after the colon and one optional space. */
+function fieldValue(text: string, colon: number, end: number): string {
+  return text.slice(text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1, end);
+}
+
+/** The first colon of the line, searched within the line only (an indexOf could scan far past it). */
+function findColon(text: string, start: number, end: number): number {
+  for (let index = start; index < end; index += 1) if (text.charCodeAt(index) === COLON) return index;
+  return -1;
+}
+
+/** `text` holds exactly `name` from `start` to `end`, the name's end (the colon, or the line's end). */
+function isField(text: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && text.startsWith(name, start);
 }
 
 /**
@@ -49,7 +61,7 @@ export class SseTextDecoder implements EventDecoder<string> {
     // WHATWG drops an event that lacks its blank line at EOF; an upstream that just closes must
     // not lose its last chunk, so EOF ends the last line and dispatches its event.
     if (!this.#finished) {
-      if (this.#partial !== '') this.#line(this.#partial);
+      if (this.#partial !== '') this.#line(this.#partial, 0, this.#partial.length);
       this.#partial = '';
       this.#dispatch();
     }
@@ -81,9 +93,7 @@ export class SseTextDecoder implements EventDecoder<string> {
     while (!this.#finished) {
       const end = carriageReturn === -1 || (lineFeed !== -1 && lineFeed < carriageReturn) ? lineFeed : carriageReturn;
       if (end === -1) break;
-      const piece = text.slice(start, end);
-      const line = this.#partial === '' ? piece : this.#partial + piece;
-      this.#partial = '';
+      const lineStart = start;
       start = end + 1;
       if (end === carriageReturn) {
         if (start === length) this.#skipLineFeed = true;
@@ -91,28 +101,34 @@ export class SseTextDecoder implements EventDecoder<string> {
       }
       if (lineFeed !== -1 && lineFeed < start) lineFeed = text.indexOf('\n', start);
       if (carriageReturn !== -1 && carriageReturn < start) carriageReturn = text.indexOf('\r', start);
-      this.#line(line);
+      if (this.#partial === '') this.#line(text, lineStart, end);
+      else {
+        const line = this.#partial + text.slice(lineStart, end);
+        this.#partial = '';
+        this.#line(line, 0, line.length);
+      }
     }
     // A long line arriving in many pieces: V8 joins the pieces lazily (a rope) and flattens it once.
     if (start < length && !this.#finished) this.#partial += start === 0 ? text : text.slice(start);
   }
 
-  #line(line: string): void {
-    if (line === '') {
+  /** The line of `text` from `start` to `end` (its line ending excluded). */
+  #line(text: string, start: number, end: number): void {
+    if (start === end) {
       this.#dispatch();
       return;
     }
-    const colon = line.indexOf(':');
-    if (colon === 0) {
-      if (this.#onComment !== undefined) this.#onComment(fieldValue(line, 0));
+    const colon = findColon(text, start, end);
+    if (colon === start) {
+      if (this.#onComment !== undefined) this.#onComment(fieldValue(text, colon, end));
       return;
     }
-    const field = colon === -1 ? line : line.slice(0, colon);
-    if (field === 'data') {
-      const value = colon === -1 ? '' : fieldValue(line, colon);
+    const nameEnd = colon === -1 ? end : colon;
+    if (isField(text, start, nameEnd, 'data')) {
+      const value = colon === -1 ? '' : fieldValue(text, colon, end);
       this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
-    } else if (field === 'event') {
-      this.#event = (colon === -1 ? '' : fieldValue(line, colon)) || undefined;
+    } else if (isField(text, start, nameEnd, 'event')) {
+      this.#event = (colon === -1 ? '' : fieldValue(text, colon, end)) || undefined;
     }
     // `id`, `retry` and unknown fields are ignored.
   }
