@@ -70,7 +70,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     this.#output = decoders.length === 0 ? source : (pipeline([source, ...decoders], () => undefined) as unknown as Readable);
     this.#output.on('readable', this.#wakeUp);
     // The end, an error, or a close before either, as stream.finished() reports them, with three
-    // listeners: finished() made a context, eight closures and an AsyncResource per held stream
+    // listeners: finished() kept four contexts and seven closures more per held stream
     // (docs/benchmarks.md, "Held stream, round five").
     this.#output.on('end', this.#ended);
     this.#output.on('error', this.#errored);
