@@ -40,6 +40,48 @@ export function linkAbort(...parents: [AbortSignal, ...AbortSignal[]]): LinkedAb
   return new LinkedController(parents);
 }
 
+/**
+ * A link that also aborts at a deadline (`endsAt`, on `performance.now()`'s clock) with `reason()`.
+ * Its own timer runs until a watchdog that ends it at the same moment takes it over (`watched`, then
+ * `handOver`): a held stream then keeps one timer, not two (issue 13, memory per held stream).
+ */
+function expireDeadline(deadline: DeadlineLink): void {
+  deadline.expire();
+}
+
+export abstract class DeadlineLink extends LinkedController {
+  readonly endsAt: number;
+  /** Set by a watchdog that holds this deadline too (`startWatchdog`'s limit); the owner may then `handOver`. */
+  watched = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(parent: AbortSignal, ms: number) {
+    super([parent]);
+    this.endsAt = performance.now() + ms;
+    this.#timer = setTimeout(expireDeadline, ms, this);
+    this.#timer.unref();
+  }
+
+  /** The error the deadline aborts with. */
+  protected abstract reason(): unknown;
+
+  /** The deadline has passed: abort with its reason. */
+  expire(): void {
+    this.abort(this.reason());
+  }
+
+  /** A watchdog ends it from now on: its own timer goes. */
+  handOver(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  override dispose(): void {
+    this.handOver();
+    super.dispose();
+  }
+}
+
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The attempt loop on fake dependencies (a fake clock, fake tries): whatever path a request takes,
 // the concurrency slot and the circuit's half-open probe are given back, and the circuits count
 // what was the channel's fault only.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BreakerPolicy, Channel } from '../core/channel.ts';
 import type { JsonObject } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
@@ -11,11 +11,13 @@ import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ChannelStats, measurePolicy } from '../routing/channel-stats.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
+import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import { runAttemptLoop, type PreparedTry } from './attempt-loop.ts';
 import { LearnedCapabilities } from './learned-capabilities.ts';
 import type { Candidate } from './plan-attempts.ts';
 import type { RelayDependencies } from './relay-dependencies.ts';
 import { createRequestRecord, upstreamTimeMs } from './request-record.ts';
+import { watchAttempt } from './run-attempt.ts';
 import { errorFromUpstream } from './upstream-error.ts';
 
 const breaker: BreakerPolicy = { failureRate: 0.5, windowMs: 60_000, minCalls: 1, cooldownMs: 1000 };
@@ -121,6 +123,42 @@ describe('runAttemptLoop', () => {
     endStream();
     endStream();
     expect(slotsInFlight()).toEqual([0]);
+  });
+
+  it('leaves a handed-over stream one timer, its attempt\'s watchdog, which still ends it at the request\'s deadline', async () => {
+    const { dependencies, record, candidates } = setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
+    let attempt: LinkedAbort | undefined;
+    let settle = (): void => undefined;
+    const prepare = (): PreparedTry<string> => ({
+      body: {},
+      upstreamStream: true,
+      // What run-attempt.ts does: the attempt's link and watchdog, given the request's deadline.
+      run: (signal, onSettled, deadline) => {
+        attempt = linkAbort(signal);
+        const watch = watchAttempt(channel('a'), attempt, deadline);
+        watch.chunkArrived();
+        settle = () => {
+          watch.stop();
+          onSettled();
+        };
+        return Promise.resolve('stream');
+      },
+      succeeded: () => undefined,
+      keepsRunning: () => true,
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      await runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare });
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(149);
+      expect(attempt?.signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(attempt?.signal.reason).toMatchObject({ code: 'upstream_timeout', message: 'The request took longer than the total limit of 150 ms' });
+      settle();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives slots back across an adaptation, a retry and a failover', async () => {

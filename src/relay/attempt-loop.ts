@@ -7,7 +7,7 @@ import { recognizeRejection } from '../adapt/recognize-rejection.ts';
 import type { CapabilityHints, Channel, RetryPolicy } from '../core/channel.ts';
 import type { JsonObject } from '../core/chat.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
-import { linkAbort, sleep } from '../lib/abort.ts';
+import { DeadlineLink, sleep } from '../lib/abort.ts';
 import type { Provider } from '../providers/types.ts';
 import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import type { KeyProblem } from '../routing/key-ring.ts';
@@ -27,8 +27,12 @@ export interface PreparedTry<T> {
   /** The body sent, and whether the call streams: what learning needs to know. */
   body: JsonObject;
   upstreamStream: boolean;
-  /** `onSettled` runs when the outcome is over (for a stream: when it ends). */
-  run(signal: AbortSignal, onSettled: () => void): Promise<T>;
+  /**
+   * `onSettled` runs when the outcome is over (for a stream: when it ends). `deadline` is the
+   * request's: an attempt whose watchdog holds it too (`watched`) lets a handed-over stream keep
+   * one timer, not two.
+   */
+  run(signal: AbortSignal, onSettled: () => void, deadline: DeadlineLink): Promise<T>;
   /** Record keeping once the try worked. */
   succeeded(outcome: T, startedMs: number): void;
   /** True when the outcome is still flowing (a stream), so the deadline must keep running. */
@@ -84,19 +88,17 @@ function asGatewayError(error: unknown): GatewayError {
 }
 
 /** A request-wide deadline on top of the client's signal. */
-function startDeadline(signal: AbortSignal, totalMs: number) {
-  const request = linkAbort(signal);
-  const timer = setTimeout(() => {
-    request.abort(new GatewayError('upstream_timeout', `The request took longer than the total limit of ${totalMs} ms`));
-  }, totalMs);
-  timer.unref();
-  return {
-    signal: request.signal,
-    end: () => {
-      clearTimeout(timer);
-      request.dispose();
-    },
-  };
+class RequestDeadline extends DeadlineLink {
+  readonly #totalMs: number;
+
+  constructor(signal: AbortSignal, totalMs: number) {
+    super(signal, totalMs);
+    this.#totalMs = totalMs;
+  }
+
+  protected reason(): GatewayError {
+    return new GatewayError('upstream_timeout', `The request took longer than the total limit of ${this.#totalMs} ms`);
+  }
 }
 
 /**
@@ -130,12 +132,12 @@ interface TrySettlement {
  * the request's deadline then (a failed try must not end it). Made outside the loop so that a held
  * stream keeps the permit and the deadline, not the loop's whole scope.
  */
-function settleTry(permit: TryPermit, deadline: { end(): void }): TrySettlement {
+function settleTry(permit: TryPermit, deadline: DeadlineLink): TrySettlement {
   const settlement: TrySettlement = {
     streaming: false,
     onSettled: () => {
       permit.releaseSlot();
-      if (settlement.streaming) deadline.end();
+      if (settlement.streaming) deadline.dispose();
     },
   };
   return settlement;
@@ -143,7 +145,7 @@ function settleTry(permit: TryPermit, deadline: { end(): void }): TrySettlement 
 
 export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   const { candidates, context, dependencies } = input;
-  const deadline = startDeadline(context.signal, dependencies.totalMs);
+  const deadline = new RequestDeadline(context.signal, dependencies.totalMs);
   const endsAt = dependencies.nowMs() + dependencies.totalMs;
   const failures: Failure[] = [];
   const suspects: Suspect[] = [];
@@ -172,7 +174,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     throw aggregateError(failures, input.model);
   } finally {
     for (const suspect of suspects.splice(0)) suspect.count();
-    if (!handedOver) deadline.end();
+    if (!handedOver) deadline.dispose();
   }
 
   /** One request's stay on one channel: tries until one works, or the channel is left. */
@@ -209,7 +211,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       const settlement = settleTry(permit, deadline);
       let value: T;
       try {
-        value = await prepared.run(deadline.signal, settlement.onSettled);
+        deadline.watched = false;
+        value = await prepared.run(deadline.signal, settlement.onSettled, deadline);
       } catch (caught) {
         attempt.durationMs = dependencies.nowMs() - started;
         const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
@@ -232,6 +235,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       const streaming = prepared.keepsRunning(value);
       settlement.streaming = streaming;
       if (streaming) permit.handOver();
+      // The attempt's watchdog ends the request at its deadline too: the loop's own timer goes.
+      if (streaming && deadline.watched) deadline.handOver();
       return { value, keepsRunning: streaming };
     }
   }

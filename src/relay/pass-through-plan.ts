@@ -55,8 +55,8 @@ export function preparePassThroughTry(given: PassThroughTry, context: RelayConte
   return {
     body: upstreamRequest.body,
     upstreamStream: stream,
-    run: (signal, onSettled) =>
-      runPassThroughAttempt({ dialect, request, createEncoder: context.createEncoder, channel, provider: given.provider, upstreamRequest, signal, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies), secrets: dependencies.secrets }),
+    run: (signal, onSettled, deadline) =>
+      runPassThroughAttempt({ dialect, request, createEncoder: context.createEncoder, channel, provider: given.provider, upstreamRequest, signal, deadline, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies), secrets: dependencies.secrets }),
     succeeded(outcome, startedMs) {
       record.adaptations.push(passThroughAdaptation);
       if (outcome.kind === 'stream') record.firstTokenMs = dependencies.nowMs() - startedMs;

@@ -74,8 +74,8 @@ export async function relayChat(request: ChatRequest, context: RelayContext, dep
       return {
         body: upstreamRequest.body,
         upstreamStream: plan.upstreamStream,
-        run: (signal, onSettled) =>
-          runAttempt({ request: clientRequest, createEncoder: context.createEncoder, channel, provider, plan, upstreamRequest, signal, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies) }),
+        run: (signal, onSettled, deadline) =>
+          runAttempt({ request: clientRequest, createEncoder: context.createEncoder, channel, provider, plan, upstreamRequest, signal, deadline, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies) }),
         succeeded(outcome, startedMs) {
           if (plan.adaptation !== undefined) record.adaptations.push(plan.adaptation);
           if (request.stream === true && plan.clientWantsUsage && !plan.sendStreamOptions) record.adaptations.push('usage-counted-locally');

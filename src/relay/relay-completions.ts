@@ -60,8 +60,8 @@ export async function relayCompletions(request: CompletionsRequest, context: Rel
       return {
         body: upstreamRequest.body,
         upstreamStream: clientStream,
-        run: (signal, onSettled) =>
-          runCompletionsAttempt({ request: clientRequest, dialect, channel, provider, upstreamRequest, signal, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies) }),
+        run: (signal, onSettled, deadline) =>
+          runCompletionsAttempt({ request: clientRequest, dialect, channel, provider, upstreamRequest, signal, deadline, record, send: dependencies.send, onSettled, capture: captureFor(channel, context, dependencies) }),
         succeeded(outcome, startedMs) {
           if (clientStream && request.stream_options?.include_usage === true && !target.streamOptions) record.adaptations.push(usageCountedLocally);
           if (outcome.kind === 'stream') record.firstTokenMs = dependencies.nowMs() - startedMs;

@@ -11,7 +11,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } fro
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
-import { linkAbort, startWatchdog, type LinkedAbort, type Watchdog } from '../lib/abort.ts';
+import { linkAbort, startWatchdog, type DeadlineLink, type LinkedAbort, type Watchdog } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
@@ -38,6 +38,8 @@ export interface AttemptInput {
   upstreamRequest: UpstreamRequest;
   /** The request's signal: client gone or total deadline passed. */
   signal: AbortSignal;
+  /** The request's total deadline, which the attempt's watchdog then holds too (attempt-loop.ts). */
+  deadline?: DeadlineLink | undefined;
   record: RequestRecord;
   send: SendUpstream;
   /** Runs once the outcome is over (stream ended, or completion ready, or failure). */
@@ -91,12 +93,14 @@ export interface AttemptTimer {
 
 /**
  * One timer per attempt, re-armed at each phase: first byte (from the send), first chunk (from the
- * headers), idle (between parsed chunks); and the call's total limit (`timeouts.total_ms`) in the
- * same timer, so the upstream client keeps no deadline of its own (`deadlineHeld`). On expiry it
- * aborts the attempt with a typed timeout.
+ * headers), idle (between parsed chunks); and in the same timer the call's total limit
+ * (`timeouts.total_ms`), so the upstream client keeps no deadline of its own (`deadlineHeld`), or
+ * the request's total deadline when it ends first, so that a stream handed to the client keeps one
+ * timer (the attempt loop drops its own: `DeadlineLink.watched`). On expiry it aborts the attempt
+ * (or the request, at the request's deadline) with a typed timeout.
  */
-export function watchAttempt(channel: Channel, attempt: LinkedAbort): AttemptTimer {
-  return new AttemptWatch(channel, attempt);
+export function watchAttempt(channel: Channel, attempt: LinkedAbort, deadline?: DeadlineLink): AttemptTimer {
+  return new AttemptWatch(channel, attempt, deadline);
 }
 
 /** `watchAttempt`'s timer: one object, no closures per phase, as a held stream keeps it to its end. */
@@ -104,12 +108,18 @@ class AttemptWatch implements AttemptTimer {
   readonly #channel: Channel;
   readonly #attempt: LinkedAbort;
   readonly #watchdog: Watchdog;
+  /** Set when the request's deadline comes before the call's total limit: the limit is the request's. */
+  readonly #deadline: DeadlineLink | undefined;
   #phase = 'waiting for the first byte';
 
-  constructor(channel: Channel, attempt: LinkedAbort) {
+  constructor(channel: Channel, attempt: LinkedAbort, deadline: DeadlineLink | undefined) {
     this.#channel = channel;
     this.#attempt = attempt;
-    this.#watchdog = startWatchdog(channel.timeouts.firstByteMs, this.#phaseExpired, { ms: channel.timeouts.totalMs, onExpire: this.#limitExpired });
+    const { totalMs } = channel.timeouts;
+    const requestLeftMs = deadline === undefined ? Number.POSITIVE_INFINITY : deadline.endsAt - performance.now();
+    this.#deadline = requestLeftMs < totalMs ? deadline : undefined;
+    if (deadline !== undefined) deadline.watched = true;
+    this.#watchdog = startWatchdog(channel.timeouts.firstByteMs, this.#phaseExpired, { ms: Math.min(totalMs, requestLeftMs), onExpire: this.#limitExpired });
   }
 
   readonly #phaseExpired = (ms: number): void => {
@@ -118,6 +128,10 @@ class AttemptWatch implements AttemptTimer {
   };
 
   readonly #limitExpired = (ms: number): void => {
+    if (this.#deadline !== undefined) {
+      this.#deadline.expire();
+      return;
+    }
     const { name } = this.#channel;
     this.#attempt.abort(new GatewayError('upstream_timeout', `${name} took longer than its total limit of ${ms} ms (timeouts.total_ms)`, { upstream: { channel: name } }));
   };
@@ -179,9 +193,9 @@ export interface AttemptScope {
   settle: () => void;
 }
 
-export function openAttemptScope(input: { signal: AbortSignal; channel: Channel; upstreamRequest: UpstreamRequest; capture: AttemptCapture | undefined; onSettled: () => void }): AttemptScope {
+export function openAttemptScope(input: { signal: AbortSignal; deadline?: DeadlineLink | undefined; channel: Channel; upstreamRequest: UpstreamRequest; capture: AttemptCapture | undefined; onSettled: () => void }): AttemptScope {
   const attempt = linkAbort(input.signal);
-  const timer = watchAttempt(input.channel, attempt);
+  const timer = watchAttempt(input.channel, attempt, input.deadline);
   const capture = input.capture === undefined ? undefined : startExchangeCapture(input.upstreamRequest, input.capture);
   return { attempt, timer, capture, settle: settleOnce(attempt, timer, capture, input.onSettled) };
 }

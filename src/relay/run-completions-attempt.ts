@@ -6,6 +6,7 @@ import type { Channel } from '../core/channel.ts';
 import { isJsonObject, type Usage } from '../core/chat.ts';
 import type { CompletionsRequest, TextCompletion } from '../core/completions.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
+import type { DeadlineLink } from '../lib/abort.ts';
 import type { CompletionsDialect, Provider } from '../providers/types.ts';
 import type { AttemptCapture } from './capture-exchange.ts';
 import type { CommittedStream } from './committed-stream.ts';
@@ -24,6 +25,8 @@ export interface CompletionsAttemptInput {
   provider: Provider;
   upstreamRequest: UpstreamRequest;
   signal: AbortSignal;
+  /** The request's total deadline, which the attempt's watchdog then holds too (attempt-loop.ts). */
+  deadline?: DeadlineLink | undefined;
   record: RequestRecord;
   send: SendUpstream;
   onSettled: () => void;

@@ -2,7 +2,7 @@
 // counted against its cap in decoded bytes (so a zip bomb stops there too), and cut the moment it
 // goes over: nothing past the cap is read, the socket and the decoders are destroyed, and the try
 // fails with an error that names the setting. Every failure leaves here typed.
-import { finished, pipeline, type Readable, type Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
 
@@ -28,6 +28,11 @@ export function bodyTooLarge(scope: BodyScope): GatewayError {
   });
 }
 
+/** What stream.finished() reports for a stream closed before its end (Node's ERR_STREAM_PREMATURE_CLOSE). */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 /**
  * The body, read one buffered read at a time: `next()` takes what the stream holds and waits for
  * 'readable' only when it holds nothing. An async generator around the stream's own async iterator
@@ -39,7 +44,6 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   readonly #decoders: readonly Transform[];
   readonly #scope: BodyScope;
   readonly #output: Readable;
-  readonly #stopWatching: () => void;
   /** Undefined while the body runs; null once it ended cleanly; else what ended it. */
   #ending: Error | null | undefined = undefined;
   /** A waiting read: true once it is answered. */
@@ -65,10 +69,32 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     }
     this.#output = decoders.length === 0 ? source : (pipeline([source, ...decoders], () => undefined) as unknown as Readable);
     this.#output.on('readable', this.#wakeUp);
-    this.#stopWatching = finished(this.#output, { writable: false }, (error) => {
-      this.#ending = error ?? null;
-      this.#wakeUp();
-    });
+    // The end, an error, or a close before either, as stream.finished() reports them, with three
+    // listeners: finished() kept four contexts and seven closures more per held stream
+    // (docs/benchmarks.md, "Held stream, round five").
+    this.#output.on('end', this.#ended);
+    this.#output.on('error', this.#errored);
+    this.#output.on('close', this.#closed);
+    if (this.#output.destroyed || this.#output.readableEnded) process.nextTick(this.#closed);
+  }
+
+  readonly #ended = (): void => {
+    this.#end(null);
+  };
+
+  readonly #errored = (error: Error): void => {
+    this.#end(error);
+  };
+
+  readonly #closed = (): void => {
+    this.#end(this.#output.errored ?? (this.#output.readableEnded ? null : prematureClose()));
+  };
+
+  /** The first of the end, an error or a close: later ones change nothing. */
+  #end(ending: Error | null): void {
+    if (this.#ending !== undefined) return;
+    this.#ending = ending;
+    this.#wakeUp();
   }
 
   [Symbol.asyncIterator](): this {
@@ -146,8 +172,10 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   #finish(): void {
     if (this.#over) return;
     this.#over = true;
-    this.#stopWatching();
     this.#output.off('readable', this.#wakeUp);
+    this.#output.off('end', this.#ended);
+    this.#output.off('error', this.#errored);
+    this.#output.off('close', this.#closed);
     this.#source.destroy();
     for (const decoder of this.#decoders) decoder.destroy();
     this.#scope.onEnd();

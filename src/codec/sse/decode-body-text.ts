@@ -3,8 +3,8 @@
 // `event:` …).
 
 import { createJsonTextDecoder } from './decode-json-text.ts';
-import { createSseTextDecoder } from './decode-sse-text.ts';
-import type { DecodeOptions, EventDecoder } from './stream-event.ts';
+import { SseTextDecoder } from './decode-sse-text.ts';
+import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';
 
 const BOM = '\uFEFF';
 
@@ -22,40 +22,46 @@ function keepCurrentLine(whitespace: string): string {
 /**
  * Holds the leading whitespace until a significant character arrives. Only its current line is kept:
  * earlier lines are blank, and blank lines before the first field dispatch nothing in SSE, while
- * spaces at the start of the current line still make it an unknown field.
+ * spaces at the start of the current line still make it an unknown field. A class: one object per
+ * held stream, not a closure per method.
  */
-export function createBodyTextDecoder(options: DecodeOptions = {}): EventDecoder<string> {
-  let sawFirstCharacter = false;
-  let leadingWhitespace = '';
-  let decoder: EventDecoder<string> | undefined;
+export class BodyTextDecoder implements EventDecoder<string> {
+  readonly #options: DecodeOptions;
+  #sawFirstCharacter = false;
+  #leadingWhitespace = '';
+  #decoder: EventDecoder<string> | undefined = undefined;
 
-  return {
-    push(text) {
-      if (decoder !== undefined) return decoder.push(text);
-      if (!sawFirstCharacter && text !== '') {
-        sawFirstCharacter = true;
-        // WHATWG strips exactly one leading BOM; a later one is content.
-        if (text.startsWith(BOM)) text = text.slice(1);
-      }
-      const start = text.search(SIGNIFICANT_CHARACTER);
-      if (start === -1) {
-        leadingWhitespace = keepCurrentLine(leadingWhitespace + text);
-        return [];
-      }
-      if (isJsonStart(text[start])) {
-        decoder = createJsonTextDecoder();
-        return decoder.push(text.slice(start));
-      }
-      decoder = createSseTextDecoder(options);
-      const sseText = leadingWhitespace + text;
-      leadingWhitespace = '';
-      return decoder.push(sseText);
-    },
-    end() {
-      return decoder === undefined ? [] : decoder.end();
-    },
-    isFinished() {
-      return decoder !== undefined && decoder.isFinished();
-    },
-  };
+  constructor(options: DecodeOptions = {}) {
+    this.#options = options;
+  }
+
+  push(text: string): StreamEvent[] {
+    if (this.#decoder !== undefined) return this.#decoder.push(text);
+    if (!this.#sawFirstCharacter && text !== '') {
+      this.#sawFirstCharacter = true;
+      // WHATWG strips exactly one leading BOM; a later one is content.
+      if (text.startsWith(BOM)) text = text.slice(1);
+    }
+    const start = text.search(SIGNIFICANT_CHARACTER);
+    if (start === -1) {
+      this.#leadingWhitespace = keepCurrentLine(this.#leadingWhitespace + text);
+      return [];
+    }
+    if (isJsonStart(text[start])) {
+      this.#decoder = createJsonTextDecoder();
+      return this.#decoder.push(text.slice(start));
+    }
+    this.#decoder = new SseTextDecoder(this.#options);
+    const sseText = this.#leadingWhitespace + text;
+    this.#leadingWhitespace = '';
+    return this.#decoder.push(sseText);
+  }
+
+  end(): StreamEvent[] {
+    return this.#decoder === undefined ? [] : this.#decoder.end();
+  }
+
+  isFinished(): boolean {
+    return this.#decoder !== undefined && this.#decoder.isFinished();
+  }
 }

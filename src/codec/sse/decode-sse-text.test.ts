@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { SseTextDecoder } from './decode-sse-text.ts';
 import { decodeStreamText } from './decode-stream.ts';
 import type { StreamEvent } from './stream-event.ts';
 
@@ -195,5 +196,42 @@ describe('SSE tolerant extras', () => {
     expect(events).toEqual([
       { kind: 'json', event: undefined, data: '{"t":"a\u2028b\u2029c"}', value: { t: 'a\u2028b\u2029c' } },
     ]);
+  });
+});
+
+describe('SseTextDecoder, one object per stream', () => {
+  const body = 'event: a\r\ndata: x\r\ndata\r\n\r\n: note\rid: 1\rretry: 5\r\rdata:{"y":2}\n\n\uFEFFdata: bom\ndata:  two\n\n';
+  const expected = [text('x\n', 'a'), { kind: 'json', event: undefined, data: '{"y":2}', value: { y: 2 } }, text(' two')];
+
+  function decodeInPieces(pieces: string[], comments: string[] = []): StreamEvent[] {
+    const decoder = new SseTextDecoder({ onComment: (comment) => comments.push(comment) });
+    const events = pieces.flatMap((piece) => decoder.push(piece));
+    return [...events, ...decoder.end()];
+  }
+
+  it('decodes the same events wherever the text is cut in two or three', () => {
+    for (let first = 0; first <= body.length; first += 1) {
+      expect(decodeInPieces([body.slice(0, first), body.slice(first)])).toEqual(expected);
+      const second = Math.min(body.length, first + 3);
+      expect(decodeInPieces([body.slice(0, first), body.slice(first, second), body.slice(second)])).toEqual(expected);
+    }
+  });
+
+  it('reports comments once, whichever line ending ends them', () => {
+    const comments: string[] = [];
+    decodeInPieces([': one\r', '\n:two\r:  three\n'], comments);
+    expect(comments).toEqual(['one', 'two', ' three']);
+  });
+
+  it('joins a data line that arrives in many small reads', () => {
+    const value = 'v'.repeat(70_000);
+    const pieces = ['data: ', ...Array.from({ length: 700 }, () => 'v'.repeat(100)), '\n\n'];
+    expect(decodeInPieces(pieces)).toEqual([text(value)]);
+  });
+
+  it('stops at [DONE]: later events and comments are not read', () => {
+    const comments: string[] = [];
+    expect(decodeInPieces(['data: 1\n\ndata: [DONE]\n\n: late\ndata: 2\n\n'], comments)).toEqual([{ kind: 'json', event: undefined, data: '1', value: 1 }]);
+    expect(comments).toEqual([]);
   });
 });

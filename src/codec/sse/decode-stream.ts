@@ -1,6 +1,6 @@
 // Bytes → events: the first stage of every upstream stream (docs/style.md 4).
 import { drainQuietly } from '../../lib/drain-quietly.ts';
-import { createBodyTextDecoder } from './decode-body-text.ts';
+import { BodyTextDecoder } from './decode-body-text.ts';
 import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';
 
 /**
@@ -8,22 +8,32 @@ import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts
  * 1+3, CJK split 2+1) survives. `ignoreBOM` keeps the BOM in the text: the body decoder strips
  * exactly one itself, whatever mode the body turns out to be.
  */
+class StreamDecoder implements EventDecoder<Uint8Array> {
+  readonly #utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  readonly #body: BodyTextDecoder;
+
+  constructor(options: DecodeOptions) {
+    this.#body = new BodyTextDecoder(options);
+  }
+
+  push(bytes: Uint8Array): StreamEvent[] {
+    return this.#body.push(this.#utf8.decode(bytes, { stream: true }));
+  }
+
+  end(): StreamEvent[] {
+    const events = this.#body.push(this.#utf8.decode());
+    for (const event of this.#body.end()) events.push(event);
+    return events;
+  }
+
+  isFinished(): boolean {
+    return this.#body.isFinished();
+  }
+}
+
+/** One object per stream (held streams are many: docs/benchmarks.md). */
 export function createStreamDecoder(options: DecodeOptions = {}): EventDecoder<Uint8Array> {
-  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-  const body = createBodyTextDecoder(options);
-  return {
-    push(bytes) {
-      return body.push(utf8.decode(bytes, { stream: true }));
-    },
-    end() {
-      const events = body.push(utf8.decode());
-      for (const event of body.end()) events.push(event);
-      return events;
-    },
-    isFinished() {
-      return body.isFinished();
-    },
-  };
+  return new StreamDecoder(options);
 }
 
 /**
