@@ -29,7 +29,7 @@ export function bodyTooLarge(scope: BodyScope): GatewayError {
 }
 
 /** What stream.finished() reports for a stream closed before its end (Node's ERR_STREAM_PREMATURE_CLOSE). */
-function prematureClose(): Error {
+export function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 

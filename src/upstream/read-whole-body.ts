@@ -5,7 +5,7 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { bodyTooLarge, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
+import { bodyTooLarge, prematureClose, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
 
 function describeFailure(error: unknown, decodeFailure: unknown, scope: BodyScope): GatewayError {
   if (decodeFailure !== undefined && error === decodeFailure) {
@@ -16,11 +16,6 @@ function describeFailure(error: unknown, decodeFailure: unknown, scope: BodyScop
     });
   }
   return describeSendFailure(error, scope);
-}
-
-/** What stream.finished() reports for a stream closed before its end (Node's ERR_STREAM_PREMATURE_CLOSE). */
-function prematureClose(): Error {
-  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 export function readWholeUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): Promise<Uint8Array> {
