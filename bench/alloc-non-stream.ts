@@ -89,6 +89,13 @@ function subtractTicks(after: Map<string, number>, before: Map<string, number>):
   return shares;
 }
 
+/** Bytes used outside the young generation (old, code, large-object spaces…). */
+function usedOutsideNewSpace(spaces: readonly { spaceName: string; spaceUsedSize: number }[]): number {
+  let used = 0;
+  for (const space of spaces) if (space.spaceName !== 'new_space' && space.spaceName !== 'new_large_object_space') used += space.spaceUsedSize;
+  return used;
+}
+
 async function runServer(): Promise<void> {
   const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
   const sluiceDir = resolve(values['sluice-dir'] ?? join(fileURLToPath(import.meta.url), '..', '..'));
@@ -159,10 +166,15 @@ async function runServer(): Promise<void> {
     let freed = 0;
     let gcMs = 0;
     let scavenges = 0;
+    let promoted = 0;
     for (const gc of stats?.statistics ?? []) {
       freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
       gcMs += gc.cost / 1000;
-      if (gc.gcType === 'Scavenge') scavenges += 1;
+      if (gc.gcType === 'Scavenge') {
+        scavenges += 1;
+        // What a young-generation collection moved out of it: the growth of every other space.
+        promoted += usedOutsideNewSpace(gc.afterGC.heapSpaceStatistics) - usedOutsideNewSpace(gc.beforeGC.heapSpaceStatistics);
+      }
     }
     const allocated = usedAfter - usedBefore + freed;
     const perRequest = (micros: number): string => (micros / requests).toFixed(1);
@@ -174,6 +186,7 @@ async function runServer(): Promise<void> {
         cpuUsPerRequest: perRequest(cpuAfter.user + cpuAfter.system),
         mainUsPerRequest: perRequest(mainAfter.user + mainAfter.system),
         gcPauseUsPerRequest: ((gcMs * 1000) / requests).toFixed(1),
+        promotedBytesPerRequest: Math.round(promoted / requests),
         gcs: stats?.statistics.length,
         scavenges,
         threadTicks: threads,
