@@ -3,8 +3,8 @@
 // the mock upstream and the load client in a child process so none of their work is counted here.
 // Allocation is read from V8's GC profiler (heap used at the end − at the start + what each GC freed),
 // so it does not depend on the machine's speed; CPU is this process's (every thread: main, the log
-// thread, V8's GC helpers) per request, and the main thread's. docs/benchmarks.md, "Non-stream
-// allocations, round four".
+// thread, V8's GC helpers) per request, and the main thread's; promoted bytes are what the scavenges moved to
+// the old generation. docs/benchmarks.md, "Non-stream allocations, round four" and "Promoted upstream calls, round five".
 //
 // Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--rounds 5] [--requests 4000]
 //          [--concurrency 16] [--heap-sample FILE.heapprofile]   (stdout: the server's log, send it to /dev/null)

@@ -18,16 +18,21 @@ function measurePromotedPerCall(calls: number): Promise<number> {
 /** undici's side of one call: what the wrapped handler's stand-in forwards to. */
 function recordingController(): Dispatcher.DispatchController & { calls: string[] } {
   const calls: string[] = [];
-  return {
+  const controller = {
     calls,
     aborted: false,
     paused: false,
-    reason: null,
+    reason: null as Error | null,
     rawHeaders: ['content-type', 'application/json'],
-    abort: (reason: Error) => calls.push(`abort ${reason.message}`),
+    abort: (reason: Error) => {
+      calls.push(`abort ${reason.message}`);
+      controller.aborted = true;
+      controller.reason = reason;
+    },
     pause: () => calls.push('pause'),
     resume: () => calls.push('resume'),
   };
+  return controller;
 }
 
 /** Dispatches through the interceptor and returns the stand-in the wrapped handler received, and undici's view of the handler. */
@@ -80,6 +85,8 @@ describe('detachCallController', () => {
     outer.onResponseError?.(controller, new Error('aborted'));
     standIn().abort(new Error('again'));
     expect(controller.calls).toEqual(['abort client left']);
+    expect(standIn().aborted).toBe(true);
+    expect(standIn().reason?.message).toBe('client left');
   });
 
   // undici's RequestHandler keeps `this.abort = (reason) => controller.abort(reason)`, a closure V8

@@ -21,13 +21,16 @@ type Socket = Parameters<NonNullable<Handler['onRequestUpgrade']>>[3];
 /** Forwards to undici's controller while the answer runs; inert once it ended or failed. */
 class DetachableController implements Dispatcher.DispatchController {
   #target: Dispatcher.DispatchController | null;
+  /** undici's last word, once detached. */
+  #aborted = false;
+  #reason: Error | null = null;
 
   constructor(target: Dispatcher.DispatchController) {
     this.#target = target;
   }
 
   get aborted(): boolean {
-    return this.#target?.aborted ?? false;
+    return this.#target?.aborted ?? this.#aborted;
   }
 
   get paused(): boolean {
@@ -35,7 +38,7 @@ class DetachableController implements Dispatcher.DispatchController {
   }
 
   get reason(): Error | null {
-    return this.#target?.reason ?? null;
+    return this.#target === null ? this.#reason : this.#target.reason;
   }
 
   get rawHeaders(): RawHeaders {
@@ -60,6 +63,9 @@ class DetachableController implements Dispatcher.DispatchController {
 
   /** The call is over: undici no longer needs the handler to reach it (an abort or resume now is a no-op there too). */
   detach(): void {
+    if (this.#target === null) return;
+    this.#aborted = this.#target.aborted;
+    this.#reason = this.#target.reason;
     this.#target = null;
   }
 }
@@ -79,7 +85,9 @@ class DetachingHandler implements Handler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.#handler.onRequestStart?.(this.#standIn(controller), context);
+    this.#controller?.detach();
+    this.#controller = new DetachableController(controller);
+    this.#handler.onRequestStart?.(this.#controller, context);
   }
 
   onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, socket: Socket): void {
