@@ -89,6 +89,17 @@ describe('detachCallController', () => {
     expect(standIn().reason?.message).toBe('client left');
   });
 
+  it('hands on a failure that came before the call started (a refused connection), when undici has no controller to give', () => {
+    const failures: string[] = [];
+    let outer: Dispatcher.DispatchHandler | undefined;
+    detachCallController((_options, handler) => {
+      outer = handler;
+      return true;
+    })({ origin: 'http://127.0.0.1', path: '/', method: 'POST' }, { onResponseError: (_controller, error) => failures.push(error.message) });
+    (outer?.onResponseError as ((controller: undefined, error: Error) => void) | undefined)?.(undefined, new Error('connect ECONNREFUSED'));
+    expect(failures).toEqual(['connect ECONNREFUSED']);
+  });
+
   // undici's RequestHandler keeps `this.abort = (reason) => controller.abort(reason)`, a closure V8
   // allocates in the old generation; through undici's own controller it reached the whole call, so
   // every call survived the young-generation collections (~5 KB each). Through the stand-in, ~0.3 KB.

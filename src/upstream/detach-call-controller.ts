@@ -79,9 +79,10 @@ class DetachingHandler implements Handler {
     this.#handler = handler;
   }
 
-  #standIn(controller: Dispatcher.DispatchController): DetachableController {
-    this.#controller ??= new DetachableController(controller);
-    return this.#controller;
+  /** undici reports a call that failed before it started (a refused connection) with no controller: nothing to stand in for. */
+  #standIn(controller: Dispatcher.DispatchController | undefined): Dispatcher.DispatchController {
+    if (this.#controller === undefined && controller !== undefined && controller !== null) this.#controller = new DetachableController(controller);
+    return this.#controller ?? (controller as Dispatcher.DispatchController);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
@@ -103,20 +104,18 @@ class DetachingHandler implements Handler {
   }
 
   onResponseEnd(controller: Dispatcher.DispatchController, trailers: Headers): void {
-    const standIn = this.#standIn(controller);
     try {
-      this.#handler.onResponseEnd?.(standIn, trailers);
+      this.#handler.onResponseEnd?.(this.#standIn(controller), trailers);
     } finally {
-      standIn.detach();
+      this.#controller?.detach();
     }
   }
 
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    const standIn = this.#standIn(controller);
+  onResponseError(controller: Dispatcher.DispatchController | undefined, error: Error): void {
     try {
-      this.#handler.onResponseError?.(standIn, error);
+      this.#handler.onResponseError?.(this.#standIn(controller), error);
     } finally {
-      standIn.detach();
+      this.#controller?.detach();
     }
   }
 
