@@ -3,8 +3,8 @@
 // the mock upstream and the load client in a child process so none of their work is counted here.
 // Allocation is read from V8's GC profiler (heap used at the end − at the start + what each GC freed),
 // so it does not depend on the machine's speed; CPU is this process's (every thread: main, the log
-// thread, V8's GC helpers) per request, and the main thread's. docs/benchmarks.md, "Non-stream
-// allocations, round four".
+// thread, V8's GC helpers) per request, and the main thread's; promoted bytes are what the scavenges moved to
+// the old generation. docs/benchmarks.md, "Non-stream allocations, round four" and "Promoted upstream calls, round five".
 //
 // Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--rounds 5] [--requests 4000]
 //          [--concurrency 16] [--heap-sample FILE.heapprofile]   (stdout: the server's log, send it to /dev/null)
@@ -89,6 +89,13 @@ function subtractTicks(after: Map<string, number>, before: Map<string, number>):
   return shares;
 }
 
+/** Bytes used outside the young generation (old, code, large-object spaces…). */
+function usedOutsideNewSpace(spaces: readonly { spaceName: string; spaceUsedSize: number }[]): number {
+  let used = 0;
+  for (const space of spaces) if (space.spaceName !== 'new_space' && space.spaceName !== 'new_large_object_space') used += space.spaceUsedSize;
+  return used;
+}
+
 async function runServer(): Promise<void> {
   const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
   const sluiceDir = resolve(values['sluice-dir'] ?? join(fileURLToPath(import.meta.url), '..', '..'));
@@ -159,10 +166,15 @@ async function runServer(): Promise<void> {
     let freed = 0;
     let gcMs = 0;
     let scavenges = 0;
+    let promoted = 0;
     for (const gc of stats?.statistics ?? []) {
       freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
       gcMs += gc.cost / 1000;
-      if (gc.gcType === 'Scavenge') scavenges += 1;
+      if (gc.gcType === 'Scavenge') {
+        scavenges += 1;
+        // What a young-generation collection moved out of it: the growth of every other space.
+        promoted += usedOutsideNewSpace(gc.afterGC.heapSpaceStatistics) - usedOutsideNewSpace(gc.beforeGC.heapSpaceStatistics);
+      }
     }
     const allocated = usedAfter - usedBefore + freed;
     const perRequest = (micros: number): string => (micros / requests).toFixed(1);
@@ -174,6 +186,7 @@ async function runServer(): Promise<void> {
         cpuUsPerRequest: perRequest(cpuAfter.user + cpuAfter.system),
         mainUsPerRequest: perRequest(mainAfter.user + mainAfter.system),
         gcPauseUsPerRequest: ((gcMs * 1000) / requests).toFixed(1),
+        promotedBytesPerRequest: Math.round(promoted / requests),
         gcs: stats?.statistics.length,
         scavenges,
         threadTicks: threads,

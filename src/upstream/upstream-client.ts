@@ -3,12 +3,14 @@
 // globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
 // `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
 import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { Agent, request, type ResponseData } from './undici-parts.ts';
 import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
 import { planDecoding } from './decode-content.ts';
+import { detachCallController } from './detach-call-controller.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
@@ -74,14 +76,18 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 export class UpstreamClient {
   readonly #agents = new Map<number, Agent>();
+  /** Each agent as calls go through it: with the controller stand-in of detach-call-controller.ts. */
+  readonly #dispatchers = new Map<number, Dispatcher>();
 
-  #agentFor(connectMs: number): Agent {
-    let agent = this.#agents.get(connectMs);
-    if (agent === undefined) {
-      agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: keepAliveTimeoutMs, connections: null, pipelining: 1 });
+  #dispatcherFor(connectMs: number): Dispatcher {
+    let dispatcher = this.#dispatchers.get(connectMs);
+    if (dispatcher === undefined) {
+      const agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: keepAliveTimeoutMs, connections: null, pipelining: 1 });
+      dispatcher = agent.compose(detachCallController);
       this.#agents.set(connectMs, agent);
+      this.#dispatchers.set(connectMs, dispatcher);
     }
-    return agent;
+    return dispatcher;
   }
 
   /** Sends one call; an arrow so it can be handed on as a plain function. */
@@ -95,7 +101,7 @@ export class UpstreamClient {
         headers: upstreamRequest.headers,
         body: encodeBody(upstreamRequest),
         signal: deadline.signal,
-        dispatcher: this.#agentFor(options.timeouts.connectMs),
+        dispatcher: this.#dispatcherFor(options.timeouts.connectMs),
         headersTimeout: options.timeouts.firstByteMs,
         bodyTimeout: options.timeouts.idleMs,
       });
@@ -129,6 +135,7 @@ export class UpstreamClient {
   async close(): Promise<void> {
     const agents = [...this.#agents.values()];
     this.#agents.clear();
+    this.#dispatchers.clear();
     await Promise.all(agents.map((agent) => agent.destroy()));
   }
 }
