@@ -110,7 +110,10 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
       return Promise.reject(this.#fail(error));
     }
     return new Promise((resolve, reject) => {
-      this.#wake = () => {
+      // Named first, then stored: V8 allocates a function literal assigned straight to a property in
+      // the old generation, where it would keep the read's resolvers (and what awaits them) through
+      // young-generation GCs (docs/benchmarks.md "Promoted upstream calls, round five").
+      const wake = (): boolean => {
         try {
           const read = this.#poll();
           if (read === undefined) return false;
@@ -120,6 +123,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
         }
         return true;
       };
+      this.#wake = wake;
     });
   }
 
