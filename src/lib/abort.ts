@@ -40,15 +40,15 @@ export function linkAbort(...parents: [AbortSignal, ...AbortSignal[]]): LinkedAb
   return new LinkedController(parents);
 }
 
+function expireDeadline(deadline: DeadlineLink): void {
+  deadline.expire();
+}
+
 /**
  * A link that also aborts at a deadline (`endsAt`, on `performance.now()`'s clock) with `reason()`.
  * Its own timer runs until a watchdog that ends it at the same moment takes it over (`watched`, then
  * `handOver`): a held stream then keeps one timer, not two (issue 13, memory per held stream).
  */
-function expireDeadline(deadline: DeadlineLink): void {
-  deadline.expire();
-}
-
 export abstract class DeadlineLink extends LinkedController {
   readonly endsAt: number;
   /** Set by a watchdog that holds this deadline too (`startWatchdog`'s limit); the owner may then `handOver`. */
