@@ -248,7 +248,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       deadlineHeld: true,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
-    // `created` for dialects whose answers carry no time (Anthropic, Gemini): when the answer arrived.
+    // `created` for dialects whose answers carry no creation time: when the answer arrived.
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     const pathOptions = {
       clientModel: request.model,
