@@ -234,7 +234,8 @@ export async function settleUnlessStreamed<Outcome extends { kind: string }>(att
   }
 }
 
-export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
+/** Not async itself: it hands on settleUnlessStreamed's promise (no second promise and its turns). */
+export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const { attempt, timer, capture, settle } = openAttemptScope(input);
   return settleUnlessStreamed(attempt, settle, async () => {
