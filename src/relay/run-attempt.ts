@@ -247,6 +247,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       stream: plan.upstreamStream,
       send: input.send,
       deadlineHeld: true,
+      whole: !plan.upstreamStream,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     // `created` for dialects whose answers carry no creation time: when the answer arrived.
