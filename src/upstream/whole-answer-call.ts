@@ -80,17 +80,21 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = [];
   #received = 0;
   #over = false;
+  readonly #onAbort: () => void;
 
   constructor(scope: WholeAnswerScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
     this.#scope = scope;
     this.#answered = answered;
     this.#failed = failed;
-    scope.signal.addEventListener('abort', this, { once: true });
-  }
-
-  /** The call's signal aborted: undici ends the call and reports it through onResponseError. */
-  handleEvent(): void {
-    this.#controller?.abort(this.#scope.signal.reason as Error);
+    // A function, named before it is stored: for an object listener (handleEvent) Node's EventTarget
+    // stores `this.callback = async (...args) => …` (lib/internal/event_target.js, Listener), a
+    // function literal assigned to a property, which V8 allocates in the old generation: its
+    // context kept this call, and all it reaches, alive through young-generation collections.
+    const onAbort = (): void => {
+      this.#controller?.abort(scope.signal.reason as Error);
+    };
+    this.#onAbort = onAbort;
+    scope.signal.addEventListener('abort', onAbort, { once: true });
   }
 
   onRequestStart(controller: Controller): void {
@@ -148,7 +152,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     // same cap on the decoded bytes, the same words for a body that does not decode.
     this.#over = true;
     this.#chunks = [];
-    this.#scope.signal.removeEventListener('abort', this);
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
     const body = this.#body;
     readWholeUpstreamBody(Readable.from([bytes]), this.#decoders, bodyScope).then(
       (decoded) => {
@@ -164,7 +168,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     if (this.#body === undefined) {
       if (this.#over) return;
       this.#over = true;
-      this.#scope.signal.removeEventListener('abort', this);
+      this.#scope.signal.removeEventListener('abort', this.#onAbort);
       this.#scope.onEnd();
       this.#failed(describeSendFailure(error, this.#scope));
       return;
@@ -174,7 +178,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
 
   #refuse(controller: Controller, error: GatewayError): void {
     this.#over = true;
-    this.#scope.signal.removeEventListener('abort', this);
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
     this.#scope.onEnd();
     this.#failed(error);
     controller.abort(error);
@@ -185,7 +189,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     this.#over = true;
     this.#chunks = [];
     for (const decoder of this.#decoders) decoder.destroy();
-    this.#scope.signal.removeEventListener('abort', this);
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
     this.#scope.onEnd();
     this.#body?.settle(outcome);
   }
