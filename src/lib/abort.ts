@@ -9,30 +9,34 @@ export interface LinkedAbort {
 
 /**
  * A controller that aborts when any of `parents` does, with that parent's reason, and can abort on
- * its own. The controller is its own listener (`handleEvent`): one object per link, no closures,
- * since a held stream keeps several links alive for its whole life (issue 13, memory per stream).
+ * its own. Its listener is a function named before it is stored: for an object listener
+ * (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
+ * (lib/internal/event_target.js, Listener), a function literal assigned to a property, which V8
+ * allocates in the old generation, so each link and what its signal reached outlived the
+ * young-generation collections (docs/benchmarks.md, "Fixed per-request work, round six").
  */
 class LinkedController extends AbortController implements LinkedAbort {
   readonly #parents: readonly AbortSignal[];
+  readonly #onParentAbort: (event: Event) => void;
 
   constructor(parents: readonly AbortSignal[]) {
     super();
     this.#parents = parents;
+    const onParentAbort = (event: Event): void => {
+      this.abort((event.target as AbortSignal).reason);
+    };
+    this.#onParentAbort = onParentAbort;
     for (const parent of parents) {
       if (parent.aborted) {
         this.abort(parent.reason);
         return;
       }
     }
-    for (const parent of parents) parent.addEventListener('abort', this, { once: true });
-  }
-
-  handleEvent(event: Event): void {
-    this.abort((event.target as AbortSignal).reason);
+    for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
   }
 
   dispose(): void {
-    for (const parent of this.#parents) parent.removeEventListener('abort', this);
+    for (const parent of this.#parents) parent.removeEventListener('abort', this.#onParentAbort);
   }
 }
 

@@ -20,6 +20,27 @@ describe('LruCache', () => {
     expect([cache.get('short'), cache.get('long'), cache.size]).toEqual([undefined, 'y', 1]);
   });
 
+  it('keeps the order through repeated hits on the newest key, its expiry and a clear', () => {
+    let now = 0;
+    const cache = new LruCache<string, number>(2, () => now);
+    cache.set('a', 1, 1000);
+    cache.set('b', 2, 50);
+    expect([cache.get('b'), cache.get('b'), cache.get('a'), cache.get('a')]).toEqual([2, 2, 1, 1]);
+    cache.set('c', 3, 1000);
+    expect([cache.get('b'), cache.get('a'), cache.get('c'), cache.size]).toEqual([undefined, 1, 3, 2]);
+    cache.set('b', 2, 50);
+    now = 50;
+    expect([cache.get('b'), cache.size]).toEqual([undefined, 1]);
+    cache.set('d', 4, 1000);
+    expect([cache.get('c'), cache.get('d'), cache.size]).toEqual([3, 4, 2]);
+    cache.clear();
+    cache.set('e', 5, 1000);
+    cache.set('f', 6, 1000);
+    expect(cache.get('f')).toBe(6);
+    cache.set('g', 7, 1000);
+    expect([cache.get('e'), cache.get('f'), cache.get('g')]).toEqual([undefined, 6, 7]);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(() => new LruCache(0, () => 0)).toThrow(RangeError);
   });

@@ -6,6 +6,9 @@ export class LruCache<K, V> {
   readonly #entries = new Map<K, { value: V; expiresAt: number }>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** Whether #newest holds the most recently used key: a hit on it needs no move (a delete and set per hit reshaped a small Map's table each time). */
+  #hasNewest = false;
+  #newest: K | undefined;
 
   constructor(maxEntries: number, now: () => number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
@@ -21,15 +24,24 @@ export class LruCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= this.#now()) return undefined;
-    this.#entries.set(key, entry);
+    const newest = this.#hasNewest && this.#newest === key;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      if (newest) this.#forgetNewest();
+      return undefined;
+    }
+    if (!newest) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#markNewest(key);
+    }
     return entry.value;
   }
 
   set(key: K, value: V, ttlMs: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+    this.#markNewest(key);
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) break;
@@ -39,5 +51,16 @@ export class LruCache<K, V> {
 
   clear(): void {
     this.#entries.clear();
+    this.#forgetNewest();
+  }
+
+  #markNewest(key: K): void {
+    this.#hasNewest = true;
+    this.#newest = key;
+  }
+
+  #forgetNewest(): void {
+    this.#hasNewest = false;
+    this.#newest = undefined;
   }
 }

@@ -193,7 +193,9 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
         failures.push({ channel: channel.name, error: describeRefusedKeys(channel.name, key.problems) });
         return undefined;
       }
-      using permit = await takePermit(channel, key.key, hasAlternative);
+      // The in-process gate answers at once: no await (a turn of the microtask queue) for a free slot.
+      const entered = dependencies.slots.tryEnter(channel.name, channel.maxConcurrency);
+      using permit = entered === true ? new TryPermit(dependencies.slots, channel.name, key.key) : await takePermit(entered, channel, key.key, hasAlternative);
       if (permit === undefined) {
         failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
         return undefined;
@@ -303,8 +305,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
    * channel can take the request, after waiting in line (bounded by the deadline; the wait is not
    * Sluice's overhead) — and the key. Undefined: busy, go elsewhere.
    */
-  async function takePermit(channel: Channel, key: string | undefined, hasAlternative: boolean): Promise<TryPermit | undefined> {
-    const entered = dependencies.slots.tryEnter(channel.name, channel.maxConcurrency);
+  async function takePermit(entered: boolean | Promise<boolean>, channel: Channel, key: string | undefined, hasAlternative: boolean): Promise<TryPermit | undefined> {
     // Only leased slots answer later; the in-process gate keeps check-and-take synchronous.
     if (!(entered instanceof Promise ? await entered : entered)) {
       if (hasAlternative) return undefined;

@@ -16,7 +16,7 @@ import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
  */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean; whole?: boolean },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -43,6 +43,8 @@ export interface OpenOptions {
   stream: boolean;
   /** The signal already ends the call at `timeouts.total_ms` (run-attempt.ts's watchAttempt): the client adds no deadline. */
   deadlineHeld?: boolean;
+  /** The answer will be read whole (JSON, not a stream): the client may read it without a stream (upstream-client.ts). */
+  whole?: boolean;
   send: SendUpstream;
   /** Sees the response before it is read (debug capture tees its body here). */
   observe?: (response: UpstreamResponse) => UpstreamResponse;

@@ -234,7 +234,8 @@ export async function settleUnlessStreamed<Outcome extends { kind: string }>(att
   }
 }
 
-export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
+/** Not async itself: it hands on settleUnlessStreamed's promise (no second promise and its turns). */
+export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
   const { attempt, timer, capture, settle } = openAttemptScope(input);
   return settleUnlessStreamed(attempt, settle, async () => {
@@ -246,6 +247,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       stream: plan.upstreamStream,
       send: input.send,
       deadlineHeld: true,
+      whole: !plan.upstreamStream,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     // `created` for dialects whose answers carry no creation time: when the answer arrived.

@@ -156,7 +156,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
         rate = verdict.reservation;
         quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
-        budgetHold = await reserveBudget(keyId, caller, requestId, quoteUsd);
+        budgetHold = caller.budget === undefined ? undefined : await reserveBudget(keyId, caller, requestId, quoteUsd);
       } catch (error) {
         if (rate !== undefined) rateLimits.release(rate);
         rate = undefined;

@@ -33,6 +33,7 @@ import { countKeysSetAside, openAlerts, type AlertOptions, type Alerts } from '.
 import { AlertMetrics } from '../metrics/alert-metrics.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
+import { defaultBatchChars, LineBatch } from './batch-log-lines.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
 export interface StartOptions {
@@ -151,10 +152,11 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
 
 /**
  * JSON lines to stdout, buffered (4 KiB) so a log line per request is not a write syscall per
- * request; writeStartupBanner flushes once after start-up, main.ts again at shutdown.
+ * request; writeStartupBanner flushes once after start-up, main.ts again at shutdown. The lines
+ * reach it in 4 KiB pieces (batch-log-lines.ts: sonic-boom copies its whole buffer on each write).
  */
 export function createLogger(config: SluiceConfig): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, new LineBatch(pino.destination({ dest: 1, sync: false, minLength: defaultBatchChars })));
 }
 
 /**

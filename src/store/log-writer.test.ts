@@ -120,6 +120,26 @@ describe('createLogWriter', () => {
     });
   });
 
+  it('keeps a partial batch appended during a write for a full batch or its interval, not the next write at once', async () => {
+    vi.useFakeTimers();
+    const sink = createArraySink();
+    sink.hold();
+    const writer = createLogWriter(sink.write, { batchSize: 3, flushIntervalMs: 1000 });
+    for (const row of [1, 2, 3]) writer.append(row);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([[1, 2, 3]]);
+    writer.append(4);
+    sink.release();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sink.batches).toEqual([[1, 2, 3]]);
+    for (const row of [5, 6]) writer.append(row);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    writer.append(7);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sink.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
   describe('with a SQLite store as the sink', () => {
     const folders: string[] = [];
     afterEach(async () => {

@@ -14,6 +14,7 @@ import { detachCallController } from './detach-call-controller.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
+import { WholeAnswerCall, type WholeAnswerScope } from './whole-answer-call.ts';
 
 /** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
 function encodeBody(upstreamRequest: UpstreamRequest): string | Uint8Array | Readable {
@@ -35,6 +36,11 @@ export interface SendOptions {
    * held stream (issue 13).
    */
   deadlineHeld?: boolean;
+  /**
+   * The answer is read whole (a JSON answer, not a stream): undici's dispatch() with a handler that
+   * gathers the body (whole-answer-call.ts) instead of request() and a Readable body.
+   */
+  whole?: boolean;
 }
 
 /** How long idle pooled connections are kept open. */
@@ -91,7 +97,40 @@ export class UpstreamClient {
   }
 
   /** Sends one call; an arrow so it can be handed on as a plain function. */
-  readonly send = async (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> => {
+  readonly send = (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> =>
+    options.whole === true && upstreamRequest.raw === undefined ? this.#sendWhole(upstreamRequest, options) : this.#sendStreamed(upstreamRequest, options);
+
+  #sendWhole(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
+    const deadline = startCallDeadline(options);
+    const scope: WholeAnswerScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end };
+    return new Promise((answered, failed) => {
+      if (deadline.signal.aborted) {
+        deadline.end();
+        failed(describeSendFailure(deadline.signal.reason, scope));
+        return;
+      }
+      const call = new WholeAnswerCall(scope, answered, failed);
+      try {
+        const url = new URL(upstreamRequest.url);
+        this.#dispatcherFor(options.timeouts.connectMs).dispatch(
+          {
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: 'POST',
+            headers: upstreamRequest.headers,
+            body: JSON.stringify(upstreamRequest.body),
+            headersTimeout: options.timeouts.firstByteMs,
+            bodyTimeout: options.timeouts.idleMs,
+          },
+          call,
+        );
+      } catch (error) {
+        call.onResponseError(undefined, error as Error);
+      }
+    });
+  }
+
+  async #sendStreamed(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const deadline = startCallDeadline(options);
     const scope = { channel: options.channel, signal: deadline.signal };
     let response: ResponseData;
@@ -129,7 +168,7 @@ export class UpstreamClient {
     const headers = { ...response.headers };
     if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(headers, name);
     return { status, headers, body: new UpstreamBody(response.body, decoding.decoders, bodyScope) };
-  };
+  }
 
   /** Closes every pooled connection (start-up's onClose, once nothing is in flight). */
   async close(): Promise<void> {

@@ -36,7 +36,7 @@ function usedInOldSpace(): number {
   return used;
 }
 
-async function measure(calls: number): Promise<void> {
+async function measure(calls: number, whole: boolean): Promise<void> {
   const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
   const upstream = fork(import.meta.filename, ['--upstream'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -52,7 +52,7 @@ async function measure(calls: number): Promise<void> {
   const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
   const sendCalls = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index += 1) {
-      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true });
+      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true, whole });
       await readBodyBytes(response.body);
     }
   };
@@ -79,4 +79,5 @@ async function measure(calls: number): Promise<void> {
 }
 
 if (process.argv[2] === '--upstream') serveUpstream();
-else await measure(Number(process.argv[2] ?? '400'));
+// `--whole`: the answers read whole through dispatch() (src/upstream/whole-answer-call.ts).
+else await measure(Number(process.argv[2] ?? '400'), process.argv[3] === '--whole');

@@ -1,0 +1,196 @@
+// A call whose answer is read whole (a JSON answer, not a stream): undici's dispatch() with a
+// handler that gathers the body's chunks itself, instead of request()'s handler, its Readable body
+// and the stream events that read it. Per non-stream call that is one Readable, its nextTicks and
+// listeners, and request()'s AsyncResource fewer: ~20 µs less main-thread CPU a call in a
+// standalone loop (docs/benchmarks.md, "Fixed per-request work, round six"). The same bounds as a
+// body read through request(): the timeouts (undici's), the cap on the decoded body, the
+// content-encoding decoders (read-whole-body.ts), and every failure described as before.
+import { Readable, type Transform } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../core/errors.ts';
+import type { UpstreamResponse } from '../core/upstream.ts';
+import { planDecoding } from './decode-content.ts';
+import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
+import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
+import { readWholeUpstreamBody } from './read-whole-body.ts';
+
+type Controller = Dispatcher.DispatchController;
+type Headers = Record<string, string | string[] | undefined>;
+type Outcome = { bytes: Uint8Array } | { error: Error };
+
+/** What the call needs to know when the answer's headers come: its cap, by status. */
+export interface WholeAnswerScope extends FailureScope {
+  /** The cap and its words for this status (upstream-client.ts capFor). */
+  capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
+  /** The call is over (its own deadline, when it has one, ends here). */
+  onEnd: () => void;
+}
+
+/** Response headers that describe the bytes on the wire, not the decoded body handed on. */
+const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The answer's body: read whole (`readAll`, once) or iterated as one chunk (debug capture tees it). */
+export class WholeAnswerBody implements AsyncIterable<Uint8Array> {
+  #outcome: Outcome | undefined;
+  #waiting: { resolve: (bytes: Uint8Array) => void; reject: (error: unknown) => void } | undefined;
+
+  /** Settled once by the call; a body nobody reads leaves no rejected promise behind. */
+  settle(outcome: Outcome): void {
+    if (this.#outcome !== undefined) return;
+    this.#outcome = outcome;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) return;
+    if ('bytes' in outcome) waiting.resolve(outcome.bytes);
+    else waiting.reject(outcome.error);
+  }
+
+  readAll(): Promise<Uint8Array> {
+    const outcome = this.#outcome;
+    if (outcome !== undefined) return 'bytes' in outcome ? Promise.resolve(outcome.bytes) : Promise.reject(outcome.error);
+    const { promise, resolve, reject } = Promise.withResolvers<Uint8Array>();
+    this.#waiting = { resolve, reject };
+    return promise;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    const bytes = await this.readAll();
+    if (bytes.byteLength > 0) yield bytes;
+  }
+}
+
+/**
+ * The dispatch handler: resolves `answered` at the headers with the response, then gathers the
+ * body. A class with methods, no function literal stored on it: V8 pretenures those, which kept
+ * whole calls alive through young-generation collections (detach-call-controller.ts).
+ */
+export class WholeAnswerCall implements Dispatcher.DispatchHandler {
+  readonly #scope: WholeAnswerScope;
+  readonly #answered: (response: UpstreamResponse) => void;
+  readonly #failed: (error: GatewayError) => void;
+  #controller: Controller | undefined;
+  #body: WholeAnswerBody | undefined;
+  #bodyScope: BodyScope | undefined;
+  /** The content-encoding's decoders, run over the whole body at its end. */
+  #decoders: Transform[] = [];
+  #chunks: Buffer[] = [];
+  #received = 0;
+  #over = false;
+  readonly #onAbort: () => void;
+
+  constructor(scope: WholeAnswerScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
+    this.#scope = scope;
+    this.#answered = answered;
+    this.#failed = failed;
+    // A function, named before it is stored: for an object listener (handleEvent) Node's EventTarget
+    // stores `this.callback = async (...args) => …` (lib/internal/event_target.js, Listener), a
+    // function literal assigned to a property, which V8 allocates in the old generation: its
+    // context kept this call, and all it reaches, alive through young-generation collections.
+    const onAbort = (): void => {
+      this.#controller?.abort(scope.signal.reason as Error);
+    };
+    this.#onAbort = onAbort;
+    scope.signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  onRequestStart(controller: Controller): void {
+    this.#controller = controller;
+    if (this.#scope.signal.aborted) controller.abort(this.#scope.signal.reason as Error);
+  }
+
+  onResponseStart(controller: Controller, status: number, headers: Headers): void {
+    const scope = this.#scope;
+    const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
+    const decoding = planDecoding(headers['content-encoding']);
+    if (decoding.kind === 'unsupported') {
+      this.#refuse(controller, new GatewayError('upstream_encoding_unsupported', `${scope.channel} answered HTTP ${status} with content-encoding '${decoding.coding.slice(0, 40)}', which Sluice cannot decode (it decodes gzip, deflate, br and zstd)`, {
+        upstream: { channel: scope.channel, status },
+      }));
+      return;
+    }
+    // An uncompressed body that says it is over the cap is refused before a byte is read.
+    const declaredLength = Number(firstHeader(headers['content-length']));
+    if (decoding.decoders.length === 0 && declaredLength > bodyScope.capBytes) {
+      this.#refuse(controller, bodyTooLarge(bodyScope));
+      return;
+    }
+    this.#decoders = decoding.decoders;
+    const kept = { ...headers };
+    if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(kept, name);
+    this.#bodyScope = bodyScope;
+    this.#body = new WholeAnswerBody();
+    this.#answered({ status, headers: kept, body: this.#body });
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    const bodyScope = this.#bodyScope;
+    if (this.#over || bodyScope === undefined) return;
+    this.#received += chunk.byteLength;
+    // Compressed bytes are held to the cap too: a body is never held past it, decoded or not.
+    if (this.#received > bodyScope.capBytes) {
+      const error = bodyTooLarge(bodyScope);
+      this.#finish({ error });
+      controller.abort(error);
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const bodyScope = this.#bodyScope;
+    if (this.#over || bodyScope === undefined) return;
+    const bytes = Buffer.concat(this.#chunks, this.#received);
+    if (this.#decoders.length === 0) {
+      this.#finish({ bytes });
+      return;
+    }
+    // Decoded as a body read through request() is (read-whole-body.ts, which ends the scope): the
+    // same cap on the decoded bytes, the same words for a body that does not decode.
+    this.#over = true;
+    this.#chunks = [];
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    const body = this.#body;
+    readWholeUpstreamBody(Readable.from([bytes]), this.#decoders, bodyScope).then(
+      (decoded) => {
+        body?.settle({ bytes: decoded });
+      },
+      (error: unknown) => {
+        body?.settle({ error: error as Error });
+      },
+    );
+  }
+
+  onResponseError(_controller: Controller | undefined, error: Error): void {
+    if (this.#body === undefined) {
+      if (this.#over) return;
+      this.#over = true;
+      this.#scope.signal.removeEventListener('abort', this.#onAbort);
+      this.#scope.onEnd();
+      this.#failed(describeSendFailure(error, this.#scope));
+      return;
+    }
+    this.#finish({ error: describeSendFailure(error, this.#scope) });
+  }
+
+  #refuse(controller: Controller, error: GatewayError): void {
+    this.#over = true;
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    this.#scope.onEnd();
+    this.#failed(error);
+    controller.abort(error);
+  }
+
+  #finish(outcome: Outcome): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#chunks = [];
+    for (const decoder of this.#decoders) decoder.destroy();
+    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    this.#scope.onEnd();
+    this.#body?.settle(outcome);
+  }
+}
