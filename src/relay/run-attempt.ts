@@ -7,7 +7,7 @@ import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { ModePlan } from '../adapt/plan-upstream-mode.ts';
 import { replayAsStream } from '../adapt/replay-as-stream.ts';
 import type { Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } from '../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, Usage } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
@@ -234,6 +234,21 @@ export async function settleUnlessStreamed<Outcome extends { kind: string }>(att
   }
 }
 
+/**
+ * The callbacks a committed stream keeps to its end are made here, not in `runAttempt`: a closure
+ * made there would keep `runAttempt`'s whole context (the attempt's input: the upstream request and
+ * its body, the plan, the provider) as long as the stream is held.
+ */
+function estimateFrom(request: ChatRequest): (text: string) => Usage {
+  return (text) => estimateUsage(request, text);
+}
+
+function progressOf(timer: AttemptTimer): () => void {
+  return () => {
+    timer.chunkArrived();
+  };
+}
+
 /** Not async itself: it hands on settleUnlessStreamed's promise (no second promise and its turns). */
 export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
   const { request, channel, provider, plan, record } = input;
@@ -257,7 +272,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       clientWantsUsage: plan.clientWantsUsage,
       channel: channel.name,
       record,
-      estimate: (text: string) => estimateUsage(request, text),
+      estimate: estimateFrom(request),
       encoder: request.stream === true ? input.createEncoder?.() : undefined,
     };
     if (!plan.upstreamStream) {
@@ -270,9 +285,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     }
     timer.headersArrived();
     const parser = provider.createChatStreamParser(parseContext);
-    const onProgress = (): void => {
-      timer.chunkArrived();
-    };
+    const onProgress = progressOf(timer);
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress), request, record) };
     const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions, parser), onProgress, channel.name, settle);
     return { kind: 'stream', stream };

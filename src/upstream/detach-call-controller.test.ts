@@ -23,7 +23,7 @@ function recordingController(): Dispatcher.DispatchController & { calls: string[
     aborted: false,
     paused: false,
     reason: null as Error | null,
-    rawHeaders: ['content-type', 'application/json'],
+    rawHeaders: ['content-type', 'application/json'] as string[] | null,
     abort: (reason: Error) => {
       calls.push(`abort ${reason.message}`);
       controller.aborted = true;
@@ -75,6 +75,29 @@ describe('detachCallController', () => {
     standIn().abort(new Error('late'));
     expect(standIn().rawHeaders).toBeNull();
     expect(controller.calls).toEqual(['pause', 'resume']);
+  });
+
+  // undici keeps the answer's raw headers on its controller for the whole call: Buffers cut from the
+  // socket's first read, which they keep too (~2 KB a held stream). The handler reads them as the answer starts.
+  it("lets the handler read the answer's raw headers as it starts, then takes them off undici's controller", () => {
+    let seen: unknown;
+    let outer: Dispatcher.DispatchHandler | undefined;
+    detachCallController((_options, handler) => {
+      outer = handler;
+      return true;
+    })(
+      { origin: 'http://127.0.0.1', path: '/', method: 'POST' },
+      {
+        onResponseStart: (standIn) => {
+          seen = standIn.rawHeaders;
+        },
+      },
+    );
+    const controller = recordingController();
+    outer?.onRequestStart?.(controller, null);
+    outer?.onResponseStart?.(controller, 200, { 'content-type': 'application/json' });
+    expect(seen).toEqual(['content-type', 'application/json']);
+    expect(controller.rawHeaders).toBeNull();
   });
 
   it('lets an abort through before the answer fails, and none after', () => {

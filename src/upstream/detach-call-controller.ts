@@ -95,8 +95,17 @@ class DetachingHandler implements Handler {
     this.#handler.onRequestUpgrade?.(this.#standIn(controller), statusCode, headers, socket);
   }
 
+  /**
+   * undici keeps the answer's raw headers on its controller for the whole call (Buffers cut from the
+   * socket's first read, which they keep too: ~2 KB a held stream, docs/benchmarks.md "Held stream,
+   * round six"); the handler read them in this call (api-request.js), so they go once it returns.
+   */
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
-    this.#handler.onResponseStart?.(this.#standIn(controller), statusCode, headers, statusMessage);
+    try {
+      this.#handler.onResponseStart?.(this.#standIn(controller), statusCode, headers, statusMessage);
+    } finally {
+      controller.rawHeaders = null;
+    }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -1,0 +1,82 @@
+// Run with --expose-gc (src/relay/run-attempt.test.ts): one streamed attempt through runAttempt, its
+// upstream stream held after the first chunk (the commit point passed, the committed stream kept as
+// the server keeps it while it waits for the next chunk). Prints, as one JSON line, whether the
+// attempt's upstream request (the body sent upstream) is still reachable after full collections: a
+// held stream needs the client's request (usage estimate), not the upstream's copy of it
+// (docs/benchmarks.md, "Held stream, round six").
+import type { Channel } from '../../src/core/channel.ts';
+import type { ChatRequest } from '../../src/core/chat.ts';
+import type { UpstreamRequest, UpstreamResponse } from '../../src/core/upstream.ts';
+import { openaiProvider } from '../../src/providers/openai/index.ts';
+import { createRequestRecord } from '../../src/relay/request-record.ts';
+import { runAttempt, type RelayOutcome } from '../../src/relay/run-attempt.ts';
+
+const firstChunk = `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] })}\n\n`;
+
+const channel = {
+  name: 'up',
+  type: 'openai',
+  baseUrl: 'http://127.0.0.1:9',
+  apiKeys: ['key-1'],
+  models: ['m'],
+  modelMap: {},
+  priority: 0,
+  weight: 1,
+  overrides: undefined,
+  headers: {},
+  apiVersion: undefined,
+  maxConcurrency: 1,
+  preferStream: false,
+  debug: false,
+  healthCheck: undefined,
+  capabilities: {},
+  retry: { attempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1000 },
+  timeouts: { connectMs: 60_000, firstByteMs: 60_000, firstChunkMs: 60_000, idleMs: 60_000, totalMs: 60_000 },
+  breaker: { failureRate: 0.5, windowMs: 60_000, minCalls: 1, cooldownMs: 1000 },
+  limits: { bodyBytes: 1_000_000, streamBytes: 1_000_000 },
+} satisfies Channel;
+
+/** An upstream stream that gives its first chunk and then holds, as the bench's mock does. */
+function heldBody(): AsyncIterable<Uint8Array> {
+  let sent = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (sent) return new Promise<IteratorResult<Uint8Array>>(() => undefined);
+        sent = true;
+        return Promise.resolve({ done: false, value: new TextEncoder().encode(firstChunk) });
+      },
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    }),
+  };
+}
+
+/** Starts the attempt; only a WeakRef to its upstream request leaves this function. */
+async function startHeldAttempt(): Promise<{ outcome: RelayOutcome; sent: WeakRef<UpstreamRequest> }> {
+  const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true };
+  const upstreamRequest: UpstreamRequest = { url: 'http://127.0.0.1:9/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(10_000) }], stream: true } };
+  const send = (): Promise<UpstreamResponse> => Promise.resolve({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: heldBody() });
+  const outcome = await runAttempt({
+    request,
+    channel,
+    provider: openaiProvider,
+    plan: { upstreamStream: true, sendStreamOptions: false, adaptation: undefined, clientWantsUsage: false },
+    upstreamRequest,
+    signal: new AbortController().signal,
+    record: createRequestRecord('req-1', 'm', true),
+    send,
+    onSettled: () => undefined,
+    capture: undefined,
+  });
+  return { outcome, sent: new WeakRef(upstreamRequest) };
+}
+
+const gc = (globalThis as { gc?: (options: { type: 'major' }) => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+const { outcome, sent } = await startHeldAttempt();
+for (let round = 0; round < 3; round += 1) {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc({ type: 'major' });
+}
+console.log(JSON.stringify({ streaming: outcome.kind === 'stream', upstreamRequestKept: sent.deref() !== undefined }));
+process.exit(0);
