@@ -50,7 +50,7 @@ const toolsBody = {
   stream: true,
 };
 for (const [label, body] of [['chat body, the bench\'s', benchBody], ['chat body with tool calls', toolsBody]] as const) {
-  pair(label, () => parseWith(chatRequestSchema, body), () => parseCommonChatRequest(body) ?? parseWith(chatRequestSchema, body));
+  pair(label, () => parseWith(chatRequestSchema(), body), () => parseCommonChatRequest(body) ?? parseWith(chatRequestSchema(), body));
 }
 
 // The metric children of one request: a key joined from the labels (before) and one Map per label (after).

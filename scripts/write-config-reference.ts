@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { configSchema } from '../src/config/schema.ts';
+import { configSchemas } from '../src/config/schema.ts';
 
 interface JsonSchema {
   type?: string | string[];
@@ -116,6 +116,7 @@ function escapeCell(text: string): string {
 }
 
 export function renderConfigReference(): string {
+  const configSchema = configSchemas().config;
   const output = z.toJSONSchema(configSchema, { io: 'output', unrepresentable: 'any' }) as JsonSchema;
   const input = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const sections: Section[] = [];

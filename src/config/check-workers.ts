@@ -21,9 +21,12 @@ export function readWorkerSetting(value: unknown): WorkerSetting | undefined {
 export const workerSettingProblem = 'expected a positive integer or auto';
 
 // A union rather than z.custom, so the configuration reference (docs/configuration.md) can name its type.
-export const workerCount = z
-  .union([z.number().int({ error: workerSettingProblem }).positive({ error: workerSettingProblem }), z.string().regex(workerPattern, { error: workerSettingProblem })], { error: workerSettingProblem })
-  .transform((value) => readWorkerSetting(value) ?? 1);
+// Built with the rest of the config schemas (schema.ts).
+export function buildWorkerCount() {
+  return z
+    .union([z.number().int({ error: workerSettingProblem }).positive({ error: workerSettingProblem }), z.string().regex(workerPattern, { error: workerSettingProblem })], { error: workerSettingProblem })
+    .transform((value) => readWorkerSetting(value) ?? 1);
+}
 
 /** Why these workers cannot run with this config; undefined when they can. */
 export function describeWorkersProblem(workers: WorkerSetting, hasRedis: boolean): string | undefined {

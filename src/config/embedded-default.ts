@@ -5,7 +5,7 @@
 import { checkConfig } from './check-config.ts';
 import { ConfigError } from './config-error.ts';
 import { resolveConfig } from './resolve-config.ts';
-import { configSchema } from './schema.ts';
+import { configSchemas } from './schema.ts';
 import type { SluiceConfig } from './sluice-config.ts';
 
 /** The environment variable that gives the embedded default its `admin_key`. */
@@ -19,7 +19,7 @@ const embeddedDefault = { channels: [{ name: 'echo', type: 'echo', models: ['ech
  */
 export function embeddedDefaultConfig(env: Readonly<Record<string, string | undefined>> = {}): SluiceConfig {
   const adminKey = env[adminKeyVariable]?.trim();
-  const raw = configSchema.parse(adminKey === undefined || adminKey === '' ? embeddedDefault : { ...embeddedDefault, admin_key: adminKey });
+  const raw = configSchemas().config.parse(adminKey === undefined || adminKey === '' ? embeddedDefault : { ...embeddedDefault, admin_key: adminKey });
   const problems = checkConfig(raw, {});
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${adminKeyVariable} (no config file, so the embedded default): ${problem.replace(/^admin_key: /, '')}`));
   return resolveConfig(raw, undefined);

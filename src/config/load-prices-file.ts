@@ -5,9 +5,10 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { createFileConfigError } from './config-error.ts';
 import { describeIssues } from './describe-issues.ts';
-import { priceTableSchema, type RawPriceTable } from './schema.ts';
+import { reuseUntilCollected } from '../lib/build-once.ts';
+import { configSchemas, type RawPriceTable } from './schema.ts';
 
-export const pricesFileSchema = z.strictObject({ prices: priceTableSchema }, { error: 'expected a mapping with `prices:` at the top level' });
+const pricesFileSchema = reuseUntilCollected(() => z.strictObject({ prices: configSchemas().priceTable }, { error: 'expected a mapping with `prices:` at the top level' }));
 
 /** Where `prices_file` points: as given when absolute, else beside the config file (the working directory for the embedded default). */
 export function locatePricesFile(pricesFile: string, configFile: string | undefined): string {
@@ -19,7 +20,8 @@ export function locatePricesFile(pricesFile: string, configFile: string | undefi
 export function parsePricesFile(text: string, path: string): RawPriceTable {
   const document = parseDocument(text, { schema: 'core', logLevel: 'error' });
   if (document.errors.length > 0) throw createFileConfigError(path, document.errors.map((error) => error.message.split('\n')[0] ?? error.message));
-  const parsed = pricesFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
-  if (!parsed.success) throw createFileConfigError(path, describeIssues(parsed.error.issues, pricesFileSchema));
+  const schema = pricesFileSchema();
+  const parsed = schema.safeParse(document.toJS() ?? {}, { reportInput: true });
+  if (!parsed.success) throw createFileConfigError(path, describeIssues(parsed.error.issues, schema));
   return parsed.data.prices;
 }

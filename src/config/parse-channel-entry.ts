@@ -7,7 +7,7 @@ import { checkChannel, type CheckOptions } from './check-config.ts';
 import { ConfigError } from './config-error.ts';
 import { describeIssues } from './describe-issues.ts';
 import { resolveChannel, type Policies } from './resolve-config.ts';
-import { channelSchema } from './schema.ts';
+import { configSchemas } from './schema.ts';
 
 export interface ChannelEntryOptions extends CheckOptions {
   /** The config's resolved top-level retry, timeouts and breaker. */
@@ -16,6 +16,7 @@ export interface ChannelEntryOptions extends CheckOptions {
 
 /** Throws ConfigError with one `field: problem` line per problem (paths relative to the entry). */
 export function parseChannelEntry(entry: unknown, options: ChannelEntryOptions): Channel {
+  const channelSchema = configSchemas().channel;
   const parsed = channelSchema.safeParse(entry, { reportInput: true });
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, channelSchema));
   const problems = checkChannel(parsed.data, [], options);

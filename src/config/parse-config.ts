@@ -13,7 +13,7 @@ import { locatePricesFile, parsePricesFile } from './load-prices-file.ts';
 import type { Environment } from './interpolate-env.ts';
 import { resolveConfig } from './resolve-config.ts';
 import { salvageConfig } from './salvage-config.ts';
-import { configSchema } from './schema.ts';
+import { configSchemas } from './schema.ts';
 import { shieldReferences, unshieldReferences, unshieldText } from './shield-references.ts';
 import type { SluiceConfig } from './sluice-config.ts';
 
@@ -35,6 +35,7 @@ export function parseConfig(text: string, options: ParseConfigOptions & { file: 
 
   const interpolated = interpolateEnv(unshieldReferences(document.toJS() ?? {}), options.env);
   const checkOptions = { channelTypes: options.channelTypes, typesNeedingBaseUrl: options.typesNeedingBaseUrl };
+  const configSchema = configSchemas().config;
   const parsed = configSchema.safeParse(withEnvironmentRedis(interpolated.value, options.env), { reportInput: true });
   // A rejected config still goes through the cross-field rules, on what did parse (salvage-config.ts).
   const checked = parsed.success ? parsed.data : salvageConfig(interpolated.value);

@@ -7,17 +7,18 @@
 import type * as z from 'zod';
 import { isJsonObject } from '../core/chat.ts';
 import type { CheckedConfig } from './check-config.ts';
-import { channelSchema, clientKeySchema, configSchema } from './schema.ts';
+import { configSchemas } from './schema.ts';
 
 type Shape = Readonly<Record<string, z.ZodType>>;
 
 export function salvageConfig(value: unknown): CheckedConfig | undefined {
   if (!isJsonObject(value)) return undefined;
-  const { channels: _channels, keys: _keys, ...topLevel } = configSchema.shape;
+  const schemas = configSchemas();
+  const { channels: _channels, keys: _keys, ...topLevel } = schemas.config.shape;
   return {
     ...salvageFields(topLevel, value),
-    channels: salvageEntries(channelSchema.shape, value.channels),
-    keys: salvageEntries(clientKeySchema.shape, value.keys),
+    channels: salvageEntries(schemas.channel.shape, value.channels),
+    keys: salvageEntries(schemas.clientKey.shape, value.keys),
   } as CheckedConfig;
 }
 

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import * as z from 'zod';
 import { defaultServerSettings, idleTimeoutMarginMs } from './defaults.ts';
 import { describeAt } from './format-path.ts';
-import { positiveInteger, text } from './schema-fields.ts';
+import type { ConfigFields } from './schema-fields.ts';
 
 export interface ServerSettings {
   /** Receiving one whole request (headers and body); not the answer, which may stream for long. */
@@ -40,22 +40,26 @@ function isProxyAddress(value: string): boolean {
   return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
-const proxyAddress = text.refine(isProxyAddress, { error: 'expected an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal' });
+/** The `server:` section's schema, built with the rest of the config schemas (schema.ts). */
+export function buildServerSchema({ positiveInteger, text }: ConfigFields) {
+  const proxyAddress = text.refine(isProxyAddress, { error: 'expected an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal' });
 
-export const serverSchema = z.strictObject(
-  {
-    request_timeout_ms: positiveInteger.nullish().describe(`Receiving one whole request, headers and body (not the answer). Default ${defaultServerSettings.requestTimeoutMs}.`),
-    headers_timeout_ms: positiveInteger.nullish().describe(`Receiving a request's headers; at most request_timeout_ms. Default ${defaultServerSettings.headersTimeoutMs}.`),
-    keep_alive_timeout_ms: positiveInteger.nullish().describe(`An idle kept-alive connection between two requests. Default ${defaultServerSettings.keepAliveTimeoutMs}.`),
-    idle_timeout_ms: positiveInteger.nullish().describe(`A connection with no byte either way. Default: the longest timeouts.total_ms plus ${idleTimeoutMarginMs}.`),
-    max_connections: positiveInteger.nullish().describe(`Connections served at once. Default ${defaultServerSettings.maxConnections}.`),
-    max_connections_per_ip: positiveInteger.nullish().describe(`Connections per client address. Default ${defaultServerSettings.maxConnectionsPerIp}.`),
-    trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish().describe('Addresses, CIDR ranges or loopback/linklocal/uniquelocal whose X-Forwarded-For is believed. Default: none.'),
-  },
-  { error: 'expected a mapping' },
-);
+  const serverSchema = z.strictObject(
+    {
+      request_timeout_ms: positiveInteger.nullish().describe(`Receiving one whole request, headers and body (not the answer). Default ${defaultServerSettings.requestTimeoutMs}.`),
+      headers_timeout_ms: positiveInteger.nullish().describe(`Receiving a request's headers; at most request_timeout_ms. Default ${defaultServerSettings.headersTimeoutMs}.`),
+      keep_alive_timeout_ms: positiveInteger.nullish().describe(`An idle kept-alive connection between two requests. Default ${defaultServerSettings.keepAliveTimeoutMs}.`),
+      idle_timeout_ms: positiveInteger.nullish().describe(`A connection with no byte either way. Default: the longest timeouts.total_ms plus ${idleTimeoutMarginMs}.`),
+      max_connections: positiveInteger.nullish().describe(`Connections served at once. Default ${defaultServerSettings.maxConnections}.`),
+      max_connections_per_ip: positiveInteger.nullish().describe(`Connections per client address. Default ${defaultServerSettings.maxConnectionsPerIp}.`),
+      trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish().describe('Addresses, CIDR ranges or loopback/linklocal/uniquelocal whose X-Forwarded-For is believed. Default: none.'),
+    },
+    { error: 'expected a mapping' },
+  );
+  return serverSchema;
+}
 
-export type RawServer = z.output<typeof serverSchema>;
+export type RawServer = z.output<ReturnType<typeof buildServerSchema>>;
 
 /** Node refuses a headers timeout longer than the request timeout (both cover the headers). */
 export function checkServerSettings(raw: RawServer | null | undefined): string[] {

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per Sluice instance. Recording is a few label
 // lookups per request, off any await; rendering happens only when /metrics is scraped.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from './prom-client-parts.ts';
+import { collectProcessMetrics } from './collect-process-metrics.ts';
+import { Counter, Gauge, Histogram, Registry } from './prom-client-parts.ts';
 import { bindCounter, bindHistogram } from './bind-children.ts';
 import { cacheChildren } from './cache-children.ts';
 
@@ -101,7 +102,7 @@ export class Metrics {
   readonly #labelChannel: (channel: string) => string;
 
   constructor(options: MetricsOptions) {
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+    if (options.processMetrics) collectProcessMetrics(this.registry, 'sluice_');
     this.#labelModel = options.labelModel ?? unknownLabel;
     this.#labelChannel = options.labelChannel ?? unknownLabel;
   }

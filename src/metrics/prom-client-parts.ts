@@ -15,4 +15,3 @@ export const Gauge = require('prom-client/lib/gauge.js') as typeof PromClient.Ga
 export type Gauge<T extends string = string> = PromClient.Gauge<T>;
 export const Histogram = require('prom-client/lib/histogram.js') as typeof PromClient.Histogram;
 export type Histogram<T extends string = string> = PromClient.Histogram<T>;
-export const collectDefaultMetrics = require('prom-client/lib/defaultMetrics.js') as typeof PromClient.collectDefaultMetrics;

@@ -6,8 +6,9 @@ import { registerHooks } from 'node:module';
 import { text } from 'node:stream/consumers';
 
 // undici and prom-client by their index: Sluice takes the parts it uses from their own files
-// (upstream/undici-parts.ts, metrics/prom-client-parts.ts), so neither index is ever loaded.
-const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client', 'undici', 'prom-client']);
+// (upstream/undici-parts.ts, metrics/prom-client-parts.ts), so neither index is ever loaded; nor is
+// @opentelemetry/api, which prom-client's CPU counters load (metrics/collect-process-metrics.ts).
+const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client', 'undici', 'prom-client', '@opentelemetry/api']);
 const loaded = new Set<string>();
 registerHooks({
   resolve(specifier, context, nextResolve) {

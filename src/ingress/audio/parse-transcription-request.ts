@@ -4,6 +4,7 @@
 // the reference does not list pass through (vendor extensions, `chunking_strategy[type]` …).
 import * as z from 'zod';
 import { GatewayError } from '../../core/errors.ts';
+import { buildOnce } from '../../lib/build-once.ts';
 import { parseWith } from '../describe-issue.ts';
 import type { ParsedEndpointRequest } from '../endpoint-request.ts';
 import { lenientBoolean, lenientNumber } from '../lenient-values.ts';
@@ -17,26 +18,28 @@ export const translationFormats = ['json', 'text', 'srt', 'verbose_json', 'vtt']
 /** OpenAI answers these formats as `text/plain; charset=utf-8`, the others as JSON. */
 const plainTextFormats: ReadonlySet<string> = new Set(['text', 'srt', 'vtt']);
 
-const common = {
-  model: z.string().min(1),
-  prompt: z.string().optional(),
-  temperature: lenientNumber(0, 1).optional(),
-};
-
-const transcriptionSchema = z.looseObject({
-  ...common,
-  language: z.string().optional(),
-  response_format: z.enum(transcriptionFormats).optional(),
-  stream: lenientBoolean.optional(),
-  'timestamp_granularities[]': z.array(z.enum(['word', 'segment'])).optional(),
-  'include[]': z.array(z.enum(['logprobs'])).optional(),
-  // An object (server_vad) comes as `chunking_strategy[type]` … fields, which pass through.
-  chunking_strategy: z.literal('auto').optional(),
-});
-
-const translationSchema = z.looseObject({
-  ...common,
-  response_format: z.enum(translationFormats).optional(),
+// Both built on the first transcription or translation, not at start (lib/build-once.ts).
+const audioTextSchemas = buildOnce(() => {
+  const common = {
+    model: z.string().min(1),
+    prompt: z.string().optional(),
+    temperature: lenientNumber(0, 1).optional(),
+  };
+  const transcription = z.looseObject({
+    ...common,
+    language: z.string().optional(),
+    response_format: z.enum(transcriptionFormats).optional(),
+    stream: lenientBoolean.optional(),
+    'timestamp_granularities[]': z.array(z.enum(['word', 'segment'])).optional(),
+    'include[]': z.array(z.enum(['logprobs'])).optional(),
+    // An object (server_vad) comes as `chunking_strategy[type]` … fields, which pass through.
+    chunking_strategy: z.literal('auto').optional(),
+  });
+  const translation = z.looseObject({
+    ...common,
+    response_format: z.enum(translationFormats).optional(),
+  });
+  return { transcription, translation };
 });
 
 export type AudioTextEndpoint = 'audio.transcriptions' | 'audio.translations';
@@ -50,7 +53,8 @@ export function parseTranscriptionRequest(form: MultipartForm, endpoint: AudioTe
   if (endpoint === 'audio.translations' && object.stream !== undefined && object.stream !== 'false') {
     throw new GatewayError('invalid_request', "Unsupported parameter: 'stream'. Translations are not streamed; use /v1/audio/transcriptions for a stream.", { param: 'stream' });
   }
-  const request = endpoint === 'audio.transcriptions' ? parseWith(transcriptionSchema, object) : parseWith(translationSchema, object);
+  const schemas = audioTextSchemas();
+  const request = endpoint === 'audio.transcriptions' ? parseWith(schemas.transcription, object) : parseWith(schemas.translation, object);
   const format = request.response_format ?? 'json';
   if ('timestamp_granularities[]' in request && request['timestamp_granularities[]'] !== undefined && format !== 'verbose_json') {
     throw new GatewayError('invalid_request', "'timestamp_granularities[]' needs response_format 'verbose_json'.", { param: 'timestamp_granularities' });

@@ -9,7 +9,7 @@
 import type { ChatRequest, JsonObject } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
 import { coerceBoolean, coerceNumber } from '../lenient-values.ts';
-import { chatBounds, chatRequestSchema } from './request-schema.ts';
+import { chatBounds, chatRequestFields } from './request-schema.ts';
 
 /** Not vouched for: the schema decides. */
 const refused: unique symbol = Symbol('refused');
@@ -254,7 +254,7 @@ const topLevelChecks: Readonly<Record<string, Check>> = {
 };
 
 /** The request's fields in the schema's own order, so a field added to the schema is never taken for an unknown one. */
-const requestFields = Object.keys(chatRequestSchema.shape).map((key) => field(key, topLevelChecks[key] ?? nullish(never), key === 'model' || key === 'messages'));
+const requestFields = chatRequestFields.map((key) => field(key, topLevelChecks[key] ?? nullish(never), key === 'model' || key === 'messages'));
 
 const request = looseObject(requestFields);
 
@@ -265,4 +265,4 @@ export function parseCommonChatRequest(body: JsonObject): ChatRequest | undefine
 }
 
 /** The schema fields this file leaves to the schema (null or absent only); exported for the test. */
-export const uncheckedRequestFields: readonly string[] = Object.keys(chatRequestSchema.shape).filter((key) => topLevelChecks[key] === undefined);
+export const uncheckedRequestFields: readonly string[] = chatRequestFields.filter((key) => topLevelChecks[key] === undefined);

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { isJsonObject } from '../../core/chat.ts';
 import type { CompletionsRequest } from '../../core/completions.ts';
 import { GatewayError } from '../../core/errors.ts';
+import { buildOnce } from '../../lib/build-once.ts';
 import { describeType, parseWith } from '../describe-issue.ts';
 import { lenientBoolean, lenientInteger, lenientNumber, wholeNumber } from '../lenient-values.ts';
 
@@ -21,40 +22,42 @@ export const completionsBounds = {
   stopSequences: 4,
 } as const;
 
-/** A string, or a non-empty array of strings, of token ids, or of token-id arrays. */
-const prompt = z.union([z.string(), z.array(z.string()).min(1), z.array(wholeNumber(0)).min(1), z.array(z.array(wholeNumber(0)).min(1)).min(1)], {
-  error: 'expected a string, or a non-empty array of strings, of token ids, or of token-id arrays.',
-});
+// Built on the first Completions request, not at start (lib/build-once.ts).
+const completionsRequestSchema = buildOnce(() => {
+  /** A string, or a non-empty array of strings, of token ids, or of token-id arrays. */
+  const prompt = z.union([z.string(), z.array(z.string()).min(1), z.array(wholeNumber(0)).min(1), z.array(z.array(wholeNumber(0)).min(1)).min(1)], {
+    error: 'expected a string, or a non-empty array of strings, of token ids, or of token-id arrays.',
+  });
 
-const streamOptions = z.looseObject({ include_usage: lenientBoolean.optional() });
+  const streamOptions = z.looseObject({ include_usage: lenientBoolean.optional() });
+  const { temperature, topP, penalty, choices, bestOf, logprobs, logitBias, stopSequences } = completionsBounds;
 
-const { temperature, topP, penalty, choices, bestOf, logprobs, logitBias, stopSequences } = completionsBounds;
-
-const completionsRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  prompt,
-  suffix: z.string().nullish(),
-  echo: lenientBoolean.nullish(),
-  logprobs: lenientInteger(logprobs.minimum, logprobs.maximum).nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(stopSequences)]).nullish(),
-  // 0 is valid: with `echo` it scores the prompt without generating (OpenAI API reference).
-  max_tokens: lenientInteger(0).nullish(),
-  n: lenientInteger(choices.minimum, choices.maximum).nullish(),
-  best_of: lenientInteger(bestOf.minimum, bestOf.maximum).nullish(),
-  temperature: lenientNumber(temperature.minimum, temperature.maximum).nullish(),
-  top_p: lenientNumber(topP.minimum, topP.maximum).nullish(),
-  presence_penalty: lenientNumber(penalty.minimum, penalty.maximum).nullish(),
-  frequency_penalty: lenientNumber(penalty.minimum, penalty.maximum).nullish(),
-  logit_bias: z.record(z.string(), z.number().min(logitBias.minimum).max(logitBias.maximum)).nullish(),
-  seed: lenientInteger().nullish(),
-  user: z.string().nullish(),
-  stream: lenientBoolean.nullish(),
-  stream_options: streamOptions.nullish(),
+  return z.looseObject({
+    model: z.string().min(1),
+    prompt,
+    suffix: z.string().nullish(),
+    echo: lenientBoolean.nullish(),
+    logprobs: lenientInteger(logprobs.minimum, logprobs.maximum).nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(stopSequences)]).nullish(),
+    // 0 is valid: with `echo` it scores the prompt without generating (OpenAI API reference).
+    max_tokens: lenientInteger(0).nullish(),
+    n: lenientInteger(choices.minimum, choices.maximum).nullish(),
+    best_of: lenientInteger(bestOf.minimum, bestOf.maximum).nullish(),
+    temperature: lenientNumber(temperature.minimum, temperature.maximum).nullish(),
+    top_p: lenientNumber(topP.minimum, topP.maximum).nullish(),
+    presence_penalty: lenientNumber(penalty.minimum, penalty.maximum).nullish(),
+    frequency_penalty: lenientNumber(penalty.minimum, penalty.maximum).nullish(),
+    logit_bias: z.record(z.string(), z.number().min(logitBias.minimum).max(logitBias.maximum)).nullish(),
+    seed: lenientInteger().nullish(),
+    user: z.string().nullish(),
+    stream: lenientBoolean.nullish(),
+    stream_options: streamOptions.nullish(),
+  });
 });
 
 export function parseCompletionsRequest(body: unknown): CompletionsRequest {
   if (!isJsonObject(body)) throw new GatewayError('invalid_json', `The request body must be a JSON object, got ${describeType(body)}.`);
-  const request = parseWith(completionsRequestSchema, body);
+  const request = parseWith(completionsRequestSchema(), body);
   // OpenAI's and Azure's own words for this refusal (quoted in BerriAI/litellm#5803).
   if (request.stream !== true && request.stream_options !== undefined && request.stream_options !== null) {
     throw new GatewayError('invalid_request', "The 'stream_options' parameter is only allowed when 'stream' is enabled.", { param: 'stream_options' });

@@ -8,30 +8,34 @@
 import * as z from 'zod';
 import { isJsonObject, type JsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
+import { buildOnce } from '../../lib/build-once.ts';
 import { describeType, parseWith } from '../describe-issue.ts';
 import { lenientBoolean, lenientInteger } from '../lenient-values.ts';
 
 /** Images per request: "Must be between 1 and 10" (the API reference's `n`). */
 export const maxImagesPerRequest = 10;
 
-/** `auto`, or width×height in pixels (`1024x1024`, `1536x1024`, `1792x1024`; newer models take other sizes). */
-const size = z.string().regex(/^(auto|\d{2,5}x\d{2,5})$/, { error: "expected 'auto' or a size such as '1024x1024'." });
+// Built on the first image generation request, not at start (lib/build-once.ts).
+const imageGenerationSchema = buildOnce(() => {
+  /** `auto`, or width×height in pixels (`1024x1024`, `1536x1024`, `1792x1024`; newer models take other sizes). */
+  const size = z.string().regex(/^(auto|\d{2,5}x\d{2,5})$/, { error: "expected 'auto' or a size such as '1024x1024'." });
 
-const imageGenerationSchema = z.looseObject({
-  model: z.string().min(1),
-  prompt: z.string().min(1),
-  n: lenientInteger(1, maxImagesPerRequest).nullish(),
-  size: size.nullish(),
-  quality: z.enum(['auto', 'high', 'medium', 'low', 'hd', 'standard']).nullish(),
-  response_format: z.enum(['url', 'b64_json']).nullish(),
-  style: z.enum(['vivid', 'natural']).nullish(),
-  background: z.enum(['transparent', 'opaque', 'auto']).nullish(),
-  output_format: z.enum(['png', 'jpeg', 'webp']).nullish(),
-  output_compression: lenientInteger(0, 100).nullish(),
-  moderation: z.enum(['low', 'auto']).nullish(),
-  partial_images: lenientInteger(0, 3).nullish(),
-  stream: lenientBoolean.nullish(),
-  user: z.string().nullish(),
+  return z.looseObject({
+    model: z.string().min(1),
+    prompt: z.string().min(1),
+    n: lenientInteger(1, maxImagesPerRequest).nullish(),
+    size: size.nullish(),
+    quality: z.enum(['auto', 'high', 'medium', 'low', 'hd', 'standard']).nullish(),
+    response_format: z.enum(['url', 'b64_json']).nullish(),
+    style: z.enum(['vivid', 'natural']).nullish(),
+    background: z.enum(['transparent', 'opaque', 'auto']).nullish(),
+    output_format: z.enum(['png', 'jpeg', 'webp']).nullish(),
+    output_compression: lenientInteger(0, 100).nullish(),
+    moderation: z.enum(['low', 'auto']).nullish(),
+    partial_images: lenientInteger(0, 3).nullish(),
+    stream: lenientBoolean.nullish(),
+    user: z.string().nullish(),
+  });
 });
 
 export interface ImageGenerationRequest {
@@ -44,7 +48,7 @@ export interface ImageGenerationRequest {
 
 export function parseImageGenerationRequest(body: unknown): ImageGenerationRequest {
   if (!isJsonObject(body)) throw new GatewayError('invalid_json', `The request body must be a JSON object, got ${describeType(body)}.`);
-  const parsed = parseWith(imageGenerationSchema, body);
+  const parsed = parseWith(imageGenerationSchema(), body);
   // The parsed body: a lenient `"n": "2"` goes upstream as the number 2; unknown fields as they came.
   return { model: parsed.model, body: parsed, count: parsed.n ?? 1, stream: parsed.stream === true };
 }

@@ -6,20 +6,22 @@
 import * as z from 'zod';
 import { isJsonObject, type JsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
+import { buildOnce } from '../../lib/build-once.ts';
 import { describeType, parseWith } from '../describe-issue.ts';
 
 /** The model OpenAI uses when the body names none ("Defaults to omni-moderation-latest"). */
 export const defaultModerationModel = 'omni-moderation-latest';
 
-const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
-const imagePart = z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1) }) });
-
-const input = z.union(
-  [z.string(), z.array(z.string()).min(1), z.array(z.discriminatedUnion('type', [textPart, imagePart])).min(1)],
-  { error: 'expected a string, a non-empty array of strings, or a non-empty array of text and image_url parts.' },
-);
-
-const moderationsRequestSchema = z.looseObject({ model: z.string().min(1).nullish(), input });
+// Built on the first Moderations request, not at start (lib/build-once.ts).
+const moderationsRequestSchema = buildOnce(() => {
+  const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+  const imagePart = z.looseObject({ type: z.literal('image_url'), image_url: z.looseObject({ url: z.string().min(1) }) });
+  const input = z.union(
+    [z.string(), z.array(z.string()).min(1), z.array(z.discriminatedUnion('type', [textPart, imagePart])).min(1)],
+    { error: 'expected a string, a non-empty array of strings, or a non-empty array of text and image_url parts.' },
+  );
+  return z.looseObject({ model: z.string().min(1).nullish(), input });
+});
 
 export interface ModerationsRequest {
   model: string;
@@ -28,7 +30,7 @@ export interface ModerationsRequest {
 
 export function parseModerationsRequest(body: unknown): ModerationsRequest {
   if (!isJsonObject(body)) throw new GatewayError('invalid_json', `The request body must be a JSON object, got ${describeType(body)}.`);
-  const parsed = parseWith(moderationsRequestSchema, body);
+  const parsed = parseWith(moderationsRequestSchema(), body);
   const model = parsed.model ?? defaultModerationModel;
   return { model, body: { ...body, model } };
 }

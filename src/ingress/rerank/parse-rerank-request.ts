@@ -7,17 +7,21 @@
 import * as z from 'zod';
 import { isJsonObject, type JsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
+import { buildOnce } from '../../lib/build-once.ts';
 import { describeType, parseWith } from '../describe-issue.ts';
 import { lenientBoolean, lenientInteger } from '../lenient-values.ts';
 
-const documentSchema = z.union([z.string(), z.looseObject({ text: z.string() })], { error: 'expected a string or an object with a `text` string.' });
+// Built on the first rerank request, not at start (lib/build-once.ts).
+const rerankRequestSchema = buildOnce(() => {
+  const documentSchema = z.union([z.string(), z.looseObject({ text: z.string() })], { error: 'expected a string or an object with a `text` string.' });
 
-const rerankRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  query: z.string().min(1),
-  documents: z.array(documentSchema).min(1),
-  top_n: lenientInteger(1).nullish(),
-  return_documents: lenientBoolean.nullish(),
+  return z.looseObject({
+    model: z.string().min(1),
+    query: z.string().min(1),
+    documents: z.array(documentSchema).min(1),
+    top_n: lenientInteger(1).nullish(),
+    return_documents: lenientBoolean.nullish(),
+  });
 });
 
 export type RerankDocument = string | { text: string };
@@ -32,7 +36,7 @@ export interface RerankRequest {
 
 export function parseRerankRequest(body: unknown): RerankRequest {
   if (!isJsonObject(body)) throw new GatewayError('invalid_json', `The request body must be a JSON object, got ${describeType(body)}.`);
-  const parsed = parseWith(rerankRequestSchema, body);
+  const parsed = parseWith(rerankRequestSchema(), body);
   return {
     model: parsed.model,
     body: parsed,

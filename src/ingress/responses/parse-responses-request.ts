@@ -94,7 +94,7 @@ function addSettings(chat: ChatRequest, request: ResponsesRequest): void {
 export function parseResponsesRequest(body: unknown, options: ResponsesOptions): ParsedIngress<ResponsesState> {
   if (!isJsonObject(body)) throw new GatewayError('invalid_json', `The request body must be a JSON object, got ${describeType(body)}.`);
   refuseStatefulFields(body);
-  const request = parseWith(responsesRequestSchema, body);
+  const request = parseWith(responsesRequestSchema(), body);
   const policy: HostedPolicy = { drop: options.dropUnsupportedTools, dropped: new Set() };
   const { messages, toolLists } = convertInput(request.input, policy);
   const leading: ChatMessage[] = request.instructions == null || request.instructions === '' ? [] : [{ role: 'system', content: request.instructions }];

@@ -2,7 +2,7 @@
 // A change reloads the relay's channel list, so it takes traffic at once.
 import * as z from 'zod';
 import { applyMergePatch } from '../../adapt/merge-patch.ts';
-import { channelSchema } from '../../config/schema.ts';
+import { configSchemas } from '../../config/schema.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { isStoreConflictError } from '../../store/index.ts';
 import type { AdminApp, AdminContext } from './admin-context.ts';
@@ -104,7 +104,13 @@ export function registerChannelRoutes(app: AdminApp, context: AdminContext): voi
 
 const channelRef = { $ref: '#/components/schemas/Channel' };
 const nameParameter = pathParameter('name', 'The channel name.');
-const entryBody = jsonSchemaOf(channelSchema.extend({ enabled: z.boolean().optional() }));
+/** The entry's JSON schemas for the API description; the config schemas they come from are not kept. */
+function describeChannelBodies() {
+  const { channel } = configSchemas();
+  const enabled = { enabled: z.boolean().optional() };
+  return { entry: jsonSchemaOf(channel.extend(enabled)), patch: jsonSchemaOf(channel.partial().extend(enabled)) };
+}
+const channelBodies = describeChannelBodies();
 
 export const channelPaths: OpenApiPaths = {
   '/channels': {
@@ -114,7 +120,7 @@ export const channelPaths: OpenApiPaths = {
     }),
     post: operation({
       summary: 'Create a channel, spelled as a channel entry of the config file (plus `enabled`). It takes traffic at once.',
-      body: entryBody,
+      body: channelBodies.entry,
       responses: { '201': jsonResponse('The channel, as listed.', channelRef) },
       errors: { '400': 'The entry is not valid: each field and what is wrong.', '409': 'A channel of that name exists.' },
     }),
@@ -123,7 +129,7 @@ export const channelPaths: OpenApiPaths = {
     patch: operation({
       summary: 'Change an API channel: a JSON merge patch (RFC 7396; `null` deletes a field) on its entry, plus `enabled`.',
       parameters: [nameParameter],
-      body: jsonSchemaOf(channelSchema.partial().extend({ enabled: z.boolean().optional() })),
+      body: channelBodies.patch,
       responses: { '200': jsonResponse('The channel after the change.', channelRef) },
       errors: { '400': 'The entry after the patch is not valid.', '409': 'The channel comes from the config file.' },
     }),
