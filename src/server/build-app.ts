@@ -96,6 +96,18 @@ function answerUnreadablePath(error: FastifyError, request: FastifyRequest, repl
 
 export type SluiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
 
+/** The refusal of a compiler that is never meant to run. */
+function refuseSchemaCompiler(): never {
+  throw new Error('Sluice declares no fastify route schemas (bodies and queries are parsed with zod: src/ingress/, src/server/admin/read-input.ts)');
+}
+
+/**
+ * Sluice gives fastify no route schemas, so fastify's own compilers (ajv with fast-uri and
+ * ajv-formats, fast-json-stringify: ~110 modules, ~1.5 MB of heap at rest) are never loaded: these
+ * stand in for them and refuse, should a route ever declare a schema (docs/benchmarks.md "Idle RSS, round six").
+ */
+const noSchemaCompilers = { buildValidator: () => refuseSchemaCompiler, buildSerializer: () => refuseSchemaCompiler };
+
 export function buildApp(options: AppOptions): SluiceApp {
   const isTrustedProxy = compileTrustedProxies(options.server.trustedProxies);
   const app = Fastify({
@@ -109,6 +121,7 @@ export function buildApp(options: AppOptions): SluiceApp {
     trustProxy: (address: string) => isTrustedProxy(address),
     frameworkErrors: answerUnreadablePath,
     clientErrorHandler: answerClientError,
+    schemaController: { compilersFactory: noSchemaCompilers },
   });
   limitConnections(app.server, options.server, isTrustedProxy);
   requireDeclaredAccess(app);

@@ -7,8 +7,9 @@ import { text } from 'node:stream/consumers';
 
 // undici and prom-client by their index: Sluice takes the parts it uses from their own files
 // (upstream/undici-parts.ts, metrics/prom-client-parts.ts), so neither index is ever loaded; nor is
-// @opentelemetry/api, which prom-client's CPU counters load (metrics/collect-process-metrics.ts).
-const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client', 'undici', 'prom-client', '@opentelemetry/api']);
+// @opentelemetry/api, which prom-client's CPU counters load (metrics/collect-process-metrics.ts); nor
+// fastify's schema compilers, which Sluice never uses (server/build-app.ts noSchemaCompilers).
+const watched = new Set(['gpt-tokenizer', 'pg', '@redis/client', 'undici', 'prom-client', '@opentelemetry/api', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']);
 const loaded = new Set<string>();
 registerHooks({
   resolve(specifier, context, nextResolve) {
