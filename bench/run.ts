@@ -171,10 +171,11 @@ async function main(): Promise<void> {
       try {
         const target = await startTarget(name, paths);
         if (measureRest) {
-          const row = await measureIdle(target, options.quick ? idleSettleMs.quick : idleSettleMs.full);
+          const row = await measureIdle(target, idleSettleMs);
           if (row !== undefined) {
             idle.push(row);
-            log(`${name} at rest: RSS ${(row.rssBytes / 1e6).toFixed(1)} MB, ${row.fds} open files`);
+            const early = row.early === undefined ? '' : `; ${(row.early.rssBytes / 1e6).toFixed(1)} MB ${String(row.early.settleMs / 1000)} s after the request`;
+            log(`${name} at rest: RSS ${(row.rssBytes / 1e6).toFixed(1)} MB ${String(row.settleMs / 1000)} s after the request${early}, ${String(row.fds)} open files`);
           }
         }
         const problems = await verifyTarget(target, { node: paths.node, repoRoot });

@@ -166,7 +166,7 @@ function memoryBudgets(results: RunResults): Budget[] {
   budgets.push({
     name: 'Idle RSS of the server process (after start and one request, no traffic)',
     limit: `≤ ${budgetLimits.idleRssBytes / 1e6} MB`,
-    measured: rest === undefined ? 'not measured' : `${(rest.rssBytes / 1e6).toFixed(1)} MB (bare proxy ${bareRest === undefined ? 'n/a' : `${(bareRest.rssBytes / 1e6).toFixed(1)} MB`})`,
+    measured: rest === undefined ? 'not measured' : `${(rest.rssBytes / 1e6).toFixed(1)} MB ${(rest.settleMs / 1000).toFixed(0)} s after the request (bare proxy ${bareRest === undefined ? 'n/a' : `${(bareRest.rssBytes / 1e6).toFixed(1)} MB`})${rest.early === undefined ? '' : `; ${(rest.early.rssBytes / 1e6).toFixed(1)} MB ${(rest.early.settleMs / 1000).toFixed(0)} s after it (bare ${bareRest?.early === undefined ? 'n/a' : `${(bareRest.early.rssBytes / 1e6).toFixed(1)} MB`})`}`,
     pass: rest === undefined ? undefined : rest.rssBytes <= budgetLimits.idleRssBytes,
   });
   return budgets;

@@ -98,13 +98,14 @@ function slowRows(results: RunResults): { header: string[]; rows: string[][] } {
 }
 
 function idleRows(results: RunResults): { header: string[]; rows: string[][] } {
-  const header = ['target', 'RSS at rest', 'samples (MB)', 'open files', 'quiet before sampling'];
+  const header = ['target', 'RSS at rest', 'samples (MB)', 'open files', 'quiet before sampling', 'RSS soon after the request'];
   const rows = (results.idle ?? []).map((row) => [
     targetLabels[row.target],
     `${fixed(row.rssBytes / 1e6, 1)} MB (${fixed(row.rssBytes / 1024 ** 2, 1)} MiB)`,
     row.rssSamples.map((bytes) => fixed(bytes / 1e6, 1)).join(', '),
     whole(row.fds),
     `${fixed(row.settleMs / 1000, 1)} s`,
+    row.early === undefined ? '–' : `${fixed(row.early.rssBytes / 1e6, 1)} MB after ${fixed(row.early.settleMs / 1000, 1)} s`,
   ]);
   return { header, rows };
 }
@@ -192,7 +193,8 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     '  behind its schedule the client ever started a stream (small means the schedule held).',
     '- **At rest**: each server is started, answers one non-stream request, is left alone for',
     `  ${results.idle?.[0] === undefined ? 'a few' : fixed(results.idle[0].settleMs / 1000, 1)} s, then its VmRSS is read from \`/proc/<pid>/status\` five times 200 ms apart (the median is`,
-    '  reported) and its open file descriptors counted in `/proc/<pid>/fd`.',
+    '  reported) and its open file descriptors counted in `/proc/<pid>/fd`; the same read 3 s after the request is shown',
+    '  beside it (it catches the request-log thread\'s exit and V8\'s reclamation at rest on their way out: bench/lib/idle.ts).',
     '- **Adaptation paths**: collect (client non-stream, model `stream: required`, the mock rejects non-stream for it) and',
     '  replay (client streams, model `stream: unsupported`, the mock rejects stream) are compared with Sluice\'s plain',
     '  non-stream and stream paths at the same concurrency (64), by server CPU per request.',

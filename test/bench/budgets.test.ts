@@ -90,6 +90,14 @@ describe("issue 13's budgets", () => {
     expect(verdicts({ ...passing, idleRss: 101e6 })['Idle RSS of the server process']).toBe(false);
   });
 
+  it('judges memory at rest by the settled read, with the read soon after the request beside it', () => {
+    const results = run({ ...passing, idleRss: 99e6 });
+    results.idle = [{ target: 'sluice', rssBytes: 99e6, rssSamples: [99e6], fds: 29, settleMs: 15_000, early: { settleMs: 3_000, rssBytes: 103e6 } }];
+    const rest = computeBudgets(results).find((budget) => budget.name.startsWith('Idle RSS'));
+    expect(rest).toMatchObject({ pass: true });
+    expect(rest?.measured).toBe('99.0 MB 15 s after the request (bare proxy n/a); 103.0 MB 3 s after it (bare n/a)');
+  });
+
   it('calls an added-latency budget the machine\'s limit only when the bare proxy misses it too, naming Sluice\'s share over it', () => {
     // The bare proxy adds 0.5 ms p99 and 0.2 ms first byte: within the limits, so Sluice's misses are its own.
     expect(verdicts({ ...passing, p99: 3 })['Added latency vs direct']).toBe(false);
