@@ -49,6 +49,8 @@ export function pipeToEnd(stream: CommittedStream, sink: FrameSink): Promise<voi
 export interface FrameSource {
   readonly over: boolean;
   step(): Promise<void>;
+  /** `step` with callbacks, when the source has it (no promise per read); may call back before it returns. */
+  stepThen?(done: () => void, fail: (error: unknown) => void): void;
   release(): Promise<void>;
 }
 
@@ -94,6 +96,9 @@ class CommittedPipe {
   readonly #sink: FrameSink;
   readonly #done: (end: StreamEnd) => void;
   #end: StreamEnd;
+  /** Inside `#next`'s loop: a read answered at once asks for the next one by setting `#again`. */
+  #reading = false;
+  #again = false;
 
   constructor(path: FramePath, source: FrameSource, settle: () => void, sink: FrameSink, done: (end: StreamEnd) => void) {
     this.#path = path;
@@ -119,9 +124,32 @@ class CommittedPipe {
     this.#next();
   };
 
+  /**
+   * The next read. A source with `stepThen` answers a read already buffered before it returns: that
+   * answer's write asks for the next read by setting `#again`, and this loop makes it, so a burst of
+   * buffered reads does not recurse.
+   */
   readonly #next = (): void => {
-    if (this.#end !== undefined || this.#source.over) {
-      this.#finish(this.#end);
+    if (this.#reading) {
+      this.#again = true;
+      return;
+    }
+    this.#reading = true;
+    do {
+      this.#again = false;
+      if (this.#end !== undefined || this.#source.over) {
+        this.#reading = false;
+        this.#finish(this.#end);
+        return;
+      }
+      this.#read();
+    } while (this.#again);
+    this.#reading = false;
+  };
+
+  #read(): void {
+    if (this.#source.stepThen !== undefined) {
+      this.#source.stepThen(this.write, this.#fail);
       return;
     }
     let step;
@@ -132,7 +160,7 @@ class CommittedPipe {
       return;
     }
     step.then(this.write, this.#fail);
-  };
+  }
 
   readonly #fail = (error: unknown): void => {
     this.#end = { failure: error };

@@ -15,14 +15,26 @@ export interface StreamTarget {
   readonly finished: boolean;
 }
 
+/** A body's iterator that can also answer one read with callbacks (src/upstream/read-upstream-body.ts). */
+interface CallbackReader {
+  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
+}
+
 export class UpstreamPump {
   readonly #iterator: AsyncIterator<Uint8Array>;
+  readonly #reader: CallbackReader | undefined;
   readonly #target: StreamTarget;
   readonly #onProgress: () => void;
   #over = false;
+  /** The read `stepThen` waits for: its callbacks and the target's chunks before it. */
+  #done: (() => void) | undefined;
+  #fail: ((error: unknown) => void) | undefined;
+  #before = 0;
 
   constructor(body: AsyncIterable<Uint8Array>, target: StreamTarget, onProgress: () => void) {
     this.#iterator = body[Symbol.asyncIterator]();
+    const reader = this.#iterator as Partial<CallbackReader>;
+    this.#reader = typeof reader.readInto === 'function' ? (reader as CallbackReader) : undefined;
     this.#target = target;
     this.#onProgress = onProgress;
   }
@@ -40,7 +52,7 @@ export class UpstreamPump {
     if (this.#over) return Promise.resolve();
     const before = this.#target.chunks;
     return this.#iterator.next().then(
-      (read) => this.#take(read, before),
+      (read) => this.#take(read.done === true ? null : read.value, before),
       (error: unknown) => {
         this.#over = true;
         throw error;
@@ -48,14 +60,52 @@ export class UpstreamPump {
     );
   }
 
-  #take(read: IteratorResult<Uint8Array>, before: number): Promise<void> | undefined {
+  /**
+   * `step` with callbacks: `done` once the read went through the target, `fail` with the stream's
+   * error (the body released first). A body that can read with callbacks (an upstream's) makes no
+   * promise per read (docs/benchmarks.md "Stream reads without promises, round six"); `done` may
+   * come before this returns, so the caller loops rather than stepping again from inside it.
+   */
+  stepThen(done: () => void, fail: (error: unknown) => void): void {
+    if (this.#over) {
+      done();
+      return;
+    }
+    if (this.#reader === undefined) {
+      this.step().then(done, fail);
+      return;
+    }
+    this.#done = done;
+    this.#fail = fail;
+    this.#before = this.#target.chunks;
+    this.#reader.readInto(this.#onChunk, this.#onError);
+  }
+
+  readonly #onChunk = (chunk: Uint8Array | null): void => {
+    const done = this.#done;
+    const fail = this.#fail;
+    this.#done = this.#fail = undefined;
+    const failed = this.#take(chunk, this.#before);
+    if (failed === undefined) done?.();
+    else failed.then(done, (error: unknown) => fail?.(error));
+  };
+
+  readonly #onError = (error: unknown): void => {
+    const fail = this.#fail;
+    this.#done = this.#fail = undefined;
+    this.#over = true;
+    fail?.(error);
+  };
+
+  /** One read (null: the body ended) through the target; a promise that rejects when it failed. */
+  #take(chunk: Uint8Array | null, before: number): Promise<void> | undefined {
     try {
-      if (read.done === true) {
+      if (chunk === null) {
         this.#over = true;
         this.#target.end();
         return undefined;
       }
-      this.#target.push(read.value);
+      this.#target.push(chunk);
       if (this.#target.finished) {
         this.#over = true;
         drainQuietly(this.#iterator);

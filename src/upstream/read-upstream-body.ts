@@ -48,6 +48,9 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   #ending: Error | null | undefined = undefined;
   /** A waiting read: true once it is answered. */
   #wake: (() => boolean) | undefined;
+  /** A waiting `readInto`'s callbacks (the reader's own, bound once: nothing is made per read). */
+  #onChunk: ((chunk: Uint8Array | null) => void) | undefined;
+  #onError: ((error: unknown) => void) | undefined;
   #received = 0;
   #over = false;
   // A decoder that fails on its own says the bytes were not what content-encoding claimed; one
@@ -105,7 +108,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   next(): Promise<IteratorResult<Uint8Array>> {
     try {
       const read = this.#poll();
-      if (read !== undefined) return Promise.resolve(read);
+      if (read !== undefined) return Promise.resolve(read === null ? { done: true, value: undefined } : { done: false, value: read });
     } catch (error) {
       return Promise.reject(this.#fail(error));
     }
@@ -117,7 +120,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
         try {
           const read = this.#poll();
           if (read === undefined) return false;
-          resolve(read);
+          resolve(read === null ? { done: true, value: undefined } : { done: false, value: read });
         } catch (error) {
           reject(this.#fail(error));
         }
@@ -127,18 +130,59 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     });
   }
 
-  /** What the stream holds now: a read, the end, or undefined to wait for 'readable'; throws what ended it. */
-  #poll(): IteratorResult<Uint8Array> | undefined {
-    if (this.#over) return { done: true, value: undefined };
+  /**
+   * One read without a promise (a committed stream's reads, docs/benchmarks.md "Stream reads without
+   * promises, round six"): `onChunk` gets the next chunk, or null at the end; `onError` what ended
+   * the body. Either is called once: at once when the stream already holds a chunk or its end, else
+   * on 'readable', the end or an error. The caller loops on a synchronous answer (no recursion here).
+   */
+  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void {
+    let read;
+    try {
+      read = this.#poll();
+    } catch (error) {
+      onError(this.#fail(error));
+      return;
+    }
+    if (read !== undefined) {
+      onChunk(read);
+      return;
+    }
+    this.#onChunk = onChunk;
+    this.#onError = onError;
+    this.#wake = this.#wakeReader;
+  }
+
+  /** A waiting `readInto`, once 'readable', the end or an error came: true once it is answered. */
+  readonly #wakeReader = (): boolean => {
+    let read;
+    try {
+      read = this.#poll();
+    } catch (error) {
+      const onError = this.#onError;
+      this.#onChunk = this.#onError = undefined;
+      onError?.(this.#fail(error));
+      return true;
+    }
+    if (read === undefined) return false;
+    const onChunk = this.#onChunk;
+    this.#onChunk = this.#onError = undefined;
+    onChunk?.(read);
+    return true;
+  };
+
+  /** What the stream holds now: a chunk, null at the end, or undefined to wait for 'readable'; throws what ended it. */
+  #poll(): Uint8Array | null | undefined {
+    if (this.#over) return null;
     const chunk = this.#output.destroyed ? null : (this.#output.read() as Uint8Array | null);
     if (chunk !== null) {
       this.#received += chunk.byteLength;
       if (this.#received > this.#scope.capBytes) throw bodyTooLarge(this.#scope);
-      return { done: false, value: chunk };
+      return chunk;
     }
     if (this.#ending === null) {
       this.#finish();
-      return { done: true, value: undefined };
+      return null;
     }
     if (this.#ending !== undefined) throw this.#ending;
     return undefined;
@@ -186,7 +230,12 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   }
 }
 
+/** An iterator that can also answer one read with callbacks instead of a promise. */
+export interface CallbackReader {
+  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
+}
+
 /** Decoded, capped and typed: see the top of this file. */
-export function readUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): AsyncIterableIterator<Uint8Array> {
+export function readUpstreamBody(source: Readable, decoders: readonly Transform[], scope: BodyScope): AsyncIterableIterator<Uint8Array> & CallbackReader {
   return new UpstreamBody(source, decoders, scope);
 }

@@ -5,7 +5,7 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { bodyTooLarge, prematureClose, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
+import { bodyTooLarge, prematureClose, readUpstreamBody, type BodyScope, type CallbackReader } from './read-upstream-body.ts';
 
 function describeFailure(error: unknown, decodeFailure: unknown, scope: BodyScope): GatewayError {
   if (decodeFailure !== undefined && error === decodeFailure) {
@@ -83,7 +83,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
     this.#scope = scope;
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> & CallbackReader {
     return readUpstreamBody(this.#source, this.#decoders, this.#scope);
   }
 

@@ -1,0 +1,110 @@
+// CPU and bytes allocated per committed stream, in this process: N streams over real upstream bodies
+// (PassThrough → readUpstreamBody → UpstreamPump → ClientStreamPath), read to their commit point,
+// then piped to a fake sink while every stream gets one chunk per event-loop turn, 20 chunks each.
+// Two source trees (this one and --sluice-dir <dir>) alternated round by round, so the pair sees the
+// same machine (docs/benchmarks.md "Stream reads without promises, round six").
+//   npx node --expose-gc bench/micro-committed-stream.ts --sluice-dir /tmp/base --rounds 12 --streams 500
+import { PassThrough } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { resolve } from 'node:path';
+import type * as ParseStream from '../src/providers/openai/parse-stream.ts';
+import type * as ReadUpstreamBody from '../src/upstream/read-upstream-body.ts';
+import type * as ClientStreamPathModule from '../src/relay/client-stream-path.ts';
+import type * as CommittedStream from '../src/relay/committed-stream.ts';
+import type * as PumpUpstream from '../src/relay/pump-upstream.ts';
+import type * as RequestRecordModule from '../src/relay/request-record.ts';
+
+const { values } = parseArgs({
+  options: {
+    'sluice-dir': { type: 'string' },
+    rounds: { type: 'string', default: '12' },
+    streams: { type: 'string', default: '500' },
+    chunks: { type: 'string', default: '20' },
+  },
+});
+
+interface Tree {
+  name: string;
+  run: (streams: number, chunks: number) => Promise<void>;
+}
+
+function sseChunk(index: number, finishReason: string | null = null): Buffer {
+  const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `token ${index} ` }, finish_reason: finishReason }] };
+  return Buffer.from(`data: ${JSON.stringify(chunk)}\n\n`);
+}
+
+async function loadTree(name: string, dir: string): Promise<Tree> {
+  const src = (file: string): string => resolve(dir, 'src', file);
+  const { createChatStreamParser } = (await import(src('providers/openai/parse-stream.ts'))) as typeof ParseStream;
+  const { readUpstreamBody } = (await import(src('upstream/read-upstream-body.ts'))) as typeof ReadUpstreamBody;
+  const { ClientStreamPath } = (await import(src('relay/client-stream-path.ts'))) as typeof ClientStreamPathModule;
+  const { commitStream, readToCommit } = (await import(src('relay/committed-stream.ts'))) as typeof CommittedStream;
+  const { UpstreamPump } = (await import(src('relay/pump-upstream.ts'))) as typeof PumpUpstream;
+  const { createRequestRecord } = (await import(src('relay/request-record.ts'))) as typeof RequestRecordModule;
+  const last = Buffer.concat([sseChunk(-1, 'stop'), Buffer.from('data: [DONE]\n\n')]);
+  const sink = { write: (): boolean => true, whenDrained: (resume: () => void): void => {
+    resume();
+  } };
+
+  async function openStream(): Promise<{ source: PassThrough; piped: Promise<void> }> {
+    const source = new PassThrough();
+    const scope = { channel: 'up', signal: new AbortController().signal, status: 200, what: 'a stream', capBytes: 1 << 24, capSetting: 'limits', onEnd: () => undefined };
+    const record = createRequestRecord('r', 'm', true);
+    const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'up', record, estimate: () => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }) }, createChatStreamParser({ channel: 'up', receivedAt: 1 }));
+    const pump = new UpstreamPump(readUpstreamBody(source, [], scope), path, () => undefined);
+    source.write(sseChunk(0));
+    const rest = await readToCommit(path, pump, 'up');
+    path.take();
+    const piped = new Promise<void>((done) => {
+      commitStream(path, rest, () => undefined).pipeTo(sink, () => {
+        done();
+      });
+    });
+    return { source, piped };
+  }
+
+  return {
+    name,
+    async run(streams, chunks) {
+      const opened = await Promise.all(Array.from({ length: streams }, openStream));
+      for (let index = 1; index < chunks; index += 1) {
+        for (const { source } of opened) source.write(sseChunk(index));
+        await new Promise((turn) => setImmediate(turn));
+      }
+      for (const { source } of opened) source.end(last);
+      await Promise.all(opened.map(({ piped }) => piped));
+    },
+  };
+}
+
+const trees = [await loadTree('this', process.cwd())];
+if (values['sluice-dir'] !== undefined) trees.unshift(await loadTree('base', values['sluice-dir']));
+const streams = Number(values.streams);
+const chunks = Number(values.chunks);
+const gc = (globalThis as { gc?: () => void }).gc;
+for (const tree of trees) await tree.run(streams, chunks); // warm-up
+const results = new Map<string, { cpu: number[]; allocated: number[] }>(trees.map((tree) => [tree.name, { cpu: [], allocated: [] }]));
+for (let round = 0; round < Number(values.rounds); round += 1) {
+  const order = round % 2 === 0 ? trees : [...trees].reverse();
+  for (const tree of order) {
+    gc?.();
+    const profiler = new GCProfiler();
+    const usedBefore = getHeapStatistics().used_heap_size;
+    profiler.start();
+    const cpu = process.cpuUsage();
+    await tree.run(streams, chunks);
+    const spent = process.cpuUsage(cpu);
+    const stats = profiler.stop();
+    const usedAfter = getHeapStatistics().used_heap_size;
+    let freed = 0;
+    for (const collection of stats?.statistics ?? []) freed += collection.beforeGC.heapStatistics.usedHeapSize - collection.afterGC.heapStatistics.usedHeapSize;
+    const result = results.get(tree.name);
+    result?.cpu.push((spent.user + spent.system) / streams);
+    result?.allocated.push((usedAfter - usedBefore + freed) / streams);
+  }
+}
+const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+for (const [name, { cpu, allocated }] of results) {
+  console.log(JSON.stringify({ tree: name, streams, chunks, cpuUsPerStream: median(cpu).toFixed(1), allocatedBytesPerStream: Math.round(median(allocated)), cpuRounds: cpu.map((value) => Math.round(value)) }));
+}
