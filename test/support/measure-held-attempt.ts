@@ -4,7 +4,7 @@
 // attempt's upstream request (the body sent upstream) is still reachable after full collections: a
 // held stream needs the client's request (usage estimate), not the upstream's copy of it
 // (docs/benchmarks.md, "Held stream, round six").
-import type { Channel } from '../../src/core/channel.ts';
+import { parseConfig } from '../../src/config/index.ts';
 import type { ChatRequest } from '../../src/core/chat.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../../src/core/upstream.ts';
 import { openaiProvider } from '../../src/providers/openai/index.ts';
@@ -13,28 +13,8 @@ import { runAttempt, type RelayOutcome } from '../../src/relay/run-attempt.ts';
 
 const firstChunk = `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] })}\n\n`;
 
-const channel = {
-  name: 'up',
-  type: 'openai',
-  baseUrl: 'http://127.0.0.1:9',
-  apiKeys: ['key-1'],
-  models: ['m'],
-  modelMap: {},
-  priority: 0,
-  weight: 1,
-  overrides: undefined,
-  headers: {},
-  apiVersion: undefined,
-  maxConcurrency: 1,
-  preferStream: false,
-  debug: false,
-  healthCheck: undefined,
-  capabilities: {},
-  retry: { attempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1000 },
-  timeouts: { connectMs: 60_000, firstByteMs: 60_000, firstChunkMs: 60_000, idleMs: 60_000, totalMs: 60_000 },
-  breaker: { failureRate: 0.5, windowMs: 60_000, minCalls: 1, cooldownMs: 1000 },
-  limits: { bodyBytes: 1_000_000, streamBytes: 1_000_000 },
-} satisfies Channel;
+// The channel as a config file gives it (every policy at its default).
+const channel = parseConfig('channels:\n  - { name: up, type: openai, base_url: "http://127.0.0.1:9/v1", api_key: key-1, models: [m] }\n', { file: 'held.yaml', env: {} }).channels[0]!;
 
 /** An upstream stream that gives its first chunk and then holds, as the bench's mock does. */
 function heldBody(): AsyncIterable<Uint8Array> {
