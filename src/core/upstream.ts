@@ -20,6 +20,15 @@ export interface UpstreamResponse {
   body: AsyncIterable<Uint8Array>;
 }
 
+/**
+ * A body that can also answer one read with callbacks instead of a promise (an upstream stream's,
+ * src/upstream/read-upstream-body.ts): `onChunk` gets the next chunk, or null at the end; `onError`
+ * what ended the body. relay/ uses it when the body has it (src/relay/pump-upstream.ts).
+ */
+export interface CallbackReader {
+  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
+}
+
 /** An upstream error body read leniently: whatever shape it had, the upstream's own words. */
 export interface UpstreamErrorDetails {
   message: string;

@@ -3,6 +3,7 @@
 // produced with one `write` and waits for 'drain' before the next read (backpressure: the body is
 // not read meanwhile, so its socket fills and pauses). A variant driven by the body's 'data' events
 // (commit 7a88203) measured 5–15 % more CPU per stream at concurrency 64 (docs/benchmarks.md).
+import type { CallbackReader } from '../core/upstream.ts';
 import { drainQuietly } from '../lib/drain-quietly.ts';
 export interface StreamTarget {
   /** One read; throws the stream's error. */
@@ -13,11 +14,6 @@ export interface StreamTarget {
   readonly chunks: number;
   /** `[DONE]` seen: the rest of the body is drained unread. */
   readonly finished: boolean;
-}
-
-/** A body's iterator that can also answer one read with callbacks (src/upstream/read-upstream-body.ts). */
-interface CallbackReader {
-  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
 }
 
 export class UpstreamPump {

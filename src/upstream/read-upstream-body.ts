@@ -4,6 +4,7 @@
 // fails with an error that names the setting. Every failure leaves here typed.
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
+import type { CallbackReader } from '../core/upstream.ts';
 import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
 
 export interface BodyScope extends FailureScope {
@@ -228,11 +229,6 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     for (const decoder of this.#decoders) decoder.destroy();
     this.#scope.onEnd();
   }
-}
-
-/** An iterator that can also answer one read with callbacks instead of a promise. */
-export interface CallbackReader {
-  readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
 }
 
 /** Decoded, capped and typed: see the top of this file. */

@@ -5,7 +5,8 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { bodyTooLarge, prematureClose, readUpstreamBody, type BodyScope, type CallbackReader } from './read-upstream-body.ts';
+import type { CallbackReader } from '../core/upstream.ts';
+import { bodyTooLarge, prematureClose, readUpstreamBody, type BodyScope } from './read-upstream-body.ts';
 
 function describeFailure(error: unknown, decodeFailure: unknown, scope: BodyScope): GatewayError {
   if (decodeFailure !== undefined && error === decodeFailure) {
