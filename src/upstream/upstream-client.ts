@@ -9,10 +9,10 @@ import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
-import { planDecoding } from './decode-content.ts';
+import { readAnswerHead } from './read-answer-head.ts';
 import { detachCallController } from './detach-call-controller.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
-import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
+import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { WholeAnswerCall, type WholeAnswerScope } from './whole-answer-call.ts';
 
@@ -46,9 +46,6 @@ export interface SendOptions {
 /** How long idle pooled connections are kept open. */
 const keepAliveTimeoutMs = 30_000;
 
-/** Response headers that describe the bytes on the wire, not the decoded body handed on. */
-const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];
-
 /** What the body is and which cap holds it, for this status and mode. */
 function capFor(status: number, options: SendOptions): Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'> {
   if (status >= 400) return { what: 'an error body', capBytes: options.limits.bodyBytes, capSetting: 'limits.upstream_body_bytes' };
@@ -74,10 +71,6 @@ function startCallDeadline(options: SendOptions): { signal: AbortSignal; end: ()
       call.dispose();
     },
   };
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 export class UpstreamClient {
@@ -156,18 +149,9 @@ export class UpstreamClient {
       deadline.end();
       return error;
     };
-    const decoding = planDecoding(response.headers['content-encoding']);
-    if (decoding.kind === 'unsupported') {
-      throw refuse(new GatewayError('upstream_encoding_unsupported', `${options.channel} answered HTTP ${status} with content-encoding '${decoding.coding.slice(0, 40)}', which Sluice cannot decode (it decodes gzip, deflate, br and zstd)`, {
-        upstream: { channel: options.channel, status },
-      }));
-    }
-    // An uncompressed body that says it is over the cap is refused before a byte is read.
-    const declaredLength = Number(firstHeader(response.headers['content-length']));
-    if (decoding.decoders.length === 0 && declaredLength > bodyScope.capBytes) throw refuse(bodyTooLarge(bodyScope));
-    const headers = { ...response.headers };
-    if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(headers, name);
-    return { status, headers, body: new UpstreamBody(response.body, decoding.decoders, bodyScope) };
+    const head = readAnswerHead(response.headers, bodyScope);
+    if (head.kind === 'refused') throw refuse(head.error);
+    return { status, headers: head.headers, body: new UpstreamBody(response.body, head.decoders, bodyScope) };
   }
 
   /** Closes every pooled connection (start-up's onClose, once nothing is in flight). */

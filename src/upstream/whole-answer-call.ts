@@ -7,9 +7,9 @@
 // content-encoding decoders (read-whole-body.ts), and every failure described as before.
 import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { GatewayError } from '../core/errors.ts';
+import type { GatewayError } from '../core/errors.ts';
 import type { UpstreamResponse } from '../core/upstream.ts';
-import { planDecoding } from './decode-content.ts';
+import { readAnswerHead } from './read-answer-head.ts';
 import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { readWholeUpstreamBody } from './read-whole-body.ts';
@@ -24,13 +24,6 @@ export interface WholeAnswerScope extends FailureScope {
   capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
   /** The call is over (its own deadline, when it has one, ends here). */
   onEnd: () => void;
-}
-
-/** Response headers that describe the bytes on the wire, not the decoded body handed on. */
-const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The answer's body: read whole (`readAll`, once) or iterated as one chunk (debug capture tees it). */
@@ -105,25 +98,15 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Controller, status: number, headers: Headers): void {
     const scope = this.#scope;
     const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
-    const decoding = planDecoding(headers['content-encoding']);
-    if (decoding.kind === 'unsupported') {
-      this.#refuse(controller, new GatewayError('upstream_encoding_unsupported', `${scope.channel} answered HTTP ${status} with content-encoding '${decoding.coding.slice(0, 40)}', which Sluice cannot decode (it decodes gzip, deflate, br and zstd)`, {
-        upstream: { channel: scope.channel, status },
-      }));
+    const head = readAnswerHead(headers, bodyScope);
+    if (head.kind === 'refused') {
+      this.#refuse(controller, head.error);
       return;
     }
-    // An uncompressed body that says it is over the cap is refused before a byte is read.
-    const declaredLength = Number(firstHeader(headers['content-length']));
-    if (decoding.decoders.length === 0 && declaredLength > bodyScope.capBytes) {
-      this.#refuse(controller, bodyTooLarge(bodyScope));
-      return;
-    }
-    this.#decoders = decoding.decoders;
-    const kept = { ...headers };
-    if (decoding.decoders.length > 0) for (const name of wireHeaders) Reflect.deleteProperty(kept, name);
+    this.#decoders = head.decoders;
     this.#bodyScope = bodyScope;
     this.#body = new WholeAnswerBody();
-    this.#answered({ status, headers: kept, body: this.#body });
+    this.#answered({ status, headers: head.headers, body: this.#body });
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
