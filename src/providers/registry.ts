@@ -23,6 +23,12 @@ export const providerTypesNeedingApiKey: readonly string[] = [...providers.value
   .filter((provider) => provider.apiKeyOptional !== true)
   .map((provider) => provider.type);
 
+/** Headers some dialect takes an API key in besides `authorization`: masked in every capture, whatever the value. */
+export const providerKeyHeaders: readonly string[] = [...providers.values()].flatMap((provider) => (provider.keyHeader === undefined ? [] : [provider.keyHeader]));
+
+/** Headers of the dialects' protocols that hold no secret (versions, betas, organization): a channel's values for them are shown. */
+export const providerPlainHeaders: readonly string[] = [...providers.values()].flatMap((provider) => provider.plainHeaders ?? []);
+
 export function findProvider(type: string): Provider | undefined {
   return providers.get(type);
 }

@@ -54,6 +54,12 @@ export interface Provider {
   readonly defaultBaseUrl: string | undefined;
   /** Its upstreams answer without an API key (a local Ollama, the built-in echo): no start-up warning for a keyless channel. */
   readonly apiKeyOptional?: true;
+  /** The header its upstreams take the API key in, when not `authorization`: masked in every capture whatever its value. */
+  readonly keyHeader?: string;
+  /** Headers of its protocol that a channel may set and that hold no secret (versions, betas): shown as they are. */
+  readonly plainHeaders?: readonly string[];
+  /** Its URLs carry the API version in the query (Azure's `api-version`), not the path: a 404's advice asks for no `/v1`. */
+  readonly versionInQuery?: true;
   /** What this dialect's upstreams can do unless config or learning says otherwise. */
   readonly defaultCapabilities: Capabilities;
   buildChatRequest(request: ChatRequest, target: UpstreamTarget): UpstreamRequest;

@@ -2,6 +2,8 @@
 // streams), each part capped, with every secret masked. Off unless asked for (SLUICE_DEBUG=1, a
 // channel's `debug: true`, or a key's switch), and then the only cost is a copy of the bytes.
 
+import { providerKeyHeaders, providerPlainHeaders } from '../providers/registry.ts';
+
 export interface CapturedExchange {
   url: string;
   requestHeaders: Record<string, string>;
@@ -19,8 +21,8 @@ export interface Capture {
   attempts: CapturedExchange[];
 }
 
-/** Header names whose values are credentials, whatever their value looks like. */
-const secretHeaders: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'x-goog-api-key', 'cookie', 'set-cookie']);
+/** Header names whose values are credentials, whatever their value looks like: HTTP's own and every dialect's key header. */
+const secretHeaders: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', ...providerKeyHeaders]);
 
 export const maskedValue = '***';
 
@@ -29,19 +31,7 @@ export const maskedValue = '***';
  * header (`X-Custom-Token`, a relay's `X-Api-Secret`, …) is treated as a secret: masked in the admin
  * API, and its value masked wherever a capture holds it (docs/security.md#secrets).
  */
-export const safeChannelHeaders: ReadonlySet<string> = new Set([
-  'accept',
-  'accept-language',
-  'content-type',
-  'user-agent',
-  'anthropic-version',
-  'anthropic-beta',
-  'openai-beta',
-  'openai-organization',
-  'openai-project',
-  'http-referer',
-  'x-title',
-]);
+export const safeChannelHeaders: ReadonlySet<string> = new Set(['accept', 'accept-language', 'content-type', 'user-agent', ...providerPlainHeaders]);
 
 export function isSafeChannelHeader(name: string): boolean {
   return safeChannelHeaders.has(name.toLowerCase());

@@ -7,16 +7,19 @@
 const chatPath = '/chat/completions';
 /** A version segment as the dialects write it: `/v1`, `/v1beta`, `/v4`, `/api/v3`. */
 const versionSegment = /\/v\d+[a-z]*(\/|$)/i;
-/** Azure's deployment paths carry no version segment (it is the `api-version` query). */
-const azureDeploymentPath = /\/openai\/deployments\//i;
+/** The URL an upstream answered 404 to, and whether its dialect puts the API version in the query, not the path (the provider's `versionInQuery`). */
+export interface CalledUpstream {
+  url: string;
+  versionInQuery: boolean;
+}
 
-export function describeUpstreamNotFound(calledUrl: string): string {
+export function describeUpstreamNotFound({ url: calledUrl, versionInQuery }: CalledUpstream): string {
   const shown = hideUrlSecrets(calledUrl);
   const path = safePathname(calledUrl);
   const advice = [`Sluice called ${shown} and the upstream answered 404.`];
   if (path.includes(`${chatPath}/`)) {
     advice.push(`The channel's base_url seems to contain ${chatPath} already: give the API root (for example https://api.openai.com/v1); Sluice appends the endpoint.`);
-  } else if (path.endsWith(chatPath) && !versionSegment.test(path) && !azureDeploymentPath.test(path)) {
+  } else if (path.endsWith(chatPath) && !versionInQuery && !versionSegment.test(path)) {
     advice.push("The channel's base_url has no version segment: OpenAI-compatible APIs usually want it to end in /v1 (for example https://api.x.ai/v1).");
   } else {
     advice.push("Check the channel's base_url, and that the upstream serves this model under the name sent (the channel's `model_map`).");

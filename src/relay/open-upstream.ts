@@ -62,7 +62,10 @@ export async function openUpstream(provider: Provider, upstreamRequest: Upstream
   const text = describeBodyText(await readBodyBytes(response.body));
   const details = provider.parseError(response.status, text);
   // Retry-After may be an HTTP date: compare it with the wall clock.
-  const error = errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds, upstreamRequest.url);
+  const error = errorFromUpstream(options.channel, response.status, details, parseRetryAfterSeconds(response.headers, Date.now()) ?? details.retryAfterSeconds, {
+    url: upstreamRequest.url,
+    versionInQuery: provider.versionInQuery === true,
+  });
   const body = options.keepErrorBody?.(response.status, text);
   throw body === undefined ? error : new PassedUpstreamError(error, body);
 }

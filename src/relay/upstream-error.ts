@@ -4,7 +4,7 @@ import { describeRejectionFix, recognizeRejection } from '../adapt/recognize-rej
 import type { ErrorCode } from '../core/errors.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { UpstreamErrorDetails } from '../core/upstream.ts';
-import { describeUpstreamNotFound } from './describe-upstream-not-found.ts';
+import { describeUpstreamNotFound, type CalledUpstream } from './describe-upstream-not-found.ts';
 import { credentialStatuses, learnableStatuses, retryableStatuses } from './failure-policy.ts';
 
 export function codeForUpstreamStatus(status: number): ErrorCode {
@@ -36,10 +36,10 @@ export function errorFromUpstream(
   details: UpstreamErrorDetails,
   retryAfterSeconds: number | undefined,
   /** The URL called: a 404's hint shows it (without secrets) and what looks wrong in it. */
-  calledUrl?: string,
+  called?: CalledUpstream,
 ): GatewayError {
   const code = codeForUpstreamStatus(status);
-  const hint = findHint(status, details, calledUrl);
+  const hint = findHint(status, details, called);
   return new GatewayError(code, `${channel} answered HTTP ${status}: ${details.message}`, {
     ...(code === 'upstream_rejected' ? { status } : {}),
     // A 5xx outside the transient list (501 Not Implemented, 505) will not get better on a retry.
@@ -52,8 +52,8 @@ export function errorFromUpstream(
 }
 
 /** What to change, when the answer says more than the catalog's hint: a recognized rejection, a 404's URL. */
-function findHint(status: number, details: UpstreamErrorDetails, calledUrl: string | undefined): string | undefined {
+function findHint(status: number, details: UpstreamErrorDetails, called: CalledUpstream | undefined): string | undefined {
   const rejection = learnableStatuses.has(status) ? recognizeRejection({ message: details.message, param: details.param }) : undefined;
   if (rejection !== undefined) return describeRejectionFix(rejection);
-  return status === 404 && calledUrl !== undefined ? describeUpstreamNotFound(calledUrl) : undefined;
+  return status === 404 && called !== undefined ? describeUpstreamNotFound(called) : undefined;
 }

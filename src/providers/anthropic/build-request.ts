@@ -10,6 +10,10 @@ import type { UpstreamTarget } from '../types.ts';
 import { convertMessages } from './convert-messages.ts';
 
 export const anthropicVersion = '2023-06-01';
+/** Anthropic takes the key in `x-api-key` (docs.anthropic.com/en/api/overview). */
+export const anthropicKeyHeader = 'x-api-key';
+/** The protocol's version and feature headers: no secret in them. */
+export const anthropicPlainHeaders = ['anthropic-version', 'anthropic-beta'] as const;
 
 /** Anthropic requires `max_tokens`; used when neither the client nor the channel's `default_max_tokens` gave one. */
 export const fallbackMaxTokens = 4096;
@@ -81,6 +85,6 @@ export function buildChatRequest(request: ChatRequest, target: UpstreamTarget, d
     'accept-encoding': 'identity',
     'anthropic-version': anthropicVersion,
   };
-  if (target.apiKey !== undefined) headers['x-api-key'] = target.apiKey;
+  if (target.apiKey !== undefined) headers[anthropicKeyHeader] = target.apiKey;
   return { url: joinUrl(root, '/v1/messages'), headers, body: buildMessagesBody(request, target) };
 }

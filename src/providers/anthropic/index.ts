@@ -1,5 +1,5 @@
 import type { Provider } from '../types.ts';
-import { buildChatRequest } from './build-request.ts';
+import { anthropicKeyHeader, anthropicPlainHeaders, buildChatRequest } from './build-request.ts';
 import { parseAnthropicError } from './parse-error.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
@@ -14,6 +14,8 @@ const defaultBaseUrl = 'https://api.anthropic.com';
 export const anthropicProvider: Provider = {
   type: 'anthropic',
   defaultBaseUrl,
+  keyHeader: anthropicKeyHeader,
+  plainHeaders: anthropicPlainHeaders,
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,

@@ -15,12 +15,12 @@ import { frameNamedEvent } from '../shared/frame-named-event.ts';
 import { readEventValue } from '../shared/parse-events.ts';
 import { readJson } from '../shared/read-json.ts';
 import type { ParseContext, UpstreamTarget } from '../types.ts';
-import { anthropicVersion } from './build-request.ts';
+import { anthropicKeyHeader, anthropicPlainHeaders, anthropicVersion } from './build-request.ts';
 import { streamErrorOf } from './parse-error.ts';
 import { convertUsage } from './parse-response.ts';
 
 /** The client's headers Anthropic reads; the credentials are never among them. */
-const forwardedHeaders = ['anthropic-version', 'anthropic-beta'] as const;
+const forwardedHeaders = anthropicPlainHeaders;
 
 function buildCall(request: SameDialectRequest, target: UpstreamTarget, defaultBaseUrl: string, path: string, body: JsonObject): UpstreamRequest {
   const root = (target.channel.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '').replace(/\/v1$/, '');
@@ -35,7 +35,7 @@ function buildCall(request: SameDialectRequest, target: UpstreamTarget, defaultB
     const value = request.headers[name];
     if (value !== undefined && value !== '') headers[name] = value;
   }
-  if (target.apiKey !== undefined) headers['x-api-key'] = target.apiKey;
+  if (target.apiKey !== undefined) headers[anthropicKeyHeader] = target.apiKey;
   // The client's `?beta=true` (Claude Code) goes on with its call, as the codec checked it.
   const query = request.query === undefined ? '' : new URLSearchParams(request.query).toString();
   return { url: query === '' ? joinUrl(root, path) : `${joinUrl(root, path)}?${query}`, headers, body };

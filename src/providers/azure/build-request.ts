@@ -7,6 +7,9 @@ import type { UpstreamRequest } from '../../core/upstream.ts';
 import { buildChatBody, joinUrl } from '../openai/build-request.ts';
 import type { UpstreamTarget } from '../types.ts';
 
+/** Azure takes the key in `api-key`, not `authorization` (docs/wire-formats.md 2.1). */
+export const azureKeyHeader = 'api-key';
+
 /**
  * `stream_options` is accepted from api-version 2024-09-01-preview (stable 2024-10-21); older
  * versions answer 400 "Unrecognized request argument supplied: stream_options" (one-api#1423,
@@ -55,7 +58,7 @@ export function buildResponsesCall(target: UpstreamTarget): { url: string; heade
   const apiVersion = target.channel.apiVersion;
   const root = resourceRoot(target.channel);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: target.stream ? 'text/event-stream' : 'application/json', 'accept-encoding': 'identity' };
-  if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
+  if (target.apiKey !== undefined) headers[azureKeyHeader] = target.apiKey;
   const url = apiVersion === undefined ? joinUrl(root, '/openai/v1/responses') : `${joinUrl(root, '/openai/responses')}?api-version=${encodeURIComponent(apiVersion)}`;
   return { url, headers };
 }
@@ -68,7 +71,7 @@ export function buildChatRequest(request: ChatRequest, target: UpstreamTarget): 
     accept: target.stream ? 'text/event-stream' : 'application/json',
     'accept-encoding': 'identity',
   };
-  if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
+  if (target.apiKey !== undefined) headers[azureKeyHeader] = target.apiKey;
   return {
     url: buildAzureUrl(resourceRoot(target.channel), target.upstreamModel, apiVersion),
     headers,

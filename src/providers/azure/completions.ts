@@ -4,14 +4,14 @@ import type { CompletionsRequest } from '../../core/completions.ts';
 import type { UpstreamRequest } from '../../core/upstream.ts';
 import { buildCompletionsBody, completionsHeaders, learnCompletionsSupport, parseCompletionsEvent, parseCompletionsResponse } from '../openai/completions.ts';
 import type { CompletionsDialect, UpstreamTarget } from '../types.ts';
-import { acceptsStreamOptions, buildAzureUrl, resourceRoot } from './build-request.ts';
+import { acceptsStreamOptions, azureKeyHeader, buildAzureUrl, resourceRoot } from './build-request.ts';
 
 export function buildCompletionsRequest(request: CompletionsRequest, target: UpstreamTarget): UpstreamRequest {
   const apiVersion = target.channel.apiVersion;
   const streamOptions = target.streamOptions && acceptsStreamOptions(apiVersion);
   return {
     url: buildAzureUrl(resourceRoot(target.channel), target.upstreamModel, apiVersion, '/completions'),
-    headers: completionsHeaders(target, target.apiKey === undefined ? {} : { 'api-key': target.apiKey }),
+    headers: completionsHeaders(target, target.apiKey === undefined ? {} : { [azureKeyHeader]: target.apiKey }),
     body: buildCompletionsBody(request, { ...target, streamOptions }),
   };
 }

@@ -3,12 +3,12 @@ import type { EmbeddingsRequest } from '../../core/embeddings.ts';
 import type { UpstreamRequest } from '../../core/upstream.ts';
 import { embeddingsHeaders, parseEmbeddingsResponse } from '../openai/embeddings.ts';
 import type { EmbeddingsDialect, EmbeddingsTarget } from '../types.ts';
-import { buildAzureUrl, resourceRoot } from './build-request.ts';
+import { azureKeyHeader, buildAzureUrl, resourceRoot } from './build-request.ts';
 
 export function buildEmbeddingsRequest(request: EmbeddingsRequest, target: EmbeddingsTarget): UpstreamRequest {
   return {
     url: buildAzureUrl(resourceRoot(target.channel), target.upstreamModel, target.channel.apiVersion, '/embeddings'),
-    headers: embeddingsHeaders(target.apiKey === undefined ? {} : { 'api-key': target.apiKey }),
+    headers: embeddingsHeaders(target.apiKey === undefined ? {} : { [azureKeyHeader]: target.apiKey }),
     body: { ...request, model: target.upstreamModel },
   };
 }

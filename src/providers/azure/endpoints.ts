@@ -3,7 +3,7 @@
 // moderations or rerank endpoint.
 import { endpointPaths, type EndpointName } from '../../core/endpoint.ts';
 import type { EndpointDialect } from '../types.ts';
-import { buildAzureUrl, resourceRoot } from './build-request.ts';
+import { azureKeyHeader, buildAzureUrl, resourceRoot } from './build-request.ts';
 
 const servedByAzure: ReadonlySet<EndpointName> = new Set(['images.generations', 'images.edits', 'audio.transcriptions', 'audio.translations', 'audio.speech']);
 
@@ -11,7 +11,7 @@ export const azureEndpoints: EndpointDialect = {
   serves: (endpoint) => servedByAzure.has(endpoint),
   locate(endpoint, target) {
     const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity' };
-    if (target.apiKey !== undefined) headers['api-key'] = target.apiKey;
+    if (target.apiKey !== undefined) headers[azureKeyHeader] = target.apiKey;
     return { url: buildAzureUrl(resourceRoot(target.channel), target.upstreamModel, target.channel.apiVersion, endpointPaths[endpoint]), headers };
   },
 };

@@ -2,7 +2,7 @@ import { parseChatResponse } from '../openai/parse-response.ts';
 import { createChatStreamParser } from '../openai/parse-stream.ts';
 import type { Provider } from '../types.ts';
 import { createResponsesPassThrough } from '../openai/pass-through-responses.ts';
-import { buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
+import { azureKeyHeader, buildChatRequest, buildResponsesCall, servesResponses } from './build-request.ts';
 import { azureCompletions } from './completions.ts';
 import { azureEmbeddings } from './embeddings.ts';
 import { azureEndpoints } from './endpoints.ts';
@@ -17,6 +17,8 @@ import { parseAzureError } from './parse-error.ts';
 export const azureProvider: Provider = {
   type: 'azure',
   defaultBaseUrl: undefined,
+  keyHeader: azureKeyHeader,
+  versionInQuery: true,
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest,
   parseChatResponse,

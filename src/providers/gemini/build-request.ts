@@ -9,6 +9,9 @@ import { definedFields, readMaxTokens, readStopSequences } from '../shared/read-
 import type { UpstreamTarget } from '../types.ts';
 import { convertContents } from './convert-contents.ts';
 
+/** The Generative Language API takes the key in `x-goog-api-key` (or `?key=`, which Sluice never sends). */
+export const geminiKeyHeader = 'x-goog-api-key';
+
 /**
  * `reasoning_effort` → thinking budget as Google's OpenAI-compatible endpoint maps it (low 1,024,
  * medium 8,192, high 24,576 tokens; "none" turns thinking off), with the thoughts returned
@@ -99,7 +102,7 @@ export function buildChatRequest(request: ChatRequest, target: UpstreamTarget, d
     accept: target.stream ? 'text/event-stream' : 'application/json',
     'accept-encoding': 'identity',
   };
-  if (target.apiKey !== undefined) headers['x-goog-api-key'] = target.apiKey;
+  if (target.apiKey !== undefined) headers[geminiKeyHeader] = target.apiKey;
   return {
     url: buildChatUrl(target.channel.baseUrl ?? defaultBaseUrl, target.upstreamModel, target.stream),
     headers,

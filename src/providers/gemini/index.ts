@@ -1,5 +1,5 @@
 import type { Provider } from '../types.ts';
-import { buildChatRequest } from './build-request.ts';
+import { buildChatRequest, geminiKeyHeader } from './build-request.ts';
 import { parseGeminiError } from './parse-error.ts';
 import { parseChatResponse } from './parse-response.ts';
 import { createChatStreamParser } from './parse-stream.ts';
@@ -13,6 +13,7 @@ const defaultBaseUrl = 'https://generativelanguage.googleapis.com';
 export const geminiProvider: Provider = {
   type: 'gemini',
   defaultBaseUrl,
+  keyHeader: geminiKeyHeader,
   defaultCapabilities: { stream: 'supported', streamOptions: true, dropFields: [] },
   buildChatRequest: (request, target) => buildChatRequest(request, target, defaultBaseUrl),
   parseChatResponse,
