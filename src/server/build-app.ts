@@ -40,6 +40,7 @@ import { accessOf, allow, authorizeRoute, requireDeclaredAccess } from './route-
 import { apiSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 import { serveConsole } from './serve-console.ts';
 import { createRequestLineWriter } from './write-request-line.ts';
+import { createRequestLoggerFactory } from './request-logger.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -94,7 +95,7 @@ function answerUnreadablePath(error: FastifyError, request: FastifyRequest, repl
   void reply.code(rendered.status).header('x-request-id', request.id).send(rendered.body);
 }
 
-export type SluiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+export type SluiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
 
 /** The refusal of a compiler that is never meant to run. */
 function refuseSchemaCompiler(): never {
@@ -111,8 +112,10 @@ const noSchemaCompilers = { buildValidator: () => refuseSchemaCompiler, buildSer
 export function buildApp(options: AppOptions): SluiceApp {
   const isTrustedProxy = compileTrustedProxies(options.server.trustedProxies);
   const app = Fastify({
-    loggerInstance: options.logger,
-    // Sluice writes one line per request itself, with what was adapted and why.
+    // Sluice writes one line per request itself, with what was adapted and why; fastify gets no
+    // logger of its own (no per-request child, no response listeners), and `request.log` is a child
+    // of Sluice's logger made when a request first logs (request-logger.ts).
+    childLoggerFactory: createRequestLoggerFactory(options.logger),
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimitBytes,
     genReqId: createRequestIds(),

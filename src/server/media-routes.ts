@@ -4,7 +4,6 @@
 // multipart content-type parser (build-app.ts) and parsed here; speech takes JSON like the others.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
-import type { Logger } from 'pino';
 import type { MultipartFile } from '../core/endpoint.ts';
 import { parseSpeechRequest } from '../ingress/audio/parse-speech-request.ts';
 import { parseTranscriptionRequest, type AudioTextEndpoint } from '../ingress/audio/parse-transcription-request.ts';
@@ -68,7 +67,7 @@ function transcriptionRoute(endpoint: AudioTextEndpoint, units: EndpointUnits) {
   return { endpoint, parse: fromForm(endpoint, (form) => parseTranscriptionRequest(form, endpoint), units), readUsage: (answer: EndpointAnswer) => readTranscriptionUsage(answer, units) };
 }
 
-export function registerMediaRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, options: RouteOptions, uploadBytes: number, units: EndpointUnits): void {
+export function registerMediaRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>, options: RouteOptions, uploadBytes: number, units: EndpointUnits): void {
   // Each upload route reads up to limits.upload_bytes; fastify answers 413 before reading past it.
   const upload = (endpoint: string) => ({ config: { ...allow('client', endpoint).config, bodyLimitSetting: 'limits.upload_bytes' }, bodyLimit: uploadBytes });
   app.post('/v1/audio/transcriptions', upload('audio.transcriptions'), createEndpointHandler(options, transcriptionRoute('audio.transcriptions', units)));

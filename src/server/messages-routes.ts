@@ -5,7 +5,6 @@
 // same routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault } from 'fastify';
-import type { Logger } from 'pino';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
@@ -30,7 +29,7 @@ export const estimatedHeader = 'x-sluice-estimated';
 
 const messagesRoute = (access: RouteAccess) => ({ config: { access, renderError: renderMessagesError, protocol: 'messages' } });
 
-export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
+export function registerMessagesRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>, routeOptions: RouteOptions, options: MessagesRouteOptions): void {
   app.post('/v1/messages', messagesRoute('client'), createChatHandler(routeOptions, options.codec));
   app.post('/v1/messages/count_tokens', messagesRoute('client'), async (request, reply) => {
     const body = parseJsonText(typeof request.body === 'string' ? request.body : '');

@@ -3,7 +3,6 @@
 // stores no response (docs/ingress-protocols.md §D2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault } from 'fastify';
-import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
 import type { IngressCodec } from '../core/ingress-codec.ts';
 import type { ResponsesState } from '../ingress/responses/parse-responses-request.ts';
@@ -24,7 +23,7 @@ export interface ResponsesRouteOptions {
   codec: IngressCodec<ResponsesState>;
 }
 
-type Routes = Pick<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, 'get' | 'post' | 'delete'>;
+type Routes = Pick<FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>, 'get' | 'post' | 'delete'>;
 
 export function registerResponsesRoutes(app: Routes, routeOptions: RouteOptions, options: ResponsesRouteOptions): void {
   app.post('/v1/responses', allow('client', options.codec.protocol), createChatHandler(routeOptions, options.codec));

@@ -6,7 +6,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, RawServerDefault, RouteOptions } from 'fastify';
-import type { Logger } from 'pino';
 import { GatewayError } from '../core/errors.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
 import type { AdminFailures } from './admin/admin-failures.ts';
@@ -20,7 +19,7 @@ import { checkLoopbackRequest } from './check-loopback-request.ts';
  */
 export type RouteAccess = 'client' | 'admin' | 'metrics' | 'public';
 
-type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

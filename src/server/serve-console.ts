@@ -7,8 +7,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, RawServerDefault } from 'fastify';
 import { allow } from './route-access.ts';
 import { consoleSecurityHeaders, setSecurityHeaders } from './security-headers.ts';
 
@@ -57,7 +56,7 @@ export function isConsoleBuilt(directory: string = builtConsole): boolean {
   return existsSync(resolve(directory, 'index.html'));
 }
 
-export function serveConsole(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, directory: string = builtConsole): void {
+export function serveConsole<Log extends FastifyBaseLogger>(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Log>, directory: string = builtConsole): void {
   const root = resolve(directory);
   // A route hook: it runs before the handler, so a 404 or an error from these routes has them too.
   const onRequest = async (_request: unknown, reply: FastifyReply): Promise<void> => {

@@ -1,30 +1,32 @@
 // The request-log thread (node:worker_threads): its own node:sqlite connection to the store's file,
-// one prepared INSERT reused for every row, each batch in one transaction — the inserts and the
+// prepared INSERTs reused for every batch, each batch in one transaction — the inserts and the
 // commit (and SQLite's WAL checkpoints, which sync the file) never run on the main thread's event
 // loop. Started by start-log-thread.ts when a batch is ready, and stopped by it after an idle time.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applySqlitePragmas } from './apply-sqlite-pragmas.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSettings } from './log-thread-messages.ts';
-import { logColumns, toSentError } from './log-thread-messages.ts';
+import { insertSql, logColumns, rowsPerInsert, splitIntoInserts, toSentError } from './log-thread-messages.ts';
 import { compactHeap } from '../lib/compact-heap.ts';
 import { guardSqliteFile } from './sqlite-file-identity.ts';
-
-const insertSql = `INSERT INTO request_logs (${logColumns.join(', ')}) VALUES (${logColumns.map(() => '?').join(', ')})`;
 
 function openLogConnection(settings: LogThreadSettings) {
   const database = new DatabaseSync(settings.path, { readOnly: settings.readOnly });
   applySqlitePragmas(database, false);
   const file = guardSqliteFile(settings.path);
-  const insert = database.prepare(insertSql);
+  const insertOne = database.prepare(insertSql(1));
+  const insertMany = database.prepare(insertSql(rowsPerInsert));
   return {
     /** One transaction: a batch lands whole or not at all, and SQLite commits once per batch. */
     write(values: SQLInputValue[]): void {
       file.assertUnchanged();
       database.exec('BEGIN');
       try {
-        for (let start = 0; start < values.length; start += logColumns.length) {
-          insert.run(...values.slice(start, start + logColumns.length));
+        let start = 0;
+        for (const rows of splitIntoInserts(values.length / logColumns.length)) {
+          const end = start + rows * logColumns.length;
+          (rows === 1 ? insertOne : insertMany).run(...values.slice(start, end));
+          start = end;
         }
         database.exec('COMMIT');
       } catch (error) {

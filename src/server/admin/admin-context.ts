@@ -2,7 +2,6 @@
 // and how a replayed request is logged. Handed to each resource's routes at registration.
 import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { RelayDependencies } from '../../relay/relay-dependencies.ts';
 import type { RequestRecord } from '../../relay/request-record.ts';
 import type { IngressCodecs } from '../ingress-codecs.ts';
@@ -43,4 +42,4 @@ export interface AdminOptions extends AdminContext {
   failurePolicy?: AdminFailurePolicy;
 }
 
-export type AdminApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+export type AdminApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>;
