@@ -78,8 +78,11 @@ const limits = { bodyBytes: 1000, streamBytes: 1000 };
 
 /** The outcome of a call as a caller sees it: status, headers, body text, or the error's code and words. */
 async function outcome(path: string, whole: boolean, timeouts = { connectMs: 1000, firstByteMs: 2000, firstChunkMs: 2000, idleMs: 2000, totalMs: 5000 }, signal = new AbortController().signal) {
+  // The other side of the comparison goes through request() and its Readable body: raw bytes take
+  // that path (upstream-client.ts #sendRequested), the same JSON as the dispatched call's.
+  const raw = whole ? {} : { raw: Buffer.from(JSON.stringify({ model: 'm' })) };
   try {
-    const response = await client.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: { model: 'm' } }, { channel: 'up', signal, timeouts, limits, stream: false, whole });
+    const response = await client.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: { model: 'm' }, ...raw }, { channel: 'up', signal, timeouts, limits, stream: false, whole });
     const { date: _date, ...headers } = response.headers;
     const kind = response.body instanceof WholeAnswerBody ? 'whole' : 'streamed';
     try {
