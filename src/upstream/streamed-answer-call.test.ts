@@ -41,6 +41,11 @@ const behaviours: Record<string, (request: IncomingMessage, response: ServerResp
     response.writeHead(200, sseHead);
     writeEvents(response, chunkCount, () => response.end('data: [DONE]\n\n'));
   },
+  '/early-hints': (_request, response) => {
+    response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+    response.writeHead(200, sseHead);
+    writeEvents(response, 2, () => response.end('data: [DONE]\n\n'));
+  },
   '/error': (_request, response) => {
     response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"stream_options is not known"}}');
   },
@@ -242,6 +247,7 @@ describe('a streamed answer read without request() (streamed-answer-call.ts)', (
   });
 
   it('reads an error body, a gzip stream and a cut one, and stops at the cap, as request() does', async () => {
+    expect(await compare('/early-hints')).toMatchObject({ dispatched: true, status: 200, body: `${sseEvent(0)}${sseEvent(1)}data: [DONE]\n\n` });
     expect(await compare('/error')).toMatchObject({ dispatched: true, status: 400, body: '{"error":{"message":"stream_options is not known"}}' });
     const gzip = await compare('/gzip');
     expect('body' in gzip && gzip.body).toContain('token 19');

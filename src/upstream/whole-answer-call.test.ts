@@ -16,6 +16,10 @@ const behaviours: Record<string, (request: IncomingMessage, response: ServerResp
   '/ok': (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'kept' }).end(answer);
   },
+  '/early-hints': (_request, response) => {
+    response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+    response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+  },
   '/error': (_request, response) => {
     response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' }).end('{"error":{"message":"slow down"}}');
   },
@@ -101,7 +105,7 @@ function explain(error: unknown): string {
 
 describe('a whole answer read without request() (whole-answer-call.ts)', () => {
   it('is read through its own handler, and every answer ends as it does through request()', async () => {
-    for (const path of ['/ok', '/error', '/gzip', '/broken-gzip', '/unknown-encoding', '/declared-too-large', '/chunked-too-large', '/gzip-too-large', '/cut']) {
+    for (const path of ['/ok', '/early-hints', '/error', '/gzip', '/broken-gzip', '/unknown-encoding', '/declared-too-large', '/chunked-too-large', '/gzip-too-large', '/cut']) {
       const whole = await outcome(path, true);
       const streamed = await outcome(path, false);
       if ('kind' in whole) expect(whole.kind, path).toBe('whole');
