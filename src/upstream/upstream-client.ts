@@ -130,7 +130,8 @@ export class UpstreamClient {
 
   /**
    * Raw bytes (a form's pieces streamed in order, issue 18's uploads) through undici's request() and
-   * its Readable body. The test of the dispatched paths (whole-answer-call.test.ts) holds them to the
+   * its Readable body. The tests of the dispatched paths (whole-answer-call.test.ts,
+   * streamed-answer-call.test.ts) hold them to the
    * outcomes of this one.
    */
   async #sendRequested(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
