@@ -1,15 +1,18 @@
 // CPU and bytes allocated per committed stream, in this process: N streams over real upstream bodies
-// (PassThrough → readUpstreamBody → UpstreamPump → ClientStreamPath), read to their commit point,
+// (PassThrough → readUpstreamBody, or the body undici's dispatch handler feeds where the tree has it,
+// → UpstreamPump → ClientStreamPath), read to their commit point,
 // then piped to a fake sink while every stream gets one chunk per event-loop turn, 20 chunks each.
 // Two source trees (this one and --sluice-dir <dir>) alternated round by round, so the pair sees the
 // same machine (docs/benchmarks.md "Stream reads without promises, round six").
 //   npx node --expose-gc bench/micro-committed-stream.ts --sluice-dir /tmp/base --rounds 12 --streams 500
+import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { resolve } from 'node:path';
 import type * as ParseStream from '../src/providers/openai/parse-stream.ts';
 import type * as ReadUpstreamBody from '../src/upstream/read-upstream-body.ts';
+import type * as StreamedAnswerBodyModule from '../src/upstream/streamed-answer-body.ts';
 import type * as ClientStreamPathModule from '../src/relay/client-stream-path.ts';
 import type * as CommittedStream from '../src/relay/committed-stream.ts';
 import type * as PumpUpstream from '../src/relay/pump-upstream.ts';
@@ -21,6 +24,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '12' },
     streams: { type: 'string', default: '500' },
     chunks: { type: 'string', default: '20' },
+    /** This tree reads a Readable as before even when it has the dispatched body. */
+    readable: { type: 'boolean', default: false },
   },
 });
 
@@ -34,8 +39,20 @@ function sseChunk(index: number, finishReason: string | null = null): Buffer {
   return Buffer.from(`data: ${JSON.stringify(chunk)}\n\n`);
 }
 
+/** Where a stream's upstream bytes are fed: a Readable read by readUpstreamBody, or the body a dispatch handler feeds. */
+interface Feed {
+  write(chunk: Buffer): void;
+  end(chunk: Buffer): void;
+}
+
+/** undici's controller as the dispatched body sees it: never paused here (the sink is never full). */
+const idleController = { aborted: false, paused: false, reason: null, rawHeaders: null, rawTrailers: null, pause: () => undefined, resume: () => undefined, abort: () => undefined };
+
 async function loadTree(name: string, dir: string): Promise<Tree> {
   const src = (file: string): string => resolve(dir, 'src', file);
+  // A tree whose streamed calls go through dispatch() (docs/benchmarks.md "Streamed upstream calls,
+  // round seven") reads a body fed by its handler; an older one, undici's Readable (a PassThrough here).
+  const dispatched = existsSync(src('upstream/streamed-answer-body.ts')) && !values.readable ? ((await import(src('upstream/streamed-answer-body.ts'))) as typeof StreamedAnswerBodyModule) : undefined;
   const { createChatStreamParser } = (await import(src('providers/openai/parse-stream.ts'))) as typeof ParseStream;
   const { readUpstreamBody } = (await import(src('upstream/read-upstream-body.ts'))) as typeof ReadUpstreamBody;
   const { ClientStreamPath } = (await import(src('relay/client-stream-path.ts'))) as typeof ClientStreamPathModule;
@@ -47,12 +64,32 @@ async function loadTree(name: string, dir: string): Promise<Tree> {
     resume();
   } };
 
-  async function openStream(): Promise<{ source: PassThrough; piped: Promise<void> }> {
+  function openBody(scope: ReadUpstreamBody.BodyScope): { source: Feed; body: AsyncIterable<Uint8Array> } {
+    if (dispatched !== undefined) {
+      const body = new dispatched.StreamedAnswerBody(idleController, scope, () => undefined);
+      return {
+        source: {
+          write: (chunk) => {
+            body.push(chunk);
+          },
+          end: (chunk) => {
+            body.push(chunk);
+            body.end();
+          },
+        },
+        body,
+      };
+    }
     const source = new PassThrough();
+    return { source: { write: (chunk) => source.write(chunk), end: (chunk) => source.end(chunk) }, body: readUpstreamBody(source, [], scope) };
+  }
+
+  async function openStream(): Promise<{ source: Feed; piped: Promise<void> }> {
     const scope = { channel: 'up', signal: new AbortController().signal, status: 200, what: 'a stream', capBytes: 1 << 24, capSetting: 'limits', onEnd: () => undefined };
     const record = createRequestRecord('r', 'm', true);
     const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'up', record, estimate: () => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }) }, createChatStreamParser({ channel: 'up', receivedAt: 1 }));
-    const pump = new UpstreamPump(readUpstreamBody(source, [], scope), path, () => undefined);
+    const { source, body } = openBody(scope);
+    const pump = new UpstreamPump(body, path, () => undefined);
     source.write(sseChunk(0));
     const rest = await readToCommit(path, pump, 'up');
     path.take();

@@ -8,7 +8,7 @@ const script = join(import.meta.dirname, '..', '..', 'test', 'support', 'measure
 
 function measurePromotedPerCall(calls: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--expose-gc', script, String(calls)], { timeout: 30_000 }, (error, stdout) => {
+    execFile(process.execPath, ['--expose-gc', script, String(calls), '--requested'], { timeout: 30_000 }, (error, stdout) => {
       if (error !== null) reject(new Error(`the child failed: ${error.message}`, { cause: error }));
       else resolve((JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { promotedPerCall: number }).promotedPerCall);
     });

@@ -14,6 +14,7 @@ import { detachCallController } from './detach-call-controller.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
+import { StreamedAnswerCall } from './streamed-answer-call.ts';
 import { WholeAnswerCall, type WholeAnswerScope } from './whole-answer-call.ts';
 
 /** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
@@ -37,8 +38,8 @@ export interface SendOptions {
    */
   deadlineHeld?: boolean;
   /**
-   * The answer is read whole (a JSON answer, not a stream): undici's dispatch() with a handler that
-   * gathers the body (whole-answer-call.ts) instead of request() and a Readable body.
+   * The answer is read whole (a JSON answer, not a stream): a handler that gathers the body
+   * (whole-answer-call.ts) instead of one that hands it on as it comes (streamed-answer-call.ts).
    */
   whole?: boolean;
 }
@@ -91,9 +92,13 @@ export class UpstreamClient {
 
   /** Sends one call; an arrow so it can be handed on as a plain function. */
   readonly send = (upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> =>
-    options.whole === true && upstreamRequest.raw === undefined ? this.#sendWhole(upstreamRequest, options) : this.#sendStreamed(upstreamRequest, options);
+    upstreamRequest.raw === undefined ? this.#dispatch(upstreamRequest, options) : this.#sendRequested(upstreamRequest, options);
 
-  #sendWhole(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
+  /**
+   * A JSON request through undici's dispatch() with Sluice's own handler: the answer gathered whole
+   * (whole-answer-call.ts) or handed to its reader as it comes (streamed-answer-call.ts).
+   */
+  #dispatch(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const deadline = startCallDeadline(options);
     const scope: WholeAnswerScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end };
     return new Promise((answered, failed) => {
@@ -102,7 +107,7 @@ export class UpstreamClient {
         failed(describeSendFailure(deadline.signal.reason, scope));
         return;
       }
-      const call = new WholeAnswerCall(scope, answered, failed);
+      const call = options.whole === true ? new WholeAnswerCall(scope, answered, failed) : new StreamedAnswerCall(scope, answered, failed);
       try {
         const url = new URL(upstreamRequest.url);
         this.#dispatcherFor(options.timeouts.connectMs).dispatch(
@@ -123,7 +128,13 @@ export class UpstreamClient {
     });
   }
 
-  async #sendStreamed(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
+  /**
+   * Raw bytes (a form's pieces streamed in order, issue 18's uploads) through undici's request() and
+   * its Readable body. The tests of the dispatched paths (whole-answer-call.test.ts,
+   * streamed-answer-call.test.ts) hold them to the
+   * outcomes of this one.
+   */
+  async #sendRequested(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const deadline = startCallDeadline(options);
     const scope = { channel: options.channel, signal: deadline.signal };
     let response: ResponseData;

@@ -16,6 +16,10 @@ const behaviours: Record<string, (request: IncomingMessage, response: ServerResp
   '/ok': (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'kept' }).end(answer);
   },
+  '/early-hints': (_request, response) => {
+    response.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+    response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+  },
   '/error': (_request, response) => {
     response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' }).end('{"error":{"message":"slow down"}}');
   },
@@ -78,8 +82,11 @@ const limits = { bodyBytes: 1000, streamBytes: 1000 };
 
 /** The outcome of a call as a caller sees it: status, headers, body text, or the error's code and words. */
 async function outcome(path: string, whole: boolean, timeouts = { connectMs: 1000, firstByteMs: 2000, firstChunkMs: 2000, idleMs: 2000, totalMs: 5000 }, signal = new AbortController().signal) {
+  // The other side of the comparison goes through request() and its Readable body: raw bytes take
+  // that path (upstream-client.ts #sendRequested), the same JSON as the dispatched call's.
+  const raw = whole ? {} : { raw: Buffer.from(JSON.stringify({ model: 'm' })) };
   try {
-    const response = await client.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: { model: 'm' } }, { channel: 'up', signal, timeouts, limits, stream: false, whole });
+    const response = await client.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: { model: 'm' }, ...raw }, { channel: 'up', signal, timeouts, limits, stream: false, whole });
     const { date: _date, ...headers } = response.headers;
     const kind = response.body instanceof WholeAnswerBody ? 'whole' : 'streamed';
     try {
@@ -98,7 +105,7 @@ function explain(error: unknown): string {
 
 describe('a whole answer read without request() (whole-answer-call.ts)', () => {
   it('is read through its own handler, and every answer ends as it does through request()', async () => {
-    for (const path of ['/ok', '/error', '/gzip', '/broken-gzip', '/unknown-encoding', '/declared-too-large', '/chunked-too-large', '/gzip-too-large', '/cut']) {
+    for (const path of ['/ok', '/early-hints', '/error', '/gzip', '/broken-gzip', '/unknown-encoding', '/declared-too-large', '/chunked-too-large', '/gzip-too-large', '/cut']) {
       const whole = await outcome(path, true);
       const streamed = await outcome(path, false);
       if ('kind' in whole) expect(whole.kind, path).toBe('whole');

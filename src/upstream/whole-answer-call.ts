@@ -96,6 +96,8 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Controller, status: number, headers: Headers): void {
+    // An informational answer (103 Early Hints) comes before the real one: request() skipped it too.
+    if (status < 200) return;
     const scope = this.#scope;
     const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
     const head = readAnswerHead(headers, bodyScope);

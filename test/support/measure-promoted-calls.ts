@@ -36,7 +36,9 @@ function usedInOldSpace(): number {
   return used;
 }
 
-async function measure(calls: number, whole: boolean): Promise<void> {
+type Mode = 'whole' | 'streamed' | 'requested';
+
+async function measure(calls: number, mode: Mode): Promise<void> {
   const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
   const upstream = fork(import.meta.filename, ['--upstream'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -50,9 +52,11 @@ async function measure(calls: number, whole: boolean): Promise<void> {
   const timeouts = { connectMs: 1000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 30_000 };
   const limits = { bodyBytes: 1_000_000, streamBytes: 1_000_000 };
   const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  // Raw bytes go through request() and its Readable body (upstream-client.ts #sendRequested).
+  const raw = mode === 'requested' ? { raw: Buffer.from(JSON.stringify(body)) } : {};
   const sendCalls = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index += 1) {
-      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true, whole });
+      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body, ...raw }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true, whole: mode === 'whole' });
       await readBodyBytes(response.body);
     }
   };
@@ -79,5 +83,7 @@ async function measure(calls: number, whole: boolean): Promise<void> {
 }
 
 if (process.argv[2] === '--upstream') serveUpstream();
-// `--whole`: the answers read whole through dispatch() (src/upstream/whole-answer-call.ts).
-else await measure(Number(process.argv[2] ?? '400'), process.argv[3] === '--whole');
+// `--whole`: the answers read whole through dispatch() (src/upstream/whole-answer-call.ts);
+// `--requested`: through request() (raw bytes sent); else handed on as they come through dispatch()
+// (src/upstream/streamed-answer-call.ts).
+else await measure(Number(process.argv[2] ?? '400'), process.argv[3] === '--whole' ? 'whole' : process.argv[3] === '--requested' ? 'requested' : 'streamed');
