@@ -16,6 +16,7 @@ import { AdminFailures } from './admin/admin-failures.ts';
 import { adminApi, adminApiPrefix } from './admin/register-admin-api.ts';
 import type { Caller } from './authenticate.ts';
 import { recordRequest } from './account-request.ts';
+import { createLazyChildLogger } from './lazy-child-logger.ts';
 import type { Services } from './open-services.ts';
 import { createChatHandler } from './chat-route.ts';
 import { encodeAnthropicModel, encodeAnthropicModelList } from '../ingress/messages/encode-model-list.ts';
@@ -114,6 +115,8 @@ export function buildApp(options: AppOptions): SluiceApp {
     loggerInstance: options.logger,
     // Sluice writes one line per request itself, with what was adapted and why.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    // Each request's pino child made only if the request logs (a held stream kept one for its life).
+    childLoggerFactory: createLazyChildLogger,
     bodyLimit: options.bodyLimitBytes,
     genReqId: createRequestIds(),
     ...serverTimeoutOptions(options.server),
