@@ -185,7 +185,8 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
       }
       const held = new HeldAdmission(keyId, caller.maxConcurrency !== undefined, requestId, releaseHeld);
       try {
-        const pending = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
+        // The caller is its limits (one object per key, src/server/authenticate.ts): the reservation keeps no copy.
+        const pending = rateLimits.reserve(keyId, caller, estimatedTokens);
         // Only the shared limiter answers later; the in-process one keeps check-and-take synchronous.
         const verdict = pending instanceof Promise ? await pending : pending;
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
