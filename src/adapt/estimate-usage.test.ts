@@ -1,7 +1,7 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../core/chat.ts';
-import { estimateUsage } from './estimate-usage.ts';
+import { estimateUsage, estimatorOf, keepPromptText } from './estimate-usage.ts';
 
 const request: ChatRequest = {
   model: 'gpt-4o',
@@ -77,5 +77,29 @@ describe('estimateUsage', () => {
 
   it('is deterministic', () => {
     expect(estimateUsage(request, 'same text')).toEqual(estimateUsage(request, 'same text'));
+  });
+});
+
+describe('keepPromptText', () => {
+  // What a held stream keeps for its end's estimate (docs/benchmarks.md "Held stream, round seven").
+  const rich: ChatRequest = {
+    model: 'gpt-4o',
+    temperature: 0.2,
+    messages: [
+      { role: 'user', name: 'ann', content: [{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(5_000)}` } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] },
+      'not a message',
+    ] as ChatRequest['messages'],
+    tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+  };
+
+  it('keeps only the counted text, the counts and the tools: no image, no other field', () => {
+    const prompt = keepPromptText(rich);
+    expect(prompt).toEqual({ texts: ['user', 'Look:', 'ann', 'assistant', 'lookup', '{"q":"x"}'], messages: 2, names: 1, tools: rich.tools });
+  });
+
+  it('estimates what estimateUsage counts from the whole request', () => {
+    expect(estimatorOf(rich)('Hello there.')).toEqual(estimateUsage(rich, 'Hello there.'));
+    expect(estimatorOf(request)('')).toEqual(estimateUsage(request, ''));
   });
 });

@@ -18,29 +18,63 @@ function count(text: string): number {
   return text === '' ? 0 : countTokens(text, plainText);
 }
 
-function countContent(content: unknown): number {
-  if (typeof content === 'string') return count(content);
-  if (!Array.isArray(content)) return 0;
-  let tokens = 0;
-  for (const part of content) {
-    if (isJsonObject(part) && part.type === 'text' && typeof part.text === 'string') tokens += count(part.text);
-  }
-  return tokens;
+/**
+ * What a usage estimate reads of a request: each message's counted text (role, text content, name,
+ * tool-call names and arguments), how many messages and names there are, and the tool definitions.
+ * A held stream keeps this to its end instead of the whole request (images, audio, every other field,
+ * the message objects): docs/benchmarks.md "Held stream, round seven".
+ */
+export interface PromptText {
+  readonly texts: readonly string[];
+  readonly messages: number;
+  readonly names: number;
+  readonly tools: readonly unknown[] | undefined;
 }
 
-function countMessage(message: ChatMessage): number {
-  let tokens = tokensPerMessage;
-  if (typeof message.role === 'string') tokens += count(message.role);
-  tokens += countContent(message.content);
-  if (typeof message.name === 'string') tokens += tokensPerName + count(message.name);
+function keepContent(content: unknown, texts: string[]): void {
+  if (typeof content === 'string') {
+    texts.push(content);
+    return;
+  }
+  if (!Array.isArray(content)) return;
+  for (const part of content) {
+    if (isJsonObject(part) && part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+  }
+}
+
+/** Returns 1 when the message has a name (counted with its own overhead), else 0. */
+function keepMessage(message: ChatMessage, texts: string[]): number {
+  if (typeof message.role === 'string') texts.push(message.role);
+  keepContent(message.content, texts);
+  let names = 0;
+  if (typeof message.name === 'string') {
+    texts.push(message.name);
+    names = 1;
+  }
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls) {
       if (!isJsonObject(call.function)) continue;
-      if (typeof call.function.name === 'string') tokens += count(call.function.name);
-      if (typeof call.function.arguments === 'string') tokens += count(call.function.arguments);
+      if (typeof call.function.name === 'string') texts.push(call.function.name);
+      if (typeof call.function.arguments === 'string') texts.push(call.function.arguments);
     }
   }
-  return tokens;
+  return names;
+}
+
+/** The parts of `request` a usage estimate counts; no tokenizing here (that waits until an estimate is asked for). */
+export function keepPromptText(request: ChatRequest): PromptText {
+  const texts: string[] = [];
+  let messages = 0;
+  let names = 0;
+  if (Array.isArray(request.messages)) {
+    for (const message of request.messages) {
+      if (!isJsonObject(message)) continue;
+      messages += 1;
+      names += keepMessage(message, texts);
+    }
+  }
+  const tools = Array.isArray(request.tools) && request.tools.length > 0 ? request.tools : undefined;
+  return { texts, messages, names, tools };
 }
 
 /**
@@ -48,19 +82,30 @@ function countMessage(message: ChatMessage): number {
  * text, names and tool-call arguments with OpenAI's per-message overhead, plus the tool definitions;
  * completion = `completionText`. Deterministic; exact only for OpenAI models, near enough for others.
  */
-export function estimateUsage(request: ChatRequest, completionText: string): Usage {
-  let promptTokens = tokensPerReply;
-  if (Array.isArray(request.messages)) {
-    for (const message of request.messages) {
-      if (isJsonObject(message)) promptTokens += countMessage(message);
-    }
-  }
+export function estimateUsageOf(prompt: PromptText, completionText: string): Usage {
+  let promptTokens = tokensPerReply + prompt.messages * tokensPerMessage + prompt.names * tokensPerName;
+  for (const text of prompt.texts) promptTokens += count(text);
   // Tool definitions are part of the prompt and often its largest part.
-  if (Array.isArray(request.tools) && request.tools.length > 0) promptTokens += count(JSON.stringify(request.tools));
+  if (prompt.tools !== undefined) promptTokens += count(JSON.stringify(prompt.tools));
   const completionTokens = count(completionText);
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
   };
+}
+
+/** `estimateUsageOf` the request's prompt text. */
+export function estimateUsage(request: ChatRequest, completionText: string): Usage {
+  return estimateUsageOf(keepPromptText(request), completionText);
+}
+
+/**
+ * The estimate a stream makes at its end, from the completion's text. Made here, from the request's
+ * prompt text only: a closure made where the request is would keep the request (and that scope's
+ * other variables) as long as the stream is held.
+ */
+export function estimatorOf(request: ChatRequest): (completionText: string) => Usage {
+  const prompt = keepPromptText(request);
+  return (completionText) => estimateUsageOf(prompt, completionText);
 }

@@ -10,6 +10,7 @@ import {
   type UsageSource,
 } from '../core/chat.ts';
 import { readDeltaText } from './read-delta-text.ts';
+import { detachString } from '../lib/detach-string.ts';
 
 export interface ClientStreamShaperOptions {
   /** The model name the client asked for; every chunk carries it. */
@@ -108,10 +109,12 @@ export class ClientStreamShaper {
    * the client gets it as it is, with its model name replaced (the caller splices the text).
    */
   notePlain(plain: PlainChunk): void {
-    if (this.#id === '') this.#id = plain.id;
+    // The id, fingerprint and text are cut from the chunk's SSE event: kept as they are, they would keep
+    // every event of the stream alive until its end (src/lib/detach-string.ts).
+    if (this.#id === '') this.#id = detachString(plain.id);
     if (this.#created === 0) this.#created = plain.created;
-    if (this.#systemFingerprint == null && plain.systemFingerprint !== undefined) this.#systemFingerprint = plain.systemFingerprint;
-    this.#text += plain.text;
+    if (this.#systemFingerprint == null && plain.systemFingerprint !== undefined) this.#systemFingerprint = detachString(plain.systemFingerprint);
+    this.#text += detachString(plain.text);
   }
 
   /**

@@ -3,7 +3,7 @@
 // Everything else is the translated attempt's (run-attempt.ts): the same send, error parsing,
 // timers (first byte, first event, idle), capture, pump and commit point, so retries, failover,
 // breakers and the log row treat both paths alike.
-import { estimateUsage } from '../adapt/estimate-usage.ts';
+import { estimatorOf } from '../adapt/estimate-usage.ts';
 import type { PassThroughDialect } from '../providers/types.ts';
 import { maskSecrets } from './capture.ts';
 import { showsUpstreamErrorAsIs } from './failure-policy.ts';
@@ -40,7 +40,7 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
-    const estimate = (text: string) => estimateUsage(request, text);
+    const estimate = estimatorOf(request);
     if (!stream) {
       timer.answerFollows();
       const answer = dialect.readAnswer(await readJsonBody(response, channel.name), request.model, parseContext);

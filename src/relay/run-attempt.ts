@@ -3,11 +3,11 @@
 // is parsed. Timeouts for the first chunk and between chunks are watched here, on parsed events,
 // so comments and keep-alives do not count as progress.
 import { CompletionCollector } from '../adapt/collect-stream.ts';
-import { estimateUsage } from '../adapt/estimate-usage.ts';
+import { estimateUsage, estimatorOf } from '../adapt/estimate-usage.ts';
 import type { ModePlan } from '../adapt/plan-upstream-mode.ts';
 import { replayAsStream } from '../adapt/replay-as-stream.ts';
 import type { Channel } from '../core/channel.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject, Usage } from '../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } from '../core/chat.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
@@ -235,14 +235,11 @@ export async function settleUnlessStreamed<Outcome extends { kind: string }>(att
 }
 
 /**
- * The callbacks a committed stream keeps to its end are made here, not in `runAttempt`: a closure
+ * The callbacks a committed stream keeps to its end are made here (and the estimate by
+ * adapt/estimate-usage.ts `estimatorOf`, from the prompt's text only), not in `runAttempt`: a closure
  * made there would keep `runAttempt`'s whole context (the attempt's input: the upstream request and
  * its body, the plan, the provider) as long as the stream is held.
  */
-function estimateFrom(request: ChatRequest): (text: string) => Usage {
-  return (text) => estimateUsage(request, text);
-}
-
 function progressOf(timer: AttemptTimer): () => void {
   return () => {
     timer.chunkArrived();
@@ -272,7 +269,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       clientWantsUsage: plan.clientWantsUsage,
       channel: channel.name,
       record,
-      estimate: estimateFrom(request),
+      estimate: estimatorOf(request),
       encoder: request.stream === true ? input.createEncoder?.() : undefined,
     };
     if (!plan.upstreamStream) {

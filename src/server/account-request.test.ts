@@ -40,3 +40,30 @@ describe('admission counts a prompt only when a limit needs it', () => {
     expect(reserved).toEqual([42]);
   });
 });
+
+describe('what an admitted request holds', () => {
+  // A held stream keeps its admission for its whole life (docs/benchmarks.md "Held stream, round seven").
+  it('is one object whose settle and dispose are shared methods, not closures made per request', async () => {
+    const { control } = admission();
+    const signal = new AbortController().signal;
+    const first = await control.admit(caller({ keyId: 'a', rpm: 10 }), () => 1, signal, 'req-1');
+    const second = await control.admit(caller({ keyId: 'b', rpm: 10 }), () => 1, signal, 'req-2');
+    expect(Object.hasOwn(first, 'settle')).toBe(false);
+    expect(Object.hasOwn(first, Symbol.dispose)).toBe(false);
+    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+    first.settle(0);
+    second[Symbol.dispose]();
+  });
+
+  it('gives back its key slot and rpm once, however often it is settled', async () => {
+    const { control } = admission();
+    const signal = new AbortController().signal;
+    const limited = caller({ keyId: 'one', rpm: 1, maxConcurrency: 1 });
+    const held = await control.admit(limited, () => 1, signal, 'req-1');
+    held.settle(5);
+    held.settle(5);
+    held[Symbol.dispose]();
+    // The slot is free again (max_concurrency 1, queue 0 would refuse a second holder), the rpm spent.
+    await expect(control.admit(limited, () => 1, signal, 'req-2')).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+});

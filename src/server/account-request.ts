@@ -66,6 +66,40 @@ export type QuoteUsd = () => number | undefined;
 
 const nothingHeld: Admission = { settle: () => undefined, [Symbol.dispose]: () => undefined };
 
+/**
+ * What one admitted request holds: one object with the release shared by every request, not a
+ * closure per request over the admission's variables (a held stream keeps it for its life: docs/benchmarks.md
+ * "Held stream, round seven").
+ */
+class HeldAdmission implements Admission {
+  readonly keyId: string;
+  /** A slot of the key's `max_concurrency` was taken. */
+  readonly slotTaken: boolean;
+  readonly requestId: string;
+  rate: RateReservation | undefined;
+  quotaHeld: QuotaHold | undefined;
+  budgetHold: BudgetHold | undefined;
+  readonly #release: (held: HeldAdmission, usedTokens: number, costUsd: number | undefined) => void;
+  #settled = false;
+
+  constructor(keyId: string, slotTaken: boolean, requestId: string, release: (held: HeldAdmission, usedTokens: number, costUsd: number | undefined) => void) {
+    this.keyId = keyId;
+    this.slotTaken = slotTaken;
+    this.requestId = requestId;
+    this.#release = release;
+  }
+
+  settle(usedTokens: number, costUsd?: number): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#release(this, usedTokens, costUsd);
+  }
+
+  [Symbol.dispose](): void {
+    this.settle(0, 0);
+  }
+}
+
 /** The tokens a finished request used, as recorded (0 when it got no answer). */
 export function usedTokensOf(record: RequestRecord): number {
   return (record.promptTokens ?? 0) + (record.completionTokens ?? 0);
@@ -125,6 +159,15 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     return new GatewayError('rate_limited', `The key '${caller.keyName ?? ''}' is limited to ${described}.`, { retryAfterSeconds });
   }
 
+  /** Gives back what an admission held, settled to what the request used. */
+  function releaseHeld(held: HeldAdmission, usedTokens: number, costUsd: number | undefined): void {
+    const { keyId, rate, quotaHeld, budgetHold } = held;
+    if (rate !== undefined) rateLimits.settle(rate, usedTokens);
+    quotaHeld?.settle(usedTokens);
+    if (budgetHold !== undefined) dependencies.budgets.settle(keyId, budgetHold, costUsd ?? budgetHold.reservedUsd, held.requestId).catch(dependencies.onSettleError);
+    if (held.slotTaken) keySlots.leave(keyId);
+  }
+
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
     async admit(caller, estimateTokens, signal, requestId, quoteUsd) {
@@ -140,36 +183,23 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
         if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
         throw error;
       }
-      let rate: RateReservation | undefined;
-      let quotaHeld: QuotaHold | undefined;
-      let budgetHold: BudgetHold | undefined;
-      const releaseAll = (usedTokens: number, costUsd: number | undefined): void => {
-        if (rate !== undefined) rateLimits.settle(rate, usedTokens);
-        quotaHeld?.settle(usedTokens);
-        if (budgetHold !== undefined) dependencies.budgets.settle(keyId, budgetHold, costUsd ?? budgetHold.reservedUsd, requestId).catch(dependencies.onSettleError);
-        if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
-      };
+      const held = new HeldAdmission(keyId, caller.maxConcurrency !== undefined, requestId, releaseHeld);
       try {
-        const pending = rateLimits.reserve(keyId, { rpm: caller.rpm, tpm: caller.tpm }, estimatedTokens);
+        // The caller is its limits (one object per key, src/server/authenticate.ts): the reservation keeps no copy.
+        const pending = rateLimits.reserve(keyId, caller, estimatedTokens);
         // Only the shared limiter answers later; the in-process one keeps check-and-take synchronous.
         const verdict = pending instanceof Promise ? await pending : pending;
         if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
-        rate = verdict.reservation;
-        quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
-        budgetHold = caller.budget === undefined ? undefined : await reserveBudget(keyId, caller, requestId, quoteUsd);
+        held.rate = verdict.reservation;
+        held.quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
+        held.budgetHold = caller.budget === undefined ? undefined : await reserveBudget(keyId, caller, requestId, quoteUsd);
       } catch (error) {
-        if (rate !== undefined) rateLimits.release(rate);
-        rate = undefined;
-        releaseAll(0, 0);
+        if (held.rate !== undefined) rateLimits.release(held.rate);
+        held.rate = undefined;
+        held.settle(0, 0);
         throw error;
       }
-      let settled = false;
-      const settle = (usedTokens: number, costUsd?: number): void => {
-        if (settled) return;
-        settled = true;
-        releaseAll(usedTokens, costUsd);
-      };
-      return { settle, [Symbol.dispose]: () => { settle(0, 0); } };
+      return held;
     },
   };
 }

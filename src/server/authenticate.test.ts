@@ -35,6 +35,20 @@ describe('createKeyAccess', () => {
     await store.close();
   });
 
+  // A held stream keeps its caller for its life (docs/benchmarks.md "Held stream, round seven").
+  it('gives every request of a cached key the same caller, and a fresh one once the key is read again', async () => {
+    const { keyAccess, key, store } = await access();
+    const first = await keyAccess.authenticate(`Bearer ${key}`);
+    expect(await keyAccess.authenticate(`Bearer ${key}`)).toBe(first);
+    const { record } = await store.keys.create({ name: 'other', key: 'sk-other-0123456789', rpm: 7 });
+    expect(await keyAccess.authenticate('Bearer sk-other-0123456789')).toMatchObject({ keyId: record.id, rpm: 7 });
+    keyAccess.invalidate();
+    const reread = await keyAccess.authenticate(`Bearer ${key}`);
+    expect(reread).not.toBe(first);
+    expect(reread).toEqual(first);
+    await store.close();
+  });
+
   it('answers 401 for a missing, wrong, revoked or expired key', async () => {
     const { keyAccess, store } = await access();
     await expect(keyAccess.authenticate(undefined)).rejects.toMatchObject({ code: 'missing_api_key', status: 401 });

@@ -15,22 +15,23 @@ import { LruCache } from '../lib/lru-cache.ts';
 import { matchesGlob } from '../lib/match-glob.ts';
 import { hashKey, type KeyRecord, type KeyStore } from '../store/index.ts';
 
+/** Who called: one object per key record, shared by every request of that key (read only). */
 export interface Caller {
-  keyId: string | undefined;
-  keyName: string | undefined;
-  models: readonly string[];
-  rpm: number | undefined;
-  tpm: number | undefined;
+  readonly keyId: string | undefined;
+  readonly keyName: string | undefined;
+  readonly models: readonly string[];
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
   /** undefined: no quota. */
-  remainingTokens: number | undefined;
+  readonly remainingTokens: number | undefined;
   /** Requests in flight at once, and how long one past it waits; undefined: unlimited / the default. */
-  maxConcurrency?: number | undefined;
-  queueMs?: number | undefined;
+  readonly maxConcurrency?: number | undefined;
+  readonly queueMs?: number | undefined;
   /** USD per UTC day or month (docs/cost.md); undefined: no budget. */
-  budget?: KeyBudget | undefined;
+  readonly budget?: KeyBudget | undefined;
   /** Its own response-cache settings (docs/caching.md "Per key"); undefined: the global ones. */
-  cache?: KeyCacheSettings | undefined;
-  debug: boolean;
+  readonly cache?: KeyCacheSettings | undefined;
+  readonly debug: boolean;
 }
 
 const anyone: Caller = { keyId: undefined, keyName: undefined, models: ['*'], rpm: undefined, tpm: undefined, remainingTokens: undefined, debug: false };
@@ -78,6 +79,17 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
   // Bumped by each clear: a lookup that began before a clear (a revocation from another instance,
   // say) must not put the record it read back into the cache.
   let generation = 0;
+  // One caller per cached key record, not one per request (a held stream keeps its request's caller
+  // for its life: docs/benchmarks.md "Held stream, round seven"); a record read again gets its own.
+  const callers = new WeakMap<KeyRecord, Caller>();
+  const callerFor = (record: KeyRecord): Caller => {
+    let caller = callers.get(record);
+    if (caller === undefined) {
+      caller = callerOf(record);
+      callers.set(record, caller);
+    }
+    return caller;
+  };
   const clear = (): void => {
     generation += 1;
     cache.clear();
@@ -112,7 +124,7 @@ export async function createKeyAccess(keys: KeyStore, now: () => number = Date.n
       if (record.expiresAt !== undefined && record.expiresAt <= now()) throw new GatewayError('invalid_api_key', `The API key '${record.name}' expired.`);
       // Not after a clear that came while the record was read: a clear drops every key held.
       if (remembered === undefined && seenAt === generation) hashes.set(presented, hash, policy.hitTtlMs);
-      return callerOf(record);
+      return callerFor(record);
     },
   };
 }

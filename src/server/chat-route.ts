@@ -2,8 +2,10 @@
 // issue 14): parse and validate at the edge into the internal chat request, relay, then write the
 // answer in the client's protocol, as JSON or SSE.
 import { estimateChatParts } from '../adapt/estimate-reservation.ts';
-import { estimateUsage } from '../adapt/estimate-usage.ts';
-import type { IngressCodec } from '../core/ingress-codec.ts';
+import { estimatorOf } from '../adapt/estimate-usage.ts';
+import type { ChatRequest } from '../core/chat.ts';
+import type { AnswerContext, IngressCodec } from '../core/ingress-codec.ts';
+import type { RequestRecord } from '../relay/request-record.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { droppedToolsAdaptation, relayChat } from '../relay/relay-chat.ts';
 import { authorizeModel } from './authenticate.ts';
@@ -13,6 +15,25 @@ import { replayCachedCompletion, replayCachedStream } from '../relay/replay-cach
 import { cacheHeader, noCacheUse, planCacheUse, withRecordedUsage } from './plan-cache-use.ts';
 import { collectCommittedStream } from '../relay/collect-committed-stream.ts';
 
+/**
+ * What a codec's answer and stream encoder know of the request. Made here, not in the handler: a
+ * closure made there would keep the handler's whole scope (the parsed request, the raw body's
+ * parse, the codec's state) as long as a stream encoder holds it; this keeps the prompt's text
+ * for its token count (docs/benchmarks.md "Held stream, round seven").
+ */
+export function createAnswerContext(requestId: string, chatRequest: ChatRequest, record: RequestRecord): AnswerContext {
+  const estimate = estimatorOf(chatRequest);
+  let promptTokens: number | undefined;
+  return {
+    requestId,
+    createdAt: Math.floor(Date.now() / 1000),
+    promptTokens: () => (promptTokens ??= estimate('').prompt_tokens),
+    noteAdaptation: (name: string) => {
+      if (!record.adaptations.includes(name)) record.adaptations.push(name);
+    },
+  };
+}
+
 export function createChatHandler<State>(options: RouteOptions, codec: IngressCodec<State>) {
   return createRelayedHandler(
     options,
@@ -20,15 +41,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const { request, reply, record, caller, signal, clientSignal } = exchange;
       const { chat: chatRequest, state, headers, sameDialect, untranslatable } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers, request.query);
       if (headers !== undefined) reply.headers(headers);
-      let promptTokens: number | undefined;
-      const answerContext = {
-        requestId: request.id,
-        createdAt: Math.floor(Date.now() / 1000),
-        promptTokens: () => (promptTokens ??= estimateUsage(chatRequest, '').prompt_tokens),
-        noteAdaptation: (name: string) => {
-          if (!record.adaptations.includes(name)) record.adaptations.push(name);
-        },
-      };
+      const answerContext = createAnswerContext(request.id, chatRequest, record);
       Object.assign(record, { clientModel: chatRequest.model, clientStream: chatRequest.stream === true });
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       let reservation: { prompt: number; completion: number } | undefined;

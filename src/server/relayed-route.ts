@@ -153,6 +153,11 @@ function measureBody(request: FastifyRequest): number | undefined {
   return Buffer.isBuffer(body) ? body.byteLength : undefined;
 }
 
+/** Lets go of the request's raw body (fastify keeps it on the request for the request's life). */
+function dropBody(request: FastifyRequest): void {
+  request.body = undefined;
+}
+
 export function createRelayedHandler(options: RouteOptions, handle: (exchange: Exchange) => Promise<void>, client?: ClientProtocol) {
   const shutdown = followShutdown(options.shutdownSignal);
   return async function handleRelayed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -189,6 +194,8 @@ class RelayedExchange implements Exchange {
     this.caller = request.caller;
     this.record = createRequestRecord(request.id, '', false);
     if (client !== undefined) this.record.ingress = client.protocol;
+    // Measured now: a held stream lets go of the body (`hold`), the log row still has its size.
+    this.record.requestBytes = measureBody(request);
     this.#options = options;
     this.#shutdown = shutdown;
     this.#client = client;
@@ -203,6 +210,9 @@ class RelayedExchange implements Exchange {
 
   hold(): (error?: unknown) => Promise<void> {
     this.held = true;
+    // The raw body was parsed before the answer started; from here on only a capture reads it. A held
+    // stream kept it for its whole life (docs/benchmarks.md "Held stream, round seven").
+    if (this.record.capture === undefined) dropBody(this.request);
     return async (error?: unknown): Promise<void> => {
       try {
         if (error !== undefined) await this.fail(error);
@@ -226,7 +236,6 @@ class RelayedExchange implements Exchange {
     const { record, request } = this;
     const options = this.#options;
     record.durationMs = performance.now() - this.started;
-    record.requestBytes = measureBody(request);
     options.pricing.price(record);
     this.#admission?.settle(usedTokensOf(record), record.costUsd);
     if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);

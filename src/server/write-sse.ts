@@ -56,11 +56,17 @@ export function writeSse(response: ServerResponse, stream: CommittedStream, opti
   stream.pipeTo(writer, writer.end);
 }
 
-/** The client's side of one SSE stream: frames, keep-alives while the upstream is quiet, the end. */
+/**
+ * The client's side of one SSE stream: frames, keep-alives while the upstream is quiet, the end. It
+ * keeps of its options only what it reads after the head went out (not the options object and its
+ * routing headers: a held stream keeps the writer for its life, docs/benchmarks.md "Held stream, round seven").
+ */
 class SseWriter implements FrameSink {
   readonly #response: ServerResponse;
   readonly #encoder: StreamEncoder | undefined;
-  readonly #options: SseOptions;
+  readonly #requestId: string;
+  readonly #signal: AbortSignal;
+  readonly #transcript: CappedText | undefined;
   readonly #onEnd: (failure: GatewayError | undefined) => void;
   readonly #keepalive: NodeJS.Timeout;
   #resume: (() => void) | undefined;
@@ -68,19 +74,21 @@ class SseWriter implements FrameSink {
   constructor(response: ServerResponse, encoder: StreamEncoder | undefined, options: SseOptions, onEnd: (failure: GatewayError | undefined) => void) {
     this.#response = response;
     this.#encoder = encoder;
-    this.#options = options;
+    this.#requestId = options.requestId;
+    this.#signal = options.signal;
+    this.#transcript = options.transcript;
     this.#onEnd = onEnd;
     this.#keepalive = setTimeout(this.#beat, options.keepaliveMs);
     this.#keepalive.unref();
   }
 
   #gone(): boolean {
-    return this.#response.destroyed || this.#options.signal.aborted;
+    return this.#response.destroyed || this.#signal.aborted;
   }
 
   #send(frames: string): boolean {
     if (this.#gone()) return true;
-    this.#options.transcript?.appendText(frames);
+    this.#transcript?.appendText(frames);
     return this.#response.write(frames);
   }
 
@@ -101,19 +109,20 @@ class SseWriter implements FrameSink {
     }
     this.#resume = resume;
     this.#response.once('drain', this.#drained);
-    this.#options.signal.addEventListener('abort', this.#drained, { once: true });
+    this.#signal.addEventListener('abort', this.#drained, { once: true });
   }
 
   readonly #drained = (): void => {
     this.#response.off('drain', this.#drained);
-    this.#options.signal.removeEventListener('abort', this.#drained);
+    this.#signal.removeEventListener('abort', this.#drained);
     const resume = this.#resume;
     this.#resume = undefined;
     resume?.();
   };
 
   readonly end = (end: StreamEnd): void => {
-    const { signal, requestId } = this.#options;
+    const signal = this.#signal;
+    const requestId = this.#requestId;
     const encoder = this.#encoder;
     let failure: GatewayError | undefined;
     try {

@@ -1,9 +1,9 @@
 // Run with --expose-gc (src/relay/run-attempt.test.ts): one streamed attempt through runAttempt, its
 // upstream stream held after the first chunk (the commit point passed, the committed stream kept as
 // the server keeps it while it waits for the next chunk). Prints, as one JSON line, whether the
-// attempt's upstream request (the body sent upstream) is still reachable after full collections: a
-// held stream needs the client's request (usage estimate), not the upstream's copy of it
-// (docs/benchmarks.md, "Held stream, round six").
+// attempt's upstream request (the body sent upstream) and the client's parsed request are still
+// reachable after full collections: a held stream needs neither, only the prompt's text for a usage
+// estimate (docs/benchmarks.md, "Held stream, round six" and "round seven").
 import { parseConfig } from '../../src/config/index.ts';
 import type { ChatRequest } from '../../src/core/chat.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../../src/core/upstream.ts';
@@ -31,9 +31,10 @@ function heldBody(): AsyncIterable<Uint8Array> {
   };
 }
 
-/** Starts the attempt; only a WeakRef to its upstream request leaves this function. */
-async function startHeldAttempt(): Promise<{ outcome: RelayOutcome; sent: WeakRef<UpstreamRequest> }> {
-  const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true };
+/** Starts the attempt; only WeakRefs to its upstream request and the client's request leave this function. */
+async function startHeldAttempt(): Promise<{ outcome: RelayOutcome; sent: WeakRef<UpstreamRequest>; asked: WeakRef<ChatRequest> }> {
+  // An image part: what the estimate never reads, yet a held stream kept with the request.
+  const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(10_000)}` } }] }], stream: true };
   const upstreamRequest: UpstreamRequest = { url: 'http://127.0.0.1:9/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(10_000) }], stream: true } };
   const send = (): Promise<UpstreamResponse> => Promise.resolve({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: heldBody() });
   const outcome = await runAttempt({
@@ -48,15 +49,15 @@ async function startHeldAttempt(): Promise<{ outcome: RelayOutcome; sent: WeakRe
     onSettled: () => undefined,
     capture: undefined,
   });
-  return { outcome, sent: new WeakRef(upstreamRequest) };
+  return { outcome, sent: new WeakRef(upstreamRequest), asked: new WeakRef(request) };
 }
 
 const gc = (globalThis as { gc?: (options: { type: 'major' }) => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
-const { outcome, sent } = await startHeldAttempt();
+const { outcome, sent, asked } = await startHeldAttempt();
 for (let round = 0; round < 3; round += 1) {
   await new Promise((resolve) => setImmediate(resolve));
   gc({ type: 'major' });
 }
-console.log(JSON.stringify({ streaming: outcome.kind === 'stream', upstreamRequestKept: sent.deref() !== undefined }));
+console.log(JSON.stringify({ streaming: outcome.kind === 'stream', upstreamRequestKept: sent.deref() !== undefined, clientRequestKept: asked.deref() !== undefined }));
 process.exit(0);
