@@ -1,10 +1,11 @@
 // What an upstream answer's status and headers decide before a byte of its body is read, the same
-// for a body read as a stream (upstream-client.ts) and one gathered whole (whole-answer-call.ts):
+// for a body read as it comes (streamed-answer-call.ts, upstream-client.ts) and one gathered whole (whole-answer-call.ts):
 // its content-encoding's decoders, or a refusal (a coding Sluice cannot decode, an uncompressed body
 // that says it is over its cap), and the headers handed on (the wire's own length and coding dropped
 // when the body is decoded).
 import type { Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
+import type { FailureScope } from './describe-send-failure.ts';
 import { planDecoding } from './decode-content.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 
@@ -17,6 +18,24 @@ const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** What a dispatched call (whole-answer-call.ts, streamed-answer-call.ts) knows when its answer's headers come: its cap, by status. */
+export interface DispatchScope extends FailureScope {
+  /** The cap and its words for this status (upstream-client.ts capFor). */
+  capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
+  /** The call is over (its own deadline, when it has one, ends here). */
+  onEnd: () => void;
+}
+
+/**
+ * A dispatched call's answer head: its body's scope and what the headers decide. Undefined for an
+ * informational answer (103 Early Hints), which comes before the real one and which request() skips too.
+ */
+export function readDispatchedHead(scope: DispatchScope, status: number, headers: Headers): { bodyScope: BodyScope; head: AnswerHead } | undefined {
+  if (status < 200) return undefined;
+  const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
+  return { bodyScope, head: readAnswerHead(headers, bodyScope) };
 }
 
 export function readAnswerHead(headers: Headers, scope: BodyScope): AnswerHead {

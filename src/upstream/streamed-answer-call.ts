@@ -10,12 +10,11 @@ import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../core/errors.ts';
 import type { UpstreamResponse } from '../core/upstream.ts';
-import { readAnswerHead } from './read-answer-head.ts';
+import { readDispatchedHead, type DispatchScope } from './read-answer-head.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { queuedBytesBeforePause, StreamedAnswerBody } from './streamed-answer-body.ts';
-import type { WholeAnswerScope } from './whole-answer-call.ts';
 
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
@@ -44,7 +43,7 @@ function feedReadable(controller: Controller): Readable {
  * calls alive through young-generation collections (detach-call-controller.ts).
  */
 export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
-  readonly #scope: WholeAnswerScope;
+  readonly #scope: DispatchScope;
   readonly #answered: (response: UpstreamResponse) => void;
   readonly #failed: (error: GatewayError) => void;
   #controller: Controller | undefined;
@@ -55,7 +54,7 @@ export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
   #listening = true;
   readonly #stopListening: () => void;
 
-  constructor(scope: WholeAnswerScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
+  constructor(scope: DispatchScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
     this.#scope = scope;
     this.#answered = answered;
     this.#failed = failed;
@@ -79,15 +78,13 @@ export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Controller, status: number, headers: Headers): void {
-    // An informational answer (103 Early Hints) comes before the real one: request() skipped it too.
-    if (status < 200) return;
-    const scope = this.#scope;
-    const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
-    const head = readAnswerHead(headers, bodyScope);
+    const read = readDispatchedHead(this.#scope, status, headers);
+    if (read === undefined) return;
+    const { bodyScope, head } = read;
     this.#answeredOnce = true;
     if (head.kind === 'refused') {
       this.#stopListening();
-      scope.onEnd();
+      this.#scope.onEnd();
       this.#failed(head.error);
       controller.abort(head.error);
       return;

@@ -15,7 +15,8 @@ import { describeSendFailure } from './describe-send-failure.ts';
 import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { StreamedAnswerCall } from './streamed-answer-call.ts';
-import { WholeAnswerCall, type WholeAnswerScope } from './whole-answer-call.ts';
+import { WholeAnswerCall } from './whole-answer-call.ts';
+import type { DispatchScope } from './read-answer-head.ts';
 
 /** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
 function encodeBody(upstreamRequest: UpstreamRequest): string | Uint8Array | Readable {
@@ -100,7 +101,7 @@ export class UpstreamClient {
    */
   #dispatch(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const deadline = startCallDeadline(options);
-    const scope: WholeAnswerScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end };
+    const scope: DispatchScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end };
     return new Promise((answered, failed) => {
       if (deadline.signal.aborted) {
         deadline.end();

@@ -9,22 +9,14 @@ import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../core/errors.ts';
 import type { UpstreamResponse } from '../core/upstream.ts';
-import { readAnswerHead } from './read-answer-head.ts';
-import { describeSendFailure, type FailureScope } from './describe-send-failure.ts';
+import { readDispatchedHead, type DispatchScope } from './read-answer-head.ts';
+import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { readWholeUpstreamBody } from './read-whole-body.ts';
 
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
 type Outcome = { bytes: Uint8Array } | { error: Error };
-
-/** What the call needs to know when the answer's headers come: its cap, by status. */
-export interface WholeAnswerScope extends FailureScope {
-  /** The cap and its words for this status (upstream-client.ts capFor). */
-  capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
-  /** The call is over (its own deadline, when it has one, ends here). */
-  onEnd: () => void;
-}
 
 /** The answer's body: read whole (`readAll`, once) or iterated as one chunk (debug capture tees it). */
 export class WholeAnswerBody implements AsyncIterable<Uint8Array> {
@@ -62,7 +54,7 @@ export class WholeAnswerBody implements AsyncIterable<Uint8Array> {
  * whole calls alive through young-generation collections (detach-call-controller.ts).
  */
 export class WholeAnswerCall implements Dispatcher.DispatchHandler {
-  readonly #scope: WholeAnswerScope;
+  readonly #scope: DispatchScope;
   readonly #answered: (response: UpstreamResponse) => void;
   readonly #failed: (error: GatewayError) => void;
   #controller: Controller | undefined;
@@ -75,7 +67,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   #over = false;
   readonly #onAbort: () => void;
 
-  constructor(scope: WholeAnswerScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
+  constructor(scope: DispatchScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
     this.#scope = scope;
     this.#answered = answered;
     this.#failed = failed;
@@ -96,11 +88,9 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Controller, status: number, headers: Headers): void {
-    // An informational answer (103 Early Hints) comes before the real one: request() skipped it too.
-    if (status < 200) return;
-    const scope = this.#scope;
-    const bodyScope: BodyScope = { channel: scope.channel, signal: scope.signal, status, ...scope.capFor(status), onEnd: scope.onEnd };
-    const head = readAnswerHead(headers, bodyScope);
+    const read = readDispatchedHead(this.#scope, status, headers);
+    if (read === undefined) return;
+    const { bodyScope, head } = read;
     if (head.kind === 'refused') {
       this.#refuse(controller, head.error);
       return;
