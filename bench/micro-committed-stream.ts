@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { resolve } from 'node:path';
+import { measureAlternatedRounds, median } from './lib/measure-in-process.ts';
 import type * as ParseStream from '../src/providers/openai/parse-stream.ts';
 import type * as ReadUpstreamBody from '../src/upstream/read-upstream-body.ts';
 import type * as StreamedAnswerBodyModule from '../src/upstream/streamed-answer-body.ts';
@@ -119,29 +119,8 @@ const trees = [await loadTree('this', process.cwd())];
 if (values['sluice-dir'] !== undefined) trees.unshift(await loadTree('base', values['sluice-dir']));
 const streams = Number(values.streams);
 const chunks = Number(values.chunks);
-const gc = (globalThis as { gc?: () => void }).gc;
 for (const tree of trees) await tree.run(streams, chunks); // warm-up
-const results = new Map<string, { cpu: number[]; allocated: number[] }>(trees.map((tree) => [tree.name, { cpu: [], allocated: [] }]));
-for (let round = 0; round < Number(values.rounds); round += 1) {
-  const order = round % 2 === 0 ? trees : [...trees].reverse();
-  for (const tree of order) {
-    gc?.();
-    const profiler = new GCProfiler();
-    const usedBefore = getHeapStatistics().used_heap_size;
-    profiler.start();
-    const cpu = process.cpuUsage();
-    await tree.run(streams, chunks);
-    const spent = process.cpuUsage(cpu);
-    const stats = profiler.stop();
-    const usedAfter = getHeapStatistics().used_heap_size;
-    let freed = 0;
-    for (const collection of stats?.statistics ?? []) freed += collection.beforeGC.heapStatistics.usedHeapSize - collection.afterGC.heapStatistics.usedHeapSize;
-    const result = results.get(tree.name);
-    result?.cpu.push((spent.user + spent.system) / streams);
-    result?.allocated.push((usedAfter - usedBefore + freed) / streams);
-  }
-}
-const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+const results = await measureAlternatedRounds(trees, Number(values.rounds), streams, (tree) => tree.run(streams, chunks));
 for (const [name, { cpu, allocated }] of results) {
   console.log(JSON.stringify({ tree: name, streams, chunks, cpuUsPerStream: median(cpu).toFixed(1), allocatedBytesPerStream: Math.round(median(allocated)), cpuRounds: cpu.map((value) => Math.round(value)) }));
 }

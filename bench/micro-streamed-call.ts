@@ -14,7 +14,8 @@ import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GCProfiler, getHeapStatistics } from 'node:v8';
+import { getHeapStatistics } from 'node:v8';
+import { measureAlternatedRounds, median } from './lib/measure-in-process.ts';
 import type * as ParseStream from '../src/providers/openai/parse-stream.ts';
 import type * as UpstreamClientModule from '../src/upstream/upstream-client.ts';
 import type * as ClientStreamPathModule from '../src/relay/client-stream-path.ts';
@@ -132,7 +133,6 @@ async function measure(): Promise<void> {
   if (values['sluice-dir'] !== undefined) trees.unshift(await loadTree('base', values['sluice-dir'], mockUrl));
   const streams = Number(values.streams);
   const concurrency = Number(values.concurrency);
-  const gc = (globalThis as { gc?: (options?: { type: string }) => void }).gc;
   for (const tree of trees) await tree.run(streams, concurrency); // warm-up
   if (values.held !== undefined) {
     await measureHeld(trees, Number(values.held), mockUrl);
@@ -140,38 +140,7 @@ async function measure(): Promise<void> {
     child.kill();
     return;
   }
-  const results = new Map<string, { cpu: number[]; allocated: number[]; promoted: number[]; gcMs: number[] }>(trees.map((tree) => [tree.name, { cpu: [], allocated: [], promoted: [], gcMs: [] }]));
-  for (let round = 0; round < Number(values.rounds); round += 1) {
-    const order = round % 2 === 0 ? trees : [...trees].reverse();
-    for (const tree of order) {
-      gc?.();
-      const profiler = new GCProfiler();
-      const usedBefore = getHeapStatistics().used_heap_size;
-      profiler.start();
-      const cpu = process.cpuUsage();
-      await tree.run(streams, concurrency);
-      const spent = process.cpuUsage(cpu);
-      const stats = profiler.stop();
-      const usedAfter = getHeapStatistics().used_heap_size;
-      let freed = 0;
-      let promoted = 0;
-      let pause = 0;
-      for (const collection of stats?.statistics ?? []) {
-        freed += collection.beforeGC.heapStatistics.usedHeapSize - collection.afterGC.heapStatistics.usedHeapSize;
-        pause += collection.cost;
-        if (collection.gcType === 'Scavenge' || collection.gcType === 'MinorMarkSweep') {
-          const old = (statistics: typeof collection.beforeGC): number => statistics.heapSpaceStatistics.filter((space) => space.spaceName === 'old_space' || space.spaceName === 'large_object_space').reduce((sum, space) => sum + space.spaceUsedSize, 0);
-          promoted += Math.max(0, old(collection.afterGC) - old(collection.beforeGC));
-        }
-      }
-      const result = results.get(tree.name);
-      result?.cpu.push((spent.user + spent.system) / streams);
-      result?.allocated.push((usedAfter - usedBefore + freed) / streams);
-      result?.promoted.push(promoted / streams);
-      result?.gcMs.push(pause / 1000 / streams);
-    }
-  }
-  const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+  const results = await measureAlternatedRounds(trees, Number(values.rounds), streams, (tree) => tree.run(streams, concurrency));
   const byName = (name: string): { cpu: number[] } | undefined => results.get(name);
   for (const [name, { cpu, allocated, promoted, gcMs }] of results) {
     console.log(JSON.stringify({ tree: name, streams, concurrency, cpuUsPerStream: median(cpu).toFixed(1), allocatedBytesPerStream: Math.round(median(allocated)), promotedBytesPerStream: Math.round(median(promoted)), gcUsPerStream: (median(gcMs) * 1000).toFixed(1), cpuRounds: cpu.map((value) => Math.round(value)) }));
@@ -211,6 +180,5 @@ async function measureHeld(trees: Tree[], held: number, mockUrl: string): Promis
     }
   }
   await setMock(mockUrl, { holdUntil: 0 });
-  const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
   for (const [name, list] of perStream) console.log(JSON.stringify({ tree: name, held, heapBytesPerHeldStream: Math.round(median(list)), rounds: list.map((value) => Math.round(value)) }));
 }
