@@ -6,7 +6,7 @@
 // about the client's body, never a verdict on the endpoint, so it teaches nothing here.
 import type { CapabilityHints } from '../core/channel.ts';
 import type { EndpointName } from '../core/endpoint.ts';
-import type { GatewayError } from '../core/errors.ts';
+import { upstreamWords, type GatewayError } from '../core/errors.ts';
 
 /** Statuses by which an HTTP server says the route or method is not there (RFC 9110 §15.5.5, §15.5.6, §15.6.2). */
 export const endpointMissingStatuses: ReadonlySet<number> = new Set([404, 405, 501]);
@@ -19,7 +19,7 @@ const missingModel = /model_not_found|deploymentnotfound|\b(model|deployment)\b[
 export function learnEndpointSupport(error: GatewayError, endpoint: EndpointName): CapabilityHints | undefined {
   const status = error.upstream?.status;
   if (status === undefined || !endpointMissingStatuses.has(status)) return undefined;
-  if (missingModel.test(error.message.replace(/^.*? answered HTTP \d+: /, ''))) return undefined;
+  if (missingModel.test(upstreamWords(error))) return undefined;
   return { unsupportedEndpoints: [endpoint] };
 }
 

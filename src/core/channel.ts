@@ -19,6 +19,8 @@ export interface CapabilityHints {
   completions?: EndpointSupport;
   /** Endpoints of issue 18 the upstream answered 404/405/501 for (learned; src/adapt/learn-endpoint-support.ts). */
   unsupportedEndpoints?: readonly EndpointName[];
+  /** `POST /rerank` reads the documents from `texts`, TEI's field (learned; src/adapt/learn-rerank-texts.ts). */
+  rerankTexts?: boolean;
 }
 
 export interface Capabilities {

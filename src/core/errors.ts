@@ -309,6 +309,14 @@ export function optionsOf(error: GatewayError): GatewayErrorOptions {
 }
 
 /**
+ * The upstream's own words in an error made from its answer: the message without the
+ * "<channel> answered HTTP <status>: " that src/relay/upstream-error.ts puts before them.
+ */
+export function upstreamWords(error: GatewayError): string {
+  return error.message.replace(/^.*? answered HTTP \d+: /, '');
+}
+
+/**
  * An upstream's error answer that a client of the upstream's own protocol sees as the upstream wrote
  * it (same-dialect pass-through, issue 14): `body` is already in the client's shape; the rest is the
  * GatewayError the relay decides retries and failover by, and the log row records.

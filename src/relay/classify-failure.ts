@@ -2,7 +2,7 @@
 // provider names in it (docs/style.md 7); and, as pure functions too, what a failure says about the
 // channel (its circuit) and about the upstream key (set aside for the channel, or for one model).
 import type { RetryPolicy } from '../core/channel.ts';
-import type { GatewayError } from '../core/errors.ts';
+import { upstreamWords, type GatewayError } from '../core/errors.ts';
 import { credentialStatuses, loadStatuses } from './failure-policy.ts';
 
 export type FailureDecision = 'adapt-and-retry' | 'retry-same' | 'fail-over' | 'give-up';
@@ -72,7 +72,7 @@ export function scopeKeyRefusal(error: GatewayError): 'channel' | 'model' | unde
   if (status === undefined) return undefined;
   if (status === 401 || (status < 500 && invalidKeyWords.test(error.message))) return 'channel';
   if (status === 403 || status === 404) {
-    if (aboutModelWords.test(error.message.replace(/^.*? answered HTTP \d+: /, ''))) return 'model';
+    if (aboutModelWords.test(upstreamWords(error))) return 'model';
     return status === 403 ? 'channel' : undefined;
   }
   return undefined;

@@ -31,5 +31,6 @@ export function describeLearning(hints: CapabilityHints): string {
   if (hints.responsesApi !== undefined) return `learned:responses_api=${hints.responsesApi}`;
   if (hints.completions !== undefined) return `learned:completions=${hints.completions}`;
   if (hints.unsupportedEndpoints !== undefined) return `learned:unsupported=${hints.unsupportedEndpoints.join(',')}`;
+  if (hints.rerankTexts !== undefined) return `learned:rerank_texts=${String(hints.rerankTexts)}`;
   return `learned:drop=${(hints.dropFields ?? []).join(',')}`;
 }

@@ -67,6 +67,13 @@ describe('stored capabilities', () => {
     expect(fromStoredCapabilities(rows, Number.MAX_SAFE_INTEGER)).toEqual([entry]);
   });
 
+  it("keeps that a rerank upstream reads `texts` (TEI) across a restart", () => {
+    const entry = { channel: 'tei', model: 'bge-reranker-large', hints: { rerankTexts: true }, evidence: 'missing field `texts`', learnedAt: 1, recheckAt: 100 };
+    const rows = toStoredCapabilities(entry);
+    expect(rows.map((row) => [row.capability, row.value])).toEqual([['rerank_texts', true]]);
+    expect(fromStoredCapabilities(rows, Number.MAX_SAFE_INTEGER)).toEqual([entry]);
+  });
+
   it('skips rows it does not understand', () => {
     const row = { channel: 'c', model: 'm', capability: 'probe', value: true, evidence: 'x', learnedAt: 1, recheckAt: undefined };
     expect(fromStoredCapabilities([row], 5)).toEqual([]);

@@ -109,6 +109,7 @@ export function toStoredCapabilities(entry: LearnedCapability): StoredCapability
   if (entry.hints.responsesApi !== undefined) rows.push({ ...base, capability: 'responses_api', value: entry.hints.responsesApi });
   if (entry.hints.completions !== undefined) rows.push({ ...base, capability: 'completions', value: entry.hints.completions });
   if (entry.hints.unsupportedEndpoints !== undefined) rows.push({ ...base, capability: 'unsupported_endpoints', value: [...entry.hints.unsupportedEndpoints] });
+  if (entry.hints.rerankTexts !== undefined) rows.push({ ...base, capability: 'rerank_texts', value: entry.hints.rerankTexts });
   return rows;
 }
 
@@ -124,6 +125,7 @@ export function fromStoredCapabilities(rows: readonly StoredCapability[], never:
     else if (row.capability === 'responses_api' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, responsesApi: row.value };
     else if (row.capability === 'completions' && (row.value === 'supported' || row.value === 'unsupported')) entry.hints = { ...entry.hints, completions: row.value };
     else if (row.capability === 'unsupported_endpoints' && Array.isArray(row.value)) entry.hints = { ...entry.hints, unsupportedEndpoints: row.value.filter((endpoint): endpoint is EndpointName => typeof endpoint === 'string' && Object.hasOwn(endpointPaths, endpoint)) };
+    else if (row.capability === 'rerank_texts' && typeof row.value === 'boolean') entry.hints = { ...entry.hints, rerankTexts: row.value };
     else continue;
     entry.recheckAt = Math.min(entry.recheckAt, row.recheckAt ?? never);
     entries.set(id, entry);

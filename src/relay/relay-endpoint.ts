@@ -5,6 +5,7 @@
 // answer is read inside the try (a body that breaks off fails over); a `streamed` one commits on its
 // first bytes and the rest is the route's to pass on as it arrives.
 import { isLearnedUnsupported, learnEndpointSupport } from '../adapt/learn-endpoint-support.ts';
+import { learnRerankTexts, moveDocumentsToTexts, wantsRerankTexts } from '../adapt/learn-rerank-texts.ts';
 import { applyMergePatch } from '../adapt/merge-patch.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { AnswerMode, EndpointBody, EndpointName } from '../core/endpoint.ts';
@@ -46,6 +47,11 @@ function patchBody(body: EndpointBody, overrides: Record<string, unknown> | unde
   if (body.kind !== 'json' || overrides === undefined) return body;
   const patched = applyMergePatch(body.json, overrides);
   return isJsonObject(patched) ? { kind: 'json', json: patched } : body;
+}
+
+/** A rerank body with its documents as `texts`, for an upstream that said it reads them there (TEI). */
+function sendAsTexts(body: EndpointBody): EndpointBody {
+  return body.kind === 'json' ? { kind: 'json', json: moveDocumentsToTexts(body.json) } : body;
 }
 
 /**
@@ -122,7 +128,9 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
       if (lacksEndpoint(candidate)) return new GatewayError('endpoint_not_served', `${channel.name} has no ${call.endpoint} endpoint for '${upstreamModel}' (its upstream answered so).`, { param: 'model', upstream: { channel: channel.name } });
       const located = dialect.locate(call.endpoint, { channel, upstreamModel, apiKey });
       const attemptCapture = captureFor(channel, context, dependencies);
-      const encoded = encodeEndpointBody(patchBody(call.body, channel.overrides), upstreamModel, attemptCapture !== undefined);
+      const patched = patchBody(call.body, channel.overrides);
+      const texts = call.endpoint === 'rerank' && wantsRerankTexts(dependencies.learned.hintsFor(channel.name), upstreamModel);
+      const encoded = encodeEndpointBody(texts ? sendAsTexts(patched) : patched, upstreamModel, attemptCapture !== undefined);
       const upstreamRequest: UpstreamRequest = {
         url: located.url,
         // content-length: a form sent in pieces would otherwise go chunked, which not every upstream takes.
@@ -165,7 +173,8 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
         },
         // Usage is the route's to read from the answer (rerank and images report it, audio does not).
         succeeded: () => undefined,
-        learnFrom: (error) => learnEndpointSupport(error, call.endpoint),
+        // A rerank upstream asking for `texts` is learned only while they were not sent (the next try sends them).
+        learnFrom: (error) => learnEndpointSupport(error, call.endpoint) ?? (call.endpoint === 'rerank' && !texts ? learnRerankTexts(error) : undefined),
         keepsRunning: () => streamed,
       };
     },

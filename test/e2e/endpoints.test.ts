@@ -2,6 +2,7 @@
 // (issue 18, docs/endpoints.md), against upstreams that answer as OpenAI and vLLM do
 // (test/emulators/endpoint-upstreams.ts): failover before the first byte for each, an upstream's 404
 // for the rerank path learned (that channel left out, the next tried), the rerank path per channel,
+// a TEI reranker's 422 asking for `texts` learned (the same call sent again with them),
 // endpoint_not_served for an Anthropic-only model, bad bodies refused before anything is relayed,
 // the key's allow-list, units against tpm, the log row and metrics naming the endpoint.
 import OpenAI from 'openai';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
 import type { Emulator } from '../emulators/emulator-server.ts';
-import { startOpenAiEndpoints, startOverloaded, startVllmRerank, tinyPngBase64 } from '../emulators/endpoint-upstreams.ts';
+import { startOpenAiEndpoints, startOverloaded, startTeiRerank, startVllmRerank, tinyPngBase64 } from '../emulators/endpoint-upstreams.ts';
 import { createAdminClient, eventually, type AdminCall } from '../support/admin-client.ts';
 
 const adminKey = 'admin-key-for-endpoint-tests';
@@ -20,12 +21,13 @@ const meteredKey = 'sk-metered-endpoints-0123456789';
 let busy: Emulator;
 let openai: Emulator;
 let vllm: Emulator;
+let tei: Emulator;
 let sluice: RunningSluice;
 let client: OpenAI;
 let admin: AdminCall;
 
 beforeAll(async () => {
-  [busy, openai, vllm] = await Promise.all([startOverloaded(), startOpenAiEndpoints(), startVllmRerank('/rerank')]);
+  [busy, openai, vllm, tei] = await Promise.all([startOverloaded(), startOpenAiEndpoints(), startVllmRerank('/rerank'), startTeiRerank()]);
   const vllmRoot = vllm.url.replace(/\/v1$/, '');
   const yaml = `
 admin_key: ${adminKey}
@@ -39,6 +41,7 @@ channels:
   - { name: busy, type: openai, base_url: ${busy.url}, api_key: sk-busy, models: [omni-moderation-latest, gpt-image-1, bge-reranker-v2-m3], priority: 0 }
   - { name: openai, type: openai, base_url: ${openai.url}, api_key: sk-openai, models: [omni-moderation-latest, gpt-image-1, dall-e-3, bge-reranker-v2-m3], priority: 1 }
   - { name: vllm, type: openai, base_url: ${vllm.url}, api_key: sk-vllm, models: [bge-reranker-v2-m3], priority: 2, paths: { rerank: "${vllmRoot}/rerank" } }
+  - { name: tei, type: openai, base_url: ${tei.url}, models: [bge-reranker-large], paths: { rerank: "${tei.url.replace(/\/v1$/, '')}/rerank" } }
   - { name: claude, type: anthropic, api_key: sk-ant, models: [claude-sonnet-4] }
   - { name: tiny, type: openai, base_url: ${openai.url}, api_key: sk-tiny, models: [dall-e-2], priority: 0, limits: { upstream_body_bytes: 200 } }
   - { name: roomy, type: openai, base_url: ${openai.url}, api_key: sk-roomy, models: [dall-e-2], priority: 1 }
@@ -50,7 +53,7 @@ channels:
 
 afterAll(async () => {
   await sluice.close();
-  await Promise.all([busy.close(), openai.close(), vllm.close()]);
+  await Promise.all([busy.close(), openai.close(), vllm.close(), tei.close()]);
 });
 
 const countAt = (emulator: Emulator, path: string): number => emulator.received.filter((request) => request.path === path).length;
@@ -150,6 +153,26 @@ describe('POST /v1/rerank', () => {
     await rerank({ model: 'bge-reranker-v2-m3', query: 'rome', documents: ['rome'], return_documents: false });
     expect(countAt(openai, '/v1/rerank')).toBe(1);
     expect(vllm.received.filter((request) => request.path === '/rerank')).toHaveLength(2);
+  });
+
+  it("sends a TEI reranker the documents as `texts` once its 422 says so, learned for the next calls", async () => {
+    const { data, response } = await rerank({ model: 'bge-reranker-large', query: 'paris', documents: ['berlin is big', { text: 'paris in spring' }], top_n: 1, return_documents: true });
+    expect(data).toEqual({ model: 'bge-reranker-large', results: [{ index: 1, relevance_score: 0.9988, document: { text: 'paris in spring' } }] });
+    // The first try as every reranker gets it, refused; the same channel again with `texts`.
+    expect(tei.received.map((request) => request.body)).toEqual([
+      { model: 'bge-reranker-large', query: 'paris', documents: ['berlin is big', { text: 'paris in spring' }], top_n: 1, return_documents: true },
+      { model: 'bge-reranker-large', query: 'paris', texts: ['berlin is big', 'paris in spring'], top_n: 1, return_documents: true },
+    ]);
+    const row = await logRow(response.headers.get('x-request-id') ?? '');
+    expect(row.body).toMatchObject({ channel: 'tei', attempts: [{ channel: 'tei', status: 422 }, { channel: 'tei', status: 200 }], adaptations: ['learned:rerank_texts=true'] });
+    const learned = (await admin('GET', '/capabilities')).body as { data: { channel: string; model: string; rerank_texts?: boolean }[] };
+    expect(learned.data.find((entry) => entry.channel === 'tei')).toMatchObject({ model: 'bge-reranker-large', rerank_texts: true });
+
+    // Learned: the next call sends `texts` at once, one upstream request.
+    const next = await rerank({ model: 'bge-reranker-large', query: 'rome', documents: ['rome'] });
+    expect(next.data).toEqual({ model: 'bge-reranker-large', results: [{ index: 0, relevance_score: 0.9988 }] });
+    expect(tei.received).toHaveLength(3);
+    expect(tei.received.at(-1)?.body).toEqual({ model: 'bge-reranker-large', query: 'rome', texts: ['rome'] });
   });
 
   it('answers endpoint_not_served when the only channel of the model 404s the path, and /v1/models stops listing it there', async () => {

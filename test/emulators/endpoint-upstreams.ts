@@ -8,7 +8,12 @@
 //   /v1/rerank)", "type": "invalid_request_error", …}}` (its answer to any unknown path);
 // - vLLM `POST /rerank` (docs.vllm.ai, OpenAI-compatible server, "Re-rank API"): `{id, model, usage:
 //   {total_tokens}, results: [{index, document: {text}, relevance_score}]}`, sorted by score; its
-//   unknown routes answer FastAPI's 404 `{"detail": "Not Found"}`.
+//   unknown routes answer FastAPI's 404 `{"detail": "Not Found"}`;
+// - Text Embeddings Inference `POST /rerank` (huggingface/text-embeddings-inference, router/src/http/types.rs
+//   `RerankRequest` {query, texts, truncate, raw_scores, return_text}; unknown fields ignored by serde):
+//   a bare array `[{index, score, text?}]` sorted by score; a body without `texts` is refused by axum's
+//   `Json` extractor with a 422 in plain text, "Failed to deserialize the JSON body into the target type:
+//   missing field `texts` at line 1 column <the body's length>".
 import { isJsonObject, startEmulator, writeJson, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 
 /** A 1×1 transparent PNG, base64: what a b64_json image looks like on the wire. */
@@ -68,6 +73,27 @@ export function startVllmRerank(path = '/rerank'): Promise<Emulator> {
     scored.sort((a, b) => b.relevance_score - a.relevance_score);
     const topN = typeof request.body?.['top_n'] === 'number' ? request.body['top_n'] : scored.length;
     writeJson(response, 200, JSON.stringify({ id: 'rerank-8f3b2c', model: request.body?.['model'], usage: { total_tokens: 7 * documents.length }, results: scored.slice(0, topN) }));
+  });
+}
+
+/** TEI serving a reranker at its root `/rerank`: documents read from `texts` only. */
+export function startTeiRerank(): Promise<Emulator> {
+  return startEmulator((request, response) => {
+    const texts = request.body?.['texts'];
+    if (pathOf(request) !== '/rerank') {
+      response.writeHead(404).end();
+      return;
+    }
+    if (!Array.isArray(texts)) {
+      const words = `Failed to deserialize the JSON body into the target type: missing field \`texts\` at line 1 column ${String(request.rawBody.length)}`;
+      response.writeHead(422, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(words)) }).end(words);
+      return;
+    }
+    const query = typeof request.body?.['query'] === 'string' ? request.body['query'] : '';
+    const withText = request.body?.['return_text'] === true;
+    const ranks = texts.map((text, index) => ({ index, ...(withText ? { text } : {}), score: String(text).includes(query) ? 0.9988 : 0.00012 / (index + 1) }));
+    ranks.sort((a, b) => b.score - a.score);
+    writeJson(response, 200, JSON.stringify(ranks));
   });
 }
 

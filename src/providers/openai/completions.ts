@@ -8,7 +8,7 @@ import type { StreamEvent } from '../../codec/sse/index.ts';
 import type { CapabilityHints } from '../../core/channel.ts';
 import { isJsonObject, type JsonObject } from '../../core/chat.ts';
 import type { CompletionsRequest, TextCompletion } from '../../core/completions.ts';
-import { GatewayError } from '../../core/errors.ts';
+import { GatewayError, upstreamWords } from '../../core/errors.ts';
 import type { UpstreamRequest } from '../../core/upstream.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
 import { readEventValue } from '../shared/parse-events.ts';
@@ -81,7 +81,7 @@ const endpointWords = /completion operation does not work|operationnotsupported|
 export function learnCompletionsSupport(error: GatewayError): CapabilityHints | undefined {
   const status = error.upstream?.status;
   if (status === undefined) return undefined;
-  const words = error.message.replace(/^.*? answered HTTP \d+: /, '');
+  const words = upstreamWords(error);
   if (missingModel.test(words)) return undefined;
   if (status === 404 || status === 405 || status === 501 || (status === 400 && endpointWords.test(words))) return { completions: 'unsupported' };
   return undefined;

@@ -9,7 +9,7 @@ import type { StreamEvent } from '../../codec/sse/index.ts';
 import { encodeJsonText } from '../../codec/sse/index.ts';
 import type { CapabilityHints, Channel } from '../../core/channel.ts';
 import { isJsonObject, type JsonObject, type Usage } from '../../core/chat.ts';
-import { GatewayError } from '../../core/errors.ts';
+import { GatewayError, upstreamWords } from '../../core/errors.ts';
 import type { SameDialectRequest } from '../../core/ingress-codec.ts';
 import type { PassedAnswer, PassedFrames, PassThroughDialect, PassThroughStream } from '../types.ts';
 import { buildUsage, countOf } from '../shared/build-chunk.ts';
@@ -40,7 +40,7 @@ const endpointWords = /responses api|\/responses\b|unrecogni[sz]ed request url|u
 export function learnResponsesSupport(error: GatewayError): CapabilityHints | undefined {
   const status = error.upstream?.status;
   if (status === undefined) return undefined;
-  const words = error.message.replace(/^.*? answered HTTP \d+: /, '');
+  const words = upstreamWords(error);
   if (missingModel.test(words)) return undefined;
   if (status === 404 || status === 405 || status === 501 || (status === 400 && endpointWords.test(words))) return { responsesApi: 'unsupported' };
   return undefined;

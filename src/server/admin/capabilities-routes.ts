@@ -55,6 +55,7 @@ export const capabilityPaths: OpenApiPaths = {
                   responses_api: { enum: ['supported', 'unsupported'] },
                   completions: { enum: ['supported', 'unsupported'] },
                   unsupported_endpoints: { type: 'array', items: { type: 'string' }, description: 'Endpoints the upstream answered 404/405/501 for (docs/endpoints.md).' },
+                  rerank_texts: { type: 'boolean', description: "The upstream's rerank reads the documents from `texts` (TEI; docs/endpoints.md)." },
                   evidence: { type: 'string', description: "The upstream's words, or the probe, that showed it." },
                   learned_at: { type: 'string', format: 'date-time' },
                   recheck_at: { type: 'string', format: 'date-time' },

@@ -20,6 +20,7 @@ export function describeHints(hints: CapabilityHints): Record<string, unknown> {
     ...(hints.responsesApi === undefined ? {} : { responses_api: hints.responsesApi }),
     ...(hints.completions === undefined ? {} : { completions: hints.completions }),
     ...(hints.unsupportedEndpoints === undefined ? {} : { unsupported_endpoints: hints.unsupportedEndpoints }),
+    ...(hints.rerankTexts === undefined ? {} : { rerank_texts: hints.rerankTexts }),
   };
 }
 
