@@ -12,6 +12,7 @@ import { relayEndpoint, type EndpointAnswer } from '../relay/relay-endpoint.ts';
 import { authorizeModel } from './authenticate.ts';
 import { createRelayedHandler, describeRouting, recordFailure, type Exchange, type RouteOptions } from './relayed-route.ts';
 import { toGatewayError } from './render-error.ts';
+import { watchStreamUsage, type StreamUsageWatch } from './watch-stream-usage.ts';
 
 /** What a route's parser makes of one client request. */
 export interface EndpointRequest {
@@ -34,8 +35,15 @@ export interface EndpointRoute {
   endpoint: EndpointName;
   /** The client's request → the call; throws a GatewayError (400) for a body the upstream would refuse. */
   parse(request: FastifyRequest): EndpointRequest;
-  /** Tokens or units the answer reports, for the log row and the key's settlement; absent: none counted. */
-  readUsage?: (answer: EndpointAnswer) => { prompt: number; completion: number } | undefined;
+  /** Tokens or units an answer's `usage` object counts, for the log row and the key's settlement; absent: `countJsonUsage`. */
+  countUsage?: (usage: JsonObject) => UsageCount;
+  /** The route's answers may be text (transcriptions' `text`, `srt`, `vtt`): one without a content type is not read as JSON. */
+  textAnswers?: boolean;
+}
+
+export interface UsageCount {
+  prompt: number;
+  completion: number;
 }
 
 /** Response headers of the upstream's that describe its body to the client (not its transport). */
@@ -71,11 +79,19 @@ export function readUsageObject(answer: EndpointAnswer, untypedIsJson: boolean):
   return isJsonObject(usage) ? usage : undefined;
 }
 
-/** `usage` of a JSON answer in either naming (OpenAI's prompt/completion, or input/output tokens). */
-export function readJsonUsage(answer: EndpointAnswer): { prompt: number; completion: number } | undefined {
-  const usage = readUsageObject(answer, true);
-  if (usage === undefined) return undefined;
+/** A `usage` object in either naming (OpenAI's prompt/completion, or input/output tokens). */
+export function countJsonUsage(usage: JsonObject): UsageCount {
   return { prompt: readCount(usage.prompt_tokens ?? usage.input_tokens ?? usage.total_tokens), completion: readCount(usage.completion_tokens ?? usage.output_tokens) };
+}
+
+/** The upstream's count, recorded on the log row and settled against the key; no count: the units reserved. */
+function settleUsage(record: Exchange['record'], usage: JsonObject | undefined, route: EndpointRoute, units: number): void {
+  if (usage === undefined) {
+    settleUnits(record, units);
+    return;
+  }
+  const counted = (route.countUsage ?? countJsonUsage)(usage);
+  Object.assign(record, { promptTokens: counted.prompt, completionTokens: counted.completion, usageSource: 'upstream' });
 }
 
 /** No tokens reported: the units reserved are what the request used (src/core/endpoint-units.ts), settled and logged as `units`. */
@@ -84,7 +100,7 @@ function settleUnits(record: Exchange['record'], units: number): void {
 }
 
 /** Writes a streamed answer as it arrives, waiting for 'drain' on a full client buffer; leaves the upstream when the client goes. */
-async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<Uint8Array>, headers: Record<string, string>, options: RouteOptions): Promise<void> {
+async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<Uint8Array>, headers: Record<string, string>, options: RouteOptions, usage: StreamUsageWatch | undefined): Promise<void> {
   const { reply, record, clientSignal } = exchange;
   reply.hijack();
   options.onStreamStart();
@@ -95,6 +111,7 @@ async function writeStreamed(exchange: Exchange, stream: AsyncIterableIterator<U
     for await (const piece of stream) {
       if (response.destroyed || clientSignal.aborted) break;
       record.responseBytes += piece.byteLength;
+      usage?.push(piece);
       if (!response.write(piece)) await once(response, 'drain', { signal: clientSignal });
     }
     if (!response.destroyed) response.end();
@@ -125,15 +142,18 @@ export function createEndpointHandler(options: RouteOptions, route: EndpointRout
       }
       const headers = { ...answerHeaders(answer, call.defaultContentType), ...describeRouting(record, exchange.started) };
       if (answer.stream !== undefined) {
-        settleUnits(record, call.units);
-        await writeStreamed(exchange, answer.stream, headers, options);
+        // What the stream's own events report settles it once it is over (a stream cut short: the units).
+        const usage = watchStreamUsage(headers['content-type']);
+        try {
+          await writeStreamed(exchange, answer.stream, headers, options, usage);
+        } finally {
+          settleUsage(record, usage?.end(), route, call.units);
+        }
         return;
       }
       if (answer.bytes === undefined) throw new GatewayError('internal_error', `${answer.channel} gave no answer body`);
       const bytes = call.reshape === undefined ? answer.bytes : call.reshape({ ...answer, bytes: answer.bytes });
-      const usage = (route.readUsage ?? readJsonUsage)({ ...answer, bytes });
-      if (usage !== undefined) Object.assign(record, { promptTokens: usage.prompt, completionTokens: usage.completion, usageSource: 'upstream' });
-      else settleUnits(record, call.units);
+      settleUsage(record, readUsageObject({ ...answer, bytes }, route.textAnswers !== true), route, call.units);
       record.responseBytes = bytes.byteLength;
       if (record.capture !== undefined) record.capture.clientResponse = `[${bytes.byteLength} bytes, ${headers['content-type'] ?? ''}]`;
       await exchange.reply.code(200).headers(headers).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

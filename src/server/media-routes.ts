@@ -12,8 +12,8 @@ import { parseImageEditRequest } from '../ingress/images/parse-image-edit-reques
 import { defaultMultipartBounds, parseMultipart, type MultipartForm } from '../ingress/multipart/parse-multipart.ts';
 import { parseJsonText } from '../ingress/parse-json-text.ts';
 import { summarizeForm } from '../relay/encode-endpoint-body.ts';
-import type { EndpointAnswer } from '../relay/relay-endpoint.ts';
-import { createEndpointHandler, readCount, readUsageObject, type EndpointRequest } from './endpoint-route.ts';
+import type { JsonObject } from '../core/chat.ts';
+import { createEndpointHandler, readCount, type EndpointRequest, type EndpointRoute, type UsageCount } from './endpoint-route.ts';
 import type { EndpointName } from '../core/endpoint.ts';
 import { countsImages, unitsOfAudio, unitsOfImages, unitsOfRequest, type EndpointUnits } from '../core/endpoint-units.ts';
 import type { RouteOptions } from './relayed-route.ts';
@@ -53,18 +53,17 @@ function fromForm(endpoint: EndpointName, parse: (form: MultipartForm) => Parsed
 }
 
 /**
- * A transcription's `usage` (OpenAI's API reference, "The transcription object"): `{type: "tokens",
- * input_tokens, output_tokens}` for the gpt-4o models, `{type: "duration", seconds}` for whisper-1.
+ * A transcription's `usage` (OpenAI's API reference, "The transcription object", and its stream's
+ * `transcript.text.done`): `{type: "tokens", input_tokens, output_tokens}` for the gpt-4o models,
+ * `{type: "duration", seconds}` for whisper-1.
  */
-export function readTranscriptionUsage(answer: EndpointAnswer, units: EndpointUnits): { prompt: number; completion: number } | undefined {
-  const usage = readUsageObject(answer, false);
-  if (usage === undefined) return undefined;
+export function countTranscriptionUsage(usage: JsonObject, units: EndpointUnits): UsageCount {
   if (usage.type === 'duration') return { prompt: unitsOfAudio(units, readCount(usage.seconds)), completion: 0 };
   return { prompt: readCount(usage.input_tokens), completion: readCount(usage.output_tokens) };
 }
 
-function transcriptionRoute(endpoint: AudioTextEndpoint, units: EndpointUnits) {
-  return { endpoint, parse: fromForm(endpoint, (form) => parseTranscriptionRequest(form, endpoint), units), readUsage: (answer: EndpointAnswer) => readTranscriptionUsage(answer, units) };
+function transcriptionRoute(endpoint: AudioTextEndpoint, units: EndpointUnits): EndpointRoute {
+  return { endpoint, parse: fromForm(endpoint, (form) => parseTranscriptionRequest(form, endpoint), units), countUsage: (usage) => countTranscriptionUsage(usage, units), textAnswers: true };
 }
 
 export function registerMediaRoutes(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse>, options: RouteOptions, uploadBytes: number, units: EndpointUnits): void {

@@ -11,6 +11,7 @@ import {
   sha256,
   speechAudio,
   speechPieces,
+  speechUsage,
   srtText,
   startMediaEmulator,
   startOverloadedEmulator,
@@ -21,7 +22,7 @@ import {
   vttText,
   type MediaEmulator,
 } from '../emulators/openai-media.ts';
-import { createAdminClient, type AdminCall } from '../support/admin-client.ts';
+import { createAdminClient, eventually, type AdminCall } from '../support/admin-client.ts';
 import { startYamlGateway, type YamlGateway } from '../support/start-yaml-gateway.ts';
 
 const adminKey = 'admin-key-for-audio-tests';
@@ -65,6 +66,13 @@ afterAll(async () => {
 });
 
 const audioFile = () => toFile(clip, 'clip.wav', { type: 'audio/wav' });
+
+/** The row of a stream, once written (after the stream's end) with the upstream's usage. */
+async function streamRow(requestId: string | null) {
+  const detail = await eventually(() => admin('GET', `/logs/${requestId ?? ''}`), (answer) => answer.status === 200 && answer.body.usage_source === 'upstream');
+  expect(detail.body).toMatchObject({ usage_source: 'upstream' });
+  return detail.body;
+}
 
 async function logRow(requestId: string | null) {
   const detail = await admin('GET', `/logs/${requestId ?? ''}`);
@@ -118,6 +126,9 @@ describe('POST /v1/audio/transcriptions', () => {
     expect(events.map((event) => event.type)).toEqual(['transcript.text.delta', 'transcript.text.delta', 'transcript.text.delta', 'transcript.text.done']);
     expect(events.slice(0, 3).map((event) => event.delta)).toEqual(transcriptDeltas);
     expect(events[3]?.text).toBe(transcriptText);
+    // The done event's usage is what the request used: logged and settled as the upstream's count.
+    const row = await streamRow(response.headers.get('x-request-id'));
+    expect([row.prompt_tokens, row.completion_tokens]).toEqual([transcriptTokenUsage.input_tokens, transcriptTokenUsage.output_tokens]);
   });
 
   it('fails over to the next channel when the first answers 503, re-sending the same bytes', async () => {
@@ -246,6 +257,8 @@ describe('POST /v1/audio/speech', () => {
       .map((block) => JSON.parse(block.slice('data: '.length)) as { type: string; audio?: string });
     expect(events.map((event) => event.type)).toEqual([...Array.from({ length: speechPieces }, () => 'speech.audio.delta'), 'speech.audio.done']);
     expect(Buffer.concat(events.map((event) => Buffer.from(event.audio ?? '', 'base64'))).equals(speechAudio)).toBe(true);
+    const row = await streamRow(response.headers.get('x-request-id'));
+    expect([row.prompt_tokens, row.completion_tokens]).toEqual([speechUsage.input_tokens, speechUsage.output_tokens]);
   });
 
   it('fails over to the next channel when the first answers 503, before any audio is sent', async () => {
