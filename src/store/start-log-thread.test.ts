@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
 import { defaultLogWriterPolicy, createLogWriter } from './log-writer.ts';
 import { chooseIdleStop, defaultLogThreadPolicy, startLogThread } from './start-log-thread.ts';
+import type { RequestLogRow } from './ports.ts';
 import { isStoreUnavailableError } from './store-errors.ts';
 import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
@@ -131,7 +132,7 @@ describe('startLogThread', () => {
     const file = await makeFile();
     const store = await openStore(`sqlite:${file}`);
     const thread = startLogThread({ path: file, readOnly: false, idleStopMs: defaultLogThreadPolicy.idleStopMs / 10 });
-    const writer = createLogWriter((rows) => thread.write(rows), { flushIntervalMs: defaultLogWriterPolicy.flushIntervalMs / 10 });
+    const writer = createLogWriter<RequestLogRow>((rows) => thread.write(rows), { flushIntervalMs: defaultLogWriterPolicy.flushIntervalMs / 10 });
     for (let index = 0; index < 100; index++) {
       writer.append(makeLogRow({ requestId: `req_${String(index)}` }));
       await new Promise((resolve) => setTimeout(resolve, 10));
