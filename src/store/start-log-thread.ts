@@ -34,11 +34,10 @@ export interface LogThreadPolicy {
  * wait is longer than the log writer's flush interval (log-writer.ts, 1 s) because under steady
  * traffic of fewer rows than a batch per second, the writer posts its next batch one flush interval
  * after the first row that followed the last commit: a wait of exactly that interval, armed first,
- * fired first, and stopped the thread just before that batch restarted it — one restart whenever
- * traffic began after a minute of quiet, its CPU taken from the event loop's core under load
- * (docs/benchmarks.md "Paced streams, round eight"). A restart costs ~1 ms of the main thread's time (the
- * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
- * for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
+ * fired first, and stopped the thread just before that batch restarted it — one needless restart
+ * each time traffic began (docs/benchmarks.md "Paced streams, round eight"). A restart costs ~1 ms
+ * of the main thread's time (the Worker's creation), ~80 ms of CPU on the new thread (190–240 ms
+ * on a busy shared machine), and the first batch after it waits ~0.1 s for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
  * next time. Traffic a few seconds apart keeps it after one or two restarts; the worst case, a
  * request just more than 60 s after the last, restarts it once a minute (~0.13 % of a core).
  * A fixed wait has to choose between memory held for its whole length at rest and a restart for
