@@ -7,7 +7,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
-import { chooseIdleStop, startLogThread } from './start-log-thread.ts';
+import { defaultLogWriterPolicy, createLogWriter } from './log-writer.ts';
+import { chooseIdleStop, defaultLogThreadPolicy, startLogThread } from './start-log-thread.ts';
+import type { RequestLogRow } from './ports.ts';
 import { isStoreUnavailableError } from './store-errors.ts';
 import { makeLogRow } from '../../test/store/suite/make-log-row.ts';
 
@@ -121,6 +123,25 @@ describe('startLogThread', () => {
     await thread.close();
     expect(thread.isRunning()).toBe(false);
     expect((await store.requestLogs.list()).rows.map((row) => row.requestId).sort()).toEqual(['req_first', 'req_second']);
+    await store.close();
+  });
+
+  it('is not stopped between the log writer\'s batches under steady traffic (its first wait outlasts a flush interval)', async () => {
+    // Both defaults scaled down tenfold: rows every 10 ms, fewer than a batch per flush interval, so
+    // each batch is posted one flush interval after the first row that followed the last commit.
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false, idleStopMs: defaultLogThreadPolicy.idleStopMs / 10 });
+    const writer = createLogWriter<RequestLogRow>((rows) => thread.write(rows), { flushIntervalMs: defaultLogWriterPolicy.flushIntervalMs / 10 });
+    for (let index = 0; index < 100; index++) {
+      writer.append(makeLogRow({ requestId: `req_${String(index)}` }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await writer.close();
+    await thread.close();
+    // A first wait equal to the flush interval stopped the thread just before each second batch: 2.
+    expect(thread.readStarts()).toBe(1);
+    expect((await store.requestLogs.list({}, { limit: 200 })).rows).toHaveLength(100);
     await store.close();
   });
 

@@ -3,7 +3,7 @@
 // log writer's queue, batching and drop counting stay in log-writer.ts.
 //
 // The thread runs only while rows flow: the first batch starts it, and an idle wait after its last
-// batch was committed (`defaultLogThreadPolicy`: 1 s, doubled for a thread restarted soon after a
+// batch was committed (`defaultLogThreadPolicy`: 1.5 s, doubled for a thread restarted soon after a
 // stop, up to 60 s) it is stopped (its connection closed, the thread ended, its isolate freed:
 // ~5 MB of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts
 // it again. A batch that comes while a stop is under way waits for that thread's exit and goes to
@@ -29,17 +29,21 @@ export interface LogThreadPolicy {
 }
 
 /**
- * 1 s, doubling up to 60 s. A gateway at rest gives the thread's memory back (~5 MB,
- * docs/benchmarks.md "Idle RSS, round four") one log-writer flush interval (log-writer.ts, 1 s)
- * after its last rows were committed. A restart costs ~1 ms of the main thread's time (the
- * Worker's creation), ~80 ms of CPU on the new thread, and the first batch after it waits ~0.1 s
- * for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
+ * 1.5 s, doubling up to 60 s. A gateway at rest gives the thread's memory back (~5 MB,
+ * docs/benchmarks.md "Idle RSS, round four") 1.5 s after its last rows were committed. The first
+ * wait is longer than the log writer's flush interval (log-writer.ts, 1 s) because under steady
+ * traffic of fewer rows than a batch per second, the writer posts its next batch one flush interval
+ * after the first row that followed the last commit: a wait of exactly that interval, armed first,
+ * fired first, and stopped the thread just before that batch restarted it — one needless restart
+ * each time traffic began (docs/benchmarks.md "Paced streams, round eight"). A restart costs ~1 ms
+ * of the main thread's time (the Worker's creation), ~80 ms of CPU on the new thread (190–240 ms
+ * on a busy shared machine), and the first batch after it waits ~0.1 s for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
  * next time. Traffic a few seconds apart keeps it after one or two restarts; the worst case, a
  * request just more than 60 s after the last, restarts it once a minute (~0.13 % of a core).
  * A fixed wait has to choose between memory held for its whole length at rest and a restart for
  * every request a little more than it apart (4 % of a core at 2 s).
  */
-export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 1000, maxIdleStopMs: 60_000 };
+export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 1500, maxIdleStopMs: 60_000 };
 
 /**
  * The idle wait of a thread started `sinceStopMs` after the previous one stopped (undefined: the
@@ -56,6 +60,8 @@ export interface LogThread {
   close(): Promise<void>;
   /** Whether a thread is running now (started and not yet exited). */
   isRunning(): boolean;
+  /** How many threads it has started so far (a start costs ~80 ms of CPU on the new thread). */
+  readStarts(): number;
 }
 
 export interface LogThreadOptions extends LogThreadSettings, Partial<LogThreadPolicy> {
@@ -134,6 +140,7 @@ export function startLogThread(options: LogThreadOptions): LogThread {
   let closed: Error | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   let nextId = 1;
+  let starts = 0;
 
   const cancelIdleStop = (): void => {
     clearTimeout(idleTimer);
@@ -173,6 +180,7 @@ export function startLogThread(options: LogThreadOptions): LogThread {
     if (current === undefined) {
       idleStopMs = chooseIdleStop(idleStopMs, stoppedAt === undefined ? undefined : performance.now() - stoppedAt, policy);
       current = startRun(settings, onSettled, onExit);
+      starts += 1;
     }
     const run = current;
     const id = nextId++;
@@ -204,5 +212,6 @@ export function startLogThread(options: LogThreadOptions): LogThread {
     isRunning() {
       return current !== undefined || stopping !== undefined;
     },
+    readStarts: () => starts,
   };
 }
