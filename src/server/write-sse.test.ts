@@ -139,7 +139,9 @@ async function serveFrames(frames: string[]): Promise<{ port: number; responseWr
 /** The raw bytes of one exchange: `request` written to a plain socket, read until the server ends the body. */
 function exchangeRaw(port: number, request: string, until: string, pauseMs = 0): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(request);
+    });
     const parts: Buffer[] = [];
     const whole = (): string => Buffer.concat(parts).toString('latin1');
     if (pauseMs > 0) {
@@ -154,7 +156,9 @@ function exchangeRaw(port: number, request: string, until: string, pauseMs = 0):
       }
     });
     socket.on('error', reject);
-    socket.on('end', () => { resolve(whole()); });
+    socket.on('end', () => {
+      resolve(whole());
+    });
   });
 }
 
