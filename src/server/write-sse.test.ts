@@ -178,6 +178,12 @@ describe('writeSse on the wire', () => {
     expect(frameChunk('é')).toBe('2\r\né\r\n');
   });
 
+  it('writes nothing for an empty write (a chunk of size 0 would end the body)', async () => {
+    const served = await serveFrames([frames[0] ?? '', '', frames[1] ?? '']);
+    const raw = await exchangeRaw(served.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', '0\r\n\r\n');
+    expect(bodyOf(raw)).toBe(`${[frames[0] ?? '', frames[1] ?? '', 'data: [DONE]\n\n'].map(frameChunk).join('')}0\r\n\r\n`);
+  });
+
   it('writes an HTTP/1.0 client its frames unframed, through response.write, and closes', async () => {
     const served = await serveFrames(frames);
     const raw = await exchangeRaw(served.port, 'GET / HTTP/1.0\r\n\r\n', '\u0000never');

@@ -47,8 +47,8 @@ function sendHeadFlat(response: ServerResponse): void {
 /**
  * One HTTP/1.1 chunk: its size line, the text, CRLF (RFC 9112 section 7.1). What `response.write` sends for a
  * chunked response too, but there each write corks the socket, hands it four pieces (size, CRLF, text,
- * CRLF) and uncorks it on a nextTick, where they leave in one `writev`: ~2–3 µs a frame more than one
- * string written at once (docs/benchmarks.md "Stream CPU, round eight").
+ * CRLF) and uncorks it on a nextTick, where they leave in one `writev`: ~4–7 µs and ~0.9 KB a write more
+ * than one string written at once (docs/benchmarks.md "Stream CPU, round eight").
  */
 export function frameChunk(text: string): string {
   return `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
@@ -118,10 +118,14 @@ class SseWriter implements FrameSink {
     return this.#put(frames);
   }
 
-  /** Frames to the client: one framed chunk on the socket, or `response.write`. */
+  /**
+   * Frames to the client: one framed chunk on the socket, or `response.write`. Nothing for no text:
+   * a chunk of size 0 is the body's end (`response.write('')` writes nothing either).
+   */
   #put(frames: string): boolean {
     const socket = this.#socket;
-    return socket === undefined ? this.#response.write(frames) : socket.write(frameChunk(frames));
+    if (socket === undefined) return this.#response.write(frames);
+    return frames === '' ? !socket.writableNeedDrain : socket.write(frameChunk(frames));
   }
 
   readonly #beat = (): void => {
