@@ -105,8 +105,8 @@ export class ClientStreamShaper {
 
   /**
    * A chunk passed through as the upstream's text (src/providers/openai/scan-plain-chunk.ts): only
-   * what `shape` would have noted from it. Its choices do not finish and it carries no usage, so
-   * the client gets it as it is, with its model name replaced (the caller splices the text).
+   * what `shape` would have noted from it. It carries no usage, so the client gets it as it is, with
+   * its model name replaced (the caller splices the text).
    */
   notePlain(plain: PlainChunk): void {
     // The id, fingerprint and text are cut from the chunk's SSE event: kept as they are, they would keep
@@ -115,6 +115,7 @@ export class ClientStreamShaper {
     if (this.#created === 0) this.#created = plain.created;
     if (this.#systemFingerprint == null && plain.systemFingerprint !== undefined) this.#systemFingerprint = detachString(plain.systemFingerprint);
     this.#text += detachString(plain.text);
+    if (plain.finishes) this.#sawFinishReason = true;
   }
 
   /**

@@ -144,8 +144,10 @@ export interface PlainChunk {
   systemFingerprint: string | undefined;
   /** Generated text (content, reasoning, refusal) of every choice, for local token counting. */
   text: string;
-  /** How many choices it carries (at least 1; none of them finishes). */
+  /** How many choices it carries (at least 1). */
   choices: number;
+  /** A choice carries a finish reason (one the parser hands on unchanged). */
+  finishes: boolean;
 }
 
 /** A chunk that repeats the last plain one but for its content string: that choice's index and the new content. */

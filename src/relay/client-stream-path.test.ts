@@ -52,3 +52,31 @@ describe('ClientStreamPath with another protocol encoder (issue 14)', () => {
     expect(path.take()).toBe('');
   });
 });
+
+describe('ClientStreamPath for a Chat Completions client', () => {
+  const estimate = (): Usage => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
+
+  it("passes the finish chunk on as the upstream's text, model spliced, and ends the stream whole", () => {
+    const parser = createChatStreamParser({ channel: 'test', receivedAt: 1 });
+    let parsed = 0;
+    const counting = { ...parser, accept: (event: Parameters<typeof parser.accept>[0]) => ((parsed += 1), parser.accept(event)) };
+    const record = createRequestRecord('req_3', 'client-model', true);
+    const path = new ClientStreamPath({ clientModel: 'client-model', clientWantsUsage: false, channel: 'test', record, estimate }, counting);
+    const finish = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"upstream-model","choices":[{"index":0,"delta":{},"finish_reason":"length"}]}';
+    path.push(new TextEncoder().encode(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"upstream-model","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\ndata: ${finish}\n\ndata: [DONE]\n\n`));
+    path.end();
+    expect(parsed).toBe(0);
+    expect(path.take()).toBe(
+      `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"client-model","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\ndata: ${finish.replace('upstream-model', 'client-model')}\n\n`,
+    );
+    expect(record.usageSource).toBe('estimated');
+  });
+
+  it('still refuses a stream that ends without a finish reason', () => {
+    const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'test', record: createRequestRecord('req_4', 'm', true), estimate }, createChatStreamParser({ channel: 'test', receivedAt: 1 }));
+    path.push(upstreamBytes([chunk({ content: 'x' })]));
+    expect(() => {
+      path.end();
+    }).toThrow(/before a finish_reason/);
+  });
+});

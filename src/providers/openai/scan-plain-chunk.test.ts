@@ -19,7 +19,24 @@ describe('scanPlainChunk', () => {
       systemFingerprint: 'fp_1',
       text: 'Hi',
       choices: 1,
+      finishes: false,
     });
+  });
+
+  it('passes a finish chunk with a finish reason the parser hands on unchanged', () => {
+    for (const reason of ['stop', 'length', 'tool_calls', 'content_filter', 'function_call']) {
+      const data = `${head},${choice('{}', `,"finish_reason":"${reason}"`)},"usage":null}`;
+      expect(scanPlainChunk(data), reason).toMatchObject({ finishes: true, text: '', choices: 1, usageStart: data.indexOf(',"usage":null') });
+    }
+    expect(scanPlainChunk(`${head},${choice('{"content":"x"}', ',"logprobs":null,"finish_reason":"stop"')}}`)).toMatchObject({ finishes: true, text: 'x' });
+  });
+
+  it('does not keep a finish chunk as the one the next chunks are matched against', () => {
+    const scanner = createPlainScanner();
+    const finishing = `${head},${choice('{"content":"x"}', ',"finish_reason":"stop"')}}`;
+    expect(scanner.scan(finishing)).toMatchObject({ finishes: true });
+    expect(scanner.sameButContent(`${head},${choice('{"content":"y"}', ',"finish_reason":"stop"')}}`)).toBeUndefined();
+    expect(scanner.scan(`${head},${choice('{"content":"y"}', ',"finish_reason":"stop"')}}`)).toMatchObject({ finishes: true, text: 'y' });
   });
 
   it('counts text in the order content, reasoning, refusal, choice by choice, escapes decoded', () => {
@@ -28,7 +45,9 @@ describe('scanPlainChunk', () => {
   });
 
   it.each([
-    ['a finish reason', `${head},${choice('{"content":"x"}', ',"finish_reason":"stop"')}}`],
+    ['a finish reason the parser renames (TGI)', `${head},${choice('{"content":"x"}', ',"finish_reason":"eos_token"')}}`],
+    ['a finish reason it does not know', `${head},${choice('{}', ',"finish_reason":"stopped"')}}`],
+    ['a finish reason that is not a string', `${head},${choice('{}', ',"finish_reason":1')}}`],
     ['tool calls', `${head},${choice('{"tool_calls":[]}')}}`],
     ['`reasoning` (copied to reasoning_content by the parser)', `${head},${choice('{"reasoning":"x"}')}}`],
     ['an unknown top-level key', `${head},"error":null,${choice('{}')}}`],

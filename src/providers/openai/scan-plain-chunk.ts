@@ -3,8 +3,8 @@
 // plain one, and where its model name and `usage: null` sit. It accepts only text that parsing and
 // re-encoding (JSON.stringify) would give back byte for byte, and only fields the parser
 // (parse-stream.ts) and the client shaping (src/adapt/shape-client-stream.ts) leave as they are:
-// anything else (tool calls, a finish reason, usage, whitespace, a float, an unusual escape) is
-// undefined, and the event takes the full parse path.
+// anything else (tool calls, usage, a finish reason the parser renames, whitespace, a float, an
+// unusual escape) is undefined, and the event takes the full parse path.
 // It runs once per upstream chunk, so it allocates only what it returns: positions are passed and
 // returned as numbers (-1: not plain), keys are compared in place, and duplicate keys are caught
 // with one bit per known key.
@@ -26,6 +26,20 @@ const maxIntegerDigits = 15;
 const topKeys = ['id', 'object', 'created', 'model', 'system_fingerprint', 'service_tier', 'obfuscation', 'usage', 'choices'] as const;
 const choiceKeys = ['index', 'delta', 'finish_reason', 'logprobs'] as const;
 const deltaKeys = ['role', 'content', 'reasoning_content', 'refusal'] as const;
+
+/**
+ * Finish reasons OpenAI's own streams send, which the parser hands on as they are (it renames only
+ * TGI's, normalize-fields.ts): a stream's finish chunk passes through as its text too, instead of a
+ * JSON.parse and a re-encoding of the one chunk in 21 that carries it (docs/benchmarks.md "Stream CPU,
+ * round eight").
+ */
+const plainFinishReasons = ['"stop"', '"length"', '"tool_calls"', '"content_filter"', '"function_call"'] as const;
+
+/** A finish reason of plainFinishReasons at `at`: its end, or -1. */
+function finishReasonEnd(text: string, at: number): number {
+  for (const reason of plainFinishReasons) if (text.startsWith(reason, at)) return at + reason.length;
+  return -1;
+}
 
 function isHexDigit(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66);
@@ -169,7 +183,7 @@ function deltaEnd(text: string, start: number, found: Found): number {
   return at + 1;
 }
 
-/** A choice that does not finish, with its `index` and a `delta` (so nothing is added to it). Its end, or -1. */
+/** A choice with its `index` and a `delta` (so nothing is added to it), finishing or not. Its end, or -1. */
 function choiceEnd(text: string, start: number, found: Found): number {
   if (text.charCodeAt(start) !== OPEN_BRACE) return -1;
   let at = start + 1;
@@ -186,7 +200,13 @@ function choiceEnd(text: string, start: number, found: Found): number {
       if (end !== -1) found.choiceIndex = Number(text.slice(at, end));
       at = end;
     } else if (key === 1) at = deltaEnd(text, at, found);
-    else at = nullEnd(text, at);
+    else if (key === 2) {
+      const nullAt = nullEnd(text, at);
+      if (nullAt === -1) {
+        at = finishReasonEnd(text, at);
+        found.finishes = true;
+      } else at = nullAt;
+    } else at = nullEnd(text, at);
     if (at === -1) return -1;
     if (text.charCodeAt(at) !== COMMA) break;
     at += 1;
@@ -260,7 +280,7 @@ function topValueEnd(text: string, at: number, key: number, keyStart: number, fo
 
 function scan(data: string): Found | undefined {
   if (data.charCodeAt(0) !== OPEN_BRACE) return undefined;
-  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0, choiceIndex: 0 };
+  const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, finishes: false, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0, choiceIndex: 0 };
   let at = 1;
   let seen = 0;
   if (data.charCodeAt(at) === CLOSE_BRACE) return undefined;
@@ -291,6 +311,7 @@ function plainOf(found: Found): PlainChunk {
     systemFingerprint: found.systemFingerprint,
     text: found.text,
     choices: found.choices,
+    finishes: found.finishes,
   };
 }
 
@@ -315,7 +336,8 @@ interface Template {
 }
 
 function templateOf(data: string, found: Found): Template | undefined {
-  if (found.choices !== 1 || found.textValues !== 1 || found.contentStart === -1) return undefined;
+  // Not a finish chunk: the collect path hands a chunk that matches the template on as content only.
+  if (found.finishes || found.choices !== 1 || found.textValues !== 1 || found.contentStart === -1) return undefined;
   return { before: data.slice(0, found.contentStart), after: data.slice(found.contentEnd), plain: plainOf(found), contentLength: found.contentEnd - found.contentStart, index: found.choiceIndex };
 }
 
@@ -335,6 +357,7 @@ function fromTemplate(template: Template, data: string): PlainChunk | undefined 
     systemFingerprint: plain.systemFingerprint,
     text: stringValue(data, before.length, contentEnd),
     choices: 1,
+    finishes: false,
   };
 }
 
