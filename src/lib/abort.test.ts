@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { linkAbort, sleep, startWatchdog } from './abort.ts';
+import { LeadingController, linkAbort, sleep, startWatchdog } from './abort.ts';
 
 describe('linkAbort', () => {
   it("aborts with the parent's reason, and on its own without touching the parent", () => {
@@ -29,6 +30,55 @@ describe('linkAbort', () => {
     child.dispose();
     parent.abort('late');
     expect(child.signal.aborted).toBe(false);
+  });
+});
+
+// A held stream keeps a chain of links (the relay's, the request deadline's, the attempt's): each link on a
+// listener cost ~300 bytes more (docs/benchmarks.md, "Held stream, round eight").
+describe('linkAbort on a LeadingController', () => {
+  it('follows it, and links on links, without an abort listener on any signal', () => {
+    const root = new LeadingController();
+    const deadline = linkAbort(root.signal);
+    const attempt = linkAbort(deadline.signal);
+    expect(getEventListeners(root.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(deadline.signal, 'abort')).toHaveLength(0);
+    root.abort('client gone');
+    expect(deadline.signal.reason).toBe('client gone');
+    expect(attempt.signal.reason).toBe('client gone');
+  });
+
+  it("aborts its links after its signal's own listeners, each once, and not those disposed", () => {
+    const root = new LeadingController();
+    const seen: string[] = [];
+    const links = [linkAbort(root.signal), linkAbort(root.signal), linkAbort(root.signal)];
+    root.signal.addEventListener('abort', () => seen.push(`root, link 0 aborted: ${String(links[0]?.signal.aborted)}`));
+    for (const [index, link] of links.entries()) link.signal.addEventListener('abort', () => seen.push(`link ${String(index)}`));
+    links[1]?.dispose();
+    root.abort('gone');
+    root.abort('again');
+    expect(seen).toEqual(['root, link 0 aborted: false', 'link 0', 'link 2']);
+    expect(links[2]?.signal.reason).toBe('gone');
+    expect(links[1]?.signal.aborted).toBe(false);
+  });
+
+  it('is followed at once when already aborted, and a link aborting on its own leaves it alone', () => {
+    const root = new LeadingController();
+    const own = linkAbort(root.signal);
+    own.abort('own');
+    expect(root.signal.aborted).toBe(false);
+    root.abort('before');
+    expect(linkAbort(root.signal).signal.reason).toBe('before');
+  });
+
+  it('follows a plain signal and a leading one together', () => {
+    const plain = new AbortController();
+    const root = new LeadingController();
+    const link = linkAbort(plain.signal, root.signal);
+    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(1);
+    link.dispose();
+    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(0);
+    root.abort('late');
+    expect(link.signal.aborted).toBe(false);
   });
 });
 

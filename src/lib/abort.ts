@@ -7,36 +7,96 @@ export interface LinkedAbort {
   dispose(): void;
 }
 
+/** Controllers whose links follow them without an event listener, by their signal. */
+const leaders = new WeakMap<AbortSignal, LeadingController>();
+
+/**
+ * A controller that aborts the links made on its signal itself (`linkAbort`), in a list, instead of
+ * through an `abort` listener each: a listener costs its signal an event map, a `Listener` object and
+ * a function (~300 bytes a link, measured), and a held stream keeps a chain of them — the relay's, the
+ * request deadline's, the attempt's (docs/benchmarks.md, "Held stream, round eight"). The links abort
+ * after the signal's own listeners, with its reason, as a listener added after them would.
+ */
+export class LeadingController extends AbortController {
+  #followers: LinkedController | LinkedController[] | undefined;
+
+  constructor() {
+    super();
+    leaders.set(this.signal, this);
+  }
+
+  override abort(reason?: unknown): void {
+    if (this.signal.aborted) return;
+    super.abort(reason);
+    const followers = this.#followers;
+    this.#followers = undefined;
+    if (followers === undefined) return;
+    if (Array.isArray(followers)) for (const follower of followers) follower.abort(this.signal.reason);
+    else followers.abort(this.signal.reason);
+  }
+
+  /** Called by a link's constructor while this controller is not aborted. */
+  lead(follower: LinkedController): void {
+    const followers = this.#followers;
+    if (followers === undefined) this.#followers = follower;
+    else if (Array.isArray(followers)) followers.push(follower);
+    else this.#followers = [followers, follower];
+  }
+
+  /** Called by a link's `dispose`. */
+  release(follower: LinkedController): void {
+    const followers = this.#followers;
+    if (followers === follower) this.#followers = undefined;
+    else if (Array.isArray(followers)) {
+      const at = followers.indexOf(follower);
+      if (at !== -1) followers.splice(at, 1);
+    }
+  }
+}
+
+function onParentAbort(this: LinkedController, event: Event): void {
+  this.abort((event.target as AbortSignal).reason);
+}
+
 /**
  * A controller that aborts when any of `parents` does, with that parent's reason, and can abort on
- * its own. Its listener is a function named before it is stored: for an object listener
- * (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
+ * its own. A parent that is a `LeadingController`'s signal aborts it directly; any other signal
+ * through an `abort` listener, a function bound to the link, named before it is stored: for an object
+ * listener (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
  * (lib/internal/event_target.js, Listener), a function literal assigned to a property, which V8
  * allocates in the old generation, so each link and what its signal reached outlived the
  * young-generation collections (docs/benchmarks.md, "Fixed per-request work, round six").
  */
-class LinkedController extends AbortController implements LinkedAbort {
+class LinkedController extends LeadingController implements LinkedAbort {
   readonly #parents: readonly AbortSignal[];
-  readonly #onParentAbort: (event: Event) => void;
+  /** Made only for a parent that is not a `LeadingController`'s. */
+  #onParentAbort: ((event: Event) => void) | undefined;
 
   constructor(parents: readonly AbortSignal[]) {
     super();
     this.#parents = parents;
-    const onParentAbort = (event: Event): void => {
-      this.abort((event.target as AbortSignal).reason);
-    };
-    this.#onParentAbort = onParentAbort;
     for (const parent of parents) {
       if (parent.aborted) {
         this.abort(parent.reason);
         return;
       }
     }
-    for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
+    for (const parent of parents) {
+      const leader = leaders.get(parent);
+      if (leader !== undefined) leader.lead(this);
+      else {
+        this.#onParentAbort ??= onParentAbort.bind(this);
+        parent.addEventListener('abort', this.#onParentAbort, { once: true });
+      }
+    }
   }
 
   dispose(): void {
-    for (const parent of this.#parents) parent.removeEventListener('abort', this.#onParentAbort);
+    for (const parent of this.#parents) {
+      const leader = leaders.get(parent);
+      if (leader !== undefined) leader.release(this);
+      else if (this.#onParentAbort !== undefined) parent.removeEventListener('abort', this.#onParentAbort);
+    }
   }
 }
 
