@@ -61,6 +61,18 @@ describe('linkAbort on a LeadingController', () => {
     expect(links[1]?.signal.aborted).toBe(false);
   });
 
+  it('leaves out a link disposed while an earlier one aborts', () => {
+    const root = new LeadingController();
+    const first = linkAbort(root.signal);
+    const second = linkAbort(root.signal);
+    first.signal.addEventListener('abort', () => {
+      second.dispose();
+    });
+    root.abort('gone');
+    expect(first.signal.reason).toBe('gone');
+    expect(second.signal.aborted).toBe(false);
+  });
+
   it('is followed at once when already aborted, and a link aborting on its own leaves it alone', () => {
     const root = new LeadingController();
     const own = linkAbort(root.signal);

@@ -29,10 +29,11 @@ export class LeadingController extends AbortController {
     if (this.signal.aborted) return;
     super.abort(reason);
     const followers = this.#followers;
+    if (Array.isArray(followers)) {
+      // One disposed meanwhile (by an earlier one's abort) is left out, as a listener removed during a dispatch is.
+      for (const follower of followers.slice()) if (followers.includes(follower)) follower.abort(this.signal.reason);
+    } else followers?.abort(this.signal.reason);
     this.#followers = undefined;
-    if (followers === undefined) return;
-    if (Array.isArray(followers)) for (const follower of followers) follower.abort(this.signal.reason);
-    else followers.abort(this.signal.reason);
   }
 
   /** Called by a link's constructor while this controller is not aborted. */
