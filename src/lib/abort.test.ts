@@ -1,6 +1,5 @@
-import { getEventListeners } from 'node:events';
-import { describe, expect, it, vi } from 'vitest';
-import { LeadingController, linkAbort, sleep, startWatchdog } from './abort.ts';
+import { describe, expect, it } from 'vitest';
+import { linkAbort, sleep, startWatchdog } from './abort.ts';
 
 describe('linkAbort', () => {
   it("aborts with the parent's reason, and on its own without touching the parent", () => {
@@ -33,67 +32,6 @@ describe('linkAbort', () => {
   });
 });
 
-// A held stream keeps a chain of links (the relay's, the request deadline's, the attempt's): each link on a
-// listener cost ~300 bytes more (docs/benchmarks.md, "Held stream, round eight").
-describe('linkAbort on a LeadingController', () => {
-  it('follows it, and links on links, without an abort listener on any signal', () => {
-    const root = new LeadingController();
-    const deadline = linkAbort(root.signal);
-    const attempt = linkAbort(deadline.signal);
-    expect(getEventListeners(root.signal, 'abort')).toHaveLength(0);
-    expect(getEventListeners(deadline.signal, 'abort')).toHaveLength(0);
-    root.abort('client gone');
-    expect(deadline.signal.reason).toBe('client gone');
-    expect(attempt.signal.reason).toBe('client gone');
-  });
-
-  it("aborts its links after its signal's own listeners, each once, and not those disposed", () => {
-    const root = new LeadingController();
-    const seen: string[] = [];
-    const links = [linkAbort(root.signal), linkAbort(root.signal), linkAbort(root.signal)];
-    root.signal.addEventListener('abort', () => seen.push(`root, link 0 aborted: ${String(links[0]?.signal.aborted)}`));
-    for (const [index, link] of links.entries()) link.signal.addEventListener('abort', () => seen.push(`link ${String(index)}`));
-    links[1]?.dispose();
-    root.abort('gone');
-    root.abort('again');
-    expect(seen).toEqual(['root, link 0 aborted: false', 'link 0', 'link 2']);
-    expect(links[2]?.signal.reason).toBe('gone');
-    expect(links[1]?.signal.aborted).toBe(false);
-  });
-
-  it('leaves out a link disposed while an earlier one aborts', () => {
-    const root = new LeadingController();
-    const first = linkAbort(root.signal);
-    const second = linkAbort(root.signal);
-    first.signal.addEventListener('abort', () => {
-      second.dispose();
-    });
-    root.abort('gone');
-    expect(first.signal.reason).toBe('gone');
-    expect(second.signal.aborted).toBe(false);
-  });
-
-  it('is followed at once when already aborted, and a link aborting on its own leaves it alone', () => {
-    const root = new LeadingController();
-    const own = linkAbort(root.signal);
-    own.abort('own');
-    expect(root.signal.aborted).toBe(false);
-    root.abort('before');
-    expect(linkAbort(root.signal).signal.reason).toBe('before');
-  });
-
-  it('follows a plain signal and a leading one together', () => {
-    const plain = new AbortController();
-    const root = new LeadingController();
-    const link = linkAbort(plain.signal, root.signal);
-    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(1);
-    link.dispose();
-    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(0);
-    root.abort('late');
-    expect(link.signal.aborted).toBe(false);
-  });
-});
-
 describe('sleep', () => {
   it('resolves after the time, or rejects at once on abort', async () => {
     await sleep(1, new AbortController().signal);
@@ -117,26 +55,6 @@ describe('startWatchdog', () => {
     await sleep(40, new AbortController().signal);
     expect(fired).toEqual([10]);
     watchdog.stop();
-  });
-});
-
-describe('startWatchdog, held', () => {
-  // A held stream keeps its watchdog to its end: no closure per watchdog for its timer (docs/benchmarks.md,
-  // "Held stream, round eight").
-  it('arms its timer with one shared function and itself as the argument', () => {
-    const armed = vi.spyOn(globalThis, 'setTimeout');
-    try {
-      const one = startWatchdog(10_000, () => undefined, { ms: 20_000, onExpire: () => undefined });
-      const other = startWatchdog(10_000, () => undefined);
-      const [first, second] = armed.mock.calls.slice(-2) as unknown[][];
-      expect(first?.[0]).toBe(second?.[0]);
-      expect(first?.[2]).toBe(one);
-      expect(second?.[2]).toBe(other);
-      one.stop();
-      other.stop();
-    } finally {
-      armed.mockRestore();
-    }
   });
 });
 

@@ -7,97 +7,36 @@ export interface LinkedAbort {
   dispose(): void;
 }
 
-/** Controllers whose links follow them without an event listener, by their signal. */
-const leaders = new WeakMap<AbortSignal, LeadingController>();
-
-/**
- * A controller that aborts the links made on its signal itself (`linkAbort`), in a list, instead of
- * through an `abort` listener each: a listener costs its signal an event map, a `Listener` object and
- * a function (~300 bytes a link, measured), and a held stream keeps a chain of them — the relay's, the
- * request deadline's, the attempt's (docs/benchmarks.md, "Held stream, round eight"). The links abort
- * after the signal's own listeners, with its reason, as a listener added after them would.
- */
-export class LeadingController extends AbortController {
-  #followers: LinkedController | LinkedController[] | undefined;
-
-  constructor() {
-    super();
-    leaders.set(this.signal, this);
-  }
-
-  override abort(reason?: unknown): void {
-    if (this.signal.aborted) return;
-    super.abort(reason);
-    const followers = this.#followers;
-    if (Array.isArray(followers)) {
-      // One disposed meanwhile (by an earlier one's abort) is left out, as a listener removed during a dispatch is.
-      for (const follower of followers.slice()) if (followers.includes(follower)) follower.abort(this.signal.reason);
-    } else followers?.abort(this.signal.reason);
-    this.#followers = undefined;
-  }
-
-  /** Called by a link's constructor while this controller is not aborted. */
-  lead(follower: LinkedController): void {
-    const followers = this.#followers;
-    if (followers === undefined) this.#followers = follower;
-    else if (Array.isArray(followers)) followers.push(follower);
-    else this.#followers = [followers, follower];
-  }
-
-  /** Called by a link's `dispose`. */
-  release(follower: LinkedController): void {
-    const followers = this.#followers;
-    if (followers === follower) this.#followers = undefined;
-    else if (Array.isArray(followers)) {
-      const at = followers.indexOf(follower);
-      if (at !== -1) followers.splice(at, 1);
-    }
-  }
-}
-
-function onParentAbort(this: LinkedController, event: Event): void {
-  this.abort((event.target as AbortSignal).reason);
-}
-
 /**
  * A controller that aborts when any of `parents` does, with that parent's reason, and can abort on
- * its own. A parent that is a `LeadingController`'s signal aborts it directly; any other signal
- * through an `abort` listener, a function bound to the link, named before it is stored: for an object
- * listener (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
+ * its own. Its listener is a function named before it is stored: for an object listener
+ * (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
  * (lib/internal/event_target.js, Listener), a function literal assigned to a property, which V8
  * allocates in the old generation, so each link and what its signal reached outlived the
  * young-generation collections (docs/benchmarks.md, "Fixed per-request work, round six").
  */
-class LinkedController extends LeadingController implements LinkedAbort {
+class LinkedController extends AbortController implements LinkedAbort {
   readonly #parents: readonly AbortSignal[];
-  /** Made only for a parent that is not a `LeadingController`'s. */
-  #onParentAbort: ((event: Event) => void) | undefined;
+  readonly #onParentAbort: (event: Event) => void;
 
   constructor(parents: readonly AbortSignal[]) {
     super();
     this.#parents = parents;
+    const onParentAbort = (event: Event): void => {
+      this.abort((event.target as AbortSignal).reason);
+    };
+    this.#onParentAbort = onParentAbort;
     for (const parent of parents) {
       if (parent.aborted) {
         this.abort(parent.reason);
         return;
       }
     }
-    for (const parent of parents) {
-      const leader = leaders.get(parent);
-      if (leader !== undefined) leader.lead(this);
-      else {
-        this.#onParentAbort ??= onParentAbort.bind(this);
-        parent.addEventListener('abort', this.#onParentAbort, { once: true });
-      }
-    }
+    for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
   }
 
   dispose(): void {
-    for (const parent of this.#parents) {
-      const leader = leaders.get(parent);
-      if (leader !== undefined) leader.release(this);
-      else if (this.#onParentAbort !== undefined) parent.removeEventListener('abort', this.#onParentAbort);
-    }
+    for (const parent of this.#parents) parent.removeEventListener('abort', this.#onParentAbort);
   }
 }
 
@@ -180,20 +119,15 @@ export interface WatchdogLimit {
   onExpire: (ms: number) => void;
 }
 
-function expireWatchdog(watchdog: LimitedWatchdog): void {
-  watchdog.expire();
-}
-
 /**
  * One timer for a countdown that kicks restart and a limit they do not: armed for whichever ends
  * first. While the countdown ends first a kick is `refresh()` (cheap per chunk); once the limit is
- * nearer than a countdown, the timer is left for the limit and kicks do nothing. A held stream keeps
- * it for its whole life (issue 13): its owner extends it, so the countdown's and the limit's ends are
- * its methods, and the timer calls a module function with it, not closures over it
- * (docs/benchmarks.md, "Held stream, round eight").
+ * nearer than a countdown, the timer is left for the limit and kicks do nothing. One object per
+ * watchdog, its timer's callback bound once: a held stream keeps it for its whole life (issue 13).
  */
-export abstract class LimitedWatchdog implements Watchdog {
-  readonly #limitMs: number | undefined;
+class LimitedWatchdog implements Watchdog {
+  readonly #onExpire: (ms: number) => void;
+  readonly #limit: WatchdogLimit | undefined;
   readonly #endsAt: number;
   #length: number;
   #timer: NodeJS.Timeout | undefined;
@@ -201,34 +135,27 @@ export abstract class LimitedWatchdog implements Watchdog {
   #final = false;
   #stopped = false;
 
-  /** A countdown of `ms`, and with `limitMs` a bound on the whole life, kicks or not. */
-  constructor(ms: number, limitMs: number | undefined) {
-    this.#limitMs = limitMs;
-    this.#endsAt = limitMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + limitMs;
+  constructor(ms: number, onExpire: (ms: number) => void, limit: WatchdogLimit | undefined) {
+    this.#onExpire = onExpire;
+    this.#limit = limit;
+    this.#endsAt = limit === undefined ? Number.POSITIVE_INFINITY : performance.now() + limit.ms;
     this.#length = ms;
     this.#arm(ms);
   }
 
-  /** No kick for `ms`. */
-  protected abstract countdownExpired(ms: number): void;
-
-  /** `limitMs` passed since the start. */
-  protected abstract limitExpired(ms: number): void;
-
-  /** The timer's end: once, unless stopped. */
-  expire(): void {
+  readonly #expire = (): void => {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#final && this.#limitMs !== undefined) this.limitExpired(this.#limitMs);
-    else this.countdownExpired(this.#length);
-  }
+    if (this.#final && this.#limit !== undefined) this.#limit.onExpire(this.#limit.ms);
+    else this.#onExpire(this.#length);
+  };
 
   #arm(length: number | undefined): void {
     const remaining = this.#endsAt - performance.now();
     this.#final = length === undefined || remaining <= length;
     const delay = this.#final ? remaining : length;
     if (delay === undefined || delay === Number.POSITIVE_INFINITY) return;
-    this.#timer = setTimeout(expireWatchdog, Math.max(0, delay), this);
+    this.#timer = setTimeout(this.#expire, Math.max(0, delay));
     this.#timer.unref();
   }
 
@@ -257,30 +184,10 @@ export abstract class LimitedWatchdog implements Watchdog {
   }
 }
 
-/** `startWatchdog`'s: the ends as callbacks. */
-class CallbackWatchdog extends LimitedWatchdog {
-  readonly #onExpire: (ms: number) => void;
-  readonly #limit: WatchdogLimit | undefined;
-
-  constructor(ms: number, onExpire: (ms: number) => void, limit: WatchdogLimit | undefined) {
-    super(ms, limit?.ms);
-    this.#onExpire = onExpire;
-    this.#limit = limit;
-  }
-
-  protected countdownExpired(ms: number): void {
-    this.#onExpire(ms);
-  }
-
-  protected limitExpired(): void {
-    this.#limit?.onExpire(this.#limit.ms);
-  }
-}
-
 /**
  * Calls `onExpire` when `kick` has not been called for `ms`; with a `limit`, calls `limit.onExpire`
  * once `limit.ms` have passed since the start, kicks or not. One timer for both.
  */
 export function startWatchdog(ms: number, onExpire: (ms: number) => void, limit?: WatchdogLimit): Watchdog {
-  return new CallbackWatchdog(ms, onExpire, limit);
+  return new LimitedWatchdog(ms, onExpire, limit);
 }

@@ -3,7 +3,6 @@
 // finishRequest (log line, metrics, log row) at the end, whatever happened.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
-import { LeadingController } from '../lib/abort.ts';
 import { capText, maskSecrets, type Capture } from '../relay/capture.ts';
 import type { RelayDependencies } from '../relay/relay-dependencies.ts';
 import type { AnswerCache } from '../relay/answer-cache.ts';
@@ -186,8 +185,7 @@ class RelayedExchange implements Exchange {
   readonly #options: RouteOptions;
   readonly #shutdown: ReturnType<typeof followShutdown>;
   readonly #client: ClientProtocol | undefined;
-  /** Its links (the request deadline, then each attempt's) follow it without a listener each (src/lib/abort.ts). */
-  readonly #relay = new LeadingController();
+  readonly #relay = new AbortController();
   #admission: Admission | undefined;
 
   constructor(request: FastifyRequest, reply: FastifyReply, options: RouteOptions, shutdown: ReturnType<typeof followShutdown>, client: ClientProtocol | undefined) {

@@ -381,35 +381,24 @@ function contentEndOf(template: Template, data: string): number {
   return stringEnd(data, before.length) === contentEnd ? contentEnd : -1;
 }
 
-/**
- * One object per stream, its methods on the prototype: a held stream keeps its scanner to its end,
- * and an object of two closures over a `let` cost a context and two functions more (docs/benchmarks.md,
- * "Held stream, round eight").
- */
-class TemplateScanner implements PlainScanner {
-  #template: Template | undefined;
-
-  scan(data: string): PlainChunk | undefined {
-    const template = this.#template;
-    if (template !== undefined) {
-      const plain = fromTemplate(template, data);
-      if (plain !== undefined) return plain;
-    }
-    const found = scan(data);
-    if (found === undefined) return undefined;
-    this.#template = templateOf(data, found) ?? template;
-    return plainOf(found);
-  }
-
-  sameButContent(data: string): PlainContent | undefined {
-    const template = this.#template;
-    if (template === undefined) return undefined;
-    const contentEnd = contentEndOf(template, data);
-    if (contentEnd === -1) return undefined;
-    return { index: template.index, content: stringValue(data, template.before.length, contentEnd) };
-  }
-}
-
 export function createPlainScanner(): PlainScanner {
-  return new TemplateScanner();
+  let template: Template | undefined;
+  return {
+    scan(data) {
+      if (template !== undefined) {
+        const plain = fromTemplate(template, data);
+        if (plain !== undefined) return plain;
+      }
+      const found = scan(data);
+      if (found === undefined) return undefined;
+      template = templateOf(data, found) ?? template;
+      return plainOf(found);
+    },
+    sameButContent(data) {
+      if (template === undefined) return undefined;
+      const contentEnd = contentEndOf(template, data);
+      if (contentEnd === -1) return undefined;
+      return { index: template.index, content: stringValue(data, template.before.length, contentEnd) };
+    },
+  };
 }
