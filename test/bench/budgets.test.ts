@@ -32,6 +32,9 @@ interface Knobs {
   /** The bare proxy's own p99 at c=1 and first byte (direct: 0.3 and 0.5 ms). */
   bareP99?: number;
   bareTtfb?: number;
+  /** Chunks held back in the paced scenario by Sluice and by the bare proxy (0 unless set). */
+  heldBack?: number;
+  bareHeldBack?: number;
 }
 
 function run(knobs: Knobs): RunResults {
@@ -50,7 +53,7 @@ function run(knobs: Knobs): RunResults {
       scenario('ns-c1', { direct: { latencyP99Ms: 0.3 }, bare: { latencyP99Ms: knobs.bareP99 ?? 0.8 }, sluice: { latencyP99Ms: knobs.p99 } }),
       scenario('ns-c64', { bare: { cpuUsPerRequest: 100, rate: 10_000 }, sluice: { cpuUsPerRequest: knobs.nsCpu, rate: 6_000 } }),
       scenario('stream-c64', { bare: { cpuUsPerRequest: 400, rate: 1_000 }, sluice: { cpuUsPerRequest: 440, rate: knobs.streamRate } }),
-      scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: knobs.bareTtfb ?? 0.7, heldBack: 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: 0 } }),
+      scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: knobs.bareTtfb ?? 0.7, heldBack: knobs.bareHeldBack ?? 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: knobs.heldBack ?? 0 } }),
       scenario('collect-c64', { sluice: { cpuUsPerRequest: knobs.collectCpu } }),
       scenario('replay-c64', { sluice: { cpuUsPerRequest: 400 } }),
     ],
@@ -111,6 +114,15 @@ describe("issue 13's budgets", () => {
     expect(firstByte?.measured).toContain("Sluice's own share over the bare proxy 0.300 ms");
     // Within the limit is a pass whatever the floor did.
     expect(verdicts({ ...passing, bareP99: 3 })['Added latency vs direct']).toBe(true);
+  });
+
+  it('calls chunks held back the machine\'s limit only when the bare proxy held some back too, with both counts', () => {
+    expect(verdicts({ ...passing, heldBack: 5 })['No chunk held back']).toBe(false);
+    const stalled = computeBudgets(run({ ...passing, heldBack: 173, bareHeldBack: 102 })).find((budget) => budget.name.startsWith('No chunk held back'));
+    expect(stalled).toMatchObject({ pass: undefined, kind: 'machine limit' });
+    expect(stalled?.measured).toContain('bare proxy 102 held back');
+    expect(stalled?.measured).toContain("Sluice's own share over the bare proxy 71 chunks");
+    expect(verdicts({ ...passing, bareHeldBack: 3 })['No chunk held back']).toBe(true);
   });
 
   it('says the machine limited the held streams when fewer fit under the open-files limit, and fails when any was lost', () => {
