@@ -3,8 +3,8 @@
 // `event:` …).
 
 import { createJsonTextDecoder } from './decode-json-text.ts';
-import { SseTextDecoder } from './decode-sse-text.ts';
-import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';
+import { eventTooLarge, SseTextDecoder } from './decode-sse-text.ts';
+import { defaultMaxEventChars, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
 
 const BOM = '\uFEFF';
 
@@ -45,6 +45,8 @@ export class BodyTextDecoder implements EventDecoder<string> {
     const start = text.search(SIGNIFICANT_CHARACTER);
     if (start === -1) {
       this.#leadingWhitespace = keepCurrentLine(this.#leadingWhitespace + text);
+      const maxChars = this.#options.maxEventChars ?? defaultMaxEventChars;
+      if (this.#leadingWhitespace.length > maxChars) throw eventTooLarge(maxChars);
       return [];
     }
     if (isJsonStart(text[start])) {

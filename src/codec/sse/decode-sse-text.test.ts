@@ -235,3 +235,35 @@ describe('SseTextDecoder, one object per stream', () => {
     expect(comments).toEqual([]);
   });
 });
+
+describe('a cap on one event', () => {
+  const codeOf = (run: () => unknown): unknown => {
+    try {
+      run();
+    } catch (error) {
+      return (error as { code?: unknown }).code;
+    }
+    return 'no error';
+  };
+
+  it('throws upstream_body_too_large once one unfinished line outgrows the cap, across reads', () => {
+    const decoder = new SseTextDecoder({ maxEventChars: 100 });
+    expect(decoder.push(`data: ${'x'.repeat(60)}`)).toEqual([]);
+    expect(codeOf(() => decoder.push('x'.repeat(60)))).toBe('upstream_body_too_large');
+  });
+
+  it('counts an event\'s data lines together, and starts again after each event', () => {
+    const decoder = new SseTextDecoder({ maxEventChars: 100 });
+    const line = `data: ${'y'.repeat(40)}\n`;
+    expect(decoder.push(line + line)).toEqual([]);
+    expect(codeOf(() => decoder.push(line + line))).toBe('upstream_body_too_large');
+    const fresh = new SseTextDecoder({ maxEventChars: 100 });
+    for (let index = 0; index < 10; index += 1) expect(dataOf(fresh.push(`${line}\n`))).toEqual(['y'.repeat(40)]);
+  });
+
+  it('bounds leading whitespace before the first field, and defaults to 32 MiB characters', () => {
+    expect(codeOf(() => decodeStreamText([' '.repeat(33 * 1024 * 1024)]))).toBe('upstream_body_too_large');
+    const within = `data: ${'z'.repeat(1024 * 1024)}\n\n`;
+    expect(dataOf(decodeStreamText([within]))).toEqual(['z'.repeat(1024 * 1024)]);
+  });
+});

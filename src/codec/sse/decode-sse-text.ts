@@ -7,8 +7,9 @@
 // One object per stream holding its state in fields: eventsource-parser's createParser, used before,
 // made ~12 closures and their context per held stream (docs/benchmarks.md, "Held stream, round five").
 
+import { GatewayError } from '../../core/errors.ts';
 import { classifyEventData, isDoneMarker } from './classify-event-data.ts';
-import type { DecodeOptions, EventDecoder, StreamEvent } from './stream-event.ts';
+import { defaultMaxEventChars, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
 
 const LF = 10;
 const SPACE = 32;
@@ -30,6 +31,11 @@ function isField(text: string, start: number, end: number, name: string): boolea
   return end - start === name.length && text.startsWith(name, start);
 }
 
+/** Thrown by a decoder whose event (or the text before its first event) outgrew `maxEventChars`. */
+export function eventTooLarge(maxEventChars: number): GatewayError {
+  return new GatewayError('upstream_body_too_large', `The upstream sent one stream event longer than ${maxEventChars.toLocaleString('en-US')} characters without ending it; Sluice stopped reading the stream`);
+}
+
 /**
  * Decodes SSE text whose one leading BOM the caller has already removed (decode-body-text.ts): a
  * later BOM is content, which turns its line into an unknown field, as WHATWG says.
@@ -37,6 +43,7 @@ function isField(text: string, start: number, end: number, name: string): boolea
 export class SseTextDecoder implements EventDecoder<string> {
   readonly #onComment: ((text: string) => void) | undefined;
   readonly #onData: ((data: string, event: string | undefined) => void) | undefined;
+  readonly #maxEventChars: number;
   #pending: StreamEvent[] = [];
   /** The start of a line whose ending has not arrived yet. */
   #partial = '';
@@ -50,6 +57,7 @@ export class SseTextDecoder implements EventDecoder<string> {
   constructor(options: DecodeOptions = {}) {
     this.#onComment = options.onComment;
     this.#onData = options.onData;
+    this.#maxEventChars = options.maxEventChars ?? defaultMaxEventChars;
   }
 
   push(text: string): StreamEvent[] {
@@ -110,6 +118,7 @@ export class SseTextDecoder implements EventDecoder<string> {
     }
     // A long line arriving in many pieces: V8 joins the pieces lazily (a rope) and flattens it once.
     if (start < length && !this.#finished) this.#partial += start === 0 ? text : text.slice(start);
+    if (this.#partial.length + (this.#data?.length ?? 0) > this.#maxEventChars) throw eventTooLarge(this.#maxEventChars);
   }
 
   /** The line of `text` from `start` to `end` (its line ending excluded). */

@@ -18,7 +18,20 @@ export interface DecodeOptions {
    * still returns its events.
    */
   onData?: (data: string, event: string | undefined) => void;
+  /**
+   * The longest one event may grow to, in characters: its unfinished line plus its data lines so far
+   * (`defaultMaxEventChars` when absent). Past it, `push` throws `upstream_body_too_large`.
+   */
+  maxEventChars?: number;
 }
+
+/**
+ * One SSE event is held whole until its blank line; without a cap of its own, an upstream that never
+ * ends an event would grow it up to the stream's byte limit (`limits.upstream_stream_bytes`, 256 MiB by
+ * default). The cap is the default largest JSON answer read whole (`limits.upstream_body_bytes`, 32 MiB,
+ * src/config/defaults.ts): one event of a stream is never larger than an answer read whole.
+ */
+export const defaultMaxEventChars = 32 * 1024 * 1024;
 
 /** One stage of the decoder: text (or bytes) in, the events it completed out. */
 export interface EventDecoder<Input> {
