@@ -3,6 +3,8 @@
 // produced with one `write` and waits for 'drain' before the next read (backpressure: the body is
 // not read meanwhile, so its socket fills and pauses). A variant driven by the body's 'data' events
 // (commit 7a88203) measured 5–15 % more CPU per stream at concurrency 64 (docs/benchmarks.md).
+import { EventTooLargeError } from '../codec/sse/index.ts';
+import { GatewayError } from '../core/errors.ts';
 import type { CallbackReader } from '../core/upstream.ts';
 import { drainQuietly } from '../lib/drain-quietly.ts';
 export interface StreamTarget {
@@ -109,8 +111,9 @@ export class UpstreamPump {
       }
       return undefined;
     } catch (error) {
+      const failure = error instanceof EventTooLargeError ? new GatewayError('upstream_body_too_large', `The upstream sent one stream event longer than ${error.maxEventChars.toLocaleString('en-US')} characters without ending it; Sluice stopped reading the stream`, { cause: error }) : error;
       return this.release().then(() => {
-        throw error;
+        throw failure;
       });
     } finally {
       if (this.#target.chunks !== before) this.#onProgress();

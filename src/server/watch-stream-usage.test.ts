@@ -36,3 +36,13 @@ describe('watchStreamUsage', () => {
     expect(watchStreamUsage(undefined)).toBeUndefined();
   });
 });
+
+describe('StreamUsageWatch past the decoder\'s cap', () => {
+  it('stops reading usage, without throwing, once one event outgrows the cap (32 MiB characters)', () => {
+    const watch = new StreamUsageWatch();
+    watch.push(bytes('data: {"usage":{"input_tokens":1}}\n\ndata: '));
+    expect(() => { watch.push(new Uint8Array(33 * 1024 * 1024).fill(0x61)); }).not.toThrow();
+    expect(() => { watch.push(bytes('\n\ndata: {"usage":{"input_tokens":2}}\n\n')); }).not.toThrow();
+    expect(watch.end()).toEqual({ input_tokens: 1 });
+  });
+});

@@ -8,7 +8,8 @@ import { isJsonObject, type JsonObject } from '../core/chat.ts';
 
 export class StreamUsageWatch {
   #usage: JsonObject | undefined;
-  readonly #decoder: EventDecoder<Uint8Array>;
+  /** Dropped once an event outgrows the decoder's cap (codec/sse/stream-event.ts `maxEventChars`). */
+  #decoder: EventDecoder<Uint8Array> | undefined;
 
   constructor() {
     this.#decoder = createStreamDecoder({ onData: (data) => { this.#read(data); } });
@@ -16,12 +17,22 @@ export class StreamUsageWatch {
 
   /** The next piece of the answer, as it was written to the client. */
   push(piece: Uint8Array): void {
-    this.#decoder.push(piece);
+    if (this.#decoder === undefined) return;
+    try {
+      this.#decoder.push(piece);
+    } catch {
+      // An event past the decoder's cap: the answer still goes to the client; only its usage is not read.
+      this.#decoder = undefined;
+    }
   }
 
   /** The stream is over: the last `usage` object any of its events carried. */
   end(): JsonObject | undefined {
-    this.#decoder.end();
+    try {
+      this.#decoder?.end();
+    } catch {
+      // As in push.
+    }
     return this.#usage;
   }
 

@@ -3,8 +3,8 @@
 // `event:` …).
 
 import { createJsonTextDecoder } from './decode-json-text.ts';
-import { eventTooLarge, SseTextDecoder } from './decode-sse-text.ts';
-import { defaultMaxEventChars, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
+import { SseTextDecoder } from './decode-sse-text.ts';
+import { defaultMaxEventChars, EventTooLargeError, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
 
 const BOM = '\uFEFF';
 
@@ -46,7 +46,7 @@ export class BodyTextDecoder implements EventDecoder<string> {
     if (start === -1) {
       this.#leadingWhitespace = keepCurrentLine(this.#leadingWhitespace + text);
       const maxChars = this.#options.maxEventChars ?? defaultMaxEventChars;
-      if (this.#leadingWhitespace.length > maxChars) throw eventTooLarge(maxChars);
+      if (this.#leadingWhitespace.length > maxChars) throw new EventTooLargeError(maxChars);
       return [];
     }
     if (isJsonStart(text[start])) {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { SseTextDecoder } from './decode-sse-text.ts';
 import { decodeStreamText } from './decode-stream.ts';
-import type { StreamEvent } from './stream-event.ts';
+import { EventTooLargeError, type StreamEvent } from './stream-event.ts';
 
 function dataOf(events: StreamEvent[]): string[] {
   return events.map((event) => event.data);
@@ -237,32 +237,32 @@ describe('SseTextDecoder, one object per stream', () => {
 });
 
 describe('a cap on one event', () => {
-  const codeOf = (run: () => unknown): unknown => {
+  const capOf = (run: () => unknown): unknown => {
     try {
       run();
     } catch (error) {
-      return (error as { code?: unknown }).code;
+      return error instanceof EventTooLargeError ? error.maxEventChars : error;
     }
     return 'no error';
   };
 
-  it('throws upstream_body_too_large once one unfinished line outgrows the cap, across reads', () => {
+  it('throws EventTooLargeError once one unfinished line outgrows the cap, across reads', () => {
     const decoder = new SseTextDecoder({ maxEventChars: 100 });
     expect(decoder.push(`data: ${'x'.repeat(60)}`)).toEqual([]);
-    expect(codeOf(() => decoder.push('x'.repeat(60)))).toBe('upstream_body_too_large');
+    expect(capOf(() => decoder.push('x'.repeat(60)))).toBe(100);
   });
 
   it('counts an event\'s data lines together, and starts again after each event', () => {
     const decoder = new SseTextDecoder({ maxEventChars: 100 });
     const line = `data: ${'y'.repeat(40)}\n`;
     expect(decoder.push(line + line)).toEqual([]);
-    expect(codeOf(() => decoder.push(line + line))).toBe('upstream_body_too_large');
+    expect(capOf(() => decoder.push(line + line))).toBe(100);
     const fresh = new SseTextDecoder({ maxEventChars: 100 });
     for (let index = 0; index < 10; index += 1) expect(dataOf(fresh.push(`${line}\n`))).toEqual(['y'.repeat(40)]);
   });
 
   it('bounds leading whitespace before the first field, and defaults to 32 MiB characters', () => {
-    expect(codeOf(() => decodeStreamText([' '.repeat(33 * 1024 * 1024)]))).toBe('upstream_body_too_large');
+    expect(capOf(() => decodeStreamText([' '.repeat(33 * 1024 * 1024)]))).toBe(32 * 1024 * 1024);
     const within = `data: ${'z'.repeat(1024 * 1024)}\n\n`;
     expect(dataOf(decodeStreamText([within]))).toEqual(['z'.repeat(1024 * 1024)]);
   });

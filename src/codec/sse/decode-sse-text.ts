@@ -7,9 +7,8 @@
 // One object per stream holding its state in fields: eventsource-parser's createParser, used before,
 // made ~12 closures and their context per held stream (docs/benchmarks.md, "Held stream, round five").
 
-import { GatewayError } from '../../core/errors.ts';
 import { classifyEventData, isDoneMarker } from './classify-event-data.ts';
-import { defaultMaxEventChars, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
+import { defaultMaxEventChars, EventTooLargeError, type DecodeOptions, type EventDecoder, type StreamEvent } from './stream-event.ts';
 
 const LF = 10;
 const SPACE = 32;
@@ -29,11 +28,6 @@ function findColon(text: string, start: number, end: number): number {
 /** `text` holds exactly `name` from `start` to `end`, the name's end (the colon, or the line's end). */
 function isField(text: string, start: number, end: number, name: string): boolean {
   return end - start === name.length && text.startsWith(name, start);
-}
-
-/** Thrown by a decoder whose event (or the text before its first event) outgrew `maxEventChars`. */
-export function eventTooLarge(maxEventChars: number): GatewayError {
-  return new GatewayError('upstream_body_too_large', `The upstream sent one stream event longer than ${maxEventChars.toLocaleString('en-US')} characters without ending it; Sluice stopped reading the stream`);
 }
 
 /**
@@ -118,7 +112,7 @@ export class SseTextDecoder implements EventDecoder<string> {
     }
     // A long line arriving in many pieces: V8 joins the pieces lazily (a rope) and flattens it once.
     if (start < length && !this.#finished) this.#partial += start === 0 ? text : text.slice(start);
-    if (this.#partial.length + (this.#data?.length ?? 0) > this.#maxEventChars) throw eventTooLarge(this.#maxEventChars);
+    if (this.#partial.length + (this.#data?.length ?? 0) > this.#maxEventChars) throw new EventTooLargeError(this.#maxEventChars);
   }
 
   /** The line of `text` from `start` to `end` (its line ending excluded). */

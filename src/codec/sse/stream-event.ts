@@ -20,7 +20,7 @@ export interface DecodeOptions {
   onData?: (data: string, event: string | undefined) => void;
   /**
    * The longest one event may grow to, in characters: its unfinished line plus its data lines so far
-   * (`defaultMaxEventChars` when absent). Past it, `push` throws `upstream_body_too_large`.
+   * (`defaultMaxEventChars` when absent). Past it, `push` throws an `EventTooLargeError`.
    */
   maxEventChars?: number;
 }
@@ -41,4 +41,15 @@ export interface EventDecoder<Input> {
   end(): StreamEvent[];
   /** True once `[DONE]` was seen: later input is ignored. */
   isFinished(): boolean;
+}
+
+/** Thrown by `push` when one event (or the whitespace before the first) outgrew `maxEventChars`. */
+export class EventTooLargeError extends Error {
+  readonly maxEventChars: number;
+
+  constructor(maxEventChars: number) {
+    super(`one stream event was longer than ${maxEventChars.toLocaleString('en-US')} characters without ending`);
+    this.name = 'EventTooLargeError';
+    this.maxEventChars = maxEventChars;
+  }
 }
