@@ -124,12 +124,14 @@ export async function relayEndpoint(call: EndpointCall, context: RelayContext, d
       const { channel, upstreamModel } = candidate;
       const dialect = provider.endpoints;
       if (dialect === undefined) return new GatewayError('internal_error', `channel ${channel.name} has no ${call.endpoint} endpoint`);
-      // Learned in this request (its 404 just now): the next channel is tried.
-      if (lacksEndpoint(candidate)) return new GatewayError('endpoint_not_served', `${channel.name} has no ${call.endpoint} endpoint for '${upstreamModel}' (its upstream answered so).`, { param: 'model', upstream: { channel: channel.name } });
+      // Read once a try: a 404 learned in this request (just now) leaves this channel out, and a rerank
+      // upstream's learned `texts` decides the body.
+      const hints = dependencies.learned.hintsFor(channel.name);
+      if (isLearnedUnsupported(hints, upstreamModel, call.endpoint)) return new GatewayError('endpoint_not_served', `${channel.name} has no ${call.endpoint} endpoint for '${upstreamModel}' (its upstream answered so).`, { param: 'model', upstream: { channel: channel.name } });
       const located = dialect.locate(call.endpoint, { channel, upstreamModel, apiKey });
       const attemptCapture = captureFor(channel, context, dependencies);
       const patched = patchBody(call.body, channel.overrides);
-      const texts = call.endpoint === 'rerank' && wantsRerankTexts(dependencies.learned.hintsFor(channel.name), upstreamModel);
+      const texts = call.endpoint === 'rerank' && wantsRerankTexts(hints, upstreamModel);
       const encoded = encodeEndpointBody(texts ? sendAsTexts(patched) : patched, upstreamModel, attemptCapture !== undefined);
       const upstreamRequest: UpstreamRequest = {
         url: located.url,
