@@ -37,7 +37,7 @@ async function readyOf(instance: Instance): Promise<{ sharedState?: { redis: str
 
 describe('the share of a limit while Redis is down', () => {
   it('is the limit over the live instances of the registry', async () => {
-    for (const instance of cluster.instances) await eventually(() => readyOf(instance), (ready) => ready.instances?.live === 3, 2000);
+    for (const instance of cluster.instances) await eventually(() => readyOf(instance), (ready) => ready.instances?.live === 3, 8000);
     await redis.kill();
     for (const instance of cluster.instances) await eventually(() => readyOf(instance), (ready) => ready.sharedState?.redis === 'down', 5000);
     // 60 requests round-robin: 20 reach each instance, 10 admitted on each (30 / 3 live).

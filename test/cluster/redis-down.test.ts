@@ -62,8 +62,9 @@ describe('Redis down under two instances', () => {
     const elapsedMs = performance.now() - started;
     // rpm 20 over 2 instances: 10 each, not 20 each (full per-instance limits) and not 0.
     expect(degraded).toMatchObject({ admitted: 20, limited: 10, perInstance: [10, 10] });
-    // The client's defaults would hold each request 5 s (docs/scale-out.md §G); fail-fast holds none.
-    expect(elapsedMs).toBeLessThan(2000);
+    // The client's defaults would hold each request 5 s (docs/scale-out.md §G); fail-fast holds none. The
+    // bound is under one such hold, with room for a loaded machine (2 s was tight under a full suite's load).
+    expect(elapsedMs).toBeLessThan(3500);
     const ready = await readyOf(second);
     expect(ready.status).toBe(200);
     expect(ready.body.sharedState?.redis).toBe('down');
@@ -87,8 +88,9 @@ describe('Redis down under two instances', () => {
     try {
       const started = performance.now();
       const answered = await sendSpread(cluster.instances, 10, request);
-      // One 100 ms command timeout for the requests already sent, then local decisions (1 s before Redis is tried again).
-      expect(performance.now() - started).toBeLessThan(1000);
+      // One 100 ms command timeout for the requests already sent, then local decisions (1 s before Redis is tried
+      // again); the client's defaults would hold each 5 s. The bound leaves room for a loaded machine.
+      expect(performance.now() - started).toBeLessThan(3500);
       expect(answered.admitted + answered.limited).toBe(10);
       expect((await readyOf(first)).body.sharedState?.redis).toBe('down');
     } finally {
