@@ -49,6 +49,8 @@ export interface LoadResult {
   heldBack: number;
   lostChunks: number;
   peakOpen: number;
+  /** Slow mode: the most sockets waiting at once, from being opened to their first byte (≤ `maxConnecting`). */
+  peakWaiting?: number;
   allFirstByteMs?: number;
   /** Open loop: how far behind its schedule the latest request started (the client kept up when small). */
   maxLagMs?: number;
@@ -75,7 +77,16 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   let lostChunks = 0;
   let open = 0;
   let peakOpen = 0;
+  /** Requests sent and waiting for their first byte. */
   let connecting = 0;
+  /**
+   * Sockets opened and not connected yet: they wait too. Counted apart from `connecting` (which a
+   * request joins once sent), and not counted before, when opening the next stream on a first byte
+   * did not change `connecting` at once, so its loop opened every remaining socket in one burst: thousands of
+   * SYNs at a server's listen queue (Node's default backlog is 511), which overflowed it.
+   */
+  let unconnected = 0;
+  let peakWaiting = 0;
   let firstBytes = 0;
   let allFirstByteMs: number | undefined;
   let sockets = 0;
@@ -122,6 +133,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         heldBack,
         lostChunks,
         peakOpen,
+        peakWaiting,
         ...(allFirstByteMs === undefined ? {} : { allFirstByteMs }),
       });
     }
@@ -132,6 +144,8 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         return;
       }
       sockets++;
+      unconnected++;
+      peakWaiting = Math.max(peakWaiting, connecting + unconnected);
       const socket = connect({ host: options.host, port: options.port, noDelay: true });
       live.add(socket);
       let exchange: Exchange | undefined;
@@ -144,6 +158,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         open++;
         connecting++;
         peakOpen = Math.max(peakOpen, open);
+        peakWaiting = Math.max(peakWaiting, connecting + unconnected);
         exchange = new Exchange(options);
         reader = new ResponseReader(exchange);
         socket.write(requestBytes);
@@ -170,7 +185,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
       };
 
-      socket.on('connect', send);
+      let connected = false;
+      socket.on('connect', () => {
+        connected = true;
+        unconnected--;
+        send();
+      });
       socket.on('data', (buffer: Buffer) => {
         if (exchange === undefined || reader === undefined) return;
         const hadFirstByte = exchange.firstByteAt !== undefined;
@@ -179,7 +199,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           connecting--;
           firstBytes++;
           if (firstBytes === totalRequests) allFirstByteMs = performance.now() - started;
-          while (connecting < maxConnecting && perConnection !== Number.POSITIVE_INFINITY && mayOpen()) openConnection();
+          while (connecting + unconnected < maxConnecting && perConnection !== Number.POSITIVE_INFINITY && mayOpen()) openConnection();
         }
         if (reader.phase !== 'done') return;
         const current = exchange;
@@ -203,6 +223,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       });
       socket.on('close', (hadError) => {
         live.delete(socket);
+        if (!connected) unconnected--;
         if (sentHere === 0) {
           consecutiveErrors++;
           fail('connect failed', undefined);
@@ -217,7 +238,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           setTimeout(openConnection, consecutiveErrors > 0 ? 10 : 0);
           return;
         }
-        if (perConnection !== Number.POSITIVE_INFINITY && connecting < maxConnecting && mayOpen()) openConnection();
+        if (perConnection !== Number.POSITIVE_INFINITY && connecting + unconnected < maxConnecting && mayOpen()) openConnection();
         setImmediate(settle);
       });
     };
