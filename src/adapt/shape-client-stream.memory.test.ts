@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { createPlainScanner } from '../providers/openai/scan-plain-chunk.ts';
+import { createPlainScanner } from '../providers/openai/scan-plain-template.ts';
 import { ClientStreamShaper } from './shape-client-stream.ts';
 
 setFlagsFromString('--expose-gc');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { linkAbort, sleep, startWatchdog } from './abort.ts';
 
 describe('linkAbort', () => {
@@ -55,6 +55,26 @@ describe('startWatchdog', () => {
     await sleep(40, new AbortController().signal);
     expect(fired).toEqual([10]);
     watchdog.stop();
+  });
+});
+
+describe('startWatchdog, held', () => {
+  // A held stream keeps its watchdog to its end: no closure per watchdog for its timer (docs/benchmarks.md,
+  // "Held stream, round nine").
+  it('arms its timer with one shared function and itself as the argument', () => {
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const one = startWatchdog(10_000, () => undefined, { ms: 20_000, onExpire: () => undefined });
+      const other = startWatchdog(10_000, () => undefined);
+      const [first, second] = armed.mock.calls.slice(-2) as unknown[][];
+      expect(first?.[0]).toBe(second?.[0]);
+      expect(first?.[2]).toBe(one);
+      expect(second?.[2]).toBe(other);
+      one.stop();
+      other.stop();
+    } finally {
+      armed.mockRestore();
+    }
   });
 });
 

@@ -119,15 +119,20 @@ export interface WatchdogLimit {
   onExpire: (ms: number) => void;
 }
 
+function expireWatchdog(watchdog: LimitedWatchdog): void {
+  watchdog.expire();
+}
+
 /**
  * One timer for a countdown that kicks restart and a limit they do not: armed for whichever ends
  * first. While the countdown ends first a kick is `refresh()` (cheap per chunk); once the limit is
- * nearer than a countdown, the timer is left for the limit and kicks do nothing. One object per
- * watchdog, its timer's callback bound once: a held stream keeps it for its whole life (issue 13).
+ * nearer than a countdown, the timer is left for the limit and kicks do nothing. A held stream keeps
+ * it for its whole life (issue 13): its owner extends it, so the countdown's and the limit's ends are
+ * its methods, and the timer calls a module function with it, not closures over it
+ * (docs/benchmarks.md, "Held stream, round nine").
  */
-class LimitedWatchdog implements Watchdog {
-  readonly #onExpire: (ms: number) => void;
-  readonly #limit: WatchdogLimit | undefined;
+export abstract class LimitedWatchdog implements Watchdog {
+  readonly #limitMs: number | undefined;
   readonly #endsAt: number;
   #length: number;
   #timer: NodeJS.Timeout | undefined;
@@ -135,27 +140,34 @@ class LimitedWatchdog implements Watchdog {
   #final = false;
   #stopped = false;
 
-  constructor(ms: number, onExpire: (ms: number) => void, limit: WatchdogLimit | undefined) {
-    this.#onExpire = onExpire;
-    this.#limit = limit;
-    this.#endsAt = limit === undefined ? Number.POSITIVE_INFINITY : performance.now() + limit.ms;
+  /** A countdown of `ms`, and with `limitMs` a bound on the whole life, kicks or not. */
+  constructor(ms: number, limitMs: number | undefined) {
+    this.#limitMs = limitMs;
+    this.#endsAt = limitMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + limitMs;
     this.#length = ms;
     this.#arm(ms);
   }
 
-  readonly #expire = (): void => {
+  /** No kick for `ms`. */
+  protected abstract countdownExpired(ms: number): void;
+
+  /** `limitMs` passed since the start. */
+  protected abstract limitExpired(ms: number): void;
+
+  /** The timer's end: once, unless stopped. */
+  expire(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.#final && this.#limit !== undefined) this.#limit.onExpire(this.#limit.ms);
-    else this.#onExpire(this.#length);
-  };
+    if (this.#final && this.#limitMs !== undefined) this.limitExpired(this.#limitMs);
+    else this.countdownExpired(this.#length);
+  }
 
   #arm(length: number | undefined): void {
     const remaining = this.#endsAt - performance.now();
     this.#final = length === undefined || remaining <= length;
     const delay = this.#final ? remaining : length;
     if (delay === undefined || delay === Number.POSITIVE_INFINITY) return;
-    this.#timer = setTimeout(this.#expire, Math.max(0, delay));
+    this.#timer = setTimeout(expireWatchdog, Math.max(0, delay), this);
     this.#timer.unref();
   }
 
@@ -184,10 +196,30 @@ class LimitedWatchdog implements Watchdog {
   }
 }
 
+/** `startWatchdog`'s: the ends as callbacks. */
+class CallbackWatchdog extends LimitedWatchdog {
+  readonly #onExpire: (ms: number) => void;
+  readonly #limit: WatchdogLimit | undefined;
+
+  constructor(ms: number, onExpire: (ms: number) => void, limit: WatchdogLimit | undefined) {
+    super(ms, limit?.ms);
+    this.#onExpire = onExpire;
+    this.#limit = limit;
+  }
+
+  protected countdownExpired(ms: number): void {
+    this.#onExpire(ms);
+  }
+
+  protected limitExpired(): void {
+    this.#limit?.onExpire(this.#limit.ms);
+  }
+}
+
 /**
  * Calls `onExpire` when `kick` has not been called for `ms`; with a `limit`, calls `limit.onExpire`
  * once `limit.ms` have passed since the start, kicks or not. One timer for both.
  */
 export function startWatchdog(ms: number, onExpire: (ms: number) => void, limit?: WatchdogLimit): Watchdog {
-  return new LimitedWatchdog(ms, onExpire, limit);
+  return new CallbackWatchdog(ms, onExpire, limit);
 }

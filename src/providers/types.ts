@@ -41,12 +41,12 @@ export interface ChatStreamParser {
    * found by a scan without JSON.parse, so its bytes can pass through with only the model name
    * replaced. Undefined: the event goes through `accept` instead.
    */
-  readonly scanPlain?: (data: string) => PlainChunk | undefined;
+  scanPlain?(data: string): PlainChunk | undefined;
   /**
    * With `scanPlain`: an event's data that repeats the last plain chunk `scanPlain` saw but for its
    * content string, found without JSON.parse. Parsing it would add only that content to that choice.
    */
-  readonly sameButContent?: (data: string) => PlainContent | undefined;
+  sameButContent?(data: string): PlainContent | undefined;
 }
 
 export interface Provider {

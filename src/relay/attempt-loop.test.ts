@@ -11,7 +11,7 @@ import { CircuitBreakers } from '../routing/circuit-breaker.ts';
 import { ChannelStats, measurePolicy } from '../routing/channel-stats.ts';
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { KeyRing } from '../routing/key-ring.ts';
-import { linkAbort, type LinkedAbort } from '../lib/abort.ts';
+import { LimitedWatchdog, linkAbort, type LinkedAbort } from '../lib/abort.ts';
 import { runAttemptLoop, type PreparedTry } from './attempt-loop.ts';
 import { LearnedCapabilities } from './learned-capabilities.ts';
 import type { Candidate } from './plan-attempts.ts';
@@ -123,6 +123,18 @@ describe('runAttemptLoop', () => {
     endStream();
     endStream();
     expect(slotsInFlight()).toEqual([0]);
+  });
+
+  it('makes the attempt\'s timer its own watchdog, armed with itself, without closures for its ends', () => {
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const watch = watchAttempt(channel('a'), linkAbort(new AbortController().signal), undefined);
+      expect(watch).toBeInstanceOf(LimitedWatchdog);
+      expect((armed.mock.calls.at(-1) as unknown[] | undefined)?.[2]).toBe(watch);
+      watch.stop();
+    } finally {
+      armed.mockRestore();
+    }
   });
 
   it('leaves a handed-over stream one timer, its attempt\'s watchdog, which still ends it at the request\'s deadline', async () => {

@@ -16,6 +16,13 @@ export interface ChunkSink {
   content?: (content: PlainContent) => boolean;
 }
 
+/** A parser that finds plain chunks without JSON.parse (OpenAI-compatible dialects). */
+type PlainParser = ChatStreamParser & Required<Pick<ChatStreamParser, 'scanPlain' | 'sameButContent'>>;
+
+function scansPlain(parser: ChatStreamParser): parser is PlainParser {
+  return parser.scanPlain !== undefined && parser.sameButContent !== undefined;
+}
+
 /** The collect path stops looking for plain chunks after this many in a row were not (tool calls, another dialect's shape). */
 const plainMissesBeforeGivingUp = 3;
 
@@ -23,8 +30,10 @@ export class UpstreamEventReader {
   readonly #decoder: EventDecoder<Uint8Array>;
   readonly #parser: ChatStreamParser;
   readonly #sink: ChunkSink;
-  readonly #scanPlain: ((data: string) => PlainChunk | undefined) | undefined;
-  readonly #sameButContent: ((data: string) => PlainContent | undefined) | undefined;
+  /** The parser, kept again when plain chunks go to the sink unparsed; its methods are called through it, not kept unbound. */
+  readonly #plainScanner: PlainParser | undefined;
+  /** The parser, kept again when content-only repeats go to the sink unparsed (the collect path). */
+  readonly #contentScanner: PlainParser | undefined;
   #plainMisses = 0;
   /** Upstream chunks seen so far: the idle timer watches it. */
   chunks = 0;
@@ -32,8 +41,9 @@ export class UpstreamEventReader {
   constructor(parser: ChatStreamParser, sink: ChunkSink) {
     this.#parser = parser;
     this.#sink = sink;
-    this.#scanPlain = sink.plain === undefined ? undefined : parser.scanPlain;
-    this.#sameButContent = sink.plain === undefined && sink.content !== undefined && parser.scanPlain !== undefined ? parser.sameButContent : undefined;
+    const plain = scansPlain(parser) ? parser : undefined;
+    this.#plainScanner = sink.plain === undefined ? undefined : plain;
+    this.#contentScanner = sink.plain === undefined && sink.content !== undefined ? plain : undefined;
     this.#decoder = createStreamDecoder({
       onData: (data, event) => {
         this.#data(data, event);
@@ -58,21 +68,21 @@ export class UpstreamEventReader {
   }
 
   #data(data: string, event: string | undefined): void {
-    if (event === undefined && this.#scanPlain !== undefined && this.#sink.plain !== undefined) {
-      const plain = this.#scanPlain(data);
+    if (event === undefined && this.#plainScanner !== undefined && this.#sink.plain !== undefined) {
+      const plain = this.#plainScanner.scanPlain(data);
       if (plain !== undefined) {
         this.chunks += 1;
         this.#sink.plain(data, plain);
         return;
       }
     }
-    if (event === undefined && this.#sameButContent !== undefined && this.#plainMisses < plainMissesBeforeGivingUp && this.#contentOnly(data)) return;
+    if (event === undefined && this.#contentScanner !== undefined && this.#plainMisses < plainMissesBeforeGivingUp && this.#contentOnly(data)) return;
     for (const parsed of classifyEventData(data, event)) this.#event(parsed);
   }
 
   /** The collect path: a repeat of the last plain chunk but for its content, handed on unparsed. */
   #contentOnly(data: string): boolean {
-    const same = this.#sameButContent?.(data);
+    const same = this.#contentScanner?.sameButContent(data);
     if (same !== undefined && this.#sink.content?.(same) === true) {
       this.#plainMisses = 0;
       this.chunks += 1;

@@ -11,7 +11,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, JsonObject } fro
 import { GatewayError } from '../core/errors.ts';
 import type { StreamEncoder } from '../core/ingress-codec.ts';
 import type { UpstreamRequest } from '../core/upstream.ts';
-import { linkAbort, startWatchdog, type DeadlineLink, type LinkedAbort, type Watchdog } from '../lib/abort.ts';
+import { LimitedWatchdog, linkAbort, type DeadlineLink, type LinkedAbort } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
@@ -103,55 +103,53 @@ export function watchAttempt(channel: Channel, attempt: LinkedAbort, deadline?: 
   return new AttemptWatch(channel, attempt, deadline);
 }
 
-/** `watchAttempt`'s timer: one object, no closures per phase, as a held stream keeps it to its end. */
-class AttemptWatch implements AttemptTimer {
+/**
+ * `watchAttempt`'s timer: the watchdog itself, its ends its methods, no closures per phase or for the
+ * timer, as a held stream keeps it to its end (docs/benchmarks.md, "Held stream, round nine").
+ */
+class AttemptWatch extends LimitedWatchdog implements AttemptTimer {
   readonly #channel: Channel;
   readonly #attempt: LinkedAbort;
-  readonly #watchdog: Watchdog;
   /** Set when the request's deadline comes before the call's total limit: the limit is the request's. */
   readonly #deadline: DeadlineLink | undefined;
   #phase = 'waiting for the first byte';
 
   constructor(channel: Channel, attempt: LinkedAbort, deadline: DeadlineLink | undefined) {
-    this.#channel = channel;
-    this.#attempt = attempt;
     const { totalMs } = channel.timeouts;
     const requestLeftMs = deadline === undefined ? Number.POSITIVE_INFINITY : deadline.endsAt - performance.now();
+    super(channel.timeouts.firstByteMs, Math.min(totalMs, requestLeftMs));
+    this.#channel = channel;
+    this.#attempt = attempt;
     this.#deadline = requestLeftMs < totalMs ? deadline : undefined;
     if (deadline !== undefined) deadline.watched = true;
-    this.#watchdog = startWatchdog(channel.timeouts.firstByteMs, this.#phaseExpired, { ms: Math.min(totalMs, requestLeftMs), onExpire: this.#limitExpired });
   }
 
-  readonly #phaseExpired = (ms: number): void => {
+  protected countdownExpired(ms: number): void {
     const { name } = this.#channel;
     this.#attempt.abort(new GatewayError('upstream_timeout', `${name} timed out ${this.#phase} (${ms} ms)`, { upstream: { channel: name } }));
-  };
+  }
 
-  readonly #limitExpired = (ms: number): void => {
+  protected limitExpired(ms: number): void {
     if (this.#deadline !== undefined) {
       this.#deadline.expire();
       return;
     }
     const { name } = this.#channel;
     this.#attempt.abort(new GatewayError('upstream_timeout', `${name} took longer than its total limit of ${ms} ms (timeouts.total_ms)`, { upstream: { channel: name } }));
-  };
+  }
 
   headersArrived(): void {
     this.#phase = 'waiting for the first chunk';
-    this.#watchdog.kick(this.#channel.timeouts.firstChunkMs);
+    this.kick(this.#channel.timeouts.firstChunkMs);
   }
 
   chunkArrived(): void {
     this.#phase = 'between chunks (idle)';
-    this.#watchdog.kick(this.#channel.timeouts.idleMs);
+    this.kick(this.#channel.timeouts.idleMs);
   }
 
   answerFollows(): void {
-    this.#watchdog.limitOnly();
-  }
-
-  stop(): void {
-    this.#watchdog.stop();
+    this.limitOnly();
   }
 }
 

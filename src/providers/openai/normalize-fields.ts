@@ -22,11 +22,13 @@ export function completeToolCall(call: unknown): ToolCall {
  * One per stream: it remembers the numbering per choice.
  */
 export class ToolCallNumbering {
-  readonly #byChoice = new Map<number, Map<number, number>>();
+  /** Made at the first tool call: most streams have none, and a held stream keeps its numbering to its end. */
+  #byChoice: Map<number, Map<number, number>> | undefined;
 
   renumber(choiceIndex: number, delta: ChunkDelta): ChunkDelta {
     const calls = delta.tool_calls;
     if (!Array.isArray(calls) || calls.length === 0) return delta;
+    this.#byChoice ??= new Map();
     let numbering = this.#byChoice.get(choiceIndex);
     if (numbering === undefined) {
       numbering = new Map();

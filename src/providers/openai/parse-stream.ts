@@ -1,7 +1,7 @@
 // OpenAI-format stream events → canonical chunks. The decoder already removed framing, comments
 // and `[DONE]`; here each event is a chunk, an in-band error, or a whole JSON answer.
 import type { StreamEvent } from '../../codec/sse/index.ts';
-import type { ChatCompletion, ChatCompletionChunk, ChunkChoice, JsonObject } from '../../core/chat.ts';
+import type { ChatCompletion, ChatCompletionChunk, ChunkChoice, JsonObject, PlainChunk, PlainContent } from '../../core/chat.ts';
 import { isJsonObject } from '../../core/chat.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { parseErrorBody } from '../shared/parse-error-body.ts';
@@ -10,7 +10,7 @@ import type { ChatStreamParser, ParseContext } from '../types.ts';
 import { normalizeFinishReason, ToolCallNumbering } from './normalize-fields.ts';
 import { copyReasoningField } from './normalize-reasoning.ts';
 import { parseChatResponse } from './parse-response.ts';
-import { createPlainScanner } from './scan-plain-chunk.ts';
+import { createPlainScanner, type PlainScanner } from './scan-plain-template.ts';
 
 function normalizeChoice(value: unknown, position: number, numbering: ToolCallNumbering): ChunkChoice {
   const choice = isJsonObject(value) ? value : {};
@@ -59,23 +59,45 @@ function streamError(context: ParseContext, value: JsonObject): GatewayError {
   });
 }
 
-/** One stream's parser: each event is a chunk, an in-band error, or a whole JSON answer. */
+/**
+ * One stream's parser: each event is a chunk, an in-band error, or a whole JSON answer. A class, its
+ * methods shared: a held stream keeps its parser to its end, and an object of four closures over the
+ * factory's scope cost ~1.4 KB more a stream (docs/benchmarks.md, "Held stream, round nine").
+ */
+class OpenAIChatStreamParser implements ChatStreamParser {
+  readonly #context: ParseContext;
+  readonly #numbering = new ToolCallNumbering();
+  readonly #plain: PlainScanner = createPlainScanner();
+
+  constructor(context: ParseContext) {
+    this.#context = context;
+  }
+
+  accept(event: StreamEvent): ChatCompletionChunk[] {
+    const context = this.#context;
+    const value = readEventValue(event, context);
+    if (!isJsonObject(value)) return [];
+    // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
+    // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
+    if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
+    return [isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, this.#numbering)];
+  }
+
+  finish(): ChatCompletionChunk[] {
+    return [];
+  }
+
+  scanPlain(data: string): PlainChunk | undefined {
+    return this.#plain.scan(data);
+  }
+
+  sameButContent(data: string): PlainContent | undefined {
+    return this.#plain.sameButContent(data);
+  }
+}
+
 export function createChatStreamParser(context: ParseContext): ChatStreamParser {
-  const numbering = new ToolCallNumbering();
-  const plainScanner = createPlainScanner();
-  return {
-    accept(event) {
-      const value = readEventValue(event, context);
-      if (!isJsonObject(value)) return [];
-      // Mid-stream errors arrive as `data: {"error": …}` with status 200 (vLLM, TGI, OpenRouter)
-      // or as an `event: error` (Assistants-style named events); docs/wire-formats.md 1.4.
-      if ((value.error !== undefined && value.error !== null) || event.event === 'error') throw streamError(context, value);
-      return [isCompletion(value) ? completionToChunk(parseChatResponse(value, context)) : normalizeChunk(value, numbering)];
-    },
-    finish: () => [],
-    scanPlain: (data) => plainScanner.scan(data),
-    sameButContent: (data) => plainScanner.sameButContent(data),
-  };
+  return new OpenAIChatStreamParser(context);
 }
 
 /** The same parser over an async stream of events, for callers that pull (the channel probe, tests). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openaiEvents, seededRandom } from '../../../test/stream-path/generate-upstream-stream.ts';
-import { createPlainScanner, scanPlainChunk } from './scan-plain-chunk.ts';
+import { scanPlainChunk } from './scan-plain-chunk.ts';
+import { createPlainScanner } from './scan-plain-template.ts';
 
 const head = '{"id":"c-1","object":"chat.completion.chunk","created":1700000000,"model":"up-model"';
 const choice = (delta: string, extra = ''): string => `"choices":[{"index":0,"delta":${delta}${extra}}]`;

@@ -8,7 +8,7 @@
 // It runs once per upstream chunk, so it allocates only what it returns: positions are passed and
 // returned as numbers (-1: not plain), keys are compared in place, and duplicate keys are caught
 // with one bit per known key.
-import type { PlainChunk, PlainContent } from '../../core/chat.ts';
+import type { PlainChunk } from '../../core/chat.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -59,7 +59,7 @@ function isCanonicalUnicodeEscape(text: string, at: number): boolean {
  * A string in JSON.stringify's own form starting at `at`; the index after its closing quote, or -1.
  * Characters that the client encoder would escape (U+0085, U+2028, U+2029) are refused too.
  */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   if (text.charCodeAt(start) !== QUOTE) return -1;
   let at = start + 1;
   for (;;) {
@@ -83,7 +83,7 @@ function stringEnd(text: string, start: number): number {
 }
 
 /** A string's value: its text when it has no escape, parsed otherwise. */
-function stringValue(text: string, start: number, end: number): string {
+export function stringValue(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
 }
@@ -127,7 +127,7 @@ function readKey(text: string, start: number, keys: readonly string[]): number {
 let keyEnd = 0;
 
 /** What one scan found; reset for each chunk. */
-interface Found extends PlainChunk {
+export interface Found extends PlainChunk {
   sawObject: boolean;
   /** The delta's `content` string (quotes included), when one was read; -1 otherwise. */
   contentStart: number;
@@ -278,7 +278,8 @@ function topValueEnd(text: string, at: number, key: number, keyStart: number, fo
   }
 }
 
-function scan(data: string): Found | undefined {
+/** The scan itself: what it found, positions of the content string included (scan-plain-template.ts keeps them). */
+export function scanChunk(data: string): Found | undefined {
   if (data.charCodeAt(0) !== OPEN_BRACE) return undefined;
   const found: Found = { modelStart: -1, modelEnd: -1, usageStart: -1, usageEnd: -1, id: '', created: 0, systemFingerprint: undefined, text: '', choices: 0, finishes: false, sawObject: false, contentStart: -1, contentEnd: -1, textValues: 0, choiceIndex: 0 };
   let at = 1;
@@ -300,7 +301,7 @@ function scan(data: string): Found | undefined {
   return found;
 }
 
-function plainOf(found: Found): PlainChunk {
+export function plainOf(found: Found): PlainChunk {
   return {
     modelStart: found.modelStart,
     modelEnd: found.modelEnd,
@@ -316,89 +317,6 @@ function plainOf(found: Found): PlainChunk {
 }
 
 export function scanPlainChunk(data: string): PlainChunk | undefined {
-  const found = scan(data);
+  const found = scanChunk(data);
   return found === undefined ? undefined : plainOf(found);
-}
-
-/**
- * A plain chunk whose only text is its one choice's `content`: the text before that string and
- * after it. The scan is deterministic, left to right, so another chunk with the same text before
- * and after and one string token between them scans the same way, with only that string (and the
- * positions after it) different.
- */
-interface Template {
-  before: string;
-  after: string;
-  plain: PlainChunk;
-  contentLength: number;
-  /** Its one choice's index. */
-  index: number;
-}
-
-function templateOf(data: string, found: Found): Template | undefined {
-  // Not a finish chunk: the collect path hands a chunk that matches the template on as content only.
-  if (found.finishes || found.choices !== 1 || found.textValues !== 1 || found.contentStart === -1) return undefined;
-  return { before: data.slice(0, found.contentStart), after: data.slice(found.contentEnd), plain: plainOf(found), contentLength: found.contentEnd - found.contentStart, index: found.choiceIndex };
-}
-
-function fromTemplate(template: Template, data: string): PlainChunk | undefined {
-  const { before, plain } = template;
-  const contentEnd = contentEndOf(template, data);
-  if (contentEnd === -1) return undefined;
-  const shift = contentEnd - before.length - template.contentLength;
-  const moved = (position: number): number => (position > before.length ? position + shift : position);
-  return {
-    modelStart: moved(plain.modelStart),
-    modelEnd: moved(plain.modelEnd),
-    usageStart: plain.usageStart === -1 ? -1 : moved(plain.usageStart),
-    usageEnd: plain.usageEnd === -1 ? -1 : moved(plain.usageEnd),
-    id: plain.id,
-    created: plain.created,
-    systemFingerprint: plain.systemFingerprint,
-    text: stringValue(data, before.length, contentEnd),
-    choices: 1,
-    finishes: false,
-  };
-}
-
-/**
- * `scanPlainChunk` for one stream: the chunks of a stream mostly differ only in their text, so the
- * last plain chunk's text around its content is kept, and a chunk that matches it scans only its
- * content. `scan` answers as `scanPlainChunk` for every chunk; `sameButContent` answers only for a
- * chunk that matches the last one `scan` kept (the collect path parses the others, and scans them
- * too, to keep them as the next one to match).
- */
-export interface PlainScanner {
-  scan(data: string): PlainChunk | undefined;
-  sameButContent(data: string): PlainContent | undefined;
-}
-
-function contentEndOf(template: Template, data: string): number {
-  const { before, after } = template;
-  const contentEnd = data.length - after.length;
-  // `slice` + `===` compares with memcmp; `startsWith` walks character by character (V8, measured ~5x slower here).
-  if (contentEnd - before.length < 2 || data.slice(0, before.length) !== before || data.slice(contentEnd) !== after) return -1;
-  return stringEnd(data, before.length) === contentEnd ? contentEnd : -1;
-}
-
-export function createPlainScanner(): PlainScanner {
-  let template: Template | undefined;
-  return {
-    scan(data) {
-      if (template !== undefined) {
-        const plain = fromTemplate(template, data);
-        if (plain !== undefined) return plain;
-      }
-      const found = scan(data);
-      if (found === undefined) return undefined;
-      template = templateOf(data, found) ?? template;
-      return plainOf(found);
-    },
-    sameButContent(data) {
-      if (template === undefined) return undefined;
-      const contentEnd = contentEndOf(template, data);
-      if (contentEnd === -1) return undefined;
-      return { index: template.index, content: stringValue(data, template.before.length, contentEnd) };
-    },
-  };
 }
