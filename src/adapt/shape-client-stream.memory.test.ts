@@ -1,18 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { liveHeapBytes } from '../../test/support/collect-garbage.ts';
 import { createPlainScanner } from '../providers/openai/scan-plain-template.ts';
 import { ClientStreamShaper } from './shape-client-stream.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
-
-function liveHeapBytes(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 // Each event padded the way OpenAI pads its chunks (`obfuscation`, random text of varying length),
 // here to ~20 KB around a content piece of 17 characters, which V8 would cut as a view into the event.

@@ -1,15 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { estimateUsage } from '../adapt/estimate-usage.ts';
 import type { ChatRequest } from '../core/chat.ts';
 import type { AnswerContext } from '../core/ingress-codec.ts';
 import { createRequestRecord } from '../relay/request-record.ts';
 import { createAnswerContext } from './chat-route.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
+import { collectGarbage } from '../../test/support/collect-garbage.ts';
 
 function chatRequest(): ChatRequest {
   return { model: 'm', stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe it.' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(50_000)}` } }] }] };

@@ -1,14 +1,9 @@
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommittedStream, FrameSink, StreamEnd } from '../relay/committed-stream.ts';
 import { frameChunk, writeSse, type SseOptions } from './write-sse.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
+import { collectGarbage } from '../../test/support/collect-garbage.ts';
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -2,23 +2,15 @@
 // non-stream request and every stream whose faults all struck before the commit point must get the
 // exact answer; every other stream must end with an error event and [DONE]; nothing may hang.
 // The figures printed here go into docs/reliability.md (`npx vitest run test/e2e/chaos.test.ts`).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
 import type { Emulator } from '../emulators/emulator-server.ts';
 import { answerFor, isBeforeCommit, startFaultyUpstream, type Fault } from '../emulators/faulty-upstream.ts';
+import { liveHeapBytes } from '../support/collect-garbage.ts';
 
 const totalRequests = 2000;
 
-/** A full collection before each heap reading, so the figure is live memory, not garbage. */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-function liveHeapBytes(): number {
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 const concurrency = 32;
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed exactly. */

@@ -1,18 +1,7 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { liveHeapBytes } from '../../../test/support/collect-garbage.ts';
 import type { ChatStreamParser } from '../types.ts';
 import { createChatStreamParser } from './parse-stream.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
-
-function liveHeapBytes(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 function chunkData(stream: number): string {
   return JSON.stringify({ id: `chatcmpl-${String(stream)}`, object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'fp_1', choices: [{ index: 0, delta: { content: 'hello there' }, finish_reason: null }] });
