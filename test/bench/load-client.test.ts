@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../bench/load-client.ts';
 import { startMockUpstream, type RunningMock } from '../../bench/mock-upstream.ts';
+import { streamsFrom } from './streams-from.ts';
 
 let mock: RunningMock;
 const streams = 300;
@@ -20,12 +21,7 @@ afterAll(async () => {
 describe('the load client in slow mode', () => {
   it('keeps at most maxConnecting sockets waiting for a first byte, then holds them all open together', async () => {
     const result = await runLoad({
-      host: '127.0.0.1',
-      port: mock.port,
-      path: '/v1/chat/completions',
-      headers: {},
-      body: JSON.stringify({ model: 'bench-model', stream: true }),
-      stream: true,
+      ...streamsFrom(mock),
       connections: streams,
       requests: streams,
       perConnection: 1,

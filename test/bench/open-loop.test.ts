@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../bench/load-client.ts';
 import { startMockUpstream, type RunningMock } from '../../bench/mock-upstream.ts';
+import { streamsFrom } from './streams-from.ts';
 
 let mock: RunningMock;
 
@@ -18,12 +19,7 @@ afterAll(async () => {
 describe('the open-loop load client', () => {
   it('starts streams on schedule whatever the server speed, opening sockets beyond the pool when all are busy', async () => {
     const result = await runLoad({
-      host: '127.0.0.1',
-      port: mock.port,
-      path: '/v1/chat/completions',
-      headers: {},
-      body: JSON.stringify({ model: 'bench-model', stream: true }),
-      stream: true,
+      ...streamsFrom(mock),
       connections: 2,
       durationMs: 1_000,
       arrivalsPerSecond: 40,
