@@ -70,18 +70,18 @@ function throughputBudgets(results: RunResults): Budget[] {
 }
 
 /**
- * An added-latency budget that the bare proxy, the floor for any Node gateway, misses itself in the same
- * run cannot be reached on this machine by Sluice either: reported as the machine's limit, with Sluice's
- * own share over the floor, rather than as Sluice's failure. Sluice within the limit still passes.
+ * A budget that the bare proxy, the floor for any Node gateway, misses itself in the same run cannot be
+ * reached on this machine by Sluice either: reported as the machine's limit, with `why` (the floor's
+ * miss and Sluice's own share over it), rather than as Sluice's failure. Sluice within the limit still passes.
  */
-function floorAware(budget: Budget, added: number, addedByFloor: number, limit: number): Budget {
-  if (budget.pass !== false || !(addedByFloor > limit)) return budget;
-  return {
-    ...budget,
-    measured: `${budget.measured}; the bare proxy misses the limit itself, so no Node gateway meets it on this machine: Sluice's own share over the bare proxy ${ms(added - addedByFloor)}`,
-    pass: undefined,
-    kind: 'machine limit',
-  };
+function floorAware(budget: Budget, floorMisses: boolean, why: string): Budget {
+  if (budget.pass !== false || !floorMisses) return budget;
+  return { ...budget, measured: `${budget.measured}; ${why}`, pass: undefined, kind: 'machine limit' };
+}
+
+/** An added latency the bare proxy adds past the limit too. */
+function latencyFloorAware(budget: Budget, added: number, addedByFloor: number, limit: number): Budget {
+  return floorAware(budget, addedByFloor > limit, `the bare proxy misses the limit itself, so no Node gateway meets it on this machine: Sluice's own share over the bare proxy ${ms(added - addedByFloor)}`);
 }
 
 /** Latency Sluice adds over the client talking to the mock directly (the bare proxy's own addition shown beside it). */
@@ -96,7 +96,7 @@ function latencyBudgets(results: RunResults): Budget[] {
   const lag = at(paced, 'sluice', (m) => m.scheduleLagMs);
   const addedByBare = { p99: p99('bare') - p99('direct'), ttfb: ttfb('bare') - ttfb('direct') };
   const budgets: Budget[] = [
-    floorAware(
+    latencyFloorAware(
       {
         name: 'Added latency vs direct, non-stream, concurrency 1, p99',
         limit: `≤ ${budgetLimits.addedP99AtC1Ms.toFixed(1)} ms`,
@@ -107,7 +107,7 @@ function latencyBudgets(results: RunResults): Budget[] {
       addedByBare.p99,
       budgetLimits.addedP99AtC1Ms,
     ),
-    floorAware(
+    latencyFloorAware(
       {
         name: 'First-byte latency added vs direct, paced streams at 100 streams/s (open loop), p50',
         limit: `≤ ${budgetLimits.firstByteAddedP50Ms} ms`,
@@ -143,13 +143,7 @@ function heldBackBudget(results: RunResults): Budget {
     measured: `${heldBack} held back; chunk delay p99 ${ms(at('sluice', (m) => m.chunkDelayMs?.p99))} (direct ${ms(at('direct', (m) => m.chunkDelayMs?.p99))}${bareRuns === 0 ? '' : `; bare proxy ${byBare} held back, chunk delay p99 ${ms(at('bare', (m) => m.chunkDelayMs?.p99))}`})`,
     pass: pacedRuns === 0 ? undefined : heldBack === 0,
   };
-  if (budget.pass !== false || bareRuns === 0 || byBare === 0) return budget;
-  return {
-    ...budget,
-    measured: `${budget.measured}; the bare proxy holds chunks back itself, so no Node gateway meets it on this machine: Sluice's own share over the bare proxy ${heldBack - byBare} chunks`,
-    pass: undefined,
-    kind: 'machine limit',
-  };
+  return floorAware(budget, bareRuns > 0 && byBare > 0, `the bare proxy holds chunks back itself, so no Node gateway meets it on this machine: Sluice's own share over the bare proxy ${heldBack - byBare} chunks`);
 }
 
 /** Memory: per held stream, how many streams one process holds, and the process at rest. */
