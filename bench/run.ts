@@ -150,8 +150,9 @@ async function main(): Promise<void> {
       notes.push(`Portkey was not measured: ${portkeySkipped}`);
     }
   } else portkeySkipped = 'not selected';
-  const paths: BenchPaths = { repoRoot, sluiceDir, runDir: mkdtempSync(join(tmpdir(), 'sluice-bench-')), node: process.execPath, portkey };
-  log(`run folder ${paths.runDir}; Node ${process.version}; Sluice from ${sluiceDir}`);
+  if (options.sluiceNodeArgs.length > 0) notes.push(`Sluice was started with the Node flags \`${options.sluiceNodeArgs.join(' ')}\`, which \`npm start\` does not pass.`);
+  const paths: BenchPaths = { repoRoot, sluiceDir, runDir: mkdtempSync(join(tmpdir(), 'sluice-bench-')), node: process.execPath, portkey, sluiceNodeArgs: options.sluiceNodeArgs };
+  log(`run folder ${paths.runDir}; Node ${process.version}; Sluice from ${sluiceDir}${options.sluiceNodeArgs.length > 0 ? ` with ${options.sluiceNodeArgs.join(' ')}` : ''}`);
 
   const active = new Map<TargetName, Target>();
   const interrupt = (signal: string): void => {

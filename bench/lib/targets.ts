@@ -37,6 +37,8 @@ export interface BenchPaths {
   sluiceDir: string;
   runDir: string;
   node: string;
+  /** Extra Node flags for the Sluice targets (`--sluice-node-args`). */
+  sluiceNodeArgs?: readonly string[];
   portkey: PortkeyInstall | undefined;
 }
 
@@ -133,7 +135,7 @@ export async function startTarget(name: TargetName, paths: BenchPaths, extraNode
     configFile = join(paths.runDir, `${name}.yaml`);
     storeFile = join(paths.runDir, `${name}.db`);
     writeFileSync(configFile, sluiceConfig(port, mockUrl, storeFile));
-    server = spawnPinned({ ...common, args: [...extraNodeArgs, sluiceEntry(paths), '--config', configFile], cwd: paths.sluiceDir });
+    server = spawnPinned({ ...common, args: [...extraNodeArgs, ...(paths.sluiceNodeArgs ?? []), sluiceEntry(paths), '--config', configFile], cwd: paths.sluiceDir });
     readyUrl = `${url}/healthz`;
     headers = { authorization: `Bearer ${sluiceClientKey}` };
   } else {

@@ -31,6 +31,8 @@ afterAll(() => {
 
 interface Started {
   url: string;
+  /** The node options of the process that answers, from /proc (the pid stays when bin/sluice.js re-executes). */
+  nodeArgs(): string[];
   exited: Promise<number | null>;
   stop(): void;
   output(): string;
@@ -40,15 +42,20 @@ interface Started {
  * `node --no-experimental-strip-types bin/sluice.js --config …` in the copy; resolves once /healthz
  * answers (the log lines are buffered, so they cannot say when it listens).
  */
-async function startBuiltServer(configFile: string, port: number): Promise<Started> {
-  const child = spawn(process.execPath, ['--no-experimental-strip-types', join(root, 'bin', 'sluice.js'), '--config', configFile], { cwd: root });
+async function startBuiltServer(configFile: string, port: number, env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const entry = join(root, 'bin', 'sluice.js');
+  const child = spawn(process.execPath, ['--no-experimental-strip-types', entry, '--config', configFile], { cwd: root, env });
   let output = '';
   child.stdout.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr.on('data', (data: Buffer) => (output += data.toString()));
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve)).then((code) => (exitCode = code));
   const url = `http://127.0.0.1:${port}`;
-  const started = { url, exited, stop: () => child.kill('SIGTERM'), output: () => output };
+  const nodeArgs = (): string[] => {
+    const command = readFileSync(`/proc/${String(child.pid)}/cmdline`, 'utf8').split('\0');
+    return command.slice(1, command.indexOf(entry));
+  };
+  const started = { url, nodeArgs, exited, stop: () => child.kill('SIGTERM'), output: () => output };
   for (let attempt = 0; attempt < 250; attempt += 1) {
     if (exitCode !== undefined) throw new Error(`the server exited (${String(exitCode)}) before listening:\n${output}`);
     const answered = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);
@@ -75,6 +82,8 @@ describe('the compiled server', () => {
       const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: clientKey, maxRetries: 0 });
       const completion = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'built and running' }] });
       expect(completion.choices[0]?.message.content).toContain('built and running');
+      // bin/node-flags.js: the same process, re-executed with the young generation's size ahead of node's own options.
+      expect(server.nodeArgs()).toEqual(['--max-semi-space-size=16', '--no-experimental-strip-types']);
     } finally {
       server.stop();
     }
@@ -87,6 +96,19 @@ describe('the compiled server', () => {
       database.close();
     }
     expect(readFileSync(join(root, 'dist', 'main.js'), 'utf8')).toContain('from "./config/index.js"');
+  }, 30_000);
+
+  it("keeps an operator's own young-generation size from NODE_OPTIONS and adds none", async () => {
+    const configFile = join(root, 'sluice-node-options.yaml');
+    const port = await findFreePort();
+    writeFileSync(configFile, `listen: { host: 127.0.0.1, port: ${port} }\nstore: sqlite:${join(root, 'node-options.db')}\nchannels:\n  - { name: echo, type: echo, models: [echo] }\n`);
+    const server = await startBuiltServer(configFile, port, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=32' });
+    try {
+      expect(server.nodeArgs()).toEqual(['--no-experimental-strip-types']);
+    } finally {
+      server.stop();
+    }
+    expect(await server.exited).toBe(0);
   }, 30_000);
 
   it('counts a build stale when any source changed, by content, whatever the file times say', () => {

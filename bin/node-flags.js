@@ -1,0 +1,43 @@
+// The V8 settings Sluice's process runs with, applied by bin/sluice.js before anything else loads.
+//
+// A young generation of at most 16 MB per semi-space: V8's own ceiling on this class of machine is 64 MB,
+// reached under load and kept, so a server holding ~10,000 streams carried 96 MB more than it needs (~10 KB
+// a held stream; the scavenges it saves cost ~3 µs a request). docs/benchmarks.md, "Young generation,
+// round ten", has the measurements. V8 reads the size only at start (`v8.setFlagsFromString` later
+// changes nothing), so bin/sluice.js re-executes the process with the flag: the same process id, so
+// systemd, containers and `npm start` see no difference. An operator who sets a size of their own
+// (`NODE_OPTIONS=--max-semi-space-size=64`, or on node's command line) keeps it.
+// Plain JavaScript without imports, like require-node.js.
+
+/** @type {readonly { name: string, value: string }[]} */
+export const defaultNodeFlags = [{ name: 'max-semi-space-size', value: '16' }];
+
+/**
+ * @param {readonly string[]} args node's options (process.execArgv, or NODE_OPTIONS split on spaces)
+ * @param {string} name a V8 or Node flag without its dashes
+ * @returns {boolean} whether args set it (`--name=v`, `--name v`; V8 accepts `_` for `-`)
+ */
+function setsFlag(args, name) {
+  const spellings = [name, name.replaceAll('-', '_')].map((spelling) => `--${spelling}`);
+  return args.some((arg) => spellings.some((spelling) => arg === spelling || arg.startsWith(`${spelling}=`)));
+}
+
+/**
+ * @param {readonly string[]} execArgv the running process's node options
+ * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
+ * @returns {string[]} the default flags neither of them sets, as `--name=value`
+ */
+export function missingNodeFlags(execArgv, nodeOptions) {
+  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter((arg) => arg.length > 0)];
+  return defaultNodeFlags.filter((flag) => !setsFlag(given, flag.name)).map((flag) => `--${flag.name}=${flag.value}`);
+}
+
+/**
+ * Replaces this process with the same command plus the missing default flags (`process.execve`, Node 23.11+,
+ * not on Windows); returns without doing anything when none is missing or the platform cannot re-execute.
+ */
+export function applyNodeFlags() {
+  const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length === 0 || typeof process.execve !== 'function' || process.platform === 'win32') return;
+  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)]);
+}
