@@ -34,10 +34,15 @@ export function missingNodeFlags(execArgv, nodeOptions) {
 
 /**
  * Replaces this process with the same command plus the missing default flags (`process.execve`, Node 23.11+,
- * not on Windows); returns without doing anything when none is missing or the platform cannot re-execute.
+ * not on Windows); returns without doing anything when none is missing or the platform cannot re-execute, and
+ * with one line on stderr when the re-execution itself fails (Sluice then runs with V8's defaults).
  */
 export function applyNodeFlags() {
   const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length === 0 || typeof process.execve !== 'function' || process.platform === 'win32') return;
-  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)]);
+  try {
+    process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)]);
+  } catch (error) {
+    process.stderr.write(`sluice: could not restart with ${missing.join(' ')} (${error instanceof Error ? error.message : String(error)}); running with V8's defaults.\n`);
+  }
 }
