@@ -2,8 +2,8 @@
 //
 // A young generation of at most 16 MB per semi-space: V8's own ceiling on this class of machine is 64 MB,
 // reached under load and kept, so a server holding ~10,000 streams carried 96 MB more than it needs (~10 KB
-// a held stream; the scavenges it saves cost ~3 µs a request). docs/benchmarks.md, "Young generation,
-// round ten", has the measurements. V8 reads the size only at start (`v8.setFlagsFromString` later
+// a held stream; the smaller one costs ~3 µs more garbage collection a stream). docs/benchmarks.md,
+// "Young generation, round ten", has the measurements. V8 reads the size only at start (`v8.setFlagsFromString` later
 // changes nothing), so bin/sluice.js re-executes the process with the flag: the same process id, so
 // systemd, containers and `npm start` see no difference. An operator who sets a size of their own
 // (`NODE_OPTIONS=--max-semi-space-size=64`, or on node's command line) keeps it.
