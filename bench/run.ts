@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       notes.push(`Portkey was not measured: ${portkeySkipped}`);
     }
   } else portkeySkipped = 'not selected';
-  if (options.sluiceNodeArgs.length > 0) notes.push(`Sluice was started with the Node flags \`${options.sluiceNodeArgs.join(' ')}\`, which \`npm start\` does not pass.`);
+  if (options.sluiceNodeArgs.length > 0) notes.push(`Sluice was started with the extra Node flags \`${options.sluiceNodeArgs.join(' ')}\` (bin/node-flags.js adds none of its defaults that these set).`);
   const paths: BenchPaths = { repoRoot, sluiceDir, runDir: mkdtempSync(join(tmpdir(), 'sluice-bench-')), node: process.execPath, portkey, sluiceNodeArgs: options.sluiceNodeArgs };
   log(`run folder ${paths.runDir}; Node ${process.version}; Sluice from ${sluiceDir}${options.sluiceNodeArgs.length > 0 ? ` with ${options.sluiceNodeArgs.join(' ')}` : ''}`);
 

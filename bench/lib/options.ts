@@ -16,7 +16,7 @@ export interface BenchOptions {
   scenarios: string[] | undefined;
   sluiceDir: string | undefined;
   sluiceHead: boolean;
-  /** Node flags for Sluice's process only (`--sluice-node-args "--max-semi-space-size=16"`), to compare V8 settings. */
+  /** Node flags for Sluice's process only (`--sluice-node-args "--max-semi-space-size=64"`), to compare V8 settings. */
   sluiceNodeArgs: string[];
   docs: boolean;
   fromJson: string | undefined;
@@ -36,7 +36,7 @@ export const usage = `npm run bench [-- options]
   --scenarios a,b      subset of ${[...scenarioList.map((scenario) => scenario.id), 'idle', 'slow-streams'].join(', ')}
                        (idle: each server's RSS and open files at rest after one request; measured with slow-streams too)
   --sluice-dir PATH    benchmark the Sluice checkout at PATH (default: this repository's working tree)
-  --sluice-node-args "A B"  extra Node flags for the Sluice process only (e.g. "--max-semi-space-size=16")
+  --sluice-node-args "A B"  extra Node flags for the Sluice process only (e.g. "--max-semi-space-size=64"; bin/node-flags.js adds none it is given)
   --head               benchmark this repository's last commit (a snapshot by git archive), not the working tree
   --docs / --no-docs   regenerate docs/benchmarks.md (default: yes for a full run, no for --quick)
   --from-json FILE     measure nothing: print the table and regenerate docs/benchmarks.md from a saved run`;
