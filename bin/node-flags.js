@@ -1,21 +1,47 @@
 // The V8 settings Sluice's process runs with, applied by bin/sluice.js before anything else loads.
 //
-// A young generation of at most 16 MB per semi-space: V8's own ceiling on this class of machine is 64 MB,
-// reached under load and kept, so a server holding ~10,000 streams carried 96 MB more than it needs (~10 KB
-// a held stream; the smaller one costs ~3 µs more garbage collection a stream). docs/benchmarks.md,
-// "Young generation, round ten", has the measurements. V8 reads the size only at start (`v8.setFlagsFromString` later
-// changes nothing), so bin/sluice.js re-executes the process with the flag: the same process id, so
-// systemd, containers and `npm start` see no difference. An operator who sets a size of their own
-// (`NODE_OPTIONS=--max-semi-space-size=64`, or on node's command line) keeps it.
-// Plain JavaScript without imports, like require-node.js.
+// - A young generation of at most 16 MB per semi-space: V8's own ceiling on this class of machine is 64 MB,
+//   reached under load and kept, so a server holding ~10,000 streams carried 96 MB more than it needs (~10 KB
+//   a held stream; the smaller one costs ~3 µs more garbage collection a stream). docs/benchmarks.md,
+//   "Young generation, round ten", has the measurements.
+// - V8's background threads (`--v8-pool-size`: concurrent marking, parallel compaction, concurrent
+//   compilation) on the cores the event loop leaves free, at least one and at most Node's own default of 4.
+//   Node starts 4 whatever the machine; on one core they take it from the event loop for whole scheduler
+//   slices and paced streams' chunks reached clients 25 ms and more late (docs/benchmarks.md, "V8's thread
+//   pool on one core, round eleven").
+//
+// V8 reads these only at start (`v8.setFlagsFromString` later changes nothing), so bin/sluice.js re-executes
+// the process with them: the same process id, so systemd, containers and `npm start` see no difference. An
+// operator who sets one of their own (`NODE_OPTIONS=--max-semi-space-size=64`, or on node's command line)
+// keeps it. Loaded after require-node.js has checked the Node version, so it may import node: modules.
+import { availableParallelism } from 'node:os';
 
-/** @type {readonly { name: string, value: string }[]} */
-export const defaultNodeFlags = [{ name: 'max-semi-space-size', value: '16' }];
+/** Node's own `--v8-pool-size` when none is given (src/node_options.h, `v8_thread_pool_size`). */
+const nodeDefaultPoolSize = 4;
+
+/**
+ * @param {number} cores the CPUs this process may run on (`os.availableParallelism()` follows its affinity)
+ * @returns {number} V8's background threads: one core is the event loop's; the rest, at least 1, at most 4
+ */
+export function backgroundThreadsFor(cores) {
+  return Math.min(nodeDefaultPoolSize, Math.max(1, cores - 1));
+}
+
+/**
+ * @param {number} cores the CPUs this process may run on
+ * @returns {{ name: string, value: string }[]} the flags Sluice starts with unless the operator sets them
+ */
+export function defaultNodeFlags(cores) {
+  return [
+    { name: 'max-semi-space-size', value: '16' },
+    { name: 'v8-pool-size', value: String(backgroundThreadsFor(cores)) },
+  ];
+}
 
 /**
  * @param {readonly string[]} args node's options (process.execArgv, or NODE_OPTIONS split on spaces)
  * @param {string} name a V8 or Node flag without its dashes
- * @returns {boolean} whether args set it (`--name=v`, `--name v`; V8 accepts `_` for `-`)
+ * @returns {boolean} whether args set it (`--name=v`, `--name v`; Node and V8 accept `_` for `-`)
  */
 function setsFlag(args, name) {
   const spellings = [name, name.replaceAll('-', '_')].map((spelling) => `--${spelling}`);
@@ -25,11 +51,14 @@ function setsFlag(args, name) {
 /**
  * @param {readonly string[]} execArgv the running process's node options
  * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
+ * @param {number} [cores] the CPUs this process may run on (default: `os.availableParallelism()`)
  * @returns {string[]} the default flags neither of them sets, as `--name=value`
  */
-export function missingNodeFlags(execArgv, nodeOptions) {
+export function missingNodeFlags(execArgv, nodeOptions, cores = availableParallelism()) {
   const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter((arg) => arg.length > 0)];
-  return defaultNodeFlags.filter((flag) => !setsFlag(given, flag.name)).map((flag) => `--${flag.name}=${flag.value}`);
+  return defaultNodeFlags(cores)
+    .filter((flag) => !setsFlag(given, flag.name))
+    .map((flag) => `--${flag.name}=${flag.value}`);
 }
 
 /**

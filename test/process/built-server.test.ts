@@ -4,17 +4,19 @@
 // off, so a .ts file loaded by either thread (the request-log thread included) fails the start.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../bin/build-if-stale.js';
+import { backgroundThreadsFor } from '../../bin/node-flags.js';
 import { findFreePort } from '../support/find-free-port.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const clientKey = 'sk-built-server-0123456789';
+const poolSizeFlag = `--v8-pool-size=${String(backgroundThreadsFor(availableParallelism()))}`;
 let root: string;
 
 beforeAll(() => {
@@ -82,8 +84,9 @@ describe('the compiled server', () => {
       const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: clientKey, maxRetries: 0 });
       const completion = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'built and running' }] });
       expect(completion.choices[0]?.message.content).toContain('built and running');
-      // bin/node-flags.js: the same process, re-executed with the young generation's size ahead of node's own options.
-      expect(server.nodeArgs()).toEqual(['--max-semi-space-size=16', '--no-experimental-strip-types']);
+      // bin/node-flags.js: the same process, re-executed with the young generation's size and V8's background
+      // threads for the CPUs it may use (the child inherits this process's affinity) ahead of node's own options.
+      expect(server.nodeArgs()).toEqual(['--max-semi-space-size=16', poolSizeFlag, '--no-experimental-strip-types']);
     } finally {
       server.stop();
     }
@@ -98,13 +101,13 @@ describe('the compiled server', () => {
     expect(readFileSync(join(root, 'dist', 'main.js'), 'utf8')).toContain('from "./config/index.js"');
   }, 30_000);
 
-  it("keeps an operator's own young-generation size from NODE_OPTIONS and adds none", async () => {
+  it("keeps an operator's own young-generation size from NODE_OPTIONS and adds only the flag it does not set", async () => {
     const configFile = join(root, 'sluice-node-options.yaml');
     const port = await findFreePort();
     writeFileSync(configFile, `listen: { host: 127.0.0.1, port: ${port} }\nstore: sqlite:${join(root, 'node-options.db')}\nchannels:\n  - { name: echo, type: echo, models: [echo] }\n`);
     const server = await startBuiltServer(configFile, port, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=32' });
     try {
-      expect(server.nodeArgs()).toEqual(['--no-experimental-strip-types']);
+      expect(server.nodeArgs()).toEqual([poolSizeFlag, '--no-experimental-strip-types']);
     } finally {
       server.stop();
     }

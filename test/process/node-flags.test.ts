@@ -1,25 +1,44 @@
 // bin/node-flags.js: which of Sluice's default V8 flags bin/sluice.js adds when it re-executes itself
 // (the process test is test/process/built-server.test.ts).
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyNodeFlags, defaultNodeFlags, missingNodeFlags } from '../../bin/node-flags.js';
+import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, missingNodeFlags } from '../../bin/node-flags.js';
+
+describe('backgroundThreadsFor', () => {
+  it("leaves the event loop its core: one background thread on one or two cores, at most Node's default of 4", () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map(backgroundThreadsFor)).toEqual([1, 1, 2, 3, 4, 4, 4]);
+    expect(backgroundThreadsFor(0)).toBe(1);
+  });
+});
 
 describe('missingNodeFlags', () => {
-  it('adds the 16 MB young generation to a plain start', () => {
-    expect(defaultNodeFlags).toEqual([{ name: 'max-semi-space-size', value: '16' }]);
-    expect(missingNodeFlags([], undefined)).toEqual(['--max-semi-space-size=16']);
-    expect(missingNodeFlags(['--no-experimental-strip-types', '--max-old-space-size=512'], '--enable-source-maps')).toEqual(['--max-semi-space-size=16']);
+  it('adds the 16 MB young generation and the background threads to a plain start', () => {
+    expect(defaultNodeFlags(1)).toEqual([
+      { name: 'max-semi-space-size', value: '16' },
+      { name: 'v8-pool-size', value: '1' },
+    ]);
+    expect(missingNodeFlags([], undefined, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
+    expect(missingNodeFlags([], undefined, 8)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=4']);
+    expect(missingNodeFlags(['--no-experimental-strip-types', '--max-old-space-size=512'], '--enable-source-maps', 3)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=2']);
   });
 
-  it("keeps the operator's size, however it is spelled and wherever it is given", () => {
-    expect(missingNodeFlags(['--max-semi-space-size=64'], undefined)).toEqual([]);
-    expect(missingNodeFlags(['--max-semi-space-size', '64'], undefined)).toEqual([]);
-    expect(missingNodeFlags(['--max_semi_space_size=8'], undefined)).toEqual([]);
-    expect(missingNodeFlags([], '--enable-source-maps  --max-semi-space-size=32')).toEqual([]);
-    expect(missingNodeFlags([], '--max_semi_space_size=32')).toEqual([]);
+  it('counts the CPUs this process may run on when not told', () => {
+    expect(missingNodeFlags([], undefined)).toEqual(missingNodeFlags([], undefined, availableParallelism()));
+  });
+
+  it("keeps the operator's own settings, however they are spelled and wherever they are given", () => {
+    expect(missingNodeFlags(['--max-semi-space-size=64'], undefined, 1)).toEqual(['--v8-pool-size=1']);
+    expect(missingNodeFlags(['--max-semi-space-size', '64'], undefined, 1)).toEqual(['--v8-pool-size=1']);
+    expect(missingNodeFlags(['--max_semi_space_size=8'], undefined, 1)).toEqual(['--v8-pool-size=1']);
+    expect(missingNodeFlags([], '--enable-source-maps  --max-semi-space-size=32', 1)).toEqual(['--v8-pool-size=1']);
+    expect(missingNodeFlags([], '--max_semi_space_size=32', 1)).toEqual(['--v8-pool-size=1']);
+    expect(missingNodeFlags(['--v8-pool-size=8'], undefined, 1)).toEqual(['--max-semi-space-size=16']);
+    expect(missingNodeFlags([], '--v8_pool_size=0', 1)).toEqual(['--max-semi-space-size=16']);
+    expect(missingNodeFlags(['--v8-pool-size', '2'], '--max-semi-space-size=32', 1)).toEqual([]);
   });
 
   it('is not fooled by a flag that only starts the same way', () => {
-    expect(missingNodeFlags(['--max-semi-space-size-x=1'], '--max-semi-space')).toEqual(['--max-semi-space-size=16']);
+    expect(missingNodeFlags(['--max-semi-space-size-x=1', '--v8-pool-sizes=3'], '--max-semi-space', 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
   });
 });
 
@@ -31,12 +50,13 @@ describe('applyNodeFlags', () => {
     vi.restoreAllMocks();
   });
 
-  it('re-executes node with the missing flag ahead of its own options and the same script and arguments', () => {
+  it('re-executes node with the missing flags ahead of its own options and the same script and arguments', () => {
     const execve = vi.spyOn(process, 'execve').mockImplementation(() => undefined as never);
     process.execArgv = ['--no-warnings'];
     vi.stubEnv('NODE_OPTIONS', '');
     applyNodeFlags();
-    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', '--no-warnings', ...process.argv.slice(1)]);
+    const threads = backgroundThreadsFor(availableParallelism());
+    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-warnings', ...process.argv.slice(1)]);
   });
 
   it('says so in one line and goes on with V8 defaults when the re-execution fails', () => {
@@ -49,6 +69,7 @@ describe('applyNodeFlags', () => {
     expect(() => {
       applyNodeFlags();
     }).not.toThrow();
-    expect(stderr).toHaveBeenCalledWith("sluice: could not restart with --max-semi-space-size=16 (EACCES: permission denied); running with V8's defaults.\n");
+    const threads = backgroundThreadsFor(availableParallelism());
+    expect(stderr).toHaveBeenCalledWith(`sluice: could not restart with --max-semi-space-size=16 --v8-pool-size=${String(threads)} (EACCES: permission denied); running with V8's defaults.\n`);
   });
 });
