@@ -33,7 +33,7 @@ async function runCommitted(feed: (source: PassThrough) => void, chunkPerRead = 
   const scope = { channel: 'up', signal: new AbortController().signal, status: 200, what: 'a stream', capBytes: 1 << 20, capSetting: 'limits.upstream_body_bytes', onEnd: () => undefined };
   const record = createRequestRecord('r', 'm', true);
   const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'up', record, estimate: () => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }) }, createChatStreamParser({ channel: 'up', receivedAt: 1 }));
-  const pump = new UpstreamPump(readUpstreamBody(source, [], scope), path, () => undefined);
+  const pump = new UpstreamPump(readUpstreamBody(source, [], scope), path, () => undefined, 'up');
   source.write(Buffer.from(sseChunk(0)));
   const rest = await readToCommit(path, pump, 'up');
   const writes: string[] = [path.take()];

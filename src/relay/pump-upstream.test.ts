@@ -33,12 +33,13 @@ describe('UpstreamPump', () => {
         released = true;
       }
     }
-    const pump = new UpstreamPump(body(), decodingTarget(1000), () => undefined);
+    const pump = new UpstreamPump(body(), decodingTarget(1000), () => undefined, 'qwen-stream');
     let failure: unknown;
     while (!pump.over && failure === undefined) await pump.step().catch((error: unknown) => (failure = error));
     expect(failure).toBeInstanceOf(GatewayError);
-    expect(failure).toMatchObject({ code: 'upstream_body_too_large', status: 502 });
-    expect((failure as Error).message).toContain('longer than 1,000 characters');
+    // Named like the other body limits' errors (bodyTooLarge): the channel in the message and in `upstream`.
+    expect(failure).toMatchObject({ code: 'upstream_body_too_large', status: 502, upstream: { channel: 'qwen-stream', status: 200 } });
+    expect((failure as Error).message).toBe('qwen-stream sent one stream event longer than 1,000 characters without ending it; Sluice stopped reading the stream');
     expect(released).toBe(true);
   });
 });

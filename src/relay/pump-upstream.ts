@@ -18,23 +18,34 @@ export interface StreamTarget {
   readonly finished: boolean;
 }
 
+/** The other body limits' error (src/upstream/read-upstream-body.ts `bodyTooLarge`), for one unfinished stream event. */
+function eventTooLarge(error: EventTooLargeError, channel: string): GatewayError {
+  return new GatewayError('upstream_body_too_large', `${channel} sent one stream event longer than ${error.maxEventChars.toLocaleString('en-US')} characters without ending it; Sluice stopped reading the stream`, {
+    cause: error,
+    upstream: { channel, status: 200 },
+  });
+}
+
 export class UpstreamPump {
   readonly #iterator: AsyncIterator<Uint8Array>;
   readonly #reader: CallbackReader | undefined;
   readonly #target: StreamTarget;
   readonly #onProgress: () => void;
+  /** The channel's name, for the error of an event past the decoder's cap. */
+  readonly #channel: string;
   #over = false;
   /** The read `stepThen` waits for: its callbacks and the target's chunks before it. */
   #done: (() => void) | undefined;
   #fail: ((error: unknown) => void) | undefined;
   #before = 0;
 
-  constructor(body: AsyncIterable<Uint8Array>, target: StreamTarget, onProgress: () => void) {
+  constructor(body: AsyncIterable<Uint8Array>, target: StreamTarget, onProgress: () => void, channel: string) {
     this.#iterator = body[Symbol.asyncIterator]();
     const reader = this.#iterator as Partial<CallbackReader>;
     this.#reader = typeof reader.readInto === 'function' ? (reader as CallbackReader) : undefined;
     this.#target = target;
     this.#onProgress = onProgress;
+    this.#channel = channel;
   }
 
   /** The stream is over (ended, failed or released): no more reads. */
@@ -111,7 +122,7 @@ export class UpstreamPump {
       }
       return undefined;
     } catch (error) {
-      const failure = error instanceof EventTooLargeError ? new GatewayError('upstream_body_too_large', `The upstream sent one stream event longer than ${error.maxEventChars.toLocaleString('en-US')} characters without ending it; Sluice stopped reading the stream`, { cause: error }) : error;
+      const failure = error instanceof EventTooLargeError ? eventTooLarge(error, this.#channel) : error;
       return this.release().then(() => {
         throw failure;
       });

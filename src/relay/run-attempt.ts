@@ -52,7 +52,7 @@ export interface AttemptInput {
  * The collect adaptation: the upstream's stream, read by the same path, folded into one completion.
  * Chunks that repeat the last plain one but for their content are added unparsed.
  */
-export async function collectStream(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void): Promise<ChatCompletion> {
+export async function collectStream(body: AsyncIterable<Uint8Array>, parser: ChatStreamParser, onProgress: () => void, channel: string): Promise<ChatCompletion> {
   const collector = new CompletionCollector();
   const reader = new UpstreamEventReader(parser, {
     chunk: (chunk) => {
@@ -60,7 +60,7 @@ export async function collectStream(body: AsyncIterable<Uint8Array>, parser: Cha
     },
     content: (content) => collector.addContent(content),
   });
-  const pump = new UpstreamPump(body, reader, onProgress);
+  const pump = new UpstreamPump(body, reader, onProgress, channel);
   try {
     while (!pump.over) await pump.step();
   } finally {
@@ -172,7 +172,7 @@ export function replayStream(path: ClientStreamPath, chunks: ChatCompletionChunk
  * the committed rest; before it, the body is released and the failure thrown (the next try runs).
  */
 export async function pumpToCommit(body: AsyncIterable<Uint8Array>, path: FramePath & StreamTarget, onProgress: () => void, channel: string, settle: () => void): Promise<CommittedStream> {
-  const pump = new UpstreamPump(body, path, onProgress);
+  const pump = new UpstreamPump(body, path, onProgress, channel);
   let rest;
   try {
     rest = await readToCommit(path, pump, channel);
@@ -281,7 +281,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     timer.headersArrived();
     const parser = provider.createChatStreamParser(parseContext);
     const onProgress = progressOf(timer);
-    if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress), request, record) };
+    if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress, channel.name), request, record) };
     const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions, parser), onProgress, channel.name, settle);
     return { kind: 'stream', stream };
   });

@@ -31,7 +31,7 @@ async function collectByParsing(reads: readonly Uint8Array[]): Promise<Outcome> 
       collector.add(chunk);
     },
   });
-  const pump = new UpstreamPump(bodyOf(reads), reader, () => undefined);
+  const pump = new UpstreamPump(bodyOf(reads), reader, () => undefined, 'property');
   try {
     while (!pump.over) await pump.step();
     return { completion: collector.result() };
@@ -42,7 +42,7 @@ async function collectByParsing(reads: readonly Uint8Array[]): Promise<Outcome> 
 
 async function collectNow(reads: readonly Uint8Array[]): Promise<Outcome> {
   try {
-    return { completion: await collectStream(bodyOf(reads), createChatStreamParser({ channel: 'property', receivedAt: 1_700_000_000 }), () => undefined) };
+    return { completion: await collectStream(bodyOf(reads), createChatStreamParser({ channel: 'property', receivedAt: 1_700_000_000 }), () => undefined, 'property') };
   } catch (error) {
     return failureOf(error);
   }

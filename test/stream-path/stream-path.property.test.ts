@@ -36,7 +36,7 @@ async function runNewPath(reads: readonly Uint8Array[], options: OldPathOptions)
   const context = { channel: 'property', receivedAt: 1_700_000_000 };
   const parser = options.dialect === 'openai' ? createOpenaiParser(context) : createAnthropicParser(context);
   const path = new ClientStreamPath({ clientModel: options.clientModel, clientWantsUsage: options.clientWantsUsage, channel: 'property', record, estimate: options.estimate }, parser);
-  const pump = new UpstreamPump(bodyOf(reads), path, () => undefined);
+  const pump = new UpstreamPump(bodyOf(reads), path, () => undefined, 'property');
   let text = '';
   let writes = 0;
   let failure: PathResult['failure'];
