@@ -89,7 +89,7 @@ async function loadTree(name: string, dir: string): Promise<Tree> {
     const record = createRequestRecord('r', 'm', true);
     const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'up', record, estimate: () => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }) }, createChatStreamParser({ channel: 'up', receivedAt: 1 }));
     const { source, body } = openBody(scope);
-    const pump = new UpstreamPump(body, path, () => undefined, 'bench');
+    const pump = new UpstreamPump(body, path, () => undefined, 'up');
     source.write(sseChunk(0));
     const rest = await readToCommit(path, pump, 'up');
     path.take();

@@ -81,7 +81,7 @@ async function loadTree(name: string, dir: string, mockUrl: string): Promise<Tre
     );
     const record = createRequestRecord('r', 'm', true);
     const path = new ClientStreamPath({ clientModel: 'm', clientWantsUsage: false, channel: 'up', record, estimate: () => ({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }) }, createChatStreamParser({ channel: 'up', receivedAt: 1 }));
-    const pump = new UpstreamPump(response.body, path, () => undefined, 'bench');
+    const pump = new UpstreamPump(response.body, path, () => undefined, 'up');
     const rest = await readToCommit(path, pump, 'up');
     committed?.();
     await new Promise<void>((done, fail) => {
