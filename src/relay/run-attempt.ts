@@ -276,7 +276,7 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
-        return { kind: 'stream', stream };
+      return { kind: 'stream', stream };
     }
     timer.headersArrived();
     const parser = provider.createChatStreamParser(parseContext);

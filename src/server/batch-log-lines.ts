@@ -5,7 +5,10 @@
 // ~3 KB of garbage per request line (docs/benchmarks.md, "Fixed per-request work, round six").
 // Every line still goes through here in the order it was written (pino's own lines too), and no
 // line waits longer than it did in sonic-boom's own 4 KiB buffer: it is handed on at 4 KiB, on
-// flush/flushSync/end, and before the process exits (ahead of pino's own exit flush).
+// flush/flushSync/end, and before the process exits (ahead of pino's own exit flush). A piece the
+// destination drops (its bound: log-loss.ts) is counted by the destination's own listener; the
+// batch tells the tally when a piece got through, so a loss is reported once the reader keeps up.
+import type { LogLoss } from './log-loss.ts';
 
 /** What pino calls on its destination (sonic-boom has all of these). */
 export interface LogDestination {
@@ -36,10 +39,12 @@ export class LineBatch implements LogDestination {
   #lines: string[] = [];
   #chars = 0;
   readonly #reference = new WeakRef(this);
+  readonly #loss: LogLoss | undefined;
 
-  constructor(target: LogDestination, batchChars = defaultBatchChars) {
+  constructor(target: LogDestination, batchChars = defaultBatchChars, loss?: LogLoss) {
     this.#target = target;
     this.#batchChars = batchChars;
+    this.#loss = loss;
     live.add(this.#reference);
     if (!exitHooked) {
       exitHooked = true;
@@ -61,7 +66,15 @@ export class LineBatch implements LogDestination {
     const lines = this.#lines;
     this.#lines = [];
     this.#chars = 0;
-    this.#target.write(lines.length === 1 ? (lines[0] ?? '') : lines.join(''));
+    const piece = lines.length === 1 ? (lines[0] ?? '') : lines.join('');
+    const loss = this.#loss;
+    if (loss === undefined) {
+      this.#target.write(piece);
+      return;
+    }
+    const droppedBefore = loss.lines;
+    this.#target.write(piece);
+    if (loss.lines === droppedBefore) loss.accepted();
   }
 
   flush(callback?: (error?: Error) => void): void {

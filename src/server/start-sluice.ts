@@ -7,7 +7,7 @@ import { GatewayError } from '../core/errors.ts';
 import { Metrics } from '../metrics/create-metrics.ts';
 import { PropagationMetrics } from '../metrics/propagation-metrics.ts';
 import { SharedStateMetrics } from '../metrics/shared-state-metrics.ts';
-import { StoreMetrics } from '../metrics/store-metrics.ts';
+import { countLostLogLines, StoreMetrics } from '../metrics/store-metrics.ts';
 import { findProvider } from '../providers/registry.ts';
 import { scheduleHealthChecks } from '../relay/check-health.ts';
 import { ChannelRegistry } from '../routing/channel-registry.ts';
@@ -34,6 +34,7 @@ import { AlertMetrics } from '../metrics/alert-metrics.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 import { defaultBatchChars, LineBatch } from './batch-log-lines.ts';
+import { LogLoss, maxPendingLogBytes } from './log-loss.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
 export interface StartOptions {
@@ -150,13 +151,41 @@ export function createRelayDependencies(config: SluiceConfig, logger: Logger, me
   return relay;
 }
 
+/** Each logger createLogger made, with the tally of what its destination dropped. */
+const logLosses = new WeakMap<Logger, LogLoss>();
+
+/** What `logger`'s output dropped, when createLogger made it; other loggers (tests', embedders') keep no tally. */
+export function readLogLoss(logger: Logger): LogLoss | undefined {
+  return logLosses.get(logger);
+}
+
+export interface LogOutputOptions {
+  /** The file descriptor written; stdout unless a test gives its own. */
+  fd?: number;
+  /** The most bytes waiting for it (log-loss.ts). */
+  maxPendingBytes?: number;
+}
+
 /**
  * JSON lines to stdout, buffered (4 KiB) so a log line per request is not a write syscall per
  * request; writeStartupBanner flushes once after start-up, main.ts again at shutdown. The lines
  * reach it in 4 KiB pieces (batch-log-lines.ts: sonic-boom copies its whole buffer on each write).
+ * What waits for stdout is bounded (log-loss.ts): past the bound, pieces are dropped and counted,
+ * and a warning says how many once stdout takes lines again.
  */
-export function createLogger(config: SluiceConfig): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, new LineBatch(pino.destination({ dest: 1, sync: false, minLength: defaultBatchChars })));
+export function createLogger(config: Pick<SluiceConfig, 'logLevel'>, output: LogOutputOptions = {}): Logger {
+  const maxPendingBytes = output.maxPendingBytes ?? maxPendingLogBytes;
+  const loss = new LogLoss();
+  const destination = pino.destination({ dest: output.fd ?? 1, sync: false, minLength: defaultBatchChars, maxLength: maxPendingBytes });
+  destination.on('drop', (piece: string) => {
+    loss.dropped(piece);
+  });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, new LineBatch(destination, defaultBatchChars, loss));
+  loss.onRecovered = (lines) => {
+    logger.warn({ lost_lines: lines }, `${String(lines)} log lines were dropped: stdout fell more than ${String(maxPendingBytes)} bytes behind the log (sluice_log_lines_dropped_total)`);
+  };
+  logLosses.set(logger, loss);
+  return logger;
 }
 
 /**
@@ -192,6 +221,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const labelChannel = createChannelLabeler(relay);
   const sealer = createSealer(config, options.env ?? process.env, logger);
   const storeMetrics = new StoreMetrics(metrics.registry);
+  countLostLogLines(metrics.registry, () => readLogLoss(logger)?.lines ?? 0);
   const services = await openServices(options.store === undefined ? config : { ...config, store: options.store }, relay, logger, { metrics: storeMetrics, sharedStateMetrics, storeReadOnly: options.storeReadOnly, sealer, keyCachePolicy: options.keyCachePolicy, instanceRegistryPolicy: options.instanceRegistryPolicy, redisClientPolicy: options.redisClientPolicy, clock: options.clock }).catch(async (error: unknown) => {
     await upstream.close();
     throw error;
