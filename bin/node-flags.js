@@ -62,11 +62,28 @@ export function missingNodeFlags(execArgv, nodeOptions, cores = availableParalle
 }
 
 /**
+ * The `sluice` commands that run once and exit (src/cli/commands.ts; test/process/node-flags.test.ts keeps
+ * the two in step): the flags tune a long-running server, not worth a second start of node (~70 ms) to them.
+ */
+export const oneShotCommands = ['check-config', 'replay', 'import', 'help'];
+
+/**
+ * @param {readonly string[]} args the command's arguments (`process.argv.slice(2)`)
+ * @returns {boolean} whether they may start the server: not when any word names a one-shot command or asks
+ *   for help. A config file that happens to be named like a command only costs the server these flags.
+ */
+export function mayServe(args) {
+  return !args.some((arg) => arg === '--help' || arg === '-h' || oneShotCommands.includes(arg));
+}
+
+/**
  * Replaces this process with the same command plus the missing default flags (`process.execve`, Node 23.11+,
- * not on Windows); returns without doing anything when none is missing or the platform cannot re-execute, and
- * with one line on stderr when the re-execution itself fails (Sluice then runs with V8's defaults).
+ * not on Windows); returns without doing anything for a one-shot command, when none is missing or when the
+ * platform cannot re-execute, and with one line on stderr when the re-execution itself fails (Sluice then
+ * runs with V8's defaults).
  */
 export function applyNodeFlags() {
+  if (!mayServe(process.argv.slice(2))) return;
   const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length === 0 || typeof process.execve !== 'function' || process.platform === 'win32') return;
   try {

@@ -2,7 +2,8 @@
 // (the process test is test/process/built-server.test.ts).
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, missingNodeFlags } from '../../bin/node-flags.js';
+import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, mayServe, missingNodeFlags, oneShotCommands } from '../../bin/node-flags.js';
+import { commands, defaultCommandName } from '../../src/cli/commands.ts';
 
 describe('backgroundThreadsFor', () => {
   it("leaves the event loop its core: one background thread on one or two cores, at most Node's default of 4", () => {
@@ -42,10 +43,23 @@ describe('missingNodeFlags', () => {
   });
 });
 
+describe('mayServe', () => {
+  it('names every command but the server, so a one-shot command starts node once', () => {
+    expect([...oneShotCommands].sort()).toEqual(commands.map((command) => command.name).filter((name) => name !== defaultCommandName).sort());
+  });
+
+  it('is true for the server, by name, by default or with its options, and false for the rest', () => {
+    for (const args of [[], ['start'], ['--config', 'sluice.yaml'], ['start', '--port', '8080', '--workers', 'auto']]) expect(mayServe(args)).toBe(true);
+    for (const args of [['help'], ['help', 'start'], ['--help'], ['start', '-h'], ['check-config', '-c', 'x.yaml'], ['replay', 'req_1'], ['import', 'one-api', '--from', 'one-api.db']]) expect(mayServe(args)).toBe(false);
+  });
+});
+
 describe('applyNodeFlags', () => {
   const execArgv = process.execArgv;
+  const argv = process.argv;
   afterEach(() => {
     process.execArgv = execArgv;
+    process.argv = argv;
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
@@ -57,6 +71,20 @@ describe('applyNodeFlags', () => {
     applyNodeFlags();
     const threads = backgroundThreadsFor(availableParallelism());
     expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-warnings', ...process.argv.slice(1)]);
+  });
+
+  it('leaves a one-shot command in the process it started in', () => {
+    const execve = vi.spyOn(process, 'execve').mockImplementation(() => undefined as never);
+    process.execArgv = [];
+    vi.stubEnv('NODE_OPTIONS', '');
+    for (const args of [['check-config'], ['--help'], ['help', 'import']]) {
+      process.argv = [process.execPath, 'bin/sluice.js', ...args];
+      applyNodeFlags();
+    }
+    expect(execve).not.toHaveBeenCalled();
+    process.argv = [process.execPath, 'bin/sluice.js', 'start'];
+    applyNodeFlags();
+    expect(execve).toHaveBeenCalledTimes(1);
   });
 
   it('says so in one line and goes on with V8 defaults when the re-execution fails', () => {
