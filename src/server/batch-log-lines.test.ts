@@ -1,8 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { defaultBatchChars, LineBatch, type LogDestination } from './batch-log-lines.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultLineBatchPolicy, LineBatch, type LogDestination } from './batch-log-lines.ts';
+
+const defaultBatchChars = defaultLineBatchPolicy.batchChars;
 
 function recordingTarget(): LogDestination & { writes: string[]; flushes: number } {
   const target = {
@@ -57,6 +63,61 @@ describe('LineBatch', () => {
       batch[finish]();
       expect(target.writes).toEqual([requestLine(1) + requestLine(2)]);
       expect(target.flushes).toBe(1);
+    }
+  });
+
+  it('hands a lone line on once it has waited maxWaitMs, with one timer however many lines wait', async () => {
+    const target = recordingTarget();
+    const batch = new LineBatch(target, { maxWaitMs: 30 });
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    batch.write(requestLine(1));
+    batch.write(requestLine(2));
+    expect(timers).toHaveBeenCalledTimes(1);
+    timers.mockRestore();
+    expect(target.writes).toEqual([]);
+    await sleep(120);
+    expect(target.writes).toEqual([requestLine(1) + requestLine(2)]);
+    // A full piece goes at once; the rest of the wait's lines then wait for the next timer.
+    for (let index = 3; index < 10; index += 1) batch.write(requestLine(index));
+    expect(target.writes.length).toBe(2);
+    await sleep(120);
+    expect(target.writes.join('')).toBe(Array.from({ length: 9 }, (_, index) => requestLine(index + 1)).join(''));
+    batch.end();
+  });
+
+  it("gets a quiet server's request line to stdout within the wait, without a flush", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sluice-log-wait-'));
+    const fifo = join(folder, 'stdout');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const { createLogger } = await import('./start-sluice.ts');
+    const logger = createLogger({ logLevel: 'info' }, { fd: writer });
+    logger.level = 'info';
+    const chunk = Buffer.alloc(4096);
+    const readLine = (): string => {
+      try {
+        return chunk.toString('utf8', 0, readSync(reader, chunk));
+      } catch {
+        return '';
+      }
+    };
+    try {
+      logger.info({ request_id: 'req_1', status: 200 }, 'gpt-4o 200 12ms');
+      let text = '';
+      const started = performance.now();
+      while (!text.endsWith('\n') && performance.now() - started < 2000) {
+        await sleep(20);
+        text += readLine();
+      }
+      expect(JSON.parse(text)).toMatchObject({ request_id: 'req_1', msg: 'gpt-4o 200 12ms' });
+      // defaultLineBatchPolicy.maxWaitMs (200), and a write.
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      (logger as unknown as Record<symbol, LineBatch>)[pino.symbols.streamSym]?.end();
+      await sleep(100);
+      closeSync(reader);
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -1,11 +1,12 @@
-// The log's lines gathered into ~4 KiB pieces before they reach pino's destination (sonic-boom).
+// The log's lines gathered into pieces before they reach pino's destination (sonic-boom).
 // sonic-boom appends each write to its last buffered string and takes that string's
 // Buffer.byteLength on the next write, which flattens the whole concatenation: with a line per
 // request, every line copied the up to 16 KiB still waiting behind a write in flight — ~5 µs and
 // ~3 KB of garbage per request line (docs/benchmarks.md, "Fixed per-request work, round six").
-// Every line still goes through here in the order it was written (pino's own lines too), and no
-// line waits longer than it did in sonic-boom's own 4 KiB buffer: it is handed on at 4 KiB, on
-// flush/flushSync/end, and before the process exits (ahead of pino's own exit flush). A piece the
+// Every line still goes through here in the order it was written (pino's own lines too). A piece is
+// handed on once `batchChars` wait or `maxWaitMs` after its first line, whichever comes first, on
+// flush/flushSync/end, and before the process exits (ahead of pino's own exit flush): a quiet server's
+// line reaches stdout within the wait, not once 4 KiB of later lines followed it. A piece the
 // destination drops (its bound: log-loss.ts) is counted by the destination's own listener; the
 // batch tells the tally when a piece got through, so a loss is reported once the reader keeps up.
 import type { LogLoss } from './log-loss.ts';
@@ -18,8 +19,14 @@ export interface LogDestination {
   end(): void;
 }
 
-/** Lines are handed on once this many characters wait (sonic-boom's `minLength` in start-sluice.ts). */
-export const defaultBatchChars = 4096;
+export interface LineBatchPolicy {
+  /** Lines are handed on once this many characters wait. */
+  batchChars: number;
+  /** ... or this long after the first of them was written. */
+  maxWaitMs: number;
+}
+
+export const defaultLineBatchPolicy: LineBatchPolicy = { batchChars: 4096, maxWaitMs: 200 };
 
 const live = new Set<WeakRef<LineBatch>>();
 let exitHooked = false;
@@ -35,16 +42,22 @@ function handOnBeforeExit(): void {
 
 export class LineBatch implements LogDestination {
   readonly #target: LogDestination;
-  readonly #batchChars: number;
+  readonly #policy: LineBatchPolicy;
   #lines: string[] = [];
   #chars = 0;
+  /** Set while lines wait and the wait's timer runs (one at a time, unref'd: it never keeps the process up). */
+  #timer: NodeJS.Timeout | undefined;
   readonly #reference = new WeakRef(this);
   readonly #loss: LogLoss | undefined;
+  readonly #waited = (): void => {
+    this.#timer = undefined;
+    this.handOn();
+  };
 
-  constructor(target: LogDestination, batchChars = defaultBatchChars, loss?: LogLoss) {
+  constructor(target: LogDestination, options: Partial<LineBatchPolicy> & { loss?: LogLoss } = {}) {
     this.#target = target;
-    this.#batchChars = batchChars;
-    this.#loss = loss;
+    this.#policy = { batchChars: options.batchChars ?? defaultLineBatchPolicy.batchChars, maxWaitMs: options.maxWaitMs ?? defaultLineBatchPolicy.maxWaitMs };
+    this.#loss = options.loss;
     live.add(this.#reference);
     if (!exitHooked) {
       exitHooked = true;
@@ -56,7 +69,8 @@ export class LineBatch implements LogDestination {
   write(line: string): boolean {
     this.#lines.push(line);
     this.#chars += line.length;
-    if (this.#chars >= this.#batchChars) this.handOn();
+    if (this.#chars >= this.#policy.batchChars) this.handOn();
+    else if (this.#timer === undefined) this.#timer = setTimeout(this.#waited, this.#policy.maxWaitMs).unref();
     return true;
   }
 
@@ -89,6 +103,8 @@ export class LineBatch implements LogDestination {
 
   end(): void {
     this.handOn();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     live.delete(this.#reference);
     this.#target.end();
   }

@@ -58,7 +58,7 @@ describe('LogLoss', () => {
     const reports: number[] = [];
     loss.onRecovered = (lines) => reports.push(lines);
     const target = stallingTarget(loss);
-    const logger = pino({ base: null, timestamp: false }, new LineBatch(target, 1000, loss));
+    const logger = pino({ base: null, timestamp: false }, new LineBatch(target, { batchChars: 1000, loss }));
     for (let n = 0; n < 10; n += 1) logger.info({ n, pad: 'x'.repeat(300) }, 'kept');
     target.blocked = true;
     for (let n = 10; n < 40; n += 1) logger.info({ n, pad: 'x'.repeat(300) }, 'lost');
