@@ -16,6 +16,12 @@
 // keeps it. Loaded after require-node.js has checked the Node version, so it may import node: modules.
 import { availableParallelism } from 'node:os';
 
+/**
+ * Set in the re-executed process's environment to the flags Sluice added, so that the workers of `workers: N`
+ * (src/server/run-workers.ts) can tell them from an operator's own, which they keep as given.
+ */
+export const addedFlagsVariable = 'SLUICE_ADDED_NODE_FLAGS';
+
 /** Node's own `--v8-pool-size` when none is given (src/node_options.h, `v8_thread_pool_size`). */
 const nodeDefaultPoolSize = 4;
 
@@ -87,7 +93,7 @@ export function applyNodeFlags() {
   const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length === 0 || typeof process.execve !== 'function' || process.platform === 'win32') return;
   try {
-    process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)]);
+    process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, [addedFlagsVariable]: missing.join(' ') });
   } catch (error) {
     process.stderr.write(`sluice: could not restart with ${missing.join(' ')} (${error instanceof Error ? error.message : String(error)}); running with V8's defaults.\n`);
   }

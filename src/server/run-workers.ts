@@ -28,6 +28,27 @@ export function countWorkers(setting: WorkerSetting, cores: number = availablePa
   return setting === 'auto' ? Math.max(1, cores) : setting;
 }
 
+/**
+ * V8's background threads for one of `workers` processes sharing `cores`: bin/node-flags.js
+ * `backgroundThreadsFor` (the cores the event loop leaves, 1 to 4) on the worker's share of the cores,
+ * so that N workers do not start N times the pool the machine has room for
+ * (test/process/node-flags.test.ts keeps the two rules equal for one worker).
+ */
+export function workerPoolSize(cores: number, workers: number): number {
+  const share = Math.floor(cores / Math.max(1, workers));
+  return Math.min(4, Math.max(1, share - 1));
+}
+
+/**
+ * The node options each worker starts with: the primary's, with the `--v8-pool-size` that bin/sluice.js
+ * added (named in `added`, the SLUICE_ADDED_NODE_FLAGS it set) sized for one worker. An operator's
+ * own pool size, or one bin/sluice.js did not add, is kept.
+ */
+export function workerExecArgv(execArgv: readonly string[], added: string | undefined, poolSize: number): string[] {
+  const addedPool = (added ?? '').split(' ').find((flag) => flag.startsWith('--v8-pool-size='));
+  return execArgv.map((arg) => (addedPool !== undefined && arg === addedPool ? `--v8-pool-size=${String(poolSize)}` : arg));
+}
+
 /** Whether this process supervises workers instead of serving: the primary of more than one worker. */
 export function isWorkersPrimary(config: Pick<SluiceConfig, 'workers'>): boolean {
   return cluster.isPrimary && countWorkers(config.workers) > 1;
@@ -62,6 +83,7 @@ export function runWorkers(config: Pick<SluiceConfig, 'workers'>, logger: Logger
     logger.flush(() => { resolve(code); });
   }));
 
+  cluster.setupPrimary({ execArgv: workerExecArgv(cluster.settings.execArgv ?? process.execArgv, process.env.SLUICE_ADDED_NODE_FLAGS, workerPoolSize(availableParallelism(), count)) });
   const fork = (): void => {
     const worker = cluster.fork();
     startedAt.set(worker, Date.now());

@@ -38,17 +38,23 @@ export interface SluiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Spawns `node src/main.ts --config <yaml in a temp file> --port <free> [...args]`; does not wait for it to listen. */
-export async function spawnSluice(yaml: string, args: readonly string[] = [], logLevel = 'warn'): Promise<SluiceProcess> {
+/** Node's own options for the process, and environment variables on top of the test's. */
+export interface SpawnExtras {
+  nodeArgs?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Spawns `node [nodeArgs] src/main.ts --config <yaml in a temp file> --port <free> [...args]`; does not wait for it to listen. */
+export async function spawnSluice(yaml: string, args: readonly string[] = [], logLevel = 'warn', extras: SpawnExtras = {}): Promise<SluiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-process-'));
   const file = join(dir, 'sluice.yaml');
   writeFileSync(file, yaml);
   const port = await findFreePort();
   // LOG_LEVEL warn by default: the lines about Redis and dead workers, not one per request. No SLUICE_REDIS_URL from outside.
   const { SLUICE_REDIS_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [join(repoRoot, 'src', 'main.ts'), '--config', file, '--port', String(port), '--host', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [...(extras.nodeArgs ?? []), join(repoRoot, 'src', 'main.ts'), '--config', file, '--port', String(port), '--host', '127.0.0.1', ...args], {
     cwd: dir,
-    env: { ...env, LOG_LEVEL: logLevel },
+    env: { ...env, LOG_LEVEL: logLevel, ...extras.env },
   });
   let output = '';
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));

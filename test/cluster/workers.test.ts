@@ -2,7 +2,10 @@
 // port, on one real PostgreSQL and one real Redis. Requests are served by several worker processes,
 // each its own instance in the registry; a key's rpm stays exact across them; a killed worker is
 // replaced; SIGTERM stops them all. Without redis the start is refused with a one-line reason.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerPoolSize } from '../../src/server/run-workers.ts';
 import { createDatabase, timeUntil } from './start-instances.ts';
 import { getOnNewConnection, sendSpread, spawnSluice, waitUntilServing, type SluiceProcess } from './start-processes.ts';
 import { startRedis, type RedisServer } from './start-redis.ts';
@@ -47,7 +50,8 @@ function isRunning(pid: number): boolean {
 beforeAll(async () => {
   [redis, storeUrl] = await Promise.all([startRedis(), createDatabase('workers')]);
   // info: the primary's lines about starting and stopping its workers.
-  primary = await spawnSluice(configOf(true), ['--workers', '3'], 'info');
+  // As bin/sluice.js starts it: re-executed with Node's pool of 4 (a machine of 5+ CPUs) and the variable naming what it added.
+  primary = await spawnSluice(configOf(true), ['--workers', '3'], 'info', { nodeArgs: ['--v8-pool-size=4'], env: { SLUICE_ADDED_NODE_FLAGS: '--v8-pool-size=4' } });
   await waitUntilServing(primary, 60_000);
   // Registered is not yet listening: wait until each of the three has answered a request.
   const answered = new Set<number>();
@@ -77,6 +81,16 @@ describe('three workers on one port', () => {
     }
     expect(answered.size).toBeGreaterThanOrEqual(2);
     for (const pid of answered) expect(workerPids.has(pid)).toBe(true);
+  });
+
+  it("starts each worker with V8's pool sized for its share of the cores, not the primary's", async () => {
+    const nodeArgsOf = (pid: number): string[] => readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
+    expect(nodeArgsOf(primary.child.pid ?? -1)).toContain('--v8-pool-size=4');
+    const workers = (await listInstances()).map((row) => row.pid);
+    expect(workers).toHaveLength(3);
+    // 1 on this 2-core machine: floor(2 / 3) cores each, at least 1 thread.
+    const expected = `--v8-pool-size=${String(workerPoolSize(availableParallelism(), 3))}`;
+    for (const pid of workers) expect(nodeArgsOf(pid).filter((arg) => arg.startsWith('--v8-pool-size='))).toEqual([expected]);
   });
 
   it('admits exactly the rpm across the workers: 30 parallel requests, rpm 10 → 10', async () => {

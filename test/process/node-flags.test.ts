@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, mayServe, missingNodeFlags, oneShotCommands } from '../../bin/node-flags.js';
 import { commands, defaultCommandName } from '../../src/cli/commands.ts';
+import { workerExecArgv, workerPoolSize } from '../../src/server/run-workers.ts';
 
 describe('backgroundThreadsFor', () => {
   it("leaves the event loop its core: one background thread on one or two cores, at most Node's default of 4", () => {
@@ -43,6 +44,22 @@ describe('missingNodeFlags', () => {
   });
 });
 
+describe('workerPoolSize and workerExecArgv', () => {
+  it("give one worker the primary's rule, and each of N workers the rule on its share of the cores", () => {
+    for (let cores = 1; cores <= 64; cores += 1) expect(workerPoolSize(cores, 1)).toBe(backgroundThreadsFor(cores));
+    expect([[8, 2], [8, 4], [8, 8], [16, 4], [2, 3], [64, 2]].map(([cores = 0, workers = 0]) => workerPoolSize(cores, workers))).toEqual([3, 1, 1, 3, 1, 4]);
+  });
+
+  it('resize only the pool size bin/sluice.js added, and keep every other option in its place', () => {
+    const added = '--max-semi-space-size=16 --v8-pool-size=4';
+    expect(workerExecArgv(['--max-semi-space-size=16', '--v8-pool-size=4', '--no-warnings'], added, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1', '--no-warnings']);
+    // The operator's own (bin/sluice.js added only the young generation): kept.
+    expect(workerExecArgv(['--max-semi-space-size=16', '--v8-pool-size=4'], '--max-semi-space-size=16', 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=4']);
+    // Started without bin/sluice.js's re-execution (no variable): nothing changes.
+    expect(workerExecArgv(['--v8-pool-size=4'], undefined, 1)).toEqual(['--v8-pool-size=4']);
+  });
+});
+
 describe('mayServe', () => {
   it('names every command but the server, so a one-shot command starts node once', () => {
     expect([...oneShotCommands].sort()).toEqual(commands.map((command) => command.name).filter((name) => name !== defaultCommandName).sort());
@@ -70,7 +87,10 @@ describe('applyNodeFlags', () => {
     vi.stubEnv('NODE_OPTIONS', '');
     applyNodeFlags();
     const threads = backgroundThreadsFor(availableParallelism());
-    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-warnings', ...process.argv.slice(1)]);
+    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-warnings', ...process.argv.slice(1)], {
+      ...process.env,
+      SLUICE_ADDED_NODE_FLAGS: `--max-semi-space-size=16 --v8-pool-size=${String(threads)}`,
+    });
   });
 
   it('leaves a one-shot command in the process it started in', () => {
