@@ -152,6 +152,10 @@ export const defaultServerSettings = Object.freeze({
   maxConnections: 10_000,
   maxConnectionsPerIp: 256,
   trustedProxies: Object.freeze([] as string[]),
+  // Node's own is 511: a burst of new connections past it (a fleet reconnecting, the bench's 10,000
+  // held streams) was turned away and retried by the clients' SYN timers (docs/benchmarks.md "Held
+  // stream, round nine"). 4,096 is Linux's default net.core.somaxconn, which caps it anyway.
+  listenBacklog: 4096,
 });
 
 /** Added to the longest upstream `timeouts.total_ms` for the default `server.idle_timeout_ms`. */

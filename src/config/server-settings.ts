@@ -21,6 +21,8 @@ export interface ServerSettings {
   maxConnectionsPerIp: number;
   /** Addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`) whose X-Forwarded-For is believed. */
   trustedProxies: string[];
+  /** Connections the kernel may hold, not yet accepted, before it turns new ones away (listen(2)'s backlog; capped by net.core.somaxconn). */
+  listenBacklog: number;
 }
 
 /** proxy-addr's names for address ranges (fastify's trustProxy takes the same). */
@@ -52,6 +54,7 @@ export function buildServerSchema({ positiveInteger, text }: ConfigFields) {
       idle_timeout_ms: positiveInteger.nullish().describe(`A connection with no byte either way. Default: the longest timeouts.total_ms plus ${idleTimeoutMarginMs}.`),
       max_connections: positiveInteger.nullish().describe(`Connections served at once. Default ${defaultServerSettings.maxConnections}.`),
       max_connections_per_ip: positiveInteger.nullish().describe(`Connections per client address. Default ${defaultServerSettings.maxConnectionsPerIp}.`),
+      listen_backlog: positiveInteger.refine((backlog) => backlog <= 65_535, { error: 'expected a positive integer of at most 65535' }).nullish().describe(`Connections waiting to be accepted before the kernel turns new ones away (capped by net.core.somaxconn). Default ${defaultServerSettings.listenBacklog}.`),
       trusted_proxies: z.array(proxyAddress, { error: 'expected a list of addresses or CIDR ranges' }).nullish().describe('Addresses, CIDR ranges or loopback/linklocal/uniquelocal whose X-Forwarded-For is believed. Default: none.'),
     },
     { error: 'expected a mapping' },
@@ -82,5 +85,6 @@ export function resolveServerSettings(raw: RawServer | null | undefined, longest
     maxConnections: raw?.max_connections ?? defaultServerSettings.maxConnections,
     maxConnectionsPerIp: raw?.max_connections_per_ip ?? defaultServerSettings.maxConnectionsPerIp,
     trustedProxies: [...(raw?.trusted_proxies ?? defaultServerSettings.trustedProxies)],
+    listenBacklog: raw?.listen_backlog ?? defaultServerSettings.listenBacklog,
   };
 }

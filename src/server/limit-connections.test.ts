@@ -21,7 +21,7 @@ describe('normalizeAddress', () => {
 
 describe('serverTimeoutOptions', () => {
   it('checks Node’s request timers a few times per timeout, never less often than Node does', () => {
-    const settings = { requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 660_000, maxConnections: 10, maxConnectionsPerIp: 2, trustedProxies: [] };
+    const settings = { requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 660_000, maxConnections: 10, maxConnectionsPerIp: 2, trustedProxies: [], listenBacklog: 4096 };
     expect(serverTimeoutOptions(settings)).toEqual({ requestTimeout: 120_000, keepAliveTimeout: 65_000, connectionTimeout: 660_000, http: { headersTimeout: 20_000, connectionsCheckingInterval: 5000 } });
     expect(serverTimeoutOptions({ ...settings, headersTimeoutMs: 400_000, requestTimeoutMs: 400_000 }).http.connectionsCheckingInterval).toBe(30_000);
   });

@@ -296,7 +296,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     await app.ready();
     options.beforeListen();
   }
-  await app.listen({ host, port });
+  await app.listen({ host, port, backlog: config.server.listenBacklog });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -2,9 +2,11 @@
 // and no body were all still open after 100 s; a 1 byte/s body was held). The server's bounds are
 // configured short here (`server:`), so every case ends within a few seconds; a stream that runs
 // longer than the request timeout is not cut, because that timeout covers receiving the request only.
+import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
+import { defaultServerSettings } from '../../src/config/defaults.ts';
 import { startSluice, type RunningSluice } from '../../src/server/start-sluice.ts';
 import { startEmulator, type Emulator } from '../emulators/emulator-server.ts';
 
@@ -190,5 +192,25 @@ describe('connection caps', () => {
     const again = await openSocket(port);
     expect(await answerOn(again, healthz)).toMatch(/^HTTP\/1\.1 200/);
     for (const open of [...first, ...other, again]) open.socket.destroy();
+  });
+});
+
+describe('listen backlog', () => {
+  /** The listening socket's backlog, as the kernel holds it (`ss`: Send-Q of a LISTEN socket). */
+  function backlogOf(port: number): number {
+    const line = execFileSync('ss', ['-ltnH', `sport = :${String(port)}`], { encoding: 'utf8' }).trim();
+    return Number(line.split(/\s+/)[2]);
+  }
+
+  it("listens with server.listen_backlog, by default 4,096 (Node's own is 511)", async () => {
+    for (const [section, expected] of [['', defaultServerSettings.listenBacklog], ['server: { listen_backlog: 77 }', 77]] as const) {
+      const sluice = await startSluice(parseConfig(configWith(section), { file: 'test.yaml', env: {} }), { port: 0, store: 'sqlite::memory:' });
+      try {
+        expect(backlogOf(Number(new URL(sluice.url).port))).toBe(expected);
+      } finally {
+        await sluice.close();
+      }
+    }
+    expect(defaultServerSettings.listenBacklog).toBe(4096);
   });
 });
