@@ -39,21 +39,3 @@ export class StoreMetrics {
     this.#writable.set(writable ? 1 : 0);
   }
 }
-
-/**
- * sluice_log_lines_dropped_total: log lines stdout did not take in time (server/log-loss.ts), read
- * from the logger's tally when /metrics is scraped.
- */
-export function countLostLogLines(registry: Registry, readLines: () => number): void {
-  let counted = 0;
-  const lost: Counter = new Counter({
-    name: 'sluice_log_lines_dropped_total',
-    help: 'Log lines dropped because stdout fell too far behind the log (see the warning line that follows a loss)',
-    registers: [registry],
-    collect() {
-      const lines = readLines();
-      if (lines > counted) lost.inc(lines - counted);
-      counted = lines;
-    },
-  });
-}

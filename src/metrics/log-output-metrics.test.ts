@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from './prom-client-parts.ts';
-import { countLostLogLines } from './store-metrics.ts';
+import { countLostLogLines } from './log-output-metrics.ts';
 
 describe('countLostLogLines', () => {
   it("counts the logger's tally of dropped lines at each scrape, from 0", async () => {
