@@ -83,13 +83,23 @@ export function mayServe(args) {
 }
 
 /**
+ * @param {readonly string[]} execArgv the running process's node options
+ * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
+ * @returns {boolean} whether a debugger was asked for (`--inspect`, `--inspect-brk`, `--inspect-wait`, …): a
+ *   re-execution would drop the debugger's session and stop at the first line a second time
+ */
+export function isDebugging(execArgv, nodeOptions) {
+  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((arg) => /^--inspect(-brk|-wait)?(=|$)/.test(arg));
+}
+
+/**
  * Replaces this process with the same command plus the missing default flags (`process.execve`, Node 23.11+,
- * not on Windows); returns without doing anything for a one-shot command, when none is missing or when the
- * platform cannot re-execute, and with one line on stderr when the re-execution itself fails (Sluice then
- * runs with V8's defaults).
+ * not on Windows); returns without doing anything for a one-shot command, under a debugger, when none is
+ * missing or when the platform cannot re-execute, and with one line on stderr when the re-execution itself
+ * fails (Sluice then runs with V8's defaults).
  */
 export function applyNodeFlags() {
-  if (!mayServe(process.argv.slice(2))) return;
+  if (!mayServe(process.argv.slice(2)) || isDebugging(process.execArgv, process.env.NODE_OPTIONS)) return;
   const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length === 0 || typeof process.execve !== 'function' || process.platform === 'win32') return;
   try {

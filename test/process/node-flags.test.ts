@@ -2,7 +2,7 @@
 // (the process test is test/process/built-server.test.ts).
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, mayServe, missingNodeFlags, oneShotCommands } from '../../bin/node-flags.js';
+import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, isDebugging, mayServe, missingNodeFlags, oneShotCommands } from '../../bin/node-flags.js';
 import { commands, defaultCommandName } from '../../src/cli/commands.ts';
 import { workerExecArgv, workerPoolSize } from '../../src/server/run-workers.ts';
 
@@ -71,6 +71,17 @@ describe('mayServe', () => {
   });
 });
 
+describe('isDebugging', () => {
+  it('sees an inspector flag on the command line or in NODE_OPTIONS, and nothing that only starts the same way', () => {
+    for (const [execArgv, nodeOptions] of [[['--inspect'], ''], [['--inspect-brk=9230'], undefined], [[], '--max-old-space-size=512 --inspect-wait'], [['--inspect=0.0.0.0:9229'], '']] as const) {
+      expect(isDebugging(execArgv, nodeOptions)).toBe(true);
+    }
+    for (const [execArgv, nodeOptions] of [[[], ''], [['--inspect-port=9230'], undefined], [['--no-warnings'], '--max-semi-space-size=16']] as const) {
+      expect(isDebugging(execArgv, nodeOptions)).toBe(false);
+    }
+  });
+});
+
 describe('applyNodeFlags', () => {
   const execArgv = process.execArgv;
   const argv = process.argv;
@@ -91,6 +102,18 @@ describe('applyNodeFlags', () => {
       ...process.env,
       SLUICE_ADDED_NODE_FLAGS: `--max-semi-space-size=16 --v8-pool-size=${String(threads)}`,
     });
+  });
+
+  it('leaves a process under a debugger as it started (its session and breakpoint stay)', () => {
+    const execve = vi.spyOn(process, 'execve').mockImplementation(() => undefined as never);
+    process.argv = [process.execPath, 'bin/sluice.js'];
+    process.execArgv = ['--inspect-brk'];
+    vi.stubEnv('NODE_OPTIONS', '');
+    applyNodeFlags();
+    process.execArgv = [];
+    vi.stubEnv('NODE_OPTIONS', '--inspect');
+    applyNodeFlags();
+    expect(execve).not.toHaveBeenCalled();
   });
 
   it('leaves a one-shot command in the process it started in', () => {
