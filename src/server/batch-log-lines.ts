@@ -80,15 +80,9 @@ export class LineBatch implements LogDestination {
     const lines = this.#lines;
     this.#lines = [];
     this.#chars = 0;
-    const piece = lines.length === 1 ? (lines[0] ?? '') : lines.join('');
-    const loss = this.#loss;
-    if (loss === undefined) {
-      this.#target.write(piece);
-      return;
-    }
-    const droppedBefore = loss.lines;
-    this.#target.write(piece);
-    if (loss.lines === droppedBefore) loss.accepted();
+    const droppedBefore = this.#loss?.lines;
+    this.#target.write(lines.length === 1 ? (lines[0] ?? '') : lines.join(''));
+    if (this.#loss?.lines === droppedBefore) this.#loss?.accepted();
   }
 
   flush(callback?: (error?: Error) => void): void {
