@@ -1,11 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { openStalledPipe } from '../../test/support/stalled-pipe.ts';
 import { defaultLineBatchPolicy, LineBatch, type LogDestination } from './batch-log-lines.ts';
 
 const defaultBatchChars = defaultLineBatchPolicy.batchChars;
@@ -86,38 +84,23 @@ describe('LineBatch', () => {
   });
 
   it("gets a quiet server's request line to stdout within the wait, without a flush", async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sluice-log-wait-'));
-    const fifo = join(folder, 'stdout');
-    execFileSync('mkfifo', [fifo]);
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const pipe = openStalledPipe();
     const { createLogger } = await import('./start-sluice.ts');
-    const logger = createLogger({ logLevel: 'info' }, { fd: writer });
+    const logger = createLogger({ logLevel: 'info' }, { fd: pipe.writer });
     logger.level = 'info';
-    const chunk = Buffer.alloc(4096);
-    const readLine = (): string => {
-      try {
-        return chunk.toString('utf8', 0, readSync(reader, chunk));
-      } catch {
-        return '';
-      }
-    };
     try {
       logger.info({ request_id: 'req_1', status: 200 }, 'gpt-4o 200 12ms');
       let text = '';
       const started = performance.now();
       while (!text.endsWith('\n') && performance.now() - started < 2000) {
         await sleep(20);
-        text += readLine();
+        text += pipe.readAvailable();
       }
       expect(JSON.parse(text)).toMatchObject({ request_id: 'req_1', msg: 'gpt-4o 200 12ms' });
       // defaultLineBatchPolicy.maxWaitMs (200), and a write.
       expect(performance.now() - started).toBeLessThan(1000);
     } finally {
-      (logger as unknown as Record<symbol, LineBatch>)[pino.symbols.streamSym]?.end();
-      await sleep(100);
-      closeSync(reader);
-      rmSync(folder, { recursive: true, force: true });
+      await pipe.close(logger);
     }
   });
 

@@ -1,12 +1,9 @@
 // The log's bound on what waits for stdout: a reader that stalls costs whole pieces, counted, and a
 // warning once it reads again — never memory without end (sonic-boom's maxLength was unset before).
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openStalledPipe } from '../../test/support/stalled-pipe.ts';
 import { LineBatch, type LogDestination } from './batch-log-lines.ts';
 import { LogLoss } from './log-loss.ts';
 import { createLogger, readLogLoss } from './start-sluice.ts';
@@ -28,28 +25,6 @@ function stallingTarget(loss: LogLoss): LogDestination & { blocked: boolean; tak
     end() {},
   };
   return target;
-}
-
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-
-/** Everything the pipe holds now (its read end is non-blocking). */
-function readAvailable(fd: number): string {
-  const chunk = Buffer.alloc(65_536);
-  let text = '';
-  for (;;) {
-    let read: number;
-    try {
-      read = readSync(fd, chunk);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return text;
-      throw error;
-    }
-    if (read === 0) return text;
-    text += chunk.toString('utf8', 0, read);
-  }
 }
 
 describe('LogLoss', () => {
@@ -81,15 +56,9 @@ describe('LogLoss', () => {
   });
 
   it('holds at most its bound for a stdout nobody reads, and says what it lost once the reader catches up', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sluice-log-loss-'));
-    folders.push(folder);
-    const fifo = join(folder, 'stdout');
-    execFileSync('mkfifo', [fifo]);
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-    // Closed by the logger's destination when it ends (sonic-boom closes any fd but 1 and 2).
-    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const pipe = openStalledPipe();
     const maxPendingBytes = 256 * 1024;
-    const logger = createLogger({ logLevel: 'info' }, { fd: writer, maxPendingBytes });
+    const logger = createLogger({ logLevel: 'info' }, { fd: pipe.writer, maxPendingBytes });
     // The test run may set LOG_LEVEL (silent); these lines are the test's own.
     logger.level = 'info';
     const loss = readLogLoss(logger);
@@ -104,12 +73,12 @@ describe('LogLoss', () => {
       let text = '';
       let rounds = 0;
       for (; rounds < 100 && !text.includes('log lines were dropped'); rounds += 1) {
-        text += readAvailable(reader);
+        text += pipe.readAvailable();
         logger.info({ round: rounds }, 'after');
         logger.flush();
         await sleep(50);
       }
-      text += readAvailable(reader);
+      text += pipe.readAvailable();
       const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { n?: number; lost_lines?: number; msg: string });
       const warnings = lines.filter((line) => line.lost_lines !== undefined);
       // One loss, told once: the lines lost while the reader stalled (some still waiting in the batch then).
@@ -121,12 +90,7 @@ describe('LogLoss', () => {
       expect(kept).toEqual(Array.from({ length: kept.length }, (_, index) => index));
       expect(lines.length - warnings.length + (loss?.lines ?? 0)).toBe(2000 + rounds);
     } finally {
-      const ended = new Promise<void>((resolve) => {
-        ((logger as unknown as Record<symbol, LineBatch>)[pino.symbols.streamSym])?.end();
-        setTimeout(resolve, 200);
-      });
-      await ended;
-      closeSync(reader);
+      await pipe.close(logger);
     }
   });
 });
