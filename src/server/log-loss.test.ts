@@ -1,5 +1,6 @@
 // The log's bound on what waits for stdout: a reader that stalls costs whole pieces, counted, and a
-// warning once it reads again — never memory without end (sonic-boom's maxLength was unset before).
+// warning once it reads again — never memory without end (sonic-boom's maxLength was unset before
+// round twelve).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -8,14 +9,18 @@ import { LineBatch, type LogDestination } from './batch-log-lines.ts';
 import { LogLoss } from './log-loss.ts';
 import { createLogger, readLogLoss } from './start-sluice.ts';
 
-/** A destination that refuses pieces while `blocked`, telling the tally as sonic-boom's 'drop' listener does. */
+/** A destination that refuses pieces while `blocked`, telling the tally as log-output.ts LogOutput does. */
 function stallingTarget(loss: LogLoss): LogDestination & { blocked: boolean; taken: string[] } {
   const target = {
     blocked: false,
     taken: [] as string[],
     write(piece: string) {
-      if (target.blocked) loss.dropped(piece);
-      else target.taken.push(piece);
+      if (target.blocked) {
+        loss.dropped(piece, 'blocked');
+        return false;
+      }
+      target.taken.push(piece);
+      loss.accepted();
       return true;
     },
     flush(callback?: (error?: Error) => void) {
@@ -30,10 +35,10 @@ function stallingTarget(loss: LogLoss): LogDestination & { blocked: boolean; tak
 describe('LogLoss', () => {
   it('counts the lines of each refused piece and reports them once, when a piece gets through again', () => {
     const loss = new LogLoss();
-    const reports: number[] = [];
-    loss.onRecovered = (lines) => reports.push(lines);
+    const reports: string[] = [];
+    loss.onRecovered = (lines, reason) => reports.push(`${String(lines)} ${reason}`);
     const target = stallingTarget(loss);
-    const logger = pino({ base: null, timestamp: false }, new LineBatch(target, { batchChars: 1000, loss }));
+    const logger = pino({ base: null, timestamp: false }, new LineBatch(target, { batchChars: 1000 }));
     for (let n = 0; n < 10; n += 1) logger.info({ n, pad: 'x'.repeat(300) }, 'kept');
     target.blocked = true;
     for (let n = 10; n < 40; n += 1) logger.info({ n, pad: 'x'.repeat(300) }, 'lost');
@@ -45,14 +50,14 @@ describe('LogLoss', () => {
     target.blocked = false;
     for (let n = 40; n < 50; n += 1) logger.info({ n, pad: 'x'.repeat(300) }, 'kept');
     logger.flush();
-    expect(reports).toEqual([lost]);
+    expect(reports).toEqual([`${String(lost)} blocked`]);
     const lines = target.taken.join('').trim().split('\n').map((line) => JSON.parse(line) as { n: number });
     // What got through is in order, and nothing is counted twice.
     const kept = lines.map((line) => line.n);
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
     expect(kept.length + lost).toBe(50);
     loss.accepted();
-    expect(reports).toEqual([lost]);
+    expect(reports).toEqual([`${String(lost)} blocked`]);
   });
 
   it('holds at most its bound for a stdout nobody reads, and says what it lost once the reader catches up', async () => {

@@ -35,6 +35,7 @@ import { AlertMetrics } from '../metrics/alert-metrics.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createSealer } from './read-secret-key.ts';
 import { LineBatch } from './batch-log-lines.ts';
+import { defaultLogOutputPolicy, LogOutput } from './log-output.ts';
 import { LogLoss, maxPendingLogBytes } from './log-loss.ts';
 import type { SharedStatePolicy } from '../shared-state/open-shared-state.ts';
 
@@ -169,22 +170,17 @@ export interface LogOutputOptions {
 
 /**
  * JSON lines to stdout, gathered (4 KiB, or 200 ms after a piece's first line: batch-log-lines.ts) so
- * a log line per request is not a write syscall per request; sonic-boom writes each piece as it
- * comes, and what arrives while a write is in flight goes out with the next. writeStartupBanner
- * flushes once after start-up, main.ts again at shutdown. What waits for stdout is bounded
- * (log-loss.ts): past the bound, pieces are dropped and counted, and a warning says how many once
- * stdout takes lines again.
+ * a log line per request is not a write syscall per request; log-output.ts writes each piece, at once
+ * to a file and queued to a pipe or socket. writeStartupBanner flushes once after start-up, main.ts
+ * again at shutdown. What waits for stdout is bounded and what cannot be written is counted
+ * (log-loss.ts): a warning says how many lines were lost, and why, once stdout takes lines again.
  */
 export function createLogger(config: Pick<SluiceConfig, 'logLevel'>, output: LogOutputOptions = {}): Logger {
-  const maxPendingBytes = output.maxPendingBytes ?? maxPendingLogBytes;
   const loss = new LogLoss();
-  const destination = pino.destination({ dest: output.fd ?? 1, sync: false, minLength: 0, maxLength: maxPendingBytes });
-  destination.on('drop', (piece: string) => {
-    loss.dropped(piece);
-  });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, new LineBatch(destination, { loss }));
-  loss.onRecovered = (lines) => {
-    logger.warn({ lost_lines: lines }, `${String(lines)} log lines were dropped: stdout fell more than ${String(maxPendingBytes)} bytes behind the log (sluice_log_lines_dropped_total)`);
+  const destination = new LogOutput(output.fd ?? 1, loss, { ...defaultLogOutputPolicy, maxPendingBytes: output.maxPendingBytes ?? maxPendingLogBytes });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? config.logLevel, base: null }, new LineBatch(destination));
+  loss.onRecovered = (lines, reason) => {
+    logger.warn({ lost_lines: lines }, `${String(lines)} log lines were dropped: ${reason} (sluice_log_lines_dropped_total)`);
   };
   logLosses.set(logger, loss);
   return logger;

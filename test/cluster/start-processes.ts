@@ -42,6 +42,8 @@ export interface SluiceProcess {
 export interface SpawnExtras {
   nodeArgs?: readonly string[];
   env?: Readonly<Record<string, string>>;
+  /** A file descriptor for the process's stdout instead of a pipe read into output(). */
+  stdout?: number;
 }
 
 /** Spawns `node [nodeArgs] src/main.ts --config <yaml in a temp file> --port <free> [...args]`; does not wait for it to listen. */
@@ -55,6 +57,7 @@ export async function spawnSluice(yaml: string, args: readonly string[] = [], lo
   const child = spawn(process.execPath, [...(extras.nodeArgs ?? []), join(repoRoot, 'src', 'main.ts'), '--config', file, '--port', String(port), '--host', '127.0.0.1', ...args], {
     cwd: dir,
     env: { ...env, LOG_LEVEL: logLevel, ...extras.env },
+    stdio: ['pipe', extras.stdout ?? 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));

@@ -14,7 +14,7 @@ export interface StalledPipe {
   /** Everything the pipe holds now. */
   readAvailable(): string;
   /** Ends `logger`'s output (closing the write end), then closes the read end and removes the pipe. */
-  close(logger: Logger): Promise<void>;
+  close(logger: Logger | undefined): Promise<void>;
 }
 
 export function openStalledPipe(): StalledPipe {
@@ -41,8 +41,8 @@ export function openStalledPipe(): StalledPipe {
       }
     },
     async close(logger) {
-      // pino's destination (src/server/batch-log-lines.ts LineBatch, then sonic-boom) ends once its writes are done.
-      (logger as unknown as Record<symbol, { end(): void } | undefined>)[pino.symbols.streamSym]?.end();
+      // pino's destination (src/server/batch-log-lines.ts LineBatch, then log-output.ts LogOutput) ends once its writes are done.
+      if (logger !== undefined) (logger as unknown as Record<symbol, { end(): void } | undefined>)[pino.symbols.streamSym]?.end();
       await sleep(200);
       closeSync(reader);
       rmSync(folder, { recursive: true, force: true });
