@@ -10,6 +10,12 @@
 //   slices and paced streams' chunks reached clients 25 ms and more late (docs/benchmarks.md, "V8's thread
 //   pool on one core, round eleven").
 //
+// - No memory reducer (`--no-memory-reducer`): after a few seconds without traffic, V8's memory reducer ran a
+//   memory-reducing collection that gave ~60 MB back and shrank the heap's limits, and the next burst paid for it:
+//   ~4× the CPU a request in its first second and ~1.5× for five more, with p99 latencies of 100–300 ms, while the
+//   heap grew back (docs/benchmarks.md, "After an idle gap, round thirteen"). The idle footprint after start is
+//   kept by src/lib/compact-heap.ts's own collection, not by the reducer.
+//
 // V8 reads these only at start (`v8.setFlagsFromString` later changes nothing), so bin/sluice.js re-executes
 // the process with them: the same process id, so systemd, containers and `npm start` see no difference. An
 // operator who sets one of their own (`NODE_OPTIONS=--max-semi-space-size=64`, or on node's command line)
@@ -35,22 +41,33 @@ export function backgroundThreadsFor(cores) {
 
 /**
  * @param {number} cores the CPUs this process may run on
- * @returns {{ name: string, value: string }[]} the flags Sluice starts with unless the operator sets them
+ * @returns {{ name: string, value: string | false }[]} the flags Sluice starts with unless the operator sets them
+ *   (`false`: a V8 switch turned off, `--no-<name>`)
  */
 export function defaultNodeFlags(cores) {
   return [
     { name: 'max-semi-space-size', value: '16' },
     { name: 'v8-pool-size', value: String(backgroundThreadsFor(cores)) },
+    { name: 'memory-reducer', value: false },
   ];
+}
+
+/**
+ * @param {{ name: string, value: string | false }} flag
+ * @returns {string} how node is given it
+ */
+function spellFlag(flag) {
+  return flag.value === false ? `--no-${flag.name}` : `--${flag.name}=${flag.value}`;
 }
 
 /**
  * @param {readonly string[]} args node's options (process.execArgv, or NODE_OPTIONS split on spaces)
  * @param {string} name a V8 or Node flag without its dashes
- * @returns {boolean} whether args set it (`--name=v`, `--name v`; Node and V8 accept `_` for `-`)
+ * @returns {boolean} whether args set it (`--name=v`, `--name v`, a switch's `--name`, `--no-name` and `--noname`;
+ *   Node and V8 accept `_` for `-`)
  */
 function setsFlag(args, name) {
-  const spellings = [name, name.replaceAll('-', '_')].map((spelling) => `--${spelling}`);
+  const spellings = [name, name.replaceAll('-', '_')].flatMap((spelling) => [`--${spelling}`, `--no-${spelling}`, `--no_${spelling}`, `--no${spelling}`]);
   return args.some((arg) => spellings.some((spelling) => arg === spelling || arg.startsWith(`${spelling}=`)));
 }
 
@@ -58,13 +75,13 @@ function setsFlag(args, name) {
  * @param {readonly string[]} execArgv the running process's node options
  * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
  * @param {number} [cores] the CPUs this process may run on (default: `os.availableParallelism()`)
- * @returns {string[]} the default flags neither of them sets, as `--name=value`
+ * @returns {string[]} the default flags neither of them sets, as `--name=value` or `--no-name`
  */
 export function missingNodeFlags(execArgv, nodeOptions, cores = availableParallelism()) {
   const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter((arg) => arg.length > 0)];
   return defaultNodeFlags(cores)
     .filter((flag) => !setsFlag(given, flag.name))
-    .map((flag) => `--${flag.name}=${flag.value}`);
+    .map(spellFlag);
 }
 
 /**

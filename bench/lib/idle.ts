@@ -22,8 +22,9 @@ export interface IdleRow {
  * How long the server is left alone after its warm-up request before RSS is read: `early` soon after
  * it, `settle` once the runtime's own reclamation at rest has run. The request starts the request-log
  * thread, which stops ~2 s later; V8 keeps an exited thread's heap pages in a process-wide pool and
- * frees them ~8 s after the exit, and its memory reducer shrinks the main heap ~8 s after start-up
- * (docs/benchmarks.md "Idle RSS, round six"): a read at 3 s catches both on their way out. The
+ * frees them ~8 s after the exit, and its memory reducer (off in Sluice since round thirteen: bin/node-flags.js)
+ * shrinks the main heap ~8 s after start-up (docs/benchmarks.md "Idle RSS, round six"): a read at 3 s catches
+ * both on their way out. The
  * verdict is the settled read; the early one is reported beside it.
  */
 export const idleSettleMs = { early: 3_000, settle: 15_000 } as const;

@@ -84,9 +84,10 @@ describe('the compiled server', () => {
       const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: clientKey, maxRetries: 0 });
       const completion = await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'built and running' }] });
       expect(completion.choices[0]?.message.content).toContain('built and running');
-      // bin/node-flags.js: the same process, re-executed with the young generation's size and V8's background
-      // threads for the CPUs it may use (the child inherits this process's affinity) ahead of node's own options.
-      expect(server.nodeArgs()).toEqual(['--max-semi-space-size=16', poolSizeFlag, '--no-experimental-strip-types']);
+      // bin/node-flags.js: the same process, re-executed with the young generation's size, V8's background
+      // threads for the CPUs it may use (the child inherits this process's affinity) and no memory reducer,
+      // ahead of node's own options.
+      expect(server.nodeArgs()).toEqual(['--max-semi-space-size=16', poolSizeFlag, '--no-memory-reducer', '--no-experimental-strip-types']);
     } finally {
       server.stop();
     }
@@ -107,7 +108,7 @@ describe('the compiled server', () => {
     writeFileSync(configFile, `listen: { host: 127.0.0.1, port: ${port} }\nstore: sqlite:${join(root, 'node-options.db')}\nchannels:\n  - { name: echo, type: echo, models: [echo] }\n`);
     const server = await startBuiltServer(configFile, port, { ...process.env, NODE_OPTIONS: '--max-semi-space-size=32' });
     try {
-      expect(server.nodeArgs()).toEqual([poolSizeFlag, '--no-experimental-strip-types']);
+      expect(server.nodeArgs()).toEqual([poolSizeFlag, '--no-memory-reducer', '--no-experimental-strip-types']);
     } finally {
       server.stop();
     }

@@ -1,5 +1,6 @@
 // bin/node-flags.js: which of Sluice's default V8 flags bin/sluice.js adds when it re-executes itself
 // (the process test is test/process/built-server.test.ts).
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { applyNodeFlags, backgroundThreadsFor, defaultNodeFlags, isDebugging, mayServe, missingNodeFlags, oneShotCommands } from '../../bin/node-flags.js';
@@ -14,14 +15,15 @@ describe('backgroundThreadsFor', () => {
 });
 
 describe('missingNodeFlags', () => {
-  it('adds the 16 MB young generation and the background threads to a plain start', () => {
+  it('adds the 16 MB young generation, the background threads and no memory reducer to a plain start', () => {
     expect(defaultNodeFlags(1)).toEqual([
       { name: 'max-semi-space-size', value: '16' },
       { name: 'v8-pool-size', value: '1' },
+      { name: 'memory-reducer', value: false },
     ]);
-    expect(missingNodeFlags([], undefined, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
-    expect(missingNodeFlags([], undefined, 8)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=4']);
-    expect(missingNodeFlags(['--no-experimental-strip-types', '--max-old-space-size=512'], '--enable-source-maps', 3)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=2']);
+    expect(missingNodeFlags([], undefined, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1', '--no-memory-reducer']);
+    expect(missingNodeFlags([], undefined, 8)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=4', '--no-memory-reducer']);
+    expect(missingNodeFlags(['--no-experimental-strip-types', '--max-old-space-size=512'], '--enable-source-maps', 3)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=2', '--no-memory-reducer']);
   });
 
   it('counts the CPUs this process may run on when not told', () => {
@@ -29,18 +31,30 @@ describe('missingNodeFlags', () => {
   });
 
   it("keeps the operator's own settings, however they are spelled and wherever they are given", () => {
-    expect(missingNodeFlags(['--max-semi-space-size=64'], undefined, 1)).toEqual(['--v8-pool-size=1']);
-    expect(missingNodeFlags(['--max-semi-space-size', '64'], undefined, 1)).toEqual(['--v8-pool-size=1']);
-    expect(missingNodeFlags(['--max_semi_space_size=8'], undefined, 1)).toEqual(['--v8-pool-size=1']);
-    expect(missingNodeFlags([], '--enable-source-maps  --max-semi-space-size=32', 1)).toEqual(['--v8-pool-size=1']);
-    expect(missingNodeFlags([], '--max_semi_space_size=32', 1)).toEqual(['--v8-pool-size=1']);
-    expect(missingNodeFlags(['--v8-pool-size=8'], undefined, 1)).toEqual(['--max-semi-space-size=16']);
-    expect(missingNodeFlags([], '--v8_pool_size=0', 1)).toEqual(['--max-semi-space-size=16']);
-    expect(missingNodeFlags(['--v8-pool-size', '2'], '--max-semi-space-size=32', 1)).toEqual([]);
+    const off = '--no-memory-reducer';
+    expect(missingNodeFlags(['--max-semi-space-size=64'], undefined, 1)).toEqual(['--v8-pool-size=1', off]);
+    expect(missingNodeFlags(['--max-semi-space-size', '64'], undefined, 1)).toEqual(['--v8-pool-size=1', off]);
+    expect(missingNodeFlags(['--max_semi_space_size=8'], undefined, 1)).toEqual(['--v8-pool-size=1', off]);
+    expect(missingNodeFlags([], '--enable-source-maps  --max-semi-space-size=32', 1)).toEqual(['--v8-pool-size=1', off]);
+    expect(missingNodeFlags([], '--max_semi_space_size=32', 1)).toEqual(['--v8-pool-size=1', off]);
+    expect(missingNodeFlags(['--v8-pool-size=8'], undefined, 1)).toEqual(['--max-semi-space-size=16', off]);
+    expect(missingNodeFlags([], '--v8_pool_size=0', 1)).toEqual(['--max-semi-space-size=16', off]);
+    expect(missingNodeFlags(['--v8-pool-size', '2'], '--max-semi-space-size=32', 1)).toEqual([off]);
+    // A switch, on or off, in any of V8's spellings.
+    for (const given of ['--memory-reducer', '--memory_reducer', '--no-memory-reducer', '--no_memory_reducer', '--nomemory-reducer', '--nomemory_reducer']) {
+      expect(missingNodeFlags([given], undefined, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
+      expect(missingNodeFlags([], `--no-warnings ${given}`, 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
+    }
   });
 
   it('is not fooled by a flag that only starts the same way', () => {
-    expect(missingNodeFlags(['--max-semi-space-size-x=1', '--v8-pool-sizes=3'], '--max-semi-space', 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1']);
+    expect(missingNodeFlags(['--max-semi-space-size-x=1', '--v8-pool-sizes=3', '--memory-reducer-favors-memory'], '--max-semi-space', 1)).toEqual(['--max-semi-space-size=16', '--v8-pool-size=1', '--no-memory-reducer']);
+  });
+
+  it('gives node only flags it accepts', () => {
+    const result = spawnSync(process.execPath, [...missingNodeFlags([], undefined, 2), '-e', 'process.stdout.write("ran")'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('ran');
   });
 });
 
@@ -98,9 +112,9 @@ describe('applyNodeFlags', () => {
     vi.stubEnv('NODE_OPTIONS', '');
     applyNodeFlags();
     const threads = backgroundThreadsFor(availableParallelism());
-    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-warnings', ...process.argv.slice(1)], {
+    expect(execve).toHaveBeenCalledWith(process.execPath, [process.execPath, '--max-semi-space-size=16', `--v8-pool-size=${String(threads)}`, '--no-memory-reducer', '--no-warnings', ...process.argv.slice(1)], {
       ...process.env,
-      SLUICE_ADDED_NODE_FLAGS: `--max-semi-space-size=16 --v8-pool-size=${String(threads)}`,
+      SLUICE_ADDED_NODE_FLAGS: `--max-semi-space-size=16 --v8-pool-size=${String(threads)} --no-memory-reducer`,
     });
   });
 
