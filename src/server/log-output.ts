@@ -111,7 +111,7 @@ export class LogOutput implements LogDestination {
     return true;
   }
 
-  /** Calls back once what is queued now is written or lost, or after `flushWaitMs`. */
+  /** Calls back once nothing is queued (all written or lost), or after `flushWaitMs` at the latest. */
   flush(callback?: (error?: Error) => void): void {
     if (callback === undefined) return;
     if (this.#isIdle()) {
