@@ -1,6 +1,6 @@
 // The log's lines gathered into pieces before they reach the destination (log-output.ts).
-// sonic-boom, pino's destination before it, appended each write to its last buffered string and takes that string's
-// Buffer.byteLength on the next write, which flattens the whole concatenation: with a line per
+// sonic-boom, pino's destination before it, appended each write to its last buffered string and took
+// that string's Buffer.byteLength on the next write, which flattened the whole concatenation: with a line per
 // request, every line copied the up to 16 KiB still waiting behind a write in flight — ~5 µs and
 // ~3 KB of garbage per request line (docs/benchmarks.md, "Fixed per-request work, round six").
 // Every line still goes through here in the order it was written (pino's own lines too). A piece is
