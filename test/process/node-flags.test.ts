@@ -155,6 +155,6 @@ describe('applyNodeFlags', () => {
       applyNodeFlags();
     }).not.toThrow();
     const threads = backgroundThreadsFor(availableParallelism());
-    expect(stderr).toHaveBeenCalledWith(`sluice: could not restart with --max-semi-space-size=16 --v8-pool-size=${String(threads)} (EACCES: permission denied); running with V8's defaults.\n`);
+    expect(stderr).toHaveBeenCalledWith(`sluice: could not restart with --max-semi-space-size=16 --v8-pool-size=${String(threads)} --no-memory-reducer (EACCES: permission denied); running with V8's defaults.\n`);
   });
 });
