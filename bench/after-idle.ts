@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { argumentValue } from './lib/argument.ts';
 import { measureScenario } from './lib/measure.ts';
 import { rssBytes } from './lib/proc.ts';
 import { scenarios } from './lib/scenarios.ts';
@@ -15,19 +16,14 @@ import { setMock, startTarget, stopTarget, type BenchPaths } from './lib/targets
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
-
-const idleMs = Number(argument('--idle', '12')) * 1000;
-const rounds = Number(argument('--rounds', '3'));
-const nodeArgs = argument('--node-args', '').split(/\s+/).filter((arg) => arg.length > 0);
+const idleMs = Number(argumentValue('--idle') ?? '12') * 1000;
+const rounds = Number(argumentValue('--rounds') ?? '3');
+const nodeArgs = (argumentValue('--node-args') ?? '').split(/\s+/).filter((arg) => arg.length > 0);
 const slices = 6;
 const scenario = scenarios.find((candidate) => candidate.id === 'ns-c64');
 if (scenario === undefined) throw new Error('no ns-c64 scenario');
 const runDir = mkdtempSync(join(tmpdir(), 'sluice-after-idle-'));
-const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argument('--sluice-dir', repoRoot)), runDir, node: process.execPath, portkey: undefined, sluiceNodeArgs: nodeArgs };
+const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argumentValue('--sluice-dir') ?? repoRoot), runDir, node: process.execPath, portkey: undefined, sluiceNodeArgs: nodeArgs };
 const target = await startTarget('sluice', paths);
 try {
   await setMock(target, { chunks: scenario.chunks, delayMs: scenario.delayMs, holdUntil: 0 });

@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { argumentValue } from './lib/argument.ts';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -73,19 +74,14 @@ export function startBareProxy(options: { upstream: string; port?: number; host?
   });
 }
 
-function argument(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const upstream = argument('--upstream') ?? process.env.BARE_UPSTREAM;
+  const upstream = argumentValue('--upstream') ?? process.env.BARE_UPSTREAM;
   if (upstream === undefined) {
     process.stderr.write('bare-proxy: --upstream http://127.0.0.1:PORT is required\n');
     process.exit(2);
   }
-  const proxy = await startBareProxy({ upstream, port: Number(argument('--port') ?? 0), host: argument('--host') ?? '127.0.0.1' });
+  const proxy = await startBareProxy({ upstream, port: Number(argumentValue('--port') ?? 0), host: argumentValue('--host') ?? '127.0.0.1' });
   process.stdout.write(`bare-proxy listening on ${proxy.url} → ${upstream}\n`);
   const stop = (): void => {
     void proxy.close().then(() => process.exit(0));

@@ -8,17 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
 import { pino } from 'pino';
+import { argumentValue } from './lib/argument.ts';
 import { LineBatch } from '../src/server/batch-log-lines.ts';
 import { LogLoss } from '../src/server/log-loss.ts';
 import { defaultLogOutputPolicy, LogOutput, type LogWriting } from '../src/server/log-output.ts';
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
-
-const rounds = argument('--rounds', 15);
-const linesPerRound = argument('--lines', 20_000);
+const rounds = Number(argumentValue('--rounds') ?? 15);
+const linesPerRound = Number(argumentValue('--lines') ?? 20_000);
 const linesPerTurn = 8;
 // A request line of the bench's size (~650 bytes: docs/benchmarks.md "Round twelve").
 const fields = { request_id: 'req_0123456789abcdef', client_model: 'gpt-4o-mini', status: 200, duration_ms: 1.234, channel: 'mock', upstream_model: 'gpt-4o-mini', stream: false, adaptation: 'none', prompt_tokens: 12, completion_tokens: 20, total_tokens: 32, usage_source: 'upstream', key: 'bench', attempts: [{ channel: 'mock', status: 200, duration_ms: 1.1, outcome: 'ok' }], pad: 'x'.repeat(250) };

@@ -19,6 +19,7 @@
 // GET /__mock/stats reports counters (requests, rejected, held, in flight, …).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { argumentValue } from './lib/argument.ts';
 
 export interface MockSettings {
   chunks: number;
@@ -322,14 +323,9 @@ export function startMockUpstream(options: { port?: number; host?: string; setti
   });
 }
 
-function argument(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const mock = await startMockUpstream({ port: Number(argument('--port') ?? 0), host: argument('--host') ?? '127.0.0.1' });
+  const mock = await startMockUpstream({ port: Number(argumentValue('--port') ?? 0), host: argumentValue('--host') ?? '127.0.0.1' });
   process.stdout.write(`mock-upstream listening on ${mock.url}\n`);
   const stop = (): void => {
     void mock.close().then(() => process.exit(0));

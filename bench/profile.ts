@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { argumentValue } from './lib/argument.ts';
 import { measureScenario } from './lib/measure.ts';
 import { checkMachine } from './lib/preflight.ts';
 import { scenarios, type Scenario } from './lib/scenarios.ts';
@@ -27,9 +28,7 @@ interface CpuProfile {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function argument(name: string, fallback: string): string {
-  const args = process.argv.slice(2);
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : (args[index + 1] ?? fallback);
+  return argumentValue(name) ?? fallback;
 }
 
 function where(url: string): string {

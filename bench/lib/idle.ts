@@ -24,8 +24,7 @@ export interface IdleRow {
  * thread, which stops ~2 s later; V8 keeps an exited thread's heap pages in a process-wide pool and
  * frees them ~8 s after the exit, and its memory reducer (off in Sluice since round thirteen: bin/node-flags.js)
  * shrinks the main heap ~8 s after start-up (docs/benchmarks.md "Idle RSS, round six"): a read at 3 s catches
- * both on their way out. The
- * verdict is the settled read; the early one is reported beside it.
+ * both on their way out. The verdict is the settled read; the early one is reported beside it.
  */
 export const idleSettleMs = { early: 3_000, settle: 15_000 } as const;
 const samples = 5;

@@ -1,9 +1,10 @@
 // One full, memory-reducing garbage collection when start-up is over (issue 13, idle RSS). Loading the
 // modules and opening the services allocate quickly enough that V8 grows the young generation to its
 // maximum (2 × 16 MiB of semi-spaces), and nothing at rest shrinks it again: V8's memory reducer acts
-// only after a full collection, which an idle server never has (and bin/node-flags.js turns it off). Measured on the compiled server
-// (docs/benchmarks.md "Memory, round three"): ~32 MB less resident memory at rest, for one pause of
-// ~0.1–0.5 s taken before the server listens. Traffic grows the young generation again as it needs.
+// only after a full collection, which an idle server never has (and bin/node-flags.js turns it off).
+// Measured on the compiled server (docs/benchmarks.md "Memory, round three"): ~32 MB less resident
+// memory at rest, for one pause of ~0.1–0.5 s taken before the server listens. Traffic grows the
+// young generation again as it needs.
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
