@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadOptions, LoadResult } from '../load-client.ts';
 import { coreBusy, coreTimes, cpuSeconds, isAlive, openFileCount, rssBytes } from './proc.ts';
+import { readThreadTimes, splitThreadTime, type ThreadGroup, type ThreadTime } from './thread-cpu.ts';
 import { quote } from './processes.ts';
 import { requestBody, type Scenario } from './scenarios.ts';
 import type { Percentiles } from './stats.ts';
@@ -34,6 +35,8 @@ export interface Measurement {
   heldBack?: number;
   lostChunks?: number;
   cpuUsPerRequest?: number;
+  /** cpuUsPerRequest split by the server's threads (bench/lib/thread-cpu.ts); absent in runs saved before round fourteen. */
+  cpuUsByThread?: Record<ThreadGroup, number>;
   serverCoreBusy: number;
   generatorCoreBusy: number;
   serverCpuShare?: number;
@@ -52,29 +55,39 @@ export interface Measurement {
 
 interface Window {
   cpuBefore: number | undefined;
+  threadsBefore: Map<number, ThreadTime>;
   coresBefore: ReturnType<typeof coreTimes>;
   started: number;
 }
 
 function openWindow(target: Target): Window {
   const pid = target.server?.pid;
-  return { cpuBefore: pid === undefined ? undefined : cpuSeconds(pid), coresBefore: coreTimes(), started: performance.now() };
+  return {
+    cpuBefore: pid === undefined ? undefined : cpuSeconds(pid),
+    threadsBefore: pid === undefined ? new Map() : readThreadTimes(pid),
+    coresBefore: coreTimes(),
+    started: performance.now(),
+  };
 }
 
 function closeWindow(
   target: Target,
   window: Window,
   served: number,
-): Pick<Measurement, 'cpuUsPerRequest' | 'serverCoreBusy' | 'generatorCoreBusy' | 'serverCpuShare' | 'otherLoad' | 'elapsedMs'> {
+): Pick<Measurement, 'cpuUsPerRequest' | 'cpuUsByThread' | 'serverCoreBusy' | 'generatorCoreBusy' | 'serverCpuShare' | 'otherLoad' | 'elapsedMs'> {
   const elapsedMs = performance.now() - window.started;
   const busy = coreBusy(window.coresBefore, coreTimes());
   const pid = target.server?.pid;
   const serverCoreBusy = busy[serverCore] ?? 0;
   const base = { serverCoreBusy, generatorCoreBusy: busy[generatorCore] ?? 0, elapsedMs };
   if (pid === undefined || window.cpuBefore === undefined || !isAlive(pid)) return { ...base, otherLoad: serverCoreBusy };
+  const threadsAfter = readThreadTimes(pid);
   const cpu = cpuSeconds(pid) - window.cpuBefore;
   const serverCpuShare = cpu / (elapsedMs / 1000);
-  return { ...base, serverCpuShare, otherLoad: Math.max(0, serverCoreBusy - serverCpuShare), ...(served > 0 ? { cpuUsPerRequest: (cpu / served) * 1e6 } : {}) };
+  const perRequest = (seconds: number): number => (seconds / served) * 1e6;
+  const byThread = splitThreadTime(pid, window.threadsBefore, threadsAfter, cpu);
+  const cpuUsByThread = Object.fromEntries(Object.entries(byThread).map(([group, seconds]) => [group, perRequest(seconds)])) as Record<ThreadGroup, number>;
+  return { ...base, serverCpuShare, otherLoad: Math.max(0, serverCoreBusy - serverCpuShare), ...(served > 0 ? { cpuUsPerRequest: perRequest(cpu), cpuUsByThread } : {}) };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Measurement } from './measure.ts';
 import type { Budget, RunResults, ScenarioResult } from './results.ts';
 import { spread, type Spread } from './stats.ts';
 import { targetLabels } from './targets.ts';
+import { threadGroups } from './thread-cpu.ts';
 
 export const notesStart = '<!-- notes:start (kept when the file is regenerated) -->';
 export const notesEnd = '<!-- notes:end -->';
@@ -110,6 +111,23 @@ function idleRows(results: RunResults): { header: string[]; rows: string[][] } {
   return { header, rows };
 }
 
+/**
+ * Each server's CPU a request (or stream) by thread, the median over repetitions of each group
+ * (bench/lib/thread-cpu.ts): one row per scenario and target that has a server process.
+ */
+function threadRows(results: RunResults): { header: string[]; rows: string[][] } {
+  const header = ['scenario', 'target', 'all threads', ...threadGroups];
+  const rows: string[][] = [];
+  for (const entry of results.scenarios) {
+    for (const row of entry.rows) {
+      if (!row.reps.some((measurement) => measurement.cpuUsByThread !== undefined)) continue;
+      const groups = threadGroups.map((group) => whole(pick(row.reps, (m) => m.cpuUsByThread?.[group]).median));
+      rows.push([entry.scenario.id, targetLabels[row.target], whole(pick(row.reps, (m) => m.cpuUsPerRequest).median), ...groups]);
+    }
+  }
+  return { header, rows };
+}
+
 function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ');
@@ -141,6 +159,8 @@ export function consoleReport(results: RunResults): string {
     const { header, rows } = scenarioRows(entry);
     parts.push(`\n${entry.scenario.title} [${entry.scenario.id}]\n${textTable(header, rows)}`);
   }
+  const byThread = threadRows(results);
+  if (byThread.rows.length > 0) parts.push(`\nServer CPU µs a request or stream, by thread (medians) [threads]\n${textTable(byThread.header, byThread.rows)}`);
   if ((results.idle ?? []).length > 0) {
     const { header, rows } = idleRows(results);
     parts.push(`\nEach server at rest (after start and one request) [idle]\n${textTable(header, rows)}`);
@@ -229,6 +249,20 @@ export function markdownReport(results: RunResults, previousNotes: string | unde
     lines.push('', `### ${entry.scenario.title}`, '', markdownTable(header, rows));
     const rejected = entry.rows.filter((row) => row.mockRejected > 0);
     if (rejected.length > 0) lines.push('', `Mock upstream rejections: ${rejected.map((row) => `${row.target} ${row.mockRejected}`).join(', ')}.`);
+  }
+  const byThread = threadRows(results);
+  if (byThread.rows.length > 0) {
+    lines.push(
+      '',
+      '### Where the server\'s CPU goes (µs a request or stream, by thread; medians of the repetitions)',
+      '',
+      'Each thread\'s utime+stime from `/proc/<pid>/task/<tid>/stat` over the same runs (bench/lib/thread-cpu.ts). *V8',
+      'background* is V8\'s thread pool (concurrent marking, parallel scavenges, concurrent compilation); *worker threads* is',
+      'Sluice\'s request-log thread; *ended* is time of threads that ended within a run. Medians are taken per column, so a',
+      'row need not add up exactly.',
+      '',
+      markdownTable(byThread.header, byThread.rows),
+    );
   }
   if ((results.idle ?? []).length > 0) {
     const { header, rows } = idleRows(results);

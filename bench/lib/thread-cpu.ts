@@ -1,0 +1,67 @@
+// A server's CPU split by thread: the event loop, V8's background threads (concurrent and parallel garbage
+// collection, concurrent compilation), worker threads (Sluice's request-log thread), libuv's pool (file
+// writes, DNS) and the rest, read from /proc/<pid>/task/<tid>/stat before and after a run. The process's
+// own total (bench/lib/proc.ts cpuSeconds) also counts threads that ended within the run; what the live
+// threads do not account for is reported as `ended`. docs/benchmarks.md, "Where the server's CPU goes".
+import { readdirSync, readFileSync } from 'node:fs';
+import { clockTicksPerSecond } from './proc.ts';
+
+export const threadGroups = ['event loop', 'V8 background', 'worker threads', 'libuv pool', 'other', 'ended'] as const;
+export type ThreadGroup = (typeof threadGroups)[number];
+
+export interface ThreadTime {
+  name: string;
+  seconds: number;
+}
+
+/**
+ * The group of a thread by the names Node gives its threads (`comm`: at most 15 characters). The thread
+ * whose id is the process's is the event loop whatever its name (`MainThread` in Node 24, `node` before).
+ */
+export function groupOfThread(pid: number, tid: number, name: string): Exclude<ThreadGroup, 'ended'> {
+  if (tid === pid) return 'event loop';
+  if (name.startsWith('V8Worker') || name.startsWith('V8 DefaultWorke')) return 'V8 background';
+  if (name.startsWith('WorkerThread')) return 'worker threads';
+  if (name.startsWith('libuv-worker')) return 'libuv pool';
+  return 'other';
+}
+
+/** User + system CPU seconds and the name of each live thread of a process, by thread id; empty once it has exited. */
+export function readThreadTimes(pid: number): Map<number, ThreadTime> {
+  const threads = new Map<number, ThreadTime>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  const ticks = clockTicksPerSecond();
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Fields after the name, which is in parentheses and may hold spaces: utime is the 14th of the line.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), { name, seconds: (Number(fields[11]) + Number(fields[12])) / ticks });
+    } catch {
+      // The thread ended between the listing and the read: its time shows in `ended`.
+    }
+  }
+  return threads;
+}
+
+/**
+ * CPU seconds per group between two readings. A thread started in between counts from zero; what the
+ * process's `totalSeconds` holds beyond the live threads' sum (threads that ended in between) is `ended`.
+ */
+export function splitThreadTime(pid: number, before: Map<number, ThreadTime>, after: Map<number, ThreadTime>, totalSeconds: number): Record<ThreadGroup, number> {
+  const split = Object.fromEntries(threadGroups.map((group) => [group, 0])) as Record<ThreadGroup, number>;
+  let counted = 0;
+  for (const [tid, thread] of after) {
+    const spent = Math.max(0, thread.seconds - (before.get(tid)?.seconds ?? 0));
+    split[groupOfThread(pid, tid, thread.name)] += spent;
+    counted += spent;
+  }
+  split.ended = Math.max(0, totalSeconds - counted);
+  return split;
+}
