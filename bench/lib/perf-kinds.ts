@@ -1,0 +1,68 @@
+// What `perf report --sort comm,dso,sym` says about a server, sorted into kinds of work: the kernel, JIT
+// code by package (named through Node's --perf-basic-prof map), and the node binary's V8 builtins and
+// runtime by what they do (garbage collection, inline caches, JSON, promises). Used by bench/perf-split.ts;
+// docs/benchmarks.md "Where the rest goes, round fourteen".
+
+export interface PerfLine {
+  percent: number;
+  thread: string;
+  dso: string;
+  symbol: string;
+}
+
+/**
+ * One line of `perf report --no-children --sort comm,dso,sym -q -g none`, e.g.
+ * `     1.75%  MainThread  node  [.] Builtins_KeyedLoadIC_Megamorphic`; undefined for anything else.
+ */
+export function parsePerfLine(line: string): PerfLine | undefined {
+  const match = /^\s*([\d.]+)%\s+(\S+)\s+(.+?)\s+\[[.k]\]\s+(.*)$/.exec(line);
+  if (match === null) return undefined;
+  const [, percent, thread, dso, symbol] = match;
+  if (percent === undefined || thread === undefined || dso === undefined || symbol === undefined) return undefined;
+  return { percent: Number(percent), thread, dso: dso.trim(), symbol: symbol.trim() };
+}
+
+/** Kinds of work, in the order a report lists them. */
+export const perfKinds = [
+  'kernel',
+  'JIT: Sluice (dist/)',
+  'JIT: fastify',
+  'JIT: undici',
+  'JIT: Node internals',
+  'JIT: other',
+  'garbage collection',
+  'inline caches and property access',
+  'write barrier',
+  'JSON',
+  'promises and async functions',
+  'other V8 builtins',
+  'V8 runtime and compiler',
+  'Node C++ and libuv',
+  'libc',
+  'other',
+] as const;
+export type PerfKind = (typeof perfKinds)[number];
+
+function kindOfJit(symbol: string): PerfKind {
+  if (symbol.includes('/dist/')) return 'JIT: Sluice (dist/)';
+  if (/node_modules\/(fastify|find-my-way|avvio|fast-json-stringify|@fastify)\//.test(symbol)) return 'JIT: fastify';
+  if (symbol.includes('node_modules/undici/')) return 'JIT: undici';
+  if (/ node:/.test(symbol)) return 'JIT: Node internals';
+  return 'JIT: other';
+}
+
+/** The kind of work one sampled symbol is. */
+export function kindOfSample(dso: string, symbol: string): PerfKind {
+  if (dso.includes('kernel')) return 'kernel';
+  if (dso.startsWith('[JIT]') || symbol.startsWith('JS:')) return kindOfJit(symbol);
+  if (dso.startsWith('libc') || dso.startsWith('libm') || dso.startsWith('libstdc++')) return 'libc';
+  if (/Scaveng|Heap::|MarkCompact|Sweep|Evacuat|Marking|RememberedSet|SlotSet|GCTracer|Worklist|ArrayBufferSweeper/.test(symbol)) return 'garbage collection';
+  if (symbol.startsWith('Builtins_RecordWrite')) return 'write barrier';
+  if (/^Builtins_.*IC|IC::|FeedbackNexus|LookupIterator|Transition/.test(symbol)) return 'inline caches and property access';
+  if (/Json|JSON/.test(symbol)) return 'JSON';
+  if (/^Builtins_.*(Promise|Microtask|AsyncFunction|Generator|Await)/.test(symbol)) return 'promises and async functions';
+  if (symbol.startsWith('Builtins_')) return 'other V8 builtins';
+  if (symbol.startsWith('v8::')) return 'V8 runtime and compiler';
+  if (/^(node::|uv_|uv__|llhttp|ada::)/.test(symbol)) return 'Node C++ and libuv';
+  return 'other';
+}

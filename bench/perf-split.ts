@@ -1,0 +1,101 @@
+// Where each server's CPU goes, with Linux perf: every target started as the bench starts it (core 1) with
+// Node's --perf-basic-prof (JIT frames named), loaded for `--warmup` seconds so the JIT has settled, then
+// sampled with `perf record` over `--duration` seconds of the same load. Prints the CPU per request by
+// thread, and the event loop's by kind of work (bench/lib/perf-kinds.ts), as markdown tables, in µs from
+// the measured CPU per request of that window. docs/benchmarks.md, "Where the rest goes, round fourteen".
+// Needs `perf` (Debian: apt-get install linux-perf). A JIT frame's name comes from the map Node writes; a
+// code address V8 reused for other code (a regular expression's, say) may carry an older function's name.
+// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { argumentValue } from './lib/argument.ts';
+import { measureScenario } from './lib/measure.ts';
+import { kindOfSample, parsePerfLine, perfKinds, type PerfKind } from './lib/perf-kinds.ts';
+import { checkMachine } from './lib/preflight.ts';
+import { scenarios } from './lib/scenarios.ts';
+import { setMock, startTarget, stopTarget, targetLabels, type BenchPaths, type TargetName } from './lib/targets.ts';
+import { groupOfThread, threadGroups, type ThreadGroup } from './lib/thread-cpu.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const targetNames = (argumentValue('--targets') ?? 'bare,sluice').split(',') as TargetName[];
+const scenarioId = argumentValue('--scenario') ?? 'ns-c64';
+const warmupMs = Number(argumentValue('--warmup') ?? '15') * 1000;
+const durationMs = Number(argumentValue('--duration') ?? '4') * 1000;
+const scenario = scenarios.find((candidate) => candidate.id === scenarioId);
+if (scenario === undefined) throw new Error(`no scenario ${scenarioId}`);
+try {
+  execFileSync('perf', ['--version'], { stdio: 'ignore' });
+} catch {
+  process.stderr.write('perf-split: needs Linux perf (Debian: apt-get install linux-perf)\n');
+  process.exit(1);
+}
+checkMachine((line) => {
+  console.log(line);
+});
+
+interface Split {
+  target: TargetName;
+  usPerRequest: number;
+  threads: Record<ThreadGroup, number>;
+  kinds: Record<PerfKind, number>;
+}
+
+/** perf names the main thread after Node's name for it (`MainThread` in Node 24, `node` before). */
+function groupOfComm(comm: string): ThreadGroup {
+  return comm === 'MainThread' || comm === 'node' ? 'event loop' : groupOfThread(0, -1, comm);
+}
+
+async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
+  const target = await startTarget(name, paths, ['--perf-basic-prof']);
+  try {
+    await setMock(target, { chunks: scenario!.chunks, delayMs: scenario!.delayMs, holdUntil: 0 });
+    console.log(`${name}: ${String(warmupMs / 1000)} s of ${scenarioId} before sampling`);
+    await measureScenario(target, scenario!, paths, warmupMs);
+    const data = join(paths.runDir, `${name}.perf.data`);
+    const recorder = spawn('perf', ['record', '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
+    await sleep(300);
+    const measured = await measureScenario(target, scenario!, paths, durationMs);
+    recorder.kill('SIGINT');
+    await new Promise((done) => recorder.once('exit', done));
+    const usPerRequest = measured.cpuUsPerRequest ?? Number.NaN;
+    const report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'comm,dso,sym', '-q', '-g', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    const threads = Object.fromEntries(threadGroups.map((group) => [group, 0])) as Record<ThreadGroup, number>;
+    const kinds = Object.fromEntries(perfKinds.map((kind) => [kind, 0])) as Record<PerfKind, number>;
+    for (const line of report.split('\n')) {
+      const sample = parsePerfLine(line);
+      if (sample === undefined) continue;
+      const share = (sample.percent / 100) * usPerRequest;
+      const group = groupOfComm(sample.thread);
+      threads[group] += share;
+      if (group === 'event loop') kinds[kindOfSample(sample.dso, sample.symbol)] += share;
+    }
+    return { target: name, usPerRequest, threads, kinds };
+  } finally {
+    await stopTarget(target);
+    // The JIT map Node wrote for perf (--perf-basic-prof), not needed once the report is read.
+    rmSync(`/tmp/perf-${String(target.server?.pid)}.map`, { force: true });
+  }
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+const runDir = mkdtempSync(join(tmpdir(), 'sluice-perf-split-'));
+const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argumentValue('--sluice-dir') ?? repoRoot), runDir, node: process.execPath, portkey: undefined };
+try {
+  const splits: Split[] = [];
+  for (const name of targetNames) splits.push(await splitTarget(name, paths));
+  const us = (value: number): string => value.toFixed(1);
+  const header = ['', ...splits.map((split) => `${targetLabels[split.target]} (µs)`)];
+  console.log(`\n### ${scenario.title}: CPU a request by thread (${String(durationMs / 1000)} s sampled after ${String(warmupMs / 1000)} s of load)\n`);
+  console.log(table(header, [['all threads', ...splits.map((split) => us(split.usPerRequest))], ...threadGroups.filter((group) => group !== 'ended').map((group) => [group, ...splits.map((split) => us(split.threads[group]))])]));
+  console.log(`\n### ${scenario.title}: the event loop's CPU a request by kind of work\n`);
+  console.log(table(header, perfKinds.filter((kind) => splits.some((split) => split.kinds[kind] >= 0.05)).map((kind) => [kind, ...splits.map((split) => us(split.kinds[kind]))])));
+} finally {
+  rmSync(runDir, { recursive: true, force: true });
+}
