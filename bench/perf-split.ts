@@ -18,7 +18,7 @@ import { kindOfSample, parsePerfLine, perfKinds, type PerfKind } from './lib/per
 import { checkMachine } from './lib/preflight.ts';
 import { scenarios } from './lib/scenarios.ts';
 import { setMock, startTarget, stopTarget, targetLabels, type BenchPaths, type TargetName } from './lib/targets.ts';
-import { groupOfThread, threadGroups, type ThreadGroup } from './lib/thread-cpu.ts';
+import { groupOfThreadName, threadGroups, type ThreadGroup } from './lib/thread-cpu.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const targetNames = (argumentValue('--targets') ?? 'bare,sluice').split(',') as TargetName[];
@@ -44,11 +44,6 @@ interface Split {
   kinds: Record<PerfKind, number>;
 }
 
-/** perf names the main thread after Node's name for it (`MainThread` in Node 24, `node` before). */
-function groupOfComm(comm: string): ThreadGroup {
-  return comm === 'MainThread' || comm === 'node' ? 'event loop' : groupOfThread(0, -1, comm);
-}
-
 async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
   const target = await startTarget(name, paths, ['--perf-basic-prof']);
   try {
@@ -69,7 +64,7 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
       const sample = parsePerfLine(line);
       if (sample === undefined) continue;
       const share = (sample.percent / 100) * usPerRequest;
-      const group = groupOfComm(sample.thread);
+      const group = groupOfThreadName(sample.thread);
       threads[group] += share;
       if (group === 'event loop') kinds[kindOfSample(sample.dso, sample.symbol)] += share;
     }

@@ -15,15 +15,20 @@ export interface ThreadTime {
 }
 
 /**
- * The group of a thread by the names Node gives its threads (`comm`: at most 15 characters). The thread
- * whose id is the process's is the event loop whatever its name (`MainThread` in Node 24, `node` before).
+ * The group of a thread by the name Node gives it (`comm`, at most 15 characters; perf reports it the same
+ * way): the main thread is `MainThread` in Node 24 and `node` before.
  */
-export function groupOfThread(pid: number, tid: number, name: string): Exclude<ThreadGroup, 'ended'> {
-  if (tid === pid) return 'event loop';
+export function groupOfThreadName(name: string): Exclude<ThreadGroup, 'ended'> {
+  if (name === 'MainThread' || name === 'node') return 'event loop';
   if (name.startsWith('V8Worker') || name.startsWith('V8 DefaultWorke')) return 'V8 background';
   if (name.startsWith('WorkerThread')) return 'worker threads';
   if (name.startsWith('libuv-worker')) return 'libuv pool';
   return 'other';
+}
+
+/** The group of thread `tid` of process `pid`: the thread whose id is the process's is the event loop whatever its name. */
+export function groupOfThread(pid: number, tid: number, name: string): Exclude<ThreadGroup, 'ended'> {
+  return tid === pid ? 'event loop' : groupOfThreadName(name);
 }
 
 /** User + system CPU seconds and the name of each live thread of a process, by thread id; empty once it has exited. */

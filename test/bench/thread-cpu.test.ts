@@ -7,17 +7,21 @@ import type { Measurement } from '../../bench/lib/measure.ts';
 import { consoleReport, markdownReport } from '../../bench/lib/report.ts';
 import type { RunResults } from '../../bench/lib/results.ts';
 import { scenarios } from '../../bench/lib/scenarios.ts';
-import { groupOfThread, readThreadTimes, splitThreadTime, type ThreadGroup, type ThreadTime } from '../../bench/lib/thread-cpu.ts';
+import { groupOfThread, groupOfThreadName, readThreadTimes, splitThreadTime, type ThreadGroup, type ThreadTime } from '../../bench/lib/thread-cpu.ts';
 
 describe('groupOfThread', () => {
   it('sorts the threads Node starts by the names it gives them', () => {
-    expect(groupOfThread(100, 100, 'MainThread')).toBe('event loop');
-    expect(groupOfThread(100, 100, 'node')).toBe('event loop');
-    expect(groupOfThread(100, 101, 'V8Worker')).toBe('V8 background');
-    expect(groupOfThread(100, 102, 'WorkerThread')).toBe('worker threads');
-    expect(groupOfThread(100, 103, 'libuv-worker')).toBe('libuv pool');
-    expect(groupOfThread(100, 104, 'SignalInspector')).toBe('other');
-    expect(groupOfThread(100, 105, 'MainThread')).toBe('other');
+    expect(groupOfThreadName('MainThread')).toBe('event loop');
+    expect(groupOfThreadName('V8Worker')).toBe('V8 background');
+    expect(groupOfThreadName('WorkerThread')).toBe('worker threads');
+    expect(groupOfThreadName('libuv-worker')).toBe('libuv pool');
+    expect(groupOfThreadName('SignalInspector')).toBe('other');
+  });
+
+  it('takes the thread whose id is the process id for the event loop, whatever it is called', () => {
+    expect(groupOfThread(100, 100, 'sluice')).toBe('event loop');
+    expect(groupOfThread(100, 101, 'sluice')).toBe('other');
+    expect(groupOfThread(100, 102, 'V8Worker')).toBe('V8 background');
   });
 });
 
