@@ -1,6 +1,6 @@
 // bench/perf-split.ts's reading of `perf report`: lines parsed, samples sorted into kinds of work.
 import { describe, expect, it } from 'vitest';
-import { kindOfSample, parsePerfLine } from '../../bench/lib/perf-kinds.ts';
+import { kindOfSample, parsePerfLine, type PerfKind } from '../../bench/lib/perf-kinds.ts';
 
 describe('parsePerfLine', () => {
   it('reads the share, thread, object and symbol of a report line', () => {
@@ -21,24 +21,26 @@ describe('parsePerfLine', () => {
 });
 
 describe('kindOfSample', () => {
-  it('names JIT code by its package', () => {
-    expect(kindOfSample('[JIT] tid 1', 'JS:*visit file:///srv/sluice/dist/relay/attempt-loop.js:154:25')).toBe('JIT: Sluice (dist/)');
-    expect(kindOfSample('[JIT] tid 1', "JS:*'find /srv/sluice/node_modules/find-my-way/index.js:618:39")).toBe('JIT: fastify');
-    expect(kindOfSample('[JIT] tid 1', "JS:*'_resume /srv/sluice/node_modules/undici/lib/dispatcher/client.js:663:18")).toBe('JIT: undici');
-    expect(kindOfSample('[JIT] tid 1', "JS:*'nextTick node:internal/process/task_queues:113:18")).toBe('JIT: Node internals');
-    expect(kindOfSample('[JIT] tid 1', 'JS:wasm-function[20]-20-turbofan')).toBe('JIT: other');
-  });
+  // [object, symbol, kind]: JIT code by its package, the node binary by what V8 or Node does there.
+  const samples: [string, string, PerfKind][] = [
+    ['[JIT] tid 1', 'JS:*visit file:///srv/sluice/dist/relay/attempt-loop.js:154:25', 'JIT: Sluice (dist/)'],
+    ['[JIT] tid 1', "JS:*'find /srv/sluice/node_modules/find-my-way/index.js:618:39", 'JIT: fastify'],
+    ['[JIT] tid 1', "JS:*'_resume /srv/sluice/node_modules/undici/lib/dispatcher/client.js:663:18", 'JIT: undici'],
+    ['[JIT] tid 1', "JS:*'nextTick node:internal/process/task_queues:113:18", 'JIT: Node internals'],
+    ['[JIT] tid 1', 'JS:wasm-function[20]-20-turbofan', 'JIT: other'],
+    ['[kernel.kallsyms]', 'tcp_sendmsg', 'kernel'],
+    ['node', 'v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>', 'garbage collection'],
+    ['node', 'Builtins_RecordWriteSaveFP', 'write barrier'],
+    ['node', 'Builtins_KeyedLoadIC_Megamorphic', 'inline caches and property access'],
+    ['node', 'v8::internal::JsonStringifier::SerializeString<false>', 'JSON'],
+    ['node', 'Builtins_FulfillPromise', 'promises and async functions'],
+    ['node', 'Builtins_StringAdd_CheckNone', 'other V8 builtins'],
+    ['node', 'v8::internal::compiler::GraphReducer::ReduceTop', 'V8 runtime and compiler'],
+    ['node', 'uv__io_poll', 'Node C++ and libuv'],
+    ['libc.so.6', '__memmove_avx512_unaligned_erms', 'libc'],
+  ];
 
-  it('sorts the node binary by what V8 or Node does there', () => {
-    expect(kindOfSample('[kernel.kallsyms]', 'tcp_sendmsg')).toBe('kernel');
-    expect(kindOfSample('node', 'v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>')).toBe('garbage collection');
-    expect(kindOfSample('node', 'Builtins_RecordWriteSaveFP')).toBe('write barrier');
-    expect(kindOfSample('node', 'Builtins_KeyedLoadIC_Megamorphic')).toBe('inline caches and property access');
-    expect(kindOfSample('node', 'v8::internal::JsonStringifier::SerializeString<false>')).toBe('JSON');
-    expect(kindOfSample('node', 'Builtins_FulfillPromise')).toBe('promises and async functions');
-    expect(kindOfSample('node', 'Builtins_StringAdd_CheckNone')).toBe('other V8 builtins');
-    expect(kindOfSample('node', 'v8::internal::compiler::GraphReducer::ReduceTop')).toBe('V8 runtime and compiler');
-    expect(kindOfSample('node', 'uv__io_poll')).toBe('Node C++ and libuv');
-    expect(kindOfSample('libc.so.6', '__memmove_avx512_unaligned_erms')).toBe('libc');
+  it.each(samples)('%s %s is %s', (dso, symbol, kind) => {
+    expect(kindOfSample(dso, symbol)).toBe(kind);
   });
 });
