@@ -17,14 +17,16 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
+/** User + system CPU seconds in a `stat` line of /proc (a process's, or one thread's under task/). */
+export function cpuSecondsOfStat(stat: string): number {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
+}
+
 /** User + system CPU seconds of a process (every thread), from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const user = Number(fields[11]);
-  const system = Number(fields[12]);
-  return (user + system) / clockTicksPerSecond();
+  return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 function statusField(pid: number, name: string): number {

@@ -4,7 +4,7 @@
 // own total (bench/lib/proc.ts cpuSeconds) also counts threads that ended within the run; what the live
 // threads do not account for is reported as `ended`. docs/benchmarks.md, "Where the server's CPU goes".
 import { readdirSync, readFileSync } from 'node:fs';
-import { clockTicksPerSecond } from './proc.ts';
+import { cpuSecondsOfStat } from './proc.ts';
 
 export const threadGroups = ['event loop', 'V8 background', 'worker threads', 'libuv pool', 'other', 'ended'] as const;
 export type ThreadGroup = (typeof threadGroups)[number];
@@ -40,14 +40,10 @@ export function readThreadTimes(pid: number): Map<number, ThreadTime> {
   } catch {
     return threads;
   }
-  const ticks = clockTicksPerSecond();
   for (const tid of tids) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      // Fields after the name, which is in parentheses and may hold spaces: utime is the 14th of the line.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(Number(tid), { name, seconds: (Number(fields[11]) + Number(fields[12])) / ticks });
+      threads.set(Number(tid), { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: cpuSecondsOfStat(stat) });
     } catch {
       // The thread ended between the listing and the read: its time shows in `ended`.
     }
