@@ -24,7 +24,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const targetNames = (argumentValue('--targets') ?? 'bare,sluice').split(',') as TargetName[];
 const scenarioId = argumentValue('--scenario') ?? 'ns-c64';
 const warmupMs = Number(argumentValue('--warmup') ?? '15') * 1000;
-const durationMs = Number(argumentValue('--duration') ?? '4') * 1000;
+const durationMs = Number(argumentValue('--duration') ?? '5') * 1000;
 const scenario = scenarios.find((candidate) => candidate.id === scenarioId);
 if (scenario === undefined) throw new Error(`no scenario ${scenarioId}`);
 try {
