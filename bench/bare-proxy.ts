@@ -74,7 +74,6 @@ export function startBareProxy(options: { upstream: string; port?: number; host?
   });
 }
 
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const upstream = argumentValue('--upstream') ?? process.env.BARE_UPSTREAM;
   if (upstream === undefined) {

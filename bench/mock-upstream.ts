@@ -323,7 +323,6 @@ export function startMockUpstream(options: { port?: number; host?: string; setti
   });
 }
 
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mock = await startMockUpstream({ port: Number(argumentValue('--port') ?? 0), host: argumentValue('--host') ?? '127.0.0.1' });
   process.stdout.write(`mock-upstream listening on ${mock.url}\n`);

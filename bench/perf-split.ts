@@ -16,6 +16,7 @@ import { argumentValue } from './lib/argument.ts';
 import { measureScenario } from './lib/measure.ts';
 import { kindOfSample, parsePerfLine, perfKinds, type PerfKind } from './lib/perf-kinds.ts';
 import { checkMachine } from './lib/preflight.ts';
+import { markdownTable } from './lib/report.ts';
 import { scenarios } from './lib/scenarios.ts';
 import { setMock, startTarget, stopTarget, targetLabels, type BenchPaths, type TargetName } from './lib/targets.ts';
 import { groupOfThreadName, threadGroups, type ThreadGroup } from './lib/thread-cpu.ts';
@@ -76,10 +77,6 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
   }
 }
 
-function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
-}
-
 const runDir = mkdtempSync(join(tmpdir(), 'sluice-perf-split-'));
 const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argumentValue('--sluice-dir') ?? repoRoot), runDir, node: process.execPath, portkey: undefined };
 try {
@@ -88,9 +85,9 @@ try {
   const us = (value: number): string => value.toFixed(1);
   const header = ['', ...splits.map((split) => `${targetLabels[split.target]} (µs)`)];
   console.log(`\n### ${scenario.title}: CPU a request by thread (${String(durationMs / 1000)} s sampled after ${String(warmupMs / 1000)} s of load)\n`);
-  console.log(table(header, [['all threads', ...splits.map((split) => us(split.usPerRequest))], ...threadGroups.filter((group) => group !== 'ended').map((group) => [group, ...splits.map((split) => us(split.threads[group]))])]));
+  console.log(markdownTable(header, [['all threads', ...splits.map((split) => us(split.usPerRequest))], ...threadGroups.filter((group) => group !== 'ended').map((group) => [group, ...splits.map((split) => us(split.threads[group]))])]));
   console.log(`\n### ${scenario.title}: the event loop's CPU a request by kind of work\n`);
-  console.log(table(header, perfKinds.filter((kind) => splits.some((split) => split.kinds[kind] >= 0.05)).map((kind) => [kind, ...splits.map((split) => us(split.kinds[kind]))])));
+  console.log(markdownTable(header, perfKinds.filter((kind) => splits.some((split) => split.kinds[kind] >= 0.05)).map((kind) => [kind, ...splits.map((split) => us(split.kinds[kind]))])));
 } finally {
   rmSync(runDir, { recursive: true, force: true });
 }
