@@ -49,6 +49,30 @@ describe('createKeyAccess', () => {
     await store.close();
   });
 
+  it('knows a key accepted lately without a promise, and nothing it has not accepted or has forgotten', async () => {
+    const { keyAccess, key, store } = await access();
+    expect(keyAccess.knownCaller(`Bearer ${key}`)).toBeUndefined();
+    const accepted = await keyAccess.authenticate(`Bearer ${key}`);
+    expect(keyAccess.knownCaller(`Bearer  ${key} `)).toBe(accepted);
+    for (const other of [undefined, 'Bearer nope', 'Bearer sk-old-0123456789', 'Basic abc']) expect(keyAccess.knownCaller(other)).toBeUndefined();
+    keyAccess.invalidate();
+    expect(keyAccess.knownCaller(`Bearer ${key}`)).toBeUndefined();
+    await store.close();
+  });
+
+  it('refuses a lately accepted key once it has expired, as authenticate does', async () => {
+    const store = await openStore('sqlite::memory:');
+    await store.keys.create({ name: 'brief', key: 'sk-brief-0123456789', expiresAt: 10_000 });
+    let now = 5_000;
+    const keyAccess = await createKeyAccess(store.keys, () => now, { ...defaultKeyCachePolicy, hitTtlMs: 60_000 });
+    await keyAccess.authenticate('Bearer sk-brief-0123456789');
+    expect(keyAccess.knownCaller('Bearer sk-brief-0123456789')).toMatchObject({ keyName: 'brief' });
+    now = 10_000;
+    expect(() => keyAccess.knownCaller('Bearer sk-brief-0123456789')).toThrow(/expired/);
+    await expect(keyAccess.authenticate('Bearer sk-brief-0123456789')).rejects.toThrow(/expired/);
+    await store.close();
+  });
+
   it('answers 401 for a missing, wrong, revoked or expired key', async () => {
     const { keyAccess, store } = await access();
     await expect(keyAccess.authenticate(undefined)).rejects.toMatchObject({ code: 'missing_api_key', status: 401 });

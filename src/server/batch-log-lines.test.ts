@@ -33,7 +33,7 @@ function recordingTarget(): LogDestination & { writes: string[]; flushes: number
 const requestLine = (index: number): string => `${JSON.stringify({ level: 30, request_id: `req_${String(index)}`, pad: 'x'.repeat(600) })}\n`;
 
 describe('LineBatch', () => {
-  it('hands lines on in ~4 KiB pieces, in order, pino lines among them', () => {
+  it('hands lines on in pieces of batchChars (16 KiB), in order, pino lines among them', () => {
     const target = recordingTarget();
     const logger = pino({ base: null, timestamp: false }, new LineBatch(target));
     const direct: string[] = [];
@@ -46,7 +46,7 @@ describe('LineBatch', () => {
     }
     logger.flush();
     expect(target.writes.join('')).toBe(direct.join(''));
-    // 100 lines of ~650 characters: one write per 4 KiB, not one per line.
+    // 100 lines of ~650 characters: one write per 16 KiB, not one per line.
     expect(target.writes.length).toBeLessThanOrEqual(Math.ceil(direct.join('').length / defaultBatchChars) + 1);
     expect(target.writes.slice(0, -1).every((piece) => piece.length >= defaultBatchChars)).toBe(true);
   });
@@ -66,7 +66,7 @@ describe('LineBatch', () => {
 
   it('hands a lone line on once it has waited maxWaitMs, with one timer however many lines wait', async () => {
     const target = recordingTarget();
-    const batch = new LineBatch(target, { maxWaitMs: 30 });
+    const batch = new LineBatch(target, { maxWaitMs: 30, batchChars: 4096 });
     const timers = vi.spyOn(globalThis, 'setTimeout');
     batch.write(requestLine(1));
     batch.write(requestLine(2));

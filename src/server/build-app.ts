@@ -152,11 +152,20 @@ export function buildApp(options: AppOptions): SluiceApp {
     adminFailures: new AdminFailures(() => Date.now(), options.admin.failurePolicy),
     metricsKey: options.metricsKey,
   };
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: a key accepted lately is checked without a promise (route-access.ts).
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // The admin API's browser headers go on before its key is checked, so its refusals carry them too.
     if (accessOf(request) === 'admin') setSecurityHeaders(reply, apiSecurityHeaders);
-    await authorizeRoute(request, access);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = authorizeRoute(request, access);
+    } catch (error) {
+      done(error as FastifyError);
+      return;
+    }
+    if (pending === undefined) done();
+    else pending.then(() => { done(); }, (error: unknown) => { done(error as FastifyError); });
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {

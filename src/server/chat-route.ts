@@ -63,7 +63,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
           return;
         }
         reply.headers(hitHeaders);
-        await sendJson(exchange, codec.encodeCompletion(cached, state, answerContext));
+        sendJson(exchange, codec.encodeCompletion(cached, state, answerContext));
         return;
       }
       const outcome = await relayChat(chatRequest, { signal, record, captureAll: options.captureAll(caller), createEncoder, sameDialect, untranslatable }, options.relay);
@@ -71,9 +71,10 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       const answerHeaders = untranslatable !== undefined && record.adaptations.includes(droppedToolsAdaptation) ? { ...headers, ...untranslatable.headers } : headers;
       if (answerHeaders !== undefined) reply.headers(answerHeaders);
       if (outcome.kind !== 'stream') {
-        if (outcome.kind === 'completion' && (await cacheUse.store(outcome.completion))) reply.header(cacheHeader, 'miss');
+        // `stores` first: no await (a turn of the microtask queue) when nothing can be stored.
+        if (outcome.kind === 'completion' && cacheUse.stores && (await cacheUse.store(outcome.completion))) reply.header(cacheHeader, 'miss');
         // A pass-through answer is already in the client's protocol.
-        await sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
+        sendJson(exchange, outcome.kind === 'answer' ? outcome.body : codec.encodeCompletion(outcome.completion, state, answerContext));
         return;
       }
       if (!cacheUse.stores) {

@@ -26,7 +26,7 @@ export function createCompletionsHandler(options: RouteOptions) {
         () => options.pricing.quote(completionsRequest.model, estimate().prompt, estimate().completion),
       );
       const outcome = await relayCompletions(completionsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
-      if (outcome.kind === 'answer') await sendJson(exchange, outcome.body);
+      if (outcome.kind === 'answer') sendJson(exchange, outcome.body);
       else writeCommittedStream(exchange, options, outcome.stream);
     },
     { protocol: completionsProtocol },

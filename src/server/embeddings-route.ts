@@ -17,6 +17,6 @@ export function createEmbeddingsHandler(options: RouteOptions) {
     const estimate = () => (tokens ??= estimateEmbeddingsReservation(embeddingsRequest));
     await exchange.admit(estimate, () => options.pricing.quote(embeddingsRequest.model, estimate(), 0));
     const response = await relayEmbeddings(embeddingsRequest, { signal, record, captureAll: options.captureAll(caller) }, options.relay);
-    await sendJson(exchange, response);
+    sendJson(exchange, response);
   }, { protocol: 'embeddings' });
 }

@@ -10,7 +10,7 @@ import { GatewayError } from '../core/errors.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
 import type { AdminFailures } from './admin/admin-failures.ts';
 import { authorizeAdmin } from './admin/authorize-admin.ts';
-import type { KeyAccess } from './authenticate.ts';
+import { presentedKeyOf, type KeyAccess } from './authenticate.ts';
 import { checkLoopbackRequest } from './check-loopback-request.ts';
 
 /**
@@ -65,10 +65,6 @@ export function clientCredentialOf(headers: FastifyRequest['headers']): string |
   return `Bearer ${apiKey.trim()}`;
 }
 
-function bearerOf(authorization: string | undefined): string | undefined {
-  return /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1]?.trim();
-}
-
 /** Compared as digests of the same length, so the time taken says nothing about the secret. */
 function isSameSecret(presented: string, secret: string): boolean {
   const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
@@ -77,32 +73,43 @@ function isSameSecret(presented: string, secret: string): boolean {
 
 function authorizeMetrics(request: FastifyRequest, metricsKey: string | undefined): void {
   if (metricsKey === undefined) return;
-  const presented = bearerOf(request.headers.authorization);
+  const presented = presentedKeyOf(request.headers.authorization);
   if (presented === undefined || !isSameSecret(presented, metricsKey)) {
     throw new GatewayError('metrics_key_required', 'GET /metrics needs `Authorization: Bearer <metrics_key>`.');
   }
 }
 
-/** Throws the refusal for this request on its matched route; sets `request.caller` on client routes. */
-export async function authorizeRoute(request: FastifyRequest, options: AccessOptions): Promise<void> {
+/**
+ * Throws the refusal for this request on its matched route; sets `request.caller` on client routes.
+ * Synchronous unless a client key has to be looked up: the returned promise then settles the same way.
+ */
+export function authorizeRoute(request: FastifyRequest, options: AccessOptions): Promise<void> | undefined {
   if (request.is404) return;
   // Decided once at start: a keyless Sluice answers only this machine's own clients.
   if (options.keyAccess.startedKeyless) checkLoopbackRequest(request.headers);
   switch (accessOf(request)) {
     case 'public':
-      return;
+      return undefined;
     case 'metrics':
       authorizeMetrics(request, options.metricsKey);
-      return;
+      return undefined;
     case 'admin':
       if (options.adminKey === undefined) throw new GatewayError('admin_api_disabled', 'The admin API is off because no `admin_key` is set in the Sluice config.');
       authorizeAdmin({ authorization: request.headers.authorization, client: request.ip }, options.adminKey, options.adminFailures);
-      return;
-    case 'client':
+      return undefined;
+    case 'client': {
       // Limits and quota are taken by the route, once the model and the body are accepted
       // (account-request.ts): a refused request spends nothing.
-      request.caller = await options.keyAccess.authenticate(clientCredentialOf(request.headers));
-      return;
+      const credential = clientCredentialOf(request.headers);
+      const known = options.keyAccess.knownCaller(credential);
+      if (known !== undefined) {
+        request.caller = known;
+        return undefined;
+      }
+      return options.keyAccess.authenticate(credential).then((caller) => {
+        request.caller = caller;
+      });
+    }
     case undefined:
       throw new GatewayError('route_not_found', `Unknown route: ${request.method} ${request.url}`);
   }

@@ -68,7 +68,7 @@ const stopSignals = ['SIGTERM', 'SIGINT'] as const;
  */
 export function runWorkers(config: Pick<SluiceConfig, 'workers'>, logger: Logger, policy: WorkerPolicy = defaultWorkerPolicy): Promise<number> {
   const count = countWorkers(config.workers);
-  // The primary writes a line now and then: flushed at once, not held in the 4 KiB log buffer.
+  // The primary writes a line now and then: flushed at once, not held in the 16 KiB log buffer.
   const say = (level: 'info' | 'warn' | 'error', fields: object, message: string): void => {
     logger[level](fields, message);
     logger.flush();

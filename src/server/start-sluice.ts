@@ -169,7 +169,7 @@ export interface LogOutputOptions {
 }
 
 /**
- * JSON lines to stdout, gathered (4 KiB, or 200 ms after a piece's first line: batch-log-lines.ts) so
+ * JSON lines to stdout, gathered (16 KiB, or 200 ms after a piece's first line: batch-log-lines.ts) so
  * a log line per request is not a write syscall per request; log-output.ts writes each piece, at once
  * to a file and queued to a pipe or socket. writeStartupBanner flushes once after start-up, main.ts
  * again at shutdown. What waits for stdout is bounded and what cannot be written is counted
@@ -188,7 +188,7 @@ export function createLogger(config: Pick<SluiceConfig, 'logLevel'>, output: Log
 
 /**
  * The start-up banner (describe-startup.ts), written at once: the buffered destination would
- * otherwise hold these lines until 4 KiB of request lines followed them, or until shutdown.
+ * otherwise hold these lines until 16 KiB of request lines followed them, or until shutdown.
  */
 export function writeStartupBanner(logger: Logger, sluice: RunningSluice, config: SluiceConfig): void {
   const lines = describeStartup({

@@ -36,6 +36,15 @@ describe('createRequestLineWriter', () => {
     }
   });
 
+  it("holds every field of the record but its capture, in the record's order, then the key and the attempts", () => {
+    const record = sampleRecord(502);
+    record.cache = 'miss';
+    const { attempts, capture: _capture, ...rest } = record;
+    const fields = requestLineFields(record, 'app');
+    expect(Object.keys(fields)).toEqual([...Object.keys(rest), 'key', 'attempts']);
+    expect(fields).toEqual({ ...rest, key: 'app', attempts });
+  });
+
   it('leaves a logger with its own hooks to pino', () => {
     const seen: unknown[] = [];
     const { logger, lines } = capture({ base: null, hooks: { logMethod(args, method) { seen.push(args[1]); method.apply(this, args); } } });
