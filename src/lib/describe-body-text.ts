@@ -29,6 +29,8 @@ export function describeBodyText(bytes: Uint8Array): string {
 /** A body that can also be read in one piece, cheaper than chunk by chunk (upstream/read-whole-body.ts). */
 interface ReadableAtOnce {
   readAll(): Promise<Uint8Array>;
+  /** The whole body when it has come already, without a promise. */
+  readNow?(): Uint8Array | undefined;
 }
 
 function canReadAtOnce(body: object): body is ReadableAtOnce {
@@ -41,6 +43,11 @@ function canReadAtOnce(body: object): body is ReadableAtOnce {
  */
 export function readBodyBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return canReadAtOnce(body) ? body.readAll() : readChunks(body);
+}
+
+/** The whole body when it is here already (a body read at once that has come); undefined: readBodyBytes() it. */
+export function readBodyBytesNow(body: AsyncIterable<Uint8Array>): Uint8Array | undefined {
+  return canReadAtOnce(body) ? body.readNow?.() : undefined;
 }
 
 async function readChunks(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {

@@ -16,7 +16,7 @@ import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
 import { ClientStreamPath } from './client-stream-path.ts';
 import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream, type FramePath } from './committed-stream.ts';
-import { openUpstream, readJsonBody, type SendUpstream } from './open-upstream.ts';
+import { openUpstream, readJsonBody, readJsonBodyNow, type SendUpstream } from './open-upstream.ts';
 import { UpstreamPump, type StreamTarget } from './pump-upstream.ts';
 import { UpstreamEventReader } from './read-upstream-events.ts';
 import { recordUsage, type RequestRecord } from './request-record.ts';
@@ -273,7 +273,8 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     if (!plan.upstreamStream) {
       // A JSON body: undici's idle timeout covers its bytes.
       timer.answerFollows();
-      const completion = provider.parseChatResponse(await readJsonBody(response, channel.name), parseContext);
+      const whole = readJsonBodyNow(response, channel.name);
+      const completion = provider.parseChatResponse(whole === undefined ? await readJsonBody(response, channel.name) : whole.json, parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
       const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
       return { kind: 'stream', stream };

@@ -67,3 +67,21 @@ describe('what an admitted request holds', () => {
     await expect(control.admit(limited, () => 1, signal, 'req-2')).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
+
+describe('admission without a promise', () => {
+  it('admits a key with rate limits at most at once, refuses it as a rejection, and keeps a key with a slot, quota or budget asynchronous', async () => {
+    const { control } = admission();
+    const signal = new AbortController().signal;
+    const admitted = control.admit(caller({ keyId: 'rated', rpm: 1, tpm: 100 }), () => 10, signal, 'req-1');
+    expect(admitted).not.toBeInstanceOf(Promise);
+    const refused = control.admit(caller({ keyId: 'rated', rpm: 1, tpm: 100 }), () => 10, signal, 'req-2');
+    expect(refused).toBeInstanceOf(Promise);
+    await expect(refused).rejects.toMatchObject({ code: 'rate_limited' });
+    for (const waits of [{ maxConcurrency: 2 }, { remainingTokens: 1000 }]) {
+      const held = control.admit(caller({ keyId: 'waits', ...waits }), () => 10, signal, 'req-3');
+      expect(held).toBeInstanceOf(Promise);
+      (await held).settle(0);
+    }
+    (await admitted).settle(10);
+  });
+});

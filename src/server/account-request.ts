@@ -14,7 +14,7 @@ import type { RequestRecord } from '../relay/request-record.ts';
 import type { BudgetHold, BudgetLedger } from './budget-ledger.ts';
 import { endOfBudgetPeriod } from './budget-ledger.ts';
 import type { SlotGate } from '../routing/concurrency-gate.ts';
-import type { RateLimiter, RateReservation } from '../routing/rate-limits.ts';
+import type { RateLimiter, RateReservation, RateVerdict } from '../routing/rate-limits.ts';
 import type { LogWriter, RequestLogRow } from '../store/index.ts';
 import type { Caller } from './authenticate.ts';
 import type { KeyQuota, QuotaHold } from './key-quota.ts';
@@ -55,7 +55,7 @@ export interface AdmissionControl {
    * the tokenizer (adapt/count-tokens.ts), which a gateway without such keys never needs. A quota
    * hold carries `requestId` (the ledger charges each request id once).
    */
-  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, requestId: string, quoteUsd?: QuoteUsd): Promise<Admission>;
+  admit(caller: Caller | undefined, estimateTokens: () => number, signal: AbortSignal, requestId: string, quoteUsd?: QuoteUsd): Admission | Promise<Admission>;
 }
 
 /**
@@ -168,40 +168,60 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     if (held.slotTaken) keySlots.leave(keyId);
   }
 
+  /**
+   * A key with rate limits at most (no max_concurrency, quota or budget): admitted at once when the
+   * limiter answers at once, as the in-process one does. A refusal is still a rejected promise.
+   */
+  function admitByRate(caller: Caller, keyId: string, estimateTokens: () => number, requestId: string): Admission | Promise<Admission> {
+    const pending = rateLimits.reserve(keyId, caller, caller.tpm === undefined ? 0 : estimateTokens());
+    const decide = (verdict: RateVerdict): Admission | Promise<Admission> => {
+      if (!verdict.allowed) return Promise.reject(refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds));
+      const held = new HeldAdmission(keyId, false, requestId, releaseHeld);
+      held.rate = verdict.reservation;
+      return held;
+    };
+    return pending instanceof Promise ? pending.then(decide) : decide(pending);
+  }
+
   return {
     defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    async admit(caller, estimateTokens, signal, requestId, quoteUsd) {
+    admit(caller, estimateTokens, signal, requestId, quoteUsd) {
       const keyId = caller?.keyId;
       if (caller === undefined || keyId === undefined) return nothingHeld;
-      // Awaited only for a key that has something to wait on: each await is a turn of the microtask queue per request.
-      if (caller.maxConcurrency !== undefined) await takeSlot(keyId, caller, signal);
-      const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined || caller.budget !== undefined;
-      let estimatedTokens = 0;
-      try {
-        if (countsTokens) estimatedTokens = estimateTokens();
-      } catch (error) {
-        if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
-        throw error;
-      }
-      const held = new HeldAdmission(keyId, caller.maxConcurrency !== undefined, requestId, releaseHeld);
-      try {
-        // The caller is its limits (one object per key, src/server/authenticate.ts): the reservation keeps no copy.
-        const pending = rateLimits.reserve(keyId, caller, estimatedTokens);
-        // Only the shared limiter answers later; the in-process one keeps check-and-take synchronous.
-        const verdict = pending instanceof Promise ? await pending : pending;
-        if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
-        held.rate = verdict.reservation;
-        held.quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
-        held.budgetHold = caller.budget === undefined ? undefined : await reserveBudget(keyId, caller, requestId, quoteUsd);
-      } catch (error) {
-        if (held.rate !== undefined) rateLimits.release(held.rate);
-        held.rate = undefined;
-        held.settle(0, 0);
-        throw error;
-      }
-      return held;
+      // No promise for a key that waits on nothing: each await is a turn of the microtask queue per request.
+      if (caller.maxConcurrency === undefined && caller.remainingTokens === undefined && caller.budget === undefined) return admitByRate(caller, keyId, estimateTokens, requestId);
+      return admitWaiting(caller, keyId, estimateTokens, signal, requestId, quoteUsd);
     },
   };
+
+  async function admitWaiting(caller: Caller, keyId: string, estimateTokens: () => number, signal: AbortSignal, requestId: string, quoteUsd: QuoteUsd | undefined): Promise<Admission> {
+    if (caller.maxConcurrency !== undefined) await takeSlot(keyId, caller, signal);
+    const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined || caller.budget !== undefined;
+    let estimatedTokens = 0;
+    try {
+      if (countsTokens) estimatedTokens = estimateTokens();
+    } catch (error) {
+      if (caller.maxConcurrency !== undefined) keySlots.leave(keyId);
+      throw error;
+    }
+    const held = new HeldAdmission(keyId, caller.maxConcurrency !== undefined, requestId, releaseHeld);
+    try {
+      // The caller is its limits (one object per key, src/server/authenticate.ts): the reservation keeps no copy.
+      const pending = rateLimits.reserve(keyId, caller, estimatedTokens);
+      // Only the shared limiter answers later; the in-process one keeps check-and-take synchronous.
+      const verdict = pending instanceof Promise ? await pending : pending;
+      if (!verdict.allowed) throw refuseByRate(caller, verdict.limit, verdict.retryAfterSeconds);
+      held.rate = verdict.reservation;
+      held.quotaHeld = caller.remainingTokens === undefined ? undefined : await reserveQuota(keyId, caller, estimatedTokens, requestId);
+      held.budgetHold = caller.budget === undefined ? undefined : await reserveBudget(keyId, caller, requestId, quoteUsd);
+    } catch (error) {
+      if (held.rate !== undefined) rateLimits.release(held.rate);
+      held.rate = undefined;
+      held.settle(0, 0);
+      throw error;
+    }
+    return held;
+  }
 }
 
 /** Dollars for a message: cents for amounts of a cent or more, else four significant digits. */

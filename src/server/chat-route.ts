@@ -46,10 +46,11 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       if (caller !== undefined) authorizeModel(caller, chatRequest.model);
       let reservation: { prompt: number; completion: number } | undefined;
       const estimate = () => (reservation ??= estimateChatParts(chatRequest, options.admission.defaultCompletionTokens));
-      await exchange.admit(
+      const admitting = exchange.admit(
         () => estimate().prompt + estimate().completion,
         () => options.pricing.quote(chatRequest.model, estimate().prompt, estimate().completion),
       );
+      if (admitting !== undefined) await admitting;
       const { createStreamEncoder } = codec;
       const createEncoder = createStreamEncoder === undefined ? undefined : () => createStreamEncoder(state, answerContext);
       // The cache comes after the key's model check and its admission: a hit counts against rpm like any request (docs/caching.md).

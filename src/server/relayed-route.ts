@@ -46,9 +46,9 @@ export interface Exchange {
    * Admits the request against its key's limits, reserving `estimateTokens()` (counted only when the
    * key has a tpm limit or a quota); called once the key, the model and the body are accepted (a
    * refused request spends nothing). `quoteUsd`, the request's upper-bound cost, is asked only for a
-   * key with a budget. Throws a 429.
+   * key with a budget. Throws a 429. Undefined: admitted at once (a key that waits on nothing), with no promise to await.
    */
-  admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void>;
+  admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> | undefined;
   /**
    * The handler returns while the request goes on (a committed stream written by callbacks): the
    * request is finished — failure recorded, admission settled, log line, metrics, log row — when
@@ -208,8 +208,15 @@ class RelayedExchange implements Exchange {
     this.signal = this.#relay.signal;
   }
 
-  async admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> {
-    this.#admission = await this.#options.admission.admit(this.caller, estimateTokens, this.signal, this.request.id, quoteUsd);
+  admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> | undefined {
+    const admitted = this.#options.admission.admit(this.caller, estimateTokens, this.signal, this.request.id, quoteUsd);
+    if (!(admitted instanceof Promise)) {
+      this.#admission = admitted;
+      return undefined;
+    }
+    return admitted.then((admission) => {
+      this.#admission = admission;
+    });
   }
 
   hold(): (error?: unknown) => Promise<void> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.ts';
-import { readBodyBytes } from '../lib/describe-body-text.ts';
+import { readBodyBytes, readBodyBytesNow } from '../lib/describe-body-text.ts';
 import { UpstreamClient } from './upstream-client.ts';
 import { WholeAnswerBody } from './whole-answer-call.ts';
 
@@ -112,6 +112,24 @@ describe('a whole answer read without request() (whole-answer-call.ts)', () => {
       expect({ ...whole, kind: undefined }, path).toEqual({ ...streamed, kind: undefined });
     }
     expect(await outcome('/gzip', true)).toMatchObject({ status: 200, body: answer });
+  });
+
+  it('hands a body that has come over without a promise, and leaves one not yet here or broken to readAll', async () => {
+    const body = new WholeAnswerBody();
+    expect(body.readNow()).toBeUndefined();
+    body.settle({ bytes: Buffer.from(answer) });
+    expect(Buffer.from(body.readNow() ?? []).toString()).toBe(answer);
+    const broken = new WholeAnswerBody();
+    broken.settle({ error: new GatewayError('upstream_reset', 'cut') });
+    expect(broken.readNow()).toBeUndefined();
+    await expect(broken.readAll()).rejects.toThrow('cut');
+    // A small answer is parsed with its head: its body is here once the head's promise is answered.
+    const timeouts = { connectMs: 1000, firstByteMs: 2000, firstChunkMs: 2000, idleMs: 2000, totalMs: 5000 };
+    const sent = (path: string, whole: boolean) => client.send({ url: `${base}${path}`, headers: { 'content-type': 'application/json' }, body: { model: 'm' } }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, whole });
+    expect(Buffer.from(readBodyBytesNow((await sent('/ok', true)).body) ?? []).toString()).toBe(answer);
+    const streamed = (await sent('/ok', false)).body;
+    expect(readBodyBytesNow(streamed)).toBeUndefined();
+    expect(Buffer.from(await readBodyBytes(streamed)).toString()).toBe(answer);
   });
 
   it('times out waiting for the first byte and between chunks with the same words', async () => {

@@ -34,6 +34,12 @@ export class WholeAnswerBody implements AsyncIterable<Uint8Array> {
     else waiting.reject(outcome.error);
   }
 
+  /** The bytes, when the whole body has come already; undefined: not yet, or it failed (readAll() says how). */
+  readNow(): Uint8Array | undefined {
+    const outcome = this.#outcome;
+    return outcome !== undefined && 'bytes' in outcome ? outcome.bytes : undefined;
+  }
+
   readAll(): Promise<Uint8Array> {
     const outcome = this.#outcome;
     if (outcome !== undefined) return 'bytes' in outcome ? Promise.resolve(outcome.bytes) : Promise.reject(outcome.error);
