@@ -48,10 +48,10 @@ type RequestLineFields = Omit<RequestRecord, 'capture'> & { key: string | undefi
 /**
  * The line's fields: the record without its capture (full bodies go to the store, never to the log),
  * the key, the attempts last. One object literal of a fixed shape, in the order the record's fields
- * were created (request-record.ts createRequestRecord; `cache` is set later, so it follows them): a
- * rest copy of the record (`{ capture, ...rest }`) took V8's generic property copy, ~1 µs a line
- * (docs/benchmarks.md "Round fifteen"). The type makes a field added to the record a compile error
- * here until it is placed.
+ * were created (request-record.ts createRequestRecord; `cache` is set later, so it follows them). A
+ * rest copy of the record (`{ capture, ...rest }`) took V8's generic property copy, and the line cost
+ * ~0.45 µs more (docs/benchmarks.md "Round fifteen"). The type makes a field added to the record a
+ * compile error here until it is placed.
  */
 export function requestLineFields(record: RequestRecord, keyName: string | undefined): RequestLineFields {
   return {
