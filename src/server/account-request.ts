@@ -183,17 +183,7 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     return pending instanceof Promise ? pending.then(decide) : decide(pending);
   }
 
-  return {
-    defaultCompletionTokens: dependencies.defaultCompletionTokens,
-    admit(caller, estimateTokens, signal, requestId, quoteUsd) {
-      const keyId = caller?.keyId;
-      if (caller === undefined || keyId === undefined) return nothingHeld;
-      // No promise for a key that waits on nothing: each await is a turn of the microtask queue per request.
-      if (caller.maxConcurrency === undefined && caller.remainingTokens === undefined && caller.budget === undefined) return admitByRate(caller, keyId, estimateTokens, requestId);
-      return admitWaiting(caller, keyId, estimateTokens, signal, requestId, quoteUsd);
-    },
-  };
-
+  /** Any other key: a slot, a quota or a budget may wait; everything taken is given back when a later step refuses. */
   async function admitWaiting(caller: Caller, keyId: string, estimateTokens: () => number, signal: AbortSignal, requestId: string, quoteUsd: QuoteUsd | undefined): Promise<Admission> {
     if (caller.maxConcurrency !== undefined) await takeSlot(keyId, caller, signal);
     const countsTokens = caller.tpm !== undefined || caller.remainingTokens !== undefined || caller.budget !== undefined;
@@ -222,6 +212,17 @@ export function createAdmissionControl(dependencies: AdmissionDependencies): Adm
     }
     return held;
   }
+
+  return {
+    defaultCompletionTokens: dependencies.defaultCompletionTokens,
+    admit(caller, estimateTokens, signal, requestId, quoteUsd) {
+      const keyId = caller?.keyId;
+      if (caller === undefined || keyId === undefined) return nothingHeld;
+      // No promise for a key that waits on nothing: each await is a turn of the microtask queue per request.
+      if (caller.maxConcurrency === undefined && caller.remainingTokens === undefined && caller.budget === undefined) return admitByRate(caller, keyId, estimateTokens, requestId);
+      return admitWaiting(caller, keyId, estimateTokens, signal, requestId, quoteUsd);
+    },
+  };
 }
 
 /** Dollars for a message: cents for amounts of a cent or more, else four significant digits. */

@@ -24,9 +24,9 @@ export interface LineBatchPolicy {
 }
 
 /**
- * 16 KiB or 200 ms. A write(2) of a piece to a file costs ~6.5 µs whatever its size up to here: 16 KiB
- * pieces (~25 request lines) cost a line 0.7 µs less than 4 KiB ones (~6 lines), and the wait bounds
- * how late a line reaches stdout either way (docs/benchmarks.md "Round fifteen").
+ * 16 KiB or 200 ms. Each piece is one write(2) (~6.5 µs for 4 KiB to a file, docs/benchmarks.md "Log
+ * output, round thirteen"): 16 KiB pieces (~25 request lines) cost a line 0.7 µs less than 4 KiB ones
+ * (~6 lines), and the wait bounds how late a line reaches stdout either way ("Round fifteen").
  */
 export const defaultLineBatchPolicy: LineBatchPolicy = { batchChars: 16_384, maxWaitMs: 200 };
 
