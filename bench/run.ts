@@ -171,7 +171,8 @@ async function main(): Promise<void> {
       log(`starting ${name}`);
       try {
         const target = await startTarget(name, paths);
-        if (measureRest) {
+        // The collecting bare proxy is the same process as the bare proxy, measured at rest already.
+        if (measureRest && name !== 'bare-collect') {
           const row = await measureIdle(target, idleSettleMs);
           if (row !== undefined) {
             idle.push(row);

@@ -51,8 +51,10 @@ const checks: readonly Check[] = [
   { name: 'paced stream (5 chunks, 60 ms apart, delivered as they come)', settings: { chunks: 5, delayMs: 60 }, model: benchModels.plain, stream: true, chunks: 5, pacedDelayMs: 60 },
 ];
 
+const collectCheck: Check = { name: 'collect path', settings: { chunks: 20, delayMs: 0 }, model: benchModels.streamOnly, stream: false, chunks: 20 };
+
 const sluiceChecks: readonly Check[] = [
-  { name: 'collect path', settings: { chunks: 20, delayMs: 0 }, model: benchModels.streamOnly, stream: false, chunks: 20 },
+  collectCheck,
   { name: 'replay path', settings: { chunks: 20, delayMs: 0 }, model: benchModels.noStream, stream: true, chunks: 20 },
   { name: 'stream_options stripping', settings: { chunks: 20, delayMs: 0 }, model: benchModels.strict, stream: true, wantsUsage: true, chunks: 20 },
 ];
@@ -60,7 +62,8 @@ const sluiceChecks: readonly Check[] = [
 /** Problems found with a target; empty when it relays correctly. */
 export async function verifyTarget(target: Target, context: { node: string; repoRoot: string }): Promise<string[]> {
   const problems: string[] = [];
-  const list = target.name.startsWith('sluice') ? [...checks, ...sluiceChecks] : checks;
+  // The collecting bare proxy collects every request: the collect path is all it serves.
+  const list = target.name.startsWith('sluice') ? [...checks, ...sluiceChecks] : target.name === 'bare-collect' ? [collectCheck] : checks;
   for (const check of list) {
     await setMock(target, { holdUntil: 0, ...check.settings });
     const result = await measureClient(target, {

@@ -33,6 +33,8 @@ export interface SlowStreamsScenario {
 const everyone: readonly TargetName[] = ['direct', 'bare', 'sluice', 'portkey'];
 const withLogOff: readonly TargetName[] = ['direct', 'bare', 'sluice', 'sluice-nolog', 'portkey'];
 const sluiceOnly: readonly TargetName[] = ['sluice'];
+/** The collect path's floor (bench/bare-collect.ts) beside Sluice. */
+const collecting: readonly TargetName[] = ['bare-collect', 'sluice'];
 
 export const pacedDelayMs = 50;
 /** The paced scenario's arrival rate: issue 13's first-byte budget is at 100 streams/s (about 100 held at once). */
@@ -59,7 +61,7 @@ export const scenarios: readonly Scenario[] = [
     durationFactor: 1.6,
   },
   // The adaptation paths at the same concurrency as the plain paths they are compared with (ns-c64, stream-c64).
-  { id: 'collect-c64', title: 'Sluice collect path (model `stream: required`, client non-stream), concurrency 64', tool: 'wrk', connections: 64, targets: sluiceOnly, model: benchModels.streamOnly, clientStream: false, chunks: 20, delayMs: 0 },
+  { id: 'collect-c64', title: 'Sluice collect path (model `stream: required`, client non-stream), concurrency 64', tool: 'wrk', connections: 64, targets: collecting, model: benchModels.streamOnly, clientStream: false, chunks: 20, delayMs: 0 },
   { id: 'replay-c64', title: 'Sluice replay path (model `stream: unsupported`, client streams), concurrency 64', tool: 'client', connections: 64, targets: sluiceOnly, model: benchModels.noStream, clientStream: true, chunks: 20, delayMs: 0 },
   {
     id: 'strip-c16',

@@ -35,6 +35,8 @@ interface Knobs {
   /** Chunks held back in the paced scenario by Sluice and by the bare proxy (0 unless set). */
   heldBack?: number;
   bareHeldBack?: number;
+  /** The collecting bare proxy's CPU per collected request (absent: not measured). */
+  bareCollectCpu?: number;
 }
 
 function run(knobs: Knobs): RunResults {
@@ -54,7 +56,7 @@ function run(knobs: Knobs): RunResults {
       scenario('ns-c64', { bare: { cpuUsPerRequest: 100, rate: 10_000 }, sluice: { cpuUsPerRequest: knobs.nsCpu, rate: 6_000 } }),
       scenario('stream-c64', { bare: { cpuUsPerRequest: 400, rate: 1_000 }, sluice: { cpuUsPerRequest: 440, rate: knobs.streamRate } }),
       scenario('stream-paced-r100', { direct: { ttfbP50Ms: 0.5, heldBack: 0 }, bare: { ttfbP50Ms: knobs.bareTtfb ?? 0.7, heldBack: knobs.bareHeldBack ?? 0 }, sluice: { ttfbP50Ms: knobs.ttfb, heldBack: knobs.heldBack ?? 0 } }),
-      scenario('collect-c64', { sluice: { cpuUsPerRequest: knobs.collectCpu } }),
+      scenario('collect-c64', { sluice: { cpuUsPerRequest: knobs.collectCpu }, ...(knobs.bareCollectCpu === undefined ? {} : { 'bare-collect': { cpuUsPerRequest: knobs.bareCollectCpu } }) }),
       scenario('replay-c64', { sluice: { cpuUsPerRequest: 400 } }),
     ],
     idle: [{ target: 'sluice', rssBytes: knobs.idleRss, rssSamples: [knobs.idleRss], fds: 29, settleMs: 1000 }],
@@ -123,6 +125,21 @@ describe("issue 13's budgets", () => {
     expect(stalled?.measured).toContain('bare proxy 102 held back');
     expect(stalled?.measured).toContain("Sluice's own share over the bare proxy 71 chunks");
     expect(verdicts({ ...passing, bareHeldBack: 3 })['No chunk held back']).toBe(true);
+  });
+
+  it('calls the collect budget a limit only when the collecting bare proxy misses it against its own plain request, naming Sluice\'s share', () => {
+    // The floor collects at 1.2× its plain request (100 µs): Sluice's 2.6× is its own miss.
+    const own = computeBudgets(run({ ...passing, collectCpu: 520, bareCollectCpu: 120 })).find((budget) => budget.name.startsWith('Collect path (client'));
+    expect(own).toMatchObject({ pass: false });
+    expect(own?.measured).toContain('the bare proxy collecting 1.20× (120 vs 100 µs)');
+    // The floor collects at 3.5×: no gateway that reads the upstream's chunks meets 1.3×.
+    const floor = computeBudgets(run({ ...passing, collectCpu: 450, bareCollectCpu: 350 })).find((budget) => budget.name.startsWith('Collect path (client'));
+    expect(floor).toMatchObject({ pass: undefined, kind: 'machine limit' });
+    expect(floor?.measured).toContain('Sluice 1.29× of the floor\'s collect, 1.90× of its plain request');
+    expect(floor?.measured).toContain("Sluice's own share over the floor 100 µs (plain request: 90 µs)");
+    // Within the limit is a pass whatever the floor did; without the floor, the verdict is the plain one.
+    expect(verdicts({ ...passing, bareCollectCpu: 350 })['Collect path']).toBe(true);
+    expect(verdicts({ ...passing, collectCpu: 261 })['Collect path']).toBe(false);
   });
 
   it('says the machine limited the held streams when fewer fit under the open-files limit, and fails when any was lost', () => {
