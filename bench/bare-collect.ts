@@ -6,6 +6,7 @@
 // "Collect, round sixteen").
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request, type Dispatcher } from 'undici';
+import { readBody } from './lib/read-body.ts';
 
 interface ChunkShape {
   id?: string;
@@ -60,23 +61,12 @@ class Collected {
   }
 }
 
-function readAll(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const pieces: Buffer[] = [];
-    incoming.on('data', (piece: Buffer) => pieces.push(piece));
-    incoming.once('end', () => {
-      resolve(Buffer.concat(pieces).toString('utf8'));
-    });
-    incoming.once('error', reject);
-  });
-}
-
 /**
  * Answers `incoming` with one completion collected from the upstream's stream. The client's body must be a
  * JSON object without `stream` or `stream_options` (the bench's non-stream body).
  */
 export async function collectAnswer(incoming: IncomingMessage, outgoing: ServerResponse, url: string, headers: Record<string, string>, agent: Dispatcher, signal: AbortSignal): Promise<void> {
-  const body = await readAll(incoming);
+  const body = await readBody(incoming);
   const answer = await request(url, {
     method: 'POST',
     headers,

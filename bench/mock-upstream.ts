@@ -20,6 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { argumentValue } from './lib/argument.ts';
+import { readBody } from './lib/read-body.ts';
 
 export interface MockSettings {
   chunks: number;
@@ -87,17 +88,6 @@ export function epochMs(): number {
 
 function marker(index: number): string {
   return `c${index}@${epochMs().toFixed(3)};`;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    request.on('data', (part: Buffer) => parts.push(part));
-    request.on('end', () => {
-      resolve(Buffer.concat(parts).toString('utf8'));
-    });
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
