@@ -3,7 +3,7 @@
 // body as text, nothing parsed), each SSE event of the answer is parsed and its content appended, and one
 // `chat.completion` is written at the end. No auth, no log, no validation, no limits: what is left is the
 // upstream's chunks read one by one, which the plain non-stream path does not have (docs/benchmarks.md
-// "Collect, round sixteen").
+// "Round sixteen: the collect path's floor").
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { readBody } from './lib/read-body.ts';

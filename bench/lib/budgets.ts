@@ -2,6 +2,7 @@
 // run: Sluice against the bare node:http + undici proxy (and the client talking to the mock directly for
 // added latency), never against numbers from another run or another machine.
 import { metric, totalErrors, type Budget, type RunResults } from './results.ts';
+import type { Scenario } from './scenarios.ts';
 import type { TargetName } from './targets.ts';
 
 /** Issue 13's table, as data: each limit in one place. */
@@ -194,7 +195,8 @@ function memoryBudgets(results: RunResults): Budget[] {
  * non-stream request. When the floor's own ratio is past the limit, no Node gateway that reads the
  * upstream's chunks meets it, and the budget is reported as that limit with Sluice's share over the floor.
  */
-function collectFloorAware(budget: Budget, results: RunResults, collectId: string, plainId: string): Budget {
+function collectFloorAware(budget: Budget, results: RunResults, collect: Scenario, plainId: string): Budget {
+  const collectId = collect.id;
   const cpu = (scenario: string, target: TargetName): number => median(results, scenario, target, (m) => m.cpuUsPerRequest);
   const floor = cpu(collectId, 'bare-collect');
   const floorPlain = cpu(plainId, 'bare');
@@ -207,7 +209,7 @@ function collectFloorAware(budget: Budget, results: RunResults, collectId: strin
   return floorAware(
     shown,
     floorRatio > budgetLimits.adaptationCpuRatio,
-    `the floor misses the limit itself (it reads the upstream's 20 chunks where the plain request reads one body), so no Node gateway meets it on this machine: Sluice's own share over the floor ${whole(sluice - floor)} µs (plain request: ${whole(sluicePlain - floorPlain)} µs)`,
+    `the floor misses the limit itself (it reads the upstream's ${collect.chunks} chunks where the plain request reads one body), so no Node gateway meets it on this machine: Sluice's own share over the floor ${whole(sluice - floor)} µs (plain request: ${whole(sluicePlain - floorPlain)} µs)`,
   );
 }
 
@@ -229,7 +231,7 @@ function adaptationBudgets(results: RunResults): Budget[] {
       measured: `${times(ratio)} (${whole(adapted)} vs ${whole(plain)} µs)`,
       pass: verdict(ratio, (v) => v <= budgetLimits.adaptationCpuRatio),
     };
-    budgets.push(entry === undefined || plainId === undefined || prefix !== 'collect-c' ? budget : collectFloorAware(budget, results, entry.scenario.id, plainId));
+    budgets.push(entry === undefined || plainId === undefined || prefix !== 'collect-c' ? budget : collectFloorAware(budget, results, entry.scenario, plainId));
   }
   // The collect path reads the upstream's 20 chunks; the plain non-stream path reads one body. What
   // 20 reads cost a proxy that parses nothing is the bare proxy's stream against its non-stream
