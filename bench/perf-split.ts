@@ -5,9 +5,13 @@
 // the measured CPU per request of that window. docs/benchmarks.md, "Where the rest goes, round fourteen".
 // Needs `perf` (Debian: apt-get install linux-perf). A JIT frame's name comes from the map Node writes; a
 // code address V8 reused for other code (a regular expression's, say) may carry an older function's name.
-// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH]
+// `--jitdump` names JIT frames from Node's --perf-prof jitdump instead, which has each code object's load
+// time: `perf inject --jit` resolves every sample against the code that was there then (docs/benchmarks.md
+// "Round fifteen"). V8 then writes every code object it makes to the jitdump, which costs the server some CPU
+// of its own (and `perf inject` takes a while): the JIT code's shares are exact, the totals a little high.
+// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH] [--jitdump]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +30,7 @@ const targetNames = (argumentValue('--targets') ?? 'bare,sluice').split(',') as 
 const scenarioId = argumentValue('--scenario') ?? 'ns-c64';
 const warmupMs = Number(argumentValue('--warmup') ?? '15') * 1000;
 const durationMs = Number(argumentValue('--duration') ?? '5') * 1000;
+const jitdump = process.argv.includes('--jitdump');
 const scenario = scenarios.find((candidate) => candidate.id === scenarioId);
 if (scenario === undefined) throw new Error(`no scenario ${scenarioId}`);
 try {
@@ -46,19 +51,22 @@ interface Split {
 }
 
 async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
-  const target = await startTarget(name, paths, ['--perf-basic-prof']);
+  const target = await startTarget(name, paths, jitdump ? ['--perf-prof', '--interpreted-frames-native-stack'] : ['--perf-basic-prof']);
   try {
     await setMock(target, { chunks: scenario!.chunks, delayMs: scenario!.delayMs, holdUntil: 0 });
     console.log(`${name}: ${String(warmupMs / 1000)} s of ${scenarioId} before sampling`);
     await measureScenario(target, scenario!, paths, warmupMs);
     const data = join(paths.runDir, `${name}.perf.data`);
-    const recorder = spawn('perf', ['record', '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
+    // A jitdump's times are on CLOCK_MONOTONIC: perf's samples must be too (-k mono).
+    const recorder = spawn('perf', ['record', ...(jitdump ? ['-k', 'mono'] : []), '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
     await sleep(300);
     const measured = await measureScenario(target, scenario!, paths, durationMs);
     recorder.kill('SIGINT');
     await new Promise((done) => recorder.once('exit', done));
     const usPerRequest = measured.cpuUsPerRequest ?? Number.NaN;
-    const report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'comm,dso,sym', '-q', '-g', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    const injected = join(paths.runDir, `${name}.jit.data`);
+    if (jitdump) execFileSync('perf', ['inject', '--jit', '-i', data, '-o', injected], { stdio: 'ignore' });
+    const report = execFileSync('perf', ['report', '-i', jitdump ? injected : data, '--no-children', '--sort', 'comm,dso,sym', '-q', '-g', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
     const threads = Object.fromEntries(threadGroups.map((group) => [group, 0])) as Record<ThreadGroup, number>;
     const kinds = Object.fromEntries(perfKinds.map((kind) => [kind, 0])) as Record<PerfKind, number>;
     for (const line of report.split('\n')) {
@@ -72,8 +80,14 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     return { target: name, usPerRequest, threads, kinds };
   } finally {
     await stopTarget(target);
-    // The JIT map Node wrote for perf (--perf-basic-prof), not needed once the report is read.
-    rmSync(`/tmp/perf-${String(target.server?.pid)}.map`, { force: true });
+    // What Node wrote for perf, not needed once the report is read: the JIT map (--perf-basic-prof) in /tmp, or
+    // the jitdump (--perf-prof) in the server's cwd (the Sluice checkout, or this repository for the bare proxy).
+    const pid = String(target.server?.pid);
+    rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    // perf inject writes the code objects it resolves (jitted-<pid>-<n>.so) beside the jitdump.
+    for (const folder of [paths.sluiceDir, repoRoot]) {
+      for (const file of readdirSync(folder)) if (file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`)) rmSync(join(folder, file), { force: true });
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // What `perf report --sort comm,dso,sym` says about a server, sorted into kinds of work: the kernel, JIT
-// code by package (named through Node's --perf-basic-prof map), and the node binary's V8 builtins and
+// code by package (named through Node's --perf-basic-prof map, or its --perf-prof jitdump), and the node binary's V8 builtins and
 // runtime by what they do (garbage collection, inline caches, JSON, promises). Used by bench/perf-split.ts;
 // docs/benchmarks.md "Where the rest goes, round fourteen".
 
@@ -52,9 +52,12 @@ function kindOfJit(symbol: string): PerfKind {
 }
 
 /** The kind of work one sampled symbol is. */
-export function kindOfSample(dso: string, symbol: string): PerfKind {
+export function kindOfSample(dso: string, sampled: string): PerfKind {
   if (dso.includes('kernel')) return 'kernel';
-  if (dso.startsWith('[JIT]') || symbol.startsWith('JS:')) return kindOfJit(symbol);
+  // An injected jitdump (--perf-prof) names V8's builtins `Builtin:<name>`, where the node binary has `Builtins_<name>`.
+  const symbol = sampled.startsWith('Builtin:') ? `Builtins_${sampled.slice('Builtin:'.length)}` : sampled;
+  // --perf-basic-prof's map names the object `[JIT] tid N`; an injected jitdump, `jitted-<pid>-<n>.so`.
+  if (!symbol.startsWith('Builtins_') && (dso.startsWith('[JIT]') || dso.startsWith('jitted-') || symbol.startsWith('JS:'))) return kindOfJit(symbol);
   if (dso.startsWith('libc') || dso.startsWith('libm') || dso.startsWith('libstdc++')) return 'libc';
   if (/Scaveng|Heap::|MarkCompact|Sweep|Evacuat|Marking|RememberedSet|SlotSet|GCTracer|Worklist|ArrayBufferSweeper/.test(symbol)) return 'garbage collection';
   if (symbol.startsWith('Builtins_RecordWrite')) return 'write barrier';

@@ -28,6 +28,12 @@ describe('kindOfSample', () => {
     ['[JIT] tid 1', "JS:*'_resume /srv/sluice/node_modules/undici/lib/dispatcher/client.js:663:18", 'JIT: undici'],
     ['[JIT] tid 1', "JS:*'nextTick node:internal/process/task_queues:113:18", 'JIT: Node internals'],
     ['[JIT] tid 1', 'JS:wasm-function[20]-20-turbofan', 'JIT: other'],
+    // An injected jitdump's objects and its names for V8's builtins (bench/perf-split.ts --jitdump).
+    ['jitted-15897-5120.so', 'JS:*visit file:///srv/sluice/dist/relay/attempt-loop.js:181:19', 'JIT: Sluice (dist/)'],
+    ['jitted-15897-419.so', 'Builtin:KeyedLoadIC_Megamorphic', 'inline caches and property access'],
+    ['jitted-15897-2.so', 'Builtin:RecordWriteSaveFP', 'write barrier'],
+    ['jitted-15897-1370.so', 'Builtin:FulfillPromise', 'promises and async functions'],
+    ['jitted-15897-8412.so', 'JS:wasm-function[20]-20-turbofan', 'JIT: other'],
     ['[kernel.kallsyms]', 'tcp_sendmsg', 'kernel'],
     ['node', 'v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>', 'garbage collection'],
     ['node', 'Builtins_RecordWriteSaveFP', 'write barrier'],
