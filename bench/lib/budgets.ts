@@ -194,16 +194,14 @@ function memoryBudgets(results: RunResults): Budget[] {
  * chunks read, each event parsed, one answer written, nothing else) against the bare proxy's plain
  * non-stream request. When the floor's own ratio is past the limit, no Node gateway that reads the
  * upstream's chunks meets it, and the budget is reported as that limit with Sluice's share over the floor.
+ * `sluice` and `sluicePlain`: Sluice's CPU per request on the collect path and the plain one, as the budget has them.
  */
-function collectFloorAware(budget: Budget, results: RunResults, collect: Scenario, plainId: string): Budget {
-  const collectId = collect.id;
+function collectFloorAware(budget: Budget, results: RunResults, collect: Scenario, plainId: string, sluice: number, sluicePlain: number): Budget {
   const cpu = (scenario: string, target: TargetName): number => median(results, scenario, target, (m) => m.cpuUsPerRequest);
-  const floor = cpu(collectId, 'bare-collect');
+  const floor = cpu(collect.id, 'bare-collect');
   const floorPlain = cpu(plainId, 'bare');
   const floorRatio = floor / floorPlain;
   if (!Number.isFinite(floorRatio)) return budget;
-  const sluice = cpu(collectId, 'sluice');
-  const sluicePlain = cpu(plainId, 'sluice');
   const floorFigures = `the bare proxy collecting ${times(floorRatio)} (${whole(floor)} vs ${whole(floorPlain)} µs); Sluice ${times(sluice / floor)} of the floor's collect, ${times(sluicePlain / floorPlain)} of its plain request`;
   const shown = { ...budget, measured: `${budget.measured}; ${floorFigures}` };
   return floorAware(
@@ -231,7 +229,7 @@ function adaptationBudgets(results: RunResults): Budget[] {
       measured: `${times(ratio)} (${whole(adapted)} vs ${whole(plain)} µs)`,
       pass: verdict(ratio, (v) => v <= budgetLimits.adaptationCpuRatio),
     };
-    budgets.push(entry === undefined || plainId === undefined || prefix !== 'collect-c' ? budget : collectFloorAware(budget, results, entry.scenario, plainId));
+    budgets.push(entry === undefined || plainId === undefined || prefix !== 'collect-c' ? budget : collectFloorAware(budget, results, entry.scenario, plainId, adapted, plain));
   }
   // The collect path reads the upstream's 20 chunks; the plain non-stream path reads one body. What
   // 20 reads cost a proxy that parses nothing is the bare proxy's stream against its non-stream

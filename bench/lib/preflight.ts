@@ -62,8 +62,10 @@ const sluiceChecks: readonly Check[] = [
 /** Problems found with a target; empty when it relays correctly. */
 export async function verifyTarget(target: Target, context: { node: string; repoRoot: string }): Promise<string[]> {
   const problems: string[] = [];
+  let list = checks;
+  if (target.name.startsWith('sluice')) list = [...checks, ...sluiceChecks];
   // The collecting bare proxy collects every request: the collect path is all it serves.
-  const list = target.name.startsWith('sluice') ? [...checks, ...sluiceChecks] : target.name === 'bare-collect' ? [collectCheck] : checks;
+  else if (target.name === 'bare-collect') list = [collectCheck];
   for (const check of list) {
     await setMock(target, { holdUntil: 0, ...check.settings });
     const result = await measureClient(target, {
