@@ -106,6 +106,11 @@ export class ClientStreamPath {
   #plain(data: string, plain: PlainChunk): void {
     this.#shaper.notePlain(plain);
     const wantsUsage = this.#options.clientWantsUsage;
+    if (this.#namesClientModel(data, plain) && (plain.usageStart === -1) !== wantsUsage) {
+      // Nothing to splice: the upstream named the client's model, and the usage is as the client wants it.
+      this.#frame(`data: ${data}\n\n`);
+      return;
+    }
     let json: string;
     if (plain.usageStart === -1) {
       const rest = data.slice(plain.modelEnd);
@@ -118,6 +123,12 @@ export class ClientStreamPath {
       json = `${data.slice(0, plain.modelStart)}${this.#modelJson}${data.slice(plain.modelEnd, plain.usageStart)}${data.slice(plain.usageEnd)}`;
     }
     this.#frame(`data: ${json}\n\n`);
+  }
+
+  /** Whether the chunk's `model` value is already the client's model name, as JSON text. */
+  #namesClientModel(data: string, plain: PlainChunk): boolean {
+    const model = this.#modelJson;
+    return plain.modelEnd - plain.modelStart === model.length && data.startsWith(model, plain.modelStart);
   }
 
   #frame(frame: string): void {
