@@ -107,7 +107,7 @@ async function runServer(): Promise<void> {
         done(String(message));
       });
     });
-  const expect = async (wanted: string): Promise<void> => {
+  const awaitMessage = async (wanted: string): Promise<void> => {
     const message = await next();
     if (message !== wanted) throw new Error(message);
   };
@@ -120,15 +120,15 @@ async function runServer(): Promise<void> {
     const sluice = await startSluice(parseConfig(yaml, { file: configFile, env: {} }), { port: 0 });
     for (let round = 0; round < 2; round++) {
       child.send({ what: 'warm', url: sluice.url, requests: 4000, concurrency: requests } satisfies Command);
-      await expect('warm');
+      await awaitMessage('warm');
     }
     await new Promise((done) => setTimeout(done, 500)); // the log's batches written
     const before = writeHeapSnapshot(join(directory, 'before.heapsnapshot'));
     child.send({ what: 'hold', url: sluice.url, requests } satisfies Command);
-    await expect('held');
+    await awaitMessage('held');
     const after = writeHeapSnapshot(join(directory, 'after.heapsnapshot'));
     child.send({ what: 'release' } satisfies Command);
-    await expect('released');
+    await awaitMessage('released');
     child.kill();
     await sluice.close();
     const read = (file: string): HeapSnapshot => JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot;
