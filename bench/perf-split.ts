@@ -84,9 +84,11 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     // the jitdump (--perf-prof) in the server's cwd (the Sluice checkout, or this repository for the bare proxy).
     const pid = String(target.server?.pid);
     rmSync(`/tmp/perf-${pid}.map`, { force: true });
-    // perf inject writes the code objects it resolves (jitted-<pid>-<n>.so) beside the jitdump.
+    // perf inject writes the code objects it resolves (jitted-<pid>-<n>.so) beside the jitdump, and V8's code
+    // logging (which both perf flags turn on) writes isolate-<address>-<pid>-v8.log in the cwd.
+    const written = (file: string): boolean => file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`) || (file.startsWith('isolate-') && file.endsWith(`-${pid}-v8.log`));
     for (const folder of [paths.sluiceDir, repoRoot]) {
-      for (const file of readdirSync(folder)) if (file === `jit-${pid}.dump` || file.startsWith(`jitted-${pid}-`)) rmSync(join(folder, file), { force: true });
+      for (const file of readdirSync(folder)) if (written(file)) rmSync(join(folder, file), { force: true });
     }
   }
 }
