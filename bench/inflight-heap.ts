@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { diffHeapSnapshots, type HeapSnapshot } from './lib/heap-snapshot-diff.ts';
+import { sendCompletion } from './mock-upstream.ts';
 import { requestBody } from './lib/scenarios.ts';
 import { benchModels, sluiceClientKey, sluiceConfig } from './lib/targets.ts';
 import { parseConfig } from '../src/config/index.ts';
@@ -22,19 +23,9 @@ import { startSluice } from '../src/server/start-sluice.ts';
 
 type Command = { what: 'warm'; url: string; requests: number; concurrency: number } | { what: 'hold'; url: string; requests: number } | { what: 'release' };
 
-/** The upstream's answer: the bench mock's non-stream completion (bench/mock-upstream.ts). */
+/** The upstream's answer: the bench mock's own non-stream completion, 20 markers. */
 function answer(response: ServerResponse): void {
-  const content = Array.from({ length: 20 }, (_, index) => `w${String(index)}`).join(' ');
-  const text = JSON.stringify({
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: benchModels.plain,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 12, completion_tokens: 20, total_tokens: 32 },
-  });
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
+  sendCompletion(response, benchModels.plain, 20);
 }
 
 /** The child: an upstream that answers at once or holds every request until told, and the load. */

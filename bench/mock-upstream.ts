@@ -192,7 +192,8 @@ async function writeStream(response: ServerResponse, plan: StreamPlan, barrier: 
   response.end(`${tail}data: [DONE]\n\n`);
 }
 
-function sendCompletion(response: ServerResponse, model: string, chunks: number): void {
+/** The mock's non-stream answer: `chunks` markers as its content (bench/inflight-heap.ts answers with it too). */
+export function sendCompletion(response: ServerResponse, model: string, chunks: number): void {
   const pieces: string[] = [];
   for (let index = 0; index < chunks; index++) pieces.push(marker(index));
   sendJson(response, 200, {
