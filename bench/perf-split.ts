@@ -9,7 +9,12 @@
 // time: `perf inject --jit` resolves every sample against the code that was there then (docs/benchmarks.md
 // "Round fifteen"). V8 then writes every code object it makes to the jitdump, which costs the server some CPU
 // of its own (and `perf inject` takes a while): the JIT code's shares are exact, the totals a little high.
-// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH] [--jitdump]
+// `--top N` also lists each target's N costliest symbols on the event loop, with their kind.
+// `--children N` records call stacks (perf record -g: V8's JIT frames keep frame pointers) and lists the N
+// JIT functions of Sluice (dist/), the bench's servers, fastify, undici and node:http's server whose calls cost
+// the event loop most, callees included (the kernel's work for a write under the call that wrote):
+// the time of a stage, not only of its own code (an async function's part after an await is its own root).
+// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH] [--jitdump] [--top N] [--children N] [--keep]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { argumentValue } from './lib/argument.ts';
 import { measureScenario } from './lib/measure.ts';
-import { kindOfSample, parsePerfLine, perfKinds, type PerfKind } from './lib/perf-kinds.ts';
+import { kindOfSample, parsePerfChildrenLine, parsePerfLine, perfKinds, type PerfKind } from './lib/perf-kinds.ts';
 import { checkMachine } from './lib/preflight.ts';
 import { markdownTable } from './lib/report.ts';
 import { scenarios } from './lib/scenarios.ts';
@@ -31,6 +36,10 @@ const scenarioId = argumentValue('--scenario') ?? 'ns-c64';
 const warmupMs = Number(argumentValue('--warmup') ?? '15') * 1000;
 const durationMs = Number(argumentValue('--duration') ?? '5') * 1000;
 const jitdump = process.argv.includes('--jitdump');
+const topCount = Number(argumentValue('--top') ?? '0');
+const childrenCount = Number(argumentValue('--children') ?? '0');
+/** `--keep`: the run's perf data (`<target>.perf.data`, `<target>.jit.data`) stays for `perf report`/`perf script`. */
+const keepData = process.argv.includes('--keep');
 const scenario = scenarios.find((candidate) => candidate.id === scenarioId);
 if (scenario === undefined) throw new Error(`no scenario ${scenarioId}`);
 try {
@@ -48,6 +57,10 @@ interface Split {
   usPerRequest: number;
   threads: Record<ThreadGroup, number>;
   kinds: Record<PerfKind, number>;
+  /** The symbols sampled on the event loop and on V8's background threads, costliest first: µs a request. */
+  symbols: { group: ThreadGroup; symbol: string; kind: PerfKind; us: number }[];
+  /** With `--children`: JIT functions on the event loop, callees included, costliest first (µs a request). */
+  inclusive: { symbol: string; us: number }[];
 }
 
 async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
@@ -58,7 +71,7 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     await measureScenario(target, scenario!, paths, warmupMs);
     const data = join(paths.runDir, `${name}.perf.data`);
     // A jitdump's times are on CLOCK_MONOTONIC: perf's samples must be too (-k mono).
-    const recorder = spawn('perf', ['record', ...(jitdump ? ['-k', 'mono'] : []), '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
+    const recorder = spawn('perf', ['record', ...(jitdump ? ['-k', 'mono'] : []), ...(childrenCount > 0 ? ['-g'] : []), '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
     await sleep(300);
     const measured = await measureScenario(target, scenario!, paths, durationMs);
     recorder.kill('SIGINT');
@@ -69,15 +82,20 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     const report = execFileSync('perf', ['report', '-i', jitdump ? injected : data, '--no-children', '--sort', 'comm,dso,sym', '-q', '-g', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
     const threads = Object.fromEntries(threadGroups.map((group) => [group, 0])) as Record<ThreadGroup, number>;
     const kinds = Object.fromEntries(perfKinds.map((kind) => [kind, 0])) as Record<PerfKind, number>;
+    const symbols: Split['symbols'] = [];
     for (const line of report.split('\n')) {
       const sample = parsePerfLine(line);
       if (sample === undefined) continue;
       const share = (sample.percent / 100) * usPerRequest;
       const group = groupOfThreadName(sample.thread);
       threads[group] += share;
-      if (group === 'event loop') kinds[kindOfSample(sample.dso, sample.symbol)] += share;
+      const kind = kindOfSample(sample.dso, sample.symbol);
+      if (group === 'event loop') kinds[kind] += share;
+      if (group === 'event loop' || group === 'V8 background') symbols.push({ group, symbol: sample.symbol, kind, us: share });
     }
-    return { target: name, usPerRequest, threads, kinds };
+    symbols.sort((a, b) => b.us - a.us);
+    const inclusive = childrenCount > 0 ? readInclusive(jitdump ? injected : data, usPerRequest) : [];
+    return { target: name, usPerRequest, threads, kinds, symbols, inclusive };
   } finally {
     await stopTarget(target);
     // What Node wrote for perf, not needed once the report is read: the JIT map (--perf-basic-prof) in /tmp, or
@@ -93,6 +111,18 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
   }
 }
 
+/** perf's --children report of the event loop's JIT functions in Sluice, the bench's own servers, fastify, undici and node:http's server side: µs a request, callees included. */
+function readInclusive(data: string, usPerRequest: number): Split['inclusive'] {
+  const report = execFileSync('perf', ['report', '-i', data, '--children', '--comm', 'MainThread', '--sort', 'sym', '-q', '-g', 'none', '--percent-limit', '0.2'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const inclusive: Split['inclusive'] = [];
+  for (const line of report.split('\n')) {
+    const entry = parsePerfChildrenLine(line);
+    if (entry === undefined || !/\/dist\/|\/bench\/|node_modules\/(fastify|undici)\/| node:_http_(server|outgoing)/.test(entry.symbol)) continue;
+    inclusive.push({ symbol: entry.symbol.replace(/(file:\/\/)?\S*\/(dist|bench|node_modules)\//, '$2/'), us: (entry.children / 100) * usPerRequest });
+  }
+  return inclusive;
+}
+
 const runDir = mkdtempSync(join(tmpdir(), 'sluice-perf-split-'));
 const paths: BenchPaths = { repoRoot, sluiceDir: resolve(argumentValue('--sluice-dir') ?? repoRoot), runDir, node: process.execPath, portkey: undefined };
 try {
@@ -104,6 +134,18 @@ try {
   console.log(markdownTable(header, [['all threads', ...splits.map((split) => us(split.usPerRequest))], ...threadGroups.filter((group) => group !== 'ended').map((group) => [group, ...splits.map((split) => us(split.threads[group]))])]));
   console.log(`\n### ${scenario.title}: the event loop's CPU a request by kind of work\n`);
   console.log(markdownTable(header, perfKinds.filter((kind) => splits.some((split) => split.kinds[kind] >= 0.05)).map((kind) => [kind, ...splits.map((split) => us(split.kinds[kind]))])));
+  for (const split of topCount > 0 ? splits : []) {
+    for (const group of ['event loop', 'V8 background'] as const) {
+      console.log(`\n### ${targetLabels[split.target]}: the ${String(topCount)} costliest symbols on ${group === 'event loop' ? 'the event loop' : "V8's background threads"}\n`);
+      const rows = split.symbols.filter((entry) => entry.group === group).slice(0, topCount);
+      console.log(markdownTable(['symbol', 'kind', 'µs a request'], rows.map((entry) => [entry.symbol.replaceAll('|', '\\|'), entry.kind, us(entry.us)])));
+    }
+  }
+  for (const split of childrenCount > 0 ? splits : []) {
+    console.log(`\n### ${targetLabels[split.target]}: the ${String(childrenCount)} JIT functions whose calls cost the event loop most (callees included)\n`);
+    console.log(markdownTable(['function', 'µs a request'], split.inclusive.slice(0, childrenCount).map((entry) => [entry.symbol.replaceAll('|', '\\|'), us(entry.us)])));
+  }
 } finally {
-  rmSync(runDir, { recursive: true, force: true });
+  if (keepData) console.log(`\nperf data kept in ${runDir}`);
+  else rmSync(runDir, { recursive: true, force: true });
 }

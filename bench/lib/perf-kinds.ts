@@ -22,6 +22,26 @@ export function parsePerfLine(line: string): PerfLine | undefined {
   return { percent: Number(percent), thread, dso: dso.trim(), symbol: symbol.trim() };
 }
 
+export interface PerfChildrenLine {
+  /** The share of all samples with this symbol anywhere on the stack (itself and its callees). */
+  children: number;
+  /** The share with it at the top of the stack. */
+  self: number;
+  symbol: string;
+}
+
+/**
+ * One line of `perf report --children --sort sym -q -g none`, e.g.
+ * `    12.34%     0.56%  [.] JS:*'send file:///srv/sluice/dist/upstream/upstream-client.js:56:12`; undefined for anything else.
+ */
+export function parsePerfChildrenLine(line: string): PerfChildrenLine | undefined {
+  const match = /^\s*([\d.]+)%\s+([\d.]+)%\s+\[[.k]\]\s+(.*)$/.exec(line);
+  if (match === null) return undefined;
+  const [, children, self, symbol] = match;
+  if (children === undefined || self === undefined || symbol === undefined) return undefined;
+  return { children: Number(children), self: Number(self), symbol: symbol.trim() };
+}
+
 /** Kinds of work, in the order a report lists them. */
 export const perfKinds = [
   'kernel',

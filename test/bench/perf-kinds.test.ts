@@ -1,6 +1,24 @@
 // bench/perf-split.ts's reading of `perf report`: lines parsed, samples sorted into kinds of work.
 import { describe, expect, it } from 'vitest';
-import { kindOfSample, parsePerfLine, type PerfKind } from '../../bench/lib/perf-kinds.ts';
+import { kindOfSample, parsePerfChildrenLine, parsePerfLine, type PerfKind } from '../../bench/lib/perf-kinds.ts';
+
+describe('parsePerfChildrenLine', () => {
+  it('reads the children and self shares and the symbol of a --children line', () => {
+    expect(parsePerfChildrenLine("    12.34%     0.56%  [.] JS:*'send file:///srv/sluice/dist/upstream/upstream-client.js:56:12")).toEqual({
+      children: 12.34,
+      self: 0.56,
+      symbol: "JS:*'send file:///srv/sluice/dist/upstream/upstream-client.js:56:12",
+    });
+    expect(parsePerfChildrenLine('    90.28%     0.00%  [.] node::SpinEventLoopInternal')?.children).toBe(90.28);
+    expect(parsePerfChildrenLine('     3.10%     3.10%  [k] _raw_spin_unlock_irqrestore')?.symbol).toBe('_raw_spin_unlock_irqrestore');
+  });
+
+  it('leaves out headers, blank lines and the one-share lines of a --no-children report', () => {
+    expect(parsePerfChildrenLine('')).toBeUndefined();
+    expect(parsePerfChildrenLine('# Children      Self  Symbol')).toBeUndefined();
+    expect(parsePerfChildrenLine('     1.75%  MainThread    node               [.] Builtins_KeyedLoadIC_Megamorphic')).toBeUndefined();
+  });
+});
 
 describe('parsePerfLine', () => {
   it('reads the share, thread, object and symbol of a report line', () => {
