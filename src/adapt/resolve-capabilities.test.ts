@@ -44,4 +44,12 @@ describe('resolveCapabilities', () => {
     const learned = { 'm-1': { dropFields: ['metadata', 'store'] } };
     expect(resolveCapabilities('m-1', [config, learned]).dropFields).toEqual(['store', 'metadata']);
   });
+
+  it("starts from the defaults' fields to leave out, in a list of the resolution's own", () => {
+    const defaults = { stream: 'supported' as const, streamOptions: true, dropFields: ['user'] };
+    const alone = resolveCapabilities('m-1', [{}, {}], defaults);
+    expect(alone.dropFields).toEqual(['user']);
+    expect(alone.dropFields).not.toBe(defaults.dropFields);
+    expect(resolveCapabilities('m-1', [{ 'm-*': { dropFields: ['store'] } }, { 'm-1': { dropFields: [] } }], defaults).dropFields).toEqual(['user', 'store']);
+  });
 });

@@ -22,6 +22,8 @@ export interface LearnedCapability {
  */
 export const maxLearnedModelsPerChannel = 1_000;
 
+const noLearnedHints: Readonly<Record<string, CapabilityHints>> = Object.freeze({});
+
 export class LearnedCapabilities {
   readonly #byChannel = new Map<string, Map<string, LearnedCapability>>();
   readonly #now: () => number;
@@ -57,10 +59,11 @@ export class LearnedCapabilities {
   }
 
   /** Hints per upstream model for one channel, as a capability source (expired ones left out). */
-  hintsFor(channel: string): Record<string, CapabilityHints> {
+  hintsFor(channel: string): Readonly<Record<string, CapabilityHints>> {
     const models = this.#byChannel.get(channel);
+    // A channel nothing was learned about (most, most of the time) gets one shared empty source per try.
+    if (models === undefined || models.size === 0) return noLearnedHints;
     const hints: Record<string, CapabilityHints> = {};
-    if (models === undefined) return hints;
     const now = this.#now();
     for (const [model, entry] of models) {
       if (entry.recheckAt > now) hints[model] = entry.hints;

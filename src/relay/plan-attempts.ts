@@ -39,7 +39,14 @@ function measuredRoutes(channels: readonly Channel[], clientModel: string, strat
 function planModel(plan: Candidate[], channels: readonly Channel[], clientModel: string, random: () => number, stats: ChannelStats | undefined): void {
   const strategy = stats === undefined ? 'weighted' : strategyFor(stats.policy, clientModel);
   // A stable sort keeps each priority group in channel order, as a filter per priority would.
-  const routes = measuredRoutes(channels, clientModel, strategy, stats).sort((a, b) => a.priority - b.priority);
+  const routes = measuredRoutes(channels, clientModel, strategy, stats);
+  // One channel serves the model (the usual case): nothing to order (orderGroup draws nothing for one either).
+  if (routes.length === 1) {
+    const { channel, upstreamModel } = routes[0] as MeasuredRoute;
+    plan.push({ channel, upstreamModel, clientModel });
+    return;
+  }
+  routes.sort((a, b) => a.priority - b.priority);
   for (let start = 0; start < routes.length; ) {
     let end = start + 1;
     while (end < routes.length && routes[end]?.priority === routes[start]?.priority) end += 1;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { costOf, orderGroup, pickByLatency, pickLeastBusy, type ChannelMeasure, type Measured } from './balance-strategy.ts';
 
 /** A random source that returns these numbers in turn (then the last one again). */
@@ -83,5 +83,16 @@ describe('weighted', () => {
     const items = [measured('a', 1, { latencyMs: 1 }), measured('b', 3, { latencyMs: 999, inFlight: 50 })];
     expect(orderGroup('weighted', items, () => 0.5).map((item) => item.name)).toEqual(['b', 'a']);
     expect(orderGroup('weighted', items, () => 0.1).map((item) => item.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('orderGroup', () => {
+  it('orders a group of one without drawing from the random source, whatever the strategy', () => {
+    const only = { priority: 0, weight: 1, measure: { inFlight: 3, latencyMs: 20, errorRate: 0, weightFactor: 1 } };
+    for (const strategy of ['weighted', 'least_busy', 'latency'] as const) {
+      const random = vi.fn(() => 0.5);
+      expect(orderGroup(strategy, [only], random)).toEqual([only]);
+      expect(random).not.toHaveBeenCalled();
+    }
   });
 });

@@ -62,6 +62,8 @@ export function pickLeastBusy(items: readonly Measured[], random: RandomSource):
 
 /** One priority group in the strategy's order: each place picked from what the places before left. */
 export function orderGroup<T extends Measured>(strategy: BalanceStrategy, group: readonly T[], random: RandomSource): T[] {
+  // One candidate has one order: no draw from the random source.
+  if (group.length < 2) return [...group];
   if (strategy === 'weighted') return shuffleByWeight(group, random);
   const pick = strategy === 'latency' ? pickByLatency : pickLeastBusy;
   const remaining = [...group];
