@@ -35,4 +35,22 @@ describe('cacheChildren', () => {
     expect(cache.get('1')).not.toBe(first);
     expect(made).toBe(4);
   });
+
+  it('takes no label, or up to four (one arity a cache), each tuple its own child made with exactly its values', () => {
+    const made: string[][] = [];
+    const make = (...values: string[]): string => {
+      made.push(values);
+      return values.join('|');
+    };
+    const none = cacheChildren(make);
+    expect(none.get()).toBe('');
+    expect(none.get()).toBe('');
+    const one = cacheChildren(make);
+    expect(one.get('a')).toBe('a');
+    const four = cacheChildren(make);
+    expect(four.get('a', 'b', 'c', 'd')).toBe('a|b|c|d');
+    expect(four.get('a', 'b', 'c', 'e')).toBe('a|b|c|e');
+    expect(four.get('a', 'b', 'c', 'd')).toBe('a|b|c|d');
+    expect(made).toEqual([[], ['a'], ['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'e']]);
+  });
 });
