@@ -42,10 +42,12 @@ export function splitIntoInserts(rowCount: number): number[] {
 
 /** The rows' column values, `logColumns.length` per row, in logColumns order. */
 export function flattenLogRows(rows: readonly RequestLogRow[]): SQLInputValue[] {
-  const values: SQLInputValue[] = [];
+  // Made at its final length: pushed onto, a batch's 5,600 values grew the array by copies, ~0.5 KB a row.
+  const values = new Array<SQLInputValue>(rows.length * logColumns.length);
+  let at = 0;
   for (const row of rows) {
     const tableRow = toLogTableRow(row);
-    for (const column of logColumns) values.push((tableRow[column] ?? null));
+    for (const column of logColumns) values[at++] = tableRow[column] ?? null;
   }
   return values;
 }
