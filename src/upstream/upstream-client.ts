@@ -45,6 +45,14 @@ export interface SendOptions {
   whole?: boolean;
 }
 
+interface ParsedTarget {
+  origin: string;
+  path: string;
+}
+
+/** Upstream URLs kept parsed (UpstreamClient's #targetOf); more than a config's channels and models yield in practice. */
+export const maxParsedTargets = 256;
+
 /** How long idle pooled connections are kept open. */
 const keepAliveTimeoutMs = 30_000;
 
@@ -79,6 +87,7 @@ export class UpstreamClient {
   readonly #agents = new Map<number, Agent>();
   /** Each agent as calls go through it: with the controller stand-in of detach-call-controller.ts. */
   readonly #dispatchers = new Map<number, Dispatcher>();
+  readonly #targets = new Map<string, ParsedTarget>();
 
   #dispatcherFor(connectMs: number): Dispatcher {
     let dispatcher = this.#dispatchers.get(connectMs);
@@ -89,6 +98,23 @@ export class UpstreamClient {
       this.#dispatchers.set(connectMs, dispatcher);
     }
     return dispatcher;
+  }
+
+  /**
+   * The origin and path of an upstream URL, parsed once: the URLs come from the channels' base URLs, and
+   * a WHATWG parse per call cost ~0.5 KB and a URL object. A dialect may put the model in the path
+   * (Azure's deployments), and a glob channel serves any model a client names, so the set is bounded:
+   * past `maxParsedTargets` it starts over.
+   */
+  #targetOf(url: string): ParsedTarget {
+    let target = this.#targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.#targets.size >= maxParsedTargets) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
   }
 
   /** Sends one call; an arrow so it can be handed on as a plain function. */
@@ -110,11 +136,11 @@ export class UpstreamClient {
       }
       const call = options.whole === true ? new WholeAnswerCall(scope, answered, failed) : new StreamedAnswerCall(scope, answered, failed);
       try {
-        const url = new URL(upstreamRequest.url);
+        const target = this.#targetOf(upstreamRequest.url);
         this.#dispatcherFor(options.timeouts.connectMs).dispatch(
           {
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
+            origin: target.origin,
+            path: target.path,
             method: 'POST',
             headers: upstreamRequest.headers,
             body: JSON.stringify(upstreamRequest.body),
