@@ -14,7 +14,7 @@ import type { UpstreamRequest } from '../core/upstream.ts';
 import { LimitedWatchdog, linkAbort, type DeadlineLink, type LinkedAbort } from '../lib/abort.ts';
 import type { ChatStreamParser, Provider } from '../providers/types.ts';
 import { startExchangeCapture, type AttemptCapture } from './capture-exchange.ts';
-import { ClientStreamPath } from './client-stream-path.ts';
+import { ClientStreamPath, type ClientStreamOptions } from './client-stream-path.ts';
 import { commitStream, endedSource, failingSource, readToCommit, type CommittedStream, type FramePath } from './committed-stream.ts';
 import { openUpstream, readJsonBody, readJsonBodyNow, type SendUpstream } from './open-upstream.ts';
 import { UpstreamPump, type StreamTarget } from './pump-upstream.ts';
@@ -262,28 +262,29 @@ export function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
     });
     // `created` for dialects whose answers carry no creation time: when the answer arrived.
     const parseContext = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
-    const pathOptions = {
+    // Only a client's stream has a client stream path: a non-stream answer keeps no prompt text for an estimate.
+    const pathOptions = (): ClientStreamOptions => ({
       clientModel: request.model,
       clientWantsUsage: plan.clientWantsUsage,
       channel: channel.name,
       record,
       estimate: estimatorOf(request),
       encoder: request.stream === true ? input.createEncoder?.() : undefined,
-    };
+    });
     if (!plan.upstreamStream) {
       // A JSON body: undici's idle timeout covers its bytes.
       timer.answerFollows();
       const whole = readJsonBodyNow(response, channel.name);
       const completion = provider.parseChatResponse(whole === undefined ? await readJsonBody(response, channel.name) : whole.json, parseContext);
       if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(completion, request, record) };
-      const stream = replayStream(new ClientStreamPath(pathOptions), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
+      const stream = replayStream(new ClientStreamPath(pathOptions()), replayAsStream(completion, { includeUsage: true }), channel.name, settle);
       return { kind: 'stream', stream };
     }
     timer.headersArrived();
     const parser = provider.createChatStreamParser(parseContext);
     const onProgress = progressOf(timer);
     if (request.stream !== true) return { kind: 'completion', completion: finishCompletion(await collectStream(response.body, parser, onProgress, channel.name), request, record) };
-    const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions, parser), onProgress, channel.name, settle);
+    const stream = await pumpToCommit(response.body, new ClientStreamPath(pathOptions(), parser), onProgress, channel.name, settle);
     return { kind: 'stream', stream };
   });
 }
