@@ -154,8 +154,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   const bodyBlamedAttempts: AttemptRecord[] = [];
   let handedOver = false;
   try {
-    for (const [index, candidate] of candidates.entries()) {
-      const outcome = await visit(candidate, index < candidates.length - 1, false);
+    for (let index = 0; index < candidates.length; index += 1) {
+      const outcome = await visit(candidates[index] as Candidate, index < candidates.length - 1, false);
       if (outcome !== undefined) {
         handedOver = outcome.keepsRunning;
         return outcome.value;
@@ -173,7 +173,8 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     }
     throw aggregateError(failures, input.model);
   } finally {
-    for (const suspect of suspects.splice(0)) suspect.count();
+    // No copy made when nothing is held back (almost every request).
+    if (suspects.length > 0) for (const suspect of suspects.splice(0)) suspect.count();
     if (!handedOver) deadline.dispose();
   }
 
@@ -232,7 +233,11 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
       pass.succeed();
       // Until the commit point: a stream's first token, else the whole answer.
       dependencies.channelStats?.recordSuccess(channel.name, attempt.durationMs);
-      Object.assign(context.record, { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, answeredModel: candidate.clientModel });
+      const { record } = context;
+      record.channel = channel.name;
+      record.upstreamModel = upstreamModel;
+      record.upstreamStream = prepared.upstreamStream;
+      record.answeredModel = candidate.clientModel;
       prepared.succeeded(value, started);
       const streaming = prepared.keepsRunning(value);
       settlement.streaming = streaming;
