@@ -4,14 +4,17 @@
 // renamed and serialized again, a request id and the routing headers, one JSON log line a request
 // (written once per turn of the event loop) and one request-log row (batches of 200 rows to a worker
 // thread that inserts them into SQLite with node:sqlite, ten rows an INSERT, one transaction a batch).
-// No framework, no retries, no limits, no metrics: what a relay cannot skip, by hand.
-// docs/benchmarks.md "Round eighteen".
-// Usage: node bench/bare-relay.ts --upstream http://127.0.0.1:PORT --log-db FILE [--port N] [--host 127.0.0.1]
+// No framework, no retries, no limits, no metrics: what a relay cannot skip, by hand. With `--fastify`
+// (target `bare-relay-fastify`) the same work runs as a fastify route, as Sluice's do (the key checked in an
+// onRequest hook, the body read by a string content-type parser, the answer sent with reply.send): the
+// difference between the two is what the framework costs a request. docs/benchmarks.md "Round eighteen".
+// Usage: node bench/bare-relay.ts --upstream http://127.0.0.1:PORT --log-db FILE [--port N] [--host 127.0.0.1] [--fastify]
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 import { argumentValue } from './lib/argument.ts';
 
@@ -73,7 +76,24 @@ export interface RunningBareRelay {
   close(): Promise<void>;
 }
 
-export function startBareRelay(options: { upstream: string; logDb: string; port?: number; host?: string; logOutput?: { write(text: string): unknown } }): Promise<RunningBareRelay> {
+/** Where a relayed answer goes: node:http's response, or fastify's reply. */
+interface Answer {
+  send(status: number, headers: Record<string, string | number>, text: string): void;
+  remoteAddress: string | undefined;
+  userAgent: string | undefined;
+}
+
+export interface BareRelayOptions {
+  upstream: string;
+  logDb: string;
+  port?: number;
+  host?: string;
+  logOutput?: { write(text: string): unknown };
+  /** The same work as a fastify route (target `bare-relay-fastify`). */
+  fastify?: boolean;
+}
+
+export async function startBareRelay(options: BareRelayOptions): Promise<RunningBareRelay> {
   const logOutput = options.logOutput ?? process.stdout;
   const upstream = `${options.upstream.replace(/\/+$/, '')}/v1/chat/completions`;
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
@@ -94,37 +114,41 @@ export function startBareRelay(options: { upstream: string; logDb: string; port?
     lines = [];
   };
 
-  const relay = async (incoming: IncomingMessage, outgoing: ServerResponse, started: number, id: string, keyName: string): Promise<void> => {
-    const text = await readText(incoming);
+  const refusal = (message: string): string => JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
+
+  /** The relay's work once the body is read: parse, check, call, rename, answer, log. */
+  const relay = async (text: string, answer: Answer, started: number, id: string, keyName: string): Promise<void> => {
     let body: { model?: unknown; messages?: unknown };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      refuse(outgoing, 400, 'The body is not JSON.');
+      answer.send(400, { 'content-type': 'application/json' }, refusal('The body is not JSON.'));
       return;
     }
     const clientModel = body.model;
     if (typeof clientModel !== 'string' || !Array.isArray(body.messages)) {
-      refuse(outgoing, 400, '`model` and `messages` are required.');
+      answer.send(400, { 'content-type': 'application/json' }, refusal('`model` and `messages` are required.'));
       return;
     }
     const upstreamStarted = performance.now();
-    const answer = await request(upstream, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream' }, body: JSON.stringify(body), dispatcher: agent });
-    const completion = JSON.parse(await answer.body.text()) as Completion;
+    const upstreamAnswer = await request(upstream, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream' }, body: JSON.stringify(body), dispatcher: agent });
+    const completion = JSON.parse(await upstreamAnswer.body.text()) as Completion;
     const upstreamMs = performance.now() - upstreamStarted;
     completion.model = clientModel;
     const answerText = JSON.stringify(completion);
     const overheadMs = performance.now() - started - upstreamMs;
-    outgoing.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(answerText),
-      'x-request-id': id,
-      'x-sluice-attempts': '1',
-      'x-sluice-overhead-ms': overheadMs.toFixed(3),
-      'x-sluice-channel': 'mock',
-      'x-sluice-model': clientModel,
-    });
-    outgoing.end(answerText);
+    answer.send(
+      200,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(answerText),
+        'x-sluice-attempts': '1',
+        'x-sluice-overhead-ms': overheadMs.toFixed(3),
+        'x-sluice-channel': 'mock',
+        'x-sluice-model': clientModel,
+      },
+      answerText,
+    );
     const durationMs = performance.now() - started;
     const attempts = [{ channel: 'mock', upstreamModel: clientModel, upstreamStream: false, status: 200, durationMs: upstreamMs }];
     const promptTokens = completion.usage?.prompt_tokens;
@@ -132,14 +156,28 @@ export function startBareRelay(options: { upstream: string; logDb: string; port?
     const line = { level: 30, time: Date.now(), requestId: id, clientModel, clientStream: false, channel: 'mock', upstreamModel: clientModel, upstreamStream: false, answeredModel: clientModel, adaptations: [], status: 200, overheadMs, durationMs, promptTokens, completionTokens, usageSource: 'upstream', requestBytes: text.length, key: keyName, attempts, msg: `${clientModel} 200 ${String(Math.round(durationMs))}ms` };
     if (lines.length === 0) setImmediate(writeLines);
     lines.push(`${JSON.stringify(line)}\n`);
-    values.push(Date.now(), id, keyName, clientModel, 'mock', 200, Math.round(durationMs), promptTokens ?? null, completionTokens ?? null, JSON.stringify(attempts), '[]', incoming.socket.remoteAddress ?? null, incoming.headers['user-agent'] ?? null, overheadMs, text.length, answerText.length);
+    values.push(Date.now(), id, keyName, clientModel, 'mock', 200, Math.round(durationMs), promptTokens ?? null, completionTokens ?? null, JSON.stringify(attempts), '[]', answer.remoteAddress ?? null, answer.userAgent ?? null, overheadMs, text.length, answerText.length);
     if (values.length >= rowsPerBatch * rowColumns) flushRows();
   };
 
+  const nextId = (): string => {
+    sequence += 1;
+    return `${prefix}${sequence.toString(16).padStart(12, '0')}`;
+  };
+  const closeLog = async (): Promise<void> => {
+    await agent.close();
+    clearInterval(flushTimer);
+    if (lines.length > 0) writeLines();
+    flushRows();
+    const exited = once(logThread, 'exit');
+    logThread.postMessage(null);
+    await exited;
+  };
+  if (options.fastify === true) return startOnFastify(options, relay, nextId, closeLog);
+
   const server = createServer((incoming, outgoing) => {
     const started = performance.now();
-    sequence += 1;
-    const id = `${prefix}${sequence.toString(16).padStart(12, '0')}`;
+    const id = nextId();
     const key = keys.get(incoming.headers.authorization ?? '');
     if (key === undefined) {
       refuse(outgoing, 401, 'Unknown API key.');
@@ -149,10 +187,20 @@ export function startBareRelay(options: { upstream: string; logDb: string; port?
       refuse(outgoing, 404, 'Only POST /v1/chat/completions is relayed.');
       return;
     }
-    relay(incoming, outgoing, started, id, key.name).catch((error: unknown) => {
-      if (outgoing.headersSent) outgoing.destroy();
-      else refuse(outgoing, 502, `bare relay: ${String(error)}`);
-    });
+    const answer: Answer = {
+      send: (status, headers, text) => {
+        outgoing.writeHead(status, { ...headers, 'x-request-id': id });
+        outgoing.end(text);
+      },
+      remoteAddress: incoming.socket.remoteAddress,
+      userAgent: incoming.headers['user-agent'],
+    };
+    readText(incoming)
+      .then((text) => relay(text, answer, started, id, key.name))
+      .catch((error: unknown) => {
+        if (outgoing.headersSent) outgoing.destroy();
+        else refuse(outgoing, 502, `bare relay: ${String(error)}`);
+      });
   });
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 61_000;
@@ -165,17 +213,52 @@ export function startBareRelay(options: { upstream: string; logDb: string; port?
         close: async () => {
           server.closeAllConnections();
           await new Promise((done) => server.close(done));
-          await agent.close();
-          clearInterval(flushTimer);
-          if (lines.length > 0) writeLines();
-          flushRows();
-          const exited = once(logThread, 'exit');
-          logThread.postMessage(null);
-          await exited;
+          await closeLog();
         },
       });
     });
   });
+}
+
+type Relay = (text: string, answer: Answer, started: number, id: string, keyName: string) => Promise<void>;
+
+/** The same relay as a fastify route, set up as Sluice's are (src/server/build-app.ts): hook, parser, reply. */
+async function startOnFastify(options: BareRelayOptions, relay: Relay, nextId: () => string, closeLog: () => Promise<void>): Promise<RunningBareRelay> {
+  const app = Fastify({ genReqId: nextId });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    if (keys.get(request.headers.authorization ?? '') === undefined) {
+      void reply.code(401).type('application/json').send(JSON.stringify({ error: { message: 'Unknown API key.', type: 'invalid_request_error', param: null, code: null } }));
+      return;
+    }
+    done();
+  });
+  app.post('/v1/chat/completions', async (request, reply) => {
+    const started = performance.now();
+    const answer: Answer = {
+      send: (status, headers, text) => {
+        void reply.code(status).headers(headers).send(text);
+      },
+      remoteAddress: request.socket.remoteAddress,
+      userAgent: request.headers['user-agent'],
+    };
+    await relay(typeof request.body === 'string' ? request.body : '', answer, started, request.id, 'bench');
+  });
+  app.server.keepAliveTimeout = 60_000;
+  app.server.headersTimeout = 61_000;
+  const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 });
+  return {
+    url: url.replace('localhost', '127.0.0.1'),
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close();
+      await closeLog();
+    },
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -183,6 +266,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const logDb = argumentValue('--log-db');
   if (upstream === undefined || logDb === undefined) throw new Error('usage: node bench/bare-relay.ts --upstream URL --log-db FILE [--port N]');
   const port = argumentValue('--port');
-  const relay = await startBareRelay({ upstream, logDb, ...(port === undefined ? {} : { port: Number(port) }), host: argumentValue('--host') ?? '127.0.0.1' });
+  const relay = await startBareRelay({ upstream, logDb, ...(port === undefined ? {} : { port: Number(port) }), host: argumentValue('--host') ?? '127.0.0.1', fastify: process.argv.includes('--fastify') });
   process.stderr.write(`bare relay on ${relay.url}\n`);
 }

@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`.
 import { scenarios as scenarioList } from './scenarios.ts';
-import { targetNames, type TargetName } from './targets.ts';
+import { defaultTargetNames, targetNames, type TargetName } from './targets.ts';
 
 export interface BenchOptions {
   quick: boolean;
@@ -66,7 +66,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     quietWaitMs: Number(value('--quiet-wait') ?? (quick ? 5 : 30)) * 1000,
     noisyRetries: Number(value('--retries') ?? (quick ? 1 : 2)),
     slowStreams: slow === undefined ? (quick ? 1_000 : undefined) : Number(slow),
-    targets: targets.length > 0 ? (targets as TargetName[]) : [...targetNames],
+    targets: targets.length > 0 ? (targets as TargetName[]) : [...defaultTargetNames],
     scenarios: scenarios.length > 0 ? scenarios : undefined,
     sluiceDir,
     sluiceHead: args.includes('--head'),

@@ -1,5 +1,6 @@
 // The four targets (plus Sluice with its request log off, the bare proxy collecting: the collect
-// path's floor, and the bare relay: what a relay that parses and logs cannot skip), each with its own mock upstream, started in the same run with the same CPU placement:
+// path's floor, and the bare relay: what a relay that parses and logs cannot skip, by hand or as a fastify
+// route), each with its own mock upstream, started in the same run with the same CPU placement:
 // the server under test alone on core 1, its mock upstream (and the load generators) on core 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -7,14 +8,21 @@ import { join } from 'node:path';
 import type { PortkeyInstall } from './portkey.ts';
 import { freePort, spawnPinned, stopProcess, waitForHttp, type Pinned } from './processes.ts';
 
-export const targetNames = ['direct', 'bare', 'bare-collect', 'bare-relay', 'sluice', 'sluice-nolog', 'portkey'] as const;
+export const targetNames = ['direct', 'bare', 'bare-collect', 'bare-relay', 'bare-relay-fastify', 'sluice', 'sluice-nolog', 'portkey'] as const;
 export type TargetName = (typeof targetNames)[number];
+
+/**
+ * What `npm run bench` starts when no `--targets` are given: the bare relays serve only non-stream chat
+ * (they are perf-split.ts's measures of what a relay cannot skip), so they are started only when named.
+ */
+export const defaultTargetNames: readonly TargetName[] = targetNames.filter((name) => name !== 'bare-relay' && name !== 'bare-relay-fastify');
 
 export const targetLabels: Record<TargetName, string> = {
   direct: 'direct (client → mock)',
   bare: 'bare Node proxy',
   'bare-collect': 'bare Node proxy, collecting',
   'bare-relay': 'bare Node relay (parses, logs)',
+  'bare-relay-fastify': 'the bare relay as a fastify route',
   sluice: 'Sluice',
   'sluice-nolog': 'Sluice, request log off',
   portkey: 'Portkey',
@@ -134,8 +142,9 @@ export async function startTarget(name: TargetName, paths: BenchPaths, extraNode
     const mode = name === 'bare-collect' ? ['--collect'] : [];
     server = spawnPinned({ ...common, args: [...extraNodeArgs, join(paths.repoRoot, 'bench', 'bare-proxy.ts'), '--upstream', mockUrl, '--port', String(port), ...mode], cwd: paths.repoRoot });
     readyUrl = `${url}/__mock/stats`;
-  } else if (name === 'bare-relay') {
-    server = spawnPinned({ ...common, args: [...extraNodeArgs, join(paths.repoRoot, 'bench', 'bare-relay.ts'), '--upstream', mockUrl, '--port', String(port), '--log-db', join(paths.runDir, 'bare-relay.db')], cwd: paths.repoRoot });
+  } else if (name === 'bare-relay' || name === 'bare-relay-fastify') {
+    const mode = name === 'bare-relay-fastify' ? ['--fastify'] : [];
+    server = spawnPinned({ ...common, args: [...extraNodeArgs, join(paths.repoRoot, 'bench', 'bare-relay.ts'), '--upstream', mockUrl, '--port', String(port), '--log-db', join(paths.runDir, `${name}.db`), ...mode], cwd: paths.repoRoot });
     readyUrl = url;
   } else if (name === 'sluice' || name === 'sluice-nolog') {
     configFile = join(paths.runDir, `${name}.yaml`);

@@ -10,26 +10,36 @@ import { startBareRelay, type RunningBareRelay } from '../../bench/bare-relay.ts
 import { startMockUpstream, type RunningMock } from '../../bench/mock-upstream.ts';
 
 let mock: RunningMock;
-let relay: RunningBareRelay;
-let folder: string;
-const logged: string[] = [];
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'bare-relay-'));
   mock = await startMockUpstream({ settings: { chunks: 3, delayMs: 0 } });
-  relay = await startBareRelay({ upstream: mock.url, logDb: join(folder, 'log.db'), logOutput: { write: (text: string) => logged.push(text) } });
 });
 
 afterAll(async () => {
   await mock.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
-function post(body: string, headers: Record<string, string> = { authorization: 'Bearer sk-bench-upstream' }): Promise<Response> {
-  return fetch(`${relay.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-}
+describe.each([
+  { mode: 'by hand (node:http)', fastify: false },
+  { mode: 'as a fastify route', fastify: true },
+])('the bare relay $mode', ({ fastify }) => {
+  let relay: RunningBareRelay;
+  let folder: string;
+  const logged: string[] = [];
 
-describe('the bare relay', () => {
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'bare-relay-'));
+    relay = await startBareRelay({ upstream: mock.url, logDb: join(folder, 'log.db'), logOutput: { write: (text: string) => logged.push(text) }, fastify });
+  });
+
+  afterAll(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function post(body: string, headers: Record<string, string> = { authorization: 'Bearer sk-bench-upstream' }): Promise<Response> {
+    return fetch(`${relay.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  }
+
   it("answers with the upstream's completion, the routing headers and a request id", async () => {
     const response = await post(JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'hi' }] }));
     expect(response.status).toBe(200);
