@@ -10,7 +10,8 @@ export interface Route {
 export function findRoute(channel: Channel, clientModel: string): Route | undefined {
   const mapped = Object.hasOwn(channel.modelMap, clientModel) ? channel.modelMap[clientModel] : undefined;
   if (mapped !== undefined) return { channel, upstreamModel: mapped };
-  if (channel.models.some((model) => matchesGlob(model, clientModel))) return { channel, upstreamModel: clientModel };
+  // A loop, not `some` with a closure: this runs for every channel on every request.
+  for (const model of channel.models) if (matchesGlob(model, clientModel)) return { channel, upstreamModel: clientModel };
   return undefined;
 }
 

@@ -13,6 +13,12 @@ async function decode(header: string, bytes: Buffer): Promise<string> {
 }
 
 describe('planDecoding', () => {
+  it('passes a body sent as it is through: no header, an empty one, identity, identity among others', () => {
+    for (const header of [undefined, '', 'identity', 'Identity', ' identity , ', ['identity'], []]) {
+      expect(planDecoding(header)).toEqual({ kind: 'decode', decoders: [] });
+    }
+  });
+
   it('reads the codings of a content-encoding header, identity left out', () => {
     expect(listContentCodings(undefined)).toEqual([]);
     expect(listContentCodings('identity')).toEqual([]);

@@ -17,7 +17,10 @@ const decoderFactories: Readonly<Record<string, () => Transform>> = {
 /** More codings than this on one body is not a real upstream: refused rather than stacked. */
 export const maxContentCodings = 2;
 
-export type DecodingPlan = { kind: 'decode'; decoders: Transform[] } | { kind: 'unsupported'; coding: string };
+export type DecodingPlan = { kind: 'decode'; decoders: readonly Transform[] } | { kind: 'unsupported'; coding: string };
+
+/** A body sent as it is (no `content-encoding`, the usual case): one plan for all, no list made per answer. */
+const asSent: DecodingPlan = Object.freeze({ kind: 'decode', decoders: Object.freeze([]) });
 
 /** The header's codings, lower-cased, without `identity` (which changes nothing). */
 export function listContentCodings(header: string | string[] | undefined): string[] {
@@ -29,6 +32,7 @@ export function listContentCodings(header: string | string[] | undefined): strin
 }
 
 export function planDecoding(header: string | string[] | undefined): DecodingPlan {
+  if (header === undefined || header === '' || header === 'identity') return asSent;
   const codings = listContentCodings(header);
   if (codings.length > maxContentCodings) return { kind: 'unsupported', coding: codings.join(', ') };
   const unknown = codings.find((coding) => !Object.hasOwn(decoderFactories, coding));

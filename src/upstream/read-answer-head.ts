@@ -11,7 +11,7 @@ import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export type AnswerHead = { kind: 'refused'; error: GatewayError } | { kind: 'read'; decoders: Transform[]; headers: Headers };
+export type AnswerHead = { kind: 'refused'; error: GatewayError } | { kind: 'read'; decoders: readonly Transform[]; headers: Headers };
 
 /** Response headers that describe the bytes on the wire, not the decoded body handed on. */
 const wireHeaders: readonly string[] = ['content-encoding', 'content-length'];

@@ -92,7 +92,7 @@ export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
     this.#answered({ status, headers: head.headers, body: this.#bodyFor(controller, head.decoders, bodyScope) });
   }
 
-  #bodyFor(controller: Controller, decoders: Transform[], bodyScope: BodyScope): AsyncIterable<Uint8Array> {
+  #bodyFor(controller: Controller, decoders: readonly Transform[], bodyScope: BodyScope): AsyncIterable<Uint8Array> {
     if (decoders.length === 0) {
       this.#body = new StreamedAnswerBody(controller, bodyScope, this.#stopListening);
       return this.#body;

@@ -67,7 +67,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   #body: WholeAnswerBody | undefined;
   #bodyScope: BodyScope | undefined;
   /** The content-encoding's decoders, run over the whole body at its end. */
-  #decoders: Transform[] = [];
+  #decoders: readonly Transform[] = [];
   #chunks: Buffer[] = [];
   #received = 0;
   #over = false;
