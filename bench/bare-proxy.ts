@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { collectAnswer } from './bare-collect.ts';
 import { argumentValue } from './lib/argument.ts';
+import { listenServer, type ListeningServer } from './lib/listen-server.ts';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
@@ -20,10 +21,7 @@ function forwardable(headers: IncomingHttpHeaders | Record<string, string | stri
   return kept;
 }
 
-export interface RunningBareProxy {
-  url: string;
-  close(): Promise<void>;
-}
+export type RunningBareProxy = ListeningServer;
 
 function failWith(outgoing: ServerResponse, error: unknown): void {
   if (outgoing.headersSent) {
@@ -68,25 +66,7 @@ export function startBareProxy(options: { upstream: string; port?: number; host?
       },
     );
   });
-  server.keepAliveTimeout = 60_000;
-  server.headersTimeout = 61_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: async () => {
-          server.closeAllConnections();
-          await new Promise<void>((done) => server.close(() => {
-            done();
-          }));
-          await agent.close();
-        },
-      });
-    });
-  });
+  return listenServer(server, options, { after: () => agent.close() });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

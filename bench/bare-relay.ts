@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 import { argumentValue } from './lib/argument.ts';
+import { listenServer, type ListeningServer } from './lib/listen-server.ts';
 
 /** The key the bench's load sends to every target that is not Sluice (bench/lib/targets.ts). */
 const keys = new Map([['Bearer sk-bench-upstream', { name: 'bench' }]]);
@@ -70,11 +71,8 @@ interface Completion {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
-export interface RunningBareRelay {
-  url: string;
-  /** Stops the server, writes the rows still waiting and waits for the log thread to close its database. */
-  close(): Promise<void>;
-}
+/** `close` stops the server, writes the rows still waiting and waits for the log thread to close its database. */
+export type RunningBareRelay = ListeningServer;
 
 /** Where a relayed answer goes: node:http's response, or fastify's reply. */
 interface Answer {
@@ -202,22 +200,7 @@ export async function startBareRelay(options: BareRelayOptions): Promise<Running
         else refuse(outgoing, 502, `bare relay: ${String(error)}`);
       });
   });
-  server.keepAliveTimeout = 60_000;
-  server.headersTimeout = 61_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
-      const address = server.address();
-      resolve({
-        url: `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}`,
-        close: async () => {
-          server.closeAllConnections();
-          await new Promise((done) => server.close(done));
-          await closeLog();
-        },
-      });
-    });
-  });
+  return listenServer(server, options, { after: closeLog });
 }
 
 type Relay = (text: string, answer: Answer, started: number, id: string, keyName: string) => Promise<void>;
@@ -250,9 +233,12 @@ async function startOnFastify(options: BareRelayOptions, relay: Relay, nextId: (
   });
   app.server.keepAliveTimeout = 60_000;
   app.server.headersTimeout = 61_000;
-  const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 });
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    url: url.replace('localhost', '127.0.0.1'),
+    url: `http://127.0.0.1:${String(port)}`,
+    port,
     close: async () => {
       app.server.closeAllConnections();
       await app.close();

@@ -20,6 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { argumentValue } from './lib/argument.ts';
+import { listenServer } from './lib/listen-server.ts';
 import { readBody } from './lib/read-body.ts';
 
 export interface MockSettings {
@@ -287,31 +288,12 @@ export function startMockUpstream(options: { port?: number; host?: string; setti
   server.on('connection', () => {
     stats.connections++;
   });
-  server.keepAliveTimeout = 60_000;
-  server.headersTimeout = 61_000;
   server.maxHeadersCount = 100;
-
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        settings,
-        stats,
-        close: () =>
-          new Promise<void>((done) => {
-            barrier.release();
-            server.closeAllConnections();
-            server.close(() => {
-              done();
-            });
-          }),
-      });
-    });
-  });
+  return listenServer(server, options, {
+    before: () => {
+      barrier.release();
+    },
+  }).then((listening) => ({ ...listening, settings, stats }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
