@@ -14,7 +14,7 @@ function matchingHints(source: Record<string, CapabilityHints>, model: string): 
   const exact = Object.hasOwn(source, model) ? source[model] : undefined;
   let globs: string[] | undefined;
   for (const key in source) {
-    if (key !== model && isGlob(key) && matchesGlob(key, model)) (globs ??= []).push(key);
+    if (key !== model && Object.hasOwn(source, key) && isGlob(key) && matchesGlob(key, model)) (globs ??= []).push(key);
   }
   if (globs === undefined) return exact === undefined ? noHints : [exact];
   globs.sort((left, right) => right.length - left.length);
