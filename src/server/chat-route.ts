@@ -38,7 +38,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
   return createRelayedHandler(
     options,
     async (exchange) => {
-      const { request, reply, record, caller, signal, clientSignal } = exchange;
+      const { request, reply, record, caller, signal } = exchange;
       const { chat: chatRequest, state, headers, sameDialect, untranslatable } = codec.parseRequest(parseJsonText(typeof request.body === 'string' ? request.body : ''), request.headers, request.query);
       if (headers !== undefined) reply.headers(headers);
       const answerContext = createAnswerContext(request.id, chatRequest, record);
@@ -85,7 +85,7 @@ export function createChatHandler<State>(options: RouteOptions, codec: IngressCo
       // Stored only once the client got all of it: no header can say so any more.
       const collected = collectCommittedStream(outcome.stream);
       writeCommittedStream(exchange, options, collected.stream, answerHeaders, async () => {
-        const completion = record.status === 200 && !clientSignal.aborted ? collected.result() : undefined;
+        const completion = record.status === 200 && !exchange.clientSignal.aborted ? collected.result() : undefined;
         if (completion !== undefined) await cacheUse.store(withRecordedUsage(completion, record));
       });
     },

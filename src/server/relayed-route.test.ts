@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../relay/request-record.ts';
 import { createRelayedHandler, type Exchange, type RouteOptions } from './relayed-route.ts';
@@ -67,5 +68,49 @@ describe('a held request', () => {
     const seen = await holdOnce(body, true);
     expect(seen.body).toBe(body);
     expect(finished[0]?.capture?.clientRequest).toBe(body);
+  });
+});
+
+describe('a client that goes away', () => {
+  it('aborts the relay, and a client signal first asked for afterwards is already aborted, with the same reason', async () => {
+    const app = Fastify();
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+      done(null, text);
+    });
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let seen: { relay: unknown; clientAborted: boolean; client: unknown } | undefined;
+    const handled = new Promise<void>((resolve) => {
+      app.post(
+        '/wait',
+        createRelayedHandler(options, async (exchange) => {
+          started();
+          await new Promise((aborted) => {
+            exchange.signal.addEventListener('abort', aborted, { once: true });
+          });
+          seen = { relay: exchange.signal.reason, clientAborted: exchange.clientSignal.aborted, client: exchange.clientSignal.reason };
+          resolve();
+        }),
+      );
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/wait', headers: { 'content-type': 'application/json' } });
+      request.on('error', () => undefined);
+      request.end('{}');
+      await running;
+      request.destroy();
+      await handled;
+    } finally {
+      await app.close();
+    }
+    expect(seen?.relay).toMatchObject({ code: 'client_closed' });
+    expect(seen?.clientAborted).toBe(true);
+    expect(seen?.client).toBe(seen?.relay);
   });
 });

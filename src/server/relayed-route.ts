@@ -83,23 +83,17 @@ function finishCapture(capture: Capture, body: unknown, relay: RelayDependencies
 }
 
 /**
- * The client's signal (it went away: nothing more can be written to it) and the relay's (the client
- * went away, or the shutdown deadline passed). The client's close aborts both directly, without a
- * listener linking one signal to the other.
+ * Follows the client's side of the connection: its close before the answer finished, or its abort of
+ * the request, ends the exchange's client side (`RelayedExchange.clientLeft`), without a listener
+ * linking one signal to another.
  */
-function abortOnClientClose(request: FastifyRequest, reply: FastifyReply, relay: AbortController): AbortController {
-  const controller = new AbortController();
-  const abort = (error: GatewayError): void => {
-    controller.abort(error);
-    relay.abort(error);
-  };
+function followClient(request: FastifyRequest, reply: FastifyReply, exchange: RelayedExchange): void {
   reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) abort(new GatewayError('client_closed', 'The client closed the connection.'));
+    if (!reply.raw.writableFinished) exchange.clientLeft(new GatewayError('client_closed', 'The client closed the connection.'));
   });
   request.raw.on('aborted', () => {
-    abort(new GatewayError('client_closed', 'The client aborted the request.'));
+    exchange.clientLeft(new GatewayError('client_closed', 'The client aborted the request.'));
   });
-  return controller;
 }
 
 /**
@@ -184,13 +178,16 @@ class RelayedExchange implements Exchange {
   readonly record: RequestRecord;
   readonly caller: Caller | undefined;
   readonly signal: AbortSignal;
-  readonly clientSignal: AbortSignal;
   held = false;
   readonly #options: RouteOptions;
   readonly #shutdown: ReturnType<typeof followShutdown>;
   readonly #client: ClientProtocol | undefined;
   readonly #relay = new AbortController();
   #admission: Admission | undefined;
+  /** Why the client went away, once it has. */
+  #clientGone: GatewayError | undefined;
+  /** Made when a route first asks for `clientSignal` (a stream's writer does; a JSON answer need not). */
+  #clientAbort: AbortController | undefined;
 
   constructor(request: FastifyRequest, reply: FastifyReply, options: RouteOptions, shutdown: ReturnType<typeof followShutdown>, client: ClientProtocol | undefined) {
     this.request = request;
@@ -203,9 +200,28 @@ class RelayedExchange implements Exchange {
     this.#options = options;
     this.#shutdown = shutdown;
     this.#client = client;
-    this.clientSignal = abortOnClientClose(request, reply, this.#relay).signal;
+    followClient(request, reply, this);
     shutdown.enter(this.#relay);
     this.signal = this.#relay.signal;
+  }
+
+  /**
+   * The client went away: nothing more can be written to it. An AbortController made on first use, not
+   * for every request: a non-stream answer reads only whether the client is gone (docs/benchmarks.md "Round eighteen").
+   */
+  get clientSignal(): AbortSignal {
+    if (this.#clientAbort === undefined) {
+      this.#clientAbort = new AbortController();
+      if (this.#clientGone !== undefined) this.#clientAbort.abort(this.#clientGone);
+    }
+    return this.#clientAbort.signal;
+  }
+
+  /** The client closed the connection or aborted the request: its signal and the relay's abort, with the first reason. */
+  clientLeft(reason: GatewayError): void {
+    this.#clientGone ??= reason;
+    this.#clientAbort?.abort(this.#clientGone);
+    this.#relay.abort(this.#clientGone);
   }
 
   admit(estimateTokens: () => number, quoteUsd?: QuoteUsd): Promise<void> | undefined {
@@ -239,7 +255,7 @@ class RelayedExchange implements Exchange {
     const failure = toGatewayError(signal.aborted ? signal.reason : error);
     recordFailure(record, failure);
     const rendered = renderFor(this.#client, failure, request.id);
-    if (!reply.sent && !this.clientSignal.aborted) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, this.started) }).send(rendered.body);
+    if (!reply.sent && this.#clientGone === undefined) await reply.code(rendered.status).headers({ ...rendered.headers, ...describeRouting(record, this.started) }).send(rendered.body);
   }
 
   /** Once per request, at its end, whatever happened. */
