@@ -11,13 +11,14 @@
 // Usage: node bench/bare-relay.ts --upstream http://127.0.0.1:PORT --log-db FILE [--port N] [--host 127.0.0.1] [--fastify]
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 import { argumentValue } from './lib/argument.ts';
 import { listenServer, type ListeningServer } from './lib/listen-server.ts';
+import { readBody } from './lib/read-body.ts';
 
 /** The key the bench's load sends to every target that is not Sluice (bench/lib/targets.ts). */
 const keys = new Map([['Bearer sk-bench-upstream', { name: 'bench' }]]);
@@ -46,24 +47,15 @@ parentPort.on('message', (values) => {
 });
 `;
 
-function refuse(outgoing: ServerResponse, status: number, message: string): void {
-  const text = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
-  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  outgoing.end(text);
+/** An error body in the OpenAI shape. */
+function refusal(message: string): string {
+  return JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
 }
 
-function readText(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    incoming.setEncoding('utf8');
-    incoming.on('data', (piece: string) => {
-      text += piece;
-    });
-    incoming.on('end', () => {
-      resolve(text);
-    });
-    incoming.on('error', reject);
-  });
+function refuse(outgoing: ServerResponse, status: number, message: string): void {
+  const text = refusal(message);
+  outgoing.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  outgoing.end(text);
 }
 
 interface Completion {
@@ -111,8 +103,6 @@ export async function startBareRelay(options: BareRelayOptions): Promise<Running
     logOutput.write(lines.join(''));
     lines = [];
   };
-
-  const refusal = (message: string): string => JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } });
 
   /** The relay's work once the body is read: parse, check, call, rename, answer, log. */
   const relay = async (text: string, answer: Answer, started: number, id: string, keyName: string): Promise<void> => {
@@ -193,7 +183,7 @@ export async function startBareRelay(options: BareRelayOptions): Promise<Running
       remoteAddress: incoming.socket.remoteAddress,
       userAgent: incoming.headers['user-agent'],
     };
-    readText(incoming)
+    readBody(incoming)
       .then((text) => relay(text, answer, started, id, key.name))
       .catch((error: unknown) => {
         if (outgoing.headersSent) outgoing.destroy();
@@ -215,7 +205,7 @@ async function startOnFastify(options: BareRelayOptions, relay: Relay, nextId: (
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     if (keys.get(request.headers.authorization ?? '') === undefined) {
-      void reply.code(401).type('application/json').send(JSON.stringify({ error: { message: 'Unknown API key.', type: 'invalid_request_error', param: null, code: null } }));
+      void reply.code(401).type('application/json').send(refusal('Unknown API key.'));
       return;
     }
     done();
