@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { linkAbort, sleep, startWatchdog } from './abort.ts';
+import { AbortNode, followAbort, linkAbort, sleep, startWatchdog, unfollowAbort, type AbortFollower } from './abort.ts';
 
 describe('linkAbort', () => {
   it("aborts with the parent's reason, and on its own without touching the parent", () => {
@@ -29,6 +30,74 @@ describe('linkAbort', () => {
     child.dispose();
     parent.abort('late');
     expect(child.signal.aborted).toBe(false);
+  });
+});
+
+describe('AbortNode and followAbort', () => {
+  const recorder = (): AbortFollower & { reasons: unknown[] } => {
+    const reasons: unknown[] = [];
+    return { reasons, followedAborted: (reason) => reasons.push(reason) };
+  };
+
+  it("hands a node's abort to its followers, once, with no listener on its signal", () => {
+    const node = new AbortNode();
+    const first = recorder();
+    const second = recorder();
+    const gone = recorder();
+    followAbort(node.signal, first);
+    followAbort(node.signal, second);
+    followAbort(node.signal, gone);
+    unfollowAbort(node.signal, gone);
+    expect(getEventListeners(node.signal, 'abort')).toHaveLength(0);
+    node.abort('client gone');
+    node.abort('again');
+    expect(first.reasons).toEqual(['client gone']);
+    expect(second.reasons).toEqual(['client gone']);
+    expect(gone.reasons).toEqual([]);
+    expect(node.signal.reason).toBe('client gone');
+  });
+
+  it('still fires listeners added to a node’s signal the usual way', () => {
+    const node = new AbortNode();
+    const heard = vi.fn();
+    node.signal.addEventListener('abort', heard, { once: true });
+    node.abort('stop');
+    expect(heard).toHaveBeenCalledOnce();
+  });
+
+  it('follows any other signal through a listener, removed again by unfollowAbort', () => {
+    const plain = new AbortController();
+    const follower = recorder();
+    followAbort(plain.signal, follower);
+    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(1);
+    unfollowAbort(plain.signal, follower);
+    expect(getEventListeners(plain.signal, 'abort')).toHaveLength(0);
+    followAbort(plain.signal, follower);
+    plain.abort('late');
+    expect(follower.reasons).toEqual(['late']);
+    unfollowAbort(plain.signal, follower);
+  });
+
+  it('links a chain of nodes without listeners: a request, its deadline, an attempt', () => {
+    const request = new AbortNode();
+    const deadline = linkAbort(request.signal);
+    const attempt = linkAbort(deadline.signal);
+    const call = recorder();
+    followAbort(attempt.signal, call);
+    for (const signal of [request.signal, deadline.signal, attempt.signal]) expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    request.abort('client gone');
+    expect([deadline.signal.reason, attempt.signal.reason, call.reasons]).toEqual(['client gone', 'client gone', ['client gone']]);
+  });
+
+  it('leaves the chain when disposed: a later abort of the parent reaches neither the link nor its followers', () => {
+    const request = new AbortNode();
+    const attempt = linkAbort(request.signal);
+    const call = recorder();
+    followAbort(attempt.signal, call);
+    attempt.dispose();
+    request.abort('late');
+    expect(attempt.signal.aborted).toBe(false);
+    expect(call.reasons).toEqual([]);
   });
 });
 

@@ -7,36 +7,133 @@ export interface LinkedAbort {
   dispose(): void;
 }
 
+/** What a signal's abort is handed to by `followAbort`: an object with a method, no function per follower. */
+export interface AbortFollower {
+  followedAborted(reason: unknown): void;
+}
+
+/** On the signal of an `AbortNode`: the node, whose followers it calls itself (no EventTarget listener). */
+const nodeOfSignal = Symbol('sluice.abortNode');
+
+type NodeSignal = AbortSignal & { [nodeOfSignal]?: AbortNode };
+
+/**
+ * An AbortController that hands its abort to its followers directly. A request's chain of aborts (the
+ * relay's, the request's deadline, each attempt, the upstream call) was one EventTarget listener per
+ * link: each `addEventListener` made a listener object and the signal's map of event types, each
+ * `removeEventListener` a lookup through `super` in V8's runtime and a shrink of that map: ~4 µs of
+ * the event loop a non-stream request, and ~1 KB (docs/benchmarks.md "Round nineteen"). Listeners
+ * added to its signal the usual way still fire, first.
+ */
+export class AbortNode extends AbortController {
+  /** One follower at most in the common case (a chain); more in an array. */
+  #first: AbortFollower | undefined;
+  #more: AbortFollower[] | undefined;
+
+  constructor() {
+    super();
+    (this.signal as NodeSignal)[nodeOfSignal] = this;
+  }
+
+  override abort(reason?: unknown): void {
+    const signal = this.signal;
+    if (signal.aborted) return;
+    super.abort(reason);
+    const first = this.#first;
+    const more = this.#more;
+    this.#first = undefined;
+    this.#more = undefined;
+    first?.followedAborted(signal.reason);
+    if (more !== undefined) for (const follower of more) follower.followedAborted(signal.reason);
+  }
+
+  follow(follower: AbortFollower): void {
+    if (this.#first === undefined) this.#first = follower;
+    else (this.#more ??= []).push(follower);
+  }
+
+  unfollow(follower: AbortFollower): void {
+    if (this.#first === follower) {
+      this.#first = undefined;
+      return;
+    }
+    const more = this.#more;
+    const at = more === undefined ? -1 : more.indexOf(follower);
+    if (at >= 0) more?.splice(at, 1);
+  }
+}
+
+/** Listeners for signals of other controllers, one per follower and signal, to remove them again. */
+const listeners = new WeakMap<AbortFollower, Map<AbortSignal, () => void>>();
+
+/**
+ * Calls `follower.followedAborted(reason)` when `signal` aborts from now on (not for an abort before:
+ * check `signal.aborted` first, as with `addEventListener`). A node's signal calls it directly; any
+ * other signal through a listener.
+ */
+export function followAbort(signal: AbortSignal, follower: AbortFollower): void {
+  const node = (signal as NodeSignal)[nodeOfSignal];
+  if (node !== undefined) {
+    node.follow(follower);
+    return;
+  }
+  const onAbort = (): void => {
+    forgetListener(signal, follower);
+    follower.followedAborted(signal.reason);
+  };
+  let bySignal = listeners.get(follower);
+  if (bySignal === undefined) {
+    bySignal = new Map();
+    listeners.set(follower, bySignal);
+  }
+  bySignal.set(signal, onAbort);
+  signal.addEventListener('abort', onAbort, { once: true });
+}
+
+function forgetListener(signal: AbortSignal, follower: AbortFollower): (() => void) | undefined {
+  const bySignal = listeners.get(follower);
+  const onAbort = bySignal?.get(signal);
+  bySignal?.delete(signal);
+  if (bySignal?.size === 0) listeners.delete(follower);
+  return onAbort;
+}
+
+/** Stops `followAbort(signal, follower)`; nothing when it no longer follows. */
+export function unfollowAbort(signal: AbortSignal, follower: AbortFollower): void {
+  const node = (signal as NodeSignal)[nodeOfSignal];
+  if (node !== undefined) {
+    node.unfollow(follower);
+    return;
+  }
+  const onAbort = forgetListener(signal, follower);
+  if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+}
+
 /**
  * A controller that aborts when any of `parents` does, with that parent's reason, and can abort on
- * its own. Its listener is a function named before it is stored: for an object listener
- * (`handleEvent`) Node's EventTarget stores `this.callback = async (...args) => …`
- * (lib/internal/event_target.js, Listener), a function literal assigned to a property, which V8
- * allocates in the old generation, so each link and what its signal reached outlived the
- * young-generation collections (docs/benchmarks.md, "Fixed per-request work, round six").
+ * its own. It follows each parent with `followAbort`: a parent that is a node calls it directly.
  */
-class LinkedController extends AbortController implements LinkedAbort {
+class LinkedController extends AbortNode implements LinkedAbort, AbortFollower {
   readonly #parents: readonly AbortSignal[];
-  readonly #onParentAbort: (event: Event) => void;
 
   constructor(parents: readonly AbortSignal[]) {
     super();
     this.#parents = parents;
-    const onParentAbort = (event: Event): void => {
-      this.abort((event.target as AbortSignal).reason);
-    };
-    this.#onParentAbort = onParentAbort;
     for (const parent of parents) {
       if (parent.aborted) {
         this.abort(parent.reason);
         return;
       }
     }
-    for (const parent of parents) parent.addEventListener('abort', onParentAbort, { once: true });
+    for (const parent of parents) followAbort(parent, this);
+  }
+
+  followedAborted(reason: unknown): void {
+    this.abort(reason);
   }
 
   dispose(): void {
-    for (const parent of this.#parents) parent.removeEventListener('abort', this.#onParentAbort);
+    for (const parent of this.#parents) unfollowAbort(parent, this);
   }
 }
 

@@ -12,6 +12,7 @@ import type { Pricing } from '../relay/price-request.ts';
 import type { Caller } from './authenticate.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
 import { renderError, toGatewayError } from './render-error.ts';
+import { AbortNode } from '../lib/abort.ts';
 
 export interface RouteOptions {
   relay: RelayDependencies;
@@ -182,7 +183,8 @@ class RelayedExchange implements Exchange {
   readonly #options: RouteOptions;
   readonly #shutdown: ReturnType<typeof followShutdown>;
   readonly #client: ClientProtocol | undefined;
-  readonly #relay = new AbortController();
+  /** A node (src/lib/abort.ts): the request's deadline follows it without a listener. */
+  readonly #relay = new AbortNode();
   #admission: Admission | undefined;
   /** Why the client went away, once it has. */
   #clientGone: GatewayError | undefined;

@@ -15,6 +15,7 @@ import { describeSendFailure } from './describe-send-failure.ts';
 import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { queuedBytesBeforePause, StreamedAnswerBody } from './streamed-answer-body.ts';
+import { followAbort, unfollowAbort, type AbortFollower } from '../lib/abort.ts';
 
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
@@ -42,7 +43,7 @@ function feedReadable(controller: Controller): Readable {
  * A class with methods, no function literal stored on it: V8 pretenures those, which kept whole
  * calls alive through young-generation collections (detach-call-controller.ts).
  */
-export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
+export class StreamedAnswerCall implements Dispatcher.DispatchHandler, AbortFollower {
   readonly #scope: DispatchScope;
   readonly #answered: (response: UpstreamResponse) => void;
   readonly #failed: (error: GatewayError) => void;
@@ -58,18 +59,19 @@ export class StreamedAnswerCall implements Dispatcher.DispatchHandler {
     this.#scope = scope;
     this.#answered = answered;
     this.#failed = failed;
-    // Functions named before they are stored (a literal assigned to a property is pretenured, and
-    // Node's EventTarget wraps an object listener in one: whole-answer-call.ts says more).
-    const onAbort = (): void => {
-      this.#controller?.abort(scope.signal.reason as Error);
-    };
+    // A function named before it is stored (a literal assigned to a property is pretenured:
+    // detach-call-controller.ts); the call itself follows the signal (src/lib/abort.ts).
     const stopListening = (): void => {
       if (!this.#listening) return;
       this.#listening = false;
-      scope.signal.removeEventListener('abort', onAbort);
+      unfollowAbort(scope.signal, this);
     };
     this.#stopListening = stopListening;
-    scope.signal.addEventListener('abort', onAbort, { once: true });
+    followAbort(scope.signal, this);
+  }
+
+  followedAborted(reason: unknown): void {
+    this.#controller?.abort(reason as Error);
   }
 
   onRequestStart(controller: Controller): void {

@@ -13,6 +13,7 @@ import { readDispatchedHead, type DispatchScope } from './read-answer-head.ts';
 import { describeSendFailure } from './describe-send-failure.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
 import { readWholeUpstreamBody } from './read-whole-body.ts';
+import { followAbort, unfollowAbort, type AbortFollower } from '../lib/abort.ts';
 
 type Controller = Dispatcher.DispatchController;
 type Headers = Record<string, string | string[] | undefined>;
@@ -59,7 +60,7 @@ export class WholeAnswerBody implements AsyncIterable<Uint8Array> {
  * body. A class with methods, no function literal stored on it: V8 pretenures those, which kept
  * whole calls alive through young-generation collections (detach-call-controller.ts).
  */
-export class WholeAnswerCall implements Dispatcher.DispatchHandler {
+export class WholeAnswerCall implements Dispatcher.DispatchHandler, AbortFollower {
   readonly #scope: DispatchScope;
   readonly #answered: (response: UpstreamResponse) => void;
   readonly #failed: (error: GatewayError) => void;
@@ -71,21 +72,18 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
   #chunks: Buffer[] = [];
   #received = 0;
   #over = false;
-  readonly #onAbort: () => void;
 
   constructor(scope: DispatchScope, answered: (response: UpstreamResponse) => void, failed: (error: GatewayError) => void) {
     this.#scope = scope;
     this.#answered = answered;
     this.#failed = failed;
-    // A function, named before it is stored: for an object listener (handleEvent) Node's EventTarget
-    // stores `this.callback = async (...args) => …` (lib/internal/event_target.js, Listener), a
-    // function literal assigned to a property, which V8 allocates in the old generation: its
-    // context kept this call, and all it reaches, alive through young-generation collections.
-    const onAbort = (): void => {
-      this.#controller?.abort(scope.signal.reason as Error);
-    };
-    this.#onAbort = onAbort;
-    scope.signal.addEventListener('abort', onAbort, { once: true });
+    // The call follows its signal as an object with a method (src/lib/abort.ts): no listener function,
+    // and none at all when the signal is an attempt's, which calls it directly.
+    followAbort(scope.signal, this);
+  }
+
+  followedAborted(reason: unknown): void {
+    this.#controller?.abort(reason as Error);
   }
 
   onRequestStart(controller: Controller): void {
@@ -133,7 +131,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     // same cap on the decoded bytes, the same words for a body that does not decode.
     this.#over = true;
     this.#chunks = [];
-    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    unfollowAbort(this.#scope.signal, this);
     const body = this.#body;
     readWholeUpstreamBody(Readable.from([bytes]), this.#decoders, bodyScope).then(
       (decoded) => {
@@ -149,7 +147,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     if (this.#body === undefined) {
       if (this.#over) return;
       this.#over = true;
-      this.#scope.signal.removeEventListener('abort', this.#onAbort);
+      unfollowAbort(this.#scope.signal, this);
       this.#scope.onEnd();
       this.#failed(describeSendFailure(error, this.#scope));
       return;
@@ -159,7 +157,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
 
   #refuse(controller: Controller, error: GatewayError): void {
     this.#over = true;
-    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    unfollowAbort(this.#scope.signal, this);
     this.#scope.onEnd();
     this.#failed(error);
     controller.abort(error);
@@ -170,7 +168,7 @@ export class WholeAnswerCall implements Dispatcher.DispatchHandler {
     this.#over = true;
     this.#chunks = [];
     for (const decoder of this.#decoders) decoder.destroy();
-    this.#scope.signal.removeEventListener('abort', this.#onAbort);
+    unfollowAbort(this.#scope.signal, this);
     this.#scope.onEnd();
     this.#body?.settle(outcome);
   }
