@@ -27,6 +27,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
+  // The request path holds resources with try/finally: the build's target (es2024) compiles `using` into
+  // helpers that allocate per scope (docs/benchmarks.md "Round nineteen"; src/relay/attempt-loop.ts visit).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/cli/**', 'src/import/**'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "VariableDeclaration[kind='using'], VariableDeclaration[kind='await using']", message: 'Release it in a finally block: `using` compiles into helpers that allocate per scope (docs/benchmarks.md "Round nineteen").' }],
+    },
+  },
   // Plain JavaScript checked by tsc (checkJs), which already refuses undefined names.
   { files: ['bin/**/*.js'], rules: { 'no-undef': 'off' } },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

@@ -6,7 +6,7 @@
 // thread, V8's GC helpers) per request, and the main thread's; promoted bytes are what the scavenges moved to
 // the old generation. docs/benchmarks.md, "Non-stream allocations, round four" and "Promoted upstream calls, round five".
 //
-// Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--rounds 5] [--requests 4000]
+// Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--built] [--rounds 5] [--requests 4000]
 //          [--concurrency 16] [--heap-sample FILE.heapprofile]   (stdout: the server's log, send it to /dev/null)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,10 +97,12 @@ function usedOutsideNewSpace(spaces: readonly { spaceName: string; spaceUsedSize
 }
 
 async function runServer(): Promise<void> {
-  const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, built: { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
   const sluiceDir = resolve(values['sluice-dir'] ?? join(fileURLToPath(import.meta.url), '..', '..'));
-  const { parseConfig } = (await import(pathToFileURL(join(sluiceDir, 'src/config/index.ts')).href)) as { parseConfig: typeof ParseConfig };
-  const { startSluice } = (await import(pathToFileURL(join(sluiceDir, 'src/server/start-sluice.ts')).href)) as { startSluice: typeof StartSluice };
+  // `--built`: the compiled server in dist/ (what `npm start` and `npm run bench` run; build it first), else src/.
+  const [root, extension] = values.built ? ['dist', 'js'] : ['src', 'ts'];
+  const { parseConfig } = (await import(pathToFileURL(join(sluiceDir, root, 'config', `index.${extension}`)).href)) as { parseConfig: typeof ParseConfig };
+  const { startSluice } = (await import(pathToFileURL(join(sluiceDir, root, 'server', `start-sluice.${extension}`)).href)) as { startSluice: typeof StartSluice };
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-child'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = (): Promise<string> =>
     new Promise((done) => {

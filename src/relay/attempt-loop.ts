@@ -178,73 +178,86 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
     if (!handedOver) deadline.dispose();
   }
 
-  /** One request's stay on one channel: tries until one works, or the channel is left. */
+  /**
+   * One request's stay on one channel: tries until one works, or the channel is left. The circuit
+   * pass and each try's permit are released in `finally` blocks, not by `using`: the build's target
+   * (es2024) compiles `using` into helpers that made two environment objects with their stacks and
+   * entries, and the closures of their disposal, a request (docs/benchmarks.md "Round nineteen").
+   */
   async function visit(candidate: Candidate, hasAlternative: boolean, panic: boolean): Promise<Outcome<T>> {
     const { channel, upstreamModel } = candidate;
     const provider = providerFor(dependencies, channel);
-    using pass = CircuitPass.take(dependencies.breakers, CircuitBreakers.keyOf(channel.name, upstreamModel), channel.breaker, panic);
+    const pass = CircuitPass.take(dependencies.breakers, CircuitBreakers.keyOf(channel.name, upstreamModel), channel.breaker, panic);
     if (pass === undefined) {
       refused.push(candidate);
       return undefined;
     }
-    const stay = { tries: 0, adaptations: 0 };
-    for (;;) {
-      const key = dependencies.keys.choose(channel.name, channel.apiKeys, upstreamModel);
-      if (key.kind === 'exhausted') {
-        failures.push({ channel: channel.name, error: describeRefusedKeys(channel.name, key.problems) });
-        return undefined;
+    try {
+      const stay = { tries: 0, adaptations: 0 };
+      for (;;) {
+        const key = dependencies.keys.choose(channel.name, channel.apiKeys, upstreamModel);
+        if (key.kind === 'exhausted') {
+          failures.push({ channel: channel.name, error: describeRefusedKeys(channel.name, key.problems) });
+          return undefined;
+        }
+        // The in-process gate answers at once: no await (a turn of the microtask queue) for a free slot.
+        const entered = dependencies.slots.tryEnter(channel.name, channel.maxConcurrency);
+        const permit = entered === true ? new TryPermit(dependencies.slots, channel.name, key.key) : await takePermit(entered, channel, key.key, hasAlternative);
+        if (permit === undefined) {
+          failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
+          return undefined;
+        }
+        try {
+          // May throw: the request cannot be put in this dialect (an image URL a dialect takes only inline); nothing was sent.
+          const prepared = input.prepare(candidate, provider, permit.key);
+          if (prepared instanceof GatewayError) {
+            failures.push({ channel: channel.name, error: prepared });
+            return undefined;
+          }
+          const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0, countsAgainstChannel: false };
+          context.record.attempts.push(attempt);
+          stay.tries += 1;
+          const started = dependencies.nowMs();
+          const settlement = settleTry(permit, deadline);
+          let value: T;
+          try {
+            deadline.watched = false;
+            value = await prepared.run(deadline.signal, settlement.onSettled, deadline);
+          } catch (caught) {
+            attempt.durationMs = dependencies.nowMs() - started;
+            const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
+            Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
+            if (deadline.signal.aborted) throw error;
+            attempt.countsAgainstChannel = countsAgainstChannel(error);
+            if (blamesBody(error)) bodyBlamedAttempts.push(attempt);
+            // The balancer's score: load, timeouts, resets at once; an answer about the body only in judgeChannel's verdict.
+            if (countsAgainstChannel(error) && !blamesBody(error)) dependencies.channelStats?.recordFailure(channel.name, attempt.durationMs);
+            if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay, attempt })) continue;
+            return undefined;
+          }
+          attempt.durationMs = dependencies.nowMs() - started;
+          attempt.status = 200;
+          pass.succeed();
+          // Until the commit point: a stream's first token, else the whole answer.
+          dependencies.channelStats?.recordSuccess(channel.name, attempt.durationMs);
+          const { record } = context;
+          record.channel = channel.name;
+          record.upstreamModel = upstreamModel;
+          record.upstreamStream = prepared.upstreamStream;
+          record.answeredModel = candidate.clientModel;
+          prepared.succeeded(value, started);
+          const streaming = prepared.keepsRunning(value);
+          settlement.streaming = streaming;
+          if (streaming) permit.handOver();
+          // The attempt's watchdog ends the request at its deadline too: the loop's own timer goes.
+          if (streaming && deadline.watched) deadline.handOver();
+          return { value, keepsRunning: streaming };
+        } finally {
+          permit[Symbol.dispose]();
+        }
       }
-      // The in-process gate answers at once: no await (a turn of the microtask queue) for a free slot.
-      const entered = dependencies.slots.tryEnter(channel.name, channel.maxConcurrency);
-      using permit = entered === true ? new TryPermit(dependencies.slots, channel.name, key.key) : await takePermit(entered, channel, key.key, hasAlternative);
-      if (permit === undefined) {
-        failures.push({ channel: channel.name, error: new GatewayError('no_channel_available', `${channel.name} is at its max_concurrency of ${String(channel.maxConcurrency)}`, { upstream: { channel: channel.name } }) });
-        return undefined;
-      }
-      // May throw: the request cannot be put in this dialect (an image URL a dialect takes only inline); nothing was sent.
-      const prepared = input.prepare(candidate, provider, permit.key);
-      if (prepared instanceof GatewayError) {
-        failures.push({ channel: channel.name, error: prepared });
-        return undefined;
-      }
-      const attempt: AttemptRecord = { channel: channel.name, upstreamModel, upstreamStream: prepared.upstreamStream, status: undefined, errorCode: undefined, durationMs: 0, countsAgainstChannel: false };
-      context.record.attempts.push(attempt);
-      stay.tries += 1;
-      const started = dependencies.nowMs();
-      const settlement = settleTry(permit, deadline);
-      let value: T;
-      try {
-        deadline.watched = false;
-        value = await prepared.run(deadline.signal, settlement.onSettled, deadline);
-      } catch (caught) {
-        attempt.durationMs = dependencies.nowMs() - started;
-        const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
-        Object.assign(attempt, { errorCode: error.code, status: error.upstream?.status });
-        if (deadline.signal.aborted) throw error;
-        attempt.countsAgainstChannel = countsAgainstChannel(error);
-        if (blamesBody(error)) bodyBlamedAttempts.push(attempt);
-        // The balancer's score: load, timeouts, resets at once; an answer about the body only in judgeChannel's verdict.
-        if (countsAgainstChannel(error) && !blamesBody(error)) dependencies.channelStats?.recordFailure(channel.name, attempt.durationMs);
-        if (await recover(error, { candidate, prepared, pass, key: permit.key, hasAlternative, stay, attempt })) continue;
-        return undefined;
-      }
-      attempt.durationMs = dependencies.nowMs() - started;
-      attempt.status = 200;
-      pass.succeed();
-      // Until the commit point: a stream's first token, else the whole answer.
-      dependencies.channelStats?.recordSuccess(channel.name, attempt.durationMs);
-      const { record } = context;
-      record.channel = channel.name;
-      record.upstreamModel = upstreamModel;
-      record.upstreamStream = prepared.upstreamStream;
-      record.answeredModel = candidate.clientModel;
-      prepared.succeeded(value, started);
-      const streaming = prepared.keepsRunning(value);
-      settlement.streaming = streaming;
-      if (streaming) permit.handOver();
-      // The attempt's watchdog ends the request at its deadline too: the loop's own timer goes.
-      if (streaming && deadline.watched) deadline.handOver();
-      return { value, keepsRunning: streaming };
+    } finally {
+      pass[Symbol.dispose]();
     }
   }
 
