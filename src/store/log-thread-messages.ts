@@ -6,16 +6,11 @@
 // node:sqlite's `code`/`errcode`, which isStoreUnavailableError reads.
 import type { SQLInputValue } from 'node:sqlite';
 import type { RequestLogRow } from './ports.ts';
-import { toLogTableRow } from './request-log-rows.ts';
+import { logColumnValues } from './request-log-rows.ts';
 import { StoreUnavailableError } from './store-errors.ts';
 
-/** Every column toLogTableRow fills, in the order a batch's values are laid out and inserted. */
-export const logColumns = [
-  'time', 'request_id', 'key_name', 'client_model', 'channel', 'upstream_model', 'client_stream', 'upstream_stream',
-  'adaptations', 'attempts', 'status', 'error_code', 'error_message', 'first_token_ms', 'duration_ms', 'prompt_tokens',
-  'completion_tokens', 'usage_source', 'client_ip', 'user_agent', 'answered_model', 'overhead_ms', 'capture',
-  'ingress', 'cost_usd', 'cached_prompt_tokens', 'request_bytes', 'response_bytes',
-] as const;
+/** Every column a row fills, in the order a batch's values are laid out and inserted (request-log-rows.ts). */
+export const logColumns: readonly string[] = logColumnValues.map(([column]) => column);
 
 /**
  * Rows per INSERT statement: one statement of ten rows costs SQLite's statement step and reset once
@@ -43,11 +38,10 @@ export function splitIntoInserts(rowCount: number): number[] {
 /** The rows' column values, `logColumns.length` per row, in logColumns order. */
 export function flattenLogRows(rows: readonly RequestLogRow[]): SQLInputValue[] {
   // Made at its final length: pushed onto, a batch's 5,600 values grew the array by copies, ~0.5 KB a row.
-  const values = new Array<SQLInputValue>(rows.length * logColumns.length);
+  const values = new Array<SQLInputValue>(rows.length * logColumnValues.length);
   let at = 0;
   for (const row of rows) {
-    const tableRow = toLogTableRow(row);
-    for (const column of logColumns) values[at++] = tableRow[column] ?? null;
+    for (const [, value] of logColumnValues) values[at++] = value(row);
   }
   return values;
 }

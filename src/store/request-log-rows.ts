@@ -17,37 +17,57 @@ function truncate(text: string | undefined, maxChars: number): string | undefine
   return text === undefined || text.length <= maxChars ? text : text.slice(0, maxChars);
 }
 
-export function toLogTableRow(row: RequestLogRow): Insertable<RequestLogsTable> {
-  return {
-    time: wholeMs(row.time),
-    request_id: row.requestId,
-    key_name: orNull(row.keyName),
-    client_model: row.clientModel,
-    channel: orNull(row.channel),
-    upstream_model: orNull(row.upstreamModel),
-    client_stream: toFlag(row.clientStream),
-    upstream_stream: row.upstreamStream === undefined ? null : toFlag(row.upstreamStream),
-    adaptations: JSON.stringify(row.adaptations),
-    attempts: JSON.stringify(row.attempts),
-    status: row.status,
-    error_code: orNull(row.errorCode),
-    error_message: orNull(row.errorMessage),
-    first_token_ms: row.firstTokenMs === undefined ? null : wholeMs(row.firstTokenMs),
-    duration_ms: wholeMs(row.durationMs),
-    prompt_tokens: orNull(row.promptTokens),
-    completion_tokens: orNull(row.completionTokens),
-    usage_source: orNull(row.usageSource),
-    client_ip: orNull(row.clientIp),
-    user_agent: orNull(truncate(row.userAgent, maxUserAgentChars)),
-    answered_model: orNull(row.answeredModel),
-    overhead_ms: orNull(row.overheadMs),
-    capture: orNull(row.capture),
-    ingress: orNull(row.ingress),
-    cost_usd: orNull(row.costUsd),
-    cached_prompt_tokens: orNull(row.cachedPromptTokens),
-    request_bytes: orNull(row.requestBytes),
-    response_bytes: orNull(row.responseBytes),
-  };
+type LogTableRow = Insertable<RequestLogsTable>;
+type LogColumn = Exclude<keyof LogTableRow, 'id'>;
+
+/** One column of request_logs and its value for a row. */
+type LogColumnValue = { readonly [C in LogColumn]: readonly [C, (row: RequestLogRow) => NonNullable<LogTableRow[C]> | null] }[LogColumn];
+
+/**
+ * Every column a row fills, in the order a log-thread batch lays out its values
+ * (log-thread-messages.ts): the one mapping of a row to its columns. The thread's batches are written
+ * from it value by value, with no object per row in between (docs/benchmarks.md "Round nineteen").
+ */
+export const logColumnValues = [
+  ['time', (row) => wholeMs(row.time)],
+  ['request_id', (row) => row.requestId],
+  ['key_name', (row) => orNull(row.keyName)],
+  ['client_model', (row) => row.clientModel],
+  ['channel', (row) => orNull(row.channel)],
+  ['upstream_model', (row) => orNull(row.upstreamModel)],
+  ['client_stream', (row) => toFlag(row.clientStream)],
+  ['upstream_stream', (row) => (row.upstreamStream === undefined ? null : toFlag(row.upstreamStream))],
+  // Most rows adapted nothing: no JSON.stringify for an empty list.
+  ['adaptations', (row) => (row.adaptations.length === 0 ? '[]' : JSON.stringify(row.adaptations))],
+  ['attempts', (row) => JSON.stringify(row.attempts)],
+  ['status', (row) => row.status],
+  ['error_code', (row) => orNull(row.errorCode)],
+  ['error_message', (row) => orNull(row.errorMessage)],
+  ['first_token_ms', (row) => (row.firstTokenMs === undefined ? null : wholeMs(row.firstTokenMs))],
+  ['duration_ms', (row) => wholeMs(row.durationMs)],
+  ['prompt_tokens', (row) => orNull(row.promptTokens)],
+  ['completion_tokens', (row) => orNull(row.completionTokens)],
+  ['usage_source', (row) => orNull(row.usageSource)],
+  ['client_ip', (row) => orNull(row.clientIp)],
+  ['user_agent', (row) => orNull(truncate(row.userAgent, maxUserAgentChars))],
+  ['answered_model', (row) => orNull(row.answeredModel)],
+  ['overhead_ms', (row) => orNull(row.overheadMs)],
+  ['capture', (row) => orNull(row.capture)],
+  ['ingress', (row) => orNull(row.ingress)],
+  ['cost_usd', (row) => orNull(row.costUsd)],
+  ['cached_prompt_tokens', (row) => orNull(row.cachedPromptTokens)],
+  ['request_bytes', (row) => orNull(row.requestBytes)],
+  ['response_bytes', (row) => orNull(row.responseBytes)],
+] as const satisfies readonly LogColumnValue[];
+
+/** A column the list above leaves out is a compile error here, which names it. */
+type UnlistedColumn = Exclude<LogColumn, (typeof logColumnValues)[number][0]>;
+const _everyColumnListed: [UnlistedColumn] extends [never] ? true : UnlistedColumn = true;
+
+export function toLogTableRow(row: RequestLogRow): LogTableRow {
+  const tableRow: Record<string, unknown> = {};
+  for (const [column, value] of logColumnValues) tableRow[column] = value(row);
+  return tableRow as unknown as LogTableRow;
 }
 
 function readNumber(value: JsonValue | undefined): number | undefined {
