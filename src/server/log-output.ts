@@ -86,6 +86,8 @@ export class LogOutput implements LogDestination {
   #flushTimer: NodeJS.Timeout | undefined;
   #ending = false;
   #closed = false;
+  /** flushSync ran (the process is exiting): a write the thread pool still had then is not tried again. */
+  #exiting = false;
 
   constructor(fd: number, loss: LogLoss, policy: LogOutputPolicy, writing: LogWriting = findLogWriting(fd)) {
     this.fd = fd;
@@ -127,6 +129,7 @@ export class LogOutput implements LogDestination {
   /** Writes what is queued at once (at exit), waiting at most `exitWaitMs` on a full reader. */
   flushSync(): void {
     if (this.writing === 'direct' || this.#closed) return;
+    this.#exiting = true;
     clearTimeout(this.#retry);
     this.#retry = undefined;
     const waiting = this.#pending.join('');
@@ -208,6 +211,14 @@ export class LogOutput implements LogDestination {
     // flushSync took it meanwhile, or the output was closed.
     if (current === undefined) return;
     if (error !== null && mustWait(error) && !this.#closed) {
+      if (this.#exiting) {
+        // At exit the reader had its exitWaitMs: what this write could not place is lost, and counted.
+        this.#heldBytes -= current.length;
+        this.#current = undefined;
+        this.#loss.dropped(current.toString(), 'stdout was still full at exit');
+        this.#settle();
+        return;
+      }
       this.#retry = setTimeout(this.#issue, this.#policy.retryWaitMs).unref();
       return;
     }
