@@ -34,6 +34,15 @@ function choosePath(candidate: Candidate, provider: Provider, request: ChatReque
   return { capabilities, plan, passThrough };
 }
 
+/** The candidates a request may try, in order; throws when none serves its model or can carry its hosted tools. */
+function planCandidates(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Candidate[] {
+  const planned = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random, dependencies.channelStats);
+  if (planned.length === 0) {
+    throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
+  }
+  return keepCarriers(planned, request, context, dependencies);
+}
+
 /**
  * A request with hosted tools that must not be dropped goes only to the candidates that pass it
  * through (the others are skipped, whatever their priority); with none, it is refused before any
@@ -47,12 +56,18 @@ function keepCarriers(candidates: Candidate[], request: ChatRequest, context: Re
   return carriers;
 }
 
-export async function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
-  const planned = planAttempts(dependencies.channels.snapshot().channels, dependencies.fallbacks, request.model, dependencies.random, dependencies.channelStats);
-  if (planned.length === 0) {
-    throw new GatewayError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
+/**
+ * Not async: it hands on the attempt loop's promise. An async function returning a promise resolves its
+ * own with it, a promise and two turns of the microtask queue more a request (docs/benchmarks.md
+ * "Round nineteen"); a refusal before any try is still a rejected promise, not a throw.
+ */
+export function relayChat(request: ChatRequest, context: RelayContext, dependencies: RelayDependencies): Promise<RelayOutcome> {
+  let candidates: Candidate[];
+  try {
+    candidates = planCandidates(request, context, dependencies);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  const candidates = keepCarriers(planned, request, context, dependencies);
   const { record, untranslatable } = context;
   return runAttemptLoop<RelayOutcome>({
     model: request.model,
