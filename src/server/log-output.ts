@@ -210,15 +210,8 @@ export class LogOutput implements LogDestination {
     const current = this.#current;
     // flushSync took it meanwhile, or the output was closed.
     if (current === undefined) return;
-    if (error !== null && mustWait(error) && !this.#closed) {
-      if (this.#exiting) {
-        // At exit the reader had its exitWaitMs: what this write could not place is lost, and counted.
-        this.#heldBytes -= current.length;
-        this.#current = undefined;
-        this.#loss.dropped(current.toString(), 'stdout was still full at exit');
-        this.#settle();
-        return;
-      }
+    // After flushSync (at exit) the reader had its exitWaitMs: a write that comes back full is not tried again, but lost and counted below.
+    if (error !== null && mustWait(error) && !this.#closed && !this.#exiting) {
       this.#retry = setTimeout(this.#issue, this.#policy.retryWaitMs).unref();
       return;
     }
@@ -233,6 +226,7 @@ export class LogOutput implements LogDestination {
     if (this.#pending.length > 0) this.#startNext();
     else this.#settle();
     if (error === null && bytes > 0) this.#loss.accepted();
+    else if (this.#exiting && mustWait(error)) this.#loss.dropped(current.toString(), 'stdout was still full at exit');
     else this.#loss.dropped(current.toString(), `stdout refused them (${error === null ? 'EIO' : codeOf(error)})`);
   };
 
