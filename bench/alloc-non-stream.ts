@@ -8,6 +8,7 @@
 //
 // Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--built] [--rounds 5] [--requests 4000]
 //          [--concurrency 16] [--heap-sample FILE.heapprofile]   (stdout: the server's log, send it to /dev/null)
+//          [--stream]   (20-chunk streams instead of non-stream requests: the same figures per stream)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -28,11 +29,14 @@ interface LoadCommand {
   concurrency: number;
 }
 
+/** `--stream`: the load child asks for 20-chunk streams instead (its argv carries the flag on). */
+const streamMode = process.argv.includes('--stream');
+
 /** The child: the mock upstream, then load on each command. */
 async function runLoadChild(): Promise<void> {
   const { startMockUpstream } = await import('./mock-upstream.ts');
   const mock = await startMockUpstream({ port: 0 });
-  const body = requestBody({ model: benchModels.plain, clientStream: false, clientWantsUsage: false });
+  const body = requestBody({ model: benchModels.plain, clientStream: streamMode, clientWantsUsage: false });
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const send = (url: URL): Promise<void> =>
     new Promise((done, fail) => {
@@ -97,13 +101,13 @@ function usedOutsideNewSpace(spaces: readonly { spaceName: string; spaceUsedSize
 }
 
 async function runServer(): Promise<void> {
-  const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, built: { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'sluice-dir': { type: 'string' }, built: { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' }, requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '16' }, 'heap-sample': { type: 'string' }, stream: { type: 'boolean', default: false }, 'promoted-sample': { type: 'string' }, snapshot: { type: 'string' } } });
   const sluiceDir = resolve(values['sluice-dir'] ?? join(fileURLToPath(import.meta.url), '..', '..'));
   // `--built`: the compiled server in dist/ (what `npm start` and `npm run bench` run; build it first), else src/.
   const [root, extension] = values.built ? ['dist', 'js'] : ['src', 'ts'];
   const { parseConfig } = (await import(pathToFileURL(join(sluiceDir, root, 'config', `index.${extension}`)).href)) as { parseConfig: typeof ParseConfig };
   const { startSluice } = (await import(pathToFileURL(join(sluiceDir, root, 'server', `start-sluice.${extension}`)).href)) as { startSluice: typeof StartSluice };
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-child'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--load-child', ...(streamMode ? ['--stream'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = (): Promise<string> =>
     new Promise((done) => {
       child.once('message', (message: unknown) => {

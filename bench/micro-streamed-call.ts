@@ -10,7 +10,11 @@
 // and the path; no client socket), N streams committed after their first chunk and held by the mock
 // (its holdUntil), heap used after full GCs against before, alternated rounds.
 //   npx node --expose-gc bench/micro-streamed-call.ts --sluice-dir /tmp/base --held 2000 --rounds 4
+// With --heap-sample FILE.heapprofile: V8's sampling heap profile (every 256 bytes, objects that died
+// young included) of one more run of this tree after the warm-up, for Chrome DevTools or a script.
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '64' },
     held: { type: 'string' },
+    'heap-sample': { type: 'string' },
     'mock-child': { type: 'boolean', default: false },
   },
 });
@@ -134,6 +139,16 @@ async function measure(): Promise<void> {
   const streams = Number(values.streams);
   const concurrency = Number(values.concurrency);
   for (const tree of trees) await tree.run(streams, concurrency); // warm-up
+  const heapSample = values['heap-sample'];
+  if (heapSample !== undefined) {
+    const session = new Session();
+    session.connect();
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await trees[trees.length - 1]?.run(streams, concurrency);
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(heapSample, JSON.stringify(profile));
+    session.disconnect();
+  }
   if (values.held !== undefined) {
     await measureHeld(trees, Number(values.held), mockUrl);
     for (const tree of trees) await tree.close();
