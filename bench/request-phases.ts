@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { argumentValue } from './lib/argument.ts';
 import { measureScenario, type Measurement } from './lib/measure.ts';
-import { phaseNames, reportDirVariable, type PhaseReport } from './lib/phase-probe.ts';
+import { phaseNames, reportDirVariable, reportEveryMs, type PhaseReport } from './lib/phase-probe.ts';
 import { checkMachine } from './lib/preflight.ts';
 import { markdownTable } from './lib/report.ts';
 import { scenarios } from './lib/scenarios.ts';
@@ -29,9 +29,6 @@ if (scenario === undefined) throw new Error(`no scenario ${scenarioId}`);
 checkMachine((line) => {
   console.log(line);
 });
-
-/** The probe writes every 200 ms: a read waits for a fresh one. */
-const probeWriteMs = 200;
 
 interface Phases {
   target: TargetName;
@@ -50,10 +47,10 @@ async function measurePhases(name: TargetName, paths: BenchPaths): Promise<Phase
     await setMock(target, { chunks: scenario!.chunks, delayMs: scenario!.delayMs, holdUntil: 0 });
     console.log(`${name}: ${String(warmupMs / 1000)} s of ${scenarioId} before measuring`);
     await measureScenario(target, scenario!, paths, warmupMs);
-    await sleep(probeWriteMs * 2);
+    await sleep(reportEveryMs * 2); // a fresh report
     const before = readReport(paths.runDir, target.server?.pid);
     const measured = await measureScenario(target, scenario!, paths, durationMs);
-    await sleep(probeWriteMs * 2);
+    await sleep(reportEveryMs * 2); // a fresh report
     const after = readReport(paths.runDir, target.server?.pid);
     const meanMs = phaseNames.map((_name, phase) => {
       const exits = (after.exits[phase] ?? 0) - (before.exits[phase] ?? 0);

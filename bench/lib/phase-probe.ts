@@ -6,7 +6,7 @@
 // while every counted request passes every mark in order, so only `POST …/chat/completions` is counted,
 // on both sides of the server; the report is cumulative, and the runner takes the difference between two
 // reads to keep the measured window only.
-import { subscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -26,7 +26,11 @@ export const reportDirVariable = 'BENCH_PHASE_REPORT_DIR';
 
 const chatPath = /\/chat\/completions(\?|$)/;
 
-function startProbe(reportDir: string): void {
+/** How often the probe rewrites its report. */
+export const reportEveryMs = 200;
+
+/** Starts counting and writing `phases-<pid>.json` to `reportDir`; the returned function stops both (and writes once more). */
+export function startPhaseProbe(reportDir: string): () => void {
   const count = phaseNames.map(() => 0);
   const areaMs = phaseNames.map(() => 0);
   const exits = phaseNames.map(() => 0);
@@ -48,36 +52,61 @@ function startProbe(reportDir: string): void {
     if (index < count.length) count[index] = (count[index] ?? 0) + 1;
   };
   const counted = new WeakSet<object>();
-  subscribe('http.server.request.start', (message) => {
-    const { request, response } = message as { request: { method?: string; url?: string }; response: object };
-    if (request.method !== 'POST' || !chatPath.test(request.url ?? '')) return;
-    counted.add(response);
-    mark(0);
-  });
-  const isChatCall = (request: { method?: string; path?: string }): boolean => request.method === 'POST' && chatPath.test(request.path ?? '');
-  subscribe('undici:request:create', (message) => {
-    if (isChatCall((message as { request: { method?: string; path?: string } }).request)) mark(1);
-  });
-  subscribe('undici:client:sendHeaders', (message) => {
-    if (isChatCall((message as { request: { method?: string; path?: string } }).request)) mark(2);
-  });
-  subscribe('undici:request:headers', (message) => {
-    if (isChatCall((message as { request: { method?: string; path?: string } }).request)) mark(3);
-  });
-  subscribe('http.server.response.finish', (message) => {
-    const { response } = message as { response: object };
-    if (!counted.has(response)) return;
-    counted.delete(response);
-    mark(4);
-  });
+  type Message = { request: { method?: string; url?: string; path?: string }; response: object };
+  const isChatCall = (request: Message['request']): boolean => request.method === 'POST' && chatPath.test(request.path ?? '');
+  const listeners: [string, (message: unknown) => void][] = [
+    [
+      'http.server.request.start',
+      (message) => {
+        const { request, response } = message as Message;
+        if (request.method !== 'POST' || !chatPath.test(request.url ?? '')) return;
+        counted.add(response);
+        mark(0);
+      },
+    ],
+    [
+      'undici:request:create',
+      (message) => {
+        if (isChatCall((message as Message).request)) mark(1);
+      },
+    ],
+    [
+      'undici:client:sendHeaders',
+      (message) => {
+        if (isChatCall((message as Message).request)) mark(2);
+      },
+    ],
+    [
+      'undici:request:headers',
+      (message) => {
+        if (isChatCall((message as Message).request)) mark(3);
+      },
+    ],
+    [
+      'http.server.response.finish',
+      (message) => {
+        const { response } = message as Message;
+        if (!counted.has(response)) return;
+        counted.delete(response);
+        mark(4);
+      },
+    ],
+  ];
+  for (const [channel, listener] of listeners) subscribe(channel, listener);
   const file = join(reportDir, `phases-${String(process.pid)}.json`);
   const write = (): void => {
     advance();
     const report: PhaseReport = { areaMs: [...areaMs], exits: [...exits], inPhase: [...count] };
     writeFileSync(file, JSON.stringify(report));
   };
-  setInterval(write, 200).unref();
+  const timer = setInterval(write, reportEveryMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    for (const [channel, listener] of listeners) unsubscribe(channel, listener);
+    write();
+  };
 }
 
 const reportDir = process.env[reportDirVariable];
-if (isMainThread && reportDir !== undefined) startProbe(reportDir);
+if (isMainThread && reportDir !== undefined) startPhaseProbe(reportDir);
