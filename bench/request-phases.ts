@@ -70,7 +70,9 @@ try {
   const results: Phases[] = [];
   for (const name of targetNames) results.push(await measurePhases(name, paths));
   const ms = (value: number): string => value.toFixed(2);
-  const cycleMs = (result: Phases): number => (scenario.connections / result.measured.rate) * 1000;
+  // A closed loop's cycle is its concurrency over its rate; an open loop (the paced scenario) has none.
+  const closedLoop = scenario.arrivalsPerSecond === undefined;
+  const cycleMs = (result: Phases): number => (closedLoop ? (scenario.connections / result.measured.rate) * 1000 : Number.NaN);
   const inServer = (result: Phases): number => result.meanMs.reduce((sum, value) => sum + value, 0);
   console.log(`\n### ${scenario.title}: mean ms a request spent in each phase (${String(durationMs / 1000)} s after ${String(warmupMs / 1000)} s of load)\n`);
   const header = ['', ...results.map((result) => targetLabels[result.target])];
@@ -78,8 +80,12 @@ try {
     markdownTable(header, [
       ...phaseNames.map((phase, index) => [phase, ...results.map((result) => ms(result.meanMs[index] ?? Number.NaN))]),
       ['in the server, all phases', ...results.map((result) => ms(inServer(result)))],
-      [`closed-loop cycle (${String(scenario.connections)} / rate)`, ...results.map((result) => ms(cycleMs(result)))],
-      ['outside the server (cycle − phases)', ...results.map((result) => ms(cycleMs(result) - inServer(result)))],
+      ...(closedLoop
+        ? [
+            [`closed-loop cycle (${String(scenario.connections)} / rate)`, ...results.map((result) => ms(cycleMs(result)))],
+            ['outside the server (cycle − phases)', ...results.map((result) => ms(cycleMs(result) - inServer(result)))],
+          ]
+        : []),
       ['rate a second', ...results.map((result) => result.measured.rate.toFixed(0))],
       ['server CPU µs a request', ...results.map((result) => (result.measured.cpuUsPerRequest ?? Number.NaN).toFixed(0))],
       ['server CPU share of core 1', ...results.map((result) => `${((result.measured.serverCpuShare ?? Number.NaN) * 100).toFixed(0)}%`)],
