@@ -10,11 +10,15 @@
 // "Round fifteen"). V8 then writes every code object it makes to the jitdump, which costs the server some CPU
 // of its own (and `perf inject` takes a while): the JIT code's shares are exact, the totals a little high.
 // `--top N` also lists each target's N costliest symbols on the event loop, with their kind.
+// `--attribute N` also records call stacks and charges each of the event loop's samples to the nearest JS function on
+// its stack (V8's builtins, runtime, JSON and the kernel's work under a system call to the JS that called them),
+// and lists each target's event-loop time by that function's package and its N costliest functions
+// (bench/lib/attribute-stacks.ts).
 // `--children N` records call stacks (perf record -g: V8's JIT frames keep frame pointers) and lists the N
 // JIT functions of Sluice (dist/), the bench's servers, fastify, undici and node:http's server whose calls cost
 // the event loop most, callees included (the kernel's work for a write under the call that wrote):
 // the time of a stage, not only of its own code (an async function's part after an await is its own root).
-// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH] [--jitdump] [--top N] [--children N] [--keep]
+// Usage: node bench/perf-split.ts [--targets bare,sluice] [--scenario ns-c64] [--warmup S] [--duration S] [--sluice-dir PATH] [--jitdump] [--top N] [--children N] [--attribute N] [--keep]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +26,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { argumentValue } from './lib/argument.ts';
+import { attributeStacks, stackOwners, type StackAttribution } from './lib/attribute-stacks.ts';
 import { measureScenario } from './lib/measure.ts';
 import { kindOfSample, parsePerfChildrenLine, parsePerfLine, perfKinds, type PerfKind } from './lib/perf-kinds.ts';
 import { checkMachine } from './lib/preflight.ts';
@@ -38,6 +43,8 @@ const durationMs = Number(argumentValue('--duration') ?? '5') * 1000;
 const jitdump = process.argv.includes('--jitdump');
 const topCount = Number(argumentValue('--top') ?? '0');
 const childrenCount = Number(argumentValue('--children') ?? '0');
+const attributeCount = Number(argumentValue('--attribute') ?? '0');
+const recordsStacks = childrenCount > 0 || attributeCount > 0;
 /** `--keep`: the run's perf data (`<target>.perf.data`, `<target>.jit.data`) stays for `perf report`/`perf script`. */
 const keepData = process.argv.includes('--keep');
 const scenario = scenarios.find((candidate) => candidate.id === scenarioId);
@@ -61,6 +68,8 @@ interface Split {
   symbols: { group: ThreadGroup; symbol: string; kind: PerfKind; us: number }[];
   /** With `--children`: JIT functions on the event loop, callees included, costliest first (µs a request). */
   inclusive: { symbol: string; us: number }[];
+  /** With `--attribute`: the event loop's samples charged to their nearest JS function. */
+  attribution: StackAttribution | undefined;
 }
 
 async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
@@ -71,7 +80,7 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     await measureScenario(target, scenario!, paths, warmupMs);
     const data = join(paths.runDir, `${name}.perf.data`);
     // A jitdump's times are on CLOCK_MONOTONIC: perf's samples must be too (-k mono).
-    const recorder = spawn('perf', ['record', ...(jitdump ? ['-k', 'mono'] : []), ...(childrenCount > 0 ? ['-g'] : []), '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
+    const recorder = spawn('perf', ['record', ...(jitdump ? ['-k', 'mono'] : []), ...(recordsStacks ? ['-g'] : []), '-F', '999', '-o', data, '-p', String(target.server?.pid)], { stdio: 'ignore' });
     await sleep(300);
     const measured = await measureScenario(target, scenario!, paths, durationMs);
     recorder.kill('SIGINT');
@@ -95,7 +104,8 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
     }
     symbols.sort((a, b) => b.us - a.us);
     const inclusive = childrenCount > 0 ? readInclusive(jitdump ? injected : data, usPerRequest) : [];
-    return { target: name, usPerRequest, threads, kinds, symbols, inclusive };
+    const attribution = attributeCount > 0 ? attributeStacks(execFileSync('perf', ['script', '-i', jitdump ? injected : data, '--comm', 'MainThread', '-F', 'ip,sym'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })) : undefined;
+    return { target: name, usPerRequest, threads, kinds, symbols, inclusive, attribution };
   } finally {
     await stopTarget(target);
     // What Node wrote for perf, not needed once the report is read: the JIT map (--perf-basic-prof) in /tmp, or
@@ -144,6 +154,18 @@ try {
   for (const split of childrenCount > 0 ? splits : []) {
     console.log(`\n### ${targetLabels[split.target]}: the ${String(childrenCount)} JIT functions whose calls cost the event loop most (callees included)\n`);
     console.log(markdownTable(['function', 'µs a request'], split.inclusive.slice(0, childrenCount).map((entry) => [entry.symbol.replaceAll('|', '\\|'), us(entry.us)])));
+  }
+  const attributed = splits.filter((split) => split.attribution !== undefined && split.attribution.samples > 0);
+  if (attributed.length > 0) {
+    // Each sample's share of the event loop's measured CPU a request.
+    const share = (split: Split, samples: number): number => (samples / (split.attribution?.samples ?? 1)) * split.threads['event loop'];
+    console.log(`\n### ${scenario.title}: the event loop's CPU a request by the package of the nearest JS function on the stack\n`);
+    console.log(markdownTable(['', ...attributed.map((split) => `${targetLabels[split.target]} (µs)`)], stackOwners.map((owner) => [owner, ...attributed.map((split) => us(share(split, split.attribution?.owners[owner] ?? 0)))])));
+    for (const split of attributed) {
+      console.log(`\n### ${targetLabels[split.target]}: the ${String(attributeCount)} JS functions charged the most event-loop time (their own code, and the builtins, runtime and kernel work they called)\n`);
+      const rows = [...(split.attribution?.functions.entries() ?? [])].sort((a, b) => b[1] - a[1]).slice(0, attributeCount);
+      console.log(markdownTable(['function', 'µs a request'], rows.map(([name, samples]) => [name.replaceAll('|', '\\|'), us(share(split, samples))])));
+    }
   }
 } finally {
   if (keepData) console.log(`\nperf data kept in ${runDir}`);
