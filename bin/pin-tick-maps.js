@@ -23,6 +23,8 @@ const held = [];
  * @returns {boolean} whether the shape of Node's tick objects is now held
  */
 export function pinTickMaps() {
+  // Once a process: one held object keeps the chain.
+  if (held.length > 0) return true;
   /** @type {object | undefined} */
   let tick;
   const hook = createHook({
