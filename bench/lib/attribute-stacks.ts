@@ -4,23 +4,15 @@
 // function that called them. `perf report --no-children` (bench/lib/perf-kinds.ts) says what kind of work a
 // sample was; this says whose. Used by bench/perf-split.ts `--attribute N`; docs/benchmarks.md "Round
 // twenty-one".
+import { jitPackages, packageOfJitFrame } from './perf-kinds.ts';
 
-/** The packages a JS frame can belong to, in the order a report lists them. */
-export const stackOwners = ['Sluice (dist/)', 'fastify', 'undici', 'Node internals', 'bench servers', 'other JS', 'no JS frame'] as const;
+/** The packages a JS frame can belong to, and stacks with none, in the order a report lists them. */
+export const stackOwners = [...jitPackages, 'no JS frame'] as const;
 export type StackOwner = (typeof stackOwners)[number];
 
-/** The package a JIT frame's name belongs to; undefined when the frame is not a JS function's. */
+/** The package a JIT frame's name belongs to (perf-kinds.ts); undefined when the frame is not a JS function's. */
 export function ownerOfFrame(symbol: string): StackOwner | undefined {
-  if (!symbol.startsWith('JS:')) return undefined;
-  if (/node_modules\/(fastify|find-my-way|avvio|light-my-request|@fastify)\//.test(symbol)) return 'fastify';
-  // llhttp compiled to WebAssembly is undici's parser (node:http's server parses in C++).
-  if (symbol.includes('node_modules/undici/') || symbol.startsWith('JS:wasm')) return 'undici';
-  // A dependency's own dist/ folder is not Sluice's.
-  if (symbol.includes('node_modules/')) return 'other JS';
-  if (symbol.includes('/dist/')) return 'Sluice (dist/)';
-  if (symbol.includes('/bench/')) return 'bench servers';
-  if (/ node:/.test(symbol)) return 'Node internals';
-  return 'other JS';
+  return symbol.startsWith('JS:') ? packageOfJitFrame(symbol) : undefined;
 }
 
 /** `JS:*'send file:///srv/sluice/dist/upstream/upstream-client.js:69:12+0x1f` → `JS:*'send dist/upstream/upstream-client.js:69:12`. */

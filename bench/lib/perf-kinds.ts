@@ -63,13 +63,32 @@ export const perfKinds = [
 ] as const;
 export type PerfKind = (typeof perfKinds)[number];
 
-function kindOfJit(symbol: string): PerfKind {
-  if (symbol.includes('/dist/')) return 'JIT: Sluice (dist/)';
-  if (/node_modules\/(fastify|find-my-way|avvio|fast-json-stringify|@fastify)\//.test(symbol)) return 'JIT: fastify';
-  if (symbol.includes('node_modules/undici/')) return 'JIT: undici';
-  if (/ node:/.test(symbol)) return 'JIT: Node internals';
-  return 'JIT: other';
+/** The packages a JIT frame's code can belong to (bench/lib/attribute-stacks.ts charges samples to them too). */
+export const jitPackages = ['Sluice (dist/)', 'fastify', 'undici', 'Node internals', 'bench servers', 'other JS'] as const;
+export type JitPackage = (typeof jitPackages)[number];
+
+/** The package of a JIT frame, by the file its name gives. */
+export function packageOfJitFrame(symbol: string): JitPackage {
+  if (/node_modules\/(fastify|find-my-way|avvio|fast-json-stringify|light-my-request|@fastify)\//.test(symbol)) return 'fastify';
+  // undici's own files; its llhttp parser, compiled to WebAssembly, has a frame name without a file
+  // (`JS:wasm-function[20]-20-turbofan`) and counts as other JS.
+  if (symbol.includes('node_modules/undici/')) return 'undici';
+  // A dependency's own dist/ folder is not Sluice's.
+  if (symbol.includes('node_modules/')) return 'other JS';
+  if (symbol.includes('/dist/')) return 'Sluice (dist/)';
+  if (symbol.includes('/bench/')) return 'bench servers';
+  if (/ node:/.test(symbol)) return 'Node internals';
+  return 'other JS';
 }
+
+const jitKinds: Record<JitPackage, PerfKind> = {
+  'Sluice (dist/)': 'JIT: Sluice (dist/)',
+  fastify: 'JIT: fastify',
+  undici: 'JIT: undici',
+  'Node internals': 'JIT: Node internals',
+  'bench servers': 'JIT: other',
+  'other JS': 'JIT: other',
+};
 
 /** The kind of work one sampled symbol is. */
 export function kindOfSample(dso: string, sampled: string): PerfKind {
@@ -77,7 +96,7 @@ export function kindOfSample(dso: string, sampled: string): PerfKind {
   // An injected jitdump (--perf-prof) names V8's builtins `Builtin:<name>`, where the node binary has `Builtins_<name>`.
   const symbol = sampled.startsWith('Builtin:') ? `Builtins_${sampled.slice('Builtin:'.length)}` : sampled;
   // --perf-basic-prof's map names the object `[JIT] tid N`; an injected jitdump, `jitted-<pid>-<n>.so`.
-  if (!symbol.startsWith('Builtins_') && (dso.startsWith('[JIT]') || dso.startsWith('jitted-') || symbol.startsWith('JS:'))) return kindOfJit(symbol);
+  if (!symbol.startsWith('Builtins_') && (dso.startsWith('[JIT]') || dso.startsWith('jitted-') || symbol.startsWith('JS:'))) return jitKinds[packageOfJitFrame(symbol)];
   if (dso.startsWith('libc') || dso.startsWith('libm') || dso.startsWith('libstdc++')) return 'libc';
   if (/Scaveng|Heap::|MarkCompact|Sweep|Evacuat|Marking|RememberedSet|SlotSet|GCTracer|Worklist|ArrayBufferSweeper/.test(symbol)) return 'garbage collection';
   if (symbol.startsWith('Builtins_RecordWrite')) return 'write barrier';
