@@ -6,18 +6,18 @@
 //
 // The Node version is checked first (require-node.js), loaded by a dynamic import: static imports
 // would all be parsed before this file's first line runs, so an older Node would stop on a parser or
-// loader error instead of one line naming the version it found and the one Sluice needs. Next the shape
-// of Node's next-tick objects is pinned (pin-tick-maps.js: before anything else makes and loses it). Then
-// the process re-executes itself with the V8 settings of node-flags.js (a smaller young generation) unless
-// they are already set, before the build and the server load.
+// loader error instead of one line naming the version it found and the one Sluice needs. Then the
+// process re-executes itself with the V8 settings of node-flags.js (a smaller young generation) unless
+// they are already set. In the process that stays, the shape of Node's next-tick objects is pinned next
+// (pin-tick-maps.js: before the build and the server load, which would make and lose it).
 import('./require-node.js')
-  .then(() => import('./pin-tick-maps.js'))
-  .then(({ pinTickMaps }) => {
-    pinTickMaps();
-  })
   .then(() => import('./node-flags.js'))
   .then(({ applyNodeFlags }) => {
     applyNodeFlags();
+  })
+  .then(() => import('./pin-tick-maps.js'))
+  .then(({ pinTickMaps }) => {
+    pinTickMaps();
   })
   .then(() => import('./build-if-stale.js'))
   .then(({ buildIfStale }) => {
