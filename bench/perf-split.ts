@@ -9,7 +9,7 @@
 // time: `perf inject --jit` resolves every sample against the code that was there then (docs/benchmarks.md
 // "Round fifteen"). V8 then writes every code object it makes to the jitdump, which costs the server some CPU
 // of its own (and `perf inject` takes a while): the JIT code's shares are exact, the totals a little high.
-// `--top N` also lists each target's N costliest symbols on the event loop, with their kind.
+// `--top N` also lists each target's N costliest symbols on the event loop (with their kind), on V8's background threads and on worker threads.
 // `--attribute N` also records call stacks and charges each of the event loop's samples to the nearest JS function on
 // its stack (V8's builtins, runtime, JSON and the kernel's work under a system call to the JS that called them),
 // and lists each target's event-loop time by that function's package and its N costliest functions
@@ -64,13 +64,16 @@ interface Split {
   usPerRequest: number;
   threads: Record<ThreadGroup, number>;
   kinds: Record<PerfKind, number>;
-  /** The symbols sampled on the event loop and on V8's background threads, costliest first: µs a request. */
+  /** The symbols sampled on the event loop, V8's background threads and worker threads, costliest first: µs a request. */
   symbols: { group: ThreadGroup; symbol: string; kind: PerfKind; us: number }[];
   /** With `--children`: JIT functions on the event loop, callees included, costliest first (µs a request). */
   inclusive: { symbol: string; us: number }[];
   /** With `--attribute`: the event loop's samples charged to their nearest JS function. */
   attribution: StackAttribution | undefined;
 }
+
+/** How the symbol tables name each thread group they list. */
+const threadGroupNames = { 'event loop': 'the event loop', 'V8 background': "V8's background threads", 'worker threads': 'worker threads (the request-log thread)' } as const;
 
 async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> {
   const target = await startTarget(name, paths, jitdump ? ['--perf-prof', '--interpreted-frames-native-stack'] : ['--perf-basic-prof']);
@@ -100,7 +103,7 @@ async function splitTarget(name: TargetName, paths: BenchPaths): Promise<Split> 
       threads[group] += share;
       const kind = kindOfSample(sample.dso, sample.symbol);
       if (group === 'event loop') kinds[kind] += share;
-      if (group === 'event loop' || group === 'V8 background') symbols.push({ group, symbol: sample.symbol, kind, us: share });
+      if (group === 'event loop' || group === 'V8 background' || group === 'worker threads') symbols.push({ group, symbol: sample.symbol, kind, us: share });
     }
     symbols.sort((a, b) => b.us - a.us);
     const inclusive = childrenCount > 0 ? readInclusive(jitdump ? injected : data, usPerRequest) : [];
@@ -145,9 +148,10 @@ try {
   console.log(`\n### ${scenario.title}: the event loop's CPU a request by kind of work\n`);
   console.log(markdownTable(header, perfKinds.filter((kind) => splits.some((split) => split.kinds[kind] >= 0.05)).map((kind) => [kind, ...splits.map((split) => us(split.kinds[kind]))])));
   for (const split of topCount > 0 ? splits : []) {
-    for (const group of ['event loop', 'V8 background'] as const) {
-      console.log(`\n### ${targetLabels[split.target]}: the ${String(topCount)} costliest symbols on ${group === 'event loop' ? 'the event loop' : "V8's background threads"}\n`);
+    for (const group of ['event loop', 'V8 background', 'worker threads'] as const) {
       const rows = split.symbols.filter((entry) => entry.group === group).slice(0, topCount);
+      if (rows.length === 0) continue;
+      console.log(`\n### ${targetLabels[split.target]}: the ${String(topCount)} costliest symbols on ${threadGroupNames[group]}\n`);
       console.log(markdownTable(['symbol', 'kind', 'µs a request'], rows.map((entry) => [entry.symbol.replaceAll('|', '\\|'), entry.kind, us(entry.us)])));
     }
   }
