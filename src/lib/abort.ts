@@ -147,19 +147,29 @@ function expireDeadline(deadline: DeadlineLink): void {
 
 /**
  * A link that also aborts at a deadline (`endsAt`, on `performance.now()`'s clock) with `reason()`.
- * Its own timer runs until a watchdog that ends it at the same moment takes it over (`watched`, then
- * `handOver`): a held stream then keeps one timer, not two (issue 13, memory per held stream).
+ * Its own timer is armed only when its owner waits on it with nothing else watching (`arm`): while a
+ * watchdog that ends it at the same moment runs (`watched`), the watchdog's timer is the deadline's,
+ * and a held stream keeps that one timer, not two (`handOver`; issue 13, memory per held stream). A
+ * non-stream request whose one try is watched sets no timer of its own: a setTimeout and its
+ * clearTimeout less a request (docs/benchmarks.md "Round twenty-two").
  */
 export abstract class DeadlineLink extends LinkedController {
   readonly endsAt: number;
   /** Set by a watchdog that holds this deadline too (`startWatchdog`'s limit); the owner may then `handOver`. */
   watched = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Handed over or disposed: its timer is never armed again. */
+  #over = false;
 
   constructor(parent: AbortSignal, ms: number) {
     super([parent]);
     this.endsAt = performance.now() + ms;
-    this.#timer = setTimeout(expireDeadline, ms, this);
+  }
+
+  /** Its own timer, from now to `endsAt` (at once when that has passed); once, and never after `handOver`. */
+  arm(): void {
+    if (this.#timer !== undefined || this.#over || this.signal.aborted) return;
+    this.#timer = setTimeout(expireDeadline, Math.max(0, this.endsAt - performance.now()), this);
     this.#timer.unref();
   }
 
@@ -171,8 +181,10 @@ export abstract class DeadlineLink extends LinkedController {
     this.abort(this.reason());
   }
 
-  /** A watchdog ends it from now on: its own timer goes. */
+  /** A watchdog ends it from now on: its own timer goes, and is not armed again. */
   handOver(): void {
+    this.#over = true;
+    if (this.#timer === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }

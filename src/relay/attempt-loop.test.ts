@@ -173,6 +173,90 @@ describe('runAttemptLoop', () => {
     }
   });
 
+  it('sets no timer of the request\'s own for a try whose watchdog holds its deadline', async () => {
+    const { dependencies, record, candidates } = setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
+    let attempt: LinkedAbort | undefined;
+    let timersDuringTry = -1;
+    let answer = (): void => undefined;
+    const prepare = (): PreparedTry<string> => ({
+      body: {},
+      upstreamStream: false,
+      // What run-attempt.ts does, a whole answer: the attempt's link and watchdog, given the request's deadline.
+      run: (signal, onSettled, deadline) => {
+        attempt = linkAbort(signal);
+        const watch = watchAttempt(channel('a'), attempt, deadline);
+        watch.answerFollows();
+        return new Promise<string>((resolve, reject) => {
+          attempt?.signal.addEventListener('abort', () => {
+            watch.stop();
+            onSettled();
+            reject(attempt?.signal.reason as Error);
+          });
+          answer = () => {
+            watch.stop();
+            onSettled();
+            resolve('answer');
+          };
+        });
+      },
+      succeeded: () => undefined,
+      keepsRunning: () => false,
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const answered = runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare });
+      await vi.advanceTimersByTimeAsync(0);
+      timersDuringTry = vi.getTimerCount();
+      answer();
+      await expect(answered).resolves.toBe('answer');
+      expect(timersDuringTry).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+      // The same try, unanswered: the watchdog ends it at the request's deadline.
+      const late = runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare });
+      const ended = expect(late).rejects.toMatchObject({ code: 'upstream_timeout', message: 'The request took longer than the total limit of 150 ms' });
+      await vi.advanceTimersByTimeAsync(150);
+      await ended;
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('arms the request\'s own deadline for a try no watchdog holds', async () => {
+    const { dependencies, record, candidates } = setup([channel('a')], 150, true);
+    let settled = false;
+    const prepare = (): PreparedTry<string> => ({
+      body: {},
+      upstreamStream: false,
+      // A try that watches nothing and never answers on its own: only the request's deadline ends it.
+      run: (signal, onSettled) =>
+        new Promise<string>((_resolve, reject) => {
+          signal.addEventListener('abort', () => {
+            settled = true;
+            onSettled();
+            reject(signal.reason as Error);
+          });
+        }),
+      succeeded: () => undefined,
+      keepsRunning: () => false,
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const late = runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare });
+      const ended = expect(late).rejects.toMatchObject({ code: 'upstream_timeout', message: 'The request took longer than the total limit of 150 ms' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(149);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await ended;
+      expect(settled).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gives slots back across an adaptation, a retry and a failover', async () => {
     const { dependencies, record, candidates, slotsInFlight } = setup([channel('a'), channel('b')]);
     const tries = scripted({ a: [upstream('a', 400, "Unknown parameter: 'store'."), upstream('a', 503), upstream('a', 503)], b: ['ok'] }, { store: true });

@@ -87,7 +87,10 @@ function asGatewayError(error: unknown): GatewayError {
   return isGatewayError(error) ? error : new GatewayError('internal_error', 'Sluice failed while relaying.', { cause: error });
 }
 
-/** A request-wide deadline on top of the client's signal. */
+/**
+ * A request-wide deadline on top of the client's signal. Its timer is armed only for what no
+ * watchdog ends in time (DeadlineLink.arm): a wait for a slot, a backoff, a try without a watchdog.
+ */
 class RequestDeadline extends DeadlineLink {
   readonly #totalMs: number;
 
@@ -222,7 +225,11 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
           let value: T;
           try {
             deadline.watched = false;
-            value = await prepared.run(deadline.signal, settlement.onSettled, deadline);
+            const running = prepared.run(deadline.signal, settlement.onSettled, deadline);
+            // A try whose watchdog holds the deadline (run-attempt.ts, before its first await) ends it
+            // in time; any other try waits on the deadline's own timer.
+            if (!deadline.watched) deadline.arm();
+            value = await running;
           } catch (caught) {
             attempt.durationMs = dependencies.nowMs() - started;
             const error = maskErrorSecrets(asGatewayError(caught), dependencies.secrets);
@@ -325,6 +332,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
    */
   async function takePermit(entered: boolean | Promise<boolean>, channel: Channel, key: string | undefined, hasAlternative: boolean): Promise<TryPermit | undefined> {
     // Only leased slots answer later; the in-process gate keeps check-and-take synchronous.
+    deadline.arm();
     if (!(entered instanceof Promise ? await entered : entered)) {
       if (hasAlternative) return undefined;
       const queued = dependencies.nowMs();
@@ -341,6 +349,7 @@ export async function runAttemptLoop<T>(input: LoopInput<T>): Promise<T> {
   async function waitBeforeRetry(tries: number, retry: RetryPolicy, error: GatewayError): Promise<boolean> {
     const delay = backoffDelayMs(tries, retry, { random: dependencies.random, retryAfterSeconds: error.retryAfterSeconds, remainingMs: endsAt - dependencies.nowMs() });
     if (delay === undefined) return false;
+    deadline.arm();
     const slept = dependencies.nowMs();
     try {
       await sleep(delay, deadline.signal);
