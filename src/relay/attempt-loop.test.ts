@@ -176,7 +176,6 @@ describe('runAttemptLoop', () => {
   it('sets no timer of the request\'s own for a try whose watchdog holds its deadline', async () => {
     const { dependencies, record, candidates } = setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
     let attempt: LinkedAbort | undefined;
-    let timersDuringTry = -1;
     let answer = (): void => undefined;
     const prepare = (): PreparedTry<string> => ({
       body: {},
@@ -206,7 +205,7 @@ describe('runAttemptLoop', () => {
     try {
       const answered = runAttemptLoop({ model: 'm', candidates, context: { signal: new AbortController().signal, record, captureAll: false }, dependencies, prepare });
       await vi.advanceTimersByTimeAsync(0);
-      timersDuringTry = vi.getTimerCount();
+      const timersDuringTry = vi.getTimerCount();
       answer();
       await expect(answered).resolves.toBe('answer');
       expect(timersDuringTry).toBe(1);
