@@ -5,6 +5,11 @@
 // so it does not depend on the machine's speed; CPU is this process's (every thread: main, the log
 // thread, V8's GC helpers) per request, and the main thread's; promoted bytes are what the scavenges moved to
 // the old generation. docs/benchmarks.md, "Non-stream allocations, round four" and "Promoted upstream calls, round five".
+// Read the promoted bytes with care: in this process (the server and the bench's code in one isolate) V8's
+// allocation-site pretenuring moves the request-log rows' hand-over to old space, ~5 KB a request promoted with the
+// log thread on against ~200 B with `node --no-allocation-site-pretenuring bench/alloc-non-stream.ts …`, which the
+// server run on its own does not show (docs/benchmarks.md "Round twenty-two"). Hundreds of requests a round give
+// only a few collections: use --requests 30000 for figures that hold from one run to the next.
 //
 // Usage: node bench/alloc-non-stream.ts [--sluice-dir DIR] [--built] [--rounds 5] [--requests 4000]
 //          [--concurrency 16] [--heap-sample FILE.heapprofile]   (stdout: the server's log, send it to /dev/null)
