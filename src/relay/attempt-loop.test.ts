@@ -106,6 +106,11 @@ function openCircuit(dependencies: RelayDependencies, name: string): void {
   dependencies.breakers.recordFailure(CircuitBreakers.keyOf(name, 'm'), breaker);
 }
 
+/** One channel whose own limits (5 s) outlast the request's deadline (150 ms, on the clock vitest fakes): the deadline ends its tries. */
+function setupBeforeDeadline() {
+  return setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
+}
+
 describe('runAttemptLoop', () => {
   it('gives the slot back after a success', async () => {
     const { dependencies, record, candidates, slotsInFlight } = setup([channel('a')]);
@@ -138,7 +143,7 @@ describe('runAttemptLoop', () => {
   });
 
   it('leaves a handed-over stream one timer, its attempt\'s watchdog, which still ends it at the request\'s deadline', async () => {
-    const { dependencies, record, candidates } = setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
+    const { dependencies, record, candidates } = setupBeforeDeadline();
     let attempt: LinkedAbort | undefined;
     let settle = (): void => undefined;
     const prepare = (): PreparedTry<string> => ({
@@ -174,7 +179,7 @@ describe('runAttemptLoop', () => {
   });
 
   it('sets no timer of the request\'s own for a try whose watchdog holds its deadline', async () => {
-    const { dependencies, record, candidates } = setup([channel('a', { timeouts: { connectMs: 5000, firstByteMs: 5000, firstChunkMs: 5000, idleMs: 5000, totalMs: 5000 } })], 150, true);
+    const { dependencies, record, candidates } = setupBeforeDeadline();
     let attempt: LinkedAbort | undefined;
     let answer = (): void => undefined;
     const prepare = (): PreparedTry<string> => ({
