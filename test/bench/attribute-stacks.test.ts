@@ -47,7 +47,7 @@ describe('attributeStacks', () => {
 describe('ownerOfFrame', () => {
   it('names the package of a JIT frame and nothing for other frames', () => {
     expect(ownerOfFrame("JS:*'Reply.send /srv/sluice/node_modules/fastify/lib/reply.js:156:33")).toBe('fastify');
-    // A frame name without a file (undici's llhttp as WebAssembly) names no package, as in perf-kinds.ts.
+    // A frame name without a file (undici's llhttp as WebAssembly) counts as other JS, as in perf-kinds.ts.
     expect(ownerOfFrame('JS:wasm-function[20]-20-turbofan')).toBe('other JS');
     expect(ownerOfFrame("JS:* /srv/sluice/bench/bare-proxy.ts:39:39")).toBe('bench servers');
     expect(ownerOfFrame("JS:*'parse /srv/sluice/node_modules/yaml/dist/index.js:1:1")).toBe('other JS');
