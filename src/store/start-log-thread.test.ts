@@ -145,12 +145,14 @@ describe('startLogThread', () => {
     await store.close();
   });
 
-  it('waits twice as long after a restart that came soon after a stop, and the first wait again after a long quiet', () => {
+  it('waits twice the quiet that caused a restart, capped, and the first wait again after a long quiet', () => {
     const policy = { idleStopMs: 1000, maxIdleStopMs: 60_000 };
     expect(chooseIdleStop(5000, undefined, policy)).toBe(1000);
-    expect(chooseIdleStop(1000, 300, policy)).toBe(2000);
-    expect(chooseIdleStop(2000, 59_000, policy)).toBe(4000);
-    expect(chooseIdleStop(32_000, 10, policy)).toBe(60_000);
+    // The thread waited 1 s and was restarted 0.3 s after it stopped: batches 1.3 s apart.
+    expect(chooseIdleStop(1000, 300, policy)).toBe(2600);
+    // Bursts 10 s apart: one restart sets a wait that outlasts the next gap (a doubling gave 3 s).
+    expect(chooseIdleStop(1500, 8500, policy)).toBe(20_000);
+    expect(chooseIdleStop(2000, 59_000, policy)).toBe(60_000);
     expect(chooseIdleStop(60_000, 10, policy)).toBe(60_000);
     expect(chooseIdleStop(60_000, 60_001, policy)).toBe(1000);
   });
@@ -168,6 +170,27 @@ describe('startLogThread', () => {
     expect(performance.now() - settled).toBeGreaterThanOrEqual(195);
     await thread.close();
     expect((await store.requestLogs.list()).rows.map((row) => row.requestId).sort()).toEqual(['req_first', 'req_second']);
+    await store.close();
+  });
+
+  it('is restarted once by batches a steady gap apart, not again at each doubling of its wait', async () => {
+    const file = await makeFile();
+    const store = await openStore(`sqlite:${file}`);
+    const thread = startLogThread({ path: file, readOnly: false, idleStopMs: 50, maxIdleStopMs: 10_000 });
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await thread.write([makeLogRow({ requestId: 'req_0' })]);
+    await expect.poll(() => thread.isRunning(), { timeout: 5000, interval: 5 }).toBe(false);
+    // Batches ~300 ms apart: the first gap restarts the thread and sets its wait to ≥ 2 × 300 ms, so
+    // the next gaps find it running (a doubling gave 100 ms, then 200 ms: a restart at each gap).
+    await pause(250);
+    for (const index of [1, 2, 3]) {
+      await thread.write([makeLogRow({ requestId: `req_${String(index)}` })]);
+      await pause(300);
+    }
+    expect(thread.readStarts()).toBe(2);
+    expect(thread.isRunning()).toBe(true);
+    await thread.close();
+    expect((await store.requestLogs.list()).rows).toHaveLength(4);
     await store.close();
   });
 

@@ -3,8 +3,8 @@
 // log writer's queue, batching and drop counting stay in log-writer.ts.
 //
 // The thread runs only while rows flow: the first batch starts it, and an idle wait after its last
-// batch was committed (`defaultLogThreadPolicy`: 1.5 s, doubled for a thread restarted soon after a
-// stop, up to 60 s) it is stopped (its connection closed, the thread ended, its isolate freed:
+// batch was committed (`defaultLogThreadPolicy`: 1.5 s, then twice the quiet that caused a restart,
+// up to 60 s) it is stopped (its connection closed, the thread ended, its isolate freed:
 // ~5 MB of resident memory back, docs/benchmarks.md "Idle RSS, round four"); the next batch starts
 // it again. A batch that comes while a stop is under way waits for that thread's exit and goes to
 // the new one, so batches are committed in the order they were written. close() (shutdown, after
@@ -22,36 +22,42 @@ export interface LogThreadPolicy {
   /** How long the thread stays after its last batch before it is stopped, at first; the next batch starts it again. */
   idleStopMs: number;
   /**
-   * The most it stays: each restart within this long of the last stop doubles the wait (up to
-   * this), and a restart after a longer quiet goes back to `idleStopMs`.
+   * The most it stays: a restart within this long of the last stop sets the next wait to twice the
+   * quiet that caused it (up to this), and a restart after a longer quiet goes back to `idleStopMs`.
    */
   maxIdleStopMs: number;
 }
 
 /**
- * 1.5 s, doubling up to 60 s. A gateway at rest gives the thread's memory back (~5 MB,
- * docs/benchmarks.md "Idle RSS, round four") 1.5 s after its last rows were committed. The first
- * wait is longer than the log writer's flush interval (log-writer.ts, 1 s) because under steady
- * traffic of fewer rows than a batch per second, the writer posts its next batch one flush interval
- * after the first row that followed the last commit: a wait of exactly that interval, armed first,
- * fired first, and stopped the thread just before that batch restarted it — one needless restart
- * each time traffic began (docs/benchmarks.md "Paced streams, round eight"). A restart costs ~1 ms
- * of the main thread's time (the Worker's creation), ~80 ms of CPU on the new thread (190–240 ms
- * on a busy shared machine), and the first batch after it waits ~0.1 s for the thread to boot; so a thread that is restarted soon after a stop waits twice as long the
- * next time. Traffic a few seconds apart keeps it after one or two restarts; the worst case, a
- * request just more than 60 s after the last, restarts it once a minute (~0.13 % of a core).
- * A fixed wait has to choose between memory held for its whole length at rest and a restart for
- * every request a little more than it apart (4 % of a core at 2 s).
+ * 1.5 s at first, then twice the quiet that caused a restart, up to 60 s. A gateway at rest gives
+ * the thread's memory back (~5 MB, docs/benchmarks.md "Idle RSS, round four") 1.5 s after its last
+ * rows were committed. The first wait is longer than the log writer's flush interval (log-writer.ts,
+ * 1 s) because under steady traffic of fewer rows than a batch per second, the writer posts its next
+ * batch one flush interval after the first row that followed the last commit: a wait of exactly
+ * that interval, armed first, fired first, and stopped the thread just before that batch restarted
+ * it — one needless restart each time traffic began (docs/benchmarks.md "Paced streams, round
+ * eight"). A restart costs ~1 ms of the main thread's time (the Worker's creation), ~55–80 ms of
+ * CPU on the new thread (190–240 ms on a busy shared machine), and the first batch after it waits
+ * ~0.1 s for the thread to boot. So a restart teaches the wait the traffic's gap: the quiet between
+ * the last batch and the one that restarted the thread (the wait plus the time stopped) is how far
+ * apart the traffic's bursts are, and the next wait is twice that — bursts 10 s apart restart the
+ * thread once, not at each of 1.5, 3, 6 and 12 s as a plain doubling did (docs/benchmarks.md "Round
+ * twenty-three": the bench's interleaved targets did exactly that inside measured repetitions).
+ * The worst case, a request just more than 60 s after the last, restarts it once a minute (~0.13 %
+ * of a core). A fixed wait has to choose between memory held for its whole length at rest and a
+ * restart for every request a little more than it apart (4 % of a core at 2 s).
  */
 export const defaultLogThreadPolicy: LogThreadPolicy = { idleStopMs: 1500, maxIdleStopMs: 60_000 };
 
 /**
  * The idle wait of a thread started `sinceStopMs` after the previous one stopped (undefined: the
- * first thread): doubled when the restart came within `maxIdleStopMs`, the first wait otherwise.
+ * first thread), whose own wait was `previousMs`: twice the quiet between that thread's last batch
+ * and this start (`previousMs + sinceStopMs`) when the restart came within `maxIdleStopMs`, capped
+ * there; the first wait otherwise.
  */
 export function chooseIdleStop(previousMs: number, sinceStopMs: number | undefined, policy: LogThreadPolicy): number {
   if (sinceStopMs === undefined || sinceStopMs > policy.maxIdleStopMs) return policy.idleStopMs;
-  return Math.min(previousMs * 2, policy.maxIdleStopMs);
+  return Math.min(2 * (previousMs + sinceStopMs), policy.maxIdleStopMs);
 }
 
 export interface LogThread {
