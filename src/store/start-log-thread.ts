@@ -41,8 +41,8 @@ export interface LogThreadPolicy {
  * ~0.1 s for the thread to boot. So a restart teaches the wait the traffic's gap: the quiet between
  * the last batch and the one that restarted the thread (the wait plus the time stopped) is how far
  * apart the traffic's bursts are, and the next wait is twice that — bursts 10 s apart restart the
- * thread once, not at each of 1.5, 3, 6 and 12 s as a plain doubling did (docs/benchmarks.md "Round
- * twenty-three": the bench's interleaved targets did exactly that inside measured repetitions).
+ * thread once, not after each of its 1.5, 3 and 6 s waits as a plain doubling did (docs/benchmarks.md
+ * "Round twenty-three": the bench's interleaved targets did that inside measured repetitions).
  * The worst case, a request just more than 60 s after the last, restarts it once a minute (~0.13 %
  * of a core). A fixed wait has to choose between memory held for its whole length at rest and a
  * restart for every request a little more than it apart (4 % of a core at 2 s).
