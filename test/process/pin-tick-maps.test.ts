@@ -38,12 +38,15 @@ describe('pinTickMaps', () => {
   });
 
   it('keeps the definitions of the tick literal off the megamorphic state through full collections', () => {
-    const unpinned = literalStates(false);
-    // The tick literal has five definitions; this Node's %DebugPrint names their states.
-    expect(unpinned).toHaveLength(5);
     // The failure this module exists for: without it, the collections leave definitions megamorphic. Should a
-    // Node no longer do that, this line says the module can go.
-    expect(unpinned).toContain('MEGAMORPHIC');
+    // Node no longer do that, this line says the module can go. Up to three unpinned children: in one full CI run
+    // (2026-12-04) an unpinned child kept all five monomorphic, cause not found, while 40 of 40 standalone
+    // children and 14 runs of this file (6 of them with both cores busy) showed it; the pinned child below gets one try.
+    const unpinned = [literalStates(false)];
+    while (!unpinned.at(-1)!.includes('MEGAMORPHIC') && unpinned.length < 3) unpinned.push(literalStates(false));
+    // The tick literal has five definitions; this Node's %DebugPrint names their states.
+    for (const states of unpinned) expect(states).toHaveLength(5);
+    expect(unpinned.at(-1)).toContain('MEGAMORPHIC');
     expect(literalStates(true)).toEqual(['MONOMORPHIC', 'MONOMORPHIC', 'MONOMORPHIC', 'MONOMORPHIC', 'MONOMORPHIC']);
   });
 });
