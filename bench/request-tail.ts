@@ -35,7 +35,7 @@ checkMachine((line) => {
 /** One measured window's figures, by row name (ms unless the name says otherwise). */
 type Window = Map<string, number>;
 
-/** Sends SIGUSR2 to the server and reads the report it writes (the `n`th of that process). */
+/** Sends SIGUSR2 to the server and reads the report it writes (the `n`th of that process; the probe renames it into place whole). */
 async function takeReport(target: Target, runDir: string, n: number): Promise<TailReport> {
   const pid = target.server!.pid;
   if (pid === undefined) throw new Error(`${target.name} has no server process`);
@@ -45,7 +45,6 @@ async function takeReport(target: Target, runDir: string, n: number): Promise<Ta
     if (waited > 5000) throw new Error(`${target.name} wrote no ${file}`);
     await sleep(20);
   }
-  await sleep(50); // written with one writeFileSync: let it finish
   return JSON.parse(readFileSync(file, 'utf8')) as TailReport;
 }
 
@@ -110,15 +109,13 @@ try {
     await measureScenario(target, scenario, paths, warmupMs);
   }
   const windows = new Map<TargetName, Window[]>(targetNames.map((name) => [name, []]));
-  const reportsTaken = new Map<TargetName, number>(targetNames.map((name) => [name, 0]));
   for (let point = 0; point < points; point += 1) {
     for (let index = 0; index < targets.length; index += 1) {
       const target = targets[(index + point) % targets.length]!;
-      const taken = reportsTaken.get(target.name)!;
-      await takeReport(target, runDir, taken + 1); // what came before this window, discarded
+      // Two reports a window: what came before it (discarded), then the window itself.
+      await takeReport(target, runDir, 2 * point + 1);
       const measured = await measureScenario(target, scenario, paths, durationMs);
-      const report = await takeReport(target, runDir, taken + 2);
-      reportsTaken.set(target.name, taken + 2);
+      const report = await takeReport(target, runDir, 2 * point + 2);
       const window = readWindow(report, measured.latencyP50Ms, measured.latencyP99Ms);
       windows.get(target.name)!.push(window);
       console.log(`${target.name} window ${String(point + 1)}/${String(points)}: wrk p99 ${measured.latencyP99Ms.toFixed(2)} ms, in the server p99 ${(window.get('in the server p99') ?? Number.NaN).toFixed(3)} ms`);

@@ -6,7 +6,7 @@
 // Each SIGUSR2 writes what was gathered since the last one to `tail-<pid>-<n>.json` in the report directory and starts
 // afresh: the runner sends one before its measured window and one after.
 import { subscribe } from 'node:diagnostics_channel';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
@@ -64,7 +64,10 @@ export function startTailProbe(reportDir?: string): TailProbe {
     let written = 0;
     process.on('SIGUSR2', () => {
       written += 1;
-      writeFileSync(join(reportDir, `tail-${String(process.pid)}-${String(written)}.json`), JSON.stringify(probe.take()));
+      // Whole or not there: the runner reads the file as soon as it exists.
+      const file = join(reportDir, `tail-${String(process.pid)}-${String(written)}.json`);
+      writeFileSync(`${file}.partial`, JSON.stringify(probe.take()));
+      renameSync(`${file}.partial`, file);
     });
   }
   return probe;
