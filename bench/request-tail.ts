@@ -1,6 +1,6 @@
 // The tail at concurrency 1 taken apart (the p99-at-c=1 budget): every target started as the bench starts it with
 // bench/lib/tail-probe.ts loaded, warmed up with `--warmup` seconds of ns-c1, then `--points` measured windows of
-// `--duration` seconds each, the targets taken in turn. Per window: wrk's own p50 and p99, and from the probe the
+// `--duration` seconds each, the targets taken in turn. Per window: the load client's own p50 and p99 (ns-c1's tool), and from the probe the
 // percentiles of each request's time in the server, of the time between one response's finish and the next request's
 // start, and of their sum (the server's whole cycle, which at concurrency 1 tiles its timeline), the share of requests
 // over 0.8 ms in the server and how many of those overlap a GC pause, and the pauses themselves. Each cell is the median
@@ -48,8 +48,8 @@ async function takeReport(target: Target, runDir: string, n: number): Promise<Ta
   return JSON.parse(readFileSync(file, 'utf8')) as TailReport;
 }
 
-/** The figures of one window from the probe's report and wrk's measurement. */
-function readWindow(report: TailReport, wrkP50: number, wrkP99: number): Window {
+/** The figures of one window from the probe's report and the load client's measurement. */
+function readWindow(report: TailReport, clientP50: number, clientP99: number): Window {
   const { starts, durations, gcs } = report;
   const between: number[] = [];
   const cycle: number[] = [];
@@ -77,8 +77,8 @@ function readWindow(report: TailReport, wrkP50: number, wrkP99: number): Window 
   const total = (entries: TailReport['gcs']): number => entries.reduce((sum, [, duration]) => sum + duration, 0);
   return new Map([
     ['requests', starts.length],
-    ['wrk p50', wrkP50],
-    ['wrk p99', wrkP99],
+    ['client p50', clientP50],
+    ['client p99', clientP99],
     ['in the server p50', percentileOfSorted(inServer, 50)],
     ['in the server p97', percentileOfSorted(inServer, 97)],
     ['in the server p99', percentileOfSorted(inServer, 99)],
@@ -118,7 +118,7 @@ try {
       const report = await takeReport(target, runDir, 2 * point + 2);
       const window = readWindow(report, measured.latencyP50Ms, measured.latencyP99Ms);
       windows.get(target.name)!.push(window);
-      console.log(`${target.name} window ${String(point + 1)}/${String(points)}: wrk p99 ${measured.latencyP99Ms.toFixed(2)} ms, in the server p99 ${(window.get('in the server p99') ?? Number.NaN).toFixed(3)} ms`);
+      console.log(`${target.name} window ${String(point + 1)}/${String(points)}: client p99 ${measured.latencyP99Ms.toFixed(2)} ms, in the server p99 ${(window.get('in the server p99') ?? Number.NaN).toFixed(3)} ms`);
     }
   }
   const rowNames = [...(windows.get(targetNames[0]!)?.[0]?.keys() ?? [])];

@@ -10,7 +10,7 @@ import { defaultKeyQueueMs, defaultQuotaLedgerPolicy } from '../config/defaults.
 import { ConcurrencyGate } from '../routing/concurrency-gate.ts';
 import { RateLimits } from '../routing/rate-limits.ts';
 import type { StoreMetrics } from '../metrics/store-metrics.ts';
-import { createLogWriter, hashKey, isStoreUnavailableError, openStore, parseStoreUrl, startLogRetention, startLogThread, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
+import { createLogWriter, defaultLogWriterPolicy, hashKey, isStoreUnavailableError, logThreadBatchRows, openStore, parseStoreUrl, startLogRetention, startLogThread, type LogWriter, type RequestLogRow, type SecretSealer, type Store } from '../store/index.ts';
 import { createAdmissionControl, type AdmissionControl } from './account-request.ts';
 import { createStoreBudgetLedger } from './budget-ledger.ts';
 import { createPricing, type Pricing } from '../relay/price-request.ts';
@@ -78,16 +78,26 @@ type WriteRows = (rows: RequestLogRow[]) => Promise<void>;
  * the event loop); PostgreSQL's through the pool, and `:memory:` (tests) through the store itself,
  * since another connection would open another, empty database.
  */
-function openLogSink(storeUrl: string, store: Store, readOnly: boolean): { write: WriteRows; close: () => Promise<void> } {
+function openLogSink(storeUrl: string, store: Store, readOnly: boolean): LogSink {
   const location = parseStoreUrl(storeUrl);
-  if (location.kind !== 'sqlite' || location.path === ':memory:') return { write: (rows) => store.requestLogs.append(rows), close: () => Promise.resolve() };
+  if (location.kind !== 'sqlite' || location.path === ':memory:') {
+    return { write: (rows) => store.requestLogs.append(rows), close: () => Promise.resolve(), batchSize: defaultLogWriterPolicy.batchSize };
+  }
   const thread = startLogThread({ path: location.path, readOnly, findFileChange: () => store.findFileChange() });
-  return { write: (rows) => thread.write(rows), close: () => thread.close() };
+  return { write: (rows) => thread.write(rows), close: () => thread.close(), batchSize: logThreadBatchRows };
+}
+
+interface LogSink {
+  write: WriteRows;
+  close: () => Promise<void>;
+  /** Rows per batch: the log thread's own (start-log-thread.ts), the writer's default for a pool. */
+  batchSize: number;
 }
 
 /** The log writer's losses, logged with the store's own error and counted. */
-function createRequestLogWriter(write: WriteRows, logger: Logger, health: StoreHealth, metrics: StoreMetrics | undefined): LogWriter<RequestLogRow> {
-  return createLogWriter<RequestLogRow>(write, {
+function createRequestLogWriter(sink: LogSink, logger: Logger, health: StoreHealth, metrics: StoreMetrics | undefined): LogWriter<RequestLogRow> {
+  return createLogWriter<RequestLogRow>(sink.write, {
+    batchSize: sink.batchSize,
     onError: (error: unknown, lostRows: number) => {
       metrics?.rowsDropped('store_error', lostRows);
       if (isStoreUnavailableError(error)) health.reportFailure(error);
@@ -151,7 +161,7 @@ export async function openServices(config: SluiceConfig, relay: RelayDependencie
   });
   const storeHealth = new StoreHealth(store, logger, { metrics: options.metrics });
   const logSink = openLogSink(config.store, store, options.storeReadOnly === true);
-  const logWriter = createRequestLogWriter(logSink.write, logger, storeHealth, options.metrics);
+  const logWriter = createRequestLogWriter(logSink, logger, storeHealth, options.metrics);
   const keyAccess = await createKeyAccess(store.keys, Date.now, options.keyCachePolicy);
   const retention = startLogRetention(store.requestLogs, config.retention, {
     ledger: store.quotaLedger,

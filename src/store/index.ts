@@ -12,7 +12,7 @@ export {
 export { openStore, type StoreOptions } from './open-store.ts';
 export { defaultPruneSchedule, startLogRetention, type LogRetention, type RetentionPolicy } from './prune-request-logs.ts';
 export { parseStoreUrl, type StoreLocation } from './parse-store-url.ts';
-export { startLogThread, type LogThread, type LogThreadOptions } from './start-log-thread.ts';
+export { logThreadBatchRows, startLogThread, type LogThread, type LogThreadOptions } from './start-log-thread.ts';
 export { createSecretSealer, isSealed, type SecretSealer } from './seal-channel-secrets.ts';
 export type * from './ports.ts';
 export { defaultPageSize, maxPageSize } from './request-log-store.ts';

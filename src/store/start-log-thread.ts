@@ -60,6 +60,19 @@ export function chooseIdleStop(previousMs: number, sinceStopMs: number | undefin
   return Math.min(2 * (previousMs + sinceStopMs), policy.maxIdleStopMs);
 }
 
+/**
+ * Rows in each batch the log writer gives the thread (the writer's default, 200, stays for PostgreSQL's pool,
+ * where a batch is a round trip). The thread's inserts take ~6 µs a row, and where it shares a core with the
+ * event loop (a one-core container; the bench's `taskset`), Linux lets it finish its slice before the request
+ * that arrived meanwhile runs: a 200-row batch held that request ~1 ms, 1 in ~200 requests at concurrency 1.
+ * 50 rows hold it a quarter of that; the p99 at concurrency 1 read 1.12–1.16 ms against 1.28–1.91, and the
+ * CPU a request at concurrency 64 did not move beyond its spread (docs/benchmarks.md "Round twenty-four").
+ * Lowering the thread's priority instead (`os.setPriority` inside it, nice 10) read 1.09–1.22 ms, but its
+ * preemptions cost it ~30 % more CPU, and a low priority starves it on a saturated core (at nice 19, 73 % of
+ * the rows of a c=64 run were dropped).
+ */
+export const logThreadBatchRows = 50;
+
 export interface LogThread {
   write(rows: RequestLogRow[]): Promise<void>;
   /** Closes the thread's connection and ends the thread; later writes fail. */
