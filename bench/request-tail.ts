@@ -1,10 +1,10 @@
 // The tail at concurrency 1 taken apart (the p99-at-c=1 budget): every target started as the bench starts it with
 // bench/lib/tail-probe.ts loaded, warmed up with `--warmup` seconds of ns-c1, then `--points` measured windows of
-// `--duration` seconds each, the targets taken in turn. Per window: the load client's own p50 and p99 (ns-c1's tool), and from the probe the
-// percentiles of each request's time in the server, of the time between one response's finish and the next request's
-// start, and of their sum (the server's whole cycle, which at concurrency 1 tiles its timeline), the share of requests
-// over 0.8 ms in the server and how many of those overlap a GC pause, and the pauses themselves. Each cell is the median
-// of the windows with their range. docs/benchmarks.md, "Round twenty-three: the tail at concurrency 1, taken apart".
+// `--duration` seconds each, the targets taken in turn. Per window: the load client's own p50 and p99 (ns-c1's
+// tool), and from the probe the percentiles of each request's time in the server, of the time between one response's
+// finish and the next request's start, and of their sum (the server's whole cycle, which at concurrency 1 tiles its
+// timeline), the share of requests over 0.8 ms in the server and how many of those overlap a GC pause, and the pauses
+// themselves. Each cell is the median of the windows with their range. docs/benchmarks.md, "Round twenty-three: the tail at concurrency 1, taken apart".
 // Usage: node bench/request-tail.ts [--targets bare,sluice] [--points 3] [--warmup S] [--duration S] [--sluice-dir PATH]
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

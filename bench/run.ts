@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     const sluiceTarget = active.get('sluice')!;
     commands['non-stream load (wrk, one per target and concurrency of 16 or more)'] =
       `BENCH_BODY_FILE=<run dir>/body.json BENCH_HEADERS='authorization: Bearer …' taskset -c 0 wrk -t1 -c64 -d${options.durationMs / 1000}s --timeout 10s -s bench/wrk/post.lua ${sluiceTarget.url}/v1/chat/completions`;
-    commands['non-stream load at concurrency 1 (Node client)'] = `taskset -c 0 node bench/load-client.ts '{"host":"127.0.0.1","port":${sluiceTarget.port},"path":"/v1/chat/completions","stream":false,"connections":1,"durationMs":${options.durationMs},"body":"…","headers":{…},"hardTimeoutMs":…}'`;
+    commands['non-stream load at concurrency 1 (Node client)'] = `taskset -c 0 node bench/load-client.ts '{"host":"127.0.0.1","port":${sluiceTarget.port},"path":"/v1/chat/completions","stream":false,"connections":1,"durationMs":${options.durationMs},"expectChunks":20,"body":"…","headers":{…},"hardTimeoutMs":…}'`;
     commands['stream load (Node client)'] = `taskset -c 0 node bench/load-client.ts '{"host":"127.0.0.1","port":${sluiceTarget.port},"path":"/v1/chat/completions","stream":true,"connections":64,"durationMs":${options.durationMs},"expectChunks":20,"body":"…","headers":{…},"hardTimeoutMs":…}'`;
     commands['request body (stream scenarios add "stream": true)'] = `# ${requestBody({ model: 'bench-model', clientStream: false })}`;
 
