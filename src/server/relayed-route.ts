@@ -13,6 +13,8 @@ import type { Caller } from './authenticate.ts';
 import type { RenderedError } from '../core/ingress-codec.ts';
 import { renderError, toGatewayError } from './render-error.ts';
 import { AbortNode } from '../lib/abort.ts';
+import type { InFlightLink } from '../lib/in-flight-list.ts';
+import { followShutdown, type ShutdownFollower } from './follow-shutdown.ts';
 
 export interface RouteOptions {
   relay: RelayDependencies;
@@ -107,30 +109,6 @@ export function sendJson(exchange: Exchange, body: object): void {
   void exchange.reply.code(200).headers(describeRouting(exchange.record, exchange.started)).send(body);
 }
 
-/**
- * The relay controllers of the requests in flight, aborted with the shutdown signal's reason when the
- * shutdown deadline passes: one listener on the shutdown signal for all of them, not one per request.
- */
-function followShutdown(shutdown: AbortSignal): { enter(relay: AbortController): void; leave(relay: AbortController): void } {
-  const inFlight = new Set<AbortController>();
-  shutdown.addEventListener(
-    'abort',
-    () => {
-      for (const relay of inFlight) relay.abort(shutdown.reason);
-    },
-    { once: true },
-  );
-  return {
-    enter(relay) {
-      if (shutdown.aborted) relay.abort(shutdown.reason);
-      else inFlight.add(relay);
-    },
-    leave(relay) {
-      inFlight.delete(relay);
-    },
-  };
-}
-
 /** The client protocol's name for the record, and its error shape (absent: the OpenAI shape). */
 export interface ClientProtocol {
   readonly protocol: string;
@@ -181,7 +159,9 @@ class RelayedExchange implements Exchange {
   readonly signal: AbortSignal;
   held = false;
   readonly #options: RouteOptions;
-  readonly #shutdown: ReturnType<typeof followShutdown>;
+  readonly #shutdown: ShutdownFollower;
+  /** Its place among the requests in flight, until `finish`. */
+  readonly #inFlight: InFlightLink<AbortController> | undefined;
   readonly #client: ClientProtocol | undefined;
   /** A node (src/lib/abort.ts): the request's deadline follows it without a listener. */
   readonly #relay = new AbortNode();
@@ -191,7 +171,7 @@ class RelayedExchange implements Exchange {
   /** Made when a route first asks for `clientSignal` (a stream's writer does; a JSON answer need not). */
   #clientAbort: AbortController | undefined;
 
-  constructor(request: FastifyRequest, reply: FastifyReply, options: RouteOptions, shutdown: ReturnType<typeof followShutdown>, client: ClientProtocol | undefined) {
+  constructor(request: FastifyRequest, reply: FastifyReply, options: RouteOptions, shutdown: ShutdownFollower, client: ClientProtocol | undefined) {
     this.request = request;
     this.reply = reply;
     this.caller = request.caller;
@@ -203,7 +183,7 @@ class RelayedExchange implements Exchange {
     this.#shutdown = shutdown;
     this.#client = client;
     followClient(request, reply, this);
-    shutdown.enter(this.#relay);
+    this.#inFlight = shutdown.enter(this.#relay);
     this.signal = this.#relay.signal;
   }
 
@@ -268,7 +248,7 @@ class RelayedExchange implements Exchange {
     options.pricing.price(record);
     this.#admission?.settle(usedTokensOf(record), record.costUsd);
     if (record.capture !== undefined) finishCapture(record.capture, request.body, options.relay);
-    this.#shutdown.leave(this.#relay);
+    this.#shutdown.leave(this.#inFlight);
     options.finishRequest(record, this.caller, request);
   }
 }
