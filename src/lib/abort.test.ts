@@ -173,19 +173,6 @@ describe('startWatchdog with a limit', () => {
     watchdog.stop();
   });
 
-  it('after limitOnly, waits for the limit alone; without a limit, for nothing', async () => {
-    const fired: string[] = [];
-    const limited = startWatchdog(10, (ms) => fired.push(`idle ${ms}`), { ms: 60, onExpire: (ms) => fired.push(`limit ${ms}`) });
-    const unlimited = startWatchdog(10, (ms) => fired.push(`other ${ms}`));
-    limited.limitOnly();
-    unlimited.limitOnly();
-    limited.kick(5);
-    await wait(30);
-    expect(fired).toEqual([]);
-    await wait(60);
-    expect(fired).toEqual(['limit 60']);
-  });
-
   it('fires nothing once stopped', async () => {
     const fired: number[] = [];
     const watchdog = startWatchdog(10, (ms) => fired.push(ms), { ms: 20, onExpire: (ms) => fired.push(ms) });

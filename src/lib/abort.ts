@@ -217,8 +217,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export interface Watchdog {
   /** Restarts the countdown, with a new length when given. */
   kick(ms?: number): void;
-  /** No more countdowns between kicks: only the limit (if any) still runs, until `stop`. */
-  limitOnly(): void;
   stop(): void;
 }
 
@@ -271,11 +269,11 @@ export abstract class LimitedWatchdog implements Watchdog {
     else this.countdownExpired(this.#length);
   }
 
-  #arm(length: number | undefined): void {
+  #arm(length: number): void {
     const remaining = this.#endsAt - performance.now();
-    this.#final = length === undefined || remaining <= length;
+    this.#final = remaining <= length;
     const delay = this.#final ? remaining : length;
-    if (delay === undefined || delay === Number.POSITIVE_INFINITY) return;
+    if (delay === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(expireWatchdog, Math.max(0, delay), this);
     this.#timer.unref();
   }
@@ -289,13 +287,6 @@ export abstract class LimitedWatchdog implements Watchdog {
     clearTimeout(this.#timer);
     this.#length = next;
     this.#arm(next);
-  }
-
-  limitOnly(): void {
-    if (this.#stopped || this.#final) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#arm(undefined);
   }
 
   /** For good: a later kick does not re-arm it. */

@@ -13,10 +13,11 @@ import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 /**
  * `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`.
  * `deadlineHeld`: the caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog).
+ * `watchdog`: that watchdog also times the first byte and the silences; undici sets no timers of its own.
  */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean; whole?: boolean },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean; watchdog?: { bodyRead(): void }; whole?: boolean },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -43,6 +44,8 @@ export interface OpenOptions {
   stream: boolean;
   /** The signal already ends the call at `timeouts.total_ms` (run-attempt.ts's watchAttempt): the client adds no deadline. */
   deadlineHeld?: boolean;
+  /** The attempt's watchdog times the first byte and the silences (upstream-client.ts `SendOptions.watchdog`): undici sets no timers. */
+  watchdog?: { bodyRead(): void };
   /** The answer will be read whole (JSON, not a stream): the client may read it without a stream (upstream-client.ts). */
   whole?: boolean;
   send: SendUpstream;

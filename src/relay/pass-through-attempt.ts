@@ -36,6 +36,7 @@ export async function runPassThroughAttempt(input: PassThroughAttemptInput): Pro
       stream,
       send: input.send,
       deadlineHeld: true,
+      watchdog: timer,
       keepErrorBody: keepErrorBody(dialect, input.secrets),
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });

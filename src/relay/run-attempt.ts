@@ -86,8 +86,10 @@ function completionText(completion: ChatCompletion): string {
 export interface AttemptTimer {
   headersArrived(): void;
   chunkArrived(): void;
-  /** A whole answer follows (undici's idle timeout covers its bytes): only the call's total limit still runs. */
+  /** A whole answer follows: from now on the silences between its body's pieces are timed (`idle_ms`), and the total limit. */
   answerFollows(): void;
+  /** A piece of a whole answer's body came (the upstream client calls it: `SendOptions.watchdog`). */
+  bodyRead(): void;
   stop(): void;
 }
 
@@ -149,7 +151,12 @@ class AttemptWatch extends LimitedWatchdog implements AttemptTimer {
   }
 
   answerFollows(): void {
-    this.limitOnly();
+    this.bodyRead();
+  }
+
+  bodyRead(): void {
+    this.#phase = 'waiting for more of the body (idle)';
+    this.kick(this.#channel.timeouts.idleMs);
   }
 }
 
@@ -267,6 +274,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       stream: plan.upstreamStream,
       send: input.send,
       deadlineHeld: true,
+      watchdog: timer,
       whole: !plan.upstreamStream,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
@@ -282,7 +290,7 @@ export async function runAttempt(input: AttemptInput): Promise<RelayOutcome> {
       encoder: request.stream === true ? input.createEncoder?.() : undefined,
     });
     if (!plan.upstreamStream) {
-      // A JSON body: undici's idle timeout covers its bytes.
+      // A JSON body: its silences are timed from here, each piece the upstream client reads kicking the timer.
       timer.answerFollows();
       const whole = readJsonBodyNow(response, channel.name);
       const completion = provider.parseChatResponse(whole === undefined ? await readJsonBody(response, channel.name) : whole.json, parseContext);

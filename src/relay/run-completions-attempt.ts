@@ -56,11 +56,12 @@ export async function runCompletionsAttempt(input: CompletionsAttemptInput): Pro
       send: input.send,
       // The attempt's watchdog holds the call's total limit, as for chat (run-attempt.ts).
       deadlineHeld: true,
+      watchdog: timer,
       ...(capture === undefined ? {} : { observe: capture.observe }),
     });
     const context = { channel: channel.name, receivedAt: Math.floor(Date.now() / 1000) };
     if (!stream) {
-      // A JSON body: undici's idle timeout covers its bytes, the watchdog still the total limit.
+      // A JSON body: the watchdog times its silences (each piece read kicks it) and the total limit.
       timer.answerFollows();
       return { kind: 'answer', body: finishAnswer(dialect.parseResponse(await readJsonBody(response, channel.name), context), request, record) };
     }

@@ -26,6 +26,8 @@ export interface DispatchScope extends FailureScope {
   capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
   /** The call is over (its own deadline, when it has one, ends here). */
   onEnd: () => void;
+  /** The caller's watchdog, told of each piece of a whole answer's body (upstream-client.ts `SendOptions.watchdog`). */
+  watchdog?: { bodyRead(): void } | undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The only code that opens sockets (docs/design.md). One undici Agent per connect timeout, reused across
 // requests for keep-alive pooling, owned by the client that start-up creates and closes (no module
-// globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici), its
-// `timeouts.total_ms` for the whole call (the stream included), and its `limits` on the decoded body.
+// globals). Each call is bounded: the channel's connect / first-byte / idle timeouts (undici's, or the
+// caller's watchdog when it has one), its `timeouts.total_ms` for the whole call (the stream included), and
+// its `limits` on the decoded body.
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Agent, request, type ResponseData } from './undici-parts.ts';
@@ -39,10 +40,24 @@ export interface SendOptions {
    */
   deadlineHeld?: boolean;
   /**
+   * The caller's watchdog times the first byte and the silences between pieces of the answer (an
+   * attempt's, src/relay/run-attempt.ts): undici sets no header or body timer of its own, and a whole
+   * answer tells the watchdog of each piece of its body it reads. undici's timers for a call were a
+   * new timer object each, held in its timer list up to a second after the call and so promoted to the
+   * old generation: ~50 B a non-stream request (docs/benchmarks.md "Round twenty-five").
+   */
+  watchdog?: BodyWatchdog;
+  /**
    * The answer is read whole (a JSON answer, not a stream): a handler that gathers the body
    * (whole-answer-call.ts) instead of one that hands it on as it comes (streamed-answer-call.ts).
    */
   whole?: boolean;
+}
+
+/** What a whole answer's body tells its caller's watchdog. */
+export interface BodyWatchdog {
+  /** A piece of the body came: the silence before the next one counts from now. */
+  bodyRead(): void;
 }
 
 interface ParsedTarget {
@@ -127,7 +142,8 @@ export class UpstreamClient {
    */
   #dispatch(upstreamRequest: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const deadline = startCallDeadline(options);
-    const scope: DispatchScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end };
+    const scope: DispatchScope = { channel: options.channel, signal: deadline.signal, capFor: (status) => capFor(status, options), onEnd: deadline.end, watchdog: options.watchdog };
+    const watched = options.watchdog !== undefined;
     return new Promise((answered, failed) => {
       if (deadline.signal.aborted) {
         deadline.end();
@@ -144,8 +160,9 @@ export class UpstreamClient {
             method: 'POST',
             headers: upstreamRequest.headers,
             body: JSON.stringify(upstreamRequest.body),
-            headersTimeout: options.timeouts.firstByteMs,
-            bodyTimeout: options.timeouts.idleMs,
+            // 0: none (undici's own words); the watchdog times both.
+            headersTimeout: watched ? 0 : options.timeouts.firstByteMs,
+            bodyTimeout: watched ? 0 : options.timeouts.idleMs,
           },
           call,
         );

@@ -175,6 +175,69 @@ channels:
   });
 });
 
+describe('timeouts on JSON answers', () => {
+  // The attempt's watchdog times a JSON body's silences, kicked by each piece the upstream client reads
+  // (undici sets no timers of its own: docs/benchmarks.md "Round twenty-five").
+  it('tries again once a JSON body goes quiet halfway for idle_ms', async () => {
+    const halting = await upstream((index) => (index === 0 ? 'stall-mid-body' : 'ok'));
+    const { sluice } = await sluiceWith(`${settings}
+channels:
+  - { name: halting, type: openai, base_url: ${halting.url}, api_key: k, models: [m] }
+`);
+    const started = performance.now();
+    const response = await fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: ask('halt') }) });
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-sluice-attempts')).toBe('2');
+    expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe(answerFor('halt'));
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1500);
+  });
+
+  it('says which wait timed out when the last try went quiet mid-body', async () => {
+    const halting = await upstream(() => 'stall-mid-body');
+    const { sluice } = await sluiceWith(`retry: { attempts: 1 }
+timeouts: { first_byte_ms: 5000, idle_ms: 200, total_ms: 10000 }
+channels:
+  - { name: halting, type: openai, base_url: ${halting.url}, api_key: k, models: [m] }
+`);
+    const response = await fetch(`${sluice.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: ask('halt') }) });
+    expect(response.status).toBe(504);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('upstream_timeout');
+    expect(error.message).toContain('halting timed out waiting for more of the body (idle) (200 ms)');
+  });
+
+  it('reads a JSON body that trickles in for longer than idle_ms, each piece within it', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const trickling = await startEmulator(
+      chatCompletionsOnly((_request, response) => {
+        const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'slowly, but all of it' }, finish_reason: 'stop' }] });
+        const pieces = 6;
+        const size = Math.ceil(body.length / pieces);
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        for (let piece = 0; piece < pieces; piece += 1) {
+          timers.push(setTimeout(() => response.write(body.slice(piece * size, (piece + 1) * size)), piece * 120));
+        }
+        timers.push(setTimeout(() => response.end(), pieces * 120));
+      }),
+    );
+    cleanups.push(async () => {
+      for (const timer of timers) clearTimeout(timer);
+      await trickling.close();
+    });
+    const { client } = await sluiceWith(`retry: { attempts: 1 }
+timeouts: { first_byte_ms: 5000, idle_ms: 300, total_ms: 10000 }
+channels:
+  - { name: trickling, type: openai, base_url: ${trickling.url}, api_key: k, models: [m] }
+`);
+    const started = performance.now();
+    const completion = await client.chat.completions.create({ model: 'm', messages: ask('slow') });
+    expect(completion.choices[0]?.message.content).toBe('slowly, but all of it');
+    expect(performance.now() - started).toBeGreaterThan(600);
+  });
+});
+
 describe('timeouts on streams', () => {
   it('ends a stream that goes quiet after the first chunk with an in-band timeout error', async () => {
     const freezing = await upstream(() => 'stall-mid-stream');

@@ -7,6 +7,8 @@
 // - `reset`: the connection drops before any header; `truncated-json`: a 200 whose JSON stops halfway.
 // - statuses 500/502/503/504/529 with and without Retry-After (RFC 9110 §10.2.3; Anthropic's 529).
 // - `drop-mid-stream`, `stall-before-headers`, `stall-mid-stream`: a stream cut or frozen.
+// - `stall-mid-body`: a JSON answer's headers and half its body, then nothing more (the socket stays
+//   open), as a proxy that stopped relaying mid-body leaves it; a stream freezes as `stall-mid-stream`.
 import type { ServerResponse } from 'node:http';
 import { chatCompletionsOnly, startEmulator, wantsStream, wantsUsage, type Emulator, type ReceivedRequest } from './emulator-server.ts';
 import { dataFrame, openAiDone } from './sse-writer.ts';
@@ -20,6 +22,7 @@ export type Fault =
   | 'drop-mid-stream'
   | 'stall-before-headers'
   | 'stall-mid-stream'
+  | 'stall-mid-body'
   | { status: number; retryAfter?: string };
 
 /**
@@ -28,7 +31,7 @@ export type Fault =
  */
 export function isBeforeCommit(fault: Fault, stream: boolean): boolean {
   if (!stream) return true;
-  return fault !== 'drop-mid-stream' && fault !== 'stall-mid-stream' && fault !== 'content-length-short';
+  return fault !== 'drop-mid-stream' && fault !== 'stall-mid-stream' && fault !== 'stall-mid-body' && fault !== 'content-length-short';
 }
 
 export function lastUserText(request: ReceivedRequest): string {
@@ -124,6 +127,13 @@ export function serveFault(fault: Fault, request: ReceivedRequest, response: Ser
       return stream ? writeStream(response, streamFrames(request), 2) : serveFault('reset', request, response);
     case 'stall-mid-stream':
       return stream ? writeStream(response, streamFrames(request), 2, true) : serveFault('stall-before-headers', request, response);
+    case 'stall-mid-body': {
+      if (stream) return serveFault('stall-mid-stream', request, response);
+      const body = completionBody(request);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      response.write(body.slice(0, Math.floor(body.length / 2)));
+      return undefined;
+    }
   }
 }
 

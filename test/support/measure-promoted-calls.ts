@@ -38,7 +38,7 @@ function usedInOldSpace(): number {
 
 type Mode = 'whole' | 'streamed' | 'requested';
 
-async function measure(calls: number, mode: Mode): Promise<void> {
+async function measure(calls: number, mode: Mode, watched: boolean): Promise<void> {
   const gc = (globalThis as { gc?: (options: { type: 'minor' | 'major' }) => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
   const upstream = fork(import.meta.filename, ['--upstream'], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -54,9 +54,11 @@ async function measure(calls: number, mode: Mode): Promise<void> {
   const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
   // Raw bytes go through request() and its Readable body (upstream-client.ts #sendRequested).
   const raw = mode === 'requested' ? { raw: Buffer.from(JSON.stringify(body)) } : {};
+  // `--watched`: a watchdog times the call, as an attempt's does (undici then sets no timers of its own).
+  const watchdog = watched ? { watchdog: { bodyRead: () => undefined } } : {};
   const sendCalls = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index += 1) {
-      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body, ...raw }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true, whole: mode === 'whole' });
+      const response = await client.send({ url, headers: { 'content-type': 'application/json' }, body, ...raw }, { channel: 'up', signal: new AbortController().signal, timeouts, limits, stream: false, deadlineHeld: true, whole: mode === 'whole', ...watchdog });
       await readBodyBytes(response.body);
     }
   };
@@ -85,5 +87,5 @@ async function measure(calls: number, mode: Mode): Promise<void> {
 if (process.argv[2] === '--upstream') serveUpstream();
 // `--whole`: the answers read whole through dispatch() (src/upstream/whole-answer-call.ts);
 // `--requested`: through request() (raw bytes sent); else handed on as they come through dispatch()
-// (src/upstream/streamed-answer-call.ts).
-else await measure(Number(process.argv[2] ?? '400'), process.argv[3] === '--whole' ? 'whole' : process.argv[3] === '--requested' ? 'requested' : 'streamed');
+// (src/upstream/streamed-answer-call.ts). `--watched` (after the mode): with an attempt's watchdog.
+else await measure(Number(process.argv[2] ?? '400'), process.argv[3] === '--whole' ? 'whole' : process.argv[3] === '--requested' ? 'requested' : 'streamed', process.argv.includes('--watched'));
