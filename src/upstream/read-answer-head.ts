@@ -21,13 +21,19 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 }
 
 /** What a dispatched call (whole-answer-call.ts, streamed-answer-call.ts) knows when its answer's headers come: its cap, by status. */
+/** What a whole answer's body tells its caller's watchdog (upstream-client.ts `SendOptions.watchdog`). */
+export interface BodyWatchdog {
+  /** A piece of the body came: the silence before the next one counts from now. */
+  bodyRead(): void;
+}
+
 export interface DispatchScope extends FailureScope {
   /** The cap and its words for this status (upstream-client.ts capFor). */
   capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;
   /** The call is over (its own deadline, when it has one, ends here). */
   onEnd: () => void;
-  /** The caller's watchdog, told of each piece of a whole answer's body (upstream-client.ts `SendOptions.watchdog`). */
-  watchdog?: { bodyRead(): void } | undefined;
+  /** The caller's watchdog, told of each piece of a whole answer's body. */
+  watchdog?: BodyWatchdog | undefined;
 }
 
 /**

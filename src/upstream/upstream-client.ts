@@ -17,7 +17,7 @@ import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { StreamedAnswerCall } from './streamed-answer-call.ts';
 import { WholeAnswerCall } from './whole-answer-call.ts';
-import type { DispatchScope } from './read-answer-head.ts';
+import type { BodyWatchdog, DispatchScope } from './read-answer-head.ts';
 
 /** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
 function encodeBody(upstreamRequest: UpstreamRequest): string | Uint8Array | Readable {
@@ -42,9 +42,9 @@ export interface SendOptions {
   /**
    * The caller's watchdog times the first byte and the silences between pieces of the answer (an
    * attempt's, src/relay/run-attempt.ts): undici sets no header or body timer of its own, and a whole
-   * answer tells the watchdog of each piece of its body it reads. undici's timers for a call were a
-   * new timer object each, held in its timer list up to a second after the call and so promoted to the
-   * old generation: ~50 B a non-stream request (docs/benchmarks.md "Round twenty-five").
+   * answer tells the watchdog of each piece of its body it reads. undici's header timer was a new timer
+   * object a call, held in its timer list up to a second after the call and so promoted to the old
+   * generation: ~95 B of the ~115 a call left there (docs/benchmarks.md "Round twenty-five").
    */
   watchdog?: BodyWatchdog;
   /**
@@ -52,12 +52,6 @@ export interface SendOptions {
    * (whole-answer-call.ts) instead of one that hands it on as it comes (streamed-answer-call.ts).
    */
   whole?: boolean;
-}
-
-/** What a whole answer's body tells its caller's watchdog. */
-export interface BodyWatchdog {
-  /** A piece of the body came: the silence before the next one counts from now. */
-  bodyRead(): void;
 }
 
 interface ParsedTarget {
@@ -160,7 +154,7 @@ export class UpstreamClient {
             method: 'POST',
             headers: upstreamRequest.headers,
             body: JSON.stringify(upstreamRequest.body),
-            // 0: none (undici's own words); the watchdog times both.
+            // 0 turns undici's timer off; the watchdog times both.
             headersTimeout: watched ? 0 : options.timeouts.firstByteMs,
             bodyTimeout: watched ? 0 : options.timeouts.idleMs,
           },

@@ -3,8 +3,9 @@
 // and the stream events that read it. Per non-stream call that is one Readable, its nextTicks and
 // listeners, and request()'s AsyncResource fewer: ~20 µs less main-thread CPU a call in a
 // standalone loop (docs/benchmarks.md, "Fixed per-request work, round six"). The same bounds as a
-// body read through request(): the timeouts (undici's, or the caller's watchdog, told of each piece), the cap on the decoded body, the
-// content-encoding decoders (read-whole-body.ts), and every failure described as before.
+// body read through request(): the timeouts (undici's, or the caller's watchdog, told of each piece),
+// the cap on the decoded body, the content-encoding decoders (read-whole-body.ts), and every failure
+// described as before.
 import { Readable, type Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../core/errors.ts';
