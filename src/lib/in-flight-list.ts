@@ -17,18 +17,12 @@ export interface InFlightLink<T> {
 
 export class InFlightList<T> {
   #first: InFlightLink<T> | undefined;
-  #size = 0;
-
-  get size(): number {
-    return this.#size;
-  }
 
   /** Links `value` in; keep the link to remove it. */
   add(value: T): InFlightLink<T> {
     const link: InFlightLink<T> = { value, previous: undefined, next: this.#first };
     if (this.#first !== undefined) this.#first.previous = link;
     this.#first = link;
-    this.#size += 1;
     return link;
   }
 
@@ -40,7 +34,6 @@ export class InFlightList<T> {
     if (link.next !== undefined) link.next.previous = link.previous;
     link.previous = undefined;
     link.next = undefined;
-    this.#size -= 1;
   }
 
   /** The values in flight, newest first; removing the current one while iterating is safe. */

@@ -10,6 +10,11 @@ import { describeBodyText, readBodyBytes, readBodyBytesNow } from '../lib/descri
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
 import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
 
+/** What a whole answer's body tells the attempt's watchdog: a piece came (upstream-client.ts `SendOptions.watchdog`). */
+interface BodyWatchdog {
+  bodyRead(): void;
+}
+
 /**
  * `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`.
  * `deadlineHeld`: the caller's signal already ends the call at `timeouts.total_ms` (an attempt's watchdog).
@@ -17,7 +22,7 @@ import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
  */
 export type SendUpstream = (
   request: UpstreamRequest,
-  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean; watchdog?: { bodyRead(): void }; whole?: boolean },
+  options: { channel: string; signal: AbortSignal; timeouts: TimeoutPolicy; limits: UpstreamLimits; stream: boolean; deadlineHeld?: boolean; watchdog?: BodyWatchdog; whole?: boolean },
 ) => Promise<UpstreamResponse>;
 
 /**
@@ -45,7 +50,7 @@ export interface OpenOptions {
   /** The signal already ends the call at `timeouts.total_ms` (run-attempt.ts's watchAttempt): the client adds no deadline. */
   deadlineHeld?: boolean;
   /** The attempt's watchdog times the first byte and the silences (upstream-client.ts `SendOptions.watchdog`): undici sets no timers. */
-  watchdog?: { bodyRead(): void };
+  watchdog?: BodyWatchdog;
   /** The answer will be read whole (JSON, not a stream): the client may read it without a stream (upstream-client.ts). */
   whole?: boolean;
   send: SendUpstream;
