@@ -140,6 +140,29 @@ describe('createLogWriter', () => {
     expect(sink.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
 
+  it('writes only whole batches when one filled with rows to spare: the rest wait for the next batch or their interval', async () => {
+    vi.useFakeTimers();
+    const sink = createArraySink();
+    const writer = createLogWriter(sink.write, { batchSize: 3, flushIntervalMs: 1000 });
+    // Appended before the drain the third row scheduled has begun, as requests finishing in one turn of the loop do.
+    for (const row of [1, 2, 3, 4, 5, 6, 7]) writer.append(row);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(writer.readCounts()).toEqual({ queued: 1, written: 6, dropped: 0, failed: 0 });
+    for (const row of [8, 9]) writer.append(row);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches.at(-1)).toEqual([7, 8, 9]);
+    writer.append(10);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(writer.readCounts().queued).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sink.batches.at(-1)).toEqual([10]);
+    expect(writer.readCounts()).toEqual({ queued: 0, written: 10, dropped: 0, failed: 0 });
+  });
+
   describe('with a SQLite store as the sink', () => {
     const folders: string[] = [];
     afterEach(async () => {

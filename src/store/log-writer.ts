@@ -60,13 +60,16 @@ export function createLogWriter<Row>(write: (rows: Row[]) => Promise<void>, opti
   }
 
   /**
-   * Writes what waits now, then the full batches appended meanwhile. Fewer rows appended during a
+   * Writes what is due now, then the full batches appended meanwhile. Fewer rows appended during a
    * write wait for a full batch or their interval: writing them at once made the batch as small as
    * a write is short (~17 rows at 1,000 requests/s), each batch paying a message, a transaction and
    * its commit on the log thread (docs/benchmarks.md, "Fixed per-request work, round six").
+   * Started because a batch filled (`wholeBatches`), only whole batches are due: the rows that came
+   * after the one that filled it, before the drain began, wait in the same way. Sent at once, they
+   * made 4 batches in 10 at concurrency 1 a batch of 1–4 rows (docs/benchmarks.md, "Round twenty-six").
    */
-  async function drain(): Promise<void> {
-    let due = queue.length;
+  async function drain(wholeBatches: boolean): Promise<void> {
+    let due = wholeBatches ? queue.length - (queue.length % batchSize) : queue.length;
     while (due > 0 || queue.length >= batchSize) {
       const batch = queue.length <= batchSize ? queue : queue.slice(0, batchSize);
       queue = queue.length <= batchSize ? [] : queue.slice(batchSize);
@@ -81,9 +84,9 @@ export function createLogWriter<Row>(write: (rows: Row[]) => Promise<void>, opti
     }
   }
 
-  function startDrain(): Promise<void> {
+  function startDrain(wholeBatches = false): Promise<void> {
     cancelTimer();
-    draining ??= drain().finally(() => {
+    draining ??= drain(wholeBatches).finally(() => {
       draining = undefined;
       // Rows appended between the last batch and now found a drain running and set no timer.
       if (queue.length > 0) scheduleDrain(queue.length >= batchSize);
@@ -104,7 +107,7 @@ export function createLogWriter<Row>(write: (rows: Row[]) => Promise<void>, opti
     timerIsSoon = soon;
     const start = (): void => {
       timer = undefined;
-      void startDrain();
+      void startDrain(soon);
     };
     timer = setTimeout(start, soon ? 0 : flushIntervalMs);
     timer.unref();
