@@ -20,6 +20,8 @@ export interface TailReport {
   durations: number[];
   /** Per GC pause: when it started, how long, and V8's kind (`constants.NODE_PERFORMANCE_GC_*`). */
   gcs: [start: number, duration: number, kind: number][];
+  /** CLOCK_MONOTONIC in ms minus `performance.now()`: places the report on a `perf record -k mono` timeline. */
+  monotonicOffsetMs: number;
 }
 
 /** At most this many requests a report (~2.5 minutes at concurrency 1 and ~6,000 requests a second): a bound, not a sample. */
@@ -34,7 +36,8 @@ export interface TailProbe {
 
 /** Starts gathering; `reportDir` set, each SIGUSR2 writes a take to `tail-<pid>-<n>.json` there. */
 export function startTailProbe(reportDir?: string): TailProbe {
-  let report: TailReport = { starts: [], durations: [], gcs: [] };
+  const emptyReport = (): TailReport => ({ starts: [], durations: [], gcs: [], monotonicOffsetMs: Number(process.hrtime.bigint()) / 1e6 - performance.now() });
+  let report = emptyReport();
   const started = new WeakMap<object, number>();
   subscribe('http.server.request.start', (message) => {
     started.set((message as { response: object }).response, performance.now());
@@ -56,7 +59,7 @@ export function startTailProbe(reportDir?: string): TailProbe {
   const probe: TailProbe = {
     take() {
       const taken = report;
-      report = { starts: [], durations: [], gcs: [] };
+      report = emptyReport();
       return taken;
     },
   };
