@@ -6,7 +6,7 @@
 // timeline), the share of requests over 0.8 ms in the server and how many of those overlap a GC pause, and the pauses
 // themselves. Each cell is the median of the windows with their range. docs/benchmarks.md, "Round twenty-three: the tail at concurrency 1, taken apart".
 // Usage: node bench/request-tail.ts [--targets bare,sluice] [--points 3] [--warmup S] [--duration S] [--sluice-dir PATH]
-//        [--sluice-node-args "--flag …"]
+//        [--sluice-node-args "--flag …"] [--keep]
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -97,6 +97,8 @@ function readWindow(report: TailReport, clientP50: number, clientP99: number): W
 }
 
 const runDir = mkdtempSync(join(tmpdir(), 'sluice-request-tail-'));
+/** `--keep`: the run folder stays (each window's probe reports, `tail-<pid>-<n>.json`, for a look beside a perf record). */
+const keepRunDir = process.argv.includes('--keep');
 // The servers inherit it (bench/lib/targets.ts passes the environment on): the probe writes its reports there.
 process.env[tailReportDirVariable] = runDir;
 const sluiceNodeArgs = (argumentValue('--sluice-node-args') ?? '').split(' ').filter((flag) => flag.length > 0);
@@ -145,5 +147,6 @@ try {
   console.log(markdownTable(['', ...targetNames.map((name) => targetLabels[name])], rowNames.map((row) => [row, ...targetNames.map((name) => cell(name, row))])));
 } finally {
   for (const target of targets) await stopTarget(target);
-  rmSync(runDir, { recursive: true, force: true });
+  if (keepRunDir) console.log(`\nreports, logs and stores kept in ${runDir}`);
+  else rmSync(runDir, { recursive: true, force: true });
 }

@@ -51,6 +51,9 @@ describe('startTailProbe', () => {
       const gap = report.starts[index]! - (report.starts[index - 1]! + report.durations[index - 1]!);
       expect(gap).toBeGreaterThanOrEqual(pauseMs - 1);
     }
+    // The offset places the report's times on CLOCK_MONOTONIC (process.hrtime), where perf sched record -k mono puts its own.
+    const monotonicNow = Number(process.hrtime.bigint()) / 1e6;
+    expect(Math.abs(performance.now() + report.monotonicOffsetMs - monotonicNow)).toBeLessThan(5);
     await post(port);
     expect(probe.take().starts).toHaveLength(1);
   });
