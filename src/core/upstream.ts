@@ -29,6 +29,16 @@ export interface CallbackReader {
   readInto(onChunk: (chunk: Uint8Array | null) => void, onError: (error: unknown) => void): void;
 }
 
+/**
+ * An attempt's watchdog as the upstream client sees it (src/upstream/upstream-client.ts `SendOptions.watchdog`,
+ * src/relay/run-attempt.ts): it times the first byte and the silences, so undici sets no timers of its own,
+ * and a whole answer tells it of each piece of its body.
+ */
+export interface BodyWatchdog {
+  /** A piece of the body came: the silence before the next one counts from now. */
+  bodyRead(): void;
+}
+
 /** An upstream error body read leniently: whatever shape it had, the upstream's own words. */
 export interface UpstreamErrorDetails {
   message: string;

@@ -5,15 +5,10 @@ import type { ChatRequest, JsonObject } from '../core/chat.ts';
 import { isJsonObject } from '../core/chat.ts';
 import type { Channel, TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError, PassedUpstreamError } from '../core/errors.ts';
-import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import type { BodyWatchdog, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { describeBodyText, readBodyBytes, readBodyBytesNow } from '../lib/describe-body-text.ts';
 import type { Provider, UpstreamTarget } from '../providers/types.ts';
 import { errorFromUpstream, parseRetryAfterSeconds } from './upstream-error.ts';
-
-/** What a whole answer's body tells the attempt's watchdog: a piece came (upstream-client.ts `SendOptions.watchdog`). */
-interface BodyWatchdog {
-  bodyRead(): void;
-}
 
 /**
  * `stream`: the call asks for a stream, so a 2xx body is held to `limits.streamBytes`.

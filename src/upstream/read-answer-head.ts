@@ -5,6 +5,7 @@
 // when the body is decoded).
 import type { Transform } from 'node:stream';
 import { GatewayError } from '../core/errors.ts';
+import type { BodyWatchdog } from '../core/upstream.ts';
 import type { FailureScope } from './describe-send-failure.ts';
 import { planDecoding } from './decode-content.ts';
 import { bodyTooLarge, type BodyScope } from './read-upstream-body.ts';
@@ -21,12 +22,6 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 }
 
 /** What a dispatched call (whole-answer-call.ts, streamed-answer-call.ts) knows when its answer's headers come: its cap, by status. */
-/** What a whole answer's body tells its caller's watchdog (upstream-client.ts `SendOptions.watchdog`). */
-export interface BodyWatchdog {
-  /** A piece of the body came: the silence before the next one counts from now. */
-  bodyRead(): void;
-}
-
 export interface DispatchScope extends FailureScope {
   /** The cap and its words for this status (upstream-client.ts capFor). */
   capFor: (status: number) => Pick<BodyScope, 'what' | 'capBytes' | 'capSetting'>;

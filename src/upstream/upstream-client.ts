@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, request, type ResponseData } from './undici-parts.ts';
 import type { TimeoutPolicy, UpstreamLimits } from '../core/channel.ts';
 import { GatewayError } from '../core/errors.ts';
-import type { UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
+import type { BodyWatchdog, UpstreamRequest, UpstreamResponse } from '../core/upstream.ts';
 import { linkAbort } from '../lib/abort.ts';
 import { readAnswerHead } from './read-answer-head.ts';
 import { detachCallController } from './detach-call-controller.ts';
@@ -17,7 +17,7 @@ import type { BodyScope } from './read-upstream-body.ts';
 import { UpstreamBody } from './read-whole-body.ts';
 import { StreamedAnswerCall } from './streamed-answer-call.ts';
 import { WholeAnswerCall } from './whole-answer-call.ts';
-import type { BodyWatchdog, DispatchScope } from './read-answer-head.ts';
+import type { DispatchScope } from './read-answer-head.ts';
 
 /** JSON, one buffer, or a form's pieces streamed in order (its files written from the client's buffer, not copied). */
 function encodeBody(upstreamRequest: UpstreamRequest): string | Uint8Array | Readable {
